@@ -1,0 +1,1 @@
+"""The ``flowcast`` command line: every data operation of the UI, scriptable."""

@@ -1,0 +1,114 @@
+"""``flowcast doctor``, ``init`` and ``db status|migrate|downgrade``."""
+
+from __future__ import annotations
+
+import platform
+
+import click
+
+from cli.output import print_json, print_table
+from data import settings
+from data.database import get_db_connection, initialize_database
+from data.schema import (
+    all_migrations,
+    applied_migrations,
+    apply_migrations,
+    downgrade as downgrade_schema,
+)
+from data.schema import latest_version
+from data.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def doctor(as_json: bool) -> None:
+    """Print the Python, SQLite and driver versions and where the data lives."""
+    info = {
+        "python": platform.python_version(),
+        "sqlite": SQLITE_VERSION,
+        "sqlite_ok": sqlite_is_new_enough(),
+        "driver": DRIVER,
+        "driver_version": driver_version(),
+        "data_dir": str(settings.get_data_dir()),
+        "database": str(settings.get_db_path()),
+        "database_exists": settings.get_db_path().exists(),
+    }
+    if as_json:
+        print_json(info)
+        return
+    for key, value in info.items():
+        click.echo(f"{key:16} {value}")
+
+
+@click.command()
+def init() -> None:
+    """Create the database (if needed) and bring its schema up to date."""
+    path = initialize_database()
+    click.echo(f"Database ready at {path}")
+
+
+@click.group()
+def db() -> None:
+    """Schema status, migration and downgrade."""
+
+
+def _status_rows() -> list[dict[str, object]]:
+    with get_db_connection(initialize_database(migrate=False)) as conn:
+        applied = {a.version: a for a in applied_migrations(conn)}
+    return [
+        {
+            "version": m.version,
+            "description": m.description,
+            "applied_at": applied[m.version].applied_at if m.version in applied else None,
+            "state": "applied" if m.version in applied else "pending",
+        }
+        for m in all_migrations()
+    ]
+
+
+@db.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(as_json: bool) -> None:
+    """List migrations and whether each is applied."""
+    rows = _status_rows()
+    if as_json:
+        print_json(
+            {
+                "database": str(settings.get_db_path()),
+                "latest": latest_version(),
+                "migrations": rows,
+            }
+        )
+    else:
+        click.echo(f"Database: {settings.get_db_path()}")
+        print_table(rows, ["version", "state", "applied_at", "description"])
+
+
+@db.command()
+@click.option("--dry-run", is_flag=True, help="Show what would be applied; change nothing.")
+@click.option("--to", "target", type=int, default=None, help="Stop at this version.")
+def migrate(dry_run: bool, target: int | None) -> None:
+    """Apply pending schema migrations, each in its own transaction."""
+    path = initialize_database(migrate=False)
+    with get_db_connection(path) as conn:
+        done = apply_migrations(conn, target, dry_run=dry_run)
+    verb = "Would apply" if dry_run else "Applied"
+    if not done:
+        click.echo("Schema is up to date.")
+    for m in done:
+        click.echo(f"{verb} {m.version:04d} {m.description}")
+
+
+@db.command()
+@click.argument("version", type=int)
+@click.option("--dry-run", is_flag=True, help="Show what would be undone; change nothing.")
+def downgrade(version: int, dry_run: bool) -> None:
+    """Undo migrations above VERSION (back up first: `flowcast backup`)."""
+    path = initialize_database(migrate=False)
+    with get_db_connection(path) as conn:
+        done = downgrade_schema(conn, version, dry_run=dry_run)
+    verb = "Would undo" if dry_run else "Undid"
+    if not done:
+        click.echo(f"Nothing above version {version}.")
+    for m in done:
+        click.echo(f"{verb} {m.version:04d} {m.description}")

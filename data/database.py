@@ -1,0 +1,196 @@
+"""Connections to the Flowcast database.
+
+Decisions (DESIGN.md 2 and 3): a fresh connection per callback, CLI command or job; autocommit mode
+(``isolation_level=None``) so that we issue ``BEGIN`` ourselves; every write that reads first runs in
+``write_transaction`` (``BEGIN IMMEDIATE``), which takes the write lock up front so concurrent
+read-then-write updates are serialized instead of lost or failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from data import settings
+from data.errors import ConfigError, DatabaseError, SQLiteTooOldError, StorageFullError
+from data.sqlite import (
+    MIN_SQLITE_VERSION,
+    SQLITE_VERSION,
+    Connection,
+    OperationalError,
+    Row,
+    sqlite3,
+    sqlite_is_new_enough,
+)
+
+logger = logging.getLogger("data.database")
+sql_logger = logging.getLogger("data.database.sql")
+
+BUSY_TIMEOUT_MS = 10_000
+LOG_SQL_ENV = "FLOWCAST_LOG_SQL"
+
+# Secrets that may appear in logged SQL (JSON documents bound as parameters).
+_SECRET_RE = re.compile(
+    r'("(?:token|api_token|password|jira_token|pat)"\s*:\s*")((?:[^"\\]|\\.)*)(")', re.IGNORECASE
+)
+
+
+def mask_secrets(text: str) -> str:
+    """Replace the values of token-like JSON keys with ``***``."""
+    return _SECRET_RE.sub(r"\1***\3", text)
+
+
+def _log_statement(statement: str) -> None:
+    sql_logger.info(mask_secrets(statement))
+
+
+def _resolve(path: str | os.PathLike[str] | None) -> Path:
+    return Path(path) if path is not None else settings.get_db_path()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (tokens live in it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except PermissionError:
+        raise ConfigError(
+            f"Cannot create the database in {path.parent} (permission denied); "
+            "choose a writable data directory with --data-dir."
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageFullError(
+                f"No space left to create {path}; free disk space or choose another --data-dir."
+            ) from None
+        raise ConfigError(f"Cannot create the database at {path}: {exc.strerror}.") from None
+
+
+def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Connection:
+    """Open a connection with Flowcast's settings. Prefer ``get_db_connection()``."""
+    if not sqlite_is_new_enough():
+        raise SQLiteTooOldError(
+            f"SQLite {SQLITE_VERSION} is too old (Flowcast needs "
+            f"{'.'.join(map(str, MIN_SQLITE_VERSION))} for JSONB); install sqlean-py or use Python 3.12+."
+        )
+    db_path = _resolve(path)
+    if not db_path.exists():
+        if not create:
+            raise DatabaseError(
+                f"No database at {db_path}; run `flowcast init` or check --data-dir."
+            )
+        _create_private_file(db_path)
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except OperationalError as exc:
+        raise DatabaseError(f"Cannot open the database {db_path}: {exc}.") from None
+    conn.row_factory = Row
+    if os.environ.get(LOG_SQL_ENV) == "1":
+        conn.set_trace_callback(_log_statement)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(
+            f"{db_path} is not a usable SQLite database ({exc}); restore a backup with `flowcast restore`."
+        ) from None
+    return conn
+
+
+@contextmanager
+def get_db_connection(path: str | os.PathLike[str] | None = None) -> Iterator[Connection]:
+    """Yield a fresh connection; commit an open transaction on success, roll back on error, close.
+
+    Statements outside ``write_transaction`` run in autocommit mode; group writes that belong
+    together (or that read before they write) in ``with write_transaction(conn):``.
+    """
+    conn = connect(path)
+    try:
+        yield conn
+        if conn.in_transaction:
+            conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """Run the block as one ``BEGIN IMMEDIATE`` transaction; roll back unless it completes.
+
+    Nested use joins the outer transaction, so repository functions can be composed.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        raise translate_operational_error(exc) from None
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, OperationalError):
+            raise translate_operational_error(exc) from None
+        raise
+
+
+def translate_operational_error(exc: OperationalError) -> Exception:
+    """Turn SQLite's low-level messages into ones a user can act on."""
+    message = str(exc).lower()
+    if "database or disk is full" in message:
+        return StorageFullError(
+            "The disk (or the database's size limit) is full; nothing was written — free space and retry."
+        )
+    if "readonly" in message or "read-only" in message:
+        return ConfigError(
+            "The database is read-only; make the data directory writable or choose another with --data-dir."
+        )
+    if "locked" in message or "busy" in message:
+        return DatabaseError(
+            "The database stayed locked by another Flowcast process for 10 s; retry when it has finished."
+        )
+    return exc
+
+
+def initialize_database(
+    path: str | os.PathLike[str] | None = None, *, migrate: bool = True
+) -> Path:
+    """Create the database file (0600, WAL) if needed and bring its schema up to date.
+
+    Raises SchemaError when the database is newer than this code or an applied migration changed.
+    """
+    from data.schema import apply_migrations, check_applied_migrations
+
+    db_path = _resolve(path)
+    with get_db_connection(db_path) as conn:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        check_applied_migrations(conn)
+        if migrate:
+            apply_migrations(conn)
+    return db_path
+
+
+def check_database_integrity(path: str | os.PathLike[str] | None = None) -> tuple[bool, list[str]]:
+    """Run every integrity and consistency check; ``(True, [])`` when the database is sound."""
+    from data.integrity import run_integrity_checks
+
+    return run_integrity_checks(_resolve(path))

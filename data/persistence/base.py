@@ -1,0 +1,184 @@
+"""The persistence contract every backend fulfils (SQLite, the legacy JSON layout, dual writes).
+
+Entities are plain dicts, as in the quickstart seed:
+
+- profile: ``id, name, description, created_at, last_used, jira_config{}, field_mappings{},
+  forecast_settings{}, project_classification{}, flow_type_mappings{}, show_milestone, show_points``
+  plus any unknown keys, which are kept.
+- query: ``id, profile_id, name, jql, description, created_at, last_used`` plus unknown keys.
+- snapshot: ``snapshot_date`` (ISO week), ``metric_type``, ``metrics{}``, ``forecast{}|None``, ``created_at``.
+- task progress: ``task_name, progress_percent, status, message, details{}, cancel_requested,
+  started_at, updated_at``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import Any
+
+PROFILE_DOCUMENT_FIELDS = (
+    "jira_config",
+    "field_mappings",
+    "forecast_settings",
+    "project_classification",
+    "flow_type_mappings",
+)
+PROFILE_COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "created_at",
+    "last_used",
+    "show_milestone",
+    "show_points",
+)
+QUERY_COLUMNS = ("id", "profile_id", "name", "jql", "description", "created_at", "last_used")
+TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
+
+
+class PersistenceBackend(ABC):
+    """Abstract interface for persistence backends."""
+
+    # Profiles -------------------------------------------------------------------------------
+    @abstractmethod
+    def get_profile(self, profile_id: str) -> dict[str, Any] | None:
+        """Load a profile, or None when it does not exist."""
+
+    @abstractmethod
+    def save_profile(self, profile: dict[str, Any]) -> None:
+        """Create or replace a profile (``id`` and ``name`` required)."""
+
+    @abstractmethod
+    def list_profiles(self) -> list[dict[str, Any]]:
+        """All profiles, most recently used first."""
+
+    @abstractmethod
+    def delete_profile(self, profile_id: str) -> None:
+        """Delete a profile and everything under it (queries, caches, issues, snapshots)."""
+
+    # Queries --------------------------------------------------------------------------------
+    @abstractmethod
+    def get_query(self, profile_id: str, query_id: str) -> dict[str, Any] | None:
+        """Load a query, or None when it does not exist."""
+
+    @abstractmethod
+    def save_query(self, profile_id: str, query: dict[str, Any]) -> None:
+        """Create or replace a query of a profile (``id``, ``name`` and ``jql`` required)."""
+
+    @abstractmethod
+    def list_queries(self, profile_id: str) -> list[dict[str, Any]]:
+        """A profile's queries, most recently used first."""
+
+    @abstractmethod
+    def delete_query(self, profile_id: str, query_id: str) -> None:
+        """Delete a query and its caches, statistics and snapshots."""
+
+    # JIRA response cache (TTL) -----------------------------------------------------------------
+    @abstractmethod
+    def save_jira_cache(
+        self,
+        profile_id: str,
+        query_id: str,
+        cache_key: str,
+        response: dict[str, Any],
+        expires_at: datetime | str,
+    ) -> None:
+        """Store a JIRA response until ``expires_at``."""
+
+    @abstractmethod
+    def get_jira_cache(
+        self, profile_id: str, query_id: str, cache_key: str
+    ) -> dict[str, Any] | None:
+        """The cached response, or None when missing or expired."""
+
+    @abstractmethod
+    def cleanup_expired_cache(self) -> int:
+        """Delete expired response and changelog cache entries; returns how many."""
+
+    # Changelog cache ---------------------------------------------------------------------------
+    @abstractmethod
+    def save_changelog_entry(
+        self,
+        profile_id: str,
+        query_id: str,
+        issue_key: str,
+        changelog: dict[str, Any],
+        expires_at: datetime | str,
+    ) -> None:
+        """Store one issue's changelog until ``expires_at``."""
+
+    @abstractmethod
+    def get_changelog_entry(
+        self, profile_id: str, query_id: str, issue_key: str
+    ) -> dict[str, Any] | None:
+        """One issue's cached changelog, or None when missing or expired."""
+
+    @abstractmethod
+    def get_changelog_entries(self, profile_id: str, query_id: str) -> dict[str, dict[str, Any]]:
+        """All unexpired cached changelogs of a query, by issue key."""
+
+    # Weekly statistics and scope ---------------------------------------------------------------
+    @abstractmethod
+    def save_project_data(self, profile_id: str, query_id: str, data: dict[str, Any]) -> None:
+        """Replace a query's project data (``statistics`` rows, ``project_scope``, ``metadata``)."""
+
+    @abstractmethod
+    def get_project_data(self, profile_id: str, query_id: str) -> dict[str, Any] | None:
+        """A query's project data, or None."""
+
+    # Metrics snapshots -----------------------------------------------------------------------------
+    @abstractmethod
+    def save_metrics_snapshot(
+        self,
+        profile_id: str,
+        query_id: str,
+        snapshot_date: str,
+        metric_type: str,
+        metrics: dict[str, Any],
+        forecast: dict[str, Any] | None = None,
+    ) -> None:
+        """Store (or replace) one week's metrics of one type; ``snapshot_date`` is ``YYYY-Www``."""
+
+    @abstractmethod
+    def get_metrics_snapshots(
+        self,
+        profile_id: str,
+        query_id: str,
+        metric_type: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Snapshots of the latest ``limit`` weeks (all when None), oldest week first."""
+
+    # App state ---------------------------------------------------------------------------------------
+    @abstractmethod
+    def get_app_state(self, key: str, default: Any = None) -> Any:
+        """A JSON value stored under ``key``, or ``default``."""
+
+    @abstractmethod
+    def set_app_state(self, key: str, value: Any) -> None:
+        """Store a JSON-serializable value under ``key``."""
+
+    # Task progress -----------------------------------------------------------------------------------
+    @abstractmethod
+    def save_task_progress(
+        self,
+        task_name: str,
+        progress_percent: float,
+        status: str,
+        message: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a long job's progress (readable from other processes while it runs)."""
+
+    @abstractmethod
+    def get_task_progress(self, task_name: str) -> dict[str, Any] | None:
+        """The job's last recorded progress, or None."""
+
+    @abstractmethod
+    def clear_task_progress(self, task_name: str) -> None:
+        """Forget a job's progress."""
+
+    @abstractmethod
+    def request_task_cancel(self, task_name: str) -> bool:
+        """Ask a running job to stop at its next check; False when no such job is running."""

@@ -1,0 +1,94 @@
+"""Timestamps and ISO week keys.
+
+Stored timestamps are fixed-width ISO-8601 UTC text with milliseconds and a ``Z`` suffix
+(``2026-11-23T00:16:52.123Z``), so text order is time order. Week keys are ISO weeks ``YYYY-Www``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from data.errors import ValidationError
+
+WEEK_KEY_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# JIRA renders offsets without a colon ("-0500"); Python < 3.11 style parsers choke on that.
+_JIRA_OFFSET_RE = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_utc_iso(value: datetime | str | int | float) -> str:
+    """Normalize a datetime, an ISO/JIRA string or epoch milliseconds to stored UTC text."""
+    dt = parse_timestamp(value)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def utc_now_iso() -> str:
+    return to_utc_iso(utc_now())
+
+
+def parse_timestamp(value: datetime | str | int | float) -> datetime:
+    """Parse what JIRA and legacy files contain: ISO strings with any offset, or epoch millis.
+
+    Naive values are the local time of this machine (what ``datetime.now()`` and the legacy
+    files wrote).
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, bool):
+        raise ValidationError(f"{value!r} is not a timestamp; use an ISO-8601 date-time.")
+    elif isinstance(value, int | float):
+        dt = datetime.fromtimestamp(value / 1000.0, tz=UTC)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return parse_timestamp(int(text))
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        text = _JIRA_OFFSET_RE.sub(r"\1:\2", text)
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                f"{value!r} is not a valid timestamp; use ISO-8601 like 2026-08-12T12:29:57.032-05:00."
+            ) from None
+    else:
+        raise ValidationError(f"{value!r} is not a timestamp; use an ISO-8601 date-time.")
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt
+
+
+def iso_week_key(day: date | datetime) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def validate_week_key(key: str) -> str:
+    """Return ``key`` if it names a real ISO week, else raise ValidationError."""
+    match = WEEK_KEY_RE.match(key) if isinstance(key, str) else None
+    if not match:
+        raise ValidationError(f"{key!r} is not an ISO week key; use the form 2026-W47.")
+    year, week = int(match.group(1)), int(match.group(2))
+    weeks_in_year = date(year, 12, 28).isocalendar()[1]
+    if not 1 <= week <= weeks_in_year:
+        raise ValidationError(
+            f"{key!r} is not a week of {year}; it has weeks W01 to W{weeks_in_year:02d}."
+        )
+    return key
+
+
+def week_start(key: str) -> date:
+    """Monday of an ISO week key."""
+    validate_week_key(key)
+    year, week = int(key[:4]), int(key[6:])
+    return date.fromisocalendar(year, week, 1)
+
+
+def week_end(key: str) -> datetime:
+    """The instant a week ends (next Monday 00:00 UTC)."""
+    start = week_start(key)
+    return datetime(start.year, start.month, start.day, tzinfo=UTC) + timedelta(days=7)

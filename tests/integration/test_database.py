@@ -1,0 +1,69 @@
+"""Connections: file mode, pragmas, transactions."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from data.database import get_db_connection, initialize_database, mask_secrets, write_transaction
+from data.errors import DatabaseError
+
+
+def test_database_file_is_private_and_in_wal_mode(db_path: Path) -> None:
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert db_path == db_path.parent.parent / "profiles" / "burndown.db"
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_rows_are_addressable_by_name(db_path: Path) -> None:
+    with get_db_connection(db_path) as conn:
+        row = conn.execute("SELECT 1 AS one, 'x' AS name").fetchone()
+    assert row["one"] == 1 and row["name"] == "x"
+
+
+def test_exception_inside_write_transaction_rolls_back(db_path: Path) -> None:
+    with pytest.raises(RuntimeError), get_db_connection(db_path) as conn, write_transaction(conn):
+        conn.execute("INSERT INTO app_state (key, value, updated_at) VALUES ('k', '1', 'now')")
+        raise RuntimeError("boom")
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM app_state").fetchone()[0] == 0
+
+
+def test_open_transaction_commits_when_the_block_succeeds(db_path: Path) -> None:
+    with get_db_connection(db_path) as conn:
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO app_state (key, value, updated_at) VALUES ('k', '1', 'now')")
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("SELECT value FROM app_state").fetchone()[0] == "1"
+
+
+def test_foreign_keys_cascade_from_profile_to_query(db_path: Path) -> None:
+    with get_db_connection(db_path) as conn, write_transaction(conn):
+        conn.execute(
+            "INSERT INTO profiles (id, name, created_at, last_used) VALUES ('p', 'P', 'a', 'a')"
+        )
+        conn.execute(
+            "INSERT INTO queries (profile_id, id, name, jql, created_at, last_used) VALUES ('p', 'q', 'Q', 'x', 'a', 'a')"
+        )
+        conn.execute("DELETE FROM profiles WHERE id = 'p'")
+        assert conn.execute("SELECT COUNT(*) FROM queries").fetchone()[0] == 0
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "profiles" / "burndown.db"
+    bogus.parent.mkdir()
+    bogus.write_bytes(b"this is not sqlite at all, just text" * 100)
+    with pytest.raises(DatabaseError, match="not a usable SQLite database.*flowcast restore"):
+        initialize_database(bogus)
+
+
+def test_logged_sql_masks_tokens() -> None:
+    text = """INSERT INTO profiles VALUES ('{"base_url":"x","token":"s3cr\\"et","email":"a"}')"""
+    masked = mask_secrets(text)
+    assert "s3cr" not in masked and '"token":"***"' in masked and '"email":"a"' in masked
