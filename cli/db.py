@@ -13,9 +13,11 @@ from data.schema import (
     all_migrations,
     applied_migrations,
     apply_migrations,
+    latest_version,
+)
+from data.schema import (
     downgrade as downgrade_schema,
 )
-from data.schema import latest_version
 from data.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
 
 
