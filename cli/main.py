@@ -47,6 +47,7 @@ def main() -> None:
 
 # Sub-commands register here, one line each.
 from cli.db import db, doctor, init  # noqa: E402
+from cli.fake_jira import fake_jira  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
 from cli.serve import serve  # noqa: E402
 
@@ -56,3 +57,4 @@ cli.add_command(db)
 cli.add_command(profile)
 cli.add_command(query)
 cli.add_command(serve)
+cli.add_command(fake_jira)

@@ -76,7 +76,7 @@ class Issue:
     labels: tuple[str, ...] = ()
     updated_ms: int = 0
     category_changed_ms: int = 0
-    # Bumped on every mutation so cached renderings of this issue are rebuilt.
+    # Bumped on every change to this issue so cached renderings of it are rebuilt.
     revision: int = 0
 
 
@@ -149,6 +149,8 @@ class Dataset:
         self.now_ms = _ms(now)
         self.start_ms = self.now_ms - 365 * DAY_MS
         self.lock = threading.RLock()
+        # Bumped by every mutation so cached search results are recomputed.
+        self.generation = 0
         self._rng = random.Random(seed)
         self._next_history_id = _HISTORY_ID_BASE
         self._next_issue_id = _ISSUE_ID_BASE  # ids are never reused, even after a delete
@@ -214,6 +216,7 @@ class Dataset:
     def delete(self, key: str) -> None:
         """Delete an issue: it disappears from searches and its key answers 404."""
         with self.lock:
+            self.generation += 1
             issue = self._require(key)
             del self._issues[issue.key]
             del self._by_id[issue.id]
@@ -240,6 +243,7 @@ class Dataset:
             self._issues[new_key] = issue
             self._moved = {o: (new_key if n == old_key else n) for o, n in self._moved.items()}
             self._moved[old_key] = new_key
+            self.generation += 1
             return new_key
 
     def create(self, count: int = 1, at: datetime | None = None) -> list[Issue]:
@@ -247,6 +251,7 @@ class Dataset:
         at_ms = _ms(at) if at else wall_clock_ms()
         with self.lock:
             made = []
+            self.generation += 1
             for _ in range(count):
                 issue = self._new_issue("Story", at_ms)
                 self._replay(issue)
@@ -458,6 +463,7 @@ class Dataset:
         issue.histories.append(History(self._take_history_id(), author, at_ms, tuple(changes)))
         self._replay(issue)
         issue.revision += 1
+        self.generation += 1
 
     def _take_history_id(self) -> int:
         self._next_history_id += 1
