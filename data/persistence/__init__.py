@@ -1,7 +1,9 @@
 """The persistence interface and the process-wide backend (quickstart §2).
 
-``get_backend()`` returns the backend for the current data directory (SQLite by default);
-``set_backend(backend)`` replaces it (tests, notebooks), ``set_backend(None)`` resets it.
+``get_backend()`` returns the backend for the current data directory and storage mode
+(``data.storage_mode``: SQLite by default, SQLite mirrored to the legacy JSON files in ``dual``
+mode, the legacy JSON files alone in ``json`` mode); ``set_backend(backend)`` replaces it (tests,
+notebooks), ``set_backend(None)`` resets it.
 """
 
 from __future__ import annotations
@@ -17,21 +19,33 @@ _backend: PersistenceBackend | None = None
 _backend_key: str | None = None
 
 
-def _make_default_backend() -> tuple[PersistenceBackend, str]:
-    from data.persistence.sqlite_backend import SQLiteBackend
+def _current_key() -> str:
     from data.settings import get_db_path
+    from data.storage_mode import get_storage_mode
 
-    path = get_db_path()
-    return SQLiteBackend(path), str(path)
+    return f"{get_storage_mode()}:{get_db_path()}"
+
+
+def _make_default_backend(mode: str) -> PersistenceBackend:
+    from data.persistence.dual_backend import DualBackend
+    from data.persistence.json_backend import JSONBackend
+    from data.persistence.sqlite_backend import SQLiteBackend
+    from data.settings import get_data_dir, get_db_path
+
+    if mode == "json":
+        return JSONBackend(get_data_dir())
+    primary = SQLiteBackend(get_db_path())
+    return DualBackend(primary, JSONBackend(get_data_dir())) if mode == "dual" else primary
 
 
 def get_backend() -> PersistenceBackend:
     global _backend, _backend_key
-    from data.settings import get_db_path
-
     with _lock:
-        if _backend is None or (_backend_key is not None and _backend_key != str(get_db_path())):
-            _backend, _backend_key = _make_default_backend()
+        if _backend is not None and _backend_key is None:  # installed with set_backend()
+            return _backend
+        key = _current_key()
+        if _backend is None or _backend_key != key:
+            _backend, _backend_key = _make_default_backend(key.split(":", 1)[0]), key
         return _backend
 
 
