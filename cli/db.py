@@ -1,4 +1,4 @@
-"""``flowcast doctor``, ``init`` and ``db status|migrate|downgrade``."""
+"""``flowcast doctor``, ``init`` and ``db status|migrate|downgrade|stats``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from cli.output import print_json, print_table
 from data import settings
 from data.database import get_db_connection, initialize_database
+from data.db_stats import collect_database_stats
 from data.schema import (
     all_migrations,
     applied_migrations,
@@ -51,7 +52,7 @@ def init() -> None:
 
 @click.group()
 def db() -> None:
-    """Schema status, migration and downgrade."""
+    """Schema status, migration, downgrade and statistics."""
 
 
 def _status_rows() -> list[dict[str, object]]:
@@ -114,3 +115,40 @@ def downgrade(version: int, dry_run: bool) -> None:
         click.echo(f"Nothing above version {version}.")
     for m in done:
         click.echo(f"{verb} {m.version:04d} {m.description}")
+
+
+@db.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(as_json: bool) -> None:
+    """Rows and bytes per table, cache entries per query, unused profiles, file sizes."""
+    info = collect_database_stats(initialize_database())
+    if as_json:
+        print_json(info)
+        return
+    click.echo(f"Database: {info['database']}")
+    click.echo(
+        f"Size: {_mb(info['database_bytes'])} (+ WAL {_mb(info['wal_bytes'])}), "
+        f"{info['pages']} pages of {info['page_size']} bytes, {info['free_pages']} free"
+    )
+    click.echo("")
+    print_table(info["tables"], ["table", "rows", "bytes"])
+    click.echo("")
+    click.echo("Cache entries per query (live / expired):")
+    print_table(
+        info["cache_entries"],
+        [
+            "profile_id",
+            "query_id",
+            "responses_live",
+            "responses_expired",
+            "changelogs_live",
+            "changelogs_expired",
+        ],
+    )
+    click.echo("")
+    click.echo(f"Profiles not used for {info['unused_days']} days:")
+    print_table(info["unused_profiles"], ["id", "name", "last_used"])
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"

@@ -49,6 +49,7 @@ def main() -> None:
 from cli.db import db, doctor, init  # noqa: E402
 from cli.fake_jira import fake_jira  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
+from cli.safety import audit, backup, cache, restore, verify  # noqa: E402
 from cli.serve import serve  # noqa: E402
 
 cli.add_command(doctor)
@@ -57,4 +58,9 @@ cli.add_command(db)
 cli.add_command(profile)
 cli.add_command(query)
 cli.add_command(serve)
+cli.add_command(backup)
+cli.add_command(restore)
+cli.add_command(verify)
+cli.add_command(cache)
+cli.add_command(audit)
 cli.add_command(fake_jira)

@@ -101,10 +101,19 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if not _writable(db_path):
+            raise ConfigError(
+                f"The data directory {db_path.parent} is read-only (SQLite needs to write the database "
+                "and its -wal/-shm files there); make it writable or choose another with --data-dir."
+            ) from None
         raise DatabaseError(
             f"{db_path} is not a usable SQLite database ({exc}); restore a backup with `flowcast restore`."
         ) from None
     return conn
+
+
+def _writable(db_path: Path) -> bool:
+    return os.access(db_path.parent, os.W_OK) and os.access(db_path, os.W_OK)
 
 
 @contextmanager
