@@ -1,25 +1,30 @@
-"""Composition only: build the Dash app, its layout and callbacks, and run it on 127.0.0.1."""
+"""Composition only: build the Dash app, its background-callback manager, layout and callbacks."""
 
 from __future__ import annotations
 
-from dash import Dash
+import diskcache
+from dash import Dash, DiskcacheManager
 
-from data import profile_manager
+from callbacks import register_callbacks
+from callbacks.errors import on_unexpected_error
+from callbacks.shell import serve_layout
+from data.settings import get_data_dir
 from data.startup import prepare_data_dir
-from layouts.home import home_layout
-
-
-def _serve_layout():
-    profiles = profile_manager.list_profiles()
-    for p in profiles:
-        p["queries"] = profile_manager.list_queries(p["id"])
-    return home_layout(profiles)
 
 
 def create_app() -> Dash:
+    """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready."""
     prepare_data_dir()
-    app = Dash(__name__, title="Flowcast")
-    app.layout = _serve_layout
+    cache = diskcache.Cache(str(get_data_dir() / "cache" / "background"))
+    app = Dash(
+        __name__,
+        title="Flowcast",
+        background_callback_manager=DiskcacheManager(cache),
+        suppress_callback_exceptions=True,
+        on_error=on_unexpected_error,
+    )
+    app.layout = serve_layout
+    register_callbacks(app)
     return app
 
 

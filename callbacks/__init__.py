@@ -1,0 +1,12 @@
+"""Thin adapters between the page components and the data package, one module per page."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+
+def register_callbacks(app: Dash) -> None:
+    from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
+
+    for page in (shell, header, forecast, flow, dora, review, plans, settings, data_page):
+        page.register(app)

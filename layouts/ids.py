@@ -1,3 +1,149 @@
-"""Every component id of the dashboard, defined once (kebab-case with a page prefix)."""
+"""Every component id of the dashboard, defined once (kebab-case with a page prefix).
 
-HOME_PROFILES = "home-profiles"
+Layouts and callbacks import these names; no id string is written anywhere else. Repeated widgets
+use dict ids built by the small functions at the end (pattern-matching callbacks).
+"""
+
+# Shell ----------------------------------------------------------------------------------------
+URL = "shell-url"
+PAGE = "shell-page"
+ALERTS = "shell-alerts"
+NAV = "shell-nav"
+THEME_SWITCH = "shell-theme-switch"
+SELECTION = "shell-selection"
+"""The active ``{"profile": id, "query": id}``; every page renders from it."""
+SELECTION_VERSION = "shell-selection-version"
+"""A counter bumped whenever profiles or queries change, so the selectors reload their options."""
+DATA_VERSION = "shell-data-version"
+"""A counter bumped when a query's data changed (fetch, import, backfill), so pages re-render."""
+
+# Header -----------------------------------------------------------------------------------------
+HEADER_PROFILE = "header-profile"
+HEADER_QUERY = "header-query"
+HEADER_LAST_SYNC = "header-last-sync"
+HEADER_FETCH = "header-fetch"
+HEADER_FULL_FETCH = "header-full-fetch"
+HEADER_CANCEL = "header-cancel"
+HEADER_PROGRESS = "header-progress"
+HEADER_PROGRESS_MESSAGE = "header-progress-message"
+HEADER_PROGRESS_POLL = "header-progress-poll"
+HEADER_FETCH_RESULT = "header-fetch-result"
+HEADER_CANCEL_RESULT = "header-cancel-result"
+
+# Forecast ---------------------------------------------------------------------------------------
+FORECAST_CARDS = "forecast-cards"
+FORECAST_BURNDOWN = "forecast-burndown"
+FORECAST_BURNUP = "forecast-burnup"
+FORECAST_THROUGHPUT = "forecast-throughput"
+FORECAST_SCOPE = "forecast-scope"
+FORECAST_UNIT = "forecast-unit"
+
+# Flow -------------------------------------------------------------------------------------------
+FLOW_METRICS = "flow-metrics"
+FLOW_SCATTER = "flow-scatter"
+FLOW_HISTOGRAM = "flow-histogram"
+FLOW_CFD = "flow-cfd"
+FLOW_AGEING = "flow-ageing"
+FLOW_AGEING_TABLE = "flow-ageing-table"
+FLOW_QUALITY = "flow-quality"
+
+# DORA -------------------------------------------------------------------------------------------
+DORA_CARDS = "dora-cards"
+DORA_TIER_SET = "dora-tier-set"
+DORA_TRENDS = "dora-trends"
+
+# Weekly review ----------------------------------------------------------------------------------
+REVIEW_WEEKS = "review-weeks"
+REVIEW_TRENDS = "review-trends"
+REVIEW_DELTAS = "review-deltas"
+REVIEW_DRIFT = "review-drift"
+REVIEW_SIGNOFF_WEEK = "review-signoff-week"
+REVIEW_SIGNOFF_NOTES = "review-signoff-notes"
+REVIEW_SIGNOFF_BUTTON = "review-signoff-button"
+REVIEW_SIGNOFF_RESULT = "review-signoff-result"
+REVIEW_SIGNOFFS = "review-signoffs"
+REVIEW_BACKFILL = "review-backfill"
+REVIEW_BACKFILL_RESULT = "review-backfill-result"
+
+# Plans ------------------------------------------------------------------------------------------
+PLANS_CURRENT = "plans-current"
+PLANS_HISTORY = "plans-history"
+PLANS_DIFF_A = "plans-diff-a"
+PLANS_DIFF_B = "plans-diff-b"
+PLANS_DIFF = "plans-diff"
+PLANS_ROLLBACK_VERSION = "plans-rollback-version"
+PLANS_ROLLBACK = "plans-rollback"
+PLANS_ACTION_NOTES = "plans-action-notes"
+PLANS_SUBMIT = "plans-submit"
+PLANS_APPROVE = "plans-approve"
+PLANS_REJECT = "plans-reject"
+PLANS_CREATE = "plans-create"
+PLANS_ACTION_RESULT = "plans-action-result"
+PLANS_BASELINE = "plans-baseline"
+
+# Settings ---------------------------------------------------------------------------------------
+SETTINGS_RESULT = "settings-result"
+SETTINGS_PROFILE_NAME = "settings-profile-name"
+SETTINGS_PROFILE_CREATE = "settings-profile-create"
+SETTINGS_PROFILE_RENAME = "settings-profile-rename"
+SETTINGS_PROFILE_DUPLICATE = "settings-profile-duplicate"
+SETTINGS_PROFILE_DELETE = "settings-profile-delete"
+SETTINGS_PROFILE_DELETE_CONFIRM = "settings-profile-delete-confirm"
+SETTINGS_JIRA_URL = "settings-jira-url"
+SETTINGS_JIRA_DEPLOYMENT = "settings-jira-deployment"
+SETTINGS_JIRA_EMAIL = "settings-jira-email"
+SETTINGS_JIRA_TOKEN = "settings-jira-token"
+SETTINGS_JIRA_SAVE = "settings-jira-save"
+SETTINGS_JIRA_TEST = "settings-jira-test"
+SETTINGS_JIRA_RESULT = "settings-jira-result"
+SETTINGS_MAPPING_DISCOVER = "settings-mapping-discover"
+SETTINGS_MAPPING_POINTS = "settings-mapping-points"
+SETTINGS_MAPPING_ROWS = "settings-mapping-rows"
+SETTINGS_MAPPING_STATUSES = "settings-mapping-statuses"
+SETTINGS_MAPPING_TYPES = "settings-mapping-types"
+SETTINGS_MAPPING_DORA_SOURCE = "settings-mapping-dora-source"
+SETTINGS_MAPPING_INCIDENT_TYPE = "settings-mapping-incident-type"
+SETTINGS_MAPPING_TIER_SET = "settings-mapping-tier-set"
+SETTINGS_MAPPING_SAVE = "settings-mapping-save"
+SETTINGS_MAPPING_RESULT = "settings-mapping-result"
+SETTINGS_FORECAST_PERT = "settings-forecast-pert"
+SETTINGS_FORECAST_POINTS = "settings-forecast-points"
+SETTINGS_FORECAST_DEADLINE = "settings-forecast-deadline"
+SETTINGS_FORECAST_MILESTONE = "settings-forecast-milestone"
+SETTINGS_FORECAST_SAVE = "settings-forecast-save"
+SETTINGS_FORECAST_RESULT = "settings-forecast-result"
+SETTINGS_QUERY_SELECT = "settings-query-select"
+SETTINGS_QUERY_NAME = "settings-query-name"
+SETTINGS_QUERY_JQL = "settings-query-jql"
+SETTINGS_QUERY_SAVE = "settings-query-save"
+SETTINGS_QUERY_DELETE = "settings-query-delete"
+SETTINGS_QUERY_DELETE_CONFIRM = "settings-query-delete-confirm"
+SETTINGS_QUERY_RESULT = "settings-query-result"
+
+# Data -------------------------------------------------------------------------------------------
+DATA_RESULT = "data-result"
+DATA_EXPORT = "data-export"
+DATA_EXPORT_TOKEN = "data-export-token"
+DATA_EXPORT_DOWNLOAD = "data-export-download"
+DATA_IMPORT_UPLOAD = "data-import-upload"
+DATA_BACKUP = "data-backup"
+DATA_BACKUP_LIST = "data-backup-list"
+DATA_RESTORE = "data-restore"
+DATA_RESTORE_CONFIRM = "data-restore-confirm"
+DATA_VERIFY = "data-verify"
+DATA_MIGRATE_PATH = "data-migrate-path"
+DATA_MIGRATE_DRY_RUN = "data-migrate-dry-run"
+DATA_MIGRATE_RUN = "data-migrate-run"
+DATA_MIGRATE_RESULT = "data-migrate-result"
+DATA_CACHE_CLEANUP = "data-cache-cleanup"
+DATA_AUDIT = "data-audit"
+
+
+def status_mapping(status: str) -> dict[str, str]:
+    """The flow-state dropdown of one JIRA status on the Settings page."""
+    return {"type": "settings-status-mapping", "status": status}
+
+
+def type_mapping(issue_type: str) -> dict[str, str]:
+    """The flow-item dropdown of one JIRA issue type on the Settings page."""
+    return {"type": "settings-type-mapping", "issue_type": issue_type}

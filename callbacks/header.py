@@ -1,0 +1,154 @@
+"""Header adapters: Fetch as a background job with progress, Cancel, and progress polling.
+
+The job writes ``task_progress`` (the sync does it), so every tab polls the same record: a reloaded
+page or a second tab shows the running fetch and can cancel it. Cancel asks the job to stop at its
+next page (``request_task_cancel``) instead of killing its process, so the job closes its record
+and the previous data stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+
+from callbacks.errors import alert_for
+from callbacks.sync_status import last_sync_text, sync_progress
+from data.errors import FlowcastError, TaskCancelled
+from data.jira import sync as jira_sync
+from data.persistence import get_backend
+from layouts import ids
+from layouts.common import info_alert, success_alert
+
+ACTIVE = ("pending", "running")
+ProgressSetter = Callable[[tuple[float, str, str]], None]
+
+
+def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
+    """(bar value, bar label, message) for a task_progress record."""
+    if progress is None:
+        return 0, "", ""
+    percent = float(progress["progress_percent"])
+    label = f"{percent:.0f}%"
+    status = progress["status"]
+    message = (
+        progress["message"] if status in ACTIVE else f"{status.capitalize()}: {progress['message']}"
+    )
+    return percent, label, message
+
+
+def run_fetch(
+    set_progress: ProgressSetter,
+    selection: dict[str, Any] | None,
+    full: bool,
+    data_version: int | None,
+) -> tuple[Any, Any, Any]:
+    """The background job: sync the selected query; (alert, data version, last-sync text)."""
+    profile_id = (selection or {}).get("profile")
+    query_id = (selection or {}).get("query")
+    if not profile_id or not query_id:
+        return info_alert("Choose a profile and a query before fetching."), no_update, no_update
+    running = sync_progress(profile_id, query_id)
+    if running and running["status"] in ACTIVE:
+        return (
+            info_alert(
+                f"A fetch of this query is already running ({running['progress_percent']:.0f}%); "
+                "wait for it to finish or press Cancel."
+            ),
+            no_update,
+            no_update,
+        )
+
+    def report(percent: float, message: str) -> None:
+        set_progress((percent, f"{percent:.0f}%", message))
+
+    try:
+        result = jira_sync.sync(profile_id, query_id, full=bool(full), progress=report)
+    except TaskCancelled:
+        return (
+            info_alert("Fetch cancelled; the previously fetched data is unchanged."),
+            no_update,
+            no_update,
+        )
+    except FlowcastError as exc:
+        return alert_for(exc), no_update, no_update
+    set_progress((100, "100%", "Done"))
+    return (
+        success_alert(
+            f"Fetched {result.fetched:,} issues ({result.mode}); the query now has "
+            f"{result.issue_count:,} issues."
+        ),
+        (data_version or 0) + 1,
+        last_sync_text(profile_id, query_id),
+    )
+
+
+def request_cancel(selection: dict[str, Any] | None) -> Any:
+    profile_id = (selection or {}).get("profile")
+    query_id = (selection or {}).get("query")
+    if (
+        profile_id
+        and query_id
+        and get_backend().request_task_cancel(jira_sync.task_name(profile_id, query_id))
+    ):
+        return info_alert("Cancelling: the fetch stops after the page it is reading.")
+    return info_alert("No fetch of this query is running.")
+
+
+def poll_progress(selection: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Bar value, label, message, Fetch disabled, Cancel disabled — for every tab."""
+    progress = sync_progress((selection or {}).get("profile"), (selection or {}).get("query"))
+    value, label, message = progress_values(progress)
+    active = bool(progress and progress["status"] in ACTIVE)
+    return value, label, message, active, not active
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.HEADER_FETCH_RESULT, "children"),
+        Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+        Output(ids.HEADER_LAST_SYNC, "children", allow_duplicate=True),
+        Input(ids.HEADER_FETCH, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.HEADER_FULL_FETCH, "value"),
+        State(ids.DATA_VERSION, "data"),
+        background=True,
+        running=[
+            (Output(ids.HEADER_FETCH, "disabled"), True, False),
+            (Output(ids.HEADER_CANCEL, "disabled"), False, True),
+            (Output(ids.HEADER_PROGRESS_POLL, "disabled"), True, False),
+            (Output(ids.HEADER_PROGRESS, "animated"), True, False),
+        ],
+        progress=[
+            Output(ids.HEADER_PROGRESS, "value"),
+            Output(ids.HEADER_PROGRESS, "label"),
+            Output(ids.HEADER_PROGRESS_MESSAGE, "children"),
+        ],
+        progress_default=[0, "0%", "Starting"],
+        prevent_initial_call=True,
+    )
+    def _fetch(set_progress, _n, selection, full, data_version):
+        return run_fetch(set_progress, selection, full, data_version)
+
+    @app.callback(
+        Output(ids.HEADER_CANCEL_RESULT, "children"),
+        Input(ids.HEADER_CANCEL, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _cancel(_n, selection):
+        return request_cancel(selection)
+
+    @app.callback(
+        Output(ids.HEADER_PROGRESS, "value", allow_duplicate=True),
+        Output(ids.HEADER_PROGRESS, "label", allow_duplicate=True),
+        Output(ids.HEADER_PROGRESS_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.HEADER_FETCH, "disabled", allow_duplicate=True),
+        Output(ids.HEADER_CANCEL, "disabled", allow_duplicate=True),
+        Input(ids.HEADER_PROGRESS_POLL, "n_intervals"),
+        Input(ids.SELECTION, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _poll(_n, selection):
+        return poll_progress(selection)

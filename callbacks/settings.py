@@ -1,0 +1,369 @@
+"""Settings page adapters: profiles, JIRA connection, mappings, forecast settings, queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+
+from callbacks.errors import alert_for
+from data import profile_manager
+from data.errors import FlowcastError, ValidationError
+from data.jira import metadata
+from data.validation import validate_jql
+from layouts import ids
+from layouts.common import error_alert, success_alert
+from layouts.settings import NEW_QUERY, mapping_controls, settings_layout
+
+
+def render(profile_id: str | None, query_id: str | None) -> Any:
+    if not profile_id:
+        return settings_layout(None, [], None)
+    profile = profile_manager.get_profile(profile_id)
+    queries = profile_manager.list_queries(profile_id)
+    selected = next((q for q in queries if q["id"] == query_id), None)
+    return settings_layout(profile, queries, selected)
+
+
+def profile_action(
+    trigger: str | None, name: str | None, profile_id: str | None, version: int
+) -> tuple[Any, Any, Any]:
+    """(alert, new selection version, show delete confirmation) for one profile button."""
+    if trigger == ids.SETTINGS_PROFILE_DELETE:
+        return no_update, no_update, True
+    try:
+        if trigger == ids.SETTINGS_PROFILE_CREATE:
+            new_id = profile_manager.create_profile(name or "")
+            profile_manager.switch_to(new_id)
+            message = f"Created profile {name!r}; it is now selected."
+        elif not profile_id:
+            raise ValidationError("No profile is selected; create one first.")
+        elif trigger == ids.SETTINGS_PROFILE_RENAME:
+            profile_manager.rename_profile(profile_id, name or "")
+            message = f"Renamed the profile to {name!r}."
+        elif trigger == ids.SETTINGS_PROFILE_DUPLICATE:
+            new_id = profile_manager.duplicate_profile(profile_id, name or "")
+            profile_manager.switch_to(new_id)
+            message = (
+                f"Duplicated the profile as {name!r} (settings and queries, not fetched data)."
+            )
+        elif trigger == ids.SETTINGS_PROFILE_DELETE_CONFIRM:
+            old_name = profile_manager.get_profile(profile_id)["name"]
+            profile_manager.delete_profile(profile_id)
+            message = f"Deleted profile {old_name!r}."
+        else:
+            return no_update, no_update, no_update
+    except FlowcastError as exc:
+        return alert_for(exc), no_update, False
+    return success_alert(message), (version or 0) + 1, False
+
+
+def save_jira_connection(
+    profile_id: str, url: str | None, deployment: str | None, email: str | None, token: str | None
+) -> Any:
+    changes: dict[str, Any] = {
+        "base_url": (url or "").strip().rstrip("/"),
+        "deployment": deployment or "auto",
+        "email": (email or "").strip(),
+    }
+    # An empty token field means "keep the saved one": the saved token never reaches the page.
+    if token:
+        changes["token"] = token
+    profile_manager.update_profile(profile_id, {"jira_config": changes})
+    return success_alert("Saved the JIRA connection.")
+
+
+def save_forecast_settings(
+    profile_id: str,
+    pert_factor: Any,
+    data_points: Any,
+    deadline: str | None,
+    milestone: str | None,
+) -> Any:
+    settings = {
+        "pert_factor": pert_factor,
+        "data_points_count": data_points,
+        "deadline": deadline or None,
+        "milestone": milestone or None,
+    }
+    for key in ("pert_factor", "data_points_count"):
+        value = settings[key]
+        if value in (None, "") or not float(value).is_integer() or int(value) < 1:
+            raise ValidationError(
+                f"{key.replace('_', ' ')} is {value!r}; use a whole number of 1 or more."
+            )
+        settings[key] = int(value)
+    profile_manager.update_profile(profile_id, {"forecast_settings": settings})
+    return success_alert("Saved the forecast settings.")
+
+
+def save_mappings(
+    profile_id: str,
+    points_field: str | None,
+    statuses: list[str],
+    states: list[str | None],
+    issue_types: list[str],
+    items: list[str | None],
+    deployment_source: str,
+    incident_types: list[str] | None,
+    tier_set: str,
+) -> Any:
+    status_map = {s: v for s, v in zip(statuses, states, strict=True) if v}
+    type_map = {t: v for t, v in zip(issue_types, items, strict=True) if v}
+    profile = profile_manager.get_profile(profile_id)
+    dora = {
+        **((profile.get("field_mappings") or {}).get("dora") or {}),
+        "deployment_source": deployment_source,
+        "incident_issue_types": list(incident_types or []),
+        "tier_set": tier_set,
+    }
+    profile_manager.update_profile(
+        profile_id,
+        {
+            "jira_config": {"points_field": points_field},
+            "field_mappings": {"status_to_flow_state": status_map, "dora": dora},
+            "flow_type_mappings": type_map,
+        },
+    )
+    return success_alert("Saved the field mappings; the charts use them from now on.")
+
+
+def _connection_from_form(
+    profile_id: str, url: str | None, deployment: str | None, email: str | None, token: str | None
+) -> dict[str, Any]:
+    """The profile as it would be saved with the form's values (the saved token when empty)."""
+    profile = profile_manager.get_profile(profile_id)
+    jira = dict(profile.get("jira_config") or {})
+    jira.update(
+        base_url=(url or "").strip().rstrip("/"),
+        deployment=deployment or "auto",
+        email=(email or "").strip(),
+    )
+    if token:
+        jira["token"] = token
+    return {**profile, "jira_config": jira}
+
+
+def test_jira_connection(
+    profile_id: str, url: str | None, deployment: str | None, email: str | None, token: str | None
+) -> Any:
+    info = metadata.test_connection(
+        _connection_from_form(profile_id, url, deployment, email, token)
+    )
+    kind = "Cloud" if info.deployment == "cloud" else "Data Center"
+    return success_alert(
+        f"Connected to {info.server_title} ({kind} {info.server_version}) as "
+        f"{info.user_display_name}, time zone {info.time_zone}."
+    )
+
+
+def discover_mappings(profile_id: str) -> tuple[Any, list[str]]:
+    """Mapping controls filled with JIRA's points fields, statuses and issue types."""
+    profile = profile_manager.get_profile(profile_id)
+    fields = metadata.discover_fields(profile)
+    statuses = metadata.list_statuses(profile)
+    types = [t.name for t in metadata.list_issue_types(profile) if not t.subtask]
+    field_mappings = profile.get("field_mappings") or {}
+    controls = mapping_controls(
+        [{"label": f"{f.name} ({f.id})", "value": f.id} for f in fields],
+        (profile.get("jira_config") or {}).get("points_field")
+        or (fields[0].id if fields else None),
+        [s.name for s in statuses],
+        field_mappings.get("status_to_flow_state") or {},
+        types,
+        profile.get("flow_type_mappings") or {},
+    )
+    return controls, types
+
+
+def save_query(profile_id: str, choice: str | None, name: str | None, jql: str | None) -> Any:
+    """Check the JQL with JIRA, then create or update the query; JIRA's message when it refuses."""
+    jql = validate_jql(jql)
+    problem = metadata.validate_jql(profile_id, jql)
+    if problem:
+        return error_alert(problem, "JIRA said")
+    if not choice or choice == NEW_QUERY:
+        query_id = profile_manager.create_query(profile_id, name or "", jql)
+        profile_manager.switch_to(profile_id, query_id)
+        return success_alert(f"Created query {name!r}; it is now selected.")
+    profile_manager.update_query(profile_id, choice, name=name, jql=jql)
+    return success_alert(f"Saved query {name!r}; fetch it to update its data.")
+
+
+def query_action(
+    trigger: str | None,
+    profile_id: str,
+    choice: str | None,
+    name: str | None,
+    jql: str | None,
+    version: int | None,
+) -> tuple[Any, Any, Any]:
+    """(alert, new selection version, show delete confirmation) for a query button."""
+    if trigger == ids.SETTINGS_QUERY_DELETE:
+        return no_update, no_update, True
+    try:
+        if trigger == ids.SETTINGS_QUERY_SAVE:
+            alert = save_query(profile_id, choice, name, jql)
+        elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice and choice != NEW_QUERY:
+            old = profile_manager.get_query(profile_id, choice)["name"]
+            profile_manager.delete_query(profile_id, choice)
+            alert = success_alert(f"Deleted query {old!r}.")
+        else:
+            return no_update, no_update, False
+    except FlowcastError as exc:
+        return alert_for(exc), no_update, False
+    changed = alert.color == "success"
+    return alert, (version or 0) + 1 if changed else no_update, False
+
+
+def query_fields(query_choice: str | None, profile_id: str | None) -> tuple[str, str, bool]:
+    """Name, JQL and whether Delete is disabled, for the query chosen in the Settings list."""
+    if not profile_id or not query_choice or query_choice == NEW_QUERY:
+        return "", "", True
+    query = profile_manager.get_query(profile_id, query_choice)
+    return query["name"], query["jql"], False
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.SETTINGS_RESULT, "children"),
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Output(ids.SETTINGS_PROFILE_DELETE_CONFIRM, "displayed"),
+        Input(ids.SETTINGS_PROFILE_CREATE, "n_clicks"),
+        Input(ids.SETTINGS_PROFILE_RENAME, "n_clicks"),
+        Input(ids.SETTINGS_PROFILE_DUPLICATE, "n_clicks"),
+        Input(ids.SETTINGS_PROFILE_DELETE, "n_clicks"),
+        Input(ids.SETTINGS_PROFILE_DELETE_CONFIRM, "submit_n_clicks"),
+        State(ids.SETTINGS_PROFILE_NAME, "value"),
+        State(ids.SELECTION, "data"),
+        State(ids.SELECTION_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _profiles(*args):
+        *_clicks, name, selection, version = args
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update, no_update
+        return profile_action(ctx.triggered_id, name, (selection or {}).get("profile"), version)
+
+    @app.callback(
+        Output(ids.SETTINGS_JIRA_RESULT, "children"),
+        Input(ids.SETTINGS_JIRA_SAVE, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_JIRA_URL, "value"),
+        State(ids.SETTINGS_JIRA_DEPLOYMENT, "value"),
+        State(ids.SETTINGS_JIRA_EMAIL, "value"),
+        State(ids.SETTINGS_JIRA_TOKEN, "value"),
+        prevent_initial_call=True,
+    )
+    def _jira_save(_n, selection, url, deployment, email, token):
+        try:
+            return save_jira_connection(selection["profile"], url, deployment, email, token)
+        except FlowcastError as exc:
+            return alert_for(exc)
+
+    @app.callback(
+        Output(ids.SETTINGS_FORECAST_RESULT, "children"),
+        Input(ids.SETTINGS_FORECAST_SAVE, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_FORECAST_PERT, "value"),
+        State(ids.SETTINGS_FORECAST_POINTS, "value"),
+        State(ids.SETTINGS_FORECAST_DEADLINE, "date"),
+        State(ids.SETTINGS_FORECAST_MILESTONE, "date"),
+        prevent_initial_call=True,
+    )
+    def _forecast_save(_n, selection, pert, points, deadline, milestone):
+        try:
+            return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
+        except FlowcastError as exc:
+            return alert_for(exc)
+
+    @app.callback(
+        Output(ids.SETTINGS_MAPPING_RESULT, "children"),
+        Input(ids.SETTINGS_MAPPING_SAVE, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_MAPPING_POINTS, "value"),
+        State(ids.status_mapping(ALL), "id"),
+        State(ids.status_mapping(ALL), "value"),
+        State(ids.type_mapping(ALL), "id"),
+        State(ids.type_mapping(ALL), "value"),
+        State(ids.SETTINGS_MAPPING_DORA_SOURCE, "value"),
+        State(ids.SETTINGS_MAPPING_INCIDENT_TYPE, "value"),
+        State(ids.SETTINGS_MAPPING_TIER_SET, "value"),
+        prevent_initial_call=True,
+    )
+    def _mappings_save(
+        _n, selection, points, status_ids, states, type_ids, items, source, incidents, tiers
+    ):
+        try:
+            return save_mappings(
+                selection["profile"],
+                points,
+                [i["status"] for i in status_ids],
+                states,
+                [i["issue_type"] for i in type_ids],
+                items,
+                source,
+                incidents,
+                tiers,
+            )
+        except FlowcastError as exc:
+            return alert_for(exc)
+
+    @app.callback(
+        Output(ids.SETTINGS_JIRA_RESULT, "children", allow_duplicate=True),
+        Input(ids.SETTINGS_JIRA_TEST, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_JIRA_URL, "value"),
+        State(ids.SETTINGS_JIRA_DEPLOYMENT, "value"),
+        State(ids.SETTINGS_JIRA_EMAIL, "value"),
+        State(ids.SETTINGS_JIRA_TOKEN, "value"),
+        prevent_initial_call=True,
+    )
+    def _jira_test(_n, selection, url, deployment, email, token):
+        try:
+            return test_jira_connection(selection["profile"], url, deployment, email, token)
+        except FlowcastError as exc:
+            return alert_for(exc)
+
+    @app.callback(
+        Output(ids.SETTINGS_MAPPING_ROWS, "children"),
+        Output(ids.SETTINGS_MAPPING_INCIDENT_TYPE, "options"),
+        Output(ids.SETTINGS_MAPPING_RESULT, "children", allow_duplicate=True),
+        Input(ids.SETTINGS_MAPPING_DISCOVER, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _discover(_n, selection):
+        try:
+            controls, types = discover_mappings(selection["profile"])
+        except FlowcastError as exc:
+            return no_update, no_update, alert_for(exc)
+        return controls, types, success_alert("Loaded fields, statuses and issue types from JIRA.")
+
+    @app.callback(
+        Output(ids.SETTINGS_QUERY_RESULT, "children"),
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Output(ids.SETTINGS_QUERY_DELETE_CONFIRM, "displayed"),
+        Input(ids.SETTINGS_QUERY_SAVE, "n_clicks"),
+        Input(ids.SETTINGS_QUERY_DELETE, "n_clicks"),
+        Input(ids.SETTINGS_QUERY_DELETE_CONFIRM, "submit_n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_QUERY_SELECT, "value"),
+        State(ids.SETTINGS_QUERY_NAME, "value"),
+        State(ids.SETTINGS_QUERY_JQL, "value"),
+        State(ids.SELECTION_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _queries(_save, _delete, _confirm, selection, choice, name, jql, version):
+        return query_action(ctx.triggered_id, selection["profile"], choice, name, jql, version)
+
+    @app.callback(
+        Output(ids.SETTINGS_QUERY_NAME, "value"),
+        Output(ids.SETTINGS_QUERY_JQL, "value"),
+        Output(ids.SETTINGS_QUERY_DELETE, "disabled"),
+        Input(ids.SETTINGS_QUERY_SELECT, "value"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _query_fields(choice, selection):
+        return query_fields(choice, (selection or {}).get("profile"))

@@ -1,0 +1,150 @@
+"""The frame: first layout, the profile/query selection shared by every page, the page router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, ctx, html, no_update
+
+from callbacks import data_page, dora, flow, forecast, plans, review, settings
+from callbacks.errors import alert_for
+from callbacks.sync_status import last_sync_text
+from data import profile_manager
+from data.errors import FlowcastError
+from data.persistence import get_backend
+from layouts import ids
+from layouts.header import header_layout
+from layouts.shell import shell_layout
+
+Selection = dict[str, str | None]
+
+PAGE_RENDERERS: dict[str, Callable[[str | None, str | None], Any]] = {
+    "/": forecast.render,
+    "/flow": flow.render,
+    "/dora": dora.render,
+    "/review": review.render,
+    "/plans": plans.render,
+    "/settings": settings.render,
+    "/data": data_page.render,
+}
+
+
+def resolve_selection(
+    wanted_profile: str | None, wanted_query: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Selection]:
+    """Profiles, the chosen profile's queries, and a selection that exists (falls back to the
+    most recently used profile/query when the wanted one is gone)."""
+    profiles = profile_manager.list_profiles()
+    profile_ids = [p["id"] for p in profiles]
+    profile_id = wanted_profile if wanted_profile in profile_ids else next(iter(profile_ids), None)
+    queries = profile_manager.list_queries(profile_id) if profile_id else []
+    query_ids = [q["id"] for q in queries]
+    query_id = wanted_query if wanted_query in query_ids else next(iter(query_ids), None)
+    return profiles, queries, {"profile": profile_id, "query": query_id}
+
+
+def active_selection() -> tuple[list[dict[str, Any]], list[dict[str, Any]], Selection]:
+    """The selection stored by the last switch (shared by every tab), made valid."""
+    backend = get_backend()
+    return resolve_selection(
+        backend.get_app_state("active_profile_id"), backend.get_app_state("active_query_id")
+    )
+
+
+def serve_layout() -> html.Div:
+    """The whole page for a fresh load (a function, so each load reads current data)."""
+    try:
+        profiles, queries, selection = active_selection()
+        last_sync = last_sync_text(selection["profile"], selection["query"])
+    except FlowcastError as exc:
+        profiles, queries, selection, last_sync = [], [], {"profile": None, "query": None}, ""
+        problem = alert_for(exc)
+    else:
+        problem = None
+    header = header_layout(profiles, queries, selection["profile"], selection["query"], last_sync)
+    return shell_layout(header, selection, problem)
+
+
+def _options(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{"label": item["name"], "value": item["id"]} for item in items]
+
+
+def update_selection(
+    trigger: str | None,
+    profile_value: str | None,
+    query_value: str | None,
+    current: Selection | None,
+) -> tuple[Any, ...]:
+    """Selector options/values, the selection store and last-sync text after a change.
+
+    A profile change picks that profile's most recently used query; a version bump (profiles or
+    queries edited in Settings) re-reads the stored active selection.
+    """
+    if trigger == ids.SELECTION_VERSION:
+        profiles, queries, selection = active_selection()
+    elif trigger == ids.HEADER_PROFILE:
+        profiles, queries, selection = resolve_selection(profile_value, None)
+    else:
+        profiles, queries, selection = resolve_selection(profile_value, query_value)
+    if selection["profile"]:
+        profile_manager.switch_to(selection["profile"], selection["query"])
+    changed = selection != (current or {})
+    return (
+        _options(profiles),
+        selection["profile"],
+        _options(queries),
+        selection["query"],
+        selection if changed else no_update,
+        last_sync_text(selection["profile"], selection["query"]),
+    )
+
+
+def render_page(pathname: str | None, selection: Selection | None) -> Any:
+    renderer = PAGE_RENDERERS.get(pathname or "/")
+    if renderer is None:
+        return dbc.Alert(
+            f"There is no page at {pathname}; pick one from the menu.", color="warning"
+        )
+    selection = selection or {}
+    try:
+        return renderer(selection.get("profile"), selection.get("query"))
+    except FlowcastError as exc:
+        return alert_for(exc)
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.HEADER_PROFILE, "options"),
+        Output(ids.HEADER_PROFILE, "value"),
+        Output(ids.HEADER_QUERY, "options"),
+        Output(ids.HEADER_QUERY, "value"),
+        Output(ids.SELECTION, "data"),
+        Output(ids.HEADER_LAST_SYNC, "children"),
+        Input(ids.HEADER_PROFILE, "value"),
+        Input(ids.HEADER_QUERY, "value"),
+        Input(ids.SELECTION_VERSION, "data"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _selection(profile_value, query_value, _version, current):
+        return update_selection(ctx.triggered_id, profile_value, query_value, current)
+
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.SELECTION, "data"),
+        Input(ids.DATA_VERSION, "data"),
+    )
+    def _page(pathname, selection, _data_version):
+        return render_page(pathname, selection)
+
+    app.clientside_callback(
+        """function(dark) {
+            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.THEME_SWITCH, "id"),
+        Input(ids.THEME_SWITCH, "value"),
+    )

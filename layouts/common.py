@@ -1,0 +1,73 @@
+"""Small building blocks shared by the pages: alerts, cards, graphs, notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def error_alert(message: str, title: str = "Something went wrong") -> dbc.Alert:
+    """A dismissable red alert; the message is plain text (never parsed as HTML)."""
+    return dbc.Alert(
+        [html.Strong(f"{title}: "), html.Span(message)],
+        color="danger",
+        dismissable=True,
+        className="mb-2",
+    )
+
+
+def success_alert(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="success", dismissable=True, duration=8000, className="mb-2")
+
+
+def info_alert(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="info", dismissable=True, className="mb-2")
+
+
+def not_available(feature: str) -> dbc.Alert:
+    """Said plainly when the data module behind a feature is not part of this build yet."""
+    return dbc.Alert(
+        f"{feature} is not available yet in this version of Flowcast.",
+        color="secondary",
+        className="feature-unavailable",
+    )
+
+
+def graph(component_id: str, figure: go.Figure) -> dcc.Graph:
+    return dcc.Graph(id=component_id, figure=figure, config=GRAPH_CONFIG)
+
+
+def stat_card(
+    title: str, value: str, detail: str = "", tooltip: str = "", card_id: str | None = None
+) -> dbc.Card:
+    """A headline number; ``tooltip`` (e.g. a metric definition) shows on hover."""
+    body = [
+        html.Div(title, className="stat-title text-muted small"),
+        html.Div(value, className="stat-value fs-4 fw-semibold"),
+    ]
+    if detail:
+        body.append(html.Div(detail, className="stat-detail small text-muted"))
+    attrs: dict[str, Any] = {"title": tooltip} if tooltip else {}
+    if card_id:
+        attrs["id"] = card_id
+    return dbc.Card(dbc.CardBody(body), className="stat-card h-100", **attrs)
+
+
+def card_row(cards: list[Any]) -> dbc.Row:
+    return dbc.Row([dbc.Col(c, xs=12, sm=6, lg=True) for c in cards], className="g-2 mb-3")
+
+
+def section(title: str, children: Any, **kwargs: Any) -> html.Section:
+    return html.Section([html.H5(title, className="mt-3 mb-2"), children], **kwargs)
+
+
+def no_selection() -> dbc.Alert:
+    return dbc.Alert(
+        "Choose a profile and a query in the header (or create them in Settings) to see this page.",
+        color="info",
+    )

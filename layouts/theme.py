@@ -1,0 +1,55 @@
+"""The one plotly template every chart uses: transparent backgrounds and mid-grey text and grid,
+so the same figure reads on the light and the dark page theme."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE_NAME = "flowcast"
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies and on both backgrounds.
+COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+INK = "#8a8f98"
+GRID = "rgba(138, 143, 152, 0.25)"
+BAND = "rgba(0, 114, 178, 0.15)"
+DEADLINE = "#D55E00"
+MILESTONE = "#CC79A7"
+BASELINE = "#999999"
+
+
+def _template() -> go.layout.Template:
+    axis = {"gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID, "automargin": True}
+    return go.layout.Template(
+        layout={
+            "colorway": COLORWAY,
+            "font": {"color": INK, "family": "system-ui, -apple-system, Segoe UI, sans-serif"},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": axis,
+            "yaxis": axis,
+            "margin": {"l": 40, "r": 16, "t": 40, "b": 36},
+            "legend": {"orientation": "h", "y": -0.18, "bgcolor": "rgba(0,0,0,0)"},
+            "hoverlabel": {"namelength": -1},
+            "title": {"font": {"size": 15}, "x": 0.01},
+        }
+    )
+
+
+pio.templates[TEMPLATE_NAME] = _template()
+
+
+def new_figure(title: str, height: int = 320) -> go.Figure:
+    """An empty figure on the Flowcast template."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE_NAME, title=title, height=height)
+    return fig
+
+
+def empty_figure(title: str, message: str, height: int = 320) -> go.Figure:
+    """A figure that says why it has nothing to plot."""
+    fig = new_figure(title, height)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
