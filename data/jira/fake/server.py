@@ -18,6 +18,7 @@ import json
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 import zlib
@@ -760,6 +761,12 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     app: FakeJira
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up mid-response (a timeout, a cancelled sync) is routine here.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
