@@ -1,0 +1,663 @@
+"""A small JIRA REST client on httpx for Cloud and Data Center (NOTES.md §1–§4, DESIGN.md 5).
+
+- Deployment: ``serverInfo.deploymentType`` (``Cloud`` or ``Server``) unless the profile says.
+- Auth: Cloud = Basic ``email:api_token``; Data Center = ``Bearer <PAT>``.
+- Search: Cloud ``POST /rest/api/2/search/jql`` following ``nextPageToken`` until ``isLast`` (v2 so
+  text fields are strings, not ADF); Data Center ``POST /rest/api/2/search`` by ``startAt``,
+  stepping by the ``maxResults`` the server echoes (it silently caps at 1000), later pages in
+  parallel once the first told the total.
+- Changelogs: Cloud cuts embedded histories at 40 (newest first); the rest come from
+  ``changelog/bulkfetch`` (or ``/issue/{key}/changelog`` where bulkfetch is refused). Data Center
+  re-reads the issue with ``expand=changelog``.
+- Retries: 429/503 wait ``Retry-After`` (capped); otherwise exponential backoff with jitter
+  (Atlassian: 4 retries, 5 s doubling to 30 s, ×0.7–1.3). 502/504, timeouts, resets and unreadable
+  bodies are retried for reads only. ``RetryPolicy`` makes every delay configurable.
+
+The token lives in one private header value; ``repr()``, logs and exceptions never show it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from data.errors import JiraError
+from data.jira.errors import (
+    JiraAuthError,
+    JiraDeploymentMismatch,
+    JiraNotFound,
+    JiraQueryError,
+    JiraRateLimited,
+    JiraRequestError,
+    JiraResponseError,
+    JiraUnavailable,
+)
+
+logger = logging.getLogger("data.jira.client")
+
+CLOUD, DATACENTER = "cloud", "datacenter"
+DEPLOYMENTS = ("auto", CLOUD, DATACENTER)
+# Per-request caps the APIs document: Cloud search/jql 5000, Data Center search 1000 (echoed).
+CLOUD_MAX_PAGE = 5000
+DATACENTER_MAX_PAGE = 1000
+BULKFETCH_MAX_ISSUES = 1000
+BULKFETCH_MAX_RESULTS = 10000
+ISSUE_CHANGELOG_PAGE = 100
+# Epoch values below this are seconds (the bulkfetch example), above it milliseconds.
+_EPOCH_SECONDS_LIMIT = 100_000_000_000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait and how often to retry; tests pass tiny delays and a no-op sleep."""
+
+    max_retries: int = 4
+    first_delay: float = 5.0
+    max_delay: float = 30.0
+    jitter: tuple[float, float] = (0.7, 1.3)
+    retry_after_cap: float = 60.0
+    timeout: float = 30.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry ``attempt`` (0-based): first_delay doubling, capped, with jitter."""
+        base = min(self.first_delay * (2**attempt), self.max_delay)
+        return base * random.uniform(*self.jitter)
+
+    def retry_after(self, header: str | None, attempt: int) -> float:
+        """The server's ``Retry-After`` seconds (capped), else the backoff."""
+        if header is not None:
+            try:
+                return min(max(float(header), 0.0), self.retry_after_cap)
+            except ValueError:
+                pass
+        return self.backoff(attempt)
+
+
+def _is_retryable_status(status: int, idempotent: bool) -> bool:
+    return status in (429, 503) or (idempotent and status in (502, 504))
+
+
+def jira_message(response: httpx.Response) -> str:
+    """JIRA's own words from any of its error shapes (NOTES §4), or a short excerpt of the body."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        body = None
+    parts: list[str] = []
+    if isinstance(body, dict):
+        parts += [str(m) for m in body.get("errorMessages") or [] if m]
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            parts += [f"{k}: {v}" for k, v in errors.items()]
+        for key in ("message", "detail", "title"):
+            if not parts and body.get(key):
+                parts.append(str(body[key]))
+    if not parts:
+        text = response.text.strip() if response.content else ""
+        parts.append(text[:200] if text else response.reason_phrase or "no details")
+    return " ".join(p.rstrip(".") + "." for p in parts)
+
+
+class JiraClient:
+    """One JIRA site with one set of credentials. Use as a context manager (closes the pool)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        deployment: str = "auto",
+        email: str | None = None,
+        token: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_workers: int = 4,
+        page_size: int | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if deployment not in DEPLOYMENTS:
+            raise JiraRequestError(
+                f"Unknown deployment {deployment!r}; use one of {', '.join(DEPLOYMENTS)}."
+            )
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.max_workers = max(1, max_workers)
+        self.page_size = page_size
+        self._deployment = None if deployment == "auto" else deployment
+        self._email = email
+        self._token = token
+        self._server_info: dict[str, Any] | None = None
+        self._count_lock = threading.Lock()
+        self.request_count = 0
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=self.retry.timeout,
+            transport=transport,
+            headers={"Accept": "application/json"},
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=self.max_workers + 2),
+        )
+
+    @classmethod
+    def from_profile(cls, profile: dict[str, Any], **options: Any) -> JiraClient:
+        """A client for a profile's ``jira_config`` (base_url, deployment, email, token, page_size)."""
+        config = profile.get("jira_config") or {}
+        base_url = config.get("base_url")
+        if not base_url:
+            raise JiraRequestError(
+                f"Profile {profile.get('name', profile.get('id'))!r} has no JIRA URL; set it with "
+                "`flowcast profile update --jira-url` or in Settings."
+            )
+        options.setdefault("page_size", config.get("page_size"))
+        return cls(
+            base_url,
+            deployment=config.get("deployment") or "auto",
+            email=config.get("email"),
+            token=config.get("token"),
+            **options,
+        )
+
+    def __repr__(self) -> str:
+        return f"JiraClient({self.base_url!r}, deployment={self._deployment or 'auto'!r})"
+
+    def __enter__(self) -> JiraClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # Deployment and auth ---------------------------------------------------------------------
+    @property
+    def deployment(self) -> str:
+        """``cloud`` or ``datacenter``: the profile's choice, else what serverInfo reports."""
+        if self._deployment is None:
+            info = self.server_info()
+            self._deployment = CLOUD if info.get("deploymentType") == "Cloud" else DATACENTER
+        return self._deployment
+
+    def server_info(self) -> dict[str, Any]:
+        """``/serverInfo`` (Data Center serves it without auth; try that before guessing a scheme)."""
+        if self._server_info is None:
+            path = "/rest/api/2/serverInfo"
+            try:
+                info = self._request("GET", path, authorization=self._guess_authorization())
+            except JiraAuthError:
+                info = self._request("GET", path, authorization=None)
+            if not isinstance(info, dict):
+                raise JiraResponseError(f"JIRA's {path} answer is not an object; check the URL.")
+            self._server_info = info
+        return self._server_info
+
+    def _guess_authorization(self) -> str | None:
+        if self._deployment is not None:
+            return self._authorization(self._deployment)
+        return self._authorization(CLOUD if self._email else DATACENTER)
+
+    def _authorization(self, deployment: str) -> str | None:
+        if not self._token:
+            return None
+        if deployment == CLOUD:
+            if not self._email:
+                raise JiraAuthError(
+                    "Jira Cloud API tokens need the account email (Basic auth); set the profile's email."
+                )
+            raw = f"{self._email}:{self._token}".encode()
+            return "Basic " + base64.b64encode(raw).decode("ascii")
+        return f"Bearer {self._token}"
+
+    def myself(self) -> dict[str, Any]:
+        """The calling user; raises JiraAuthError when Data Center treats the token as anonymous."""
+        response = self._send("GET", "/rest/api/2/myself")
+        body = self._json(response, "/rest/api/2/myself")
+        anonymous = response.headers.get("X-AUSERNAME", "").lower() == "anonymous"
+        if (
+            anonymous
+            or not isinstance(body, dict)
+            or not (body.get("accountId") or body.get("name") or body.get("key"))
+        ):
+            raise JiraAuthError(
+                "JIRA answered as an anonymous user, so the token was ignored; create a new "
+                "personal access token and store it in the profile."
+            )
+        return body
+
+    # Search -------------------------------------------------------------------------------------
+    def search(
+        self, jql: str, fields: Sequence[str], *, changelog: bool = False
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        """Yield ``(issues, total)`` per page; ``total`` is known on Data Center only."""
+        if self.deployment == CLOUD:
+            for issues in self._search_cloud(jql, fields, changelog):
+                yield issues, None
+        else:
+            yield from self._search_datacenter(jql, fields, changelog)
+
+    def _search_cloud(
+        self, jql: str, fields: Sequence[str], changelog: bool
+    ) -> Iterator[list[dict[str, Any]]]:
+        path = "/rest/api/2/search/jql"
+        body: dict[str, Any] = {
+            "jql": jql,
+            "maxResults": min(self.page_size or CLOUD_MAX_PAGE, CLOUD_MAX_PAGE),
+            "fields": list(fields),
+        }
+        if changelog:
+            body["expand"] = "changelog"
+        while True:
+            page = self._request("POST", path, json=body)
+            issues = _issues_of(page, path)
+            yield issues
+            token = page.get("nextPageToken")
+            if page.get("isLast", not token) or not token:
+                return
+            body["nextPageToken"] = token
+
+    def _search_datacenter(
+        self, jql: str, fields: Sequence[str], changelog: bool
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        path = "/rest/api/2/search"
+        wanted = min(self.page_size or DATACENTER_MAX_PAGE, DATACENTER_MAX_PAGE)
+
+        def page_at(start: int) -> dict[str, Any]:
+            body: dict[str, Any] = {
+                "jql": jql,
+                "startAt": start,
+                "maxResults": wanted,
+                "fields": list(fields),
+            }
+            if changelog:
+                body["expand"] = ["changelog"]
+            return self._request("POST", path, json=body)
+
+        first = page_at(0)
+        issues = _issues_of(first, path)
+        total = int(first.get("total") or 0)
+        yield issues, total
+        step = int(first.get("maxResults") or len(issues) or wanted)
+        if not issues or step <= 0 or len(issues) >= total:
+            return
+        starts = list(range(step, total, step))
+        for page in self._parallel(page_at, starts):
+            yield _issues_of(page, path), total
+
+    def search_ids(self, jql: str) -> list[str]:
+        """Every issue id the JQL matches, cheaply: ``fields=["id"]`` in the largest pages allowed.
+
+        Ids, not keys: Cloud answers ``fields=id`` with ids only, and an id survives a move.
+        """
+        ids: list[str] = []
+        saved, self.page_size = self.page_size, None
+        try:
+            for issues, _ in self.search(jql, ["id"]):
+                ids.extend(str(i["id"]) for i in issues if isinstance(i, dict) and "id" in i)
+        finally:
+            self.page_size = saved
+        return ids
+
+    def approximate_count(self, jql: str) -> int | None:
+        """Cloud's approximate match count (for progress totals); None elsewhere or on failure."""
+        if self.deployment != CLOUD:
+            return None
+        try:
+            body = self._request("POST", "/rest/api/3/search/approximate-count", json={"jql": jql})
+        except JiraQueryError:
+            raise
+        except JiraError as exc:
+            logger.info("approximate count unavailable: %s", exc)
+            return None
+        count = body.get("count") if isinstance(body, dict) else None
+        return int(count) if isinstance(count, int) else None
+
+    def validate_jql(self, jql: str) -> None:
+        """Raise JiraQueryError with JIRA's sentence when the JQL is invalid."""
+        if self.deployment == CLOUD:
+            self._request(
+                "POST",
+                "/rest/api/2/search/jql",
+                json={"jql": jql, "maxResults": 1, "fields": ["id"]},
+            )
+        else:
+            self._request(
+                "POST",
+                "/rest/api/2/search",
+                json={"jql": jql, "maxResults": 0, "validateQuery": True, "fields": ["id"]},
+            )
+
+    # Changelogs ---------------------------------------------------------------------------------
+    def search_with_changelogs(
+        self, jql: str, fields: Sequence[str]
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        """Pages of issues, each with a complete ``changelog`` of (at least) its status changes.
+
+        Cloud: pages without changelog (1000 a page instead of 100 with one), then one
+        ``changelog/bulkfetch`` per ≤1000 issues restricted to ``status`` — the fewest requests
+        the API allows and never cut at 40. Data Center: ``expand=changelog`` on the search,
+        re-reading any issue whose embedded history is short.
+        """
+        if self.deployment == CLOUD:
+            for issues, total in self.search(jql, fields):
+                self.attach_status_changelogs(issues)
+                yield issues, total
+        else:
+            for issues, total in self.search(jql, fields, changelog=True):
+                self.complete_changelogs(issues)
+                yield issues, total
+
+    def attach_status_changelogs(self, issues: Sequence[dict[str, Any]]) -> None:
+        """Cloud: set each issue's ``changelog`` to its full status history via bulkfetch."""
+        if not issues:
+            return
+        try:
+            found = self._bulkfetch([str(i["id"]) for i in issues], field_ids=["status"])
+        except JiraNotFound:
+            # Sites or apps without bulkfetch: the per-issue endpoint has the same histories.
+            logger.info("changelog bulkfetch unavailable; paging per issue")
+            keys = [str(i["key"]) for i in issues]
+            for issue, histories in zip(
+                issues, self._parallel(self._issue_changelog, keys), strict=True
+            ):
+                _set_histories(issue, histories)
+            return
+        for issue in issues:
+            _set_histories(issue, found.get(str(issue["id"]), []), exact=True)
+
+    def complete_changelogs(self, issues: Sequence[dict[str, Any]]) -> int:
+        """Replace truncated embedded changelogs with full ones; returns how many were completed.
+
+        Cloud pages ``/issue/{key}/changelog``; Data Center re-reads the issue with the changelog.
+        """
+        short = [i for i in issues if _is_truncated(i)]
+        fetch = self._issue_changelog if self.deployment == CLOUD else self._issue_with_changelog
+        for issue, histories in zip(
+            short, self._parallel(fetch, [i["key"] for i in short]), strict=True
+        ):
+            _set_histories(issue, histories)
+        return len(short)
+
+    def _bulkfetch(
+        self, issue_ids: list[str], field_ids: list[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        batches = [
+            issue_ids[i : i + BULKFETCH_MAX_ISSUES]
+            for i in range(0, len(issue_ids), BULKFETCH_MAX_ISSUES)
+        ]
+        found: dict[str, list[dict[str, Any]]] = {}
+        for part in self._parallel(lambda ids: self._bulkfetch_batch(ids, field_ids), batches):
+            found.update(part)
+        return found
+
+    def _bulkfetch_batch(
+        self, ids: list[str], field_ids: list[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        path = "/rest/api/2/changelog/bulkfetch"
+        body: dict[str, Any] = {
+            "issueIdsOrKeys": ids,
+            "fieldIds": field_ids,
+            "maxResults": BULKFETCH_MAX_RESULTS,
+        }
+        found: dict[str, list[dict[str, Any]]] = {}
+        while True:
+            page = self._request("POST", path, json=body)
+            entries = page.get("issueChangeLogs") if isinstance(page, dict) else None
+            if not isinstance(entries, list):
+                raise JiraResponseError(
+                    f"JIRA's {path} answer has no issueChangeLogs; retry later."
+                )
+            for entry in entries:
+                found.setdefault(str(entry.get("issueId")), []).extend(
+                    entry.get("changeHistories") or []
+                )
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+            body["nextPageToken"] = token
+
+    def _issue_changelog(self, key: str) -> list[dict[str, Any]]:
+        path = f"/rest/api/2/issue/{key}/changelog"
+        histories: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            page = self._request(
+                "GET", path, params={"startAt": start, "maxResults": ISSUE_CHANGELOG_PAGE}
+            )
+            values = page.get("values") if isinstance(page, dict) else None
+            if not isinstance(values, list):
+                raise JiraResponseError(f"JIRA's {path} answer has no values; retry later.")
+            histories.extend(values)
+            start += len(values)
+            if page.get("isLast", True) or not values or start >= int(page.get("total") or 0):
+                return histories
+
+    def _issue_with_changelog(self, key: str) -> list[dict[str, Any]]:
+        path = f"/rest/api/2/issue/{key}"
+        issue = self._request("GET", path, params={"expand": "changelog", "fields": "status"})
+        changelog = issue.get("changelog") if isinstance(issue, dict) else None
+        if not isinstance(changelog, dict) or not isinstance(changelog.get("histories"), list):
+            raise JiraResponseError(f"JIRA's {path} answer has no changelog; retry later.")
+        return changelog["histories"]
+
+    # Metadata -----------------------------------------------------------------------------------
+    def fields(self) -> list[dict[str, Any]]:
+        return self._list("/rest/api/2/field")
+
+    def statuses(self) -> list[dict[str, Any]]:
+        return self._list("/rest/api/2/status")
+
+    def issue_types(self) -> list[dict[str, Any]]:
+        return self._list("/rest/api/2/issuetype")
+
+    def _list(self, path: str) -> list[dict[str, Any]]:
+        body = self._request("GET", path)
+        if not isinstance(body, list):
+            raise JiraResponseError(f"JIRA's {path} answer is not a list; check the JIRA URL.")
+        return [item for item in body if isinstance(item, dict)]
+
+    # HTTP ---------------------------------------------------------------------------------------
+    def _parallel(self, work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """Run ``work`` over ``items`` on at most ``max_workers`` threads; results in input order.
+
+        Leaving the iterator early (cancellation, an error) cancels the work not yet started.
+        """
+        if len(items) <= 1 or self.max_workers == 1:
+            for item in items:
+                yield work(item)
+            return
+        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="jira")
+        try:
+            futures: list[Future[Any]] = [pool.submit(work, item) for item in items]
+            for future in futures:
+                if not future.done():
+                    wait([future], return_when=FIRST_COMPLETED)
+                yield future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        authorization: str | None | bool = True,
+    ) -> Any:
+        """Send with retries and return the decoded JSON body (reads only: all our calls are)."""
+        for attempt in range(self.retry.max_retries + 1):
+            response = self._send(
+                method, path, params=params, json=json, authorization=authorization
+            )
+            try:
+                return self._json(response, path)
+            except JiraResponseError:
+                if attempt >= self.retry.max_retries:
+                    raise
+                self.retry.sleep(self.retry.backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        authorization: str | None | bool = True,
+        idempotent: bool = True,
+    ) -> httpx.Response:
+        """One request with the retry policy; returns a 2xx response or raises a JiraError."""
+        headers = {}
+        auth_value = (
+            self._authorization(self.deployment) if authorization is True else authorization
+        )
+        if auth_value:
+            headers["Authorization"] = auth_value
+        attempts = self.retry.max_retries + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                with self._count_lock:
+                    self.request_count += 1
+                response = self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+                response.read()
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if not idempotent or last:
+                    raise JiraUnavailable(
+                        f"JIRA at {self.base_url} did not answer {method} {path} "
+                        f"({type(exc).__name__}) after {attempt + 1} attempts; check the network "
+                        "and retry later."
+                    ) from None
+                delay = self.retry.backoff(attempt)
+                logger.info("%s %s: %s; retrying in %.2fs", method, path, type(exc).__name__, delay)
+                self.retry.sleep(delay)
+                continue
+            status = response.status_code
+            if status < 300:
+                return response
+            if _is_retryable_status(status, idempotent) and not last:
+                delay = self.retry.retry_after(response.headers.get("Retry-After"), attempt)
+                logger.info("%s %s: %s; retrying in %.2fs", method, path, status, delay)
+                self.retry.sleep(delay)
+                continue
+            raise self._error(response, method, path, attempts=attempt + 1)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _json(self, response: httpx.Response, path: str) -> Any:
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            raise JiraResponseError(
+                f"JIRA's answer to {path} was cut off or is not JSON; retry, and check that "
+                "the URL points at JIRA, not a proxy or login page."
+            ) from None
+
+    def _error(
+        self, response: httpx.Response, method: str, path: str, *, attempts: int
+    ) -> JiraError:
+        status = response.status_code
+        message = jira_message(response)
+        if status == 400 and "/search" in path:
+            return JiraQueryError(f"JIRA rejected the query: {message}")
+        if status == 401:
+            return JiraAuthError(
+                f"JIRA refused the credentials (401: {message}) {self._auth_hint()}"
+            )
+        if status == 403:
+            if "basic auth" in message.lower():
+                return JiraAuthError(
+                    f"JIRA refused Basic auth (403: {message}) This Data Center site needs a "
+                    "personal access token: set the profile's deployment to datacenter."
+                )
+            reason = response.headers.get("X-Authentication-Denied-Reason")
+            if reason:
+                return JiraAuthError(
+                    f"JIRA denied authentication ({reason}); log in to JIRA in a browser once, "
+                    f"then {self._auth_hint()[0].lower()}{self._auth_hint()[1:]}"
+                )
+            return JiraAuthError(
+                f"JIRA refused access to {path} (403: {message}) The account lacks permission; "
+                "use an account that can browse the project or ask a JIRA admin."
+            )
+        if status == 404:
+            return JiraNotFound(
+                f"JIRA answered 404 for {path} ({message}) Check the profile's JIRA URL."
+            )
+        if status == 410:
+            return JiraDeploymentMismatch(
+                f"JIRA says {path} was removed (410: {message}) The site is Jira Cloud: set the "
+                "profile's deployment to cloud or auto."
+            )
+        if status == 429:
+            return JiraRateLimited(
+                f"JIRA kept rate-limiting {method} {path} after {attempts} attempts; wait a few "
+                "minutes and retry."
+            )
+        if status >= 500:
+            return JiraUnavailable(
+                f"JIRA failed with {status} on {method} {path} after {attempts} attempt(s) "
+                f"({message}) Retry later."
+            )
+        return JiraRequestError(f"JIRA refused {method} {path} ({status}: {message})")
+
+    def _auth_hint(self) -> str:
+        if self._deployment == CLOUD:
+            return "Check the profile's email and API token (Cloud uses Basic auth with both)."
+        if self._deployment == DATACENTER:
+            return "Check the profile's personal access token (Data Center uses Bearer auth)."
+        return (
+            "Check the profile's token (and, on Cloud, its email); a Data Center token must be a "
+            "personal access token."
+        )
+
+
+def _issues_of(page: Any, path: str) -> list[dict[str, Any]]:
+    issues = page.get("issues") if isinstance(page, dict) else None
+    if not isinstance(issues, list):
+        raise JiraResponseError(f"JIRA's {path} answer has no issues list; retry later.")
+    return issues
+
+
+def _is_truncated(issue: dict[str, Any]) -> bool:
+    changelog = issue.get("changelog")
+    if not isinstance(changelog, dict):
+        return False
+    histories = changelog.get("histories") or []
+    return int(changelog.get("total") or 0) > len(histories)
+
+
+def _set_histories(
+    issue: dict[str, Any], histories: list[dict[str, Any]], *, exact: bool = False
+) -> None:
+    """Install a complete history list (``exact``: it is all there is, e.g. a filtered fetch)."""
+    for history in histories:
+        created = history.get("created")
+        if isinstance(created, int | float) and not isinstance(created, bool):
+            history["created"] = epoch_to_iso(created)
+    embedded = 0 if exact else int((issue.get("changelog") or {}).get("total") or 0)
+    total = max(len(histories), embedded)
+    issue["changelog"] = {
+        "startAt": 0,
+        "maxResults": len(histories),
+        "total": total,
+        "histories": histories,
+    }
+
+
+def epoch_to_iso(value: float) -> str:
+    """An epoch number as ISO text; seconds and milliseconds are both seen (NOTES §2.2)."""
+    seconds = value if value < _EPOCH_SECONDS_LIMIT else value / 1000.0
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat(timespec="milliseconds")

@@ -1,0 +1,490 @@
+"""Fetch a query's issues from JIRA into the issue store, fully or incrementally, all or nothing.
+
+A sync fetches everything first (issues, complete changelogs, the query's current key set), keeping
+only normalized rows in memory, then applies them in ONE ``write_transaction``: readers see the old
+data or the new, never a mix, and a failed, cancelled or killed sync leaves the previous data as it
+was. Running it again is harmless (every write is an upsert or a set difference).
+
+Incremental refresh asks for ``(<jql>) AND updated >= "<yyyy-MM-dd HH:mm>"`` in the JIRA user's
+time zone (JQL dates are read in that zone; formatting in UTC misses changes west of UTC), starting
+a safety margin before the previous sync's start. Issues that left the query or were deleted are
+found by comparing the stored membership with the query's key set (``fields=id``, cheap). A full
+sync runs when asked, on the first sync, when the JQL changed, or when the last full one is older
+than the profile's ``jira_config.cache_ttl_hours``.
+
+Progress goes to ``task_progress`` under ``sync:<profile_id>:<query_id>``; cancellation (the
+``cancel`` callable or ``request_task_cancel``) is checked between pages. One sync per query at a
+time, enforced by an OS file lock that dies with its process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from data import profile_manager as pm
+from data.database import get_db_connection, write_transaction
+from data.errors import ConfigError, ConflictError, FlowcastError, TaskCancelled
+from data.issue_store import (
+    NormalizedIssue,
+    add_query_members,
+    count_query_issues,
+    delete_orphan_issues,
+    normalize_issue,
+    query_member_keys,
+    remove_query_members,
+    store_issues,
+)
+from data.jira.client import JiraClient, RetryPolicy
+from data.jira.jql import incremental_jql
+from data.persistence import get_backend
+from data.sqlite import Connection
+from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
+
+logger = logging.getLogger("data.jira.sync")
+
+DEFAULT_CACHE_TTL_HOURS = 24.0
+DEFAULT_SAFETY_MARGIN = timedelta(minutes=15)
+ID_BATCH = 100  # ids per `id in (...)` clause when fetching issues new to the query
+BASE_FIELDS = (
+    "summary",
+    "status",
+    "issuetype",
+    "priority",
+    "project",
+    "created",
+    "updated",
+    "resolutiondate",
+    "resolution",
+    "fixVersions",
+    "labels",
+    "components",
+    "parent",
+)
+ProgressCallback = Callable[[float, str], None]
+
+
+class SyncInProgress(ConflictError):
+    """Another sync of the same query is running."""
+
+
+@dataclass
+class SyncResult:
+    profile_id: str
+    query_id: str
+    mode: str  # "full" or "incremental"
+    fetched: int  # issues fetched with details in this run
+    removed: int  # memberships dropped (left the query or deleted in JIRA)
+    issue_count: int  # issues in the query afterwards
+    transition_count: int
+    requests: int
+    seconds: float
+    watermark: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def task_name(profile_id: str, query_id: str) -> str:
+    return f"sync:{profile_id}:{query_id}"
+
+
+def sync(
+    profile_id: str,
+    query_id: str,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    safety_margin: timedelta = DEFAULT_SAFETY_MARGIN,
+    max_workers: int = 4,
+    transport: httpx.BaseTransport | None = None,
+) -> SyncResult:
+    """Bring the query's issues up to date from JIRA; raises JiraError, TaskCancelled or SyncInProgress."""
+    backend = get_backend()
+    db_path = getattr(backend, "db_path", None)
+    if db_path is None:
+        raise ConfigError("JIRA sync needs the SQLite storage; start Flowcast with its database.")
+    profile = pm.get_profile(profile_id)
+    query = pm.get_query(profile_id, query_id)
+    task = task_name(profile_id, query_id)
+    with _sync_lock(Path(db_path), profile_id, query_id):
+        stale = backend.get_task_progress(task)
+        if stale and stale["status"] in ("pending", "running"):
+            # We hold the lock, so that run died (killed); close it so its cancel flag is not inherited.
+            backend.save_task_progress(task, stale["progress_percent"], "failed", "Interrupted")
+        backend.save_task_progress(task, 0, "running", "Connecting to JIRA")
+        run = _SyncRun(
+            backend, Path(db_path), profile, query, task, progress, cancel, safety_margin
+        )
+        try:
+            with JiraClient.from_profile(
+                profile, retry=retry, max_workers=max_workers, transport=transport
+            ) as client:
+                result = run.execute(client, full)
+        except TaskCancelled:
+            backend.save_task_progress(task, run.percent, "cancelled", "Cancelled; nothing changed")
+            raise
+        except FlowcastError as exc:
+            run.record_error(str(exc))
+            backend.save_task_progress(task, run.percent, "failed", str(exc))
+            raise
+        except BaseException:
+            backend.save_task_progress(task, run.percent, "failed", "Stopped by an internal error")
+            raise
+    backend.save_task_progress(
+        task,
+        100,
+        "completed",
+        f"Synced {result.issue_count:,} issues ({result.mode}, {result.fetched:,} fetched)",
+        details=result.as_dict(),
+    )
+    return result
+
+
+@contextmanager
+def _sync_lock(db_path: Path, profile_id: str, query_id: str) -> Iterator[None]:
+    digest = hashlib.sha256(f"{db_path.resolve()}\0{profile_id}\0{query_id}".encode()).hexdigest()
+    lock_dir = db_path.parent / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_dir / f"sync-{digest[:24]}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncInProgress(
+                f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
+                "finish or cancel it."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class _SyncRun:
+    """The state of one sync: what was fetched, progress, and the final write."""
+
+    def __init__(
+        self,
+        backend: Any,
+        db_path: Path,
+        profile: dict[str, Any],
+        query: dict[str, Any],
+        task: str,
+        progress: ProgressCallback | None,
+        cancel: Callable[[], bool] | None,
+        safety_margin: timedelta,
+    ) -> None:
+        self.backend = backend
+        self.db_path = db_path
+        self.profile_id = profile["id"]
+        self.query_id = query["id"]
+        self.jql = query["jql"]
+        config = profile.get("jira_config") or {}
+        mappings = profile.get("field_mappings") or {}
+        self.points_field = config.get("points_field") or None
+        self.flagged_field = mappings.get("flagged") or config.get("flagged_field") or None
+        self.ttl = timedelta(hours=float(config.get("cache_ttl_hours") or DEFAULT_CACHE_TTL_HOURS))
+        self.fields = [*BASE_FIELDS, *(f for f in (self.points_field, self.flagged_field) if f)]
+        self.task = task
+        self.progress_callback = progress
+        self.cancel_callback = cancel
+        self.safety_margin = safety_margin
+        self.percent = 0.0
+        self.issues: dict[str, NormalizedIssue] = {}
+        self.changelogs: dict[str, str] = {}
+
+    # Driving ------------------------------------------------------------------------------------
+    def execute(self, client: JiraClient, full: bool) -> SyncResult:
+        started = time.monotonic()
+        state = self._read_state()
+        jql_hash = hashlib.sha256(self.jql.encode()).hexdigest()
+        mode = "full" if full or self._needs_full(state, jql_hash) else "incremental"
+        me = client.myself()
+        time_zone = _zone_name(me.get("timeZone"))
+        watermark = utc_now_iso()
+        self.check_cancel()
+        if mode == "full":
+            total = client.approximate_count(self.jql)
+            self._fetch(client, self.jql, self.fields, total, "issues")
+            keys = set(self.issues)
+        else:
+            since = parse_timestamp(state["watermark"]) - self.safety_margin
+            changed_jql = incremental_jql(self.jql, since, time_zone)
+            self._fetch(client, changed_jql, self.fields, None, "changed issues")
+            self.report(60, "Checking which issues are still in the query")
+            keys = self._reconcile(client)
+        self.check_cancel()
+        self.report(90, f"Saving {len(self.issues):,} issues")
+        removed, counts = self._apply(mode, keys, watermark, time_zone, jql_hash, client.deployment)
+        return SyncResult(
+            profile_id=self.profile_id,
+            query_id=self.query_id,
+            mode=mode,
+            fetched=len(self.issues),
+            removed=removed,
+            issue_count=counts[0],
+            transition_count=counts[1],
+            requests=client.request_count,
+            seconds=round(time.monotonic() - started, 3),
+            watermark=watermark,
+        )
+
+    def _needs_full(self, state: dict[str, Any] | None, jql_hash: str) -> bool:
+        if not state or not state["watermark"] or not state["last_full_sync_at"]:
+            return True
+        if state["jql_hash"] != jql_hash:
+            return True
+        return parse_timestamp(state["last_full_sync_at"]) + self.ttl <= utc_now()
+
+    def _fetch(
+        self, client: JiraClient, jql: str, fields: list[str], total: int | None, noun: str
+    ) -> None:
+        """Fetch pages (each with complete status histories), keeping only normalized rows."""
+        fetched = 0
+        for issues, page_total in client.search_with_changelogs(jql, fields):
+            total = page_total if page_total is not None else total
+            for raw in issues:
+                self._keep(raw)
+            fetched += len(issues)
+            self.check_cancel()
+            if total:
+                self.report(
+                    min(85.0, 85.0 * fetched / total),
+                    f"Fetched {fetched:,} of {max(total, fetched):,} {noun}",
+                )
+            else:
+                self.report(self.percent, f"Fetched {fetched:,} {noun}")
+
+    def _keep(self, raw: dict[str, Any]) -> None:
+        """Normalize one issue; its changelog is reduced to status changes first (all we use).
+
+        ``changelog_total`` therefore counts status changes, the same on Cloud (whose bulkfetch
+        is asked for status only) and Data Center.
+        """
+        if isinstance(raw, dict) and isinstance(raw.get("changelog"), dict):
+            raw["changelog"] = _status_histories(raw["changelog"])
+        issue = normalize_issue(
+            raw, points_field=self.points_field, flagged_field=self.flagged_field
+        )
+        self.issues[issue.key] = issue
+        if isinstance(raw.get("changelog"), dict):
+            self.changelogs[issue.key] = json.dumps(
+                raw["changelog"], ensure_ascii=False, separators=(",", ":")
+            )
+
+    # Progress and cancellation ----------------------------------------------------------------
+    def report(self, percent: float, message: str) -> None:
+        self.percent = max(self.percent, percent)
+        self.backend.save_task_progress(self.task, self.percent, "running", message)
+        if self.progress_callback is not None:
+            self.progress_callback(self.percent, message)
+
+    def check_cancel(self) -> None:
+        requested = self.cancel_callback is not None and self.cancel_callback()
+        if not requested:
+            row = self.backend.get_task_progress(self.task)
+            requested = bool(row and row["cancel_requested"])
+        if requested:
+            raise TaskCancelled(
+                f"The sync of query {self.query_id!r} was cancelled; the previous data is unchanged."
+            )
+
+    # Database -----------------------------------------------------------------------------------
+    def _read_state(self) -> dict[str, Any] | None:
+        with get_db_connection(self.db_path) as conn:
+            row = conn.execute(
+                "SELECT watermark, last_full_sync_at, jql_hash FROM jira_sync_state "
+                "WHERE profile_id = ? AND query_id = ?",
+                (self.profile_id, self.query_id),
+            ).fetchone()
+        return None if row is None else dict(row)
+
+    def _reconcile(self, client: JiraClient) -> set[str]:
+        """The query's key set now: stored members JIRA still matches, plus what was fetched.
+
+        Compares ids (a moved issue keeps its id but changes key); issues JIRA matches that
+        are not members yet and did not change since the watermark are fetched by id.
+        """
+        current = set(client.search_ids(self.jql))
+        self.check_cancel()
+        with get_db_connection(self.db_path) as conn:
+            members = {
+                r[0]: r[1]
+                for r in conn.execute(
+                    "SELECT q.issue_key, i.issue_id FROM query_issues q JOIN issues i ON "
+                    "i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+                    "WHERE q.profile_id = ? AND q.query_id = ?",
+                    (self.profile_id, self.query_id),
+                )
+            }
+        fetched_ids = {issue.issue_id: key for key, issue in self.issues.items()}
+        keys = {
+            key
+            for key, issue_id in members.items()
+            if issue_id in current and fetched_ids.get(issue_id, key) == key
+        }
+        missing = sorted(
+            current - set(members.values()) - set(fetched_ids), key=lambda v: (len(v), v)
+        )
+        for start in range(0, len(missing), ID_BATCH):
+            batch = missing[start : start + ID_BATCH]
+            self._fetch(client, f"id in ({', '.join(batch)})", self.fields, None, "new issues")
+        return keys | set(self.issues)
+
+    def _apply(
+        self,
+        mode: str,
+        keys: set[str],
+        watermark: str,
+        time_zone: str,
+        jql_hash: str,
+        deployment: str,
+    ) -> tuple[int, tuple[int, int]]:
+        now = utc_now_iso()
+        expires = to_utc_iso(utc_now() + self.ttl)
+        with get_db_connection(self.db_path) as conn, write_transaction(conn):
+            store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
+            gone = query_member_keys(conn, self.profile_id, self.query_id) - keys
+            removed = remove_query_members(conn, self.profile_id, self.query_id, sorted(gone))
+            add_query_members(conn, self.profile_id, self.query_id, sorted(keys), added_at=now)
+            delete_orphan_issues(conn, self.profile_id)
+            self._write_caches(conn, keys, gone, now, expires, deployment)
+            counts = count_query_issues(conn, self.profile_id, self.query_id)
+            conn.execute(
+                "INSERT INTO jira_sync_state (profile_id, query_id, deployment, jql_hash, jira_time_zone, "
+                "watermark, last_sync_at, last_full_sync_at, last_mode, issue_count, transition_count, "
+                "last_error, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
+                "ON CONFLICT (profile_id, query_id) DO UPDATE SET deployment = excluded.deployment, "
+                "jql_hash = excluded.jql_hash, jira_time_zone = excluded.jira_time_zone, "
+                "watermark = excluded.watermark, last_sync_at = excluded.last_sync_at, "
+                "last_full_sync_at = COALESCE(excluded.last_full_sync_at, "
+                "jira_sync_state.last_full_sync_at), last_mode = excluded.last_mode, "
+                "issue_count = excluded.issue_count, transition_count = excluded.transition_count, "
+                "last_error = NULL, last_error_at = NULL",
+                (
+                    self.profile_id,
+                    self.query_id,
+                    deployment,
+                    jql_hash,
+                    time_zone,
+                    watermark,
+                    now,
+                    now if mode == "full" else None,
+                    mode,
+                    counts[0],
+                    counts[1],
+                ),
+            )
+        return removed, counts
+
+    def _write_caches(
+        self,
+        conn: Connection,
+        keys: set[str],
+        gone: set[str],
+        now: str,
+        expires: str,
+        deployment: str,
+    ) -> None:
+        """The seed's cache tables: the query's key set, and each issue's status history."""
+        key_set = {
+            "jql": self.jql,
+            "deployment": deployment,
+            "keys": sorted(keys),
+            "fetched_at": now,
+        }
+        conn.execute(
+            "INSERT INTO jira_cache (profile_id, query_id, cache_key, response, expires_at, created_at) "
+            "VALUES (?, ?, 'key_set', ?, ?, ?) ON CONFLICT (profile_id, query_id, cache_key) DO UPDATE "
+            "SET response = excluded.response, expires_at = excluded.expires_at, "
+            "created_at = excluded.created_at",
+            (self.profile_id, self.query_id, json.dumps(key_set), expires, now),
+        )
+        conn.executemany(
+            "INSERT INTO jira_changelog_cache (profile_id, query_id, issue_key, changelog, expires_at, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, query_id, issue_key) DO "
+            "UPDATE SET changelog = excluded.changelog, expires_at = excluded.expires_at, "
+            "created_at = excluded.created_at",
+            [
+                (self.profile_id, self.query_id, key, text, expires, now)
+                for key, text in self.changelogs.items()
+                if key in keys
+            ],
+        )
+        conn.executemany(
+            "DELETE FROM jira_changelog_cache WHERE profile_id = ? AND query_id = ? AND issue_key = ?",
+            [(self.profile_id, self.query_id, key) for key in sorted(gone)],
+        )
+
+    def record_error(self, message: str) -> None:
+        """Remember the failure in the sync state (the data itself is untouched)."""
+        try:
+            with get_db_connection(self.db_path) as conn, write_transaction(conn):
+                conn.execute(
+                    "INSERT INTO jira_sync_state (profile_id, query_id, last_error, last_error_at) "
+                    "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM queries WHERE profile_id = ? AND id = ?) "
+                    "ON CONFLICT (profile_id, query_id) DO UPDATE SET last_error = excluded.last_error, "
+                    "last_error_at = excluded.last_error_at",
+                    (
+                        self.profile_id,
+                        self.query_id,
+                        message,
+                        utc_now_iso(),
+                        self.profile_id,
+                        self.query_id,
+                    ),
+                )
+        except FlowcastError as exc:
+            logger.warning("could not record the sync error: %s", exc)
+
+
+def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:
+    """The stored sync state of a query (last sync, watermark, counts, last error), or None."""
+    backend = get_backend()
+    with get_db_connection(getattr(backend, "db_path", None)) as conn:
+        row = conn.execute(
+            "SELECT * FROM jira_sync_state WHERE profile_id = ? AND query_id = ?",
+            (profile_id, query_id),
+        ).fetchone()
+    return None if row is None else dict(row)
+
+
+def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:
+    """The part of a changelog the analytics use: histories with their status items only."""
+    kept = []
+    for history in changelog.get("histories") or []:
+        items = [
+            {k: item.get(k) for k in ("field", "from", "fromString", "to", "toString")}
+            for item in history.get("items") or []
+            if isinstance(item, dict) and (item.get("fieldId") or item.get("field")) == "status"
+        ]
+        if items:
+            kept.append(
+                {"id": history.get("id"), "created": history.get("created"), "items": items}
+            )
+    return {"total": len(kept), "histories": kept}
+
+
+def _zone_name(value: Any) -> str:
+    if isinstance(value, str) and value:
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("unknown JIRA time zone %r; using UTC", value)
+    return "UTC"

@@ -1,0 +1,251 @@
+"""The JIRA client over httpx.MockTransport: auth, paging, retries, error mapping, secrets."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from data.jira.client import JiraClient, RetryPolicy, epoch_to_iso
+from data.jira.errors import (
+    JiraAuthError,
+    JiraDeploymentMismatch,
+    JiraQueryError,
+    JiraRateLimited,
+    JiraResponseError,
+    JiraUnavailable,
+)
+
+SECRET = "s3cret-token-value"
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Recorder:
+    """Answers requests with a handler and keeps them, plus the delays the client slept."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[httpx.Request] = []
+        self.sleeps: list[float] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.handler(request)
+
+    def client(self, deployment: str = "cloud", **options: Any) -> JiraClient:
+        policy = RetryPolicy(
+            first_delay=5.0, max_delay=30.0, retry_after_cap=60.0, sleep=self.sleeps.append
+        )
+        return JiraClient(
+            "https://acme.example",
+            deployment=deployment,
+            email="me@example.com",
+            token=SECRET,
+            retry=options.pop("retry", policy),
+            transport=httpx.MockTransport(self),
+            **options,
+        )
+
+
+def ok(body: Any, **headers: str) -> httpx.Response:
+    return httpx.Response(200, json=body, headers=headers)
+
+
+def test_cloud_sends_basic_email_token_and_datacenter_sends_bearer() -> None:
+    rec = Recorder(lambda r: ok({"accountId": "1", "displayName": "Me"}))
+    rec.client("cloud").myself()
+    rec.client("datacenter").myself()
+    expected = base64.b64encode(f"me@example.com:{SECRET}".encode()).decode()
+    assert rec.requests[0].headers["Authorization"] == f"Basic {expected}"
+    assert rec.requests[1].headers["Authorization"] == f"Bearer {SECRET}"
+
+
+@pytest.mark.parametrize(
+    ("deployment_type", "expected"), [("Cloud", "cloud"), ("Server", "datacenter")]
+)
+def test_deployment_is_detected_from_server_info(deployment_type: str, expected: str) -> None:
+    rec = Recorder(lambda r: ok({"deploymentType": deployment_type, "version": "x"}))
+    assert rec.client("auto").deployment == expected
+
+
+def test_datacenter_anonymous_200_on_myself_is_an_auth_error() -> None:
+    rec = Recorder(lambda r: ok({"self": "x"}, **{"X-AUSERNAME": "anonymous"}))
+    with pytest.raises(JiraAuthError, match="anonymous"):
+        rec.client("datacenter").myself()
+
+
+def test_cloud_search_follows_tokens_until_is_last() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        token = body.get("nextPageToken")
+        if token is None:
+            return ok(
+                {"issues": [{"id": "1", "key": "A-1"}], "nextPageToken": "t2", "isLast": False}
+            )
+        assert token == "t2"
+        return ok({"issues": [{"id": "2", "key": "A-2"}], "isLast": True})
+
+    rec = Recorder(handler)
+    pages = list(rec.client().search("project = A", ["summary"]))
+    assert [[i["key"] for i in issues] for issues, _ in pages] == [["A-1"], ["A-2"]]
+    first = json.loads(rec.requests[0].content)
+    assert rec.requests[0].url.path == "/rest/api/2/search/jql"
+    assert first["fields"] == ["summary"] and "startAt" not in first
+
+
+def test_datacenter_search_steps_by_the_echoed_max_results() -> None:
+    """Asked for 1000, the server caps at 2 and says so; startAt must step by 2, not 1000."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        start = json.loads(request.content)["startAt"]
+        issues = [{"id": str(n), "key": f"A-{n}"} for n in range(start, min(start + 2, 5))]
+        return ok({"startAt": start, "maxResults": 2, "total": 5, "issues": issues})
+
+    rec = Recorder(handler)
+    keys = [i["key"] for issues, _ in rec.client("datacenter").search("p", ["id"]) for i in issues]
+    assert keys == ["A-0", "A-1", "A-2", "A-3", "A-4"]
+    starts = sorted(json.loads(r.content)["startAt"] for r in rec.requests)
+    assert starts == [0, 2, 4]
+
+
+def test_429_honours_retry_after_capped() -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "7"}),
+            httpx.Response(429, headers={"Retry-After": "500"}),
+            ok([]),
+        ]
+    )
+    rec = Recorder(lambda r: next(answers))
+    assert rec.client().fields() == []
+    assert rec.sleeps == [7.0, 60.0]
+
+
+def test_backoff_without_retry_after_doubles_with_jitter_up_to_the_cap() -> None:
+    rec = Recorder(lambda r: httpx.Response(503))
+    with pytest.raises(JiraUnavailable, match="503"):
+        rec.client().fields()
+    # 4 retries: 5, 10, 20, 30 (capped) seconds, each times a factor in 0.7–1.3.
+    assert len(rec.sleeps) == 4 and len(rec.requests) == 5
+    for delay, base in zip(rec.sleeps, [5, 10, 20, 30], strict=True):
+        assert 0.7 * base <= delay <= 1.3 * base
+
+
+def test_rate_limit_that_never_ends_is_a_typed_error() -> None:
+    rec = Recorder(lambda r: httpx.Response(429, headers={"Retry-After": "1"}))
+    with pytest.raises(JiraRateLimited, match="5 attempts"):
+        rec.client().fields()
+
+
+def test_connection_resets_and_timeouts_are_retried() -> None:
+    failures = iter([httpx.ConnectError("reset"), httpx.ReadTimeout("slow")])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return ok([{"id": "status"}])
+
+    rec = Recorder(handler)
+    assert rec.client().fields() == [{"id": "status"}]
+    assert len(rec.requests) == 3
+
+
+def test_truncated_body_is_retried_then_reported() -> None:
+    rec = Recorder(lambda r: httpx.Response(200, content=b'{"issues": [{"id": "1"'))
+    with pytest.raises(JiraResponseError, match="cut off"):
+        rec.client().fields()
+
+
+def test_bad_jql_carries_jiras_sentence() -> None:
+    message = "The value 'NOPE' does not exist for the field 'project'."
+    rec = Recorder(lambda r: httpx.Response(400, json={"errorMessages": [message], "errors": {}}))
+    with pytest.raises(JiraQueryError) as info:
+        list(rec.client().search("project = NOPE", ["id"]))
+    assert message in str(info.value)
+    assert len(rec.requests) == 1  # a 400 is not retried
+
+
+def test_401_names_the_credentials_to_fix_per_deployment() -> None:
+    body = {"message": "Client must be authenticated to access this resource.", "status-code": 401}
+    rec = Recorder(lambda r: httpx.Response(401, json=body))
+    with pytest.raises(JiraAuthError, match="email and API token"):
+        rec.client("cloud").fields()
+    with pytest.raises(JiraAuthError, match="personal access token"):
+        rec.client("datacenter").fields()
+
+
+def test_basic_auth_disabled_on_datacenter_explains_the_pat() -> None:
+    body = {"message": "Basic Authentication has been disabled on this instance."}
+    rec = Recorder(lambda r: httpx.Response(403, json=body))
+    with pytest.raises(JiraAuthError, match="personal access token"):
+        rec.client("cloud").fields()
+
+
+def test_410_on_the_legacy_search_explains_the_deployment_mismatch() -> None:
+    body = {"errorMessages": ["The requested API has been removed."], "errors": {}}
+    rec = Recorder(lambda r: httpx.Response(410, json=body))
+    with pytest.raises(JiraDeploymentMismatch, match="deployment to cloud"):
+        list(rec.client("datacenter").search("project = A", ["id"]))
+
+
+def test_token_never_appears_in_repr_errors_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    rec = Recorder(lambda r: httpx.Response(401, json={"message": "no"}))
+    client = rec.client("cloud")
+    with pytest.raises(JiraAuthError) as info:
+        client.fields()
+    encoded = base64.b64encode(f"me@example.com:{SECRET}".encode()).decode()
+    for text in (repr(client), str(info.value), caplog.text):
+        assert SECRET not in text and encoded not in text
+
+
+def test_cloud_changelogs_come_from_bulkfetch_for_status_and_accept_epoch_seconds() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/search/jql"):
+            return ok({"issues": [{"id": "10", "key": "A-1", "fields": {}}], "isLast": True})
+        body = json.loads(request.content)
+        assert body["issueIdsOrKeys"] == ["10"] and body["fieldIds"] == ["status"]
+        history = {
+            "id": "1",
+            "created": 1492070429,
+            "items": [{"field": "status", "toString": "Done"}],
+        }
+        return ok({"issueChangeLogs": [{"issueId": "10", "changeHistories": [history]}]})
+
+    rec = Recorder(handler)
+    [(issues, _)] = list(rec.client().search_with_changelogs("project = A", ["status"]))
+    changelog = issues[0]["changelog"]
+    assert changelog["total"] == 1
+    # 1492070429 s after the epoch is 2017-04-13T08:00:29 UTC (not 1970: it is seconds, not ms).
+    assert changelog["histories"][0]["created"] == "2017-04-13T08:00:29.000+00:00"
+
+
+def test_datacenter_rereads_issues_whose_changelog_is_short() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/rest/api/2/search":
+            issue = {
+                "id": "10",
+                "key": "A-1",
+                "changelog": {"total": 3, "histories": [{"id": "1"}]},
+            }
+            return ok({"startAt": 0, "maxResults": 1000, "total": 1, "issues": [issue]})
+        assert request.url.path == "/rest/api/2/issue/A-1"
+        assert request.url.params["expand"] == "changelog"
+        return ok({"changelog": {"total": 3, "histories": [{"id": "1"}, {"id": "2"}, {"id": "3"}]}})
+
+    rec = Recorder(handler)
+    [(issues, total)] = list(rec.client("datacenter").search_with_changelogs("p", ["status"]))
+    assert total == 1
+    assert [h["id"] for h in issues[0]["changelog"]["histories"]] == ["1", "2", "3"]
+
+
+def test_epoch_milliseconds_are_told_from_seconds() -> None:
+    assert (
+        epoch_to_iso(1492070429000) == epoch_to_iso(1492070429) == "2017-04-13T08:00:29.000+00:00"
+    )
