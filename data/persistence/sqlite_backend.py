@@ -21,6 +21,7 @@ from data.persistence.base import (
     TASK_STATUSES,
     PersistenceBackend,
 )
+from data.plans.settings_versions import record_settings_version
 from data.sqlite import Connection, IntegrityError
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import (
@@ -110,6 +111,7 @@ class SQLiteBackend(PersistenceBackend):
                     f"A profile named {values[1]!r} already exists; choose another name."
                 ) from None
             new = self._read_profile(conn, values[0])
+            record_settings_version(conn, old, new)  # type: ignore[arg-type]
             if _without_last_used(old) != _without_last_used(new):
                 audit.record(conn, "profile", values[0], "update" if old else "create", old, new)
 

@@ -1,0 +1,83 @@
+"""Versioned delivery plans, their review workflow, approved artifacts and settings versions.
+
+The public API (what the dashboard's Plans and Weekly review pages and ``flowcast plan`` use)::
+
+    create_plan, create_version, get_current_plan, get_specific_version, get_version_history,
+    rollback_to_version, diff_versions, lineage, list_plans            (versions)
+    search_plans                                                       (search)
+    submit_version, approve_version, reject_version, get_baseline,
+    start_revision, delete_plan, restore_plan                          (workflow)
+    add_metrics, get_metrics                                           (metrics)
+    approve_artifact, get_approved_artifact, list_approved_artifacts,
+    sign_off_week, get_week_sign_off                                   (artifacts)
+    settings_history, get_settings_version, diff_settings, rollback_settings (settings_versions)
+
+See docs/plans.md.
+"""
+
+from data.plans.artifacts import (
+    approve_artifact,
+    get_approved_artifact,
+    get_week_sign_off,
+    list_approved_artifacts,
+    sign_off_week,
+)
+from data.plans.metrics import add_metrics, get_metrics
+from data.plans.search import search_plans
+from data.plans.settings_versions import (
+    diff_settings,
+    get_settings_version,
+    rollback_settings,
+    settings_history,
+)
+from data.plans.versions import (
+    create_plan,
+    create_version,
+    diff_versions,
+    get_current_plan,
+    get_specific_version,
+    get_version_history,
+    lineage,
+    list_plans,
+    rollback_to_version,
+)
+from data.plans.workflow import (
+    approve_version,
+    delete_plan,
+    get_baseline,
+    reject_version,
+    restore_plan,
+    start_revision,
+    submit_version,
+)
+
+__all__ = [
+    "add_metrics",
+    "approve_artifact",
+    "approve_version",
+    "create_plan",
+    "create_version",
+    "delete_plan",
+    "diff_settings",
+    "diff_versions",
+    "get_approved_artifact",
+    "get_baseline",
+    "get_current_plan",
+    "get_metrics",
+    "get_settings_version",
+    "get_specific_version",
+    "get_version_history",
+    "get_week_sign_off",
+    "lineage",
+    "list_approved_artifacts",
+    "list_plans",
+    "reject_version",
+    "restore_plan",
+    "rollback_settings",
+    "rollback_to_version",
+    "search_plans",
+    "settings_history",
+    "sign_off_week",
+    "start_revision",
+    "submit_version",
+]

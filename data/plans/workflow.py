@@ -1,0 +1,269 @@
+"""The review workflow of plan versions, revisions with carry-forward, and soft delete.
+
+::
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──(another version approved)──▶ superseded
+                          │
+                          └──reject──▶ rejected   (revise: a new draft whose parent it is)
+
+Only the current version can be submitted; while it awaits review the plan cannot change. At most
+one version per plan is approved — the **baseline** (a partial unique index guarantees it);
+approving another supersedes it, and it stays in the history. Every action is written to the
+audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data import audit
+from data.database import write_transaction
+from data.errors import ConflictError, ValidationError
+from data.plans.artifacts import BASELINE_ARTIFACT, PLANNING_PHASE, approve_artifact
+from data.plans.connection import use_connection
+from data.plans.errors import IllegalTransitionError, PlanLockedError
+from data.plans.plan_document import carry_forward
+from data.plans.versions import (
+    read_document,
+    read_head,
+    require_version,
+    resolve_actor,
+    write_next_version,
+)
+from data.sqlite import Connection, IntegrityError
+from data.timeutil import utc_now_iso
+
+# action -> (status it requires, status it leads to, past tense for messages)
+TRANSITIONS: dict[str, tuple[str, str, str]] = {
+    "submit": ("draft", "submitted", "submitted"),
+    "approve": ("submitted", "approved", "approved"),
+    "reject": ("submitted", "rejected", "rejected"),
+}
+_HINTS = {
+    "draft": "submit it first with `flowcast plan submit`",
+    "submitted": "it is awaiting review; approve or reject it",
+    "approved": "start a new draft from it with `flowcast plan revise`",
+    "rejected": "start a new draft from it with `flowcast plan revise` or `flowcast plan update`",
+    "superseded": "start a new draft with `flowcast plan revise`",
+}
+MAX_NOTES_LENGTH = 5_000
+
+
+def _notes(notes: Any, *, required: bool) -> str:
+    if notes is None:
+        notes = ""
+    if not isinstance(notes, str) or len(notes) > MAX_NOTES_LENGTH:
+        raise ValidationError(f"Review notes are a text of at most {MAX_NOTES_LENGTH} characters.")
+    if required and not notes.strip():
+        raise ValidationError("A rejection needs review notes; say what must change.")
+    return notes.strip()
+
+
+def _transition(
+    plan_id: str,
+    version: int | None,
+    action: str,
+    notes: str,
+    actor: str | None,
+    conn: Connection | None,
+) -> dict[str, Any]:
+    required, target, past = TRANSITIONS[action]
+    who, now = resolve_actor(actor), utc_now_iso()
+    with use_connection(conn) as c, write_transaction(c):
+        head = read_head(c, plan_id)
+        if head["is_deleted"]:
+            raise PlanLockedError(
+                f"Plan {plan_id!r} is deleted; restore it with `flowcast plan restore` first."
+            )
+        number = head["version"] if version is None else require_version(c, plan_id, version)
+        status = c.execute(
+            "SELECT version_status FROM plan_versions WHERE plan_id = ? AND version = ?",
+            (plan_id, number),
+        ).fetchone()[0]
+        if status != required:
+            raise IllegalTransitionError(
+                f"Version {number} of plan {plan_id!r} is {status}, and only a {required} version "
+                f"can be {past}; {_HINTS[status]}."
+            )
+        if action == "submit" and number != head["version"]:
+            raise IllegalTransitionError(
+                f"Version {number} of plan {plan_id!r} is an old draft; only the current version "
+                f"({head['version']}) can be submitted."
+            )
+        previous_baseline = None
+        if action == "submit":
+            c.execute(
+                "UPDATE plan_versions SET version_status = 'submitted', submitted_at = ?, "
+                "submitted_by = ? WHERE plan_id = ? AND version = ?",
+                (now, who, plan_id, number),
+            )
+        else:
+            if action == "approve":
+                row = c.execute(
+                    "UPDATE plan_versions SET version_status = 'superseded' "
+                    "WHERE plan_id = ? AND version_status = 'approved' RETURNING version",
+                    (plan_id,),
+                ).fetchone()
+                previous_baseline = None if row is None else row[0]
+            c.execute(
+                "UPDATE plan_versions SET version_status = ?, reviewed_at = ?, reviewed_by = ?, "
+                "review_notes = ? WHERE plan_id = ? AND version = ?",
+                (target, now, who, notes, plan_id, number),
+            )
+        if action == "approve":
+            digest = c.execute(
+                "SELECT content_hash FROM plan_versions WHERE plan_id = ? AND version = ?",
+                (plan_id, number),
+            ).fetchone()[0]
+            approve_artifact(
+                head["profile_id"],
+                head["query_id"],
+                PLANNING_PHASE,
+                BASELINE_ARTIFACT,
+                plan_id=plan_id,
+                reference_table="plan_versions",
+                reference_id=plan_id,
+                reference_version=number,
+                content_hash=digest,
+                notes=notes,
+                actor=who,
+                conn=c,
+            )
+        result = {
+            "plan_id": plan_id,
+            "version": number,
+            "version_status": target,
+            "superseded_version": previous_baseline,
+        }
+        audit.record(
+            c,
+            "plan",
+            plan_id,
+            action,
+            {"version": number, "version_status": status},
+            {**result, "notes": notes},
+            actor=who,
+        )
+    return result
+
+
+def submit_version(
+    plan_id: str,
+    version: int | None = None,
+    notes: str | None = None,
+    *,
+    actor: str | None = None,
+    conn: Connection | None = None,
+) -> dict[str, Any]:
+    """Send the current draft for review (draft → submitted)."""
+    return _transition(plan_id, version, "submit", _notes(notes, required=False), actor, conn)
+
+
+def approve_version(
+    plan_id: str,
+    version: int | None = None,
+    notes: str | None = None,
+    *,
+    actor: str | None = None,
+    conn: Connection | None = None,
+) -> dict[str, Any]:
+    """Approve a submitted version; it becomes the baseline and the previous baseline is superseded."""
+    return _transition(plan_id, version, "approve", _notes(notes, required=False), actor, conn)
+
+
+def reject_version(
+    plan_id: str,
+    version: int | None = None,
+    notes: str | None = None,
+    *,
+    actor: str | None = None,
+    conn: Connection | None = None,
+) -> dict[str, Any]:
+    """Reject a submitted version; review notes are required (they say what must change)."""
+    return _transition(plan_id, version, "reject", _notes(notes, required=True), actor, conn)
+
+
+def get_baseline(plan_id: str, *, conn: Connection | None = None) -> int | None:
+    """The approved version's number, or None when nothing is approved yet."""
+    with use_connection(conn) as c:
+        read_head(c, plan_id)
+        row = c.execute(
+            "SELECT version FROM plan_versions WHERE plan_id = ? AND version_status = 'approved'",
+            (plan_id,),
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+def start_revision(
+    plan_id: str,
+    from_version: int | None = None,
+    change_summary: str | None = None,
+    *,
+    actor: str | None = None,
+    conn: Connection | None = None,
+) -> int | None:
+    """Start a new draft from ``from_version`` (default: the baseline, else the current version).
+
+    From an approved (or superseded) version, scope items are carried forward: approved ones
+    stay approved and pending ones stay pending, each with ``carried_from``; rejected ones are
+    dropped. From any other version the document is copied as it is. Returns the new version, or
+    None when the result equals the current document (then edit it with ``create_version``).
+    """
+    who = resolve_actor(actor)
+    with use_connection(conn) as c, write_transaction(c):
+        head = read_head(c, plan_id)
+        if from_version is None:
+            row = c.execute(
+                "SELECT version FROM plan_versions WHERE plan_id = ? AND version_status = 'approved'",
+                (plan_id,),
+            ).fetchone()
+            base = head["version"] if row is None else row[0]
+        else:
+            base = require_version(c, plan_id, from_version)
+        status = c.execute(
+            "SELECT version_status FROM plan_versions WHERE plan_id = ? AND version = ?",
+            (plan_id, base),
+        ).fetchone()[0]
+        document = read_document(c, plan_id, base)
+        if status in ("approved", "superseded"):
+            document = carry_forward(document, base)
+        summary = (change_summary or "").strip() or f"Revision of version {base}"
+        return write_next_version(c, head, document, summary, base, who, "revise")
+
+
+def delete_plan(plan_id: str, *, actor: str | None = None, conn: Connection | None = None) -> None:
+    """Soft-delete: hidden from lists and search, history and metrics kept, restorable."""
+    who, now = resolve_actor(actor), utc_now_iso()
+    with use_connection(conn) as c, write_transaction(c):
+        head = read_head(c, plan_id)
+        if head["is_deleted"]:
+            raise ConflictError(f"Plan {plan_id!r} is already deleted.")
+        c.execute(
+            "UPDATE plans SET is_deleted = 1, deleted_at = ?, deleted_by = ? WHERE id = ?",
+            (now, who, plan_id),
+        )
+        audit.record(
+            c, "plan", plan_id, "delete", {"is_deleted": False}, {"is_deleted": True}, actor=who
+        )
+
+
+def restore_plan(plan_id: str, *, actor: str | None = None, conn: Connection | None = None) -> None:
+    """Undo a soft delete (refused if a live plan of the query took its name meanwhile)."""
+    who = resolve_actor(actor)
+    with use_connection(conn) as c, write_transaction(c):
+        head = read_head(c, plan_id)
+        if not head["is_deleted"]:
+            raise ConflictError(f"Plan {plan_id!r} is not deleted; there is nothing to restore.")
+        try:
+            c.execute(
+                "UPDATE plans SET is_deleted = 0, deleted_at = NULL, deleted_by = NULL WHERE id = ?",
+                (plan_id,),
+            )
+        except IntegrityError:
+            raise ConflictError(
+                f"Query {head['query_id']!r} has another plan named {head['name']!r}; rename or "
+                "delete that one before restoring this."
+            ) from None
+        audit.record(
+            c, "plan", plan_id, "restore", {"is_deleted": True}, {"is_deleted": False}, actor=who
+        )
