@@ -1,0 +1,304 @@
+"""The profile settings the metrics read, with the defaults of METRICS.md.
+
+Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mapping keys"):
+
+- ``field_mappings.status_to_flow_state``  {status name: New|Waiting|Active|Done|Canceled|Ignore}
+- ``field_mappings.workflow_stages``       [{"name": str, "statuses": [status, ...]}, ...] in order
+- ``field_mappings.committed_stage``       stage name where cycle time starts
+- ``field_mappings.done_stage``            stage name where cycle time ends
+- ``field_mappings.time_zone``             IANA zone for days and ISO weeks (default UTC)
+- ``field_mappings.dora``                  {deployment_source: "fix_versions"|"issue_type",
+  deployment_issue_types: [...], incident_issue_types: [...], incident_priorities: [...],
+  tier_set: "2023"|"2021"}
+- ``flow_type_mappings``                   {issue type: Feature|Defect|Risk|Debt}
+- ``forecast_settings``                    pert_factor, data_points_count, deadline, milestone,
+  monte_carlo_trials, monte_carlo_seed, metrics_window_weeks
+- ``jira_config.points_field``             the story-points field (points are read at ingest)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from data.errors import ValidationError
+
+FLOW_STATES = ("New", "Waiting", "Active", "Done", "Canceled", "Ignore")
+FLOW_ITEMS = ("Feature", "Defect", "Risk", "Debt")
+DEPLOYMENT_SOURCES = ("fix_versions", "issue_type")
+TIER_SETS = ("2023", "2021")
+
+# METRICS.md: the default flow state comes from the status's JIRA category.
+CATEGORY_FLOW_STATE = {"new": "Waiting", "indeterminate": "Active", "done": "Done"}
+DEFAULT_FLOW_TYPES = {"Story": "Feature", "Task": "Feature", "Bug": "Defect"}
+DEFAULT_STAGE_NAMES = ("Backlog", "In Progress", "Done")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoraMappings:
+    deployment_source: str = "fix_versions"
+    deployment_issue_types: tuple[str, ...] = ("Deployment",)
+    incident_issue_types: tuple[str, ...] = ("Incident",)
+    # Empty = every priority counts.
+    incident_priorities: tuple[str, ...] = ()
+    tier_set: str = "2023"
+
+
+@dataclass(frozen=True)
+class MetricMappings:
+    """Everything a metric needs from the profile; build it with ``mappings_from_profile``."""
+
+    status_to_flow_state: Mapping[str, str] = field(default_factory=dict)
+    # None = derive Backlog / In Progress / Done from each status's flow state and category.
+    workflow_stages: tuple[Stage, ...] | None = None
+    committed_stage: str = "In Progress"
+    done_stage: str = "Done"
+    flow_type_mappings: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FLOW_TYPES))
+    dora: DoraMappings = field(default_factory=DoraMappings)
+    time_zone: str = "UTC"
+    points_field: str | None = None
+    pert_factor: int = 3
+    data_points_count: int = 12
+    deadline: date | None = None
+    milestone: date | None = None
+    monte_carlo_trials: int = 10_000
+    monte_carlo_seed: int = 42
+    metrics_window_weeks: int = 12
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True)
+class StatusMap:
+    """Mappings resolved against the statuses a data set actually contains."""
+
+    flow_state: Mapping[str, str]
+    stage_of: Mapping[str, int]
+    stage_names: tuple[str, ...]
+    committed_index: int
+    done_index: int
+    # Seen in the data but in no flow state and no stage: ignored, listed in the data-quality note.
+    unmapped: tuple[str, ...]
+    # In a workflow stage but without a flow state (cycle time uses them, flow metrics do not).
+    without_flow_state: tuple[str, ...]
+    # Mapped to a flow state other than Canceled/Ignore but in no workflow stage.
+    without_stage: tuple[str, ...]
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(f'{key} must be a list of names; use e.g. ["Incident"].')
+    return tuple(value)
+
+
+def _choice(value: Any, key: str, allowed: Iterable[str]) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValidationError(f"{key} is {value!r}; use one of {', '.join(allowed)}.")
+    return str(value)
+
+
+def _positive_int(value: Any, key: str, default: int) -> int:
+    if value in (None, ""):
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 1:
+        raise ValidationError(f"{key} is {value!r}; use a whole number of 1 or more.")
+    return int(value)
+
+
+def _date(value: Any, key: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationError(f"{key} is {value!r}; use a date like 2026-12-31.") from None
+
+
+def _dict(value: Any, key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{key} must be a JSON object, not {type(value).__name__}.")
+    return value
+
+
+def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
+    """Read and validate the metric settings of a profile dict (as the backend returns it)."""
+    fm = _dict(profile.get("field_mappings"), "field_mappings")
+    fs = _dict(profile.get("forecast_settings"), "forecast_settings")
+    jira = _dict(profile.get("jira_config"), "jira_config")
+    flow_types = _dict(profile.get("flow_type_mappings"), "flow_type_mappings")
+    dora = _dict(fm.get("dora"), "field_mappings.dora")
+
+    states = _dict(fm.get("status_to_flow_state"), "field_mappings.status_to_flow_state")
+    for status, state in states.items():
+        _choice(state, f"field_mappings.status_to_flow_state[{status!r}]", FLOW_STATES)
+    for issue_type, item in flow_types.items():
+        _choice(item, f"flow_type_mappings[{issue_type!r}]", FLOW_ITEMS)
+
+    stages = _stages(fm.get("workflow_stages"))
+    names = tuple(s.name for s in stages) if stages else DEFAULT_STAGE_NAMES
+    committed = str(
+        fm.get("committed_stage")
+        or ("In Progress" if not stages else names[min(1, len(names) - 1)])
+    )
+    done = str(fm.get("done_stage") or names[-1])
+    for key, value in (("committed_stage", committed), ("done_stage", done)):
+        if value not in names:
+            raise ValidationError(
+                f"field_mappings.{key} is {value!r}, which is not a workflow stage; use one of {', '.join(names)}."
+            )
+    if names.index(committed) > names.index(done):
+        raise ValidationError(
+            "field_mappings.committed_stage comes after done_stage; pick a committed stage before the done stage."
+        )
+
+    time_zone = str(fm.get("time_zone") or "UTC")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"field_mappings.time_zone is {time_zone!r}; use an IANA zone such as Europe/Berlin or UTC."
+        ) from None
+
+    return MetricMappings(
+        status_to_flow_state=dict(states),
+        workflow_stages=stages,
+        committed_stage=committed,
+        done_stage=done,
+        flow_type_mappings=dict(flow_types) if flow_types else dict(DEFAULT_FLOW_TYPES),
+        dora=DoraMappings(
+            deployment_source=_choice(
+                dora.get("deployment_source", "fix_versions"),
+                "field_mappings.dora.deployment_source",
+                DEPLOYMENT_SOURCES,
+            ),
+            deployment_issue_types=_strings(
+                dora.get("deployment_issue_types", ["Deployment"]),
+                "field_mappings.dora.deployment_issue_types",
+            ),
+            incident_issue_types=_strings(
+                dora.get("incident_issue_types", ["Incident"]),
+                "field_mappings.dora.incident_issue_types",
+            ),
+            incident_priorities=_strings(
+                dora.get("incident_priorities"), "field_mappings.dora.incident_priorities"
+            ),
+            tier_set=_choice(
+                str(dora.get("tier_set", "2023")), "field_mappings.dora.tier_set", TIER_SETS
+            ),
+        ),
+        time_zone=time_zone,
+        points_field=str(jira.get("points_field") or "") or None,
+        pert_factor=_positive_int(fs.get("pert_factor"), "forecast_settings.pert_factor", 3),
+        data_points_count=_positive_int(
+            fs.get("data_points_count"), "forecast_settings.data_points_count", 12
+        ),
+        deadline=_date(fs.get("deadline"), "forecast_settings.deadline"),
+        milestone=_date(fs.get("milestone"), "forecast_settings.milestone"),
+        monte_carlo_trials=_positive_int(
+            fs.get("monte_carlo_trials"), "forecast_settings.monte_carlo_trials", 10_000
+        ),
+        monte_carlo_seed=int(fs.get("monte_carlo_seed") or 42),
+        metrics_window_weeks=_positive_int(
+            fs.get("metrics_window_weeks"), "forecast_settings.metrics_window_weeks", 12
+        ),
+    )
+
+
+def _stages(value: Any) -> tuple[Stage, ...] | None:
+    if value in (None, []):
+        return None
+    if not isinstance(value, list):
+        raise ValidationError(
+            "field_mappings.workflow_stages must be a list of {name, statuses}; see docs/metrics.md."
+        )
+    stages: list[Stage] = []
+    owner: dict[str, str] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
+            raise ValidationError(
+                f"field_mappings.workflow_stages[{index}] needs a name and a list of statuses."
+            )
+        statuses = _strings(
+            item.get("statuses"), f"field_mappings.workflow_stages[{index}].statuses"
+        )
+        for status in statuses:
+            if status in owner:
+                raise ValidationError(
+                    f"Status {status!r} is in workflow stages {owner[status]!r} and {item['name']!r}; keep it in one."
+                )
+            owner[status] = item["name"]
+        if any(s.name == item["name"] for s in stages):
+            raise ValidationError(f"Workflow stage {item['name']!r} appears twice; rename one.")
+        stages.append(Stage(item["name"], statuses))
+    return tuple(stages)
+
+
+def resolve_statuses(
+    mappings: MetricMappings, categories: Mapping[str, str], seen: Iterable[str]
+) -> StatusMap:
+    """Flow state and workflow stage of every status in ``seen``.
+
+    ``categories`` maps status name → JIRA statusCategory key, known for statuses some issue is in
+    now. Explicit mappings win; otherwise the category decides; a status with neither is unmapped.
+    """
+    seen = sorted(set(seen))
+    flow_state: dict[str, str] = {}
+    for status in seen:
+        state = mappings.status_to_flow_state.get(status) or CATEGORY_FLOW_STATE.get(
+            categories.get(status, "")
+        )
+        if state is not None:
+            flow_state[status] = state
+
+    if mappings.workflow_stages is not None:
+        names = tuple(s.name for s in mappings.workflow_stages)
+        stage_of = {
+            status: index
+            for index, stage in enumerate(mappings.workflow_stages)
+            for status in stage.statuses
+        }
+    else:
+        names = DEFAULT_STAGE_NAMES
+        stage_of = {}
+        for status, state in flow_state.items():
+            if state == "New" or (state == "Waiting" and categories.get(status, "new") == "new"):
+                stage_of[status] = 0
+            elif state in ("Waiting", "Active"):
+                stage_of[status] = 1
+            elif state == "Done":
+                stage_of[status] = 2
+    without_stage = sorted(
+        s
+        for s, state in flow_state.items()
+        if state not in ("Canceled", "Ignore") and s not in stage_of
+    )
+    return StatusMap(
+        flow_state=flow_state,
+        unmapped=tuple(s for s in seen if s not in flow_state and s not in stage_of),
+        without_flow_state=tuple(s for s in seen if s not in flow_state and s in stage_of),
+        stage_of=stage_of,
+        stage_names=names,
+        committed_index=names.index(mappings.committed_stage),
+        done_index=names.index(mappings.done_stage),
+        without_stage=tuple(without_stage),
+    )

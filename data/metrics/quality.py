@@ -1,0 +1,75 @@
+"""The data-quality note: what the mappings could not place, so nothing is dropped silently."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from data.metrics.frames import QueryFrames
+from data.metrics.history import History
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    unmapped_statuses: tuple[str, ...]
+    # Issues that were in an unmapped status at creation, at as_of, or through a transition.
+    issues_touching_unmapped: int
+    statuses_without_stage: tuple[str, ...]
+    statuses_without_flow_state: tuple[str, ...]
+    unmapped_issue_types: tuple[str, ...]
+    issues_without_changelog: int
+    issues_without_points: int
+
+    @property
+    def unmapped_status_count(self) -> int:
+        return len(self.unmapped_statuses)
+
+    @property
+    def note(self) -> str:
+        parts = []
+        if self.unmapped_statuses:
+            parts.append(
+                f"{self.unmapped_status_count} status(es) map to no flow state or stage and are "
+                f"ignored: {', '.join(self.unmapped_statuses)} ({self.issues_touching_unmapped} issue(s))."
+            )
+        if self.statuses_without_stage:
+            parts.append(f"In no workflow stage: {', '.join(self.statuses_without_stage)}.")
+        if self.statuses_without_flow_state:
+            parts.append(
+                f"In a stage but without a flow state: {', '.join(self.statuses_without_flow_state)}."
+            )
+        if self.unmapped_issue_types:
+            parts.append(
+                f"Issue types left out of Flow metrics: {', '.join(self.unmapped_issue_types)}."
+            )
+        if self.issues_without_changelog:
+            parts.append(f"{self.issues_without_changelog} issue(s) have no status history.")
+        return " ".join(parts) or "All statuses and issue types are mapped."
+
+
+def data_quality(
+    frames: QueryFrames, history: History, flow_types: Mapping[str, str]
+) -> DataQuality:
+    status_map = history.status_map
+    unmapped = set(status_map.unmapped)
+    issues, transitions = frames.issues, frames.transitions
+    touching = np.zeros(len(issues), bool)
+    if unmapped:
+        touching |= issues["status"].isin(unmapped).to_numpy()
+        touching |= issues["initial_status"].isin(unmapped).to_numpy()
+        hit = transitions["to_status"].isin(unmapped).to_numpy()
+        touching[transitions["issue"].to_numpy()[hit]] = True
+    has_history = np.zeros(len(issues), bool)
+    has_history[transitions["issue"].to_numpy()] = True
+    types = sorted(set(issues["issue_type"]) - set(flow_types) - {""})
+    return DataQuality(
+        unmapped_statuses=status_map.unmapped,
+        issues_touching_unmapped=int(touching.sum()),
+        statuses_without_stage=status_map.without_stage,
+        statuses_without_flow_state=status_map.without_flow_state,
+        unmapped_issue_types=tuple(types),
+        issues_without_changelog=int((~has_history).sum()),
+        issues_without_points=int(issues["points"].isna().sum()),
+    )

@@ -1,0 +1,589 @@
+"""The one entry point the CLI and the dashboard share.
+
+``load_context(profile_id, query_id, as_of)`` reads a query once; the section functions
+(``weekly_section``, ``forecast_section``, ``flow_section``, ``cycle_section``, ``dora_section``,
+``quality_section``) compute what one dashboard page shows from it; ``build_report`` runs them all;
+``weekly_review`` reads the stored snapshots (trends, week-over-week deltas, forecast drift);
+``snapshot_weeks`` computes and stores weekly snapshots, replaying history for a backfill.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.database import get_db_connection
+from data.errors import NotFoundError, ValidationError
+from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycle_time
+from data.metrics.dora import DoraMetrics, dora_metrics
+from data.metrics.flow import FlowMetrics, flow_metrics
+from data.metrics.forecast import (
+    Burndown,
+    MonteCarloHowMany,
+    MonteCarloWhen,
+    PertForecast,
+    burndown,
+    monte_carlo_how_many,
+    monte_carlo_when,
+    pert_forecast,
+)
+from data.metrics.frames import (
+    QueryFrames,
+    as_of_day,
+    date_to_day,
+    day_to_date,
+    local_day_of,
+    local_midnight_ms,
+    restrict_to,
+    utc_timestamp,
+    week_key_of_day,
+    week_start_day,
+)
+from data.metrics.history import History, build_history
+from data.metrics.mappings import MetricMappings, mappings_from_profile
+from data.metrics.quality import DataQuality, data_quality
+from data.metrics.store import load_query_frames, save_snapshots
+from data.metrics.weekly import Window, metrics_window, weekly_statistics, weekly_throughput
+from data.persistence import get_backend
+from data.timeutil import utc_now, validate_week_key, week_start
+
+
+@dataclass(frozen=True)
+class MetricsContext:
+    """One query's frames at ``as_of`` with the derived history the sections share."""
+
+    profile_id: str
+    query_id: str
+    mappings: MetricMappings
+    frames: QueryFrames
+    history: History
+    weekly: pd.DataFrame
+
+    @property
+    def today(self) -> date:
+        return day_to_date(as_of_day(self.frames, self.mappings.time_zone))
+
+    @property
+    def as_of_ms(self) -> int:
+        return int(self.frames.as_of.value // 1_000_000)
+
+    def window(self, weeks: int) -> Window:
+        return metrics_window(self.weekly, weeks, self.frames, self.mappings.time_zone)
+
+
+def context_from_frames(
+    frames: QueryFrames, mappings: MetricMappings, profile_id: str = "", query_id: str = ""
+) -> MetricsContext:
+    """The pure part of ``load_context`` (tests and backfill call it on frames in memory)."""
+    history = build_history(frames, mappings)
+    weekly = weekly_statistics(frames, history, mappings.time_zone)
+    return MetricsContext(profile_id, query_id, mappings, frames, history, weekly)
+
+
+def _profile(profile_id: str) -> dict[str, Any]:
+    backend = get_backend()
+    profile = backend.get_profile(profile_id)
+    if profile is None:
+        raise NotFoundError(f"No profile {profile_id!r}; run `flowcast profile list` to see them.")
+    return profile
+
+
+def _require_query(profile_id: str, query_id: str) -> None:
+    if get_backend().get_query(profile_id, query_id) is None:
+        raise NotFoundError(
+            f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
+        )
+
+
+def load_context(
+    profile_id: str, query_id: str, as_of: datetime | str | None = None
+) -> MetricsContext:
+    mappings = mappings_from_profile(_profile(profile_id))
+    _require_query(profile_id, query_id)
+    with get_db_connection() as conn:
+        frames = load_query_frames(conn, profile_id, query_id, as_of)
+    return context_from_frames(frames, mappings, profile_id, query_id)
+
+
+# Sections ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ForecastSection:
+    window: Window
+    throughput: pd.DataFrame  # week, week_start, items, points (window weeks)
+    remaining_items: float
+    remaining_points: float
+    pert_items: PertForecast
+    pert_points: PertForecast | None
+    monte_carlo_items: MonteCarloWhen
+    monte_carlo_points: MonteCarloWhen | None
+    how_many_by_deadline: MonteCarloHowMany | None
+    burndown: Burndown
+
+
+@dataclass(frozen=True)
+class CycleSection:
+    cycle_time: CycleTime
+    cumulative_flow: pd.DataFrame
+    ageing_wip: pd.DataFrame
+    throughput: pd.DataFrame  # week, items (every complete week)
+
+
+def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
+    return ctx.weekly
+
+
+def forecast_section(ctx: MetricsContext) -> ForecastSection:
+    m = ctx.mappings
+    window = ctx.window(m.data_points_count)
+    throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
+    last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
+    remaining_items = float(last.remaining_items) if last is not None else 0.0
+    remaining_points = float(last.remaining_points) if last is not None else 0.0
+    today = ctx.today
+    items = throughput["items"].to_numpy(dtype=float)
+    points = throughput["points"].to_numpy(dtype=float)
+    with_points = bool(m.points_field)
+    pert_items = pert_forecast(items, remaining_items, m.pert_factor, today, "items")
+    mc = {"trials": m.monte_carlo_trials, "seed": m.monte_carlo_seed, "deadline": m.deadline}
+    return ForecastSection(
+        window=window,
+        throughput=throughput,
+        remaining_items=remaining_items,
+        remaining_points=remaining_points,
+        pert_items=pert_items,
+        pert_points=pert_forecast(points, remaining_points, m.pert_factor, today, "points")
+        if with_points
+        else None,
+        monte_carlo_items=monte_carlo_when(items, remaining_items, today, unit="items", **mc),
+        monte_carlo_points=monte_carlo_when(points, remaining_points, today, unit="points", **mc)
+        if with_points
+        else None,
+        how_many_by_deadline=monte_carlo_how_many(
+            items, today, m.deadline, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
+        )
+        if m.deadline is not None and m.deadline > today
+        else None,
+        burndown=burndown(ctx.weekly, pert_items, today, m.deadline, m.milestone),
+    )
+
+
+def flow_section(ctx: MetricsContext) -> FlowMetrics:
+    m = ctx.mappings
+    return flow_metrics(
+        ctx.history,
+        ctx.window(m.metrics_window_weeks),
+        m.time_zone,
+        m.flow_type_mappings,
+        ctx.as_of_ms,
+    )
+
+
+def cycle_section(ctx: MetricsContext) -> CycleSection:
+    zone = ctx.mappings.time_zone
+    throughput = weekly_throughput(ctx.weekly)[["week", "week_start", "items"]]
+    return CycleSection(
+        cycle_time=cycle_time(ctx.frames, ctx.history),
+        cumulative_flow=cumulative_flow(ctx.frames, ctx.history, zone),
+        ageing_wip=ageing_wip(ctx.frames, ctx.history, zone),
+        throughput=throughput,
+    )
+
+
+def dora_section(ctx: MetricsContext) -> DoraMetrics:
+    m = ctx.mappings
+    return dora_metrics(
+        ctx.frames, ctx.history, m.dora, ctx.window(m.metrics_window_weeks), m.time_zone
+    )
+
+
+def quality_section(ctx: MetricsContext) -> DataQuality:
+    return data_quality(ctx.frames, ctx.history, ctx.mappings.flow_type_mappings)
+
+
+@dataclass(frozen=True)
+class Report:
+    profile_id: str
+    query_id: str
+    as_of: pd.Timestamp
+    mappings: MetricMappings
+    weekly: pd.DataFrame
+    forecast: ForecastSection
+    flow: FlowMetrics
+    cycle: CycleSection
+    dora: DoraMetrics
+    quality: DataQuality
+
+    def to_json(self) -> dict[str, Any]:
+        return report_json(self)
+
+
+def report_from_context(ctx: MetricsContext) -> Report:
+    return Report(
+        profile_id=ctx.profile_id,
+        query_id=ctx.query_id,
+        as_of=ctx.frames.as_of,
+        mappings=ctx.mappings,
+        weekly=weekly_section(ctx),
+        forecast=forecast_section(ctx),
+        flow=flow_section(ctx),
+        cycle=cycle_section(ctx),
+        dora=dora_section(ctx),
+        quality=quality_section(ctx),
+    )
+
+
+def build_report(profile_id: str, query_id: str, as_of: datetime | str | None = None) -> Report:
+    return report_from_context(load_context(profile_id, query_id, as_of))
+
+
+# JSON -------------------------------------------------------------------------------------------
+def jsonable(value: Any) -> Any:
+    """Dataclasses, frames, dates and numpy values as plain JSON values (NaN/inf → null)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _pert_json(p: PertForecast | None) -> Any:
+    return jsonable(p)
+
+
+def _mc_json(mc: MonteCarloWhen | None) -> Any:
+    if mc is None:
+        return None
+    data = jsonable(mc)
+    data["percentiles_weeks"] = data.pop("weeks")
+    data["completion_dates"] = data.pop("dates")
+    return data
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """Every metric with its definition name and parameters (docs/metrics.md names them)."""
+    m = report.mappings
+    f = report.forecast
+    ct = report.cycle.cycle_time
+    flow = report.flow
+    return {
+        "as_of": report.as_of.isoformat(),
+        "profile_id": report.profile_id,
+        "query_id": report.query_id,
+        "time_zone": m.time_zone,
+        "weekly_statistics": {
+            "definition": "weekly_statistics",
+            "parameters": {"bucket": "ISO week", "points_field": m.points_field},
+            "weeks": jsonable(report.weekly),
+        },
+        "throughput": {
+            "definition": "weekly_throughput",
+            "parameters": {"counts": "issues at their last entry into Done"},
+            "weeks": jsonable(report.cycle.throughput),
+        },
+        "burndown": {
+            "definition": "burndown_burnup",
+            "parameters": {"deadline": m.deadline, "milestone": m.milestone},
+            "series": jsonable(f.burndown.series),
+            "projection": jsonable(f.burndown.projection),
+        },
+        "forecast": {
+            "remaining_items": f.remaining_items,
+            "remaining_points": f.remaining_points,
+            "window": {
+                "weeks": f.window.weeks,
+                "first_week": f.window.week_keys[0] if f.window.weeks else None,
+                "last_week": f.window.week_keys[-1] if f.window.weeks else None,
+            },  # fmt: skip
+            "pert": {
+                "definition": "pert",
+                "parameters": {
+                    "data_points_count": m.data_points_count,
+                    "pert_factor": m.pert_factor,
+                },
+                "items": _pert_json(f.pert_items),
+                "points": _pert_json(f.pert_points),
+            },
+            "monte_carlo_when": {
+                "definition": "monte_carlo_when",
+                "parameters": {
+                    "trials": m.monte_carlo_trials,
+                    "seed": m.monte_carlo_seed,
+                    "resample": "weekly throughput, with replacement",
+                    "percentiles": "linear interpolation",
+                    "deadline": m.deadline,
+                },
+                "items": _mc_json(f.monte_carlo_items),
+                "points": _mc_json(f.monte_carlo_points),
+            },
+            "monte_carlo_how_many": {
+                "definition": "monte_carlo_how_many",
+                "parameters": {"target_date": m.deadline, "trials": m.monte_carlo_trials},
+                "items": jsonable(f.how_many_by_deadline),
+            },
+        },
+        "cycle_time": {
+            "definition": "jira_agile_metrics_cycle_time",
+            "parameters": {
+                "committed_stage": ct.committed_stage,
+                "done_stage": ct.done_stage,
+                "unit": "whole calendar days",
+                "percentiles": "linear interpolation",
+                "stages": [str(c) for c in ct.stage_dates.columns[1:]],
+            },
+            "count": ct.count,
+            "percentiles_days": ct.percentiles_days,
+            "histogram": jsonable(ct.histogram),
+        },
+        "cumulative_flow": {
+            "definition": "cumulative_flow",
+            "parameters": {"per": "local day", "counts": "issues that reached each stage"},
+            "latest": jsonable(report.cycle.cumulative_flow.tail(1)),
+            "days": len(report.cycle.cumulative_flow),
+        },
+        "ageing_wip": {
+            "definition": "ageing_wip",
+            "parameters": {"age": "today - committed date, days"},
+            "count": len(report.cycle.ageing_wip),
+            "items": jsonable(report.cycle.ageing_wip),
+        },
+        "flow": {
+            "definition": "flow_framework",
+            "parameters": {
+                "window_weeks": flow.window_weeks,
+                "flow_type_mappings": dict(m.flow_type_mappings),
+            },
+            "flow_velocity": {
+                "value": flow.velocity_per_week,
+                "unit": "items/week",
+                "completed": flow.completed,
+                "weekly": jsonable(flow.velocity),
+            },  # fmt: skip
+            "flow_time": {
+                "percentiles_days": flow.time_percentiles_days,
+                "histogram": jsonable(flow.time_histogram),
+            },  # fmt: skip
+            "flow_efficiency": {"value": flow.efficiency, "unit": "ratio"},
+            "flow_load": {"value": flow.load_now, "unit": "items", "weekly": jsonable(flow.load)},
+            "flow_distribution": {
+                "window": flow.distribution,
+                "weekly": jsonable(flow.distribution_weekly),
+            },  # fmt: skip
+        },
+        "dora": {
+            "definition": "dora",
+            "parameters": {
+                "tier_set": m.dora.tier_set,
+                "deployment_source": m.dora.deployment_source,
+                "deployment_issue_types": list(m.dora.deployment_issue_types),
+                "incident_issue_types": list(m.dora.incident_issue_types),
+                "incident_priorities": list(m.dora.incident_priorities),
+                "window_weeks": report.dora.window_weeks,
+                "medians": "linear interpolation",
+            },
+            **{
+                k: v
+                for k, v in jsonable(report.dora).items()
+                if k not in ("tier_set", "deployment_source")
+            },
+        },
+        "data_quality": {
+            **jsonable(report.quality),
+            "unmapped_status_count": report.quality.unmapped_status_count,
+            "note": report.quality.note,
+        },
+    }
+
+
+# Snapshots --------------------------------------------------------------------------------------
+HEADLINES: tuple[tuple[str, str], ...] = (
+    ("forecast", "remaining_items"),
+    ("forecast", "throughput_mean_items"),
+    ("forecast", "p85_weeks_items"),
+    ("flow", "velocity_per_week"),
+    ("flow", "flow_time_p85_days"),
+    ("flow", "efficiency"),
+    ("flow", "load"),
+    ("dora", "deployments_per_week"),
+    ("dora", "lead_time_median_hours"),
+    ("dora", "change_failure_rate"),
+    ("dora", "time_to_restore_median_hours"),
+)
+
+
+def snapshot_rows(
+    ctx: MetricsContext, week: str
+) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
+    """The (week, type, metrics, forecast) rows stored for one ISO week."""
+    f = forecast_section(ctx)
+    flow = flow_section(ctx)
+    dora = dora_section(ctx)
+    mc = f.monte_carlo_items
+    dates = mc.dates or {}
+    forecast_metrics = {
+        "as_of": ctx.frames.as_of.isoformat(),
+        "remaining_items": f.remaining_items,
+        "remaining_points": f.remaining_points,
+        "window_weeks": f.window.weeks,
+        "throughput_mean_items": f.pert_items.most_likely_rate,
+        "pert_expected_weeks_items": f.pert_items.expected_weeks,
+        "pert_expected_date_items": f.pert_items.expected_date,
+        "p50_weeks_items": (mc.weeks or {}).get("p50"),
+        "p85_weeks_items": (mc.weeks or {}).get("p85"),
+        "p95_weeks_items": (mc.weeks or {}).get("p95"),
+        "probability_by_deadline": mc.probability_by_deadline,
+    }
+    drift = {
+        "unit": "items",
+        "p50": dates.get("p50"),
+        "p85": dates.get("p85"),
+        "p95": dates.get("p95"),
+        "deadline": ctx.mappings.deadline,
+    }
+    flow_metrics_row = {
+        "as_of": ctx.frames.as_of.isoformat(),
+        "window_weeks": flow.window_weeks,
+        "velocity_per_week": flow.velocity_per_week,
+        "completed": flow.completed,
+        "flow_time_p50_days": (flow.time_percentiles_days or {}).get("p50"),
+        "flow_time_p85_days": (flow.time_percentiles_days or {}).get("p85"),
+        "flow_time_p95_days": (flow.time_percentiles_days or {}).get("p95"),
+        "efficiency": flow.efficiency,
+        "load": flow.load_now,
+        "distribution": flow.distribution,
+    }
+    dora_row = {k: v for k, v in jsonable(dora).items() if k not in ("deployment_list", "weekly")}
+    dora_row["as_of"] = ctx.frames.as_of.isoformat()
+    return [
+        (week, "forecast", jsonable(forecast_metrics), jsonable(drift)),
+        (week, "flow", jsonable(flow_metrics_row), None),
+        (week, "dora", dora_row, None),
+    ]
+
+
+def week_end_instant(week: str, zone: str) -> pd.Timestamp:
+    """Local Monday 00:00 after the ISO week, as a UTC instant."""
+    start = date_to_day(week_start(week))
+    return pd.Timestamp(int(local_midnight_ms(start + 7, zone)[0]), unit="ms", tz="UTC")
+
+
+def current_week(zone: str, now: datetime | None = None) -> str:
+    stamp = utc_timestamp(now or utc_now())
+    day = local_day_of(np.array([stamp.value // 1_000_000]), zone)
+    return week_key_of_day(int(week_start_day(day)[0]))
+
+
+def snapshot_weeks(
+    profile_id: str,
+    query_id: str,
+    week: str | None = None,
+    backfill: int = 1,
+    *,
+    now: datetime | None = None,
+) -> list[str]:
+    """Compute and store snapshots for ``backfill`` weeks ending with ``week`` (default: this week).
+
+    Each week is computed as of its end (or ``now`` for the running week), from the issues and
+    transitions known by then. Re-running a week replaces its rows. Returns the weeks stored.
+    """
+    if isinstance(backfill, bool) or not isinstance(backfill, int) or not 1 <= backfill <= 520:
+        raise ValidationError(f"{backfill!r} is not a number of weeks to backfill; use 1 to 520.")
+    mappings = mappings_from_profile(_profile(profile_id))
+    _require_query(profile_id, query_id)
+    zone = mappings.time_zone
+    now_stamp = utc_timestamp(now or utc_now())
+    target = validate_week_key(week) if week else current_week(zone, now_stamp.to_pydatetime())
+    if week_start(target) > now_stamp.date() + timedelta(days=7):
+        raise ValidationError(f"{target} has not started yet; pick this week or an earlier one.")
+    first = date_to_day(week_start(target)) - 7 * (backfill - 1)
+    weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
+    ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
+    with get_db_connection() as conn:
+        frames = load_query_frames(conn, profile_id, query_id, max(ends))
+    rows = []
+    for w, end in zip(weeks, ends, strict=True):
+        ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
+        rows.extend(snapshot_rows(ctx, w))
+    save_snapshots(get_backend(), profile_id, query_id, rows)
+    return weeks
+
+
+# Weekly review ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeeklyReview:
+    trends: pd.DataFrame  # week + one column per headline "type.metric"
+    deltas: pd.DataFrame  # metric, previous_week, week, previous, current, delta
+    drift: pd.DataFrame  # week, p50, p85, p95 (forecast completion dates, items)
+
+
+def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
+    by_week: dict[str, dict[str, Any]] = {}
+    drift_rows = []
+    for snap in snapshots:
+        row = by_week.setdefault(snap["snapshot_date"], {"week": snap["snapshot_date"]})
+        for metric_type, name in HEADLINES:
+            if snap["metric_type"] == metric_type:
+                row[f"{metric_type}.{name}"] = snap["metrics"].get(name)
+        if snap["metric_type"] == "forecast" and snap.get("forecast"):
+            drift_rows.append(
+                {
+                    "week": snap["snapshot_date"],
+                    **{k: snap["forecast"].get(k) for k in ("p50", "p85", "p95")},
+                }
+            )
+    columns = ["week", *(f"{t}.{n}" for t, n in HEADLINES)]
+    trends = pd.DataFrame(sorted(by_week.values(), key=lambda r: r["week"]), columns=columns)
+    deltas = []
+    if len(trends) >= 2:
+        previous, current = trends.iloc[-2], trends.iloc[-1]
+        for column in columns[1:]:
+            before, now = previous[column], current[column]
+            numeric = all(isinstance(v, int | float) and not pd.isna(v) for v in (before, now))
+            deltas.append(
+                {
+                    "metric": column,
+                    "previous_week": previous["week"],
+                    "week": current["week"],
+                    "previous": None if pd.isna(before) else before,
+                    "current": None if pd.isna(now) else now,
+                    "delta": (now - before) if numeric else None,
+                }
+            )
+    drift = pd.DataFrame(
+        sorted(drift_rows, key=lambda r: r["week"]), columns=["week", "p50", "p85", "p95"]
+    )
+    return WeeklyReview(
+        trends,
+        pd.DataFrame(
+            deltas, columns=["metric", "previous_week", "week", "previous", "current", "delta"]
+        ),
+        drift,
+    )
+
+
+def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:
+    _require_query(profile_id, query_id)
+    return review_from_snapshots(
+        get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks)
+    )

@@ -1,0 +1,133 @@
+"""Reading a query's rows into frames, and storing weekly statistics and snapshots.
+
+The only I/O of the metrics engine: one SQL statement per frame, times converted to epoch
+milliseconds inside SQLite (``unixepoch(…, 'subsec')``), so pandas never parses text dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.metrics.frames import ISSUE_COLUMNS, QueryFrames, restrict_to, utc_timestamp
+from data.metrics.weekly import project_data_document
+from data.persistence.base import PersistenceBackend
+from data.sqlite import Connection
+from data.timeutil import to_utc_iso
+
+_ISSUES_SQL = (
+    "SELECT i.rowid, i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
+    "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
+    # The creation status: where the first transition came from (its target if JIRA left
+    # "from" empty), or the current status when there never was a transition.
+    "COALESCE((SELECT COALESCE(t.from_status, t.to_status) FROM issue_transitions t "
+    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key ORDER BY t.seq LIMIT 1), "
+    "  i.status), i.changelog_total "
+    "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 AND i.created <= ?3 ORDER BY i.rowid"
+)
+_TRANSITIONS_SQL = (
+    "SELECT i.rowid, t.seq, unixepoch(t.changed_at, 'subsec') * 1000, t.from_status, t.to_status "
+    "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+    "JOIN issue_transitions t ON t.profile_id = i.profile_id AND t.issue_key = i.issue_key "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 AND i.created <= ?3"
+)
+_VERSIONS_SQL = (
+    "SELECT i.rowid, v.value ->> '$.name', v.value ->> '$.released', v.value ->> '$.releaseDate' "
+    "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
+    "json_each(i.fields, '$.fixVersions') v "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 AND i.created <= ?3"
+)
+
+
+def load_query_frames(
+    conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None = None
+) -> QueryFrames:
+    """A query's current members as known at ``as_of`` (default now): issues created by then,
+    their transitions made by then, and their fix versions (see ``frames.restrict_to``)."""
+    stamp = utc_timestamp(as_of)
+    limit = to_utc_iso(stamp.to_pydatetime())
+    params = (profile_id, query_id, limit)
+    rows = conn.execute(_ISSUES_SQL, params).fetchall()
+    rowids = np.fromiter((r[0] for r in rows), dtype="int64", count=len(rows))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
+    issues = pd.DataFrame(
+        {
+            "key": pd.Series(columns[1], dtype=object).astype(str),
+            "issue_type": pd.Series(columns[2], dtype=object).astype(str),
+            "status": pd.Series(columns[3], dtype=object).astype(str),
+            "status_category": pd.Series(columns[4], dtype=object).astype(str),
+            "priority": pd.Series(columns[5], dtype=object),
+            "created": _times(columns[6]),
+            "resolved": _times(columns[7]),
+            "points": pd.Series(columns[8], dtype="float64"),
+            "initial_status": pd.Series(columns[9], dtype=object).astype(str),
+            "changelog_total": pd.Series(columns[10], dtype="int64"),
+        },
+        columns=list(ISSUE_COLUMNS),
+    )
+
+    rows = conn.execute(_TRANSITIONS_SQL, params).fetchall()
+    t_columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    t_issue = np.searchsorted(rowids, np.asarray(t_columns[0], dtype="int64"))
+    t_seq = np.asarray(t_columns[1], dtype="int64")
+    order = np.lexsort((t_seq, t_issue))
+    transitions = pd.DataFrame(
+        {
+            "issue": t_issue[order],
+            "at": _times(t_columns[2]).iloc[order].reset_index(drop=True),
+            "from_status": pd.Series(t_columns[3], dtype=object).iloc[order].reset_index(drop=True),
+            "to_status": pd.Series(t_columns[4], dtype=object).iloc[order].reset_index(drop=True),
+        }
+    )
+
+    rows = conn.execute(_VERSIONS_SQL, params).fetchall()
+    v_columns = list(zip(*rows, strict=True)) if rows else [()] * 4
+    versions = pd.DataFrame(
+        {
+            "issue": np.searchsorted(rowids, np.asarray(v_columns[0], dtype="int64")),
+            "name": pd.Series(v_columns[1], dtype=object).astype(str),
+            "released": pd.Series(v_columns[2], dtype=object).fillna(0).astype(bool),
+            "release_date": pd.to_datetime(
+                pd.Series(v_columns[3], dtype=object), errors="coerce", format="ISO8601"
+            ).astype("datetime64[ms]"),
+        }
+    )
+    return restrict_to(QueryFrames(issues, transitions, versions, stamp), stamp)
+
+
+def _times(values: Iterable[Any]) -> pd.Series:
+    millis = np.asarray(values, dtype="float64")
+    integral = np.where(np.isnan(millis), np.iinfo("int64").min, np.round(millis)).astype("int64")
+    return pd.Series(integral.astype("datetime64[ms]")).dt.tz_localize("UTC")
+
+
+def save_weekly_statistics(
+    backend: PersistenceBackend,
+    profile_id: str,
+    query_id: str,
+    weekly: pd.DataFrame,
+    points_field: str | None,
+) -> dict[str, Any]:
+    """Store the weekly statistics as the query's ``project_data`` and return the document."""
+    document = project_data_document(weekly, points_field)
+    backend.save_project_data(profile_id, query_id, document)
+    return document
+
+
+def save_snapshots(
+    backend: PersistenceBackend,
+    profile_id: str,
+    query_id: str,
+    snapshots: Iterable[tuple[str, str, dict[str, Any], dict[str, Any] | None]],
+) -> int:
+    """Store (week, metric_type, metrics, forecast) rows; a stored week and type is replaced."""
+    count = 0
+    for week, metric_type, metrics, forecast in snapshots:
+        backend.save_metrics_snapshot(profile_id, query_id, week, metric_type, metrics, forecast)
+        count += 1
+    return count

@@ -1,0 +1,238 @@
+"""Weekly statistics per ISO week (the seed's ``project_data``) and the upstream CSV importer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.errors import ValidationError
+from data.metrics.frames import (
+    NAT_MS,
+    QueryFrames,
+    as_of_day,
+    day_to_date,
+    local_day_of,
+    local_midnight_ms,
+    week_key_of_day,
+    week_start_day,
+)
+from data.metrics.history import History
+
+WEEKLY_COLUMNS = [
+    "week",
+    "week_start",
+    "complete",
+    "completed_items",
+    "completed_points",
+    "created_items",
+    "created_points",
+    "scope_items",
+    "scope_points",
+    "remaining_items",
+    "remaining_points",
+]
+CSV_COLUMNS = ["date", "completed_items", "completed_points", "created_items", "created_points"]
+
+
+def weekly_statistics(frames: QueryFrames, history: History, zone: str) -> pd.DataFrame:
+    """One row per ISO week from the first issue's creation to the week of ``as_of``.
+
+    completed = issues reaching Done that week (at their last Done); created = issues created
+    that week; scope = issues created by the week's end and not canceled by then; remaining =
+    scope − completed so far. ``complete`` is False for the week still running at ``as_of``.
+    Points of unestimated issues count as 0.
+    """
+    facts = history.facts
+    if facts.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _dtypes().items()})
+    today = as_of_day(frames, zone)
+    created_day = local_day_of(facts["created"].to_numpy(), zone)
+    first_week = int(week_start_day(created_day.min()))
+    last_week = int(week_start_day(np.array([today]))[0])
+    weeks = (last_week - first_week) // 7 + 1
+    points = facts["points"].to_numpy()
+
+    def per_week(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        present = times != NAT_MS
+        slot = (week_start_day(local_day_of(times[present], zone)) - first_week) // 7
+        return np.bincount(
+            slot, weights=None if weights is None else weights[present], minlength=weeks
+        )[:weeks].astype(float)
+
+    done = facts["done_at"].to_numpy()
+    canceled = facts["canceled_at"].to_numpy()
+    created = facts["created"].to_numpy()
+    completed_items = per_week(done)
+    completed_points = per_week(done, points)
+    created_items = per_week(created)
+    created_points = per_week(created, points)
+    scope_items = np.cumsum(created_items - per_week(canceled))
+    scope_points = np.cumsum(created_points - per_week(canceled, points))
+    starts = first_week + 7 * np.arange(weeks)
+    return pd.DataFrame(
+        {
+            "week": [week_key_of_day(d) for d in starts],
+            "week_start": [day_to_date(d) for d in starts],
+            "complete": starts + 7 <= today,
+            "completed_items": completed_items.astype("int64"),
+            "completed_points": completed_points,
+            "created_items": created_items.astype("int64"),
+            "created_points": created_points,
+            "scope_items": scope_items.astype("int64"),
+            "scope_points": scope_points,
+            "remaining_items": (scope_items - np.cumsum(completed_items)).astype("int64"),
+            "remaining_points": scope_points - np.cumsum(completed_points),
+        }
+    )
+
+
+def _dtypes() -> dict[str, str]:
+    return {
+        "week": "object",
+        "week_start": "object",
+        "complete": "bool",
+        "completed_items": "int64",
+        "completed_points": "float64",
+        "created_items": "int64",
+        "created_points": "float64",
+        "scope_items": "int64",
+        "scope_points": "float64",
+        "remaining_items": "int64",
+        "remaining_points": "float64",
+    }
+
+
+def project_data_document(weekly: pd.DataFrame, points_field: str | None) -> dict[str, Any]:
+    """The ``project_data`` JSON (upstream shape: ``statistics`` list + ``project_scope``)."""
+    last = weekly.iloc[-1] if len(weekly) else None
+    statistics = [
+        {
+            "date": row.week_start.isoformat(),
+            "week": row.week,
+            "completed_items": int(row.completed_items),
+            "completed_points": float(row.completed_points),
+            "created_items": int(row.created_items),
+            "created_points": float(row.created_points),
+        }
+        for row in weekly.itertuples(index=False)
+    ]
+    completed_items = int(weekly["completed_items"].sum()) if last is not None else 0
+    completed_points = float(weekly["completed_points"].sum()) if last is not None else 0.0
+    return {
+        "statistics": statistics,
+        "project_scope": {
+            "total_items": int(last.scope_items) if last is not None else 0,
+            "total_points": float(last.scope_points) if last is not None else 0.0,
+            "completed_items": completed_items,
+            "completed_points": completed_points,
+            "remaining_items": int(last.remaining_items) if last is not None else 0,
+            "remaining_points": float(last.remaining_points) if last is not None else 0.0,
+            "points_field_available": bool(points_field),
+            "calculation_metadata": {"method": "flow_state", "points_field": points_field or ""},
+        },
+    }
+
+
+def parse_statistics_csv(text: str) -> pd.DataFrame:
+    """Rows of the upstream ``statistics.csv`` as weekly statistics.
+
+    Each row's date names its ISO week; rows of the same week are added up. Scope is not in the
+    file, so scope and remaining are those of the created/completed totals alone.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != CSV_COLUMNS:
+        raise ValidationError(
+            f"The CSV header must be {','.join(CSV_COLUMNS)}; fix the first line of the file."
+        )
+    rows: list[tuple[date, float, float, float, float]] = []
+    for line, row in enumerate(reader, start=2):
+        try:
+            day = date.fromisoformat(row["date"].strip())
+            values = [float(row[c]) for c in CSV_COLUMNS[1:]]
+        except (ValueError, AttributeError, TypeError):
+            raise ValidationError(
+                f"Line {line} of the CSV is not a date and four numbers; fix or remove it."
+            ) from None
+        if any(v < 0 or not np.isfinite(v) for v in values):
+            raise ValidationError(
+                f"Line {line} of the CSV has a negative or invalid number; fix it."
+            )
+        rows.append((day, *values))  # type: ignore[arg-type]
+    if not rows:
+        raise ValidationError("The CSV has no data rows; add one row per week.")
+    raw = pd.DataFrame(rows, columns=CSV_COLUMNS)
+    raw["week_start"] = [d - pd.Timedelta(days=d.weekday()) for d in raw["date"]]
+    grouped = raw.groupby("week_start", sort=True)[CSV_COLUMNS[1:]].sum()
+    first, last = grouped.index.min(), grouped.index.max()
+    every = [first + pd.Timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
+    grouped = grouped.reindex(every, fill_value=0.0)
+    scope_items = grouped["created_items"].cumsum().to_numpy()
+    scope_points = grouped["created_points"].cumsum().to_numpy()
+    return pd.DataFrame(
+        {
+            "week": [f"{d.isocalendar()[0]:04d}-W{d.isocalendar()[1]:02d}" for d in grouped.index],
+            "week_start": list(grouped.index),
+            "complete": True,
+            "completed_items": grouped["completed_items"].to_numpy().astype("int64"),
+            "completed_points": grouped["completed_points"].to_numpy(),
+            "created_items": grouped["created_items"].to_numpy().astype("int64"),
+            "created_points": grouped["created_points"].to_numpy(),
+            "scope_items": scope_items.astype("int64"),
+            "scope_points": scope_points,
+            "remaining_items": (
+                scope_items - grouped["completed_items"].cumsum().to_numpy()
+            ).astype("int64"),
+            "remaining_points": scope_points - grouped["completed_points"].cumsum().to_numpy(),
+        }
+    )
+
+
+def weekly_throughput(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Completed items and points per complete week (the forecasts' input)."""
+    done = weekly.loc[
+        weekly["complete"], ["week", "week_start", "completed_items", "completed_points"]
+    ]
+    return done.rename(
+        columns={"completed_items": "items", "completed_points": "points"}
+    ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The last ``weeks`` complete ISO weeks: local days [start_day, end_day) and the same span as
+    UTC instants [start_ms, end_ms)."""
+
+    weeks: int
+    week_keys: tuple[str, ...]
+    start_day: int
+    end_day: int
+    start_ms: int
+    end_ms: int
+
+    @property
+    def start_date(self) -> date:
+        return day_to_date(self.start_day)
+
+    @property
+    def end_date(self) -> date:
+        """The last day inside the window."""
+        return day_to_date(self.end_day - 1)
+
+
+def metrics_window(weekly: pd.DataFrame, weeks: int, frames: QueryFrames, zone: str) -> Window:
+    """The last ``weeks`` complete weeks before ``as_of`` (fewer when the data is younger).
+
+    With no complete week, the window is empty and ends at the start of the running week.
+    """
+    complete = weekly.loc[weekly["complete"], "week"].tolist()[-weeks:]
+    today = as_of_day(frames, zone)
+    end_day = int(week_start_day(np.array([today]))[0])
+    start_day = end_day - 7 * len(complete)
+    start_ms, end_ms = local_midnight_ms(np.array([start_day, end_day]), zone)
+    return Window(len(complete), tuple(complete), start_day, end_day, int(start_ms), int(end_ms))
