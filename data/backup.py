@@ -132,6 +132,9 @@ def restore_database(
     source = Path(file)
     if not source.is_file():
         raise NotFoundError(f"No backup file at {source}; check the path.")
+    if source.stat().st_size == 0:
+        # SQLite would open an empty file as an empty database.
+        raise DatabaseError(f"{source} is empty; choose a file made by `flowcast backup`.")
     target = Path(db_path) if db_path is not None else settings.get_db_path()
     _make_private_dir(target.parent)
     staging = target.with_name(f".{target.name}.{os.getpid()}.restoring")
