@@ -116,6 +116,18 @@ def _expires_at(document: dict[str, Any], legacy_stamp_key: str) -> str | None:
     return legacy_expiry(document.get(legacy_stamp_key))
 
 
+def cache_file_entry(document: dict[str, Any]) -> tuple[Any, dict[str, Any], str | None]:
+    """``(cache_key, response, expires_at)`` of a ``jira_cache.json`` document, whoever wrote it."""
+    meta = document.get(META_KEY)
+    key = meta.get("cache_key") if isinstance(meta, dict) else document.get("jql_hash")
+    return key, _without_meta(document), _expires_at(document, "timestamp")
+
+
+def changelog_file_entry(entry: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``(changelog, expires_at)`` of one ``jira_changelog_cache.json`` entry, whoever wrote it."""
+    return _without_meta(entry), _expires_at(entry, "last_updated")
+
+
 def _is_live(expires_at: str | None, now: str) -> bool:
     return expires_at is not None and expires_at > now
 
@@ -391,13 +403,10 @@ class JSONBackend(PersistenceBackend):
         document = self._read_object(self._query_dir(profile_id, query_id) / "jira_cache.json")
         if document is None:
             return None
-        meta = document.get(META_KEY)
-        stored_key = meta.get("cache_key") if isinstance(meta, dict) else document.get("jql_hash")
-        if stored_key != cache_key or not _is_live(
-            _expires_at(document, "timestamp"), utc_now_iso()
-        ):
+        stored_key, response, expires = cache_file_entry(document)
+        if stored_key != cache_key or not _is_live(expires, utc_now_iso()):
             return None
-        return _without_meta(document)
+        return response
 
     def cleanup_expired_cache(self) -> int:
         now = utc_now_iso()
