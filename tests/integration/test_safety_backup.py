@@ -49,6 +49,7 @@ def test_backup_is_a_private_self_contained_copy_in_the_backups_folder(
     path = backup_database(progress=lambda _s, remaining, total: seen.append((remaining, total)))
 
     assert path.parent == data_dir / "backups"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no journal or temp files
     assert BACKUP_RE.match(path.name)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert seen and seen[-1][0] == 0  # the last step reports nothing remaining
