@@ -306,10 +306,18 @@ class _Reader:
             if not folder.is_dir():
                 self.note(folder, "not part of the legacy layout; ignored")
                 continue
-            if not (folder / "profile.json").is_file() and not (folder / "queries").is_dir():
-                self.note(folder, "no profile.json; ignored")
-                continue
             summary = summaries.get(folder.name)
+            if not (folder / "profile.json").is_file() and not isinstance(summary, dict):
+                queries = folder / "queries"
+                if queries.is_dir() and any(queries.iterdir()):
+                    self.problem(
+                        folder / "profile.json",
+                        "",
+                        "missing, and profiles.json does not list the profile; restore profile.json",
+                    )
+                else:
+                    self.note(folder, "no profile.json and no queries; ignored")
+                continue
             profile = self.read_profile(folder, summary if isinstance(summary, dict) else {})
             if profile is None:
                 continue
@@ -367,12 +375,11 @@ class _Reader:
             }
         profile_id = folder.name if is_safe_id(folder.name) else slugify(folder.name)
         document = self.profile_document(path, raw, summary, profile_id)
-        if document is None:
-            return None
-        profile = _Profile(profile_id, document)
-        points_field = (document.get("jira_config") or {}).get("points_field") or None
-        profile.queries = self.read_queries(folder / "queries", profile_id, points_field)
-        return profile
+        config = raw.get("jira_config") if isinstance(raw.get("jira_config"), dict) else {}
+        points_field = config.get("points_field") or None
+        # Queries are read even under a broken profile.json, so every problem is reported at once.
+        queries = self.read_queries(folder / "queries", profile_id, points_field)
+        return None if document is None else _Profile(profile_id, document, queries)
 
     def profile_document(
         self, path: Path, raw: dict[str, Any], summary: dict[str, Any], profile_id: str
@@ -467,6 +474,9 @@ class _Reader:
             ids.add(query_id)
             document = self.query_document(query_path, raw, profile_id, query_id)
             if document is None:
+                self.read_query_data(
+                    folder, _Query(query_id, {}), points_field
+                )  # report its problems too
                 continue
             name = document["name"]
             if name in names:
