@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -38,15 +39,25 @@ DC_ISSUE_EXPAND = "operations,versionedRepresentations,editmeta,changelog,render
 CLOUD_HISTORY_CAP = 40
 
 
+# One encoder for every response: json.dumps with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+
+
 def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+NULL = b"null"
 
 
 @dataclass(frozen=True, slots=True)
 class _Rendered:
+    """One issue's JSON pieces as UTF-8 bytes. Values shared by many issues (users, statuses,
+    the project ...) are the same bytes objects, so 10,000 cached issues stay small."""
+
     revision: int
-    fields: dict[str, str]  # field id -> JSON text, in catalog order
-    histories: list[str]  # JSON text per history, oldest first
+    fields: tuple[bytes, ...]  # aligned with Renderer.field_ids
+    histories: tuple[tuple[int, int, bytes], ...]  # (id, author, JSON after the author), oldest first
 
 
 class Renderer:
@@ -58,8 +69,11 @@ class Renderer:
         self.base_url = base_url
         self.tz = ZoneInfo(dataset.timezone)
         self._cache: dict[tuple[int, str], _Rendered] = {}
-        self._cache_lock = threading.Lock()
+        self._shared: dict[tuple[object, ...], bytes] = {}
+        self._offsets: dict[int, tuple[int, str]] = {}
+        self._lock = threading.Lock()
         self.field_ids = self._field_ids()
+        self.field_index = {fid: n for n, fid in enumerate(self.field_ids)}
 
     # --------------------------------------------------------------- basics
 
@@ -68,8 +82,24 @@ class Renderer:
         return f"{self.base_url}/rest/api/{'2' if version == 'latest' else version}"
 
     def timestamp(self, ms: int) -> str:
-        local = datetime.fromtimestamp(ms / 1000, self.tz)
-        return f"{local:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}{local:%z}"
+        """`2026-08-12T12:29:57.032-0500` in the user's time zone (JIRA's format, NOTES §5)."""
+        offset_ms, suffix = self._offset(ms)
+        t = time.gmtime((ms + offset_ms) // 1000)
+        return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+                f"{t.tm_sec:02d}.{ms % 1000:03d}{suffix}")
+
+    def _offset(self, ms: int) -> tuple[int, str]:
+        # Time zone rules change offsets only on quarter-hour UTC boundaries, so one zoneinfo
+        # lookup per quarter hour serves every timestamp in it (zoneinfo is the slow part).
+        bucket = ms // 900_000
+        found = self._offsets.get(bucket)
+        if found is None:
+            local = datetime.fromtimestamp(bucket * 900, self.tz)
+            delta = local.utcoffset()
+            assert delta is not None
+            found = (int(delta.total_seconds() * 1000), f"{local:%z}")
+            self._offsets[bucket] = found
+        return found
 
     def custom_id(self, logical: str) -> str:
         return CUSTOM_FIELDS[logical].field_id(self.deployment)
@@ -152,6 +182,15 @@ class Renderer:
 
     # ---------------------------------------------------------------- issues
 
+    def shared(self, key: tuple[object, ...], build: Callable[[], object]) -> bytes:
+        """JSON bytes for a value many issues repeat, built once per key."""
+        found = self._shared.get(key)
+        if found is None:
+            found = dumps(build()).encode()
+            with self._lock:
+                self._shared[key] = found
+        return found
+
     def rendered(self, issue: Issue, version: str) -> _Rendered:
         cache_key = (issue.id, version)
         cached = self._cache.get(cache_key)
@@ -160,12 +199,24 @@ class Renderer:
         with self.dataset.lock:
             fresh = _Rendered(
                 issue.revision,
-                {fid: dumps(value) for fid, value in self._fields(issue, version).items()},
-                [dumps(self.history(issue, h, version)) for h in issue.histories],
+                self._fields(issue, version),
+                tuple(
+                    (h.id, h.author, self._history_tail(h).encode()) for h in issue.histories
+                ),
             )
-        with self._cache_lock:
+        with self._lock:
             self._cache[cache_key] = fresh
         return fresh
+
+    def history_bytes(self, entry: tuple[int, int, bytes], version: str) -> bytes:
+        history_id, author, tail = entry
+        return b"".join((b'{"id":"', str(history_id).encode(), b'","author":',
+                         self.shared(("user", author, version), lambda: self.user(author, version)),
+                         tail))
+
+    def histories_bytes(self, issue: Issue, version: str) -> list[bytes]:
+        """Every history of the issue as JSON bytes, oldest first."""
+        return [self.history_bytes(e, version) for e in self.rendered(issue, version).histories]
 
     def issue_json(
         self,
@@ -173,106 +224,124 @@ class Renderer:
         version: str,
         fields: Sequence[str] | None,
         changelog: str | None = None,
-    ) -> str:
-        """One issue as JSON text. `fields` None means "id only" (Cloud's search default);
+    ) -> bytes:
+        """One issue as JSON bytes. `fields` None means "id only" (Cloud's search default);
         `changelog` is None, "cloud" (newest first, capped at 40) or "full" (oldest first)."""
         if fields is None and changelog is None:
-            return f'{{"id":"{issue.id}"}}'
+            return b'{"id":"%d"}' % issue.id
         rendered = self.rendered(issue, version)
         expand = CLOUD_ISSUE_EXPAND if self.deployment == "cloud" else DC_ISSUE_EXPAND
         parts = [
             f'{{"expand":"{expand}","id":"{issue.id}",'
-            f'"self":"{self.api(version)}/issue/{issue.id}","key":{dumps(issue.key)}'
+            f'"self":"{self.api(version)}/issue/{issue.id}","key":{dumps(issue.key)}'.encode()
         ]
         if fields is not None:
-            body = ",".join(f'"{fid}":{rendered.fields[fid]}' for fid in fields)
-            parts.append(f',"fields":{{{body}}}')
+            parts.append(b',"fields":{')
+            values = rendered.fields
+            parts.append(b",".join(
+                b'"%s":%s' % (fid.encode(), values[self.field_index[fid]]) for fid in fields))
+            parts.append(b"}")
         if changelog is not None:
-            parts.append(',"changelog":' + self.embedded_changelog(rendered.histories, changelog))
-        parts.append("}")
-        return "".join(parts)
+            parts.append(b',"changelog":')
+            parts.append(self.embedded_changelog(rendered.histories, changelog, version))
+        parts.append(b"}")
+        return b"".join(parts)
 
-    @staticmethod
-    def embedded_changelog(histories: list[str], mode: str) -> str:
+    def embedded_changelog(self, histories: tuple[tuple[int, int, bytes], ...], mode: str,
+                           version: str) -> bytes:
         total = len(histories)
-        if mode == "cloud":
-            shown = histories[::-1][:CLOUD_HISTORY_CAP]
-        else:
-            shown = histories
-        return (
-            f'{{"startAt":0,"maxResults":{len(shown)},"total":{total},'
-            f'"histories":[{",".join(shown)}]}}'
-        )
+        shown = histories[::-1][:CLOUD_HISTORY_CAP] if mode == "cloud" else histories
+        return b'{"startAt":0,"maxResults":%d,"total":%d,"histories":[%s]}' % (
+            len(shown), total, b",".join(self.history_bytes(e, version) for e in shown))
 
-    def _fields(self, issue: Issue, version: str) -> dict[str, object]:
+    def _fields(self, issue: Issue, version: str) -> tuple[bytes, ...]:
         api = self.api(version)
+        shared = self.shared
         issue_type = ISSUE_TYPES[issue.issue_type]
-        type_json: dict[str, object] = {
-            "self": f"{api}/issuetype/{issue_type.id}",
-            "id": issue_type.id,
-            "description": issue_type.description,
-            "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue_type.name.lower()}.svg",
-            "name": issue_type.name,
-            "subtask": False,
-            "avatarId": 10300 + int(issue_type.id) % 100,
-        }
-        if self.deployment == "cloud":
-            type_json["hierarchyLevel"] = issue_type.hierarchy_level
         project_id = self.dataset.projects[issue.project]
-        project_json: dict[str, object] = {
-            "self": f"{api}/project/{project_id}",
-            "id": str(project_id),
-            "key": issue.project,
-            "name": f"{issue.project.title()} Project",
-            "projectTypeKey": "software",
-        }
-        if self.deployment == "cloud":
-            project_json["simplified"] = False
-        project_json["avatarUrls"] = self.avatar_urls(f"projectavatar?pid={project_id}")
-        assignee = self.user(issue.assignee, version) if issue.assignee is not None else None
-        reporter = self.user(issue.reporter, version)
-        values: dict[str, object] = {
-            "summary": issue.summary,
-            "issuetype": type_json,
-            "project": project_json,
-            "status": self.status(issue.status, version),
-            "priority": {
-                "self": f"{api}/priority/{issue.priority}",
-                "iconUrl": f"{self.base_url}/images/icons/priorities/{PRIORITIES[issue.priority].lower()}.svg",
-                "name": PRIORITIES[issue.priority],
-                "id": issue.priority,
-            },
-            "assignee": assignee,
+
+        def type_json() -> dict[str, object]:
+            body: dict[str, object] = {
+                "self": f"{api}/issuetype/{issue_type.id}",
+                "id": issue_type.id,
+                "description": issue_type.description,
+                "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue_type.name.lower()}.svg",
+                "name": issue_type.name,
+                "subtask": False,
+                "avatarId": 10300 + int(issue_type.id) % 100,
+            }
+            if self.deployment == "cloud":
+                body["hierarchyLevel"] = issue_type.hierarchy_level
+            return body
+
+        def project_json() -> dict[str, object]:
+            body: dict[str, object] = {
+                "self": f"{api}/project/{project_id}",
+                "id": str(project_id),
+                "key": issue.project,
+                "name": f"{issue.project.title()} Project",
+                "projectTypeKey": "software",
+            }
+            if self.deployment == "cloud":
+                body["simplified"] = False
+            body["avatarUrls"] = self.avatar_urls(f"projectavatar?pid={project_id}")
+            return body
+
+        def priority_json() -> dict[str, object]:
+            name = PRIORITIES[issue.priority]
+            return {"self": f"{api}/priority/{issue.priority}",
+                    "iconUrl": f"{self.base_url}/images/icons/priorities/{name.lower()}.svg",
+                    "name": name, "id": issue.priority}
+
+        def user(index: int | None) -> bytes:
+            if index is None:
+                return NULL
+            return shared(("user", index, version), lambda: self.user(index, version))
+
+        def versions(ids: tuple[int, ...]) -> bytes:
+            return shared(("versions", ids, version),
+                          lambda: [self.version_json(v, version) for v in ids])
+
+        resolved = issue.resolved_ms is not None
+        reporter = user(issue.reporter)
+        values: dict[str, bytes] = {
+            "summary": dumps(issue.summary).encode(),
+            "issuetype": shared(("issuetype", issue_type.id, version), type_json),
+            "project": shared(("project", issue.project, version), project_json),
+            "status": shared(("status", issue.status, version),
+                             lambda: self.status(issue.status, version)),
+            "priority": shared(("priority", issue.priority, version), priority_json),
+            "assignee": user(issue.assignee),
             "reporter": reporter,
             "creator": reporter,
-            "created": self.timestamp(issue.created_ms),
-            "updated": self.timestamp(issue.updated_ms),
-            "resolution": (
+            "created": self._quoted_time(issue.created_ms),
+            "updated": self._quoted_time(issue.updated_ms),
+            "resolution": shared(("resolution", resolved, version), lambda: (
                 {"self": f"{api}/resolution/{RESOLUTION_DONE['id']}", **RESOLUTION_DONE}
-                if issue.resolved_ms is not None
-                else None
-            ),
+                if resolved else None)),
             "resolutiondate": (
-                self.timestamp(issue.resolved_ms) if issue.resolved_ms is not None else None
+                self._quoted_time(issue.resolved_ms) if issue.resolved_ms is not None else NULL
             ),
-            "statuscategorychangedate": self.timestamp(issue.category_changed_ms),
-            "fixVersions": [self.version_json(v, version) for v in issue.fix_versions],
-            "versions": [self.version_json(v, version) for v in issue.affects_versions],
-            "labels": list(issue.labels),
-            "description": self._text(issue.description, version),
-            self.custom_id("points"): issue.points,
-            self.custom_id("flagged"): (
+            "statuscategorychangedate": self._quoted_time(issue.category_changed_ms),
+            "fixVersions": versions(issue.fix_versions),
+            "versions": versions(issue.affects_versions),
+            "labels": shared(("labels", issue.labels), lambda: list(issue.labels)),
+            "description": dumps(self._text(issue.description, version)).encode(),
+            self.custom_id("points"): NULL if issue.points is None else
+                dumps(issue.points).encode(),
+            self.custom_id("flagged"): shared(("flagged", issue.flagged, version), lambda: (
                 [{"self": f"{api}/customFieldOption/{FLAG_OPTION['id']}", **FLAG_OPTION}]
-                if issue.flagged
-                else None
-            ),
-            self.custom_id("rank"): f"0|i{issue.id:06x}:",
-            self.custom_id("sprint"): None,
+                if issue.flagged else None)),
+            self.custom_id("rank"): b'"0|i%06x:"' % issue.id,
+            self.custom_id("sprint"): NULL,
         }
         if self.deployment == "cloud":
             for custom in CLOUD_ONLY_CUSTOM_FIELDS.values():
-                values[custom.field_id("cloud")] = None
-        return {fid: values[fid] for fid in self.field_ids}
+                values[custom.field_id("cloud")] = NULL
+        return tuple(values[fid] for fid in self.field_ids)
+
+    def _quoted_time(self, ms: int) -> bytes:
+        return b'"%s"' % self.timestamp(ms).encode()
 
     def _text(self, text: str, version: str) -> object:
         if self.deployment != "cloud" or version != "3":
@@ -287,19 +356,27 @@ class Renderer:
 
     # -------------------------------------------------------------- histories
 
-    def history(self, issue: Issue, history: History, version: str) -> dict[str, object]:
+    def history(self, history: History, version: str) -> dict[str, object]:
+        """One history as a JSON-ready dict (the cached path renders the same via bytes)."""
+        return {
+            "id": str(history.id),
+            "author": self.user(history.author, version),
+            "created": self.timestamp(history.created_ms),
+            "items": self.items(history),
+        }
+
+    def items(self, history: History) -> list[dict[str, object]]:
         items: list[dict[str, object]] = []
         for name, old, new in history.changes:
             items.extend(self._items(name, old, new))
         if self.deployment != "cloud":
             for item in items:
                 del item["fieldId"]  # DC items have no fieldId (NOTES §1.4)
-        return {
-            "id": str(history.id),
-            "author": self.user(history.author, version),
-            "created": self.timestamp(history.created_ms),
-            "items": items,
-        }
+        return items
+
+    def _history_tail(self, history: History) -> str:
+        return (f',"created":"{self.timestamp(history.created_ms)}",'
+                f'"items":{dumps(self.items(history))}}}')
 
     def _items(self, name: str, old: object, new: object) -> list[dict[str, object]]:
         def item(

@@ -74,8 +74,12 @@ class Response:
 
 
 def json_response(status: int, value: object, headers: dict[str, str] | None = None) -> Response:
-    text = value if isinstance(value, str) else dumps(value)
-    return Response(status, text.encode(), headers=headers or {})
+    """A JSON response from a value, or from JSON text/bytes already assembled."""
+    if isinstance(value, bytes):
+        body = value
+    else:
+        body = (value if isinstance(value, str) else dumps(value)).encode()
+    return Response(status, body, headers=headers or {})
 
 
 def error(status: int, *messages: str, headers: dict[str, str] | None = None) -> Response:
@@ -515,13 +519,14 @@ def _search_jql(app: FakeJira, request: Request) -> Response:
         CLOUD_PAGE_CAP_HEAVY if heavy else CLOUD_PAGE_CAP_FIELDS)
     page = found[offset:offset + min(max_results, cap)]
     changelog = "cloud" if "changelog" in expand else None
-    issues = ",".join(app.renderer.issue_json(i, request.version, selected, changelog)
-                      for i in page)
+    issues = b",".join(app.renderer.issue_json(i, request.version, selected, changelog)
+                       for i in page)
     end = offset + len(page)
     tail = "" if end >= len(found) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
     is_last = "true" if end >= len(found) else "false"
     extra = _names_and_schema(app, selected, expand)
-    return json_response(200, f'{{"issues":[{issues}]{tail},"isLast":{is_last}{extra}}}')
+    return json_response(200, b'{"issues":[%s]%s}' % (
+        issues, f'{tail},"isLast":{is_last}{extra}'.encode()))
 
 
 def _approximate_count(app: FakeJira, request: Request) -> Response:
@@ -572,8 +577,8 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
                                    "total": len(found), "issues": []})
     selected = app.select_fields(fields, "*navigable")
     changelog = "full" if "changelog" in expand else None
-    issues = ",".join(app.renderer.issue_json(i, request.version, selected, changelog)
-                      for i in page)
+    issues = b",".join(app.renderer.issue_json(i, request.version, selected, changelog)
+                       for i in page)
     names_schema = _names_and_schema(app, selected, expand)
     if not names_schema:
         names_schema = ',"names":null,"schema":null'
@@ -581,10 +586,10 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
         names_schema += ',"names":null'
     elif '"schema"' not in names_schema:
         names_schema += ',"schema":null'
-    return json_response(200, (
-        f'{{"expand":"schema,names","startAt":{start_at},"maxResults":{max_results},'
-        f'"total":{len(found)},"issues":[{issues}],"warningMessages":null{names_schema}}}'
-    ))
+    head = (f'{{"expand":"schema,names","startAt":{start_at},"maxResults":{max_results},'
+            f'"total":{len(found)},"issues":[')
+    tail = f'],"warningMessages":null{names_schema}}}'
+    return json_response(200, b"".join((head.encode(), issues, tail.encode())))
 
 
 def _issue_or_404(app: FakeJira, request: Request) -> Issue:
@@ -618,16 +623,16 @@ def _issue_changelog(app: FakeJira, request: Request) -> Response:
     max_results = _int_param(request.one("maxResults"), "maxResults", CHANGELOG_PAGE_CAP)
     max_results = min(max(max_results, 1), CHANGELOG_PAGE_CAP)
     histories = app.renderer.rendered(issue, request.version).histories  # oldest first
-    values = histories[start_at:start_at + max_results]
+    values = b",".join(app.renderer.history_bytes(entry, request.version)
+                       for entry in histories[start_at:start_at + max_results])
     link = f"{app.renderer.api(request.version)}/issue/{request.params['key']}/changelog"
     is_last = start_at + max_results >= len(histories)
     next_page = "" if is_last else \
         f',"nextPage":"{link}?maxResults={max_results}&startAt={start_at + max_results}"'
-    return json_response(200, (
-        f'{{"self":"{link}?maxResults={max_results}&startAt={start_at}"{next_page},'
-        f'"maxResults":{max_results},"startAt":{start_at},"total":{len(histories)},'
-        f'"isLast":{"true" if is_last else "false"},"values":[{",".join(values)}]}}'
-    ))
+    head = (f'{{"self":"{link}?maxResults={max_results}&startAt={start_at}"{next_page},'
+            f'"maxResults":{max_results},"startAt":{start_at},"total":{len(histories)},'
+            f'"isLast":{"true" if is_last else "false"},"values":[')
+    return json_response(200, head.encode() + values + b"]}")
 
 
 def _bulkfetch(app: FakeJira, request: Request) -> Response:
@@ -662,7 +667,7 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
             for index, history in enumerate(issue.histories)
         )
     page = flat[offset:offset + max_results]
-    grouped: dict[int, list[str]] = {}
+    grouped: dict[int, list[bytes]] = {}
     for _created, issue_id, index in page:
         issue = issues[issue_id]
         if field_ids:
@@ -670,27 +675,28 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
             if text is None:
                 continue
         else:
-            text = app.renderer.rendered(issue, request.version).histories[index]
+            entry = app.renderer.rendered(issue, request.version).histories[index]
+            text = app.renderer.history_bytes(entry, request.version)
         grouped.setdefault(issue_id, []).append(text)
-    entries = ",".join(
-        f'{{"issueId":"{issue_id}","changeHistories":[{",".join(texts)}]}}'
+    entries = b",".join(
+        b'{"issueId":"%d","changeHistories":[%s]}' % (issue_id, b",".join(texts))
         for issue_id, texts in grouped.items()
     )
     end = offset + len(page)
     tail = "" if end >= len(flat) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
-    return json_response(200, f'{{"issueChangeLogs":[{entries}]{tail}}}')
+    return json_response(200, b'{"issueChangeLogs":[%s]%s}' % (entries, tail.encode()))
 
 
 def _filtered_history(app: FakeJira, issue: Issue, index: int, field_ids: set[str],
-                      version: str) -> str | None:
+                      version: str) -> bytes | None:
     assert app.renderer is not None
-    history = app.renderer.history(issue, issue.histories[index], version)
+    history = app.renderer.history(issue.histories[index], version)
     items = [item for item in history["items"]  # type: ignore[attr-defined]
              if item["fieldId"] in field_ids]
     if not items:
         return None
     history["items"] = items
-    return dumps(history)
+    return dumps(history).encode()
 
 
 def _project_versions(app: FakeJira, request: Request) -> Response:
