@@ -26,6 +26,7 @@ from data.plans.plan_document import carry_forward
 from data.plans.versions import (
     read_document,
     read_head,
+    require_editable,
     require_version,
     resolve_actor,
     write_next_version,
@@ -212,6 +213,7 @@ def start_revision(
     who = resolve_actor(actor)
     with use_connection(conn) as c, write_transaction(c):
         head = read_head(c, plan_id)
+        require_editable(head)
         if from_version is None:
             row = c.execute(
                 "SELECT version FROM plan_versions WHERE plan_id = ? AND version_status = 'approved'",

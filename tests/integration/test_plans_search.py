@@ -1,0 +1,174 @@
+"""search_plans on a real database: operators, nested paths, the expression indexes, hostile input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data import plans
+from data.database import get_db_connection
+from data.errors import ValidationError
+from data.persistence.sqlite_backend import SQLiteBackend
+from data.plans.search import build_search_query
+from tests.integration.plans_support import make_query, plan_document
+
+
+@pytest.fixture
+def query(backend: SQLiteBackend) -> tuple[str, str]:
+    return make_query()
+
+
+@pytest.fixture
+def three_plans(query: tuple[str, str]) -> dict[str, str]:
+    """release (active, 120 points, DEMO-1/2/3), sprint (planned, 20 points), milestone (done)."""
+    return {
+        "release": plans.create_plan(*query, "Release 2.0", plan_document(status="active")),
+        "sprint": plans.create_plan(
+            *query,
+            "Sprint 7",
+            plan_document(
+                type="sprint",
+                scope_target={"items": 5, "points": 20},
+                scope_items=[{"key": "DEMO-9", "decision": "pending"}],
+                deadline="2026-12-04",
+                tags=["mobile", "ux"],
+            ),
+        ),
+        "milestone": plans.create_plan(
+            *query, "Beta", plan_document(type="milestone", status="done", scope_items=[])
+        ),
+    }
+
+
+def ids(filters: Any, **options: Any) -> set[str]:
+    return {p["id"] for p in plans.search_plans(filters, **options)}
+
+
+def test_equality_on_indexed_and_plain_paths(three_plans: dict[str, str]) -> None:
+    assert ids({"status": "active"}) == {three_plans["release"]}
+    assert ids({"$.type": "sprint"}) == {three_plans["sprint"]}
+    assert ids({"$.scope_target.points": 20}) == {three_plans["sprint"]}
+    assert ids({"status": "active", "type": "sprint"}) == set()
+
+
+def test_comparison_in_and_not_equal(three_plans: dict[str, str]) -> None:
+    assert ids([("$.scope_target.points", ">", 50)]) == {
+        three_plans["release"],
+        three_plans["milestone"],
+    }
+    assert ids([("$.deadline", "<", "2027-01-01")]) == {three_plans["sprint"]}
+    assert ids([("$.type", "in", ["sprint", "milestone"])]) == {
+        three_plans["sprint"],
+        three_plans["milestone"],
+    }
+    assert ids([("$.status", "!=", "planned")]) == {
+        three_plans["release"],
+        three_plans["milestone"],
+    }
+    # != also matches plans without the path.
+    assert ids([("$.tags", "!=", "x")]) == set(three_plans.values())
+    assert ids({"$.tags": None}) == {three_plans["release"], three_plans["milestone"]}
+
+
+def test_nested_index_paths(three_plans: dict[str, str]) -> None:
+    assert ids({"$.scope_items[0].key": "DEMO-9"}) == {three_plans["sprint"]}
+    assert ids({"$.scope_items[2].decision": "pending"}) == {three_plans["release"]}
+
+
+def test_contains(three_plans: dict[str, str]) -> None:
+    assert ids([("$.tags", "contains", "ux")]) == {three_plans["sprint"]}
+    assert ids([("$.name", "contains", "lease")]) == {three_plans["release"]}
+    assert ids([("$.scope_items", "contains", {"key": "DEMO-1", "decision": "approved"})]) == {
+        three_plans["release"]
+    }
+    assert ids([("$.scope_items", "contains", {"key": "DEMO-1", "decision": "rejected"})]) == set()
+
+
+def test_scope_limit_and_order(three_plans: dict[str, str], query: tuple[str, str]) -> None:
+    plans.create_version(
+        three_plans["sprint"],
+        {**plans.get_current_plan(three_plans["sprint"])["data"], "status": "active"},
+    )
+    found = plans.search_plans({}, profile_id=query[0], query_id=query[1])
+    assert found[0]["id"] == three_plans["sprint"]  # most recently changed first
+    assert len(plans.search_plans({}, limit=2)) == 2
+    assert plans.search_plans({}, profile_id="other") == []
+
+
+def test_deleted_plans_are_left_out_unless_asked(three_plans: dict[str, str]) -> None:
+    plans.delete_plan(three_plans["release"])
+    assert ids({"status": "active"}) == set()
+    assert ids({"status": "active"}, include_deleted=True) == {three_plans["release"]}
+
+
+def explain(filters: Any) -> str:
+    sql, params = build_search_query(filters)
+    with get_db_connection() as conn:
+        return " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_indexed_paths_use_their_expression_index(three_plans: dict[str, str]) -> None:
+    assert "USING INDEX idx_plans_status" in explain({"status": "active"})
+    assert "USING INDEX idx_plans_type" in explain([("$.type", "in", ["sprint", "release"])])
+    assert "idx_plans_status" not in explain({"$.scope_target.points": 20})
+
+
+HOSTILE_VALUES = [
+    "'",
+    "')--",
+    "$.a') OR 1=1 --",
+    "x'; DROP TABLE plans; --",
+    '" OR ""="',
+    "active\x00' OR 1=1",
+    "ünïcødé ✓ 🚀",
+    "%",
+    "_",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_hostile_values_match_literally_and_harm_nothing(
+    three_plans: dict[str, str], value: str, db_path: Path
+) -> None:
+    assert ids({"status": value}) == set()
+    assert ids([("$.name", "contains", value)]) == set()
+    assert ids([("$.scope_items", "contains", {"key": value})]) == set()
+    assert_tables_intact(db_path, 3)
+
+
+def test_a_hostile_value_stored_in_a_plan_is_found_as_text(query: tuple[str, str]) -> None:
+    name = "Robert'); DROP TABLE plans;--"
+    plan_id = plans.create_plan(*query, name, plan_document(owner="ünï ' \" ✓"))
+    assert ids({"$.name": name}) == {plan_id}
+    assert ids({"$.owner": "ünï ' \" ✓"}) == {plan_id}
+
+
+HOSTILE_PATHS = [
+    "$.a'",
+    "$.a')--",
+    "$.a') OR 1=1 --",
+    "status' OR '1'='1",
+    "$.a; DROP TABLE plans",
+    "$.stätus",
+    "$.a[*]",
+    '$."status"',
+    "$." + "a" * 10_240,
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS, ids=lambda p: p[:20])
+def test_hostile_paths_are_refused_before_any_sql(
+    three_plans: dict[str, str], path: str, db_path: Path
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        plans.search_plans({path: "x"})
+    assert len(str(info.value)) < 200  # one sentence, never the 10 kB input
+    assert_tables_intact(db_path, 3)
+
+
+def assert_tables_intact(db_path: Path, plan_count: int) -> None:
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM plans").fetchone()[0] == plan_count
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

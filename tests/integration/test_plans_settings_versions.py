@@ -1,0 +1,148 @@
+"""Profile settings versions: every save through the backend is a version; tokens never in clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data import plans
+from data import profile_manager as pm
+from data.database import get_db_connection
+from data.errors import ConflictError, NotFoundError, ValidationError
+from data.persistence.sqlite_backend import SQLiteBackend
+from tests.integration.plans_support import audit_entries
+
+TOKEN = "s3cr3t-TOKEN"
+
+
+@pytest.fixture
+def profile_id(backend: SQLiteBackend) -> str:
+    return pm.create_profile(
+        "Demo", {"jira_config": {"base_url": "https://acme.example", "token": TOKEN}}
+    )
+
+
+def test_creating_a_profile_records_version_one(profile_id: str) -> None:
+    history = plans.settings_history(profile_id)
+    assert [(h["version"], h["change_summary"], h["is_current"]) for h in history] == [
+        (1, "Created", True)
+    ]
+
+
+def test_each_change_is_a_version_with_an_automatic_summary(profile_id: str) -> None:
+    pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 5}})
+    pm.rename_profile(profile_id, "Demo team")
+    history = plans.settings_history(profile_id)
+    assert [(h["version"], h["change_summary"]) for h in history] == [
+        (3, "Changed name"),
+        (2, "Changed forecast_settings.pert_factor"),
+        (1, "Created"),
+    ]
+    assert [h["previous_version"] for h in history] == [2, 1, None]
+
+
+def test_marking_a_profile_used_is_not_a_version(profile_id: str) -> None:
+    pm.switch_to(profile_id)
+    assert len(plans.settings_history(profile_id)) == 1
+
+
+def test_tokens_are_never_stored_in_clear(profile_id: str, db_path: Path) -> None:
+    pm.update_profile(profile_id, {"jira_config": {"token": "new-" + TOKEN}})
+    pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 4}})
+    with get_db_connection(db_path) as conn:
+        stored = [
+            r[0] for r in conn.execute("SELECT json(settings) FROM profile_settings_versions")
+        ]
+    assert stored and all(TOKEN not in s for s in stored)
+    assert all('"token":"***"' in s for s in stored)
+    # A token change alone is not a settings version (masked, the settings are equal).
+    assert [h["version"] for h in plans.settings_history(profile_id)] == [2, 1]
+    history = plans.settings_history(profile_id, include_settings=True)
+    assert history[0]["settings"]["jira_config"]["token"] == "***"
+
+
+def test_diff_settings(profile_id: str) -> None:
+    pm.update_profile(
+        profile_id, {"forecast_settings": {"deadline": "2027-01-29"}, "show_milestone": True}
+    )
+    assert plans.diff_settings(profile_id, 1, 2) == [
+        {
+            "path": "$.forecast_settings.deadline",
+            "change": "changed",
+            "old": None,
+            "new": "2027-01-29",
+        },
+        {"path": "$.show_milestone", "change": "changed", "old": False, "new": True},
+    ]
+
+
+def test_rollback_restores_settings_but_keeps_the_current_token(profile_id: str) -> None:
+    pm.update_profile(
+        profile_id,
+        {
+            "forecast_settings": {"pert_factor": 5},
+            "jira_config": {"base_url": "https://other.example"},
+        },
+    )
+    pm.update_profile(profile_id, {"jira_config": {"token": "rotated"}})
+    assert plans.rollback_settings(profile_id, 1, actor="ana") == 3
+    profile = pm.get_profile(profile_id)
+    assert profile["forecast_settings"]["pert_factor"] == 3
+    assert profile["jira_config"] == {"base_url": "https://acme.example", "token": "rotated"}
+    newest = plans.settings_history(profile_id)[0]
+    assert (newest["version"], newest["change_summary"]) == (3, "Rollback to version 1")
+    assert audit_entries("profile_settings", profile_id)[0]["new_value"] == {
+        "version": 3,
+        "rolled_back_to": 1,
+    }
+    assert plans.diff_settings(profile_id, 1, 3) == []
+    assert plans.rollback_settings(profile_id, 3) is None  # already those settings
+
+
+def test_rollback_never_restores_a_token_that_was_removed(profile_id: str) -> None:
+    profile = pm.get_profile(profile_id)
+    profile["jira_config"].pop("token")
+    pm.get_backend().save_profile(profile)
+    plans.rollback_settings(profile_id, 1)
+    assert "token" not in pm.get_profile(profile_id)["jira_config"]
+
+
+def test_rollback_of_a_name_another_profile_took_is_a_conflict(profile_id: str) -> None:
+    pm.rename_profile(profile_id, "Renamed")
+    pm.create_profile("Demo")
+    with pytest.raises(ConflictError, match="A profile named 'Demo' already exists"):
+        plans.rollback_settings(profile_id, 1)
+    assert len(plans.settings_history(profile_id)) == 2  # nothing half-written
+
+
+def test_profiles_saved_before_versioning_get_their_old_settings_as_version_one(
+    profile_id: str, db_path: Path
+) -> None:
+    with get_db_connection(db_path) as conn:
+        conn.execute("DELETE FROM profile_settings_versions")
+    pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 6}})
+    history = plans.settings_history(profile_id)
+    assert [(h["version"], h["change_summary"]) for h in history] == [
+        (2, "Changed forecast_settings.pert_factor"),
+        (1, "Settings before versioning started"),
+    ]
+    plans.rollback_settings(profile_id, 1)
+    assert pm.get_profile(profile_id)["forecast_settings"]["pert_factor"] == 3
+
+
+def test_errors(profile_id: str) -> None:
+    with pytest.raises(NotFoundError, match="No profile 'ghost'"):
+        plans.settings_history("ghost")
+    with pytest.raises(NotFoundError, match="has no settings version 7"):
+        plans.diff_settings(profile_id, 1, 7)
+    with pytest.raises(NotFoundError, match="has no settings version 9"):
+        plans.rollback_settings(profile_id, 9)
+    with pytest.raises(ValidationError, match="is not a version number"):
+        plans.get_settings_version(profile_id, "1")  # type: ignore[arg-type]
+
+
+def test_deleting_a_profile_removes_its_settings_history(profile_id: str, db_path: Path) -> None:
+    pm.delete_profile(profile_id)
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM profile_settings_versions").fetchone()[0] == 0
