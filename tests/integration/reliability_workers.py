@@ -137,6 +137,12 @@ def main(argv: list[str]) -> None:
 
         while True:
             print(backup_database(argv[2], db_path=db), flush=True)
+    elif command == "migrate-legacy":
+        from data.migration import migrate_legacy
+
+        print("start", flush=True)
+        migrate_legacy(argv[2], db_path=db)
+        print("done", flush=True)
     elif command == "mixed":
         result = mixed_work(db, argv[2], float(argv[3]), int(argv[4]))
         print(json.dumps(result), flush=True)

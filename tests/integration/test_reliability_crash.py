@@ -1,12 +1,15 @@
 """A process killed with SIGKILL at random points leaves a sound database (issue 2 §7).
 
-After every kill: ``check_database_integrity()`` passes and the data is exactly the state after
-some whole number of transactions (see ``reliability_workers``: transaction i writes ten issues,
-their transitions and the marker i — never a part of that).
+Three kinds of work are killed 20 times each: a loop of multi-statement transactions, backups
+(while a writer commits), and the legacy JSON migration. After every kill
+``check_database_integrity()`` passes and the data is exactly the state after some whole number of
+transactions (see ``reliability_workers``: transaction i writes ten issues, their transitions and
+the marker i — never a part of that); the migration left nothing or everything.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from data.backup import backup_database, list_backups
-from data.database import check_database_integrity
+from data.database import check_database_integrity, get_db_connection, initialize_database
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import (
     ISSUES_PER_TRANSACTION,
@@ -28,6 +31,7 @@ from tests.integration.reliability_workers import (
     committed_groups,
     write_group,
 )
+from tests.legacy_tree import status_changes_per_issue, write_legacy_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20
@@ -112,3 +116,57 @@ def test_killed_backup_leaves_database_and_listed_backups_sound(
     assert not set(leftovers) & set(list_backups(dest))
     assert not [p for p in dest.iterdir() if p.name.endswith(".partial")]
     assert assert_whole_transactions(latest) == marker
+
+
+def _file_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_killed_legacy_migration_leaves_nothing_or_everything(tmp_path: Path) -> None:
+    from data.migration import migrate_legacy
+
+    issues, histories = 1500, 6
+    legacy = write_legacy_tree(tmp_path / "legacy", issues=issues, histories=histories)
+    before = _file_hashes(legacy)
+    # Calibrate: kill points spread over the whole migration and a little past its end.
+    scratch = initialize_database(tmp_path / "scratch" / "profiles" / "burndown.db")
+    started = time.perf_counter()
+    migrate_legacy(legacy, db_path=scratch)
+    duration = time.perf_counter() - started
+
+    rng = random.Random(1426)
+    outcomes = {"nothing": 0, "everything": 0}
+    for attempt in range(KILLS):
+        # A database that is ready (as after `flowcast init`): the kill hits the migration itself.
+        db = initialize_database(tmp_path / f"run{attempt}" / "profiles" / "burndown.db")
+        process = _start("migrate-legacy", str(db), str(legacy))
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(rng.uniform(0, 1.2 * duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+        assert check_database_integrity(db) == (True, [])
+        with get_db_connection(db) as conn:
+            profiles = conn.execute("SELECT COUNT(*) FROM profiles").fetchone()[0]
+            stored = conn.execute("SELECT COUNT(*) FROM issues").fetchone()[0]
+            transitions = conn.execute("SELECT COUNT(*) FROM issue_transitions").fetchone()[0]
+            flag = conn.execute(
+                "SELECT value FROM app_state WHERE key = 'migration_complete'"
+            ).fetchone()
+        if profiles == 0:
+            assert (stored, transitions, flag) == (0, 0, None)
+            outcomes["nothing"] += 1
+        else:
+            assert profiles == 1
+            assert stored == issues
+            assert transitions == issues * status_changes_per_issue(histories)
+            assert flag is not None and flag[0] == '"true"'
+            outcomes["everything"] += 1
+        assert _file_hashes(legacy) == before  # legacy files only ever read
+    # Both outcomes were seen, or the kill points did not cover the migration.
+    assert outcomes["nothing"] > 0
