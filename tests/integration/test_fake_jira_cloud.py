@@ -143,6 +143,23 @@ def test_statuses_and_categories_use_real_category_keys(client: httpx.Client) ->
     }
 
 
+def test_issue_types_priorities_project_and_versions(client: httpx.Client) -> None:
+    types = client.get("/rest/api/2/issuetype").json()
+    assert [t["name"] for t in types] == ["Epic", "Story", "Task", "Bug", "Incident"]
+    assert all(t["self"].endswith(f"/rest/api/2/issuetype/{t['id']}") for t in types)
+    priorities = client.get("/rest/api/2/priority").json()
+    assert [p["name"] for p in priorities] == ["Highest", "High", "Medium", "Low", "Lowest"]
+    project = client.get("/rest/api/3/project/DEMO").json()
+    assert (project["key"], project["id"]) == ("DEMO", "10000")
+    assert client.get("/rest/api/3/project/10000").json()["key"] == "DEMO"
+    versions = client.get("/rest/api/3/project/DEMO/versions").json()
+    assert {v["released"] for v in versions} == {True, False}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", v["releaseDate"]) for v in versions)
+    missing = client.get("/rest/api/3/project/NOPE")
+    assert missing.status_code == 404
+    assert missing.json()["errorMessages"] == ["No project could be found with key 'NOPE'."]
+
+
 # -------------------------------------------------------------------- search
 
 

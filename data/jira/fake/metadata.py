@@ -6,6 +6,8 @@ from data.jira.fake.catalog import (
     CATEGORIES,
     CLOUD_ONLY_CUSTOM_FIELDS,
     CUSTOM_FIELDS,
+    ISSUE_TYPES,
+    PRIORITIES,
     STATUSES,
     SYSTEM_FIELDS,
     CustomField,
@@ -128,6 +130,14 @@ def statuses(renderer: Renderer, version: str) -> list[dict[str, object]]:
 
 def categories(renderer: Renderer, version: str) -> list[dict[str, object]]:
     return [renderer.category(key, version) for key in CATEGORIES]
+
+
+def issue_types(renderer: Renderer, version: str) -> list[dict[str, object]]:
+    return [renderer.issue_type(name, version) for name in ISSUE_TYPES]
+
+
+def priorities(renderer: Renderer, version: str) -> list[dict[str, object]]:
+    return [renderer.priority(priority_id, version) for priority_id in PRIORITIES]
 
 
 def project_versions(renderer: Renderer, version: str, project: str) -> list[dict[str, object]]:

@@ -167,6 +167,43 @@ class Renderer:
             "name": category.name,
         }
 
+    def issue_type(self, name: str, version: str) -> dict[str, object]:
+        issue_type = ISSUE_TYPES[name]
+        body: dict[str, object] = {
+            "self": f"{self.api(version)}/issuetype/{issue_type.id}",
+            "id": issue_type.id,
+            "description": issue_type.description,
+            "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue_type.name.lower()}.svg",
+            "name": issue_type.name,
+        }
+        if self.deployment == "cloud":
+            body["untranslatedName"] = issue_type.name
+        body["subtask"] = False
+        body["avatarId"] = 10300 + int(issue_type.id) % 100
+        if self.deployment == "cloud":
+            body["hierarchyLevel"] = issue_type.hierarchy_level
+        return body
+
+    def project(self, key: str, version: str) -> dict[str, object]:
+        project_id = self.dataset.projects[key]
+        body: dict[str, object] = {
+            "self": f"{self.api(version)}/project/{project_id}",
+            "id": str(project_id),
+            "key": key,
+            "name": f"{key.title()} Project",
+            "projectTypeKey": "software",
+        }
+        if self.deployment == "cloud":
+            body["simplified"] = False
+        body["avatarUrls"] = self.avatar_urls(f"projectavatar?pid={project_id}")
+        return body
+
+    def priority(self, priority_id: str, version: str) -> dict[str, object]:
+        name = PRIORITIES[priority_id]
+        return {"self": f"{self.api(version)}/priority/{priority_id}",
+                "iconUrl": f"{self.base_url}/images/icons/priorities/{name.lower()}.svg",
+                "name": name, "id": priority_id}
+
     def version_json(self, version_id: int, api: str) -> dict[str, object]:
         version = self.dataset.version(version_id)
         body: dict[str, object] = {
@@ -258,40 +295,6 @@ class Renderer:
         api = self.api(version)
         shared = self.shared
         issue_type = ISSUE_TYPES[issue.issue_type]
-        project_id = self.dataset.projects[issue.project]
-
-        def type_json() -> dict[str, object]:
-            body: dict[str, object] = {
-                "self": f"{api}/issuetype/{issue_type.id}",
-                "id": issue_type.id,
-                "description": issue_type.description,
-                "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue_type.name.lower()}.svg",
-                "name": issue_type.name,
-                "subtask": False,
-                "avatarId": 10300 + int(issue_type.id) % 100,
-            }
-            if self.deployment == "cloud":
-                body["hierarchyLevel"] = issue_type.hierarchy_level
-            return body
-
-        def project_json() -> dict[str, object]:
-            body: dict[str, object] = {
-                "self": f"{api}/project/{project_id}",
-                "id": str(project_id),
-                "key": issue.project,
-                "name": f"{issue.project.title()} Project",
-                "projectTypeKey": "software",
-            }
-            if self.deployment == "cloud":
-                body["simplified"] = False
-            body["avatarUrls"] = self.avatar_urls(f"projectavatar?pid={project_id}")
-            return body
-
-        def priority_json() -> dict[str, object]:
-            name = PRIORITIES[issue.priority]
-            return {"self": f"{api}/priority/{issue.priority}",
-                    "iconUrl": f"{self.base_url}/images/icons/priorities/{name.lower()}.svg",
-                    "name": name, "id": issue.priority}
 
         def user(index: int | None) -> bytes:
             if index is None:
@@ -306,11 +309,14 @@ class Renderer:
         reporter = user(issue.reporter)
         values: dict[str, bytes] = {
             "summary": dumps(issue.summary).encode(),
-            "issuetype": shared(("issuetype", issue_type.id, version), type_json),
-            "project": shared(("project", issue.project, version), project_json),
+            "issuetype": shared(("issuetype", issue_type.id, version),
+                                lambda: self.issue_type(issue.issue_type, version)),
+            "project": shared(("project", issue.project, version),
+                              lambda: self.project(issue.project, version)),
             "status": shared(("status", issue.status, version),
                              lambda: self.status(issue.status, version)),
-            "priority": shared(("priority", issue.priority, version), priority_json),
+            "priority": shared(("priority", issue.priority, version),
+                               lambda: self.priority(issue.priority, version)),
             "assignee": user(issue.assignee),
             "reporter": reporter,
             "creator": reporter,

@@ -417,6 +417,32 @@ def _categories(app: FakeJira, request: Request) -> Response:
     return json_response(200, metadata.categories(app.renderer, request.version))
 
 
+def _issue_types(app: FakeJira, request: Request) -> Response:
+    assert app.renderer is not None
+    return json_response(200, metadata.issue_types(app.renderer, request.version))
+
+
+def _priorities(app: FakeJira, request: Request) -> Response:
+    assert app.renderer is not None
+    return json_response(200, metadata.priorities(app.renderer, request.version))
+
+
+def _project(app: FakeJira, request: Request) -> Response:
+    assert app.renderer is not None
+    key = _visible_project(app, request)
+    return json_response(200, app.renderer.project(key, request.version))
+
+
+def _visible_project(app: FakeJira, request: Request) -> str:
+    """The project key or id in the path, or a 404 like JIRA's when it is unknown or hidden."""
+    wanted = request.params["key"]
+    ids = {str(pid): key for key, pid in app.dataset.projects.items()}
+    key = ids.get(wanted, wanted.upper())
+    if request.anonymous or key not in app.dataset.projects:
+        raise BadRequest(error(404, f"No project could be found with key '{wanted}'."))
+    return key
+
+
 def _legacy_search_gone(app: FakeJira, request: Request) -> Response:
     return error(410, LEGACY_SEARCH_GONE)
 
@@ -701,9 +727,7 @@ def _filtered_history(app: FakeJira, issue: Issue, index: int, field_ids: set[st
 
 def _project_versions(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    key = request.params["key"].upper()
-    if request.anonymous or key not in app.dataset.projects:
-        return error(404, f"No project could be found with key '{request.params['key']}'.")
+    key = _visible_project(app, request)
     return json_response(200, metadata.project_versions(app.renderer, request.version, key))
 
 
@@ -727,6 +751,9 @@ ROUTES = (
     _route("field", "field", {"GET": _fields}),
     _route("status", "status", {"GET": _statuses}),
     _route("statuscategory", "statuscategory", {"GET": _categories}),
+    _route("issuetype", "issuetype", {"GET": _issue_types}),
+    _route("priority", "priority", {"GET": _priorities}),
+    _route("project/(?P<key>[^/]+)", "project", {"GET": _project}),
     _route("search/jql", "search/jql", {"GET": _search_jql, "POST": _search_jql},
            deployments=("cloud",)),
     _route("search/approximate-count", "search/approximate-count", {"POST": _approximate_count},
