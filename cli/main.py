@@ -49,6 +49,7 @@ def main() -> None:
 from cli.db import db, doctor, init  # noqa: E402
 from cli.fake_jira import fake_jira  # noqa: E402
 from cli.legacy import migrate_json  # noqa: E402
+from cli.plans import plan, settings  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
 from cli.safety import audit, backup, cache, restore, verify  # noqa: E402
 from cli.serve import serve  # noqa: E402
@@ -58,6 +59,8 @@ cli.add_command(init)
 cli.add_command(db)
 cli.add_command(profile)
 cli.add_command(query)
+cli.add_command(plan)
+cli.add_command(settings)
 cli.add_command(serve)
 cli.add_command(migrate_json)
 cli.add_command(backup)
