@@ -47,6 +47,7 @@ def main() -> None:
 
 # Sub-commands register here, one line each.
 from cli.db import db, doctor, init  # noqa: E402
+from cli.metrics import import_csv, report, snapshot  # noqa: E402
 from cli.fake_jira import fake_jira  # noqa: E402
 from cli.legacy import migrate_json  # noqa: E402
 from cli.plans import plan, settings  # noqa: E402
@@ -62,6 +63,9 @@ cli.add_command(query)
 cli.add_command(plan)
 cli.add_command(settings)
 cli.add_command(serve)
+cli.add_command(report)
+cli.add_command(snapshot)
+cli.add_command(import_csv)
 cli.add_command(migrate_json)
 cli.add_command(backup)
 cli.add_command(restore)

@@ -54,16 +54,19 @@ def flow_metrics(
             week_start_day(local_day_of(done[in_window], zone)) - window.start_day
         ) // 7
     weeks = list(window.week_keys)
-    completed = pd.DataFrame({"week": week_index[in_window], "item": item.to_numpy()[in_window]})
-    table = pd.crosstab(completed["week"], completed["item"]) if len(completed) else pd.DataFrame()
-    table = table.reindex(index=range(len(weeks)), columns=list(FLOW_ITEMS), fill_value=0)
-    table.index = pd.Index(weeks, name="week")
-    table["total"] = table.sum(axis=1)
+    item_code = pd.Categorical(item, categories=list(FLOW_ITEMS)).codes.astype("int64")
+    cells = np.bincount(
+        week_index[in_window] * len(FLOW_ITEMS) + item_code[in_window],
+        minlength=len(weeks) * len(FLOW_ITEMS),
+    ).reshape(len(weeks), len(FLOW_ITEMS))
+    table = pd.DataFrame(cells, index=pd.Index(weeks, name="week"), columns=list(FLOW_ITEMS))
+    table["total"] = cells.sum(axis=1)
     velocity = table.reset_index()
     total_done = int(in_window.sum())
     shares = (
         table[list(FLOW_ITEMS)].div(table["total"].where(table["total"] > 0), axis=0).fillna(0.0)
     )
+    by_item = cells.sum(axis=0)
 
     flow_start = facts["flow_start"].to_numpy()
     timed = in_window & (flow_start != NAT_MS)
@@ -75,8 +78,8 @@ def flow_metrics(
     waiting = facts["waiting_ms"].to_numpy()[in_window].sum()
 
     load_at = local_midnight_ms(window.start_day + 7 * np.arange(1, len(weeks) + 1), zone)
-    load_counts = _load_at(history, counted, load_at)
-    load_now = int(_load_at(history, counted, np.array([as_of_ms]))[0])
+    loads = _load_at(history, counted, np.r_[load_at, as_of_ms])
+    load_counts, load_now = loads[:-1], int(loads[-1])
     return FlowMetrics(
         window_weeks=window.weeks,
         velocity_per_week=total_done / window.weeks if window.weeks else None,
@@ -93,12 +96,8 @@ def flow_metrics(
             }
         ),
         distribution={
-            name: (
-                float((item.to_numpy()[in_window] == name).sum() / total_done)
-                if total_done
-                else 0.0
-            )
-            for name in FLOW_ITEMS
+            name: float(by_item[i] / total_done) if total_done else 0.0
+            for i, name in enumerate(FLOW_ITEMS)
         },
         distribution_weekly=shares.reset_index(),
         completed=total_done,

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from data.errors import ValidationError
+
 DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
 NAT_MS = np.iinfo(np.int64).min
@@ -93,13 +95,21 @@ def frames_from_records(
     version_frame["release_date"] = pd.to_datetime(
         version_frame["release_date"], errors="coerce"
     ).astype("datetime64[ms]")
+    encode_statuses(issue_frame, transition_frame)
     return QueryFrames(issue_frame, transition_frame, version_frame, utc_timestamp(as_of))
 
 
 def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:
     if value is None:
         return pd.Timestamp.now(tz=UTC).floor("ms")
-    stamp = pd.Timestamp(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ValidationError(
+            f"{value!r} is not a date or time; use a date like 2026-11-20 or an ISO date-time."
+        )
     stamp = stamp.tz_localize(UTC) if stamp.tzinfo is None else stamp.tz_convert(UTC)
     return stamp.as_unit("ms")
 
@@ -125,7 +135,7 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
 
     Status becomes the status at ``as_of`` (the last transition by then, else the creation
     status); a resolution after ``as_of`` is forgotten; fix versions count as released only
-    when their release date is on or before ``as_of``.
+    when their release date is on or before ``as_of``'s (UTC) date.
     """
     stamp = utc_timestamp(as_of)
     limit = stamp.value // 1_000_000
@@ -133,44 +143,89 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
     keep = ms(issues["created"]) <= limit
     new_row = np.cumsum(keep) - 1
     t_issue = transitions["issue"].to_numpy()
-    t_keep = keep[t_issue] & (ms(transitions["at"]) <= limit) if len(t_issue) else np.zeros(0, bool)
-    kept_transitions = transitions.loc[t_keep].copy()
+    t_keep = keep[t_issue] & (ms(transitions["at"]) <= limit)
+    kept_transitions = transitions.loc[t_keep].reset_index(drop=True)
     kept_transitions["issue"] = new_row[kept_transitions["issue"].to_numpy()]
-    kept_transitions = kept_transitions.reset_index(drop=True)
 
-    kept_issues = issues.loc[keep].reset_index(drop=True).copy()
-    status = kept_issues["initial_status"].to_numpy(dtype=object).copy()
-    if len(kept_transitions):
-        last = kept_transitions.groupby("issue", sort=False)["to_status"].last()
-        status[last.index.to_numpy()] = last.to_numpy(dtype=object)
+    kept_issues = issues.loc[keep].reset_index(drop=True)
+    dtype = issues["status"].dtype
+    status = status_codes(kept_issues["initial_status"]).copy()
+    owners, last = last_per_issue(
+        np.ones(len(kept_transitions), bool), kept_transitions["issue"].to_numpy()
+    )
+    status[owners] = status_codes(kept_transitions["to_status"])[last]
     # Issues without any changelog keep their current status: there is nothing to replay.
     had_history = np.zeros(len(issues), bool)
-    had_history[np.unique(t_issue)] = True
+    had_history[t_issue] = True
     no_history = ~had_history[keep]
-    status[no_history] = kept_issues.loc[no_history, "status"].to_numpy(dtype=object)
-    kept_issues["status"] = pd.Series(status, dtype=object).astype(str)
-    kept_issues.loc[no_history, "initial_status"] = kept_issues.loc[no_history, "status"]
+    current = status_codes(kept_issues["status"])
+    status[no_history] = current[no_history]
     resolved_ms = ms(kept_issues["resolved"])
     late = (resolved_ms != NAT_MS) & (resolved_ms > limit)
-    kept_issues.loc[late, "resolved"] = pd.NaT
     # A never-transitioned issue resolved after as_of was not in its (done) status yet; its
     # status then is unknown (""), which the metrics treat as waiting in the backlog.
-    kept_issues.loc[late & no_history, ["status", "initial_status"]] = ""
+    status[late & no_history] = dtype.categories.get_loc("")
+    initial = status_codes(kept_issues["initial_status"]).copy()
+    initial[no_history] = status[no_history]
+    kept_issues["status"] = pd.Categorical.from_codes(status, dtype=dtype)
+    kept_issues["initial_status"] = pd.Categorical.from_codes(initial, dtype=dtype)
+    if late.any():
+        kept_issues["resolved"] = kept_issues["resolved"].mask(late)
 
     versions = frames.versions
-    v_keep = keep[versions["issue"].to_numpy()] if len(versions) else np.zeros(0, bool)
-    kept_versions = versions.loc[v_keep].copy()
+    v_keep = keep[versions["issue"].to_numpy()]
+    kept_versions = versions.loc[v_keep].reset_index(drop=True)
     kept_versions["issue"] = new_row[kept_versions["issue"].to_numpy()]
-    day_limit = local_day_of(np.array([limit]), "UTC")[0]
+    day_limit = limit // DAY_MS
     release_day = kept_versions["release_date"].to_numpy(dtype="datetime64[D]").astype("int64")
     kept_versions["released"] = kept_versions["released"].to_numpy() & (release_day <= day_limit)
     return replace(
         frames,
         issues=kept_issues,
         transitions=kept_transitions,
-        versions=kept_versions.reset_index(drop=True),
+        versions=kept_versions,
         as_of=stamp,
     )
+
+
+def encode_statuses(issues: pd.DataFrame, transitions: pd.DataFrame) -> None:
+    """Turn the four status columns into categoricals sharing one category list (always
+    including "", the unknown status), so the metrics work on small integer codes."""
+    values = [
+        issues["status"].to_numpy(dtype=object),
+        issues["initial_status"].to_numpy(dtype=object),
+        transitions["to_status"].to_numpy(dtype=object),
+        transitions["from_status"].dropna().to_numpy(dtype=object),
+    ]
+    names = pd.unique(np.concatenate([np.array([""], dtype=object), *values]))
+    dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
+    for frame, column in (
+        (issues, "status"),
+        (issues, "initial_status"),
+        (transitions, "to_status"),
+        (transitions, "from_status"),
+    ):
+        frame[column] = frame[column].astype(object).astype(dtype)
+
+
+def status_codes(column: pd.Series) -> np.ndarray:
+    return column.cat.codes.to_numpy()
+
+
+def first_per_issue(mask: np.ndarray, issue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(issue, row index) of the first masked row of each issue (rows sorted by issue)."""
+    index = np.flatnonzero(mask)
+    owners = issue[index]
+    first = np.r_[True, owners[1:] != owners[:-1]] if len(owners) else np.zeros(0, bool)
+    return owners[first], index[first]
+
+
+def last_per_issue(mask: np.ndarray, issue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(issue, row index) of the last masked row of each issue (rows sorted by issue)."""
+    index = np.flatnonzero(mask)
+    owners = issue[index]
+    last = np.r_[owners[1:] != owners[:-1], True] if len(owners) else np.zeros(0, bool)
+    return owners[last], index[last]
 
 
 # Local days and ISO weeks ------------------------------------------------------------------------

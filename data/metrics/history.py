@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.metrics.frames import NAT_MS, QueryFrames, local_day_of, ms
+from data.metrics.frames import (
+    NAT_MS,
+    QueryFrames,
+    first_per_issue,
+    last_per_issue,
+    local_day_of,
+    ms,
+    status_codes,
+)
 from data.metrics.mappings import FLOW_STATES, MetricMappings, StatusMap, resolve_statuses
 
 NEW, WAITING, ACTIVE, DONE, CANCELED, IGNORE = range(len(FLOW_STATES))
@@ -47,15 +55,22 @@ class History:
 
 
 def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap:
-    issues = frames.issues
+    issues, transitions = frames.issues, frames.transitions
     known = issues.loc[issues["status_category"] != "", ["status", "status_category"]]
-    categories = dict(zip(known["status"], known["status_category"], strict=True))
-    seen = (
-        set(issues["status"]) | set(issues["initial_status"]) | set(frames.transitions["to_status"])
+    known = known.drop_duplicates("status")
+    categories = dict(zip(known["status"].astype(object), known["status_category"], strict=True))
+    names = issues["status"].cat.categories
+    used = np.unique(
+        np.concatenate(
+            [
+                status_codes(issues["status"]),
+                status_codes(issues["initial_status"]),
+                status_codes(transitions["to_status"]),
+                status_codes(transitions["from_status"]),
+            ]
+        )
     )
-    seen |= {s for s in frames.transitions["from_status"] if isinstance(s, str)}
-    seen.discard("")
-    return resolve_statuses(mappings, categories, seen)
+    return resolve_statuses(mappings, categories, (names[c] for c in used if c >= 0 and names[c]))
 
 
 def history_events(frames: QueryFrames, status_map: StatusMap) -> Events:
@@ -64,49 +79,31 @@ def history_events(frames: QueryFrames, status_map: StatusMap) -> Events:
     created = ms(issues["created"])
     t_issue = transitions["issue"].to_numpy(dtype="int64")
     # A transition stamped before its issue's creation (clock skew) happened at creation.
-    t_at = np.maximum(ms(transitions["at"]), created[t_issue]) if len(t_issue) else t_issue
+    t_at = np.maximum(ms(transitions["at"]), created[t_issue])
     issue = np.concatenate([np.arange(n, dtype="int64"), t_issue])
     at = np.concatenate([created, t_at]).astype("int64")
-    statuses = np.concatenate(
-        [
-            issues["initial_status"].to_numpy(dtype=object),
-            transitions["to_status"].to_numpy(dtype=object),
-        ]
-    )
-    codes, uniques = pd.factorize(statuses)
+    codes = np.concatenate(
+        [status_codes(issues["initial_status"]), status_codes(transitions["to_status"])]
+    ).astype("int64")
+    names = issues["status"].cat.categories
     state_of = {name: code for code, name in enumerate(FLOW_STATES)}
     state_lookup = np.array(
         [
             WAITING if u == "" else state_of.get(status_map.flow_state.get(u, ""), UNMAPPED)
-            for u in uniques
+            for u in names
         ],
         dtype="int8",
     )
     stage_lookup = np.array(
-        [0 if u == "" else status_map.stage_of.get(u, -1) for u in uniques], dtype="int16"
+        [0 if u == "" else status_map.stage_of.get(u, -1) for u in names], dtype="int16"
     )
     order = np.argsort(issue, kind="stable")
     return Events(
         issue=issue[order],
         at=at[order],
-        state=state_lookup[codes[order]] if len(uniques) else np.zeros(0, "int8"),
-        stage=stage_lookup[codes[order]] if len(uniques) else np.zeros(0, "int16"),
+        state=state_lookup[codes[order]],
+        stage=stage_lookup[codes[order]],
     )
-
-
-def _firsts(mask: np.ndarray, issue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(issue, event index) of the first masked event of each issue (events sorted by issue)."""
-    index = np.flatnonzero(mask)
-    owners = issue[index]
-    first = np.r_[True, owners[1:] != owners[:-1]] if len(owners) else np.zeros(0, bool)
-    return owners[first], index[first]
-
-
-def _lasts(mask: np.ndarray, issue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    index = np.flatnonzero(mask)
-    owners = issue[index]
-    last = np.r_[owners[1:] != owners[:-1], True] if len(owners) else np.zeros(0, bool)
-    return owners[last], index[last]
 
 
 def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
@@ -145,13 +142,13 @@ def _flow_facts(
 
     final_state = np.full(n, -1, "int8")
     final_since = np.full(n, NAT_MS, "int64")
-    owners, last = _lasts(np.ones(count, bool), issue)
+    owners, last = last_per_issue(np.ones(count, bool), issue)
     final_state[owners] = state[last]
     final_since[owners] = run_start[last]
 
     def first_time(mask: np.ndarray) -> np.ndarray:
         out = np.full(n, NAT_MS, "int64")
-        owner, index = _firsts(mask, issue)
+        owner, index = first_per_issue(mask, issue)
         out[owner] = at[index]
         return out
 
@@ -183,9 +180,9 @@ def _stage_days(events: Events, n: int, stages: int, zone: str) -> np.ndarray:
     days = np.full((n, stages), NAT_MS, "int64")
     for k in range(stages):
         last_clear = np.full(n, -1, "int64")
-        owners, index = _lasts(stage < k, issue)
+        owners, index = last_per_issue(stage < k, issue)
         last_clear[owners] = index
-        owners, index = _firsts((stage == k) & (position > last_clear[issue]), issue)
+        owners, index = first_per_issue((stage == k) & (position > last_clear[issue]), issue)
         days[owners, k] = day[index]
     for k in range(stages - 2, -1, -1):
         missing = days[:, k] == NAT_MS

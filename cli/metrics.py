@@ -1,0 +1,121 @@
+"""``flowcast report``, ``flowcast snapshot`` and ``flowcast import-csv``: the metrics engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.output import print_json, print_table
+from data import profile_manager as pm
+from data.errors import ValidationError
+from data.metrics.mappings import mappings_from_profile
+from data.metrics.report import build_report, snapshot_weeks
+from data.metrics.store import save_weekly_statistics
+from data.metrics.weekly import parse_statistics_csv
+from data.persistence import get_backend
+
+
+def _ids(profile: str, query: str) -> tuple[str, str]:
+    profile_id = pm.find_profile(profile)["id"]
+    return profile_id, pm.find_query(profile_id, query)["id"]
+
+
+_profile_option = click.option("--profile", "-p", required=True, help="Profile id or name.")
+_query_option = click.option("--query", "-q", required=True, help="Query id or name.")
+
+
+@click.command("report")
+@_profile_option
+@_query_option
+@click.option("--as-of", help="Compute as known at this date or time (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print every metric as JSON.")
+def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
+    """Every metric of a query (forecasts, flow, cycle time, DORA) with its definition."""
+    profile_id, query_id = _ids(profile, query)
+    data = build_report(profile_id, query_id, as_of).to_json()
+    if as_json:
+        print_json(data)
+        return
+    forecast = data["forecast"]
+    dora = data["dora"]
+    flow = data["flow"]
+    rows = [
+        {"metric": "remaining items", "value": forecast["remaining_items"]},
+        {"metric": "PERT expected (items)", "value": forecast["pert"]["items"]["expected_date"]},
+        {
+            "metric": "Monte Carlo P50 / P85 (items)",
+            "value": " / ".join(
+                str((forecast["monte_carlo_when"]["items"]["completion_dates"] or {}).get(k))
+                for k in ("p50", "p85")
+            ),
+        },
+        {"metric": "cycle time P50/P85/P95 days", "value": data["cycle_time"]["percentiles_days"]},
+        {"metric": "flow velocity (items/week)", "value": flow["flow_velocity"]["value"]},
+        {"metric": "flow efficiency", "value": flow["flow_efficiency"]["value"]},
+        {"metric": "flow load", "value": flow["flow_load"]["value"]},
+        {
+            "metric": "deployment frequency",
+            "value": f"{dora['deployments_per_week']} /week ({dora['deployment_frequency_tier']})",
+        },
+        {
+            "metric": "lead time (median h)",
+            "value": f"{dora['lead_time_median_hours']} ({dora['lead_time_tier']})",
+        },
+        {
+            "metric": "change failure rate",
+            "value": f"{dora['change_failure_rate']} ({dora['change_failure_rate_tier']})",
+        },
+        {
+            "metric": "time to restore (median h)",
+            "value": f"{dora['time_to_restore_median_hours']} ({dora['time_to_restore_tier']})",
+        },
+    ]
+    print_table(rows, ["metric", "value"])
+    click.echo(f"Data quality: {data['data_quality']['note']}")
+
+
+@click.command("snapshot")
+@_profile_option
+@_query_option
+@click.option("--week", help="ISO week to store, e.g. 2026-W47 (default: this week).")
+@click.option(
+    "--backfill",
+    type=click.IntRange(1, 520),
+    default=1,
+    show_default=True,
+    help="Store this many weeks ending with --week, each as known at its end.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stored weeks as JSON.")
+def snapshot(profile: str, query: str, week: str | None, backfill: int, as_json: bool) -> None:
+    """Store weekly DORA, flow and forecast snapshots (re-running a week replaces it)."""
+    profile_id, query_id = _ids(profile, query)
+    weeks = snapshot_weeks(profile_id, query_id, week, backfill)
+    if as_json:
+        print_json({"profile_id": profile_id, "query_id": query_id, "weeks": weeks})
+    else:
+        click.echo(f"Stored snapshots for {len(weeks)} week(s): {weeks[0]} to {weeks[-1]}.")
+
+
+@click.command("import-csv")
+@_profile_option
+@_query_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the stored statistics as JSON.")
+def import_csv(profile: str, query: str, file: Path, as_json: bool) -> None:
+    """Import weekly statistics from the upstream CSV (date,completed_items,completed_points,
+    created_items,created_points) as the query's weekly statistics."""
+    profile_id, query_id = _ids(profile, query)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{file} is not UTF-8 text; save the CSV as UTF-8.") from None
+    weekly = parse_statistics_csv(text)
+    points_field = mappings_from_profile(pm.get_profile(profile_id)).points_field
+    document = save_weekly_statistics(get_backend(), profile_id, query_id, weekly, points_field)
+    if as_json:
+        print_json(document)
+    else:
+        click.echo(
+            f"Imported {len(weekly)} week(s) ({weekly['week'].iloc[0]} to {weekly['week'].iloc[-1]})."
+        )
