@@ -180,6 +180,19 @@ class JiraClient:
         self._http.close()
 
     # Deployment and auth ---------------------------------------------------------------------
+    def check_deployment(self) -> None:
+        """Raise JiraDeploymentMismatch when the profile's deployment contradicts serverInfo."""
+        if self._deployment is None:
+            return
+        reported = self.server_info().get("deploymentType")
+        actual = CLOUD if reported == "Cloud" else DATACENTER if reported else None
+        if actual is not None and actual != self._deployment:
+            raise JiraDeploymentMismatch(
+                f"The profile says {self._deployment} but {self.base_url} is "
+                f"{'Jira Cloud' if actual == CLOUD else 'Jira Data Center'}; set the profile's "
+                f"deployment to {actual} or auto."
+            )
+
     @property
     def deployment(self) -> str:
         """``cloud`` or ``datacenter``: the profile's choice, else what serverInfo reports."""
@@ -222,9 +235,8 @@ class JiraClient:
         """The calling user; raises JiraAuthError when Data Center treats the token as anonymous."""
         response = self._send("GET", "/rest/api/2/myself")
         body = self._json(response, "/rest/api/2/myself")
-        anonymous = response.headers.get("X-AUSERNAME", "").lower() == "anonymous"
         if (
-            anonymous
+            _answered_as_anonymous(response)
             or not isinstance(body, dict)
             or not (body.get("accountId") or body.get("name") or body.get("key"))
         ):
@@ -536,6 +548,11 @@ class JiraClient:
                 response.read()
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 if not idempotent or last:
+                    if isinstance(exc, httpx.RemoteProtocolError) and "body" in str(exc).lower():
+                        raise JiraResponseError(
+                            f"JIRA's answer to {method} {path} was cut off mid-body "
+                            f"{attempt + 1} times; retry later."
+                        ) from None
                     raise JiraUnavailable(
                         f"JIRA at {self.base_url} did not answer {method} {path} "
                         f"({type(exc).__name__}) after {attempt + 1} attempts; check the network "
@@ -546,6 +563,13 @@ class JiraClient:
                 self.retry.sleep(delay)
                 continue
             status = response.status_code
+            if auth_value and _answered_as_anonymous(response):
+                # Data Center ignores a token it no longer accepts and serves an anonymous caller
+                # (no results, or "project does not exist"): report the token, not the symptom.
+                raise JiraAuthError(
+                    f"JIRA answered {path} as an anonymous user, so the token was refused; "
+                    "create a new personal access token and store it in the profile."
+                )
             if status < 300:
                 return response
             if _is_retryable_status(status, idempotent) and not last:
@@ -622,6 +646,10 @@ class JiraClient:
             "Check the profile's token (and, on Cloud, its email); a Data Center token must be a "
             "personal access token."
         )
+
+
+def _answered_as_anonymous(response: httpx.Response) -> bool:
+    return response.headers.get("X-AUSERNAME", "").lower() == "anonymous"
 
 
 def _issues_of(page: Any, path: str) -> list[dict[str, Any]]:

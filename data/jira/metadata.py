@@ -71,6 +71,7 @@ def test_connection(
 ) -> ConnectionInfo:
     """Check URL, deployment and credentials; raises JiraAuthError naming what to fix."""
     with _client(profile, retry, **options) as client:
+        client.check_deployment()
         info = client.server_info()
         me = client.myself()
         return ConnectionInfo(

@@ -214,6 +214,7 @@ class _SyncRun:
         state = self._read_state()
         jql_hash = hashlib.sha256(self.jql.encode()).hexdigest()
         mode = "full" if full or self._needs_full(state, jql_hash) else "incremental"
+        client.check_deployment()
         me = client.myself()
         time_zone = _zone_name(me.get("timeZone"))
         watermark = utc_now_iso()

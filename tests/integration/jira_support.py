@@ -1,0 +1,79 @@
+"""Helpers for the JIRA integration tests: a profile pointing at a fake, fast retries, snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from data import profile_manager as pm
+from data.database import check_database_integrity, get_db_connection
+from data.jira.client import RetryPolicy
+from data.jira.fake import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+
+# Real retry logic, tiny delays: a 429 storm takes milliseconds instead of minutes.
+FAST_RETRY = RetryPolicy(
+    first_delay=0.005, max_delay=0.02, retry_after_cap=0.02, timeout=2.0, sleep=lambda s: None
+)
+POINTS_FIELD = {"cloud": "customfield_10016", "datacenter": "customfield_10002"}
+
+
+def make_profile(
+    fake: FakeJira,
+    *,
+    jql: str = "project = DEMO",
+    token: str = DEFAULT_TOKEN,
+    deployment: str = "auto",
+    **config: Any,
+) -> tuple[str, str]:
+    """A profile with the fake's credentials and one query; returns (profile_id, query_id)."""
+    profile_id = pm.create_profile(
+        f"P-{fake.port}-{deployment}",
+        {
+            "jira_config": {
+                "base_url": fake.base_url,
+                "deployment": deployment,
+                "email": DEFAULT_EMAIL,
+                "token": token,
+                "points_field": POINTS_FIELD[fake.deployment],
+                **config,
+            }
+        },
+    )
+    return profile_id, pm.create_query(profile_id, "Q", jql)
+
+
+def store_snapshot(db_path: Path, profile_id: str) -> tuple[int, int, int, str]:
+    """(issues, transitions, memberships, digest of all three) — equal snapshots = same data."""
+    digest = hashlib.sha256()
+    counts = []
+    with get_db_connection(db_path) as conn:
+        for sql in (
+            "SELECT issue_key, issue_id, status, updated, points, json(fields) FROM issues "
+            "WHERE profile_id = ? ORDER BY issue_key",
+            "SELECT issue_key, seq, changed_at, from_status, to_status FROM issue_transitions "
+            "WHERE profile_id = ? ORDER BY issue_key, seq",
+            "SELECT query_id, issue_key FROM query_issues WHERE profile_id = ? "
+            "ORDER BY query_id, issue_key",
+        ):
+            rows = conn.execute(sql, (profile_id,)).fetchall()
+            counts.append(len(rows))
+            for row in rows:
+                digest.update(repr(tuple(row)).encode())
+    return counts[0], counts[1], counts[2], digest.hexdigest()
+
+
+def assert_sound(db_path: Path) -> None:
+    ok, problems = check_database_integrity(db_path)
+    assert ok, problems
+
+
+def status_changes(fake: FakeJira, key: str) -> int:
+    """How many status changes the fake's history of an issue holds (the truth to compare with)."""
+    issue = fake.dataset.get(key)
+    assert issue is not None
+    return sum(1 for h in issue.histories for c in h.changes if c[0] == "status")
+
+
+def visible_keys(fake: FakeJira, project: str = "DEMO") -> set[str]:
+    return {i.key for i in fake.dataset.issues() if i.project == project}
