@@ -29,23 +29,29 @@ from data.jira.fake.faults import KINDS
               show_default=True, help="API token / personal access token accepted.")
 @click.option("--no-basic", is_flag=True,
               help="Data Center: refuse Basic auth with 403, like Jira DC 11.")
+@click.option("--anonymous-myself", is_flag=True,
+              help="Data Center: answer /myself with 200 as anonymous to a bad token (not 401).")
 @click.option("--timezone", default="America/Chicago", show_default=True,
               help="The JIRA user's time zone (timestamps and JQL dates use it).")
 def fake_jira(port: int, deployment: str, issues: int, seed: int, latency_ms: float,
               faults: tuple[str, ...], project: str, email: str, token: str, no_basic: bool,
-              timezone: str) -> None:
+              anonymous_myself: bool, timezone: str) -> None:
     """Serve a fake JIRA Cloud or Data Center on 127.0.0.1 until Ctrl+C."""
     fake = FakeJira(deployment, issues=issues, seed=seed, latency_ms=latency_ms,
                     project=project.upper(), email=email, token=token,
-                    basic_auth=not no_basic, port=port, timezone=timezone)
+                    basic_auth=not no_basic, anonymous_myself=anonymous_myself, port=port,
+                    timezone=timezone)
     for spec in faults:
         fake.faults.add_spec(spec)
-    fake.start()
-    click.echo(
-        f"Fake JIRA {deployment} serving {len(fake.dataset)} {fake.dataset.project} issues "
-        f"(seed {seed}) on {fake.base_url} for {email}; press Ctrl+C to stop."
-    )
     try:
+        # Inside the try: a Ctrl+C right after the banner must still stop cleanly.
+        fake.start()
+        click.echo(
+            f"Fake JIRA {deployment} serving {len(fake.dataset)} {fake.dataset.project} issues "
+            f"(seed {seed}) on {fake.base_url} for {email}; press Ctrl+C to stop."
+        )
         fake.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
+    finally:
+        fake.stop()

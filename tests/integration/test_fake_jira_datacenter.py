@@ -169,3 +169,13 @@ def test_a_bad_token_is_answered_as_anonymous(fake: FakeJira, headers: dict[str,
         issue = anonymous.get("/rest/api/2/issue/DEMO-1")
         assert issue.status_code == 401 and issue.json()["errorMessages"] == [
             "You do not have the permission to see the specified issue.", "Login Required"]
+
+
+def test_anonymous_myself_mode_answers_200_with_nobody_in_it() -> None:
+    with FakeJira("datacenter", issues=5, now=NOW, anonymous_myself=True) as server:
+        response = httpx.get(f"{server.base_url}/rest/api/2/myself",
+                             headers={"Authorization": "Bearer stale-token"})
+        assert response.status_code == 200 and response.json() == {}
+        assert response.headers["X-AUSERNAME"] == "anonymous"
+        assert httpx.get(f"{server.base_url}/rest/api/2/myself",
+                         headers=BEARER).json()["name"] == "demo"

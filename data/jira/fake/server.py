@@ -163,6 +163,7 @@ class FakeJira:
         email: str = DEFAULT_EMAIL,
         token: str = DEFAULT_TOKEN,
         basic_auth: bool = True,
+        anonymous_myself: bool = False,
         port: int = 0,
         timezone: str = "America/Chicago",
     ) -> None:
@@ -181,6 +182,7 @@ class FakeJira:
         self.email = email
         self.token = token
         self.basic_auth = basic_auth
+        self.anonymous_myself = anonymous_myself
         self.port = port
         self.dataset = Dataset(issues=issues, seed=seed, now=now, project=project,
                                timezone=timezone)
@@ -398,6 +400,10 @@ def _server_info(app: FakeJira, request: Request) -> Response:
 def _myself(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
     if request.anonymous:
+        if app.anonymous_myself:
+            # The trap some Data Center setups spring (NOTES §4): 200, but nobody is logged in;
+            # only X-AUSERNAME and the missing name/key tell.
+            return json_response(200, {})
         return FakeJira._unauthenticated({})
     return json_response(200, metadata.myself(app.renderer, request.version, app.email))
 
