@@ -1,11 +1,24 @@
-"""``flowcast migrate-json``: move the legacy JSON files (LEGACY_LAYOUT.md) into the database."""
+"""``flowcast migrate-json`` (legacy JSON files into the database) and ``flowcast storage-mode``."""
 
 from __future__ import annotations
+
+import os
 
 import click
 
 from cli.output import print_json, print_table
+from data.errors import ConfigError
+from data.import_export import export_legacy
 from data.migration import LegacyMigrationError, MigrationReport, migrate_legacy
+from data.persistence.dual_backend import clear_dual_write_failures, list_dual_write_failures
+from data.settings import get_data_dir
+from data.storage_mode import (
+    STORAGE_MODE_ENV,
+    STORAGE_MODES,
+    get_storage_mode,
+    set_storage_mode,
+    settings_path,
+)
 
 
 def _print_report(report: MigrationReport) -> None:
@@ -61,3 +74,46 @@ def migrate_json(path: str | None, dry_run: bool, replace: bool, as_json: bool) 
         _print_report(report)
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+@click.command("storage-mode")
+@click.argument("mode", required=False, type=click.Choice(STORAGE_MODES))
+@click.option("--clear-failures", is_flag=True, help="Forget recorded dual-write failures.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def storage_mode(mode: str | None, clear_failures: bool, as_json: bool) -> None:
+    """Show or set where data is stored: sqlite (default), dual (SQLite + legacy JSON) or json.
+
+    Switching to dual or json first writes the database out in the legacy layout; switching away
+    from json first migrates the legacy files (which then hold the newest data) into the database.
+    """
+    if clear_failures:
+        click.echo(f"Forgot {clear_dual_write_failures()} recorded dual-write failure(s).")
+    current = get_storage_mode()
+    if mode is not None and mode != current:
+        if os.environ.get(STORAGE_MODE_ENV):
+            raise ConfigError(
+                f"{STORAGE_MODE_ENV} is set and overrides the settings file; unset it to switch modes."
+            )
+        data_dir = get_data_dir()
+        if current == "json":
+            migrate_legacy(data_dir, replace=True)
+        elif mode in ("dual", "json"):
+            export_legacy(data_dir, force=True)
+        set_storage_mode(mode)
+        current = mode
+    failures = list_dual_write_failures()
+    info = {
+        "storage_mode": current,
+        "settings_file": str(settings_path()),
+        "dual_write_failures": len(failures),
+    }
+    if as_json:
+        print_json(info)
+        return
+    click.echo(f"storage mode: {current}")
+    if failures:
+        click.echo(
+            f"{len(failures)} write(s) reached SQLite but not the legacy files; run "
+            "`flowcast export --format legacy <data dir> --force`, then "
+            "`flowcast storage-mode --clear-failures`."
+        )

@@ -441,17 +441,28 @@ class JSONBackend(PersistenceBackend):
         changelog: dict[str, Any],
         expires_at: datetime | str,
     ) -> None:
-        expires = to_utc_iso(expires_at)
-        if not isinstance(changelog, dict):
-            raise ValidationError("A cached changelog must be a JSON object.")
+        self.save_changelog_entries(profile_id, query_id, {issue_key: (changelog, expires_at)})
+
+    def save_changelog_entries(
+        self,
+        profile_id: str,
+        query_id: str,
+        entries: dict[str, tuple[dict[str, Any], datetime | str]],
+    ) -> None:
+        """Store many changelogs ``{issue_key: (changelog, expires_at)}`` with one file write."""
+        now = utc_now_iso()
+        documents = {}
+        for key, (changelog, expires_at) in entries.items():
+            expires = to_utc_iso(expires_at)
+            if not isinstance(changelog, dict):
+                raise ValidationError("A cached changelog must be a JSON object.")
+            meta = {"expires_at": expires, "created_at": now}
+            documents[key] = _with_meta(changelog, meta, {"last_updated": now})
         with self._locked():
             path = self._require_query(profile_id, query_id) / "jira_changelog_cache.json"
-            entries = self._read_object(path) or {}
-            now = utc_now_iso()
-            entries[issue_key] = _with_meta(
-                changelog, {"expires_at": expires, "created_at": now}, {"last_updated": now}
-            )
-            write_json_atomic(path, entries)
+            stored = self._read_object(path) or {}
+            stored.update(documents)
+            write_json_atomic(path, stored)
 
     def get_changelog_entry(
         self, profile_id: str, query_id: str, issue_key: str
@@ -510,6 +521,27 @@ class JSONBackend(PersistenceBackend):
             }
             write_json_atomic(folder / SNAPSHOT_META_FILE, dict(sorted(meta.items())))
             write_json_atomic(folder / "metrics_snapshots.json", dict(sorted(snapshots.items())))
+
+    def restore_metrics_snapshots(
+        self, profile_id: str, query_id: str, snapshots: list[dict[str, Any]]
+    ) -> None:
+        """Write snapshots as ``get_metrics_snapshots`` returns them, ``created_at`` kept, at once."""
+        for snapshot in snapshots:
+            validate_week_key(snapshot["snapshot_date"])
+            validate_metric_type(snapshot["metric_type"])
+        with self._locked():
+            folder = self._require_query(profile_id, query_id)
+            stored = self._read_object(folder / "metrics_snapshots.json") or {}
+            meta = self._read_object(folder / SNAPSHOT_META_FILE) or {}
+            for snapshot in snapshots:
+                week, kind = snapshot["snapshot_date"], snapshot["metric_type"]
+                stored.setdefault(week, {})[kind] = snapshot["metrics"]
+                meta.setdefault(week, {})[kind] = {
+                    "forecast": snapshot.get("forecast"),
+                    "created_at": snapshot.get("created_at") or utc_now_iso(),
+                }
+            write_json_atomic(folder / SNAPSHOT_META_FILE, dict(sorted(meta.items())))
+            write_json_atomic(folder / "metrics_snapshots.json", dict(sorted(stored.items())))
 
     def get_metrics_snapshots(
         self,
@@ -638,8 +670,13 @@ class JSONBackend(PersistenceBackend):
         return self._read_tasks().get(task_name)
 
     def list_task_progress(self) -> list[dict[str, Any]]:
-        """Every recorded task (the legacy export copies them)."""
+        """Every recorded task."""
         return list(self._read_tasks().values())
+
+    def replace_task_progress(self, records: list[dict[str, Any]]) -> None:
+        """Replace every task record with ``records`` as they are (the legacy export copies them)."""
+        with self._locked():
+            self._write_tasks({r["task_name"]: dict(r) for r in records})
 
     def clear_task_progress(self, task_name: str) -> None:
         with self._locked():
