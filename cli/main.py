@@ -50,11 +50,12 @@ from cli.db import db, doctor, init  # noqa: E402
 from cli.metrics import import_csv, report, snapshot  # noqa: E402
 from cli.fake_jira import fake_jira  # noqa: E402
 from cli.jira import fetch  # noqa: E402  (also adds `profile test-connection`)
-from cli.legacy import migrate_json  # noqa: E402
+from cli.legacy import migrate_json, storage_mode  # noqa: E402
 from cli.plans import plan, settings  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
 from cli.safety import audit, backup, cache, restore, verify  # noqa: E402
 from cli.serve import serve  # noqa: E402
+from cli.transfer import export_command, import_command  # noqa: E402
 
 cli.add_command(doctor)
 cli.add_command(init)
@@ -68,6 +69,9 @@ cli.add_command(report)
 cli.add_command(snapshot)
 cli.add_command(import_csv)
 cli.add_command(migrate_json)
+cli.add_command(storage_mode)
+cli.add_command(export_command)
+cli.add_command(import_command)
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(verify)
