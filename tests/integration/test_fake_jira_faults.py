@@ -199,3 +199,12 @@ def test_bad_constructor_arguments_are_refused() -> None:
 def test_the_server_binds_loopback_only(fake: FakeJira) -> None:
     assert fake.base_url.startswith("http://127.0.0.1:")
     assert fake._server is not None and fake._server.server_address[0] == "127.0.0.1"
+
+
+def test_stop_also_ends_kept_alive_connections() -> None:
+    server = FakeJira("cloud", issues=3, now=NOW).start()
+    with httpx.Client(base_url=server.base_url, auth=AUTH, timeout=5) as http:
+        assert http.get("/rest/api/3/myself").status_code == 200
+        server.stop()
+        with pytest.raises(httpx.TransportError):
+            http.get("/rest/api/3/myself")

@@ -217,6 +217,7 @@ class FakeJira:
         if server is None:
             return
         server.shutdown()
+        server.close_connections()
         server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -800,6 +801,31 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     app: FakeJira
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections too, so a stopped server really stops answering."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by its handler
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client hanging up mid-response (a timeout, a cancelled sync) is routine here.
