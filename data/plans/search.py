@@ -118,11 +118,13 @@ def _condition(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
             raise ValidationError(
                 f"'contains' with an object needs 1 to {MAX_FILTERS} fields for {path}."
             )
+        # Fields are read from the document by path (e.fullkey + ".key"), which stays in JSONB;
+        # e.value would first convert each element to JSON text (measured ~4x slower).
         terms, params = ["e.type = 'object'"], [path]
         for key, field_value in value.items():
             validate_identifier("field name", key)
-            terms.append("e.value ->> ? = ?")
-            params += [f"$.{key}", _scalar(field_value, f"{path}.{key}", allow_none=False)]
+            terms.append("p.data ->> (e.fullkey || ?) = ?")
+            params += [f".{key}", _scalar(field_value, f"{path}.{key}", allow_none=False)]
         sql = f"EXISTS (SELECT 1 FROM json_each(p.data, ?) e WHERE {' AND '.join(terms)})"  # noqa: S608 - constant terms, bound values
         return sql, params
     needle = _scalar(value, path, allow_none=False)
@@ -159,7 +161,13 @@ def build_search_query(
         terms.append(term)
         params += term_params
     where = f"WHERE {' AND '.join(terms)} " if terms else ""
-    return f"{PLAN_SELECT}{where}ORDER BY p.updated_at DESC, p.id LIMIT ?", [*params, limit]
+    # Filter, order and limit on plans alone, then fetch the columns of the few hits: otherwise the
+    # documents and review status of every match are built before the sort throws most away.
+    hits = f"SELECT p.id FROM plans p {where}ORDER BY p.updated_at DESC, p.id DESC LIMIT ?"  # noqa: S608 - constant terms, bound values
+    return (
+        f"{PLAN_SELECT}WHERE p.id IN ({hits}) ORDER BY p.updated_at DESC, p.id DESC",
+        [*params, limit],
+    )
 
 
 def search_plans(

@@ -273,7 +273,7 @@ def list_plans(
     with use_connection(conn) as c:
         rows = c.execute(
             PLAN_SELECT + "WHERE p.profile_id = ? AND (? IS NULL OR p.query_id = ?) "
-            "AND (? OR p.is_deleted = 0) ORDER BY p.updated_at DESC, p.id",
+            "AND (? OR p.is_deleted = 0) ORDER BY p.updated_at DESC, p.id DESC",
             (profile_id, query_id, query_id, int(include_deleted)),
         ).fetchall()
     return [plan_from_row(r) for r in rows]

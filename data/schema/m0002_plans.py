@@ -4,7 +4,9 @@ Adapted from seeds/plan-versioning-jsonb.md and seeds/unified-versioning-schema.
 
 - ``plans`` is the seed's current-plans table: one row per plan of a query, holding a copy of the
   current version's document (so search and the expression indexes on ``$.status`` / ``$.type``
-  only ever scan current documents) plus the soft-delete fields.
+  only ever scan current documents) plus the soft-delete fields. The expression indexes end with
+  ``updated_at, id`` so "newest plans with status X" reads the first N index entries in order
+  instead of sorting every match.
 - ``plan_versions`` is the seed's ``plan_history``, renamed because it holds *every* version, the
   current one included: the review workflow (draft → submitted → approved / rejected) changes the
   status of old and current versions alike, and "at most one approved version per plan" is then a
@@ -40,8 +42,8 @@ CREATE TABLE plans (
 CREATE INDEX idx_plans_query ON plans(profile_id, query_id, updated_at DESC);
 CREATE INDEX idx_plans_updated ON plans(updated_at);
 CREATE UNIQUE INDEX idx_plans_live_name ON plans(profile_id, query_id, name) WHERE is_deleted = 0;
-CREATE INDEX idx_plans_status ON plans(data ->> '$.status');
-CREATE INDEX idx_plans_type ON plans(data ->> '$.type');
+CREATE INDEX idx_plans_status ON plans(data ->> '$.status', updated_at, id);
+CREATE INDEX idx_plans_type ON plans(data ->> '$.type', updated_at, id);
 
 CREATE TABLE plan_versions (
     plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,

@@ -115,6 +115,13 @@ def test_indexed_paths_use_their_expression_index(three_plans: dict[str, str]) -
     assert "idx_plans_status" not in explain({"$.scope_target.points": 20})
 
 
+def test_indexed_search_reads_matches_in_index_order(three_plans: dict[str, str]) -> None:
+    # The index ends with (updated_at, id): only the outer sort of at most `limit` hits remains,
+    # while a non-indexed path must also sort every match.
+    assert explain({"status": "active"}).count("USE TEMP B-TREE FOR ORDER BY") == 1
+    assert explain({"$.scope_target.points": 20}).count("USE TEMP B-TREE FOR ORDER BY") == 2
+
+
 HOSTILE_VALUES = [
     "'",
     "')--",

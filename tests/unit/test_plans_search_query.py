@@ -64,7 +64,7 @@ def test_contains_with_an_object_binds_field_paths() -> None:
         [("$.scope_items", "contains", {"key": "DEMO-1", "decision": "approved"})]
     )
     assert "json_each(p.data, ?)" in sql
-    assert params == ["$.scope_items", "$.key", "DEMO-1", "$.decision", "approved", 100]
+    assert params == ["$.scope_items", ".key", "DEMO-1", ".decision", "approved", 100]
 
 
 def test_deleted_plans_are_excluded_unless_asked() -> None:
@@ -82,7 +82,7 @@ def test_indexed_path_table_is_the_migration_s_expressions() -> None:
     from data.schema.m0002_plans import UP
 
     for path, expression in INDEXED_PATHS.items():
-        assert f"ON plans({expression.removeprefix('p.')})" in UP
+        assert f"ON plans({expression.removeprefix('p.')}, updated_at, id)" in UP
         assert path in expression
 
 
