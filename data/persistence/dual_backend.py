@@ -18,7 +18,7 @@ from typing import Any
 
 from data.database import get_db_connection, write_transaction
 from data.persistence.base import PersistenceBackend
-from data.persistence.json_backend import JSONBackend
+from data.persistence.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.settings import get_db_path
 from data.timeutil import utc_now_iso
@@ -156,13 +156,14 @@ class DualBackend(PersistenceBackend):
 
     # Writes go to both ------------------------------------------------------------------------------
     def save_profile(self, profile: dict[str, Any]) -> None:
-        self._both("save_profile", profile)
+        # Normalized once, so both stores get the same defaults and timestamps.
+        self._both("save_profile", canonical_profile(profile))
 
     def delete_profile(self, profile_id: str) -> None:
         self._both("delete_profile", profile_id)
 
     def save_query(self, profile_id: str, query: dict[str, Any]) -> None:
-        self._both("save_query", profile_id, query)
+        self._both("save_query", profile_id, canonical_query(profile_id, query))
 
     def delete_query(self, profile_id: str, query_id: str) -> None:
         self._both("delete_query", profile_id, query_id)
