@@ -7,6 +7,8 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
 - ``field_mappings.committed_stage``       stage name where cycle time starts
 - ``field_mappings.done_stage``            stage name where cycle time ends
 - ``field_mappings.time_zone``             IANA zone for days and ISO weeks (default UTC)
+- ``field_mappings.status_categories``     {status: new|indeterminate|done}, JIRA's category of
+  statuses no issue is in right now (the issue store only knows the category of current statuses)
 - ``field_mappings.dora``                  {deployment_source: "fix_versions"|"issue_type",
   deployment_issue_types: [...], incident_issue_types: [...], incident_priorities: [...],
   tier_set: "2023"|"2021"}
@@ -58,6 +60,7 @@ class MetricMappings:
     """Everything a metric needs from the profile; build it with ``mappings_from_profile``."""
 
     status_to_flow_state: Mapping[str, str] = field(default_factory=dict)
+    status_categories: Mapping[str, str] = field(default_factory=dict)
     # None = derive Backlog / In Progress / Done from each status's flow state and category.
     workflow_stages: tuple[Stage, ...] | None = None
     committed_stage: str = "In Progress"
@@ -151,6 +154,9 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
     states = _dict(fm.get("status_to_flow_state"), "field_mappings.status_to_flow_state")
     for status, state in states.items():
         _choice(state, f"field_mappings.status_to_flow_state[{status!r}]", FLOW_STATES)
+    categories = _dict(fm.get("status_categories"), "field_mappings.status_categories")
+    for status, category in categories.items():
+        _choice(category, f"field_mappings.status_categories[{status!r}]", CATEGORY_FLOW_STATE)
     for issue_type, item in flow_types.items():
         _choice(item, f"flow_type_mappings[{issue_type!r}]", FLOW_ITEMS)
 
@@ -181,6 +187,7 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
 
     return MetricMappings(
         status_to_flow_state=dict(states),
+        status_categories=dict(categories),
         workflow_stages=stages,
         committed_stage=committed,
         done_stage=done,
@@ -259,8 +266,10 @@ def resolve_statuses(
     """Flow state and workflow stage of every status in ``seen``.
 
     ``categories`` maps status name → JIRA statusCategory key, known for statuses some issue is in
-    now. Explicit mappings win; otherwise the category decides; a status with neither is unmapped.
+    now; ``mappings.status_categories`` adds the others. Explicit flow states win; otherwise the
+    category decides; a status with neither (and in no stage) is unmapped.
     """
+    categories = {**mappings.status_categories, **categories}
     seen = sorted(set(seen))
     flow_state: dict[str, str] = {}
     for status in seen:

@@ -1,0 +1,263 @@
+"""Golden tests: weekly statistics, the upstream CSV, burndown, PERT and Monte Carlo."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from data.errors import ValidationError
+from data.metrics.forecast import (
+    MAX_SIMULATED_WEEKS,
+    burndown,
+    monte_carlo_how_many,
+    monte_carlo_when,
+    pert_forecast,
+)
+from data.metrics.mappings import MetricMappings
+from data.metrics.report import context_from_frames, forecast_section
+from data.metrics.weekly import parse_statistics_csv, project_data_document, weekly_throughput
+from tests.unit.metrics_builders import build_frames, issue
+
+UPSTREAM_CSV = Path("/work/shared/fixtures/upstream/statistics.csv")
+FLOW_STATES = {"To Do": "Waiting", "In Progress": "Active", "Done": "Done", "Won't Do": "Canceled"}
+MAPPINGS = MetricMappings(status_to_flow_state=FLOW_STATES, points_field="customfield_10016")
+TODAY = date(2026, 3, 25)
+
+# ISO weeks: W10 = Mar 2-8, W11 = Mar 9-15, W12 = Mar 16-22, W13 = Mar 23-29 (as_of: Wed Mar 25).
+ISSUES = [
+    issue("W-1", "2026-03-02T09:00:00Z", [("2026-03-04T09:00:00Z", "Done")], points=3),
+    # Done in W11, reopened, done again in W12: counts once, in W12.
+    issue("W-2", "2026-03-03T09:00:00Z", [("2026-03-10T09:00:00Z", "Done"),
+          ("2026-03-11T09:00:00Z", "In Progress"), ("2026-03-17T09:00:00Z", "Done")], points=5),
+    issue("W-3", "2026-03-03T09:00:00Z", [("2026-03-05T09:00:00Z", "In Progress")], points=2),
+    # Created and done in the same minute; no estimate (0 points).
+    issue("W-4", "2026-03-10T10:00:00Z", [("2026-03-10T10:00:30Z", "Done")]),
+    # Canceled in W12: leaves the scope then.
+    issue("W-5", "2026-03-11T09:00:00Z", [("2026-03-18T09:00:00Z", "Won't Do")], points=8),
+    issue("W-6", "2026-03-24T09:00:00Z", [], points=1),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return context_from_frames(build_frames(ISSUES, "2026-03-25T12:00:00Z"), MAPPINGS)
+
+
+def test_weekly_statistics(ctx):
+    rows = ctx.weekly.set_index("week")
+    # W10: done W-1 (3 pts); created W-1 W-2 W-3 (3+5+2 = 10); scope 3 / 10; remaining 3-1 = 2, 10-3 = 7.
+    # W11: done W-4 (0 pts); created W-4 W-5 (0+8); scope 5 / 18; remaining 5-2 = 3, 18-3 = 15.
+    # W12: done W-2 (5); W-5 canceled: scope 4 / 10; remaining 4-3 = 1, 10-8 = 2.
+    # W13 (running): created W-6 (1); scope 5 / 11; remaining 5-3 = 2, 11-8 = 3.
+    expected = {
+        "2026-W10": (True, 1, 3.0, 3, 10.0, 3, 10.0, 2, 7.0),
+        "2026-W11": (True, 1, 0.0, 2, 8.0, 5, 18.0, 3, 15.0),
+        "2026-W12": (True, 1, 5.0, 0, 0.0, 4, 10.0, 1, 2.0),
+        "2026-W13": (False, 0, 0.0, 1, 1.0, 5, 11.0, 2, 3.0),
+    }
+    columns = [
+        "complete", "completed_items", "completed_points", "created_items", "created_points",
+        "scope_items", "scope_points", "remaining_items", "remaining_points",
+    ]  # fmt: skip
+    assert {w: tuple(rows.loc[w, columns]) for w in rows.index} == expected
+    assert rows.loc["2026-W10", "week_start"] == date(2026, 3, 2)
+
+
+def test_throughput_counts_done_issues_in_complete_weeks(ctx):
+    throughput = weekly_throughput(ctx.weekly)
+    assert throughput["items"].tolist() == [1, 1, 1]
+    assert throughput["points"].tolist() == [3.0, 0.0, 5.0]
+
+
+def test_project_data_document_has_the_upstream_shape(ctx):
+    document = project_data_document(ctx.weekly, "customfield_10016")
+    assert document["statistics"][0] == {
+        "date": "2026-03-02", "week": "2026-W10", "completed_items": 1, "completed_points": 3.0,
+        "created_items": 3, "created_points": 10.0,
+    }  # fmt: skip
+    scope = document["project_scope"]
+    assert (scope["total_items"], scope["completed_items"], scope["remaining_items"]) == (5, 3, 2)
+    assert scope["points_field_available"] is True
+
+
+def test_forecast_section_uses_the_complete_weeks(ctx):
+    section = forecast_section(ctx)
+    # Window W10..W12, throughput [1, 1, 1]: M = O = P = 1 item/week, remaining 2 -> 2 weeks,
+    # expected (2 + 4*2 + 2)/6 = 2 weeks -> Mar 25 + 14 days = Apr 8.
+    assert section.window.week_keys == ("2026-W10", "2026-W11", "2026-W12")
+    assert section.pert_items.expected_weeks == 2.0
+    assert section.pert_items.expected_date == date(2026, 4, 8)
+    # Points [3, 0, 5], k = min(3, 3 // 3) = 1: M = 8/3, O = 5, P = 0 -> the pessimistic
+    # estimate never finishes, so there is no expected date.
+    assert section.pert_points.optimistic_weeks == pytest.approx(3 / 5)
+    assert section.pert_points.pessimistic_weeks is None
+    assert section.pert_points.expected_date is None
+    # Every trial draws 1 item a week: exactly 2 weeks -> Apr 8 for P50, P85 and P95.
+    assert section.monte_carlo_items.dates == dict.fromkeys(("p50", "p85", "p95"), date(2026, 4, 8))
+    assert section.burndown.series["remaining_items"].tolist() == [2, 3, 1, 2]
+
+
+def test_pert_golden():
+    # Samples [2, 0, 5, 3, 4, 6], pert_factor 3 capped at 6 // 3 = 2 weeks; sorted [0, 2, 3, 4, 5, 6].
+    # M = 20/6 = 3.333; O = (5 + 6)/2 = 5.5; P = (0 + 2)/2 = 1. Remaining 30:
+    # O: 30/5.5 = 5.4545 weeks; M: 30/3.333 = 9; P: 30/1 = 30.
+    # Expected (5.4545 + 4*9 + 30)/6 = 11.909 weeks = 83.4 days -> Mar 25 + 84 days = Jun 17.
+    result = pert_forecast(np.array([2, 0, 5, 3, 4, 6]), 30, 3, TODAY)
+    assert result.pert_factor == 2
+    assert result.most_likely_rate == pytest.approx(20 / 6)
+    assert (result.optimistic_rate, result.pessimistic_rate) == (5.5, 1.0)
+    assert result.optimistic_weeks == pytest.approx(30 / 5.5)
+    assert result.most_likely_weeks == pytest.approx(9.0)
+    assert result.pessimistic_weeks == pytest.approx(30.0)
+    assert result.expected_weeks == pytest.approx((30 / 5.5 + 36 + 30) / 6)
+    assert result.expected_date == date(2026, 6, 17)
+
+
+def test_pert_edge_cases():
+    all_zero = pert_forecast(np.array([0, 0, 0]), 10, 3, TODAY)
+    assert all_zero.expected_date is None and "zero in every week" in all_zero.reason
+    assert pert_forecast(np.array([]), 10, 3, TODAY).reason == "no complete week of throughput yet"
+    done = pert_forecast(np.array([0, 3]), 0, 3, TODAY)
+    assert (done.expected_weeks, done.expected_date) == (0.0, TODAY)
+    # One week of data: k = max(1, min(3, 1 // 3)) = 1, O = M = P = 4 -> 8 / 4 = 2 weeks.
+    one = pert_forecast(np.array([4]), 8, 3, TODAY)
+    assert (one.pert_factor, one.expected_weeks) == (1, 2.0)
+
+
+def test_monte_carlo_when_constant_throughput_is_exact():
+    # 5 a week, 12 remaining: 5, 10, 15 -> every trial needs 3 weeks (21 days).
+    result = monte_carlo_when(np.array([5, 5, 5]), 12, TODAY, deadline=TODAY + timedelta(days=21))
+    assert result.weeks == {"p50": 3.0, "p85": 3.0, "p95": 3.0}
+    assert result.dates == dict.fromkeys(("p50", "p85", "p95"), TODAY + timedelta(days=21))
+    assert result.probability_by_deadline == 1.0
+    early = monte_carlo_when(np.array([5]), 12, TODAY, deadline=TODAY + timedelta(days=20))
+    assert early.probability_by_deadline == 0.0  # 20 days = 2.86 weeks < 3
+    assert result.histogram.to_dict("records") == [{"weeks": 3, "trials": 10_000}]
+
+
+def test_monte_carlo_is_seeded_and_reports_no_forecast_for_zero_throughput():
+    samples = np.array([0, 3, 7, 2, 9])
+    first, again = (monte_carlo_when(samples, 40, TODAY, seed=7) for _ in range(2))
+    assert first.weeks == again.weeks and first.histogram.equals(again.histogram)
+    assert first.weeks["p50"] <= first.weeks["p85"] <= first.weeks["p95"]
+    zero = monte_carlo_when(np.array([0, 0]), 5, TODAY)
+    assert zero.dates is None and zero.reason == "throughput is zero in every week of the window"
+    empty = monte_carlo_when(np.array([]), 5, TODAY)
+    assert empty.dates is None and empty.reason == "no complete week of throughput yet"
+
+
+def test_monte_carlo_gives_up_after_ten_years():
+    # 1 item in 1 of 1000 possible weeks on average, 100 remaining: almost never finishes.
+    samples = np.zeros(1000)
+    samples[0] = 1
+    result = monte_carlo_when(samples, 100, TODAY, trials=200)
+    assert result.unfinished_share == 1.0 and result.dates is None
+    assert MAX_SIMULATED_WEEKS == 520
+
+
+def test_monte_carlo_how_many():
+    # 2 whole weeks until Apr 9 (15 days); 4 a week in every draw -> 8 in every trial.
+    result = monte_carlo_how_many(np.array([4, 4]), TODAY, TODAY + timedelta(days=15))
+    assert result.weeks == 2
+    assert result.at_least == {"p50": 8.0, "p85": 8.0, "p95": 8.0}
+    # Draws of 0 or 10 over one week: half the trials reach 10. 85% confident of at least the
+    # 15th percentile = 0; 50% confident of at least the 50th percentile (between 0 and 10).
+    mixed = monte_carlo_how_many(np.array([0, 10]), TODAY, TODAY + timedelta(days=7), seed=3)
+    assert mixed.at_least["p85"] == 0.0 and mixed.at_least["p95"] == 0.0
+    assert monte_carlo_how_many(np.array([]), TODAY, TODAY + timedelta(days=7)) is None
+
+
+def test_burndown_projection_starts_today_at_remaining(ctx):
+    section = forecast_section(ctx)
+    chart = burndown(ctx.weekly, section.pert_items, TODAY, date(2026, 5, 1), date(2026, 4, 1))
+    assert chart.projection.to_dict("records") == [
+        {"date": TODAY, "remaining_items": 2.0},
+        {"date": date(2026, 4, 8), "remaining_items": 0.0},
+    ]
+    assert (chart.deadline, chart.milestone) == (date(2026, 5, 1), date(2026, 4, 1))
+    assert chart.series["completed_items_total"].tolist() == [1, 2, 3, 3]
+    assert chart.series["scope_items"].tolist() == [5 - 2, 5, 4, 5]
+
+
+def test_no_issues_and_all_zero_weeks():
+    empty = context_from_frames(build_frames([], "2026-03-25T12:00:00Z"), MAPPINGS)
+    assert empty.weekly.empty
+    section = forecast_section(empty)
+    assert section.pert_items.expected_date is None and section.monte_carlo_items.weeks == {
+        "p50": 0.0, "p85": 0.0, "p95": 0.0,
+    }  # fmt: skip  (nothing remains: done today)
+    # Two open issues created in W10, nothing ever done: three zero weeks -> no forecast.
+    idle = context_from_frames(
+        build_frames([issue("Z-1", "2026-03-02T09:00:00Z"), issue("Z-2", "2026-03-02T09:00:00Z")],
+                     "2026-03-25T12:00:00Z"),
+        MAPPINGS,
+    )  # fmt: skip
+    section = forecast_section(idle)
+    assert section.throughput["items"].tolist() == [0, 0, 0]
+    assert section.pert_items.expected_date is None
+    assert section.monte_carlo_items.dates is None
+
+
+def test_one_week_of_data():
+    # Everything happens in W10; as_of in W11 -> one complete week: 2 done of 3.
+    one = context_from_frames(
+        build_frames(
+            [issue("O-1", "2026-03-02T09:00:00Z", [("2026-03-03T09:00:00Z", "Done")]),
+             issue("O-2", "2026-03-02T09:00:00Z", [("2026-03-04T09:00:00Z", "Done")]),
+             issue("O-3", "2026-03-02T09:00:00Z")],
+            "2026-03-10T09:00:00Z",
+        ),
+        MAPPINGS,
+    )  # fmt: skip
+    section = forecast_section(one)
+    # Rate 2/week, 1 remaining -> 0.5 weeks = 3.5 days -> Mar 10 + 4 days.
+    assert section.window.weeks == 1
+    assert section.pert_items.expected_weeks == 0.5
+    assert section.pert_items.expected_date == date(2026, 3, 14)
+
+
+def test_weeks_follow_the_profile_time_zone_across_dst():
+    # Done at 2026-10-25 23:30Z: Sunday in UTC (W43) but Monday 00:30 in Berlin, where DST
+    # ended that morning (UTC+1) -> W44.
+    spec = [issue("T-1", "2026-10-20T09:00:00Z", [("2026-10-25T23:30:00Z", "Done")])]
+    frames = build_frames(spec, "2026-11-04T00:00:00Z")
+    utc = context_from_frames(frames, MAPPINGS)
+    berlin = context_from_frames(frames, MetricMappings(status_to_flow_state=FLOW_STATES, time_zone="Europe/Berlin"))
+    done_week = lambda c: c.weekly.loc[c.weekly["completed_items"] == 1, "week"].tolist()  # noqa: E731
+    assert done_week(utc) == ["2026-W43"]
+    assert done_week(berlin) == ["2026-W44"]
+
+
+def test_upstream_csv_import():
+    weekly = parse_statistics_csv(UPSTREAM_CSV.read_text())
+    with UPSTREAM_CSV.open() as handle:
+        rows = list(csv.DictReader(handle))
+    # Every row lands in its ISO week; totals are kept.
+    assert weekly["completed_items"].sum() == sum(int(r["completed_items"]) for r in rows)
+    assert weekly["completed_points"].sum() == sum(float(r["completed_points"]) for r in rows)
+    # 2024-01-05 is the Friday of 2024-W01: 5 items, 32 points.
+    first = weekly.iloc[0]
+    assert (first["week"], first["completed_items"], first["completed_points"]) == ("2024-W01", 5, 32.0)
+    # Weeks are contiguous (missing weeks filled with zeros).
+    starts = list(weekly["week_start"])
+    assert all((b - a).days == 7 for a, b in zip(starts, starts[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("when,done\n2024-01-05,1\n", "The CSV header must be date,completed_items"),
+        ("date,completed_items,completed_points,created_items,created_points\n", "no data rows"),
+        ("date,completed_items,completed_points,created_items,created_points\n2024-13-01,1,1,0,0\n",
+         "Line 2 of the CSV is not a date"),
+        ("date,completed_items,completed_points,created_items,created_points\n2024-01-05,-1,1,0,0\n",
+         "Line 2 of the CSV has a negative"),
+    ],
+)  # fmt: skip
+def test_bad_csv_is_refused_with_a_clear_message(text, message):
+    with pytest.raises(ValidationError, match=message):
+        parse_statistics_csv(text)
