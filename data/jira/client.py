@@ -24,10 +24,12 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 import httpx
@@ -51,6 +53,7 @@ DEPLOYMENTS = ("auto", CLOUD, DATACENTER)
 # Per-request caps the APIs document: Cloud search/jql 5000, Data Center search 1000 (echoed).
 CLOUD_MAX_PAGE = 5000
 DATACENTER_MAX_PAGE = 1000
+DATACENTER_PAGE_WORKERS = 2
 BULKFETCH_MAX_ISSUES = 1000
 BULKFETCH_MAX_RESULTS = 10000
 ISSUE_CHANGELOG_PAGE = 100
@@ -302,7 +305,9 @@ class JiraClient:
         if not issues or step <= 0 or len(issues) >= total:
             return
         starts = list(range(step, total, step))
-        for page in self._parallel(page_at, starts):
+        # Pages of 1000 issues with changelogs parse to ~35 MB each: two in flight is enough to
+        # hide the latency and keeps a 10,000-issue sync well under 400 MB.
+        for page in self._parallel(page_at, starts, workers=DATACENTER_PAGE_WORKERS):
             yield _issues_of(page, path), total
 
     def search_ids(self, jql: str) -> list[str]:
@@ -478,23 +483,34 @@ class JiraClient:
         return [item for item in body if isinstance(item, dict)]
 
     # HTTP ---------------------------------------------------------------------------------------
-    def _parallel(self, work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+    def _parallel(
+        self, work: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None
+    ) -> Iterator[Any]:
         """Run ``work`` over ``items`` on at most ``max_workers`` threads; results in input order.
 
-        Leaving the iterator early (cancellation, an error) cancels the work not yet started.
+        A sliding window keeps at most ``max_workers`` results ahead of the consumer, so memory
+        stays bounded by a few pages however many there are. Leaving the iterator early
+        (cancellation, an error) cancels the work not yet started.
         """
-        if len(items) <= 1 or self.max_workers == 1:
+        workers = min(workers or self.max_workers, self.max_workers)
+        if len(items) <= 1 or workers == 1:
             for item in items:
                 yield work(item)
             return
-        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="jira")
+        remaining = iter(items)
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jira")
+        window: deque[Future[Any]] = deque(
+            pool.submit(work, item) for item in islice(remaining, workers)
+        )
         try:
-            futures: list[Future[Any]] = [pool.submit(work, item) for item in items]
-            for future in futures:
-                if not future.done():
-                    wait([future], return_when=FIRST_COMPLETED)
-                yield future.result()
+            while window:
+                result = window.popleft().result()
+                for item in islice(remaining, 1):
+                    window.append(pool.submit(work, item))
+                yield result
         finally:
+            for future in window:
+                future.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _request(
