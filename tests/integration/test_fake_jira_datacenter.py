@@ -28,8 +28,10 @@ def client(fake: FakeJira):
 
 
 def test_server_info_says_server_and_needs_no_credentials(fake: FakeJira) -> None:
-    info = httpx.get(f"{fake.base_url}/rest/api/2/serverInfo").json()
+    response = httpx.get(f"{fake.base_url}/rest/api/2/serverInfo")
+    info = response.json()
     assert info["deploymentType"] == "Server" and info["versionNumbers"] == [10, 3, 19]
+    assert response.headers["X-AUSERNAME"] == "anonymous"
 
 
 def test_myself_with_a_personal_access_token(client: httpx.Client) -> None:

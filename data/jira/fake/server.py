@@ -102,7 +102,8 @@ class Request:
     query: dict[str, list[str]]
     body: bytes
     headers: Any
-    anonymous: bool = False
+    anonymous: bool = False  # Data Center let an unauthenticated caller in as anonymous
+    authenticated: bool = False  # the credentials were checked and accepted
 
     def json_body(self, problem_json: bool) -> dict[str, Any]:
         """The JSON object body; 415 without a JSON Content-Type (NOTES §1.1), 400 if unreadable."""
@@ -286,18 +287,19 @@ class FakeJira:
             except (binascii.Error, UnicodeDecodeError):
                 user, secret = "", ""
             if self.deployment == "datacenter" and not self.basic_auth:
-                return json_response(403, {"message": BASIC_DISABLED},
-                                     {"X-Authentication-Denied-Reason": "BASIC_AUTH_DISABLED"})
+                return json_response(403, {"message": BASIC_DISABLED})
             users = {self.email}
             if self.deployment == "datacenter":
                 users.add(metadata.dc_username(self.email))
             if user in users and secret == self.token and token_ok:
+                request.authenticated = True
                 return None
             return self._unauthenticated(refused)
         if self.deployment == "cloud":
             # Cloud API tokens only work with Basic; Bearer is for OAuth 2.0 (NOTES §4).
             return self._unauthenticated(refused if scheme == "bearer" else {})
         if scheme == "bearer" and credentials == self.token and token_ok:
+            request.authenticated = True
             return None
         # Data Center treats a missing or unknown token as an anonymous caller (NOTES §4).
         request.anonymous = True
@@ -307,7 +309,7 @@ class FakeJira:
     def _unauthenticated(headers: dict[str, str]) -> Response:
         return json_response(401, {"message": NOT_AUTHENTICATED, "status-code": 401}, headers)
 
-    def common_headers(self, request: Request | None) -> dict[str, str]:
+    def common_headers(self, request: Request) -> dict[str, str]:
         if self.deployment == "cloud":
             return {  # as observed on an ordinary Cloud 200 (NOTES §4)
                 "RateLimit": '"jira-burst-based";r=348;t=1',
@@ -315,8 +317,7 @@ class FakeJira:
                 "X-RateLimit-Limit": "350",
                 "X-RateLimit-Remaining": "348",
             }
-        user = "anonymous" if request is None or request.anonymous else \
-            metadata.dc_username(self.email)
+        user = metadata.dc_username(self.email) if request.authenticated else "anonymous"
         return {"X-AUSERNAME": user}
 
     def fault_response(self, fault: Fault) -> Response:
