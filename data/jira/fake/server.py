@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -60,6 +60,7 @@ CLOUD_PAGE_CAP_FIELDS = 1000
 CLOUD_PAGE_CAP_HEAVY = 100
 DC_PAGE_CAP = 1000
 CHANGELOG_PAGE_CAP = 100
+REQUEST_LOG_SIZE = 100_000
 SEARCH_JQL_KEYS = {"jql", "nextPageToken", "maxResults", "fields", "expand", "properties",
                    "fieldsByKeys", "reconcileIssues", "failFast"}
 BULKFETCH_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
@@ -189,7 +190,8 @@ class FakeJira:
                                timezone=timezone)
         self.faults = Faults()
         self._counts: Counter[str] = Counter()
-        self._log: list[RequestRecord] = []
+        # Bounded so a long-running demo server does not grow without end.
+        self._log: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
         self._stats_lock = threading.Lock()
         self._search_cache: dict[tuple[str, bool, int], list[Issue]] = {}
         self._server: _Server | None = None
@@ -259,6 +261,7 @@ class FakeJira:
 
     @property
     def request_log(self) -> list[RequestRecord]:
+        """The latest requests (up to REQUEST_LOG_SIZE), oldest first."""
         with self._stats_lock:
             return list(self._log)
 
