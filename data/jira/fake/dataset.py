@@ -312,9 +312,9 @@ class Dataset:
         number = self._project_counters[self.project]
         self._next_issue_id += 1
         issue_id = self._next_issue_id
-        if number % 97 == 3:
+        if number % 499 == 3:
             summary = _SCRIPT_SUMMARY
-        elif number % 97 == 7:
+        elif number % 499 == 7:
             summary = _IMG_SUMMARY
         elif issue_type == "Incident":
             version = self.version(version_id) if version_id else None
