@@ -8,6 +8,7 @@ from dash import Dash, DiskcacheManager
 from callbacks import register_callbacks
 from callbacks.errors import on_unexpected_error
 from callbacks.shell import serve_layout
+from data.demo import start_demo
 from data.settings import get_data_dir
 from data.startup import prepare_data_dir
 
@@ -31,5 +32,13 @@ def create_app() -> Dash:
 def run_server(
     host: str = "127.0.0.1", port: int = 8050, debug: bool = False, demo: bool = True
 ) -> None:
+    """Serve on ``host:port`` (loopback by default); ``demo`` starts the built-in fake JIRA and
+    points the Demo profile at it for as long as the server runs."""
     app = create_app()
-    app.run(host=host, port=port, debug=debug)
+    fake = start_demo() if demo else None
+    try:
+        # The reloader would start a second fake JIRA in its child process.
+        app.run(host=host, port=port, debug=debug, use_reloader=False)
+    finally:
+        if fake is not None:
+            fake.stop()

@@ -1,4 +1,4 @@
-"""Page adapter (waiting for its data module)."""
+"""DORA page adapter: the current four keys and their weekly trend from the stored snapshots."""
 
 from __future__ import annotations
 
@@ -6,12 +6,43 @@ from typing import Any
 
 from dash import Dash
 
-from layouts.common import not_available
+from callbacks.sync_status import not_fetched_notice
+from data.metrics import report
+from layouts.common import no_selection
+from layouts.dora import dora_layout
+
+TREND_WEEKS = 26
+# Snapshot column per DORA key, and how the trend's axis is labelled.
+TREND_COLUMNS = {
+    "deployment_frequency": ("dora.deployments_per_week", "deployments / week"),
+    "lead_time": ("dora.lead_time_median_hours", "hours"),
+    "change_failure_rate": ("dora.change_failure_rate", "share"),
+    "time_to_restore": ("dora.time_to_restore_median_hours", "hours"),
+}
+
+
+def trend_series(trends: Any) -> dict[str, tuple[list[str], list[Any]]]:
+    """(weeks, values) per DORA key from the weekly review's trend frame."""
+    weeks = list(trends["week"])
+    return {
+        key: (weeks, [None if v != v else v for v in trends[column]])  # NaN → gap
+        for key, (column, _unit) in TREND_COLUMNS.items()
+    }
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
-    return not_available("This page")
+    if not profile_id or not query_id:
+        return no_selection()
+    ctx = report.load_context(profile_id, query_id)
+    review = report.weekly_review(profile_id, query_id, TREND_WEEKS)
+    page = dora_layout(
+        report.dora_section(ctx),
+        trend_series(review.trends),
+        {key: unit for key, (_column, unit) in TREND_COLUMNS.items()},
+    )
+    notice = not_fetched_notice(profile_id, query_id)
+    return [notice, page] if notice is not None else page
 
 
 def register(app: Dash) -> None:
-    """No interactive parts yet."""
+    """The page has no interactive parts of its own: it re-renders on selection or data changes."""

@@ -1,4 +1,4 @@
-"""Page adapter (waiting for its data module)."""
+"""Flow page adapter: one metrics context → flow, cycle-time and quality sections → the page."""
 
 from __future__ import annotations
 
@@ -6,12 +6,27 @@ from typing import Any
 
 from dash import Dash
 
-from layouts.common import not_available
+from callbacks.sync_status import not_fetched_notice
+from data.metrics import report
+from layouts.common import no_selection
+from layouts.flow import flow_layout
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
-    return not_available("This page")
+    if not profile_id or not query_id:
+        return no_selection()
+    ctx = report.load_context(profile_id, query_id)
+    cycle = report.cycle_section(ctx)
+    page = flow_layout(
+        report.flow_section(ctx),
+        cycle.cycle_time,
+        cycle.cumulative_flow,
+        cycle.ageing_wip,
+        report.quality_section(ctx),
+    )
+    notice = not_fetched_notice(profile_id, query_id)
+    return [notice, page] if notice is not None else page
 
 
 def register(app: Dash) -> None:
-    """No interactive parts yet."""
+    """The page has no interactive parts of its own: it re-renders on selection or data changes."""

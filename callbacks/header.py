@@ -22,6 +22,7 @@ from layouts import ids
 from layouts.common import info_alert, success_alert
 
 ACTIVE = ("pending", "running")
+SNAPSHOT_WEEKS = 26
 ProgressSetter = Callable[[tuple[float, str, str]], None]
 
 
@@ -73,6 +74,12 @@ def run_fetch(
         )
     except FlowcastError as exc:
         return alert_for(exc), no_update, no_update
+    # Weekly snapshots from the fetched history, so trends and drift show right after a fetch.
+    set_progress((100, "100%", f"Computing {SNAPSHOT_WEEKS} weekly snapshots"))
+    try:
+        report.snapshot_weeks(profile_id, query_id, backfill=SNAPSHOT_WEEKS)
+    except FlowcastError as exc:
+        return alert_for(exc), (data_version or 0) + 1, last_sync_text(profile_id, query_id)
     set_progress((100, "100%", "Done"))
     return (
         success_alert(

@@ -6,6 +6,7 @@ from typing import Any
 
 from data.jira.sync import sync_state, task_name
 from data.persistence import get_backend
+from layouts.common import info_alert
 
 
 def sync_progress(profile_id: str | None, query_id: str | None) -> dict[str, Any] | None:
@@ -23,3 +24,11 @@ def last_sync_text(profile_id: str | None, query_id: str | None) -> str:
     if not state or not state.get("last_sync_at"):
         return "never"
     return f"{state['last_sync_at'][:16].replace('T', ' ')} UTC · {state['issue_count']:,} issues"
+
+
+def not_fetched_notice(profile_id: str, query_id: str) -> Any:
+    """An info alert when the query has never been fetched (the charts are then empty)."""
+    state = sync_state(profile_id, query_id)
+    if state and state.get("last_sync_at"):
+        return None
+    return info_alert("This query has not been fetched yet: press Fetch in the header.")

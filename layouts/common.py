@@ -52,10 +52,11 @@ def stat_card(
     ]
     if detail:
         body.append(html.Div(detail, className="stat-detail small text-muted"))
-    attrs: dict[str, Any] = {"title": tooltip} if tooltip else {}
-    if card_id:
-        attrs["id"] = card_id
-    return dbc.Card(dbc.CardBody(body), className="stat-card h-100", **attrs)
+    attrs: dict[str, Any] = {"id": card_id} if card_id else {}
+    # dbc.Card has no title; the definition sits on a Div so the browser shows it on hover.
+    return dbc.Card(
+        dbc.CardBody(html.Div(body, title=tooltip or None)), className="stat-card h-100", **attrs
+    )
 
 
 def card_row(cards: list[Any]) -> dbc.Row:

@@ -54,6 +54,7 @@ DORA_TRENDS = "dora-trends"
 
 # Weekly review ----------------------------------------------------------------------------------
 REVIEW_WEEKS = "review-weeks"
+REVIEW_CONTENT = "review-content"
 REVIEW_TRENDS = "review-trends"
 REVIEW_DELTAS = "review-deltas"
 REVIEW_DRIFT = "review-drift"
@@ -147,3 +148,8 @@ def status_mapping(status: str) -> dict[str, str]:
 def type_mapping(issue_type: str) -> dict[str, str]:
     """The flow-item dropdown of one JIRA issue type on the Settings page."""
     return {"type": "settings-type-mapping", "issue_type": issue_type}
+
+
+def dora_trend(key: str) -> str:
+    """The weekly-trend chart of one DORA key."""
+    return f"dora-trend-{key}"

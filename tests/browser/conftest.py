@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.chrome.options import Options
 
+from app import create_app
 from data import profile_manager
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.demo import DEMO_PROFILE_ID, start_demo
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -36,27 +38,30 @@ def pytest_setup_options() -> Options:
 
 
 @pytest.fixture
-def fake_jira() -> Iterator[FakeJira]:
-    """A Cloud fake JIRA on loopback with a small team's year of work."""
-    with FakeJira(deployment="cloud", issues=400, seed=7) as fake:
-        yield fake
+def demo(db_path: Path) -> Iterator[dict[str, str]]:
+    """The built-in demo, as `make run` starts it: the fake JIRA and the Demo profile."""
+    fake = start_demo()
+    # Both demo queries are equally recent; pin the landing query so tests know what they see.
+    profile_manager.switch_to(DEMO_PROFILE_ID, "all-work")
+    try:
+        yield {"profile": DEMO_PROFILE_ID, "query": "all-work", "bugs": "bugs-and-incidents"}
+    finally:
+        fake.stop()
+
+
+def free_port() -> int:
+    """A free loopback port: other tools on this machine may already use Dash's default 8050."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture
-def demo_profile(db_path: Path, fake_jira: FakeJira) -> dict[str, str]:
-    """A profile on the fake with two queries: every issue, and bugs only."""
-    profile_id = profile_manager.create_profile(
-        "Demo",
-        {
-            "jira_config": {
-                "base_url": fake_jira.base_url,
-                "deployment": "cloud",
-                "email": DEFAULT_EMAIL,
-                "token": DEFAULT_TOKEN,
-            }
-        },
-    )
-    bugs = profile_manager.create_query(profile_id, "Bugs", "project = DEMO AND issuetype = Bug")
-    everything = profile_manager.create_query(profile_id, "All work", "project = DEMO ORDER BY created")
-    profile_manager.switch_to(profile_id, everything)
-    return {"profile": profile_id, "query": everything, "bugs": bugs}
+def start_app(dash_duo):
+    """Start a fresh Flowcast app on a free port; returns the dash_duo composite."""
+
+    def start():
+        dash_duo.start_server(create_app(), port=free_port())
+        return dash_duo
+
+    return start

@@ -1,0 +1,71 @@
+"""Chart pieces shared by the pages: dated vertical lines, forecast bands, rolling means."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import plotly.graph_objects as go
+
+from layouts.theme import BAND, INK
+
+
+def date_line(fig: go.Figure, day: date | str | None, label: str, color: str) -> None:
+    """A labelled vertical line at ``day`` (shape + annotation: add_vline's annotation cannot
+    position itself on a date axis)."""
+    if not day:
+        return
+    x = day.isoformat() if isinstance(day, date) else str(day)[:10]
+    fig.add_shape(
+        type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
+        line={"color": color, "dash": "dot", "width": 1.5},
+    )  # fmt: skip
+    fig.add_annotation(
+        x=x, y=1, xref="x", yref="paper", text=label, showarrow=False,
+        font={"color": color, "size": 11}, xanchor="left", yanchor="bottom",
+    )  # fmt: skip
+
+
+def forecast_band(
+    fig: go.Figure,
+    start: date,
+    start_value: float,
+    end_value: float,
+    dates: dict[str, date] | None,
+    name: str,
+) -> None:
+    """Lines from (start, start_value) to each percentile date at end_value, the P50–P95 range
+    shaded: the Monte Carlo forecast drawn on a burndown or burnup."""
+    if not dates or "p50" not in dates:
+        return
+    x0 = start.isoformat()
+    if "p95" in dates:
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, dates["p50"].isoformat(), dates["p95"].isoformat(), x0],
+                y=[start_value, end_value, end_value, start_value],
+                fill="toself", fillcolor=BAND, line={"width": 0}, hoverinfo="skip",
+                name=f"{name} P50–P95", showlegend=True,
+            )
+        )  # fmt: skip
+    for key, dash in (("p50", "dash"), ("p85", "dot")):
+        if key in dates:
+            fig.add_trace(
+                go.Scatter(
+                    x=[x0, dates[key].isoformat()], y=[start_value, end_value],
+                    mode="lines", line={"dash": dash, "color": INK},
+                    name=f"{name} {key.upper()} ({dates[key].isoformat()})",
+                )
+            )  # fmt: skip
+
+
+def rolling_mean(values: Sequence[float], window: int) -> list[float | None]:
+    """Trailing mean over ``window`` points (None until the window is full)."""
+    result: list[float | None] = []
+    total = 0.0
+    for i, value in enumerate(values):
+        total += value
+        if i >= window:
+            total -= values[i - window]
+        result.append(total / window if i >= window - 1 else None)
+    return result

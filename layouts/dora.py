@@ -1,0 +1,141 @@
+"""DORA: the four keys with tier badges, the tier set named, and a weekly trend for each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import html
+
+from layouts import ids
+from layouts.common import graph
+from layouts.theme import COLORWAY, empty_figure, new_figure
+
+TIER_COLORS = {"elite": "success", "high": "primary", "medium": "warning", "low": "danger"}
+TIER_SET_NAMES = {
+    "2023": "DORA 2023 (State of DevOps report, as used by Apache DevLake)",
+    "2021": "DORA 2021 (Accelerate State of DevOps report)",
+}
+KEYS = [
+    ("deployment_frequency", "Deployment frequency", "Deployments per week in the window; tier by "
+     "days per week with a deployment."),
+    ("lead_time", "Lead time for changes", "Median of deployment time − first Active state of each "
+     "change (issue) in a deployment."),
+    ("change_failure_rate", "Change failure rate", "Deployments with at least one incident linked "
+     "÷ deployments (an incident links to the latest earlier deployment)."),
+    ("time_to_restore", "Time to restore", "Median of incident resolved − created."),
+]  # fmt: skip
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 24:.1f} days" if value >= 48 else f"{value:.1f} h"
+
+
+def key_values(dora: Any) -> dict[str, tuple[str, str | None, str]]:
+    """(value, tier, detail) per key."""
+    per_week = dora.deployments_per_week
+    rate = dora.change_failure_rate
+    return {
+        "deployment_frequency": (
+            "–" if per_week is None else f"{per_week:.2f} / week",
+            dora.deployment_frequency_tier,
+            f"{dora.deployments} deployments ({dora.deployment_source.replace('_', ' ')})",
+        ),
+        "lead_time": (
+            _hours(dora.lead_time_median_hours),
+            dora.lead_time_tier,
+            f"{dora.lead_time_changes} changes",
+        ),
+        "change_failure_rate": (
+            "–" if rate is None else f"{rate:.0%}",
+            dora.change_failure_rate_tier,
+            f"{dora.failed_deployments} failed deployments",
+        ),
+        "time_to_restore": (
+            _hours(dora.time_to_restore_median_hours),
+            dora.time_to_restore_tier,
+            f"{dora.restored_incidents} restored incidents",
+        ),
+    }
+
+
+def dora_cards(dora: Any) -> dbc.Row:
+    values = key_values(dora)
+    cols = []
+    for key, title, definition in KEYS:
+        value, tier, detail = values[key]
+        badge = dbc.Badge(
+            (tier or "no data").capitalize(),
+            color=TIER_COLORS.get(tier or "", "secondary"),
+            className="tier-badge ms-2",
+        )
+        cols.append(
+            dbc.Col(
+                dbc.Card(
+                    dbc.CardBody(
+                        html.Div(
+                            [
+                                html.Div([html.Span(title, className="small text-muted"), badge]),
+                                html.Div(value, className="fs-4 fw-semibold"),
+                                html.Div(detail, className="small text-muted"),
+                            ],
+                            title=definition,
+                        )
+                    ),
+                    className="stat-card h-100",
+                ),
+                xs=12,
+                sm=6,
+                lg=3,
+            )  # fmt: skip
+        )
+    return dbc.Row(cols, className="g-2 mb-2", id=ids.DORA_CARDS)
+
+
+def trend_figure(
+    title: str, weeks: list[str], values: list[Any], unit: str, color: str
+) -> go.Figure:
+    if not weeks or all(v is None for v in values):
+        return empty_figure(
+            title, "No weekly snapshots yet: fetch, then backfill on Weekly review.", 240
+        )
+    fig = new_figure(title, 240)
+    fig.add_trace(go.Scatter(x=weeks, y=values, mode="lines+markers", name=title,
+                             line={"color": color}, connectgaps=False))  # fmt: skip
+    fig.update_yaxes(title=unit, rangemode="tozero")
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def dora_layout(
+    dora: Any, trends: dict[str, tuple[list[str], list[Any]]], units: dict[str, str]
+) -> html.Div:
+    figures = [
+        dbc.Col(
+            graph(
+                ids.dora_trend(key),
+                trend_figure(title, *trends.get(key, ([], [])), units.get(key, ""), COLORWAY[i]),
+            ),
+            lg=6,
+        )
+        for i, (key, title, _definition) in enumerate(KEYS)
+    ]
+    return html.Div(
+        [
+            html.P(
+                [
+                    html.Strong("Tier set: "),
+                    TIER_SET_NAMES.get(dora.tier_set, dora.tier_set),
+                    f" · window {dora.window_start} to {dora.window_end} ({dora.window_weeks} weeks)",
+                ],
+                id=ids.DORA_TIER_SET,
+                className="small",
+            ),
+            dora_cards(dora),
+            html.H6("Weekly trend", className="mt-3"),
+            dbc.Row(figures, id=ids.DORA_TRENDS),
+        ]
+    )

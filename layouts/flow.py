@@ -1,0 +1,195 @@
+"""Flow: the five Flow metrics with definitions on hover, cycle-time scatter with percentile
+lines, histogram, cumulative flow, ageing WIP, and the data-quality note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dash_table, html
+
+from layouts import ids
+from layouts.common import card_row, graph, stat_card
+from layouts.theme import COLORWAY, INK, empty_figure, new_figure
+
+DEFINITIONS = {
+    "velocity": "Flow velocity: flow items completed per week over the window (all item types).",
+    "time": "Flow time: days from the first Active or Waiting state to Done, for items completed "
+    "in the window (P50 shown, P85 below).",
+    "efficiency": "Flow efficiency: time Active ÷ (time Active + time Waiting), summed over the "
+    "completed items' flow time.",
+    "load": "Flow load: items in an Active or Waiting state now (work in progress).",
+    "distribution": "Flow distribution: share of completed items by flow item type "
+    "(Feature, Defect, Risk, Debt) in the window.",
+}
+AGEING_ROWS = 15
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} d"
+
+
+def flow_cards(flow: Any) -> html.Div:
+    time = flow.time_percentiles_days or {}
+    distribution = ", ".join(f"{k} {v:.0%}" for k, v in flow.distribution.items() if v) or "–"
+    cards = [
+        stat_card(
+            "Flow velocity",
+            "–" if flow.velocity_per_week is None else f"{flow.velocity_per_week:.1f} / week",
+            f"{flow.completed} completed in {flow.window_weeks} weeks",
+            DEFINITIONS["velocity"],
+        ),
+        stat_card(
+            "Flow time",
+            _days(time.get("p50")),
+            f"P85 {_days(time.get('p85'))}",
+            DEFINITIONS["time"],
+        ),  # fmt: skip
+        stat_card(
+            "Flow efficiency",
+            "–" if flow.efficiency is None else f"{flow.efficiency:.0%}",
+            "active share of flow time",
+            DEFINITIONS["efficiency"],
+        ),
+        stat_card("Flow load", f"{flow.load_now}", "items in progress now", DEFINITIONS["load"]),
+        stat_card(
+            "Flow distribution", distribution, "of completed items", DEFINITIONS["distribution"]
+        ),
+    ]
+    return html.Div(card_row(cards), id=ids.FLOW_METRICS)
+
+
+def scatter_figure(cycle: Any) -> go.Figure:
+    scatter = cycle.scatter
+    if scatter.empty:
+        return empty_figure("Cycle time", "No item has reached the done stage yet.")
+    fig = new_figure(f"Cycle time ({cycle.committed_stage} → {cycle.done_stage})")
+    for i, (issue_type, group) in enumerate(scatter.groupby("issue_type", sort=True)):
+        fig.add_trace(
+            go.Scatter(
+                x=[str(d)[:10] for d in group["done_date"]],
+                y=group["cycle_time_days"],
+                mode="markers",
+                name=str(issue_type),
+                # Keys come from JIRA: passed as data (customdata), never as markup.
+                customdata=list(group["key"]),
+                hovertemplate="%{customdata}: %{y} days, done %{x}<extra></extra>",
+                marker={"color": COLORWAY[i % len(COLORWAY)], "size": 6, "opacity": 0.75},
+            )
+        )
+    for name, value in (cycle.percentiles_days or {}).items():
+        fig.add_hline(
+            y=value, line={"dash": "dot", "color": INK},
+            annotation_text=f"{name.upper()} {value:.1f} d", annotation_position="top left",
+        )  # fmt: skip
+    fig.update_yaxes(title="days", rangemode="tozero")
+    return fig
+
+
+def histogram_figure(cycle: Any) -> go.Figure:
+    histogram = cycle.histogram
+    if histogram.empty:
+        return empty_figure("Cycle-time histogram", "No item has reached the done stage yet.")
+    fig = new_figure("Cycle-time histogram")
+    fig.add_trace(
+        go.Bar(x=histogram["cycle_time_days"], y=histogram["items"], name="Items",
+               marker_color=COLORWAY[0])
+    )  # fmt: skip
+    fig.update_xaxes(title="days")
+    fig.update_yaxes(title="items")
+    return fig
+
+
+def cfd_figure(cfd: Any) -> go.Figure:
+    if cfd.empty:
+        return empty_figure("Cumulative flow", "No issues fetched for this query yet.")
+    fig = new_figure("Cumulative flow (items that reached each stage)")
+    dates = [str(d)[:10] for d in cfd["date"]]
+    stages = [c for c in cfd.columns if c != "date"]
+    for i, stage in enumerate(stages):
+        fig.add_trace(
+            go.Scatter(x=dates, y=cfd[stage], mode="lines", name=str(stage),
+                       line={"color": COLORWAY[i % len(COLORWAY)], "width": 1.5},
+                       fill="tozeroy" if i == 0 else "tonexty")
+        )  # fmt: skip
+    fig.update_yaxes(title="items")
+    return fig
+
+
+def ageing_figure(ageing: Any) -> go.Figure:
+    if ageing.empty:
+        return empty_figure("Ageing work in progress", "Nothing is in progress.")
+    fig = new_figure("Ageing work in progress")
+    for i, (stage, group) in enumerate(ageing.groupby("stage", sort=False)):
+        fig.add_trace(
+            go.Box(y=group["age_days"], name=str(stage), boxpoints="all", jitter=0.4,
+                   customdata=list(group["key"]), marker_color=COLORWAY[i % len(COLORWAY)],
+                   hovertemplate="%{customdata}: %{y} days<extra></extra>")
+        )  # fmt: skip
+    fig.update_yaxes(title="age (days)", rangemode="tozero")
+    return fig
+
+
+def ageing_table(ageing: Any) -> dash_table.DataTable:
+    """The oldest items in progress; DataTable cells render text, never HTML."""
+    rows = ageing.sort_values("age_days", ascending=False).head(AGEING_ROWS)
+    records = [
+        {"key": r.key, "issue_type": r.issue_type, "stage": r.stage,
+         "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
+        for r in rows.itertuples()
+    ]  # fmt: skip
+    return dash_table.DataTable(
+        id=ids.FLOW_AGEING_TABLE,
+        data=records,
+        columns=[
+            {"name": "Key", "id": "key"},
+            {"name": "Type", "id": "issue_type"},
+            {"name": "Stage", "id": "stage"},
+            {"name": "Committed", "id": "committed"},
+            {"name": "Age (days)", "id": "age_days"},
+        ],
+        style_as_list_view=True,
+        style_cell={"backgroundColor": "transparent", "color": "inherit", "fontSize": 13},
+        style_header={"fontWeight": "600"},
+        page_size=AGEING_ROWS,
+    )
+
+
+def quality_note(quality: Any) -> html.Div:
+    text = quality.note if quality is not None else ""
+    return html.Div(
+        dbc.Alert(
+            [
+                html.Strong("Data quality: "),
+                html.Span(text or "every status and issue type is mapped."),
+            ],
+            color="warning" if text else "light",
+            className="data-quality",
+        ),
+        id=ids.FLOW_QUALITY,
+    )
+
+
+def flow_layout(flow: Any, cycle: Any, cfd: Any, ageing: Any, quality: Any) -> html.Div:
+    return html.Div(
+        [
+            flow_cards(flow),
+            dbc.Row(
+                [
+                    dbc.Col(graph(ids.FLOW_SCATTER, scatter_figure(cycle)), lg=7),
+                    dbc.Col(graph(ids.FLOW_HISTOGRAM, histogram_figure(cycle)), lg=5),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(graph(ids.FLOW_CFD, cfd_figure(cfd)), lg=7),
+                    dbc.Col(graph(ids.FLOW_AGEING, ageing_figure(ageing)), lg=5),
+                ]
+            ),
+            html.H6("Oldest items in progress", className="mt-2"),
+            ageing_table(ageing),
+            html.Div(className="mb-3"),
+            quality_note(quality),
+        ]
+    )
