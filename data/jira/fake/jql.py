@@ -25,11 +25,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from data.jira.fake.catalog import (
+    BLOCKED,
     CATEGORIES,
+    DONE,
+    IN_PROGRESS,
+    IN_REVIEW,
     ISSUE_TYPES,
     PRIORITIES,
     STATUSES,
     TEAM,
+    TODO,
     Deployment,
 )
 from data.jira.fake.dataset import Dataset, Issue
@@ -299,7 +304,8 @@ _PERIOD_PART = re.compile(r"(\d+)([wdhm])")
 _UNIT_MS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000}
 _EQUALITY = ("=", "!=", "in", "not in")
 _ORDERED = ("=", "!=", ">", ">=", "<", "<=")
-_STATUS_ORDER = {sid: n for n, sid in enumerate(("10000", "3", "10002", "10001", "10003"))}
+# Statuses sort in workflow order, as JIRA sorts them by their position in the status list.
+_STATUS_ORDER = {sid: n for n, sid in enumerate((TODO, IN_PROGRESS, BLOCKED, IN_REVIEW, DONE))}
 
 
 class Evaluator:
