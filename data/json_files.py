@@ -17,16 +17,23 @@ from data.errors import LegacyDataError
 
 def read_json(path: Path, *, label: str | None = None) -> Any:
     """The parsed file, or None when it does not exist; LegacyDataError when it is not JSON."""
+    return read_json_text(path, label=label)[0]
+
+
+def read_json_text(path: Path, *, label: str | None = None) -> tuple[Any, str | None]:
+    """``(parsed, text)`` of a file read once; ``(None, None)`` when it does not exist."""
     try:
-        text = path.read_bytes()
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return None
+        return None, None
     try:
-        return json.loads(text)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LegacyDataError(
             label or str(path), "", "is not UTF-8 text; restore it from a backup or remove it"
         ) from None
+    try:
+        return json.loads(text), text
     except json.JSONDecodeError as exc:
         raise LegacyDataError(
             label or str(path),

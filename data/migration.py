@@ -37,11 +37,12 @@ from data.issue_store import (
     status_transitions,
 )
 from data.issue_store import store_issues as store_issue_rows
-from data.json_files import read_json
+from data.json_files import read_json_text
 from data.persistence.base import TASK_STATUSES
 from data.persistence.json_backend import (
     ACTIVE_KEYS,
     APP_STATE_FILE,
+    META_KEY,
     REGISTRY_FILE,
     SNAPSHOT_META_FILE,
     cache_file_entry,
@@ -49,6 +50,7 @@ from data.persistence.json_backend import (
     canonical_query,
     changelog_file_entry,
     is_safe_id,
+    legacy_expiry,
     read_task_records,
 )
 from data.persistence.sqlite_backend import (
@@ -167,6 +169,9 @@ class _Query:
     issues: list[NormalizedIssue] = field(default_factory=list)
     cache: tuple[str, str, str] | None = None  # (cache_key, response JSON, expires_at)
     changelogs: list[tuple[str, str, str]] = field(default_factory=list)
+    # Or the whole changelog file as the old app wrote it, with {issue key: expires_at}.
+    changelog_file: tuple[str, dict[str, str]] | None = None
+    changelog_count: int = 0
     project_data: dict[str, Any] | None = None
     snapshots: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)
 
@@ -236,19 +241,23 @@ class _Reader:
 
     def load(self, path: Path, *, want: type = dict) -> Any:
         """The parsed file (None when missing or unusable; the problem is recorded)."""
+        return self.load_text(path, want=want)[0]
+
+    def load_text(self, path: Path, *, want: type = dict) -> tuple[Any, str | None]:
+        """``(parsed, text)`` of a file read once; ``(None, None)`` when missing or unusable."""
         try:
-            data = read_json(path, label=self.label(path))
+            data, text = read_json_text(path, label=self.label(path))
         except LegacyDataError as exc:
             self.problems.append(exc)
-            return None
+            return None, None
         except OSError as exc:
             self.problem(path, "", f"cannot be read ({exc.strerror}); check its permissions")
-            return None
+            return None, None
         if data is not None and not isinstance(data, want):
             expected = "an object" if want is dict else "a list"
             self.problem(path, "", f"expected {expected}, got {_kind(data)}")
-            return None
-        return data
+            return None, None
+        return data, text
 
     # Layouts ---------------------------------------------------------------------------------
     def read(self) -> _Legacy:
@@ -535,15 +544,26 @@ class _Reader:
         self, path: Path, query: _Query
     ) -> dict[str, tuple[list[tuple[str, str | None, str, str | None]], int]]:
         """Status transitions per issue key from the changelog cache (and its rows for the cache)."""
-        entries = self.load(path) or {}
+        entries, text = self.load_text(path)
+        entries = entries or {}
         found = {}
         now = utc_now_iso()
+        # A file the old app wrote goes to the cache table as is: SQLite splits it (json_each),
+        # which saves re-serializing every entry in Python. Entries Flowcast wrote lose their meta.
+        as_written = text is not None and all(
+            isinstance(e, dict) and META_KEY not in e for e in entries.values()
+        )
+        expiry: dict[str, str] = {}
         for key, entry in entries.items():
             if not isinstance(entry, dict):
                 self.problem(path, key, f"expected an object, got {_kind(entry)}")
                 continue
-            changelog, expires = changelog_file_entry(entry)
-            query.changelogs.append((key, dumps(changelog), expires or now))
+            if as_written:
+                changelog = entry
+                expiry[key] = legacy_expiry(entry.get("last_updated")) or now
+            else:
+                changelog, expires = changelog_file_entry(entry)
+                query.changelogs.append((key, dumps(changelog), expires or now))
             history = changelog.get("changelog")
             if history is None:
                 continue
@@ -559,6 +579,9 @@ class _Reader:
                 continue
             total = history.get("total")
             found[key] = (transitions, _int(total, len(history.get("histories") or [])))
+        if as_written and entries:
+            query.changelog_file = (text or "", expiry)
+        query.changelog_count = len(entries)
         return found
 
     def read_cache(
@@ -568,8 +591,7 @@ class _Reader:
         changelogs: dict[str, tuple[list[tuple[str, str | None, str, str | None]], int]],
         points_field: str | None,
     ) -> None:
-        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        document = self.load(path)
+        document, text = self.load_text(path)
         if document is None or text is None:
             return
         key, response, expires = cache_file_entry(document)
@@ -871,6 +893,27 @@ def _write(conn: Connection, legacy: _Legacy, replace: bool, source: str) -> Non
         "created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [(p.id, q.id, *entry, stamp) for p, q in queries for entry in q.changelogs],
     )
+    as_written = [(p, q) for p, q in queries if q.changelog_file]
+    if as_written:
+        # Expiry times go through an indexed temp table: joining two json_each() scans is quadratic.
+        conn.execute(
+            "CREATE TEMP TABLE legacy_changelog_expiry (issue_key TEXT PRIMARY KEY, "
+            "expires_at TEXT NOT NULL) WITHOUT ROWID"
+        )
+        for profile, query in as_written:
+            text, expiry = query.changelog_file  # type: ignore[misc]
+            conn.execute("DELETE FROM temp.legacy_changelog_expiry")
+            conn.executemany(
+                "INSERT INTO temp.legacy_changelog_expiry (issue_key, expires_at) VALUES (?, ?)",
+                expiry.items(),
+            )
+            conn.execute(
+                "INSERT INTO jira_changelog_cache (profile_id, query_id, issue_key, changelog, "
+                "expires_at, created_at) SELECT ?, ?, e.key, e.value, x.expires_at, ? "
+                "FROM json_each(?) e JOIN temp.legacy_changelog_expiry x ON x.issue_key = e.key",
+                (profile.id, query.id, stamp, text),
+            )
+        conn.execute("DROP TABLE temp.legacy_changelog_expiry")
     for profile in legacy.profiles:
         store_issue_rows(
             conn, profile.id, list(_profile_issues(profile).values()), fetched_at=stamp
@@ -1024,11 +1067,11 @@ def _check(conn: Connection, legacy: _Legacy) -> list[QueryReport]:
                 "SELECT COUNT(*) FROM jira_changelog_cache WHERE profile_id = ? AND query_id = ?",
                 (profile.id, query.id),
             ).fetchone()[0]
-            if report.changelog_entries != len(query.changelogs):
+            if report.changelog_entries != query.changelog_count:
                 mismatch(
                     f"the cached changelogs of {where}",
                     report.changelog_entries,
-                    len(query.changelogs),
+                    query.changelog_count,
                 )
             reports.append(report)
     for key, value in legacy.app_state.items():
@@ -1054,7 +1097,7 @@ def _planned(legacy: _Legacy) -> list[QueryReport]:
                     snapshots=len(query.snapshots),
                     statistics_rows=len((query.project_data or {}).get("statistics") or []),
                     cache_entries=int(query.cache is not None),
-                    changelog_entries=len(query.changelogs),
+                    changelog_entries=query.changelog_count,
                 )
             )
     return reports
