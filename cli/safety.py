@@ -13,6 +13,8 @@ from data.backup import backup_database, restore_database
 from data.database import check_database_integrity, get_db_connection, initialize_database
 from data.persistence import get_backend
 
+DEFAULT_KEEP = 10
+
 
 @click.command()
 @click.option(
@@ -21,8 +23,14 @@ from data.persistence import get_backend
     default=None,
     help="Folder for the backup (default: <data dir>/backups).",
 )
-@click.option("--keep", type=click.IntRange(min=1), default=None, help="Keep only the newest N.")
-def backup(dest: str | None, keep: int | None) -> None:
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    default=DEFAULT_KEEP,
+    show_default=True,
+    help="Then delete all but the newest N backups in that folder.",
+)
+def backup(dest: str | None, keep: int) -> None:
     """Write a consistent copy of the database (safe while the app runs)."""
     show_progress = sys.stderr.isatty()
 

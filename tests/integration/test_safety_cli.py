@@ -49,6 +49,12 @@ def test_backup_and_restore_round_trip(filled: SQLiteBackend, tmp_path: Path) ->
     assert filled.get_profile("kafka") is not None
 
 
+def test_backup_keeps_the_newest_ten_by_default(filled: SQLiteBackend, data_dir: Path) -> None:
+    for _ in range(11):
+        assert run("backup").exit_code == 0
+    assert len(list_backups()) == 10
+
+
 def test_restore_asks_first_and_changes_nothing_on_no(
     filled: SQLiteBackend, tmp_path: Path
 ) -> None:
