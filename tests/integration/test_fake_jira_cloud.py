@@ -342,6 +342,11 @@ def test_undeclared_body_fields_are_refused(client: httpx.Client) -> None:
                         "again."]
 
 
+def test_expand_must_be_a_string_on_cloud(client: httpx.Client) -> None:
+    refused(client.post("/rest/api/3/search/jql", json={
+        "jql": "project = DEMO", "expand": ["changelog"]}), 400)
+
+
 def test_post_without_a_body_is_unsupported_media_type(client: httpx.Client) -> None:
     response = client.post("/rest/api/3/search/jql")
     assert response.status_code == 415

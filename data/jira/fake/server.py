@@ -531,8 +531,9 @@ def _search_jql(app: FakeJira, request: Request) -> Response:
         max_results = _int_param(body.get("maxResults"), "maxResults", 50)
         fields = _string_list(body.get("fields"), "fields")
         expand_value = body.get("expand")
-        if isinstance(expand_value, list):
-            expand_value = ",".join(str(item) for item in expand_value)
+        if expand_value is not None and not isinstance(expand_value, str):
+            # Cloud's expand is a comma-separated string, not an array (NOTES §1.1).
+            raise BadRequest(error(400, BAD_PAYLOAD))
         reconcile = body.get("reconcileIssues") or []
     else:
         jql, token = request.one("jql"), request.one("nextPageToken")
