@@ -1,17 +1,188 @@
-"""Page adapter (waiting for its data module)."""
+"""Data page adapters: export/import, backup/restore, verify, legacy migration, cache, audit."""
 
 from __future__ import annotations
 
+import base64
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from dash import Dash
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from layouts.common import not_available
+from callbacks.errors import alert_for
+from data import backup, import_export, integrity, migration, profile_manager
+from data.errors import FlowcastError
+from data.persistence import get_backend
+from data.settings import get_backups_dir, get_data_dir, get_db_path
+from data.timeutil import utc_now_iso
+from layouts import ids
+from layouts.common import error_alert, info_alert, no_selection, success_alert
+from layouts.data_page import backup_options, data_layout, migration_summary
+
+AUDIT_LIMIT = 200
+
+
+def _backup_names() -> list[str]:
+    return [p.name for p in backup.list_backups()]
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
-    return not_available("This page")
+    name = profile_manager.get_profile(profile_id)["name"] if profile_id else None
+    entries = get_backend().list_audit_entries(limit=AUDIT_LIMIT)
+    return data_layout(name, _backup_names(), entries)
+
+
+def export(profile_id: str | None, include_token: bool) -> tuple[Any, Any]:
+    """(download, alert): the profile exported to ``<data dir>/exports/`` and sent to the browser."""
+    if not profile_id:
+        return no_update, no_selection()
+    stamp = utc_now_iso().replace(":", "").replace("-", "")[:15]
+    target = get_data_dir() / "exports" / f"{profile_id}-{stamp}.zip"
+    path = import_export.export_profile(profile_id, target, include_token=bool(include_token))
+    return dcc.send_file(str(path)), success_alert(f"Exported the profile to {path}.")
+
+
+def import_upload(contents: str, filename: str | None) -> tuple[Any, str]:
+    """(alert, new profile id) for an uploaded export zip; the import selects the new profile."""
+    _header, _, encoded = contents.partition(",")
+    with tempfile.TemporaryDirectory(dir=get_data_dir()) as folder:
+        path = Path(folder) / "import.zip"
+        path.write_bytes(base64.b64decode(encoded))
+        profile_id = import_export.import_profile(path)
+    profile_manager.switch_to(profile_id)
+    name = profile_manager.get_profile(profile_id)["name"]
+    return success_alert(
+        f"Imported {filename or 'the file'} as profile {name!r}; it is selected."
+    ), profile_id
+
+
+def backup_now() -> tuple[Any, Any]:
+    path = backup.backup_database(reason="ui")
+    return success_alert(f"Backed up the database to {path}."), backup_options(_backup_names())
+
+
+def restore(name: str | None) -> Any:
+    if not name:
+        return info_alert("Choose a backup to restore first.")
+    # Only a file name from the list is accepted: the backup is always read from the backups folder.
+    result = backup.restore_database(get_backups_dir() / Path(name).name)
+    kept = f" The previous database was kept as {result.previous}." if result.previous else ""
+    return success_alert(f"Restored {name}.{kept} Reload the page to see its data.")
+
+
+def verify() -> Any:
+    ok, problems = integrity.run_integrity_checks(get_db_path())
+    if ok:
+        return success_alert(
+            "The database passed every check (SQLite integrity, foreign keys, schema, JSON)."
+        )
+    return error_alert("; ".join(problems), "Verify found problems")
+
+
+def cleanup_cache() -> Any:
+    removed = get_backend().cleanup_expired_cache()
+    return success_alert(f"Removed {removed:,} expired cache entries.")
+
+
+def migrate(path: str | None, dry_run: bool) -> tuple[Any, bool]:
+    """(summary, Migrate disabled) — Migrate stays disabled until a dry run finds no problem."""
+    report = migration.migrate_legacy((path or "").strip() or None, dry_run=dry_run).to_dict()
+    return migration_summary(report), bool(report["problems"]) or not dry_run
 
 
 def register(app: Dash) -> None:
-    """No interactive parts yet."""
+    @app.callback(
+        Output(ids.DATA_EXPORT_DOWNLOAD, "data"),
+        Output(ids.DATA_RESULT, "children"),
+        Input(ids.DATA_EXPORT, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        State(ids.DATA_EXPORT_TOKEN, "value"),
+        prevent_initial_call=True,
+    )
+    def _export(_n, selection, include_token):
+        try:
+            return export((selection or {}).get("profile"), include_token)
+        except FlowcastError as exc:
+            return no_update, alert_for(exc)
+
+    @app.callback(
+        Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Input(ids.DATA_IMPORT_UPLOAD, "contents"),
+        State(ids.DATA_IMPORT_UPLOAD, "filename"),
+        State(ids.SELECTION_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _import(contents, filename, version):
+        if not contents:
+            return no_update, no_update
+        try:
+            alert, _profile_id = import_upload(contents, filename)
+        except FlowcastError as exc:
+            return alert_for(exc), no_update
+        return alert, (version or 0) + 1
+
+    @app.callback(
+        Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+        Output(ids.DATA_BACKUP_LIST, "options"),
+        Output(ids.DATA_RESTORE_CONFIRM, "displayed"),
+        Input(ids.DATA_BACKUP, "n_clicks"),
+        Input(ids.DATA_RESTORE, "n_clicks"),
+        Input(ids.DATA_RESTORE_CONFIRM, "submit_n_clicks"),
+        Input(ids.DATA_VERIFY, "n_clicks"),
+        Input(ids.DATA_CACHE_CLEANUP, "n_clicks"),
+        State(ids.DATA_BACKUP_LIST, "value"),
+        prevent_initial_call=True,
+    )
+    def _maintenance(_b, _r, _c, _v, _cc, chosen):
+        trigger = ctx.triggered_id
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update, no_update
+        try:
+            if trigger == ids.DATA_BACKUP:
+                alert, options = backup_now()
+                return alert, options, False
+            if trigger == ids.DATA_RESTORE:
+                if not chosen:
+                    return info_alert("Choose a backup to restore first."), no_update, False
+                return no_update, no_update, True
+            if trigger == ids.DATA_RESTORE_CONFIRM:
+                return restore(chosen), backup_options(_backup_names()), False
+            if trigger == ids.DATA_VERIFY:
+                return verify(), no_update, False
+            return cleanup_cache(), no_update, False
+        except FlowcastError as exc:
+            return alert_for(exc), no_update, False
+
+    @app.callback(
+        Output(ids.DATA_MIGRATE_RESULT, "children"),
+        Output(ids.DATA_MIGRATE_RUN, "disabled"),
+        Input(ids.DATA_MIGRATE_DRY_RUN, "n_clicks"),
+        State(ids.DATA_MIGRATE_PATH, "value"),
+        prevent_initial_call=True,
+    )
+    def _dry_run(_n, path):
+        try:
+            return migrate(path, dry_run=True)
+        except FlowcastError as exc:
+            return alert_for(exc), True
+
+    @app.callback(
+        Output(ids.DATA_MIGRATE_RESULT, "children", allow_duplicate=True),
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Input(ids.DATA_MIGRATE_RUN, "n_clicks"),
+        State(ids.DATA_MIGRATE_PATH, "value"),
+        State(ids.SELECTION_VERSION, "data"),
+        background=True,
+        running=[
+            (Output(ids.DATA_MIGRATE_RUN, "disabled"), True, True),
+            (Output(ids.DATA_MIGRATE_DRY_RUN, "disabled"), True, False),
+        ],
+        prevent_initial_call=True,
+    )
+    def _migrate(_n, path, version):
+        try:
+            summary, _disabled = migrate(path, dry_run=False)
+        except FlowcastError as exc:
+            return alert_for(exc), no_update
+        return summary, (version or 0) + 1

@@ -67,7 +67,14 @@ REVIEW_BACKFILL = "review-backfill"
 REVIEW_BACKFILL_RESULT = "review-backfill-result"
 
 # Plans ------------------------------------------------------------------------------------------
+PLANS_CONTENT = "plans-content"
 PLANS_CURRENT = "plans-current"
+PLANS_NAME = "plans-name"
+PLANS_TYPE = "plans-type"
+PLANS_ITEMS = "plans-items"
+PLANS_DEADLINE = "plans-deadline"
+PLANS_SUMMARY = "plans-summary"
+PLANS_SAVE = "plans-save"
 PLANS_HISTORY = "plans-history"
 PLANS_DIFF_A = "plans-diff-a"
 PLANS_DIFF_B = "plans-diff-b"
@@ -78,8 +85,6 @@ PLANS_ACTION_NOTES = "plans-action-notes"
 PLANS_SUBMIT = "plans-submit"
 PLANS_APPROVE = "plans-approve"
 PLANS_REJECT = "plans-reject"
-PLANS_CREATE = "plans-create"
-PLANS_ACTION_RESULT = "plans-action-result"
 PLANS_BASELINE = "plans-baseline"
 
 # Settings ---------------------------------------------------------------------------------------

@@ -1,0 +1,186 @@
+"""Data: import/export a profile, backup now/restore, verify, migrate legacy JSON (dry run first),
+cache cleanup, and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from layouts import ids
+
+AUDIT_STYLE = {
+    "style_as_list_view": True,
+    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 12,
+                   "textAlign": "left", "whiteSpace": "normal", "height": "auto",
+                   "maxWidth": "28rem"},
+    "style_header": {"fontWeight": "600"},
+}  # fmt: skip
+
+
+def _card(title: str, body: list[Any]) -> dbc.Card:
+    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body)], className="mb-3")
+
+
+def _value(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:300]
+
+
+def audit_table(entries: list[dict[str, Any]]) -> dash_table.DataTable:
+    """Newest first; values are shown as JSON text (secrets already masked by the data layer)."""
+    records = [
+        {"at": e["at"][:19].replace("T", " "), "what": f"{e['entity_type']} {e['entity_id']}",
+         "action": e["action"], "old": _value(e["old_value"]), "new": _value(e["new_value"]),
+         "actor": e.get("actor") or ""}
+        for e in entries
+    ]  # fmt: skip
+    return dash_table.DataTable(
+        id=ids.DATA_AUDIT,
+        data=records,
+        columns=[{"name": n, "id": i} for i, n in (
+            ("at", "When (UTC)"), ("what", "What"), ("action", "Action"), ("old", "Old"),
+            ("new", "New"), ("actor", "Who"))],
+        page_size=15,
+        **AUDIT_STYLE,
+    )  # fmt: skip
+
+
+def backup_options(backups: list[str]) -> list[dict[str, str]]:
+    return [{"label": name, "value": name} for name in reversed(backups)]
+
+
+def data_layout(
+    profile_name: str | None, backups: list[str], audit: list[dict[str, Any]]
+) -> html.Div:
+    export_card = _card(
+        "Export / import a profile",
+        [
+            html.P(
+                f"Export writes profile {profile_name!r} with its queries, statistics, snapshots and "
+                "fetched issues to a zip file."
+                if profile_name
+                else "Create a profile to export it.",
+                className="small",
+            ),
+            dbc.Checkbox(
+                id=ids.DATA_EXPORT_TOKEN,
+                label="include the JIRA token (keep the file private)",
+                value=False,
+                className="small mb-2",
+            ),  # fmt: skip
+            dbc.Button(
+                "Export profile",
+                id=ids.DATA_EXPORT,
+                n_clicks=0,
+                size="sm",
+                disabled=not profile_name,
+            ),  # fmt: skip
+            dcc.Download(id=ids.DATA_EXPORT_DOWNLOAD),
+            html.Hr(),
+            dcc.Upload(
+                id=ids.DATA_IMPORT_UPLOAD,
+                children=html.Div(
+                    ["Drop an exported profile (.zip) here or ", html.A("choose a file")]
+                ),
+                accept=".zip",
+                max_size=512 * 1024 * 1024,
+                className="border rounded p-3 text-center small",
+            ),
+        ],
+    )
+    backup_card = _card(
+        "Backup and restore",
+        [
+            dbc.Button("Back up now", id=ids.DATA_BACKUP, n_clicks=0, size="sm", className="mb-2"),
+            dcc.Dropdown(
+                id=ids.DATA_BACKUP_LIST,
+                options=backup_options(backups),
+                placeholder="No backups yet" if not backups else "Choose a backup to restore",
+            ),  # fmt: skip
+            dbc.Button(
+                "Restore the chosen backup",
+                id=ids.DATA_RESTORE,
+                n_clicks=0,
+                size="sm",
+                color="warning",
+                className="mt-2",
+            ),  # fmt: skip
+            dbc.FormText(" The current database is kept as a backup before it is replaced."),
+            dcc.ConfirmDialog(
+                id=ids.DATA_RESTORE_CONFIRM,
+                message="Replace the whole database with this backup? Every tab should be reloaded "
+                "afterwards, and no fetch may be running.",
+            ),
+            html.Hr(),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(
+                        "Verify the database", id=ids.DATA_VERIFY, n_clicks=0, color="secondary"
+                    ),
+                    dbc.Button(
+                        "Clean up expired cache",
+                        id=ids.DATA_CACHE_CLEANUP,
+                        n_clicks=0,
+                        color="secondary",
+                    ),  # fmt: skip
+                ],
+                size="sm",
+            ),
+        ],
+    )
+    migrate_card = _card(
+        "Migrate legacy JSON data",
+        [
+            dbc.Input(
+                id=ids.DATA_MIGRATE_PATH,
+                placeholder="Folder that contains profiles/ (empty: the data directory)",
+                className="mb-2",
+            ),  # fmt: skip
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(
+                        "Dry run", id=ids.DATA_MIGRATE_DRY_RUN, n_clicks=0, color="secondary"
+                    ),
+                    dbc.Button("Migrate", id=ids.DATA_MIGRATE_RUN, n_clicks=0, disabled=True),
+                ],
+                size="sm",
+            ),
+            dbc.FormText(" Migrate is enabled after a dry run without problems."),
+            dcc.Loading(html.Div(id=ids.DATA_MIGRATE_RESULT, className="mt-2 small"), type="dot"),
+        ],
+    )
+    return html.Div(
+        [
+            dcc.Loading(html.Div(id=ids.DATA_RESULT), type="dot"),
+            dbc.Row(
+                [
+                    dbc.Col(export_card, lg=4),
+                    dbc.Col(backup_card, lg=4),
+                    dbc.Col(migrate_card, lg=4),
+                ]
+            ),
+            html.H5("Audit log", className="mt-2"),
+            audit_table(audit),
+        ]
+    )
+
+
+def migration_summary(report: dict[str, Any]) -> html.Div:
+    """What a (dry) run found: counts per query, notes and problems, as text."""
+    totals = report.get("totals", {})
+    lines = [
+        html.Div(
+            f"{'Dry run' if report['dry_run'] else 'Migrated'}: {report['profiles']} profile(s), "
+            f"{report['query_count']} query(ies), {totals.get('issues', 0):,} issues, "
+            f"{totals.get('snapshots', 0):,} snapshots from {report['source']}."
+        )
+    ]
+    lines += [html.Div(f"Note: {n}") for n in report.get("notes", [])]
+    lines += [
+        html.Div(f"Problem: {p}", className="text-danger") for p in report.get("problems", [])
+    ]
+    if report.get("backup_dir"):
+        lines.append(html.Div(f"The legacy files were backed up to {report['backup_dir']}."))
+    return html.Div(lines)

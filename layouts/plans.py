@@ -1,0 +1,290 @@
+"""Plans: the query's current plan, its version history, a diff of two versions, rollback, the
+review workflow (submit / approve / reject) and where the approved baseline is shown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from data.plans.plan_document import PLAN_TYPES
+from layouts import ids
+
+STATUS_COLORS = {"draft": "secondary", "submitted": "info", "approved": "success",
+                 "rejected": "danger", "superseded": "light"}  # fmt: skip
+TABLE_STYLE = {
+    "style_as_list_view": True,
+    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 13,
+                   "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
+    "style_header": {"fontWeight": "600"},
+}  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    return "–" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def plan_form(document: dict[str, Any] | None, default_name: str) -> dbc.Card:
+    document = document or {}
+    target = document.get("scope_target") or {}
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                "Edit the plan (saves a new draft version)" if document else "Create a plan"
+            ),
+            dbc.CardBody(
+                [
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label("Name", className="small mb-0"),
+                                    dbc.Input(
+                                        id=ids.PLANS_NAME, value=document.get("name", default_name)
+                                    ),
+                                ],
+                                md=4,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                [
+                                    dbc.Label("Type", className="small mb-0"),
+                                    dcc.Dropdown(
+                                        id=ids.PLANS_TYPE,
+                                        options=list(PLAN_TYPES),
+                                        value=document.get("type", "release"),
+                                        clearable=False,
+                                    ),
+                                ],
+                                md=2,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                [
+                                    dbc.Label("Scope target (items)", className="small mb-0"),
+                                    dbc.Input(
+                                        id=ids.PLANS_ITEMS,
+                                        type="number",
+                                        min=0,
+                                        value=target.get("items"),
+                                    ),
+                                ],
+                                md=2,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                [
+                                    dbc.Label("Deadline", className="small mb-0"),
+                                    dcc.DatePickerSingle(
+                                        id=ids.PLANS_DEADLINE,
+                                        date=document.get("deadline"),
+                                        display_format="YYYY-MM-DD",
+                                        clearable=True,
+                                    ),
+                                ],
+                                md=2,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                [
+                                    dbc.Label("Change summary", className="small mb-0"),
+                                    dbc.Input(id=ids.PLANS_SUMMARY, placeholder="why it changed"),
+                                ],
+                                md=2,
+                            ),  # fmt: skip
+                        ],
+                        className="g-2",
+                    ),
+                    dbc.Button(
+                        "Save plan", id=ids.PLANS_SAVE, n_clicks=0, size="sm", className="mt-2"
+                    ),
+                ]
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def current_card(plan: dict[str, Any]) -> dbc.Card:
+    document = plan["data"]
+    target = document.get("scope_target") or {}
+    status = plan.get("version_status") or "draft"
+    baseline = plan.get("baseline_version")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H5(
+                    [
+                        document.get("name", plan["name"]),
+                        dbc.Badge(
+                            status, color=STATUS_COLORS.get(status, "secondary"), className="ms-2"
+                        ),
+                    ]
+                ),  # fmt: skip
+                html.Div(
+                    f"Version {plan['version']} · {document.get('type', '–')} · status "
+                    f"{document.get('status', '–')} · scope target {target.get('items', '–')} items"
+                    f" · deadline {document.get('deadline') or '–'}",
+                    className="small",
+                ),
+                html.Div(
+                    f"Approved baseline: version {baseline} (drawn on the Forecast burndown)"
+                    if baseline
+                    else "No approved baseline yet: submit a version and approve it.",
+                    id=ids.PLANS_BASELINE,
+                    className="small text-muted mt-1",
+                ),
+            ]
+        ),
+        id=ids.PLANS_CURRENT,
+        className="mb-3",
+    )
+
+
+def history_table(history: list[dict[str, Any]]) -> dash_table.DataTable:
+    records = [
+        {
+            "version": v["version"],
+            "status": v["version_status"],
+            "created": (v.get("created_at") or "")[:16].replace("T", " "),
+            "by": v.get("created_by") or "",
+            "summary": v.get("change_summary") or "",
+            "review": " ".join(
+                x for x in (v.get("reviewed_by") or "", v.get("review_notes") or "") if x
+            ),
+        }
+        for v in history
+    ]
+    return dash_table.DataTable(
+        id=ids.PLANS_HISTORY,
+        data=records,
+        columns=[{"name": n, "id": i} for i, n in (
+            ("version", "Version"), ("status", "Status"), ("created", "Created (UTC)"),
+            ("by", "By"), ("summary", "Change"), ("review", "Review"))],
+        page_size=10,
+        **TABLE_STYLE,
+    )  # fmt: skip
+
+
+def diff_table(changes: list[dict[str, Any]]) -> Any:
+    if not changes:
+        return html.P("The two versions have the same content.", className="small")
+    records = [
+        {"path": c["path"], "change": c["change"],
+         "old": _shown(c.get("old")), "new": _shown(c.get("new"))}
+        for c in changes
+    ]  # fmt: skip
+    return dash_table.DataTable(
+        data=records,
+        columns=[{"name": n, "id": i} for i, n in (
+            ("path", "JSON path"), ("change", "Change"), ("old", "Old"), ("new", "New"))],
+        **TABLE_STYLE,
+    )  # fmt: skip
+
+
+def workflow_card(versions: list[int], current: int) -> dbc.Card:
+    older = [v for v in versions if v != current]
+    return dbc.Card(
+        [
+            dbc.CardHeader("Review, compare, roll back"),
+            dbc.CardBody(
+                [
+                    dbc.Textarea(
+                        id=ids.PLANS_ACTION_NOTES,
+                        rows=2,
+                        placeholder="Review notes (required to reject)",
+                        className="mb-2",
+                    ),  # fmt: skip
+                    dbc.ButtonGroup(
+                        [
+                            dbc.Button("Submit for review", id=ids.PLANS_SUBMIT, n_clicks=0),
+                            dbc.Button(
+                                "Approve", id=ids.PLANS_APPROVE, n_clicks=0, color="success"
+                            ),
+                            dbc.Button("Reject", id=ids.PLANS_REJECT, n_clicks=0, color="danger"),
+                        ],
+                        size="sm",
+                    ),
+                    html.Hr(),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dcc.Dropdown(
+                                    id=ids.PLANS_ROLLBACK_VERSION,
+                                    options=older,
+                                    placeholder="version",
+                                    clearable=False,
+                                ),
+                                md=4,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                dbc.Button(
+                                    "Roll back to it",
+                                    id=ids.PLANS_ROLLBACK,
+                                    n_clicks=0,
+                                    size="sm",
+                                    color="warning",
+                                ),
+                                md=8,
+                            ),  # fmt: skip
+                        ],
+                        className="g-2 mb-2",
+                    ),
+                    html.Hr(),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dcc.Dropdown(
+                                    id=ids.PLANS_DIFF_A,
+                                    options=versions,
+                                    value=older[0] if older else current,
+                                    clearable=False,
+                                ),
+                                md=6,
+                            ),  # fmt: skip
+                            dbc.Col(
+                                dcc.Dropdown(
+                                    id=ids.PLANS_DIFF_B,
+                                    options=versions,
+                                    value=current,
+                                    clearable=False,
+                                ),
+                                md=6,
+                            ),  # fmt: skip
+                        ],
+                        className="g-2",
+                    ),
+                    html.Div(id=ids.PLANS_DIFF, className="mt-2"),
+                ]
+            ),
+        ]
+    )
+
+
+def plans_layout(
+    plan: dict[str, Any] | None, history: list[dict[str, Any]], default_name: str
+) -> html.Div:
+    if plan is None:
+        body: list[Any] = [
+            dbc.Alert("This query has no delivery plan yet.", color="info"),
+            plan_form(None, default_name),
+            # The workflow controls exist (hidden) so the page's one action callback can fire.
+            html.Div(workflow_card([], 0), style={"display": "none"}),
+        ]
+    else:
+        versions = sorted(v["version"] for v in history)
+        body = [
+            current_card(plan),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            plan_form(plan["data"], default_name),
+                            html.H6("Version history"),
+                            history_table(history),
+                        ],
+                        lg=7,
+                    ),  # fmt: skip
+                    dbc.Col(workflow_card(versions, plan["version"]), lg=5),
+                ]
+            ),
+        ]
+    return html.Div(body, id=ids.PLANS_CONTENT)
