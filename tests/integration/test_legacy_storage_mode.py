@@ -108,3 +108,18 @@ def test_dual_mode_on_an_upgraded_install_starts_from_the_migrated_data(data_dir
     backend.save_profile({**profile, "description": "edited after the upgrade"})
     legacy = JSONBackend(data_dir).get_profile("kafka")
     assert legacy is not None and legacy["description"] == "edited after the upgrade"
+
+
+def test_verify_reports_a_failed_mirror_write(data_dir: Path) -> None:
+    from data.database import check_database_integrity
+
+    set_storage_mode("dual")
+    profile_id = profile_manager.create_profile("Kafka")
+    (data_dir / "profiles" / profile_id / "queries").write_text("a file where a folder belongs")
+    get_backend().save_query(profile_id, {"id": "q1", "name": "Q1", "jql": "project = K"})
+    ok, errors = check_database_integrity(data_dir / "profiles" / "burndown.db")
+    assert not ok
+    assert any(f"save_query of {profile_id}/q1" in e for e in errors), errors
+    result = CliRunner().invoke(cli, ["storage-mode", "--clear-failures"])
+    assert "Forgot 1 recorded dual-write failure(s)." in result.output
+    assert check_database_integrity(data_dir / "profiles" / "burndown.db") == (True, [])
