@@ -4,7 +4,7 @@ In order: SQLite's ``integrity_check`` (stop there if the file is damaged), ``fo
 the schema (applied migrations unchanged, up to date, and the live schema equal to what the
 migrations build — catches hand-made ALTERs), JSON validity of every document column, and the
 consistency queries of the migration-strategy seed adapted to this schema (orphans, duplicates,
-broken sequences, contradictory state).
+broken sequences, contradictory state), and failed mirror writes of the ``dual`` storage mode.
 """
 
 from __future__ import annotations
@@ -108,7 +108,15 @@ def run_integrity_checks(db_path: Path) -> tuple[bool, list[str]]:
         errors += _consistency_errors(conn, tables)
     finally:
         conn.close()
+    errors += _dual_storage_errors(db_path)
     return not errors, errors
+
+
+def _dual_storage_errors(db_path: Path) -> list[str]:
+    """Changes that reached the database but not the legacy JSON mirror (storage mode ``dual``)."""
+    from data.persistence.dual_backend import dual_write_problems
+
+    return dual_write_problems(db_path)
 
 
 def _foreign_key_errors(conn: Connection) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 
 from data.database import check_database_integrity, connect, get_db_connection, initialize_database
 from data.integrity import document_columns
+from data.persistence.dual_backend import record_dual_write_failure
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.schema import apply_migrations, latest_version
 
@@ -189,6 +190,16 @@ def test_a_damaged_page_stops_the_checks_with_sqlites_findings(filled: SQLiteBac
     assert errors and all(
         e.startswith("integrity_check:") or "restore a backup" in e for e in errors
     ), errors
+
+
+def test_failed_dual_storage_mirror_writes_are_reported(filled: SQLiteBackend) -> None:
+    record_dual_write_failure(
+        filled.db_path, "save_profile", "kafka", PermissionError("profiles/kafka/profile.json")
+    )
+    ok, errors = check_database_integrity(filled.db_path)
+    assert not ok
+    assert len(errors) == 1
+    assert errors[0].startswith("dual storage: save_profile of kafka reached SQLite but not")
 
 
 def test_a_missing_database_is_reported(data_dir: Path) -> None:
