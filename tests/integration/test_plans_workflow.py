@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.database import get_db_connection
+from data.database import check_database_integrity, get_db_connection
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans.errors import IllegalTransitionError, PlanLockedError
@@ -286,3 +286,11 @@ def test_every_workflow_action_is_audited(plan_id: str) -> None:
         ("delete", "lead"),
         ("restore", "lead"),
     ]
+
+
+def test_the_database_verifies_clean_after_a_full_workflow(plan_id: str, db_path: Path) -> None:
+    approve(plan_id)
+    plans.start_revision(plan_id)
+    plans.add_metrics(plan_id, "2026-W47", {"p85_date": "2027-01-29", "remaining_items": 12})
+    plans.delete_plan(plan_id)
+    assert check_database_integrity(db_path) == (True, [])
