@@ -247,3 +247,14 @@ def test_restore_refuses_another_sqlite_database(filled: SQLiteBackend, tmp_path
 def test_restore_of_a_missing_file_says_so(filled: SQLiteBackend, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="No backup file"):
         restore_database(tmp_path / "nope.db")
+
+
+def test_restore_into_an_empty_data_directory(filled: SQLiteBackend, tmp_path: Path) -> None:
+    backup = backup_database(tmp_path / "b")
+    fresh_db = tmp_path / "elsewhere" / "profiles" / "burndown.db"
+
+    result = restore_database(backup, db_path=fresh_db, backups_dir=tmp_path / "elsewhere-b")
+
+    assert result.previous is None
+    assert SQLiteBackend(fresh_db).get_profile("kafka") is not None
+    assert stat.S_IMODE(fresh_db.stat().st_mode) == 0o600
