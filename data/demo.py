@@ -17,7 +17,7 @@ from data.persistence import get_backend
 
 logger = logging.getLogger("data.demo")
 
-DEMO_PROFILE_ID = "demo"
+DEMO_PROFILE_ID = "flowcast-demo"  # not slugify("Demo"), so a user's own "Demo" never collides
 DEMO_PROFILE_NAME = "Demo"
 DEMO_SEED = 7
 DEMO_ISSUES = 600
@@ -85,7 +85,14 @@ def ensure_demo_profile(base_url: str) -> str:
     except NotFoundError:
         profile = None
     if profile is None:
-        pm.create_profile(DEMO_PROFILE_NAME, demo_settings(base_url), profile_id=DEMO_PROFILE_ID)
+        taken = {p["name"].casefold() for p in pm.list_profiles()}
+        # A user's own profile may already be called "Demo"; never fail app startup over it.
+        name = next(
+            n
+            for n in (DEMO_PROFILE_NAME, *(f"{DEMO_PROFILE_NAME} ({i})" for i in range(2, 100)))
+            if n.casefold() not in taken
+        )
+        pm.create_profile(name, demo_settings(base_url), profile_id=DEMO_PROFILE_ID)
     elif (profile.get("jira_config") or {}).get("base_url") != base_url:
         # Only the address moves; keep whatever the user changed in the demo profile.
         get_backend().save_profile(

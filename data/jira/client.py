@@ -579,9 +579,10 @@ class JiraClient:
                 self.retry.sleep(delay)
                 continue
             status = response.status_code
-            if auth_value and _answered_as_anonymous(response):
+            if auth_value and status < 500 and status != 429 and _answered_as_anonymous(response):
                 # Data Center ignores a token it no longer accepts and serves an anonymous caller
                 # (no results, or "project does not exist"): report the token, not the symptom.
+                # Rate limits and server errors are about the server, whoever it thinks we are.
                 raise JiraAuthError(
                     f"JIRA answered {path} as an anonymous user, so the token was refused; "
                     "create a new personal access token and store it in the profile."

@@ -37,7 +37,7 @@ import httpx
 
 from data import profile_manager as pm
 from data.database import get_db_connection, write_transaction
-from data.errors import ConfigError, ConflictError, FlowcastError, TaskCancelled
+from data.errors import ConfigError, ConflictError, FlowcastError, TaskCancelled, ValidationError
 from data.issue_store import (
     NormalizedIssue,
     add_query_members,
@@ -215,9 +215,10 @@ class _SyncRun:
         jql_hash = hashlib.sha256(self.jql.encode()).hexdigest()
         mode = "full" if full or self._needs_full(state, jql_hash) else "incremental"
         client.check_deployment()
+        # JIRA's own clock marks where this sync starts, so a skewed local clock cannot open a gap.
+        watermark = _server_time(client.server_info()) or utc_now_iso()
         me = client.myself()
         time_zone = _zone_name(me.get("timeZone"))
-        watermark = utc_now_iso()
         self.check_cancel()
         if mode == "full":
             total = client.approximate_count(self.jql)
@@ -345,7 +346,7 @@ class _SyncRun:
         for start in range(0, len(missing), ID_BATCH):
             batch = missing[start : start + ID_BATCH]
             self._fetch(client, f"id in ({', '.join(batch)})", self.fields, None, "new issues")
-        return keys | set(self.issues)
+        return keys | {key for key, issue in self.issues.items() if issue.issue_id in current}
 
     def _apply(
         self,
@@ -479,6 +480,13 @@ def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:
                 {"id": history.get("id"), "created": history.get("created"), "items": items}
             )
     return {"total": len(kept), "histories": kept}
+
+
+def _server_time(info: dict[str, Any]) -> str | None:
+    try:
+        return to_utc_iso(info["serverTime"])
+    except (KeyError, ValidationError):
+        return None
 
 
 def _zone_name(value: Any) -> str:

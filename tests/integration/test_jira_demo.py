@@ -59,3 +59,14 @@ def test_settings_page_metadata_from_the_demo(db_path: Path) -> None:
         assert message is not None and "'NOPE' does not exist" in message
     finally:
         fake.stop()
+
+
+def test_a_users_own_demo_profile_is_left_alone(db_path: Path) -> None:
+    mine = pm.create_profile("Demo", {"jira_config": {"base_url": "https://acme.example"}})
+    fake = start_demo(issues=20)
+    try:
+        assert pm.get_profile(mine)["jira_config"]["base_url"] == "https://acme.example"
+        demo = pm.get_profile(DEMO_PROFILE_ID)
+        assert demo["name"] == "Demo (2)" and demo["jira_config"]["base_url"] == fake.base_url
+    finally:
+        fake.stop()
