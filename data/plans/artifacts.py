@@ -71,6 +71,44 @@ def _read(
     return None if row is None else dict(row)
 
 
+def _require_reference(
+    conn: Connection,
+    profile_id: str,
+    query_id: str,
+    plan_id: str | None,
+    reference_table: str,
+    reference_id: str,
+    reference_version: int | None,
+) -> None:
+    """Refuse to approve something that does not exist (or belongs to another query)."""
+    if (
+        plan_id is not None
+        and not conn.execute(
+            "SELECT 1 FROM plans WHERE id = ? AND profile_id = ? AND query_id = ?",
+            (plan_id, profile_id, query_id),
+        ).fetchone()
+    ):
+        raise NotFoundError(f"Query {query_id!r} has no plan {plan_id!r}; check the plan id.")
+    if reference_table == "plan_versions":
+        found = conn.execute(
+            "SELECT 1 FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.plan_id = ? "
+            "AND v.version = ? AND p.profile_id = ? AND p.query_id = ?",
+            (reference_id, reference_version, profile_id, query_id),
+        ).fetchone()
+    else:
+        found = conn.execute(
+            "SELECT 1 FROM metrics_snapshots WHERE profile_id = ? AND query_id = ? "
+            "AND snapshot_date = ?",
+            (profile_id, query_id, reference_id),
+        ).fetchone()
+    if not found:
+        version = "" if reference_version is None else f" version {reference_version}"
+        raise NotFoundError(
+            f"There is no {reference_table} entry {reference_id!r}{version} in query {query_id!r} "
+            "to approve; check the reference."
+        )
+
+
 def approve_artifact(
     profile_id: str,
     query_id: str,
@@ -100,6 +138,9 @@ def approve_artifact(
             raise NotFoundError(
                 f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
             )
+        _require_reference(
+            c, profile_id, query_id, plan_id, reference_table, reference_id, reference_version
+        )
         old = _read(c, profile_id, query_id, plan_id, phase, artifact_type)
         if old is not None:
             c.execute("DELETE FROM approved_artifacts WHERE id = ?", (old["id"],))

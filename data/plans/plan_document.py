@@ -66,10 +66,13 @@ def _choice(value: Any, where: str, choices: tuple[str, ...]) -> None:
 
 
 def validate_plan_document(document: Any) -> dict[str, Any]:
-    """Return the document if it follows the rules above, else raise ValidationError naming the path."""
+    """A copy with the name trimmed if the document follows the rules above.
+
+    Raises ValidationError naming the JSON path of the first rule broken.
+    """
     if not isinstance(document, dict):
         raise ValidationError("A plan must be a JSON object with at least name, type and status.")
-    validate_name("plan", document.get("name"))
+    document = {**document, "name": validate_name("plan", document.get("name"))}
     _choice(document.get("type"), "$.type", PLAN_TYPES)
     _choice(document.get("status"), "$.status", PLAN_STATUSES)
     target = document.get("scope_target")

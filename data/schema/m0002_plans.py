@@ -66,6 +66,7 @@ CREATE TABLE plan_versions (
     FOREIGN KEY (plan_id, parent_version) REFERENCES plan_versions(plan_id, version)
 );
 CREATE INDEX idx_plan_versions_created ON plan_versions(created_at);
+CREATE INDEX idx_plan_versions_parent ON plan_versions(plan_id, parent_version);
 CREATE UNIQUE INDEX idx_plan_versions_one_approved
     ON plan_versions(plan_id) WHERE version_status = 'approved';
 
@@ -121,6 +122,7 @@ DROP TABLE approved_artifacts;
 DROP INDEX idx_plan_metrics_name_week;
 DROP TABLE plan_metrics;
 DROP INDEX idx_plan_versions_one_approved;
+DROP INDEX idx_plan_versions_parent;
 DROP INDEX idx_plan_versions_created;
 DROP TABLE plan_versions;
 DROP INDEX idx_plans_type;

@@ -195,3 +195,80 @@ def test_artifacts_go_with_their_query(backend: SQLiteBackend, query: tuple[str,
     plans.sign_off_week(*query, "2026-W47")
     pm.delete_query(*query)
     assert plans.list_approved_artifacts(query[0]) == []
+
+
+def test_approve_artifact_registers_and_replaces_a_plan_artifact(
+    query: tuple[str, str], plan_id: str
+) -> None:
+    digest = plans.get_specific_version(plan_id, 1)["content_hash"]
+    first = plans.approve_artifact(
+        *query,
+        "release_review",
+        "go_live",
+        plan_id=plan_id,
+        reference_table="plan_versions",
+        reference_id=plan_id,
+        reference_version=1,
+        content_hash=digest,
+        notes="first",
+        actor="cto",
+    )
+    assert (first["plan_id"], first["reference_version"], first["approved_by"]) == (
+        plan_id,
+        1,
+        "cto",
+    )
+    plans.create_version(plan_id, plan_document(status="active"))
+    plans.approve_artifact(
+        *query,
+        "release_review",
+        "go_live",
+        plan_id=plan_id,
+        reference_table="plan_versions",
+        reference_id=plan_id,
+        reference_version=2,
+        content_hash="h2",
+    )
+    assert (
+        plans.get_approved_artifact(*query, "release_review", "go_live") is None
+    )  # plan-level only
+    artifact = plans.get_approved_artifact(*query, "release_review", "go_live", plan_id=plan_id)
+    assert artifact is not None and artifact["reference_version"] == 2
+    assert len(plans.list_approved_artifacts(query[0], plan_id=plan_id)) == 1
+
+
+def test_approve_artifact_refuses_missing_references(query: tuple[str, str], plan_id: str) -> None:
+    common = {"content_hash": "h"}
+    with pytest.raises(NotFoundError, match="no plan_versions entry 'release-2-0' version 5"):
+        plans.approve_artifact(
+            *query,
+            "planning",
+            "x",
+            reference_table="plan_versions",
+            reference_id=plan_id,
+            reference_version=5,
+            **common,
+        )
+    with pytest.raises(NotFoundError, match="no metrics_snapshots entry '2026-W47'"):
+        plans.approve_artifact(
+            *query,
+            "weekly_review",
+            "2026-W47",
+            reference_table="metrics_snapshots",
+            reference_id="2026-W47",
+            **common,
+        )
+    other = pm.create_query(query[0], "Other", "project = X")
+    with pytest.raises(NotFoundError, match="Query 'other' has no plan 'release-2-0'"):
+        plans.approve_artifact(
+            query[0],
+            other,
+            "planning",
+            "x",
+            plan_id=plan_id,
+            reference_table="plan_versions",
+            reference_id=plan_id,
+            reference_version=1,
+            **common,
+        )
+    assert plans.list_approved_artifacts(query[0]) == []

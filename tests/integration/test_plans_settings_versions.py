@@ -62,6 +62,14 @@ def test_tokens_are_never_stored_in_clear(profile_id: str, db_path: Path) -> Non
     assert history[0]["settings"]["jira_config"]["token"] == "***"
 
 
+def test_get_settings_version_returns_the_masked_settings(profile_id: str) -> None:
+    pm.update_profile(profile_id, {"description": "team A"})
+    first, second = (plans.get_settings_version(profile_id, v) for v in (1, 2))
+    assert (first["description"], second["description"]) == ("", "team A")
+    assert second["jira_config"] == {"base_url": "https://acme.example", "token": "***"}
+    assert "last_used" not in second
+
+
 def test_diff_settings(profile_id: str) -> None:
     pm.update_profile(
         profile_id, {"forecast_settings": {"deadline": "2027-01-29"}, "show_milestone": True}

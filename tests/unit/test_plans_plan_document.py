@@ -28,7 +28,13 @@ def plan(**changes: Any) -> dict[str, Any]:
 
 def test_a_complete_document_is_valid_and_returned_unchanged() -> None:
     document = plan(custom={"kept": True})
-    assert validate_plan_document(document) is document
+    assert validate_plan_document(document) == document
+
+
+def test_the_name_is_trimmed_in_a_copy() -> None:
+    document = plan(name="  Release 2.0 ")
+    assert validate_plan_document(document)["name"] == "Release 2.0"
+    assert document["name"] == "  Release 2.0 "
 
 
 @pytest.mark.parametrize(
