@@ -36,7 +36,12 @@ from data.settings import DATA_DIR_ENV, get_db_path  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 WORKFLOW = ["To Do", "In Progress", "Review", "Done"]
-CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Review": "indeterminate", "Done": "done"}
+CATEGORY = {
+    "To Do": "new",
+    "In Progress": "indeterminate",
+    "Review": "indeterminate",
+    "Done": "done",
+}
 
 
 def _iso(ms: np.ndarray) -> list[str]:
@@ -109,7 +114,9 @@ def generate(conn, issues: int, transitions_per_issue: int, seed: int = 7) -> in
                                 {
                                     "name": versions[version_of[i]],
                                     "released": bool(done_issue[i]),
-                                    "releaseDate": str(start_date + timedelta(days=7 * int(version_of[i]) + 10)),
+                                    "releaseDate": str(
+                                        start_date + timedelta(days=7 * int(version_of[i]) + 10)
+                                    ),
                                 }
                             ]
                             if done_issue[i]
@@ -127,7 +134,13 @@ def generate(conn, issues: int, transitions_per_issue: int, seed: int = 7) -> in
             "INSERT INTO issue_transitions (profile_id, issue_key, seq, changed_at, from_status, to_status) "
             "VALUES ('bench', ?, ?, ?, ?, ?)",
             (
-                (keys[owner[j]], int(index_in_issue[j]), at_iso[j], from_names[j], to_status_names[j])
+                (
+                    keys[owner[j]],
+                    int(index_in_issue[j]),
+                    at_iso[j],
+                    from_names[j],
+                    to_status_names[j],
+                )
                 for j in np.flatnonzero(keep)
             ),
         )
@@ -186,7 +199,9 @@ def setup(directory: Path, issues: int, per_issue: int) -> tuple[SQLiteBackend, 
 def dashboard_run(label: str, issues: int, per_issue: int, repeats: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         _, transitions, seconds = setup(Path(tmp), issues, per_issue)
-        print(f"[{label}] generated {issues:,} issues / {transitions:,} transitions in {seconds:.1f} s")
+        print(
+            f"[{label}] generated {issues:,} issues / {transitions:,} transitions in {seconds:.1f} s"
+        )
         gc.collect()
         times = []
         with PeakMemory() as memory:
@@ -206,7 +221,9 @@ def dashboard_run(label: str, issues: int, per_issue: int, repeats: int) -> None
         if issues <= 20_000:
             started = time.perf_counter()
             weeks = snapshot_weeks("bench", "all", backfill=26, now=NOW)
-            print(f"[{label}] backfill of {len(weeks)} weeks: {time.perf_counter() - started:.2f} s")
+            print(
+                f"[{label}] backfill of {len(weeks)} weeks: {time.perf_counter() - started:.2f} s"
+            )
 
 
 def monte_carlo_run() -> None:

@@ -37,8 +37,9 @@ ISSUE_COLUMNS = (
 class QueryFrames:
     """What the metrics read about one query, as known at ``as_of``.
 
-    - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS``;
-      ``status`` is the status at ``as_of``, ``initial_status`` the status at creation.
+    - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS`` and
+      ``current_status``; ``status`` is the status at ``as_of``, ``initial_status`` the status at
+      creation, ``current_status`` (with ``status_category``) the status at the last fetch.
     - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``from_status``, ``to_status``,
       sorted by issue then time.
     - ``versions``: ``issue``, ``name``, ``released``, ``release_date`` (naive midnight).
@@ -199,7 +200,11 @@ def encode_statuses(issues: pd.DataFrame, transitions: pd.DataFrame) -> None:
     ]
     names = pd.unique(np.concatenate([np.array([""], dtype=object), *values]))
     dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
+    # ``status_category`` belongs to the status the issue is in now; ``restrict_to`` rewrites
+    # ``status`` to the status at as_of, so the pair is kept as ``current_status``.
+    issues["current_status"] = issues["status"]
     for frame, column in (
+        (issues, "current_status"),
         (issues, "status"),
         (issues, "initial_status"),
         (transitions, "to_status"),

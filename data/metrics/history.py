@@ -56,14 +56,17 @@ class History:
 
 def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap:
     issues, transitions = frames.issues, frames.transitions
-    known = issues.loc[issues["status_category"] != "", ["status", "status_category"]]
-    known = known.drop_duplicates("status")
-    categories = dict(zip(known["status"].astype(object), known["status_category"], strict=True))
+    known = issues.loc[issues["status_category"] != "", ["current_status", "status_category"]]
+    known = known.drop_duplicates("current_status")
+    categories = dict(
+        zip(known["current_status"].astype(object), known["status_category"], strict=True)
+    )
     names = issues["status"].cat.categories
     used = np.unique(
         np.concatenate(
             [
                 status_codes(issues["status"]),
+                status_codes(issues["current_status"]),
                 status_codes(issues["initial_status"]),
                 status_codes(transitions["to_status"]),
                 status_codes(transitions["from_status"]),

@@ -287,7 +287,7 @@ def report_json(report: Report) -> dict[str, Any]:
     f = report.forecast
     ct = report.cycle.cycle_time
     flow = report.flow
-    return {
+    document = {
         "as_of": report.as_of.isoformat(),
         "profile_id": report.profile_id,
         "query_id": report.query_id,
@@ -414,6 +414,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "note": report.quality.note,
         },
     }
+    return jsonable(document)
 
 
 # Snapshots --------------------------------------------------------------------------------------

@@ -43,7 +43,9 @@ def issue(
     }
 
 
-def build_frames(issues: list[dict[str, Any]], as_of: str, *, no_changelog: set[str] = frozenset()) -> QueryFrames:
+def build_frames(
+    issues: list[dict[str, Any]], as_of: str, *, no_changelog: set[str] = frozenset()
+) -> QueryFrames:
     issue_rows, transition_rows, version_rows = [], [], []
     for row, spec in enumerate(issues):
         status = spec["history"][-1][1] if spec["history"] else spec["initial"]

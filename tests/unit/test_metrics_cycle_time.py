@@ -23,7 +23,12 @@ MAPPINGS = MetricMappings(
     workflow_stages=STAGES,
     committed_stage="Committed",
     done_stage="Done",
-    status_to_flow_state={"To Do": "Waiting", "In Progress": "Active", "Review": "Active", "Done": "Done"},
+    status_to_flow_state={
+        "To Do": "Waiting",
+        "In Progress": "Active",
+        "Review": "Active",
+        "Done": "Done",
+    },
 )
 AS_OF = "2026-03-16T12:00:00Z"
 
@@ -67,10 +72,16 @@ def _day(text: str) -> np.datetime64:
 def test_stage_dates_follow_first_entry_backward_clearing_and_skipped_stage_rules(golden):
     frames, history = golden
     dates = cycle_time(frames, history).stage_dates.set_index("key")
-    assert list(dates.loc["C-2"]) == [_day(d) for d in ("2026-03-02", "2026-03-04", "2026-03-09", "2026-03-10")]
-    assert list(dates.loc["C-3"]) == [_day(d) for d in ("2026-03-02", "2026-03-03", "2026-03-05", "2026-03-05")]
+    assert list(dates.loc["C-2"]) == [
+        _day(d) for d in ("2026-03-02", "2026-03-04", "2026-03-09", "2026-03-10")
+    ]
+    assert list(dates.loc["C-3"]) == [
+        _day(d) for d in ("2026-03-02", "2026-03-03", "2026-03-05", "2026-03-05")
+    ]
     # C-4: Review was cleared by the reopen and skipped afterwards -> Done's date 03-12.
-    assert list(dates.loc["C-4"]) == [_day(d) for d in ("2026-03-02", "2026-03-09", "2026-03-12", "2026-03-12")]
+    assert list(dates.loc["C-4"]) == [
+        _day(d) for d in ("2026-03-02", "2026-03-09", "2026-03-12", "2026-03-12")
+    ]
     # C-5: created in In Progress -> Backlog takes the next later date.
     assert list(dates.loc["C-5"]) == [_day("2026-03-03")] * 4
     c6 = dates.loc["C-6"]
@@ -127,7 +138,12 @@ def _alternating(count: int, reopen_at: int | None = None) -> list[tuple[str, st
         status = "In Progress" if i % 2 else "Review"
         if reopen_at is not None and i == reopen_at:
             status = "To Do"
-        history.append((f"2026-01-{1 + i:02d}T09:00:00Z" if i < 31 else f"2026-02-{i - 30:02d}T09:00:00Z", status))
+        history.append(
+            (
+                f"2026-01-{1 + i:02d}T09:00:00Z" if i < 31 else f"2026-02-{i - 30:02d}T09:00:00Z",
+                status,
+            )
+        )
     return history
 
 
@@ -138,7 +154,10 @@ def test_more_than_forty_histories_all_count():
     # (Feb 14, even -> Review) skips Committed, which takes Review's date Feb 14.
     reopened = _alternating(44, reopen_at=43) + [("2026-02-15T09:00:00Z", "Done")]
     frames = build_frames(
-        [issue("L-1", "2026-01-01T09:00:00Z", long), issue("L-2", "2026-01-01T09:00:00Z", reopened)],
+        [
+            issue("L-1", "2026-01-01T09:00:00Z", long),
+            issue("L-2", "2026-01-01T09:00:00Z", reopened),
+        ],
         "2026-03-01T00:00:00Z",
     )
     assert len(frames.transitions) == 90
@@ -161,13 +180,21 @@ def test_more_than_forty_histories_all_count():
 )
 def test_cycle_time_days_are_local_calendar_days(zone, expected):
     frames = build_frames(
-        [issue("Z-1", "2026-03-01T12:00:00Z", [("2026-03-03T23:30:00Z", "In Progress"), ("2026-03-05T00:30:00Z", "Done")])],
+        [
+            issue(
+                "Z-1",
+                "2026-03-01T12:00:00Z",
+                [("2026-03-03T23:30:00Z", "In Progress"), ("2026-03-05T00:30:00Z", "Done")],
+            )
+        ],
         "2026-03-10T00:00:00Z",
     )
     mappings = MetricMappings(
         workflow_stages=STAGES, committed_stage="Committed", done_stage="Done", time_zone=zone
     )
-    assert cycle_time(frames, build_history(frames, mappings)).scatter["cycle_time_days"].tolist() == [expected]
+    assert cycle_time(frames, build_history(frames, mappings)).scatter[
+        "cycle_time_days"
+    ].tolist() == [expected]
 
 
 def test_no_issues_gives_empty_results():
@@ -188,7 +215,11 @@ def test_default_stages_come_from_flow_states_and_categories():
     # No explicit stages: To Do (category new) -> Backlog, In Progress -> In Progress, Done -> Done.
     frames = build_frames(
         [
-            issue("D-1", "2026-03-02T10:00:00Z", [("2026-03-03T09:00:00Z", "In Progress"), ("2026-03-07T09:00:00Z", "Done")]),
+            issue(
+                "D-1",
+                "2026-03-02T10:00:00Z",
+                [("2026-03-03T09:00:00Z", "In Progress"), ("2026-03-07T09:00:00Z", "Done")],
+            ),
             issue("D-2", "2026-03-02T10:00:00Z", []),
             # Someone is in In Progress now, so its category (indeterminate) is known.
             issue("D-3", "2026-03-02T10:00:00Z", [("2026-03-12T09:00:00Z", "In Progress")]),
@@ -205,7 +236,13 @@ def test_status_seen_only_in_history_needs_a_category_or_a_mapping():
     # Nobody is in To Do or In Progress now: their categories are unknown, so they are unmapped
     # (and reported)...
     frames = build_frames(
-        [issue("H-1", "2026-03-02T10:00:00Z", [("2026-03-03T09:00:00Z", "In Progress"), ("2026-03-07T09:00:00Z", "Done")])],
+        [
+            issue(
+                "H-1",
+                "2026-03-02T10:00:00Z",
+                [("2026-03-03T09:00:00Z", "In Progress"), ("2026-03-07T09:00:00Z", "Done")],
+            )
+        ],
         AS_OF,
     )
     assert build_history(frames, MetricMappings()).status_map.unmapped == ("In Progress", "To Do")

@@ -40,7 +40,9 @@ FLOW_ISSUES = [
 @pytest.fixture(scope="module")
 def flow():
     frames = build_frames(FLOW_ISSUES, "2026-03-25T12:00:00Z")
-    ctx = context_from_frames(frames, MetricMappings(status_to_flow_state=STATES, metrics_window_weeks=2))
+    ctx = context_from_frames(
+        frames, MetricMappings(status_to_flow_state=STATES, metrics_window_weeks=2)
+    )
     return ctx, flow_section(ctx)
 
 
@@ -52,7 +54,9 @@ def test_flow_velocity_and_distribution(flow):
     weekly = result.velocity.set_index("week")
     assert weekly.loc["2026-W11", ["Feature", "Defect", "total"]].tolist() == [1, 0, 1]
     assert weekly.loc["2026-W12", ["Feature", "Defect", "total"]].tolist() == [1, 1, 2]
-    assert result.distribution == pytest.approx({"Feature": 2 / 3, "Defect": 1 / 3, "Risk": 0.0, "Debt": 0.0})
+    assert result.distribution == pytest.approx(
+        {"Feature": 2 / 3, "Defect": 1 / 3, "Risk": 0.0, "Debt": 0.0}
+    )
     shares = result.distribution_weekly.set_index("week")
     assert shares.loc["2026-W12", ["Feature", "Defect"]].tolist() == [0.5, 0.5]
 
@@ -92,7 +96,9 @@ def test_unmapped_status_keeps_the_previous_state_and_is_counted():
                ("2026-03-11T00:00:00Z", "Parked"), ("2026-03-12T00:00:00Z", "Done")])],
         "2026-03-25T12:00:00Z",
     )  # fmt: skip
-    ctx = context_from_frames(frames, MetricMappings(status_to_flow_state=STATES, metrics_window_weeks=2))
+    ctx = context_from_frames(
+        frames, MetricMappings(status_to_flow_state=STATES, metrics_window_weeks=2)
+    )
     quality = quality_section(ctx)
     assert (quality.unmapped_statuses, quality.unmapped_status_count, quality.issues_touching_unmapped) == (
         ("Parked",), 1, 1,
@@ -152,7 +158,11 @@ def _dora(tier_set: str = "2023", **dora):
 
 def test_dora_from_fix_versions_2023():
     result = _dora()
-    assert (result.window_start, result.window_end, result.window_weeks) == ("2026-03-02", "2026-03-29", 4)
+    assert (result.window_start, result.window_end, result.window_weeks) == (
+        "2026-03-02",
+        "2026-03-29",
+        4,
+    )
     # Deployments v1 (Mar 3), v2 (Mar 10), v3 (Mar 11), v4 (Mar 24) = 4 in 4 weeks.
     assert result.deployments == 4 and result.deployments_per_week == 1.0
     # Deployment days per week W10..W13 = [1, 2, 0, 1] -> median 1 -> high (>= 1, < 5).
@@ -185,12 +195,24 @@ def test_dora_2021_tiers():
 
 def test_dora_from_deployment_issues():
     issues = [
-        issue("DEP-1", "2026-03-04T00:00:00Z", [("2026-03-04T12:00:00Z", "Done")], type="Deployment"),
-        issue("DEP-2", "2026-03-18T00:00:00Z", [("2026-03-18T12:00:00Z", "Done")], type="Deployment"),
+        issue(
+            "DEP-1", "2026-03-04T00:00:00Z", [("2026-03-04T12:00:00Z", "Done")], type="Deployment"
+        ),
+        issue(
+            "DEP-2", "2026-03-18T00:00:00Z", [("2026-03-18T12:00:00Z", "Done")], type="Deployment"
+        ),
         # Done Mar 3 -> ships with DEP-1: active Mar 2 12:00 -> Mar 4 12:00 = 48 h.
-        issue("S-1", "2026-03-01T00:00:00Z", [("2026-03-02T12:00:00Z", "In Progress"), ("2026-03-03T00:00:00Z", "Done")]),
+        issue(
+            "S-1",
+            "2026-03-01T00:00:00Z",
+            [("2026-03-02T12:00:00Z", "In Progress"), ("2026-03-03T00:00:00Z", "Done")],
+        ),
         # Done Mar 10 -> ships with DEP-2: active Mar 9 12:00 -> Mar 18 12:00 = 216 h.
-        issue("S-2", "2026-03-01T00:00:00Z", [("2026-03-09T12:00:00Z", "In Progress"), ("2026-03-10T00:00:00Z", "Done")]),
+        issue(
+            "S-2",
+            "2026-03-01T00:00:00Z",
+            [("2026-03-09T12:00:00Z", "In Progress"), ("2026-03-10T00:00:00Z", "Done")],
+        ),
         # Done after the last deployment: not shipped yet.
         issue("S-3", "2026-03-01T00:00:00Z", [("2026-03-19T00:00:00Z", "Done")]),
         # Created an hour after DEP-2 -> DEP-2 failed.

@@ -188,7 +188,9 @@ def test_no_issues_and_all_zero_weeks():
     assert empty.weekly.empty
     section = forecast_section(empty)
     assert section.pert_items.expected_date is None and section.monte_carlo_items.weeks == {
-        "p50": 0.0, "p85": 0.0, "p95": 0.0,
+        "p50": 0.0,
+        "p85": 0.0,
+        "p95": 0.0,
     }  # fmt: skip  (nothing remains: done today)
     # Two open issues created in W10, nothing ever done: three zero weeks -> no forecast.
     idle = context_from_frames(
@@ -226,7 +228,9 @@ def test_weeks_follow_the_profile_time_zone_across_dst():
     spec = [issue("T-1", "2026-10-20T09:00:00Z", [("2026-10-25T23:30:00Z", "Done")])]
     frames = build_frames(spec, "2026-11-04T00:00:00Z")
     utc = context_from_frames(frames, MAPPINGS)
-    berlin = context_from_frames(frames, MetricMappings(status_to_flow_state=FLOW_STATES, time_zone="Europe/Berlin"))
+    berlin = context_from_frames(
+        frames, MetricMappings(status_to_flow_state=FLOW_STATES, time_zone="Europe/Berlin")
+    )
     done_week = lambda c: c.weekly.loc[c.weekly["completed_items"] == 1, "week"].tolist()  # noqa: E731
     assert done_week(utc) == ["2026-W43"]
     assert done_week(berlin) == ["2026-W44"]
@@ -241,7 +245,11 @@ def test_upstream_csv_import():
     assert weekly["completed_points"].sum() == sum(float(r["completed_points"]) for r in rows)
     # 2024-01-05 is the Friday of 2024-W01: 5 items, 32 points.
     first = weekly.iloc[0]
-    assert (first["week"], first["completed_items"], first["completed_points"]) == ("2024-W01", 5, 32.0)
+    assert (first["week"], first["completed_items"], first["completed_points"]) == (
+        "2024-W01",
+        5,
+        32.0,
+    )
     # Weeks are contiguous (missing weeks filled with zeros).
     starts = list(weekly["week_start"])
     assert all((b - a).days == 7 for a, b in zip(starts, starts[1:], strict=False))

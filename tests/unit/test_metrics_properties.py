@@ -43,7 +43,9 @@ def histories(draw, max_issues: int = 12):
     specs = []
     for n in range(count):
         created = draw(st.integers(0, 1500))
-        steps = draw(st.lists(st.tuples(st.integers(0, 200), st.sampled_from(STATUSES)), max_size=8))
+        steps = draw(
+            st.lists(st.tuples(st.integers(0, 200), st.sampled_from(STATUSES)), max_size=8)
+        )
         at, history = created, []
         for gap, status in steps:
             at += gap

@@ -1,0 +1,259 @@
+"""The metrics engine on a real SQLite file: loading frames, snapshots, backfill, review and CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from data.database import get_db_connection, write_transaction
+from data.errors import ValidationError
+from data.issue_store import add_query_members, normalize_issue, remove_query_members, store_issues
+from data.metrics.report import (
+    build_report,
+    load_context,
+    snapshot_weeks,
+    weekly_review,
+)
+from data.metrics.store import load_query_frames
+from data.persistence.sqlite_backend import SQLiteBackend
+
+POINTS = "customfield_10016"
+CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done"}
+
+
+def raw_issue(key: str, created: str, moves: list[tuple[str, str]], *, type: str = "Story",
+              points: float | None = None, versions: list[dict] | None = None,
+              resolved: str | None = None) -> dict:  # fmt: skip
+    """JIRA REST JSON with the full changelog (Data Center order: oldest history first)."""
+    status, histories = "To Do", []
+    for number, (at, target) in enumerate(moves):
+        histories.append(
+            {
+                "id": str(1000 + number),
+                "created": at,
+                "items": [
+                    {
+                        "field": "status",
+                        "fieldId": "status",
+                        "fromString": status,
+                        "toString": target,
+                    }
+                ],
+            }
+        )
+        status = target
+    return {
+        "key": key,
+        "id": key.split("-")[1],
+        "fields": {
+            "summary": key,
+            "issuetype": {"name": type},
+            "status": {"name": status, "statusCategory": {"key": CATEGORY[status]}},
+            "priority": {"name": "High"},
+            "created": created,
+            "resolutiondate": resolved,
+            POINTS: points,
+            "fixVersions": versions or [],
+            "project": {"key": "M"},
+        },
+        "changelog": {"total": len(histories), "histories": histories},
+    }
+
+
+# JIRA's local offsets are normalized on ingest: "2026-03-02T11:00:00.000+0100" is 10:00Z.
+RAW = [
+    raw_issue("M-1", "2026-03-02T11:00:00.000+0100", [("2026-03-03T09:00:00.000+0000", "In Progress"),
+              ("2026-03-05T04:00:00.000-0500", "Done")], points=3,
+              versions=[{"name": "r1", "released": True, "releaseDate": "2026-03-06"}]),
+    raw_issue("M-2", "2026-03-03T09:00:00.000+0000", [("2026-03-10T09:00:00.000+0000", "In Progress"),
+              ("2026-03-17T09:00:00.000+0000", "Done")], points=5,
+              versions=[{"name": "r2", "released": True, "releaseDate": "2026-03-18"}]),
+    raw_issue("M-3", "2026-03-10T09:00:00.000+0000", [("2026-03-12T09:00:00.000+0000", "In Progress")]),
+    raw_issue("M-4", "2026-03-16T09:00:00.000+0000", []),
+    raw_issue("M-5", "2026-03-16T09:00:00.000+0000", [("2026-03-16T10:00:00.000+0000", "Done")]),
+]  # fmt: skip
+NOW = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def seeded(backend: SQLiteBackend) -> SQLiteBackend:
+    backend.save_profile(
+        {
+            "id": "team",
+            "name": "Team",
+            "jira_config": {"points_field": POINTS},
+            "forecast_settings": {
+                "data_points_count": 3,
+                "deadline": "2026-05-01",
+                "monte_carlo_trials": 2000,
+            },
+            "field_mappings": {"dora": {"tier_set": "2023"}},
+        }
+    )
+    backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
+    issues = [normalize_issue(raw, points_field=POINTS) for raw in RAW]
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", issues)
+        add_query_members(conn, "team", "q", [i.key for i in issues])
+    return backend
+
+
+def test_load_query_frames_reads_typed_frames_with_utc_times(seeded):
+    with get_db_connection(seeded.db_path) as conn:
+        frames = load_query_frames(conn, "team", "q", NOW)
+    issues = frames.issues.set_index("key")
+    assert len(issues) == 5 and len(frames.transitions) == 6
+    assert str(issues.loc["M-1", "created"]) == "2026-03-02 10:00:00+00:00"
+    assert issues.loc["M-1", "initial_status"] == "To Do" and issues.loc["M-1", "points"] == 3.0
+    assert str(frames.transitions["at"].iloc[1]) == "2026-03-05 09:00:00+00:00"  # 04:00-05:00
+    assert str(frames.transitions["at"].dtype) == "datetime64[ms, UTC]"
+    assert frames.versions[["name", "released"]].values.tolist() == [["r1", True], ["r2", True]]
+
+
+def test_as_of_keeps_only_what_was_known_then(seeded):
+    with get_db_connection(seeded.db_path) as conn:
+        frames = load_query_frames(conn, "team", "q", "2026-03-11T00:00:00Z")
+    issues = frames.issues.set_index("key")
+    # M-4 and M-5 were created later; M-2 was still To Do (its first move is Mar 10 09:00... it had moved).
+    assert sorted(issues.index) == ["M-1", "M-2", "M-3"]
+    assert issues.loc["M-2", "status"] == "In Progress" and issues.loc["M-3", "status"] == "To Do"
+    # r2 was released on Mar 18: not yet a release on Mar 11.
+    assert frames.versions.set_index("name").loc["r2", "released"] == False  # noqa: E712
+
+
+def test_issue_removed_from_the_query_leaves_every_metric(seeded):
+    before = build_report("team", "q", NOW)
+    with get_db_connection(seeded.db_path) as conn, write_transaction(conn):
+        remove_query_members(conn, "team", "q", ["M-2"])
+    after = build_report("team", "q", NOW)
+    assert int(before.weekly["created_items"].sum()) - 1 == int(after.weekly["created_items"].sum())
+    assert before.cycle.cycle_time.count - 1 == after.cycle.cycle_time.count
+    assert "M-2" not in set(after.cycle.cycle_time.scatter["key"])
+
+
+def test_report_json_names_definitions_and_parameters(seeded):
+    data = build_report("team", "q", NOW).to_json()
+    ct = data["cycle_time"]
+    assert ct["definition"] == "jira_agile_metrics_cycle_time"
+    # M-1: In Progress Mar 3, Done Mar 5 -> 2; M-2: Mar 10 -> Mar 17 -> 7; M-5: created To Do and
+    # Done the same day, committed skipped -> 0. Sorted [0, 2, 7]: p50 2, p85 2 + 0.7 * 5 = 5.5, p95 6.5.
+    assert ct["percentiles_days"] == pytest.approx({"p50": 2.0, "p85": 5.5, "p95": 6.5})
+    assert data["forecast"]["pert"]["parameters"] == {"data_points_count": 3, "pert_factor": 3}
+    assert data["dora"]["parameters"]["tier_set"] == "2023"
+    assert set(data["flow"]) >= {
+        "flow_velocity",
+        "flow_time",
+        "flow_efficiency",
+        "flow_load",
+        "flow_distribution",
+    }
+    json.dumps(data)  # plain JSON all the way down
+
+
+def test_snapshot_backfill_is_idempotent_and_replays_history(seeded):
+    weeks = snapshot_weeks("team", "q", "2026-W12", backfill=3, now=NOW)
+    assert weeks == ["2026-W10", "2026-W11", "2026-W12"]
+    stored = seeded.get_metrics_snapshots("team", "q")
+    assert len(stored) == 9  # 3 weeks x dora/flow/forecast
+    again = snapshot_weeks("team", "q", "2026-W12", backfill=3, now=NOW)
+    assert again == weeks
+    rows = seeded.get_metrics_snapshots("team", "q")
+    assert len(rows) == 9
+    assert [r["metrics"] for r in rows] == [r["metrics"] for r in stored]
+    forecast = {r["snapshot_date"]: r for r in rows if r["metric_type"] == "forecast"}
+    # End of W10 (Mar 9 00:00): M-1 done, M-2 open -> 1 remaining; end of W12: M-3, M-4 remain.
+    assert forecast["2026-W10"]["metrics"]["remaining_items"] == 1.0
+    assert forecast["2026-W12"]["metrics"]["remaining_items"] == 2.0
+    assert forecast["2026-W10"]["metrics"]["as_of"] == "2026-03-09T00:00:00+00:00"
+    # Each snapshot keeps that week's completion dates for the drift chart.
+    assert set(forecast["2026-W12"]["forecast"]) >= {"p50", "p85", "p95"}
+
+
+def test_weekly_review_trends_deltas_and_drift(seeded):
+    snapshot_weeks("team", "q", "2026-W12", backfill=3, now=NOW)
+    review = weekly_review("team", "q")
+    assert review.trends["week"].tolist() == ["2026-W10", "2026-W11", "2026-W12"]
+    remaining = review.deltas.set_index("metric").loc["forecast.remaining_items"]
+    # W11 end: M-2, M-3, M-4? (M-4 created Mar 16, after W11) -> M-2, M-3 = 2; W12 end: 2 -> delta 0.
+    assert (remaining["previous"], remaining["current"], remaining["delta"]) == (2.0, 2.0, 0.0)
+    assert review.drift["week"].tolist() == ["2026-W10", "2026-W11", "2026-W12"]
+
+
+def test_snapshot_refuses_bad_input(seeded):
+    with pytest.raises(ValidationError, match="not an ISO week key"):
+        snapshot_weeks("team", "q", "2026-47", now=NOW)
+    with pytest.raises(ValidationError, match="has not started yet"):
+        snapshot_weeks("team", "q", "2027-W10", now=NOW)
+    with pytest.raises(ValidationError, match="not a number of weeks"):
+        snapshot_weeks("team", "q", backfill=0, now=NOW)
+
+
+def test_load_context_rejects_unknown_ids(seeded):
+    from data.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="No query 'nope'"):
+        load_context("team", "nope")
+    with pytest.raises(NotFoundError, match="No profile 'ghost'"):
+        load_context("ghost", "q")
+
+
+def test_cli_report_snapshot_and_import_csv(seeded, tmp_path: Path):
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["report", "-p", "team", "-q", "q", "--json", "--as-of", "2026-03-25T12:00:00Z"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["cycle_time"]["count"] == 3
+    table = runner.invoke(cli, ["report", "-p", "Team", "-q", "Q", "--as-of", "2026-03-25"])
+    assert table.exit_code == 0 and "cycle time P50/P85/P95 days" in table.output
+
+    result = runner.invoke(
+        cli,
+        ["snapshot", "-p", "team", "-q", "q", "--week", "2026-W12", "--backfill", "2", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["weeks"] == ["2026-W11", "2026-W12"]
+
+    csv_file = tmp_path / "stats.csv"
+    csv_file.write_text(
+        "date,completed_items,completed_points,created_items,created_points\n"
+        "2024-01-05,5,32,6,40\n2024-01-19,4,20,0,0\n"
+    )
+    result = runner.invoke(cli, ["import-csv", "-p", "team", "-q", "q", str(csv_file), "--json"])
+    assert result.exit_code == 0, result.output
+    stored = seeded.get_project_data("team", "q")
+    # 2024-W01 and 2024-W03 from the file, 2024-W02 filled with zeros.
+    assert [s["week"] for s in stored["statistics"]] == ["2024-W01", "2024-W02", "2024-W03"]
+    assert [s["completed_items"] for s in stored["statistics"]] == [5, 0, 4]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "-p", "ghost", "-q", "q"], "No profile 'ghost'"),
+        (["report", "-p", "team", "-q", "q", "--as-of", "soon"], "'soon' is not a date or time"),
+        (["snapshot", "-p", "team", "-q", "q", "--week", "W47"], "'W47' is not an ISO week key"),
+    ],
+)
+def test_cli_errors_are_one_line(seeded, args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_report_runs_as_a_real_process(seeded, data_dir: Path):
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir)}
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "flowcast"), "report", "-p", "team", "-q", "q", "--json", "--as-of", "2026-03-25"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2], timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["query_id"] == "q"
