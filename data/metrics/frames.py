@@ -97,7 +97,9 @@ def frames_from_records(
         version_frame["release_date"], errors="coerce"
     ).astype("datetime64[ms]")
     encode_statuses(issue_frame, transition_frame)
-    return QueryFrames(issue_frame, transition_frame, version_frame, utc_timestamp(as_of))
+    stamp = utc_timestamp(as_of)
+    # Like load_query_frames: only what was known at as_of.
+    return restrict_to(QueryFrames(issue_frame, transition_frame, version_frame, stamp), stamp)
 
 
 def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:
