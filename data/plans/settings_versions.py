@@ -116,9 +116,10 @@ def settings_history(
     with use_connection(conn) as c:
         _require_profile(c, profile_id)
         rows = c.execute(
-            f"SELECT {_COLUMNS}, LAG(version) OVER w AS previous_version, "  # noqa: S608 - fixed columns
-            f"LEAD(version) OVER w IS NULL AS is_current{extra} FROM profile_settings_versions "
-            "WHERE profile_id = ? WINDOW w AS (ORDER BY version) ORDER BY version DESC",
+            # Newest first in the window too (no second sort): LEAD is the previous version.
+            f"SELECT {_COLUMNS}, LEAD(version) OVER w AS previous_version, "  # noqa: S608 - fixed columns
+            f"LAG(version) OVER w IS NULL AS is_current{extra} FROM profile_settings_versions "
+            "WHERE profile_id = ? WINDOW w AS (ORDER BY version DESC) ORDER BY version DESC",
             (profile_id,),
         ).fetchall()
     history = []
