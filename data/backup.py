@@ -46,7 +46,8 @@ ProgressCallback = Callable[[int, int, int], object]
 
 BACKUP_PREFIX = "burndown-"
 BACKUP_RE = re.compile(r"^burndown-\d{8}T\d{9}Z(?:-[a-z0-9-]+)?\.db$")
-_PARTIAL_RE = re.compile(r"^\.(burndown-.+\.db)\.(\d+)\.partial$")
+_PARTIAL_RE = re.compile(r"^\.burndown-.+\.db\.(?P<pid>\d+)\.partial$")
+_STAGING_RE = re.compile(r"^\..+\.db\.(?P<pid>\d+)\.restoring(?:-wal|-shm|-journal)?$")
 # 4 MB per step with 4 KB pages: fine-grained progress without noticeable per-step overhead.
 PAGES_PER_STEP = 1024
 
@@ -79,7 +80,7 @@ def backup_database(
         raise NotFoundError(f"No database at {source_path}; nothing to back up (check --data-dir).")
     directory = Path(dest_dir) if dest_dir is not None else settings.get_backups_dir()
     _make_private_dir(directory)
-    _remove_abandoned_partials(directory)
+    _remove_abandoned(directory, _PARTIAL_RE)
     final = _free_backup_name(directory, reason)
     partial = directory / f".{final.name}.{os.getpid()}.partial"
     _create_private_file(partial)
@@ -137,6 +138,7 @@ def restore_database(
         raise DatabaseError(f"{source} is empty; choose a file made by `flowcast backup`.")
     target = Path(db_path) if db_path is not None else settings.get_db_path()
     _make_private_dir(target.parent)
+    _remove_abandoned(target.parent, _STAGING_RE)
     staging = target.with_name(f".{target.name}.{os.getpid()}.restoring")
     _remove_database_files(staging)
     _create_private_file(staging)
@@ -196,11 +198,11 @@ def _free_backup_name(directory: Path, reason: str) -> Path:
             return candidate
 
 
-def _remove_abandoned_partials(directory: Path) -> None:
-    """Delete temporary files of backups whose process died (a crash or kill mid-backup)."""
+def _remove_abandoned(directory: Path, pattern: re.Pattern[str]) -> None:
+    """Delete temporary files of backups or restores whose process died (a crash or a kill)."""
     for path in directory.iterdir():
-        match = _PARTIAL_RE.match(path.name)
-        if match and not _process_alive(int(match.group(2))):
+        match = pattern.match(path.name)
+        if match and not _process_alive(int(match.group("pid"))):
             path.unlink(missing_ok=True)
 
 

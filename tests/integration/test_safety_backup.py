@@ -258,3 +258,16 @@ def test_restore_into_an_empty_data_directory(filled: SQLiteBackend, tmp_path: P
     assert result.previous is None
     assert SQLiteBackend(fresh_db).get_profile("kafka") is not None
     assert stat.S_IMODE(fresh_db.stat().st_mode) == 0o600
+
+
+def test_restore_removes_staging_files_of_a_killed_restore(
+    filled: SQLiteBackend, data_dir: Path
+) -> None:
+    backup = backup_database()
+    dead_pid = 2**22 + 1  # above Linux's pid_max: no such process
+    stale = filled.db_path.with_name(f".burndown.db.{dead_pid}.restoring")
+    stale.write_bytes(b"half a database")
+
+    restore_database(backup)
+
+    assert not stale.exists()
