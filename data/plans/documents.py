@@ -51,8 +51,9 @@ def diff_documents(old: Any, new: Any, path: str = "$") -> list[dict[str, Any]]:
     Objects are compared key by key and lists index by index, so the paths are real JSON paths
     (``$.scope_items[2].decision``). Lists of objects that each have a distinct ``"key"`` (scope
     items) are matched by that key instead, so inserting an item does not show every later item
-    as changed; their paths use the index in the new list (in the old list for removals). A value
-    whose type changes is one ``changed`` entry.
+    as changed; their paths use the index in the new list (in the old list for removals). If such
+    items were reordered, the lists are compared by index after all. A value whose type changes
+    is one ``changed`` entry. The diff is empty exactly when the documents are equal as JSON.
     """
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[dict[str, Any]] = []
@@ -65,7 +66,7 @@ def diff_documents(old: Any, new: Any, path: str = "$") -> list[dict[str, Any]]:
             else:
                 changes.extend(diff_documents(old[key], new[key], sub))
         return changes
-    if _keyed(old) and _keyed(new):
+    if _keyed(old) and _keyed(new) and _same_relative_order(old, new):
         return _diff_keyed_lists(old, new, path)
     if isinstance(old, list) and isinstance(new, list):
         changes = []
@@ -88,6 +89,15 @@ def _keyed(value: Any) -> bool:
         return False
     keys = [item.get("key") if isinstance(item, dict) else None for item in value]
     return all(isinstance(k, str) for k in keys) and len(set(keys)) == len(keys)
+
+
+def _same_relative_order(old: list[Any], new: list[Any]) -> bool:
+    # A reordering cannot be told as added/removed/changed by key, so it is diffed by index.
+    new_keys = {item["key"] for item in new}
+    old_keys = {item["key"] for item in old}
+    return [i["key"] for i in old if i["key"] in new_keys] == [
+        i["key"] for i in new if i["key"] in old_keys
+    ]
 
 
 def _diff_keyed_lists(old: list[Any], new: list[Any], path: str) -> list[dict[str, Any]]:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from data.errors import ValidationError
 from data.plans.documents import MAX_DOCUMENT_BYTES, canonical_json, content_hash, diff_documents
@@ -116,3 +121,65 @@ def test_type_changes_are_one_change_and_true_is_not_one() -> None:
 def test_keys_that_are_not_identifiers_are_quoted_in_paths() -> None:
     changes = diff_documents({"m": {"In Progress": "wip"}}, {"m": {"In Progress": "active"}})
     assert changes[0]["path"] == '$.m."In Progress"'
+
+
+def test_reordered_scope_items_are_diffed_by_index() -> None:
+    old = {
+        "scope_items": [{"key": "A", "decision": "pending"}, {"key": "B", "decision": "pending"}]
+    }
+    new = {"scope_items": [old["scope_items"][1], old["scope_items"][0]]}
+    assert [c["path"] for c in diff_documents(old, new)] == [
+        "$.scope_items[0].key",
+        "$.scope_items[1].key",
+    ]
+
+
+# JSON without floats (1 and 1.0 are the same number to the diff but not to the hash), with lists
+# of keyed objects like scope items mixed in.
+scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["a", "b", "A"])
+keyed_items = st.lists(
+    st.fixed_dictionaries({"key": st.sampled_from(["K1", "K2", "K3"]), "decision": scalars}),
+    max_size=3,
+    unique_by=lambda item: item["key"],
+)
+documents = st.recursive(
+    scalars | keyed_items,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["x", "y", "key", "In Progress"]), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(documents, documents)
+def test_the_diff_is_empty_exactly_when_the_content_hash_is_equal(a: object, b: object) -> None:
+    same_hash = content_hash(canonical_json(a)) == content_hash(canonical_json(b))
+    assert (diff_documents(a, b) == []) == same_hash
+
+
+_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\.("(?:[^"\\]|\\.)*")|\[(\d+)\]')
+
+
+def value_at(document: Any, path: str) -> Any:
+    """Follow a diff path (``$.a."In Progress"[2]``) into a document."""
+    position = 1
+    while position < len(path):
+        match = _STEP.match(path, position)
+        assert match, path[position:]
+        name, quoted, index = match.groups()
+        document = document[int(index)] if index else document[name or json.loads(quoted)]
+        position = match.end()
+    return document
+
+
+@given(documents, documents)
+def test_every_change_carries_the_values_found_at_its_path(a: Any, b: Any) -> None:
+    for change in diff_documents(a, b):
+        if change["change"] == "removed":
+            assert (change["new"], value_at(a, change["path"])) == (None, change["old"])
+        else:
+            # Added and changed entries use the path in the new document.
+            assert value_at(b, change["path"]) == change["new"]
+            if change["change"] == "added":
+                assert change["old"] is None
