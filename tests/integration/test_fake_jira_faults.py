@@ -208,3 +208,15 @@ def test_stop_also_ends_kept_alive_connections() -> None:
         server.stop()
         with pytest.raises(httpx.TransportError):
             http.get("/rest/api/3/myself")
+
+
+def test_a_bug_in_the_fake_answers_500_instead_of_dropping_the_connection(
+        fake: FakeJira, client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("simulated bug")
+
+    assert fake.renderer is not None
+    monkeypatch.setattr(fake.renderer, "issue_json", broken)
+    response = client.get("/rest/api/3/issue/DEMO-1")
+    assert response.status_code == 500
+    assert response.json() == {"errorMessages": ["Internal server error"], "errors": {}}

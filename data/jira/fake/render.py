@@ -3,8 +3,8 @@
 Differences that matter to clients (NOTES §1.6, §3, §5): Cloud users carry `accountId`, DC users
 `name`/`key`; Cloud history items have `fieldId`, DC items do not; Cloud v3 sends the description
 as an ADF document; custom field ids differ; timestamps are `yyyy-MM-ddTHH:mm:ss.SSS±HHMM` in the
-calling user's time zone. Each issue's field and history JSON is rendered once per API version
-and cached as text until the issue changes, so a 10,000-issue search stays cheap.
+calling user's time zone. Each issue's fields (per API version) and histories are rendered once,
+lazily, and cached as UTF-8 pieces until the issue changes, so a 10,000-issue sync stays cheap.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -37,6 +36,9 @@ CLOUD_ISSUE_EXPAND = (
 )
 DC_ISSUE_EXPAND = "operations,versionedRepresentations,editmeta,changelog,renderedFields"
 CLOUD_HISTORY_CAP = 40
+_DAY_MS = 86_400_000
+_QUARTER_MS = 900_000
+_CHANGES = (0, "")  # marks a day whose UTC offset changes
 
 
 # One encoder for every response: json.dumps with options builds a new encoder per call.
@@ -50,14 +52,9 @@ def dumps(value: object) -> str:
 NULL = b"null"
 
 
-@dataclass(frozen=True, slots=True)
-class _Rendered:
-    """One issue's JSON pieces as UTF-8 bytes. Values shared by many issues (users, statuses,
-    the project ...) are the same bytes objects, so 10,000 cached issues stay small."""
-
-    revision: int
-    fields: tuple[bytes, ...]  # aligned with Renderer.field_ids
-    histories: tuple[tuple[int, int, bytes], ...]  # (id, author, JSON after the author), oldest first
+# One history, ready to assemble: (id, author index, created as JSON, items as (fieldId, JSON)).
+# The author is added per request because its `self` link depends on the API version.
+HistoryParts = tuple[int, int, bytes, tuple[tuple[str, bytes], ...]]
 
 
 class Renderer:
@@ -68,9 +65,15 @@ class Renderer:
         self.deployment = deployment
         self.base_url = base_url
         self.tz = ZoneInfo(dataset.timezone)
-        self._cache: dict[tuple[int, str], _Rendered] = {}
+        # Per issue, rebuilt when its revision changes. Values many issues repeat (users,
+        # statuses, the project, common history items) are shared bytes objects, so 10,000
+        # cached issues stay small.
+        self._fields: dict[tuple[int, str], tuple[int, tuple[bytes, ...]]] = {}
+        self._histories: dict[int, tuple[int, tuple[HistoryParts, ...]]] = {}
         self._shared: dict[tuple[object, ...], bytes] = {}
-        self._offsets: dict[int, tuple[int, str]] = {}
+        self._item_texts: dict[bytes, bytes] = {}
+        self._day_offsets: dict[int, tuple[int, str]] = {}
+        self._quarter_offsets: dict[int, tuple[int, str]] = {}
         self._lock = threading.Lock()
         self.field_ids = self._field_ids()
         self.field_index = {fid: n for n, fid in enumerate(self.field_ids)}
@@ -89,17 +92,30 @@ class Renderer:
                 f"{t.tm_sec:02d}.{ms % 1000:03d}{suffix}")
 
     def _offset(self, ms: int) -> tuple[int, str]:
-        # Time zone rules change offsets only on quarter-hour UTC boundaries, so one zoneinfo
-        # lookup per quarter hour serves every timestamp in it (zoneinfo is the slow part).
-        bucket = ms // 900_000
-        found = self._offsets.get(bucket)
+        # zoneinfo is the slow part, so offsets are cached per UTC day; a day in which the offset
+        # changes is cached per quarter hour instead (rules change offsets only on quarter-hour
+        # boundaries).
+        day = ms // _DAY_MS
+        found = self._day_offsets.get(day)
         if found is None:
-            local = datetime.fromtimestamp(bucket * 900, self.tz)
-            delta = local.utcoffset()
-            assert delta is not None
-            found = (int(delta.total_seconds() * 1000), f"{local:%z}")
-            self._offsets[bucket] = found
-        return found
+            first, last = self._offset_at(day * _DAY_MS), self._offset_at((day + 1) * _DAY_MS - 1)
+            found = first if first == last else _CHANGES
+            self._day_offsets[day] = found
+        if found is not _CHANGES:
+            return found
+        quarter = ms // _QUARTER_MS
+        exact = self._quarter_offsets.get(quarter)
+        if exact is None:
+            exact = self._quarter_offsets[quarter] = self._offset_at(quarter * _QUARTER_MS)
+        return exact
+
+    def _offset_at(self, ms: int) -> tuple[int, str]:
+        delta = datetime.fromtimestamp(ms / 1000, self.tz).utcoffset()
+        assert delta is not None
+        seconds = int(delta.total_seconds())
+        sign = "-" if seconds < 0 else "+"
+        hours, minutes = divmod(abs(seconds) // 60, 60)
+        return seconds * 1000, f"{sign}{hours:02d}{minutes:02d}"
 
     def custom_id(self, logical: str) -> str:
         return CUSTOM_FIELDS[logical].field_id(self.deployment)
@@ -228,32 +244,45 @@ class Renderer:
                 self._shared[key] = found
         return found
 
-    def rendered(self, issue: Issue, version: str) -> _Rendered:
-        cache_key = (issue.id, version)
-        cached = self._cache.get(cache_key)
-        if cached is not None and cached.revision == issue.revision:
-            return cached
+    def fields_of(self, issue: Issue, version: str) -> tuple[bytes, ...]:
+        """The issue's field values as JSON bytes, aligned with `field_ids`."""
+        cached = self._fields.get((issue.id, version))
+        if cached is not None and cached[0] == issue.revision:
+            return cached[1]
         with self.dataset.lock:
-            fresh = _Rendered(
-                issue.revision,
-                self._fields(issue, version),
-                tuple(
-                    (h.id, h.author, self._history_tail(h).encode()) for h in issue.histories
-                ),
-            )
-        with self._lock:
-            self._cache[cache_key] = fresh
-        return fresh
+            fresh = (issue.revision, self._render_fields(issue, version))
+        self._fields[(issue.id, version)] = fresh
+        return fresh[1]
 
-    def history_bytes(self, entry: tuple[int, int, bytes], version: str) -> bytes:
-        history_id, author, tail = entry
-        return b"".join((b'{"id":"', str(history_id).encode(), b'","author":',
-                         self.shared(("user", author, version), lambda: self.user(author, version)),
-                         tail))
+    def histories_of(self, issue: Issue) -> tuple[HistoryParts, ...]:
+        """The issue's histories, oldest first, ready for `history_bytes`."""
+        cached = self._histories.get(issue.id)
+        if cached is not None and cached[0] == issue.revision:
+            return cached[1]
+        with self.dataset.lock:
+            fresh = (issue.revision, tuple(self._history_parts(h) for h in issue.histories))
+        self._histories[issue.id] = fresh
+        return fresh[1]
+
+    def history_bytes(self, parts: HistoryParts, version: str,
+                      field_ids: set[str] | None = None) -> bytes | None:
+        """One history as JSON; with `field_ids`, only those items (None if none is left)."""
+        history_id, author, created, items = parts
+        if field_ids is None:
+            chosen = [item for _fid, item in items]
+        else:
+            chosen = [item for fid, item in items if fid in field_ids]
+            if not chosen:
+                return None
+        return b"".join((
+            b'{"id":"%d","author":' % history_id,
+            self.shared(("user", author, version), lambda: self.user(author, version)),
+            b',"created":', created, b',"items":[', b",".join(chosen), b"]}",
+        ))
 
     def histories_bytes(self, issue: Issue, version: str) -> list[bytes]:
         """Every history of the issue as JSON bytes, oldest first."""
-        return [self.history_bytes(e, version) for e in self.rendered(issue, version).histories]
+        return [self.history_bytes(parts, version) or b"" for parts in self.histories_of(issue)]
 
     def issue_json(
         self,
@@ -266,7 +295,6 @@ class Renderer:
         `changelog` is None, "cloud" (newest first, capped at 40) or "full" (oldest first)."""
         if fields is None and changelog is None:
             return b'{"id":"%d"}' % issue.id
-        rendered = self.rendered(issue, version)
         expand = CLOUD_ISSUE_EXPAND if self.deployment == "cloud" else DC_ISSUE_EXPAND
         parts = [
             f'{{"expand":"{expand}","id":"{issue.id}",'
@@ -274,24 +302,24 @@ class Renderer:
         ]
         if fields is not None:
             parts.append(b',"fields":{')
-            values = rendered.fields
+            values = self.fields_of(issue, version)
             parts.append(b",".join(
                 b'"%s":%s' % (fid.encode(), values[self.field_index[fid]]) for fid in fields))
             parts.append(b"}")
         if changelog is not None:
             parts.append(b',"changelog":')
-            parts.append(self.embedded_changelog(rendered.histories, changelog, version))
+            parts.append(self.embedded_changelog(self.histories_of(issue), changelog, version))
         parts.append(b"}")
         return b"".join(parts)
 
-    def embedded_changelog(self, histories: tuple[tuple[int, int, bytes], ...], mode: str,
+    def embedded_changelog(self, histories: tuple[HistoryParts, ...], mode: str,
                            version: str) -> bytes:
         total = len(histories)
         shown = histories[::-1][:CLOUD_HISTORY_CAP] if mode == "cloud" else histories
         return b'{"startAt":0,"maxResults":%d,"total":%d,"histories":[%s]}' % (
-            len(shown), total, b",".join(self.history_bytes(e, version) for e in shown))
+            len(shown), total, b",".join(self.history_bytes(p, version) or b"" for p in shown))
 
-    def _fields(self, issue: Issue, version: str) -> tuple[bytes, ...]:
+    def _render_fields(self, issue: Issue, version: str) -> tuple[bytes, ...]:
         api = self.api(version)
         shared = self.shared
         issue_type = ISSUE_TYPES[issue.issue_type]
@@ -362,27 +390,16 @@ class Renderer:
 
     # -------------------------------------------------------------- histories
 
-    def history(self, history: History, version: str) -> dict[str, object]:
-        """One history as a JSON-ready dict (the cached path renders the same via bytes)."""
-        return {
-            "id": str(history.id),
-            "author": self.user(history.author, version),
-            "created": self.timestamp(history.created_ms),
-            "items": self.items(history),
-        }
-
-    def items(self, history: History) -> list[dict[str, object]]:
-        items: list[dict[str, object]] = []
+    def _history_parts(self, history: History) -> HistoryParts:
+        items = []
         for name, old, new in history.changes:
-            items.extend(self._items(name, old, new))
-        if self.deployment != "cloud":
-            for item in items:
-                del item["fieldId"]  # DC items have no fieldId (NOTES §1.4)
-        return items
-
-    def _history_tail(self, history: History) -> str:
-        return (f',"created":"{self.timestamp(history.created_ms)}",'
-                f'"items":{dumps(self.items(history))}}}')
+            for item in self._items(name, old, new):
+                field_id = str(item["fieldId"])
+                if self.deployment != "cloud":
+                    del item["fieldId"]  # DC items have no fieldId (NOTES §1.4)
+                text = dumps(item).encode()
+                items.append((field_id, self._item_texts.setdefault(text, text)))
+        return (history.id, history.author, self._quoted_time(history.created_ms), tuple(items))
 
     def _items(self, name: str, old: object, new: object) -> list[dict[str, object]]:
         def item(

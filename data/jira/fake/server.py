@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import re
 import socket
 import struct
@@ -37,6 +38,8 @@ from data.jira.fake.dataset import Dataset, Issue, wall_clock_ms
 from data.jira.fake.faults import Fault, Faults
 from data.jira.fake.jql import Evaluator, JqlError, parse
 from data.jira.fake.render import Renderer, dumps
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_EMAIL = "demo@example.com"
 DEFAULT_TOKEN = "demo-token"
@@ -660,9 +663,8 @@ def _issue_changelog(app: FakeJira, request: Request) -> Response:
     start_at = max(_int_param(request.one("startAt"), "startAt", 0), 0)
     max_results = _int_param(request.one("maxResults"), "maxResults", CHANGELOG_PAGE_CAP)
     max_results = min(max(max_results, 1), CHANGELOG_PAGE_CAP)
-    histories = app.renderer.rendered(issue, request.version).histories  # oldest first
-    values = b",".join(app.renderer.history_bytes(entry, request.version)
-                       for entry in histories[start_at:start_at + max_results])
+    histories = app.renderer.histories_bytes(issue, request.version)  # oldest first
+    values = b",".join(histories[start_at:start_at + max_results])
     link = f"{app.renderer.api(request.version)}/issue/{request.params['key']}/changelog"
     is_last = start_at + max_results >= len(histories)
     next_page = "" if is_last else \
@@ -691,30 +693,25 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
         raise BadRequest(error(400, "The maxResults parameter must be between 1 and 10000."))
     fingerprint = _fingerprint(sorted(keys), sorted(field_ids))
     offset = _read_token(body.get("nextPageToken"), fingerprint)
-    issues = {}
+    wanted = set(map(str, field_ids)) or None
+    texts: list[tuple[int, int, bytes]] = []
     with app.dataset.lock:
         for key in keys:
             issue = app.dataset.get(key)
-            if issue is not None:  # unknown or invisible issues are left out, not refused
-                issues[issue.id] = issue
-        # "sorted by changelog date and issue IDs, starting from the oldest changelog and
-        # smallest issue ID" (spec); each page groups its histories by issue.
-        flat = sorted(
-            (history.created_ms, issue.id, index)
-            for issue in issues.values()
-            for index, history in enumerate(issue.histories)
-        )
+            if issue is None:  # unknown or invisible issues are left out, not refused
+                continue
+            for history, parts in zip(issue.histories, app.renderer.histories_of(issue),
+                                      strict=True):
+                # fieldIds filters before paging: histories without such items do not count.
+                text = app.renderer.history_bytes(parts, request.version, wanted)
+                if text is not None:
+                    texts.append((history.created_ms, issue.id, text))
+    # "sorted by changelog date and issue IDs, starting from the oldest changelog and smallest
+    # issue ID" (spec); each page groups its histories by issue.
+    flat = sorted(set(texts), key=lambda entry: entry[:2])
     page = flat[offset:offset + max_results]
     grouped: dict[int, list[bytes]] = {}
-    for _created, issue_id, index in page:
-        issue = issues[issue_id]
-        if field_ids:
-            text = _filtered_history(app, issue, index, set(field_ids), request.version)
-            if text is None:
-                continue
-        else:
-            entry = app.renderer.rendered(issue, request.version).histories[index]
-            text = app.renderer.history_bytes(entry, request.version)
+    for _created, issue_id, text in page:
         grouped.setdefault(issue_id, []).append(text)
     entries = b",".join(
         b'{"issueId":"%d","changeHistories":[%s]}' % (issue_id, b",".join(texts))
@@ -723,18 +720,6 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
     end = offset + len(page)
     tail = "" if end >= len(flat) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
     return json_response(200, b'{"issueChangeLogs":[%s]%s}' % (entries, tail.encode()))
-
-
-def _filtered_history(app: FakeJira, issue: Issue, index: int, field_ids: set[str],
-                      version: str) -> bytes | None:
-    assert app.renderer is not None
-    history = app.renderer.history(issue.histories[index], version)
-    items = [item for item in history["items"]  # type: ignore[attr-defined]
-             if item["fieldId"] in field_ids]
-    if not items:
-        return None
-    history["items"] = items
-    return dumps(history).encode()
 
 
 def _project_versions(app: FakeJira, request: Request) -> Response:
@@ -906,6 +891,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return handler(app, request)
         except BadRequest as refused:
             return refused.response
+        except Exception:
+            # A bug in the fake must look like a JIRA 500, not a dropped connection.
+            logger.exception("fake JIRA failed on %s %s", request.method, request.path)
+            return error(500, "Internal server error")
 
     def _send(self, response: Response, headers: dict[str, str], truncate: bool) -> None:
         self.send_response(response.status)
