@@ -20,23 +20,25 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-# An ISO/JIRA time with an explicit offset: the common case, which fromisoformat reads directly.
-_EXPLICIT_OFFSET_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$"
-)
-
-
 def to_utc_iso(value: datetime | str | int | float) -> str:
     """Normalize a datetime, an ISO/JIRA string or epoch milliseconds to stored UTC text."""
-    # The fast path matters when migrating or syncing 100k changelog times (measured 3x faster).
-    if isinstance(value, str) and _EXPLICIT_OFFSET_RE.match(value):
-        dt = datetime.fromisoformat(value).astimezone(UTC)
-    else:
-        dt = parse_timestamp(value).astimezone(UTC)
+    dt = _with_offset(value) if isinstance(value, str) else None
+    dt = (dt or parse_timestamp(value)).astimezone(UTC)
     return (
         f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:"
         f"{dt.second:02d}.{dt.microsecond // 1000:03d}Z"
     )
+
+
+def _with_offset(text: str) -> datetime | None:
+    # The common case (JIRA and stored times carry an offset) read directly: 3x faster, which
+    # matters when a migration or sync converts 100k changelog times. Everything else, naive
+    # times included, goes through parse_timestamp.
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
 
 
 def utc_now_iso() -> str:
