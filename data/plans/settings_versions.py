@@ -18,6 +18,7 @@ from data import audit
 from data.audit import SECRET_KEYS
 from data.database import write_transaction
 from data.errors import ConfigError, NotFoundError, ValidationError
+from data.persistence import get_backend
 from data.plans.connection import use_connection
 from data.plans.documents import canonical_json, content_hash, diff_documents
 from data.sqlite import Connection
@@ -177,17 +178,16 @@ def rollback_settings(profile_id: str, version: int, *, actor: str | None = None
 
     Returns the new version, or None when the settings already equal that version.
     """
-    # Imported here: the backend imports this module for its save hook.
-    from data.persistence import get_backend
-    from data.persistence.sqlite_backend import SQLiteBackend
-
     backend = get_backend()
-    if not isinstance(backend, SQLiteBackend):
+    # The SQLite backend (also inside dual storage) shares one connection through session(), so
+    # its save and the summary below are one transaction. The legacy JSON store has no versions.
+    session = getattr(backend, "session", None)
+    if session is None:
         raise ConfigError(
-            "Settings versions live in the SQLite database; switch to SQLite storage first."
+            "Settings versions live in the SQLite database; switch to sqlite or dual storage first."
         )
     who = audit.current_actor() if actor is None else actor
-    with backend.session() as conn, write_transaction(conn):
+    with session() as conn, write_transaction(conn):
         _require_profile(conn, profile_id)
         target = _settings(conn, profile_id, version)
         current = backend.get_profile(profile_id)

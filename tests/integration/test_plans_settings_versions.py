@@ -9,7 +9,10 @@ import pytest
 from data import plans
 from data import profile_manager as pm
 from data.database import get_db_connection
-from data.errors import ConflictError, NotFoundError, ValidationError
+from data.errors import ConfigError, ConflictError, NotFoundError, ValidationError
+from data.persistence import set_backend
+from data.persistence.dual_backend import DualBackend
+from data.persistence.json_backend import JSONBackend
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries
 
@@ -154,3 +157,22 @@ def test_deleting_a_profile_removes_its_settings_history(profile_id: str, db_pat
     pm.delete_profile(profile_id)
     with get_db_connection(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM profile_settings_versions").fetchone()[0] == 0
+
+
+def test_rollback_works_in_dual_storage_and_mirrors_the_legacy_files(
+    db_path: Path, data_dir: Path
+) -> None:
+    dual = DualBackend(SQLiteBackend(db_path), JSONBackend(data_dir))
+    set_backend(dual)
+    profile_id = pm.create_profile("Dual", {"jira_config": {"token": TOKEN}})
+    pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 8}})
+    assert plans.rollback_settings(profile_id, 1) == 3
+    assert dual.primary.get_profile(profile_id)["forecast_settings"]["pert_factor"] == 3  # type: ignore[index]
+    assert dual.secondary.get_profile(profile_id)["forecast_settings"]["pert_factor"] == 3  # type: ignore[index]
+    assert dual.primary.get_profile(profile_id)["jira_config"]["token"] == TOKEN  # type: ignore[index]
+
+
+def test_rollback_is_refused_in_legacy_json_storage(profile_id: str, data_dir: Path) -> None:
+    set_backend(JSONBackend(data_dir))
+    with pytest.raises(ConfigError, match="switch to sqlite or dual storage"):
+        plans.rollback_settings(profile_id, 1)
