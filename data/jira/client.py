@@ -365,13 +365,31 @@ class JiraClient:
         re-reading any issue whose embedded history is short.
         """
         if self.deployment == CLOUD:
-            for issues, total in self.search(jql, fields):
-                self.attach_status_changelogs(issues)
-                yield issues, total
+            yield from self._search_then_bulkfetch(jql, fields)
         else:
             for issues, total in self.search(jql, fields, changelog=True):
                 self.complete_changelogs(issues)
                 yield issues, total
+
+    def _search_then_bulkfetch(
+        self, jql: str, fields: Sequence[str]
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        """Cloud pages with their status histories; page k's bulkfetch overlaps page k+1's search
+        (search pages must come one after another, so this is the only overlap available)."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jira-changelog")
+        pending: tuple[list[dict[str, Any]], int | None, Future[None]] | None = None
+        try:
+            for issues, total in self.search(jql, fields):
+                started = pool.submit(self.attach_status_changelogs, issues)
+                if pending is not None:
+                    pending[2].result()
+                    yield pending[0], pending[1]
+                pending = (issues, total, started)
+            if pending is not None:
+                pending[2].result()
+                yield pending[0], pending[1]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def attach_status_changelogs(self, issues: Sequence[dict[str, Any]]) -> None:
         """Cloud: set each issue's ``changelog`` to its full status history via bulkfetch."""
