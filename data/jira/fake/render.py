@@ -300,12 +300,14 @@ class Renderer:
             f'{{"expand":"{expand}","id":"{issue.id}",'
             f'"self":"{self.api(version)}/issue/{issue.id}","key":{dumps(issue.key)}'.encode()
         ]
-        if fields is not None:
+        if fields:
             parts.append(b',"fields":{')
             values = self.fields_of(issue, version)
             parts.append(b",".join(
                 b'"%s":%s' % (fid.encode(), values[self.field_index[fid]]) for fid in fields))
             parts.append(b"}")
+        elif fields is not None:
+            parts.append(b',"fields":{}')
         if changelog is not None:
             parts.append(b',"changelog":')
             parts.append(self.embedded_changelog(self.histories_of(issue), changelog, version))
