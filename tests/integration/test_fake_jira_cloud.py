@@ -199,6 +199,10 @@ def test_pages_are_capped_when_changelogs_are_asked_for(client: httpx.Client) ->
         "jql": "project = DEMO", "maxResults": 5000, "fields": ["*all"], "expand": "changelog"
     }).json()
     assert len(page["issues"]) == 100 and page["isLast"] is False
+    changelog_only = client.post("/rest/api/3/search/jql", json={
+        "jql": "project = DEMO", "maxResults": 5000, "expand": "changelog"}).json()
+    assert len(changelog_only["issues"]) == 100
+    assert set(changelog_only["issues"][0]) == {"expand", "id", "self", "key", "changelog"}
     ids_only = client.post("/rest/api/3/search/jql",
                            json={"jql": "project = DEMO", "maxResults": 5000}).json()
     assert len(ids_only["issues"]) == 300 and ids_only["isLast"] is True

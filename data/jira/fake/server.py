@@ -472,7 +472,7 @@ def _int_param(value: object, name: str, default: int) -> int:
         raise BadRequest(error(400, f"The value '{value}' for '{name}' is not a number.")) from None
 
 
-def _string_list(value: object, name: str) -> list[str] | None:
+def _string_list(value: object) -> list[str] | None:
     """A body list of strings; a bare string counts as a comma-separated list, as JIRA's JSON
     reader accepts (DevLake sends `"fields":"*all"`)."""
     if value is None:
@@ -532,7 +532,7 @@ def _search_jql(app: FakeJira, request: Request) -> Response:
             raise BadRequest(error(400, BAD_PAYLOAD))
         jql, token = body.get("jql"), body.get("nextPageToken")
         max_results = _int_param(body.get("maxResults"), "maxResults", 50)
-        fields = _string_list(body.get("fields"), "fields")
+        fields = _string_list(body.get("fields"))
         expand_value = body.get("expand")
         if expand_value is not None and not isinstance(expand_value, str):
             # Cloud's expand is a comma-separated string, not an array (NOTES §1.1).
@@ -556,8 +556,10 @@ def _search_jql(app: FakeJira, request: Request) -> Response:
     offset = _read_token(token, fingerprint)
     found = app.matching(jql, request.anonymous, bounded=True)
     heavy = "changelog" in expand or any(f in ("*all", "*navigable") for f in fields or ())
-    cap = CLOUD_PAGE_CAP_IDS if selected is None else (
-        CLOUD_PAGE_CAP_HEAVY if heavy else CLOUD_PAGE_CAP_FIELDS)
+    if heavy:
+        cap = CLOUD_PAGE_CAP_HEAVY
+    else:
+        cap = CLOUD_PAGE_CAP_IDS if selected is None else CLOUD_PAGE_CAP_FIELDS
     page = found[offset:offset + min(max_results, cap)]
     changelog = "cloud" if "changelog" in expand else None
     issues = b",".join(app.renderer.issue_json(i, request.version, selected, changelog)
@@ -587,8 +589,8 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
         jql = body.get("jql") or ""
         start_at = _int_param(body.get("startAt"), "startAt", 0)
         max_results = _int_param(body.get("maxResults"), "maxResults", 50)
-        fields = _string_list(body.get("fields"), "fields")
-        expand = set(_string_list(body.get("expand"), "expand") or ())
+        fields = _string_list(body.get("fields"))
+        expand = set(_string_list(body.get("expand")) or ())
         validate = body.get("validateQuery", True)
     else:
         jql = request.one("jql") or ""
