@@ -156,6 +156,18 @@ def sync(
     return result
 
 
+def is_sync_running(profile_id: str, query_id: str) -> bool:
+    """True while some process syncs this query (a killed sync's leftover 'running' row is not)."""
+    db_path = getattr(get_backend(), "db_path", None)
+    if db_path is None:
+        return False
+    try:
+        with _sync_lock(Path(db_path), profile_id, query_id):
+            return False
+    except SyncInProgress:
+        return True
+
+
 @contextmanager
 def _sync_lock(db_path: Path, profile_id: str, query_id: str) -> Iterator[None]:
     digest = hashlib.sha256(f"{db_path.resolve()}\0{profile_id}\0{query_id}".encode()).hexdigest()

@@ -12,7 +12,7 @@ import pytest
 from data.database import get_db_connection
 from data.errors import TaskCancelled
 from data.jira.fake import FakeJira
-from data.jira.sync import SyncInProgress, sync, sync_state, task_name
+from data.jira.sync import SyncInProgress, is_sync_running, sync, sync_state, task_name
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.jira_support import (
     FAST_RETRY,
@@ -208,10 +208,12 @@ def test_a_second_sync_of_the_same_query_is_refused(fake: FakeJira, db_path: Pat
     thread.start()
     try:
         assert inside.wait(10)
+        assert is_sync_running(profile_id, query_id)
         with pytest.raises(SyncInProgress, match="already syncing"):
             sync(profile_id, query_id, retry=FAST_RETRY)
     finally:
         release.set()
         thread.join(10)
     assert errors == []
+    assert not is_sync_running(profile_id, query_id)
     assert sync_state(profile_id, query_id)["issue_count"] == 150  # type: ignore[index]
