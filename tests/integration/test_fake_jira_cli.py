@@ -21,7 +21,9 @@ def run_fake():
     def start(*args: str) -> str:
         process = subprocess.Popen(
             [*FLOWCAST, "fake-jira", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         started.append(process)
@@ -41,28 +43,52 @@ def run_fake():
 
 
 def test_datacenter_with_a_fault_and_no_basic(run_fake) -> None:
-    url = run_fake("--deployment", "datacenter", "--issues", "20", "--seed", "3",
-                   "--fault", "503:count=1,retry_after=2", "--no-basic", "--project", "ops")
+    url = run_fake(
+        "--deployment",
+        "datacenter",
+        "--issues",
+        "20",
+        "--seed",
+        "3",
+        "--fault",
+        "503:count=1,retry_after=2",
+        "--no-basic",
+        "--project",
+        "ops",
+    )
     first = httpx.get(f"{url}/rest/api/2/serverInfo")
     assert first.status_code == 503 and first.headers["Retry-After"] == "2"
     assert httpx.get(f"{url}/rest/api/2/serverInfo").json()["deploymentType"] == "Server"
     assert httpx.get(f"{url}/rest/api/2/myself", auth=("demo", "demo-token")).status_code == 403
-    page = httpx.get(f"{url}/rest/api/2/search", params={"jql": "project = OPS"},
-                     headers={"Authorization": "Bearer demo-token"}).json()
+    page = httpx.get(
+        f"{url}/rest/api/2/search",
+        params={"jql": "project = OPS"},
+        headers={"Authorization": "Bearer demo-token"},
+    ).json()
     assert page["total"] == 20 and page["issues"][0]["key"] == "OPS-20"
 
 
 def test_cloud_with_custom_credentials(run_fake) -> None:
     url = run_fake("--issues", "5", "--email", "me@example.org", "--token", "s3cret")
-    assert httpx.get(f"{url}/rest/api/3/myself", auth=("me@example.org", "s3cret")).json()[
-        "emailAddress"] == "me@example.org"
-    assert httpx.get(f"{url}/rest/api/3/myself",
-                     auth=("demo@example.com", "demo-token")).status_code == 401
+    assert (
+        httpx.get(f"{url}/rest/api/3/myself", auth=("me@example.org", "s3cret")).json()[
+            "emailAddress"
+        ]
+        == "me@example.org"
+    )
+    assert (
+        httpx.get(f"{url}/rest/api/3/myself", auth=("demo@example.com", "demo-token")).status_code
+        == 401
+    )
 
 
 def test_sigint_stops_the_server_cleanly() -> None:
-    process = subprocess.Popen([*FLOWCAST, "fake-jira", "--port", "0", "--issues", "3"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*FLOWCAST, "fake-jira", "--port", "0", "--issues", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None and "on http://127.0.0.1:" in process.stdout.readline()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
@@ -72,13 +98,23 @@ def test_sigint_stops_the_server_cleanly() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--fault", "teapot"], "Error: Unknown fault kind 'teapot'; use one of 429, 503, 500, "
-                                "502, 504, reset, slow, truncate, expire-token.\n"),
-        (["--project", "no-such"], "Error: Project key 'NO-SUCH' is not a JIRA key; use 1-10 "
-                                   "capitals/digits, e.g. DEMO.\n"),
+        (
+            ["--fault", "teapot"],
+            "Error: Unknown fault kind 'teapot'; use one of 429, 503, 500, "
+            "502, 504, reset, slow, truncate, expire-token.\n",
+        ),
+        (
+            ["--project", "no-such"],
+            "Error: Project key 'NO-SUCH' is not a JIRA key; use 1-10 "
+            "capitals/digits, e.g. DEMO.\n",
+        ),
     ],
 )
 def test_bad_options_give_one_line_and_exit_1(args: list[str], message: str) -> None:
-    done = subprocess.run([*FLOWCAST, "fake-jira", "--port", "0", "--issues", "1", *args],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [*FLOWCAST, "fake-jira", "--port", "0", "--issues", "1", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 1 and done.stderr == message

@@ -132,14 +132,19 @@ def test_statuses_and_categories_use_real_category_keys(client: httpx.Client) ->
     statuses = client.get("/rest/api/3/status").json()
     validate(statuses, "StatusDetails", array=True)
     assert {s["name"]: s["statusCategory"]["key"] for s in statuses} == {
-        "To Do": "new", "In Progress": "indeterminate", "In Review": "indeterminate",
-        "Blocked": "indeterminate", "Done": "done",
+        "To Do": "new",
+        "In Progress": "indeterminate",
+        "In Review": "indeterminate",
+        "Blocked": "indeterminate",
+        "Done": "done",
     }
     categories = client.get("/rest/api/3/statuscategory").json()
     validate(categories, "StatusCategory", array=True)
     assert {(c["id"], c["key"], c["colorName"]) for c in categories} == {
-        (1, "undefined", "medium-gray"), (2, "new", "blue-gray"),
-        (4, "indeterminate", "yellow"), (3, "done", "green"),
+        (1, "undefined", "medium-gray"),
+        (2, "new", "blue-gray"),
+        (4, "indeterminate", "yellow"),
+        (3, "done", "green"),
     }
 
 
@@ -171,8 +176,14 @@ def test_search_defaults_to_ids_only(client: httpx.Client) -> None:
 
 
 def test_token_paging_covers_every_issue_once(fake: FakeJira, client: httpx.Client) -> None:
-    pages = walk(client, {"jql": "project = DEMO ORDER BY key ASC", "maxResults": 70,
-                          "fields": ["summary", "status"]})
+    pages = walk(
+        client,
+        {
+            "jql": "project = DEMO ORDER BY key ASC",
+            "maxResults": 70,
+            "fields": ["summary", "status"],
+        },
+    )
     # 300 issues in pages of 70: 70, 70, 70, 70, 20.
     assert [len(p["issues"]) for p in pages] == [70, 70, 70, 70, 20]
     assert list(pages[-1]) == ["issues", "isLast"]
@@ -181,42 +192,62 @@ def test_token_paging_covers_every_issue_once(fake: FakeJira, client: httpx.Clie
 
 
 def test_get_reads_the_query_string_with_repeated_or_comma_fields(client: httpx.Client) -> None:
-    response = client.get("/rest/api/2/search/jql", params=[
-        ("jql", "key = DEMO-1"), ("fields", "summary,status"), ("fields", "created")])
+    response = client.get(
+        "/rest/api/2/search/jql",
+        params=[("jql", "key = DEMO-1"), ("fields", "summary,status"), ("fields", "created")],
+    )
     (issue,) = response.json()["issues"]
     assert sorted(issue["fields"]) == ["created", "status", "summary"]
-    assert isinstance(issue["id"], str) and issue["self"].endswith(f"/rest/api/2/issue/{issue['id']}")
+    assert isinstance(issue["id"], str) and issue["self"].endswith(
+        f"/rest/api/2/issue/{issue['id']}"
+    )
 
 
 def test_post_ignores_the_query_string(client: httpx.Client) -> None:
-    response = client.post("/rest/api/3/search/jql?jql=nonsense%20%3D%3D&maxResults=0",
-                           json={"jql": "key = DEMO-2"})
+    response = client.post(
+        "/rest/api/3/search/jql?jql=nonsense%20%3D%3D&maxResults=0", json={"jql": "key = DEMO-2"}
+    )
     assert response.status_code == 200 and len(response.json()["issues"]) == 1
 
 
 def test_pages_are_capped_when_changelogs_are_asked_for(client: httpx.Client) -> None:
-    page = client.post("/rest/api/3/search/jql", json={
-        "jql": "project = DEMO", "maxResults": 5000, "fields": ["*all"], "expand": "changelog"
-    }).json()
+    page = client.post(
+        "/rest/api/3/search/jql",
+        json={
+            "jql": "project = DEMO",
+            "maxResults": 5000,
+            "fields": ["*all"],
+            "expand": "changelog",
+        },
+    ).json()
     assert len(page["issues"]) == 100 and page["isLast"] is False
-    changelog_only = client.post("/rest/api/3/search/jql", json={
-        "jql": "project = DEMO", "maxResults": 5000, "expand": "changelog"}).json()
+    changelog_only = client.post(
+        "/rest/api/3/search/jql",
+        json={"jql": "project = DEMO", "maxResults": 5000, "expand": "changelog"},
+    ).json()
     assert len(changelog_only["issues"]) == 100
     assert set(changelog_only["issues"][0]) == {"expand", "id", "self", "key", "changelog"}
-    ids_only = client.post("/rest/api/3/search/jql",
-                           json={"jql": "project = DEMO", "maxResults": 5000}).json()
+    ids_only = client.post(
+        "/rest/api/3/search/jql", json={"jql": "project = DEMO", "maxResults": 5000}
+    ).json()
     assert len(ids_only["issues"]) == 300 and ids_only["isLast"] is True
 
 
 def test_changelog_is_cut_at_forty_newest_first_with_the_true_total(
-        fake: FakeJira, client: httpx.Client) -> None:
+    fake: FakeJira, client: httpx.Client
+) -> None:
     issue = heavy_issue(fake)
-    page = client.post("/rest/api/2/search/jql", json={
-        "jql": f"key = {issue.key}", "fields": ["status"], "expand": "changelog"}).json()
+    page = client.post(
+        "/rest/api/2/search/jql",
+        json={"jql": f"key = {issue.key}", "fields": ["status"], "expand": "changelog"},
+    ).json()
     validate(page, "SearchAndReconcileResults")
     changelog = page["issues"][0]["changelog"]
     assert (changelog["startAt"], changelog["maxResults"], changelog["total"]) == (
-        0, 40, len(issue.histories))
+        0,
+        40,
+        len(issue.histories),
+    )
     ids = [h["id"] for h in changelog["histories"]]
     assert ids == [str(h.id) for h in reversed(issue.histories)][:40]
     assert all("fieldId" in item for h in changelog["histories"] for item in h["items"])
@@ -224,25 +255,37 @@ def test_changelog_is_cut_at_forty_newest_first_with_the_true_total(
 
 def test_short_changelogs_come_whole(fake: FakeJira, client: httpx.Client) -> None:
     issue = next(i for i in fake.dataset.issues() if 3 < len(i.histories) < 40)
-    page = client.post("/rest/api/3/search/jql", json={
-        "jql": f"key = {issue.key}", "expand": "changelog"}).json()
+    page = client.post(
+        "/rest/api/3/search/jql", json={"jql": f"key = {issue.key}", "expand": "changelog"}
+    ).json()
     changelog = page["issues"][0]["changelog"]
     assert changelog["total"] == changelog["maxResults"] == len(issue.histories)
 
 
 def test_expand_names_and_schema_as_a_comma_string(client: httpx.Client) -> None:
-    page = client.get("/rest/api/3/search/jql", params={
-        "jql": "key = DEMO-1", "fields": "summary,customfield_10016", "expand": "names,schema"
-    }).json()
+    page = client.get(
+        "/rest/api/3/search/jql",
+        params={
+            "jql": "key = DEMO-1",
+            "fields": "summary,customfield_10016",
+            "expand": "names,schema",
+        },
+    ).json()
     validate(page, "SearchAndReconcileResults")
     assert page["names"] == {"summary": "Summary", "customfield_10016": "Story Points"}
     assert page["schema"]["customfield_10016"]["type"] == "number"
 
 
 def test_values_have_jira_formats_and_self_links(fake: FakeJira, client: httpx.Client) -> None:
-    page = client.post("/rest/api/3/search/jql", json={
-        "jql": "project = DEMO AND resolution = Done", "maxResults": 5, "fields": ["*all"],
-        "expand": "changelog"}).json()
+    page = client.post(
+        "/rest/api/3/search/jql",
+        json={
+            "jql": "project = DEMO AND resolution = Done",
+            "maxResults": 5,
+            "fields": ["*all"],
+            "expand": "changelog",
+        },
+    ).json()
     for issue in page["issues"]:
         validate(issue, "IssueBean")
         fields = issue["fields"]
@@ -257,11 +300,15 @@ def test_values_have_jira_formats_and_self_links(fake: FakeJira, client: httpx.C
 
 
 def test_v2_sends_plain_text_and_markup_passes_through(client: httpx.Client) -> None:
-    page = client.post("/rest/api/2/search/jql", json={
-        "jql": "key in (DEMO-3, DEMO-7)", "fields": ["summary", "description"]}).json()
+    page = client.post(
+        "/rest/api/2/search/jql",
+        json={"jql": "key in (DEMO-3, DEMO-7)", "fields": ["summary", "description"]},
+    ).json()
     summaries = {i["key"]: i["fields"]["summary"] for i in page["issues"]}
-    assert summaries == {"DEMO-3": "<script>alert(1)</script> in comment preview",
-                         "DEMO-7": "<img src=x onerror=alert(1)> in avatar upload"}
+    assert summaries == {
+        "DEMO-3": "<script>alert(1)</script> in comment preview",
+        "DEMO-7": "<img src=x onerror=alert(1)> in avatar upload",
+    }
     assert all(isinstance(i["fields"]["description"], str) for i in page["issues"])
 
 
@@ -269,16 +316,25 @@ def test_same_seed_gives_the_same_bytes() -> None:
     bodies = []
     for _ in range(2):
         with FakeJira("cloud", issues=120, seed=9, now=NOW) as server:
-            response = httpx.post(f"{server.base_url}/rest/api/3/search/jql", auth=AUTH, json={
-                "jql": "project = DEMO", "maxResults": 200, "fields": ["*all"],
-                "expand": "changelog"})
+            response = httpx.post(
+                f"{server.base_url}/rest/api/3/search/jql",
+                auth=AUTH,
+                json={
+                    "jql": "project = DEMO",
+                    "maxResults": 200,
+                    "fields": ["*all"],
+                    "expand": "changelog",
+                },
+            )
             bodies.append(response.content.replace(server.base_url.encode(), b"BASE"))
     assert bodies[0] == bodies[1] and len(bodies[0]) > 10_000
 
 
 def test_approximate_count(client: httpx.Client, fake: FakeJira) -> None:
-    response = client.post("/rest/api/3/search/approximate-count",
-                           json={"jql": "project = DEMO AND statusCategory = done"})
+    response = client.post(
+        "/rest/api/3/search/approximate-count",
+        json={"jql": "project = DEMO AND statusCategory = done"},
+    )
     validate(response.json(), "JQLCountResultsBean")
     done = sum(i.status == DONE for i in fake.dataset.issues())
     assert response.json() == {"count": done}
@@ -296,8 +352,9 @@ def refused(response: httpx.Response, status: int) -> list[str]:
 
 @pytest.mark.parametrize("version", ["2", "3", "latest"])
 def test_legacy_search_is_gone(client: httpx.Client, version: str) -> None:
-    messages = refused(client.get(f"/rest/api/{version}/search", params={"jql": "project=DEMO"}),
-                       410)
+    messages = refused(
+        client.get(f"/rest/api/{version}/search", params={"jql": "project=DEMO"}), 410
+    )
     assert messages == [
         "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
         "A full migration guideline is available at "
@@ -307,18 +364,23 @@ def test_legacy_search_is_gone(client: httpx.Client, version: str) -> None:
 
 
 def test_unbounded_jql_is_refused(client: httpx.Client) -> None:
-    messages = refused(client.post("/rest/api/3/search/jql",
-                                   json={"jql": "ORDER BY created DESC"}), 400)
-    assert messages == ["Unbounded JQL queries are not allowed here. Please add a search "
-                        "restriction to your query."]
+    messages = refused(
+        client.post("/rest/api/3/search/jql", json={"jql": "ORDER BY created DESC"}), 400
+    )
+    assert messages == [
+        "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+    ]
 
 
-@pytest.mark.parametrize(("max_results", "status"), [(0, 400), (-1, 400), (5001, 400),
-                                                     (1, 200), (5000, 200)])
-def test_max_results_must_be_between_1_and_5000(client: httpx.Client, max_results: int,
-                                                status: int) -> None:
-    response = client.post("/rest/api/3/search/jql",
-                           json={"jql": "project = DEMO", "maxResults": max_results})
+@pytest.mark.parametrize(
+    ("max_results", "status"), [(0, 400), (-1, 400), (5001, 400), (1, 200), (5000, 200)]
+)
+def test_max_results_must_be_between_1_and_5000(
+    client: httpx.Client, max_results: int, status: int
+) -> None:
+    response = client.post(
+        "/rest/api/3/search/jql", json={"jql": "project = DEMO", "maxResults": max_results}
+    )
     assert response.status_code == status
     if status == 400:
         assert refused(response, 400) == ["The maxResults parameter must be between 1 and 5000."]
@@ -327,37 +389,55 @@ def test_max_results_must_be_between_1_and_5000(client: httpx.Client, max_result
 def test_bad_tokens_are_refused_and_empty_tokens_mean_page_one(client: httpx.Client) -> None:
     first = client.post("/rest/api/3/search/jql", json={"jql": "project = DEMO"}).json()
     for token in ("not-a-token!", "MTA6YWJj"):
-        messages = refused(client.post("/rest/api/3/search/jql", json={
-            "jql": "project = DEMO", "nextPageToken": token}), 400)
+        messages = refused(
+            client.post(
+                "/rest/api/3/search/jql", json={"jql": "project = DEMO", "nextPageToken": token}
+            ),
+            400,
+        )
         assert messages == ["The provided next page token is invalid or expired."]
     # A token belongs to its query.
-    refused(client.post("/rest/api/3/search/jql", json={
-        "jql": "project = DEMO AND type = Bug", "nextPageToken": first["nextPageToken"]}), 400)
+    refused(
+        client.post(
+            "/rest/api/3/search/jql",
+            json={"jql": "project = DEMO AND type = Bug", "nextPageToken": first["nextPageToken"]},
+        ),
+        400,
+    )
     for token in ("", None):
-        again = client.post("/rest/api/3/search/jql",
-                            json={"jql": "project = DEMO", "nextPageToken": token}).json()
+        again = client.post(
+            "/rest/api/3/search/jql", json={"jql": "project = DEMO", "nextPageToken": token}
+        ).json()
         assert again["issues"] == first["issues"]
 
 
 def test_undeclared_body_fields_are_refused(client: httpx.Client) -> None:
-    messages = refused(client.post("/rest/api/3/search/jql",
-                                   json={"jql": "project = DEMO", "startAt": 50}), 400)
-    assert messages == ["Invalid request payload. Refer to the REST API documentation and try "
-                        "again."]
+    messages = refused(
+        client.post("/rest/api/3/search/jql", json={"jql": "project = DEMO", "startAt": 50}), 400
+    )
+    assert messages == [
+        "Invalid request payload. Refer to the REST API documentation and try again."
+    ]
 
 
 def test_expand_must_be_a_string_on_cloud(client: httpx.Client) -> None:
-    refused(client.post("/rest/api/3/search/jql", json={
-        "jql": "project = DEMO", "expand": ["changelog"]}), 400)
+    refused(
+        client.post(
+            "/rest/api/3/search/jql", json={"jql": "project = DEMO", "expand": ["changelog"]}
+        ),
+        400,
+    )
 
 
 def test_post_without_a_body_is_unsupported_media_type(client: httpx.Client) -> None:
     response = client.post("/rest/api/3/search/jql")
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json() == {"title": "Unsupported Media Type",
-                               "detail": "Content-Type 'null' is not supported.",
-                               "instance": "/rest/api/3/search/jql"}
+    assert response.json() == {
+        "title": "Unsupported Media Type",
+        "detail": "Content-Type 'null' is not supported.",
+        "instance": "/rest/api/3/search/jql",
+    }
 
 
 def test_bad_jql_comes_back_in_jiras_error_shape(client: httpx.Client) -> None:
@@ -372,8 +452,9 @@ def test_changelog_pages_oldest_first(fake: FakeJira, client: httpx.Client) -> N
     issue = heavy_issue(fake)
     values, start, pages = [], 0, []
     while True:
-        page = client.get(f"/rest/api/3/issue/{issue.key}/changelog",
-                          params={"startAt": start, "maxResults": 20}).json()
+        page = client.get(
+            f"/rest/api/3/issue/{issue.key}/changelog", params={"startAt": start, "maxResults": 20}
+        ).json()
         validate(page, "PageBeanChangelog")
         pages.append(page)
         values += page["values"]
@@ -387,7 +468,8 @@ def test_changelog_pages_oldest_first(fake: FakeJira, client: httpx.Client) -> N
 
 def test_changelog_of_a_missing_issue_is_404(client: httpx.Client) -> None:
     assert refused(client.get("/rest/api/3/issue/DEMO-9999/changelog"), 404) == [
-        "Issue does not exist or you do not have permission to see it."]
+        "Issue does not exist or you do not have permission to see it."
+    ]
 
 
 def test_bulkfetch_pages_every_history_with_a_token(fake: FakeJira, client: httpx.Client) -> None:
@@ -402,7 +484,8 @@ def test_bulkfetch_pages_every_history_with_a_token(fake: FakeJira, client: http
         pages += 1
         for entry in page["issueChangeLogs"]:
             gathered.setdefault(entry["issueId"], []).extend(
-                h["id"] for h in entry["changeHistories"])
+                h["id"] for h in entry["changeHistories"]
+            )
         if "nextPageToken" not in page:
             break
         body["nextPageToken"] = page["nextPageToken"]
@@ -414,8 +497,10 @@ def test_bulkfetch_pages_every_history_with_a_token(fake: FakeJira, client: http
 
 def test_bulkfetch_filters_by_field_id(fake: FakeJira, client: httpx.Client) -> None:
     issue = heavy_issue(fake)
-    page = client.post("/rest/api/3/changelog/bulkfetch", json={
-        "issueIdsOrKeys": [issue.key], "fieldIds": ["status"]}).json()
+    page = client.post(
+        "/rest/api/3/changelog/bulkfetch",
+        json={"issueIdsOrKeys": [issue.key], "fieldIds": ["status"]},
+    ).json()
     histories = page["issueChangeLogs"][0]["changeHistories"]
     status_changes = [h for h in issue.histories if any(c[0] == "status" for c in h.changes)]
     assert len(histories) == len(status_changes)
@@ -424,16 +509,18 @@ def test_bulkfetch_filters_by_field_id(fake: FakeJira, client: httpx.Client) -> 
 
 @pytest.mark.parametrize("keys", [[], [f"DEMO-{n}" for n in range(1, 1002)]])
 def test_bulkfetch_needs_1_to_1000_issues(client: httpx.Client, keys: list[str]) -> None:
-    assert refused(client.post("/rest/api/3/changelog/bulkfetch",
-                               json={"issueIdsOrKeys": keys}), 400) == [
-        "issueIdsOrKeys must list between 1 and 1000 issue ids or keys."]
+    assert refused(
+        client.post("/rest/api/3/changelog/bulkfetch", json={"issueIdsOrKeys": keys}), 400
+    ) == ["issueIdsOrKeys must list between 1 and 1000 issue ids or keys."]
 
 
 def test_issue_endpoint_serves_one_issue(fake: FakeJira, client: httpx.Client) -> None:
     issue = client.get("/rest/api/3/issue/DEMO-10").json()
     validate(issue, "IssueBean")
-    assert issue["key"] == "DEMO-10" and issue["fields"]["summary"] == \
-        fake.dataset.get("DEMO-10").summary  # type: ignore[union-attr]
+    assert (
+        issue["key"] == "DEMO-10"
+        and issue["fields"]["summary"] == fake.dataset.get("DEMO-10").summary
+    )  # type: ignore[union-attr]
     assert refused(client.get("/rest/api/3/issue/DEMO-0"), 404)
 
 
@@ -458,14 +545,17 @@ def test_changelog_fetches_may_run_concurrently(fake: FakeJira) -> None:
 
 def unauthenticated(response: httpx.Response) -> None:
     assert response.status_code == 401
-    assert response.json() == {"message": "Client must be authenticated to access this resource.",
-                               "status-code": 401}
+    assert response.json() == {
+        "message": "Client must be authenticated to access this resource.",
+        "status-code": 401,
+    }
 
 
 def test_requests_without_credentials_are_401(fake: FakeJira) -> None:
     unauthenticated(httpx.get(f"{fake.base_url}/rest/api/3/myself"))
-    unauthenticated(httpx.post(f"{fake.base_url}/rest/api/3/search/jql",
-                               json={"jql": "project = DEMO"}))
+    unauthenticated(
+        httpx.post(f"{fake.base_url}/rest/api/3/search/jql", json={"jql": "project = DEMO"})
+    )
 
 
 def test_a_wrong_token_is_401_with_the_login_reason(fake: FakeJira) -> None:
@@ -475,8 +565,11 @@ def test_a_wrong_token_is_401_with_the_login_reason(fake: FakeJira) -> None:
 
 
 def test_an_api_token_sent_as_bearer_is_401(fake: FakeJira) -> None:
-    unauthenticated(httpx.get(f"{fake.base_url}/rest/api/3/myself",
-                              headers={"Authorization": "Bearer demo-token"}))
+    unauthenticated(
+        httpx.get(
+            f"{fake.base_url}/rest/api/3/myself", headers={"Authorization": "Bearer demo-token"}
+        )
+    )
 
 
 def test_ordinary_responses_carry_the_burst_rate_limit_headers(client: httpx.Client) -> None:
@@ -489,15 +582,21 @@ def test_ordinary_responses_carry_the_burst_rate_limit_headers(client: httpx.Cli
 
 
 def test_touched_issues_show_up_in_an_updated_since_query() -> None:
-    with FakeJira("cloud", issues=80, seed=3, now=NOW) as server, \
-            httpx.Client(base_url=server.base_url, auth=AUTH) as http:
+    with (
+        FakeJira("cloud", issues=80, seed=3, now=NOW) as server,
+        httpx.Client(base_url=server.base_url, auth=AUTH) as http,
+    ):
         since = NOW + timedelta(days=2)
         later = since + timedelta(minutes=30)
         server.dataset.touch(["DEMO-5", "DEMO-6"], at=later)
         # "since" written in the user's time zone, as a client formats it (12:00 UTC = 06:00 CST).
         jql = 'project = DEMO AND updated >= "2026-11-22 06:00"'
-        keys = [i["key"] for i in http.post("/rest/api/3/search/jql", json={
-            "jql": jql, "fields": ["updated"]}).json()["issues"]]
+        keys = [
+            i["key"]
+            for i in http.post(
+                "/rest/api/3/search/jql", json={"jql": jql, "fields": ["updated"]}
+            ).json()["issues"]
+        ]
         assert sorted(keys) == ["DEMO-5", "DEMO-6"]
         # They were touched at 12:30 UTC = 06:30 local, so a minute later selects nothing.
         later_jql = 'project = DEMO AND updated >= "2026-11-22 06:31"'
@@ -505,8 +604,10 @@ def test_touched_issues_show_up_in_an_updated_since_query() -> None:
 
 
 def test_deleted_and_moved_issues_leave_the_project_query() -> None:
-    with FakeJira("cloud", issues=30, seed=3, now=NOW) as server, \
-            httpx.Client(base_url=server.base_url, auth=AUTH) as http:
+    with (
+        FakeJira("cloud", issues=30, seed=3, now=NOW) as server,
+        httpx.Client(base_url=server.base_url, auth=AUTH) as http,
+    ):
         server.dataset.delete("DEMO-4")
         new_key = server.dataset.move("DEMO-5", "OPS", at=NOW + timedelta(hours=1))
         pages = walk(http, {"jql": "project = DEMO", "fields": ["summary"]})

@@ -44,8 +44,16 @@ def test_myself_with_a_personal_access_token(client: httpx.Client) -> None:
 
 def test_default_page_is_fifty_navigable_fields(client: httpx.Client) -> None:
     page = client.get("/rest/api/2/search", params={"jql": "project = DEMO"}).json()
-    assert list(page) == ["expand", "startAt", "maxResults", "total", "issues",
-                          "warningMessages", "names", "schema"]
+    assert list(page) == [
+        "expand",
+        "startAt",
+        "maxResults",
+        "total",
+        "issues",
+        "warningMessages",
+        "names",
+        "schema",
+    ]
     assert (page["startAt"], page["maxResults"], page["total"]) == (0, 50, 1200)
     issue = page["issues"][0]
     assert issue["key"] == "DEMO-1200" and "summary" in issue["fields"]
@@ -54,17 +62,25 @@ def test_default_page_is_fifty_navigable_fields(client: httpx.Client) -> None:
 
 
 def test_max_results_is_capped_at_1000_and_echoed(client: httpx.Client) -> None:
-    page = client.get("/rest/api/2/search", params={
-        "jql": "project = DEMO", "maxResults": 5000, "fields": "summary"}).json()
+    page = client.get(
+        "/rest/api/2/search",
+        params={"jql": "project = DEMO", "maxResults": 5000, "fields": "summary"},
+    ).json()
     assert (page["maxResults"], len(page["issues"]), page["total"]) == (1000, 1000, 1200)
 
 
 def test_start_at_paging_reads_everything_once(fake: FakeJira, client: httpx.Client) -> None:
     keys, start = [], 0
     while True:
-        page = client.post("/rest/api/2/search", json={
-            "jql": "project = DEMO ORDER BY key ASC", "startAt": start, "maxResults": 500,
-            "fields": ["status"]}).json()
+        page = client.post(
+            "/rest/api/2/search",
+            json={
+                "jql": "project = DEMO ORDER BY key ASC",
+                "startAt": start,
+                "maxResults": 500,
+                "fields": ["status"],
+            },
+        ).json()
         assert page["total"] == 1200
         if not page["issues"]:
             break
@@ -75,20 +91,33 @@ def test_start_at_paging_reads_everything_once(fake: FakeJira, client: httpx.Cli
 
 
 def test_empty_result_and_validate_only_shapes(client: httpx.Client) -> None:
-    empty = client.post("/rest/api/2/search", json={
-        "jql": "project = DEMO AND key = DEMO-1 AND key = DEMO-2"}).json()
+    empty = client.post(
+        "/rest/api/2/search", json={"jql": "project = DEMO AND key = DEMO-1 AND key = DEMO-2"}
+    ).json()
     assert empty == {"startAt": 0, "maxResults": 50, "total": 0, "issues": []}
-    count = client.get("/rest/api/2/search", params={"jql": "project = DEMO",
-                                                     "maxResults": 0}).json()
-    assert count == {"expand": None, "startAt": 0, "maxResults": 0, "total": 1200, "issues": [],
-                     "warningMessages": None, "names": None, "schema": None}
+    count = client.get(
+        "/rest/api/2/search", params={"jql": "project = DEMO", "maxResults": 0}
+    ).json()
+    assert count == {
+        "expand": None,
+        "startAt": 0,
+        "maxResults": 0,
+        "total": 1200,
+        "issues": [],
+        "warningMessages": None,
+        "names": None,
+        "schema": None,
+    }
 
 
 def test_embedded_changelog_is_whole_oldest_first_without_field_ids(
-        fake: FakeJira, client: httpx.Client) -> None:
+    fake: FakeJira, client: httpx.Client
+) -> None:
     issue = next(i for i in fake.dataset.issues() if len(i.histories) > 45)
-    page = client.post("/rest/api/2/search", json={
-        "jql": f"key = {issue.key}", "fields": ["status"], "expand": ["changelog"]}).json()
+    page = client.post(
+        "/rest/api/2/search",
+        json={"jql": f"key = {issue.key}", "fields": ["status"], "expand": ["changelog"]},
+    ).json()
     changelog = page["issues"][0]["changelog"]
     assert changelog["total"] == changelog["maxResults"] == len(issue.histories)
     assert [h["id"] for h in changelog["histories"]] == [str(h.id) for h in issue.histories]
@@ -109,25 +138,30 @@ def test_issue_with_expand_changelog_is_whole(fake: FakeJira, client: httpx.Clie
 
 
 def test_validate_query_must_be_a_boolean(client: httpx.Client) -> None:
-    response = client.get("/rest/api/2/search", params={"jql": "project = DEMO",
-                                                        "validateQuery": "strict"})
+    response = client.get(
+        "/rest/api/2/search", params={"jql": "project = DEMO", "validateQuery": "strict"}
+    )
     assert response.status_code == 400
     assert response.json()["errorMessages"] == [
-        "The value 'strict' for 'validateQuery' is not a boolean."]
+        "The value 'strict' for 'validateQuery' is not a boolean."
+    ]
 
 
 def test_bad_jql_and_unbounded_queries(client: httpx.Client) -> None:
     bad = client.post("/rest/api/2/search", json={"jql": "project = NOSUCHPROJECT"})
     assert bad.status_code == 400
-    assert bad.json() == {"errorMessages": [
-        "The value 'NOSUCHPROJECT' does not exist for the field 'project'."], "errors": {}}
+    assert bad.json() == {
+        "errorMessages": ["The value 'NOSUCHPROJECT' does not exist for the field 'project'."],
+        "errors": {},
+    }
     # Data Center runs unbounded queries.
     everything = client.post("/rest/api/2/search", json={"jql": "ORDER BY created DESC"})
     assert everything.json()["total"] == 1200
 
 
-@pytest.mark.parametrize("path", ["/rest/api/2/search/jql", "/rest/api/3/myself",
-                                  "/rest/api/2/issue/DEMO-1/changelog"])
+@pytest.mark.parametrize(
+    "path", ["/rest/api/2/search/jql", "/rest/api/3/myself", "/rest/api/2/issue/DEMO-1/changelog"]
+)
 def test_cloud_only_endpoints_do_not_exist(client: httpx.Client, path: str) -> None:
     assert client.get(path).status_code == 404
 
@@ -141,18 +175,20 @@ def test_basic_auth_with_user_name_and_password_works(fake: FakeJira) -> None:
 def test_basic_auth_with_a_wrong_password_is_401(fake: FakeJira) -> None:
     response = httpx.get(f"{fake.base_url}/rest/api/2/myself", auth=("demo", "nope"))
     assert response.status_code == 401
-    assert response.json() == {"message": "Client must be authenticated to access this resource.",
-                               "status-code": 401}
+    assert response.json() == {
+        "message": "Client must be authenticated to access this resource.",
+        "status-code": 401,
+    }
 
 
 def test_basic_auth_can_be_disabled_like_data_center_11() -> None:
     with FakeJira("datacenter", issues=5, now=NOW, basic_auth=False) as server:
         refused = httpx.get(f"{server.base_url}/rest/api/2/myself", auth=("demo", "demo-token"))
         assert refused.status_code == 403
-        assert refused.json() == {"message": "Basic Authentication has been disabled on this "
-                                             "instance."}
-        assert httpx.get(f"{server.base_url}/rest/api/2/myself",
-                         headers=BEARER).status_code == 200
+        assert refused.json() == {
+            "message": "Basic Authentication has been disabled on this instance."
+        }
+        assert httpx.get(f"{server.base_url}/rest/api/2/myself", headers=BEARER).status_code == 200
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong-token"}])
@@ -165,19 +201,25 @@ def test_a_bad_token_is_answered_as_anonymous(fake: FakeJira, headers: dict[str,
         project = anonymous.post("/rest/api/2/search", json={"jql": "project = DEMO"})
         assert project.status_code == 400
         assert project.json()["errorMessages"] == [
-            "The value 'DEMO' does not exist for the field 'project'."]
+            "The value 'DEMO' does not exist for the field 'project'."
+        ]
         me = anonymous.get("/rest/api/2/myself")
         assert me.status_code == 401
         issue = anonymous.get("/rest/api/2/issue/DEMO-1")
         assert issue.status_code == 401 and issue.json()["errorMessages"] == [
-            "You do not have the permission to see the specified issue.", "Login Required"]
+            "You do not have the permission to see the specified issue.",
+            "Login Required",
+        ]
 
 
 def test_anonymous_myself_mode_answers_200_with_nobody_in_it() -> None:
     with FakeJira("datacenter", issues=5, now=NOW, anonymous_myself=True) as server:
-        response = httpx.get(f"{server.base_url}/rest/api/2/myself",
-                             headers={"Authorization": "Bearer stale-token"})
+        response = httpx.get(
+            f"{server.base_url}/rest/api/2/myself", headers={"Authorization": "Bearer stale-token"}
+        )
         assert response.status_code == 200 and response.json() == {}
         assert response.headers["X-AUSERNAME"] == "anonymous"
-        assert httpx.get(f"{server.base_url}/rest/api/2/myself",
-                         headers=BEARER).json()["name"] == "demo"
+        assert (
+            httpx.get(f"{server.base_url}/rest/api/2/myself", headers=BEARER).json()["name"]
+            == "demo"
+        )

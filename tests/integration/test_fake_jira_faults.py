@@ -33,8 +33,9 @@ def search(client: httpx.Client) -> httpx.Response:
     return client.post("/rest/api/3/search/jql", json=SEARCH)
 
 
-def test_429_carries_retry_after_and_the_rate_limit_headers(fake: FakeJira,
-                                                            client: httpx.Client) -> None:
+def test_429_carries_retry_after_and_the_rate_limit_headers(
+    fake: FakeJira, client: httpx.Client
+) -> None:
     fault = fake.faults.add("429", count=2, retry_after=3)
     statuses = [search(client).status_code for _ in range(3)]
     assert statuses == [429, 429, 200] and fault.fired == 2
@@ -51,11 +52,15 @@ def test_429_carries_retry_after_and_the_rate_limit_headers(fake: FakeJira,
 def test_data_center_429_uses_its_own_headers() -> None:
     with FakeJira("datacenter", issues=5, now=NOW) as server:
         server.faults.add("429", retry_after=2)
-        response = httpx.get(f"{server.base_url}/rest/api/2/myself",
-                             headers={"Authorization": "Bearer demo-token"})
+        response = httpx.get(
+            f"{server.base_url}/rest/api/2/myself", headers={"Authorization": "Bearer demo-token"}
+        )
         assert response.status_code == 429
-        assert (response.headers["Retry-After"], response.headers["X-RateLimit-Interval-Seconds"],
-                response.headers["X-RateLimit-FillRate"]) == ("2", "5", "1")
+        assert (
+            response.headers["Retry-After"],
+            response.headers["X-RateLimit-Interval-Seconds"],
+            response.headers["X-RateLimit-FillRate"],
+        ) == ("2", "5", "1")
 
 
 @pytest.mark.parametrize("kind", ["500", "502", "503", "504"])
@@ -72,8 +77,9 @@ def test_503_may_carry_retry_after(fake: FakeJira, client: httpx.Client) -> None
     assert search(client).headers["Retry-After"] == "4"
 
 
-def test_faults_can_target_one_endpoint_and_wait_their_turn(fake: FakeJira,
-                                                            client: httpx.Client) -> None:
+def test_faults_can_target_one_endpoint_and_wait_their_turn(
+    fake: FakeJira, client: httpx.Client
+) -> None:
     fake.faults.add("500", endpoint="changelog", after=2, count=None)
     assert client.get("/rest/api/3/myself").status_code == 200
     statuses = [client.get("/rest/api/3/issue/DEMO-1/changelog").status_code for _ in range(4)]
@@ -82,7 +88,8 @@ def test_faults_can_target_one_endpoint_and_wait_their_turn(fake: FakeJira,
 
 
 def test_a_reset_connection_fails_the_request_and_the_next_one_works(
-        fake: FakeJira, client: httpx.Client) -> None:
+    fake: FakeJira, client: httpx.Client
+) -> None:
     fake.faults.add("reset")
     with pytest.raises(httpx.TransportError):
         search(client)
@@ -95,9 +102,7 @@ def test_a_truncated_body_stops_halfway_through_its_promised_length(fake: FakeJi
     with httpx.Client(base_url=fake.base_url, auth=AUTH) as http:
         with pytest.raises(httpx.TransportError):
             search(http)
-    request = (
-        b"GET /rest/api/3/serverInfo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
+    request = b"GET /rest/api/3/serverInfo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as raw:
         raw.sendall(request)
         received = b""
@@ -119,7 +124,8 @@ def test_a_slow_response_trips_a_short_client_timeout(fake: FakeJira) -> None:
 
 
 def test_the_token_expires_after_n_requests_until_faults_are_cleared(
-        fake: FakeJira, client: httpx.Client) -> None:
+    fake: FakeJira, client: httpx.Client
+) -> None:
     fake.faults.add("expire-token", after=3)
     statuses = [search(client).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 401, 401]
@@ -129,8 +135,12 @@ def test_the_token_expires_after_n_requests_until_faults_are_cleared(
 
 
 def test_an_expired_token_on_data_center_turns_the_caller_anonymous() -> None:
-    with FakeJira("datacenter", issues=5, now=NOW) as server, httpx.Client(
-            base_url=server.base_url, headers={"Authorization": "Bearer demo-token"}) as http:
+    with (
+        FakeJira("datacenter", issues=5, now=NOW) as server,
+        httpx.Client(
+            base_url=server.base_url, headers={"Authorization": "Bearer demo-token"}
+        ) as http,
+    ):
         server.faults.add("expire-token", after=1)
         assert http.get("/rest/api/2/myself").status_code == 200
         expired = http.get("/rest/api/2/myself")
@@ -144,8 +154,12 @@ def test_requests_are_counted_per_endpoint(fake: FakeJira, client: httpx.Client)
     client.get("/rest/api/3/issue/DEMO-1/changelog")
     client.post("/rest/api/3/changelog/bulkfetch", json={"issueIdsOrKeys": ["DEMO-1"]})
     client.get("/rest/api/3/nothing-here")
-    assert fake.request_counts == {"search/jql": 2, "issue/changelog": 1,
-                                   "changelog/bulkfetch": 1, "unknown": 1}
+    assert fake.request_counts == {
+        "search/jql": 2,
+        "issue/changelog": 1,
+        "changelog/bulkfetch": 1,
+        "unknown": 1,
+    }
     assert fake.total_requests == 5
     assert [r.status for r in fake.request_log] == [503, 200, 200, 200, 404]
     fake.reset_counts()
@@ -175,10 +189,16 @@ def test_fault_specs_parse(spec: str, expected: tuple) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("418", "Unknown fault kind '418'; use one of 429, 503, 500, 502, 504, reset, slow, "
-                "truncate, expire-token."),
-        ("429:count=x", "Bad fault option 'count=x' in '429:count=x'; use count=N|all, after=N, "
-                        "endpoint=NAME, retry_after=SECONDS or delay_ms=N."),
+        (
+            "418",
+            "Unknown fault kind '418'; use one of 429, 503, 500, 502, 504, reset, slow, "
+            "truncate, expire-token.",
+        ),
+        (
+            "429:count=x",
+            "Bad fault option 'count=x' in '429:count=x'; use count=N|all, after=N, "
+            "endpoint=NAME, retry_after=SECONDS or delay_ms=N.",
+        ),
         ("429:colour=red", "Bad fault option 'colour=red'"),
         ("500:count=0", "Fault count must be 1 or more (or all), got 0."),
     ],
@@ -211,7 +231,8 @@ def test_stop_also_ends_kept_alive_connections() -> None:
 
 
 def test_a_bug_in_the_fake_answers_500_instead_of_dropping_the_connection(
-        fake: FakeJira, client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake: FakeJira, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("simulated bug")
 

@@ -25,8 +25,11 @@ def read_changelog(raw_histories: list[dict]) -> list[tuple[str, int, list]]:
     result = []
     for raw in raw_histories:
         created = datetime.strptime(raw["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
-        moves = [("status", item["from"], item["to"]) for item in raw["items"]
-                 if item["field"] == "status"]
+        moves = [
+            ("status", item["from"], item["to"])
+            for item in raw["items"]
+            if item["field"] == "status"
+        ]
         result.append((raw["id"], int(created.timestamp() * 1000), moves))
     return result
 
@@ -35,7 +38,8 @@ def assert_same_as_dataset(dataset: Dataset, issues: dict[str, list[dict]]) -> N
     assert sorted(issues) == sorted(i.key for i in dataset.issues())
     for issue in dataset.issues():
         assert read_changelog(issues[issue.key]) == [
-            expected_changelog(h) for h in issue.histories], issue.key
+            expected_changelog(h) for h in issue.histories
+        ], issue.key
 
 
 def test_cloud_enhanced_search_reads_every_issue_and_changelog() -> None:
@@ -58,7 +62,8 @@ def test_cloud_enhanced_search_reads_every_issue_and_changelog() -> None:
                 while True:
                     page = jira._session.get(
                         f"{fake.base_url}/rest/api/3/issue/{issue.key}/changelog",
-                        params={"startAt": start}).json()
+                        params={"startAt": start},
+                    ).json()
                     histories += page["values"]
                     if page["isLast"]:
                         break

@@ -21,8 +21,16 @@ def big() -> Dataset:
 
 def snapshot(dataset: Dataset) -> list[tuple]:
     return [
-        (i.key, i.id, i.issue_type, i.summary, i.status, i.created_ms, i.updated_ms,
-         [(h.id, h.author, h.created_ms, h.changes) for h in i.histories])
+        (
+            i.key,
+            i.id,
+            i.issue_type,
+            i.summary,
+            i.status,
+            i.created_ms,
+            i.updated_ms,
+            [(h.id, h.author, h.created_ms, h.changes) for h in i.histories],
+        )
         for i in dataset.issues()
     ]
 
@@ -73,8 +81,11 @@ def test_histories_chain_and_are_ordered(big: Dataset) -> None:
 
 def test_workflow_has_reviews_bouncing_back_and_blocked_spells(big: Dataset) -> None:
     moves = Counter(
-        (old, new) for i in big.issues() for h in i.histories
-        for name, old, new in h.changes if name == "status"
+        (old, new)
+        for i in big.issues()
+        for h in i.histories
+        for name, old, new in h.changes
+        if name == "status"
     )
     assert moves[(IN_REVIEW, IN_PROGRESS)] > 0
     assert moves[(IN_PROGRESS, BLOCKED)] > 0 and moves[(BLOCKED, IN_PROGRESS)] > 0
@@ -108,8 +119,13 @@ def test_about_five_percent_have_more_than_forty_histories(big: Dataset) -> None
 
 
 def test_flagged_periods_and_released_and_unreleased_versions(big: Dataset) -> None:
-    flags = [new for i in big.issues() for h in i.histories
-             for name, _old, new in h.changes if name == "flagged"]
+    flags = [
+        new
+        for i in big.issues()
+        for h in i.histories
+        for name, _old, new in h.changes
+        if name == "flagged"
+    ]
     assert True in flags and False in flags
     assert {v.released for v in big.versions} == {True, False}
 
@@ -137,7 +153,10 @@ def test_touch_moves_an_issue_along_and_updates_it() -> None:
     assert issue.status == IN_PROGRESS
     assert issue.updated_ms == int(at.timestamp() * 1000)
     assert (len(issue.histories), issue.revision, dataset.generation) == (
-        before[0] + 1, before[1] + 1, before[2] + 1)
+        before[0] + 1,
+        before[1] + 1,
+        before[2] + 1,
+    )
 
 
 def test_touch_with_a_status_sets_the_resolution_too() -> None:

@@ -35,8 +35,15 @@ def refusal(dataset: Dataset, jql: str) -> str:
 def test_tokenizer_keeps_quoted_strings_whole_and_marks_positions() -> None:
     tokens = tokenize('status = "In Progress" AND key in (DEMO-1)')
     assert [(t.kind, t.text) for t in tokens] == [
-        ("word", "status"), ("op", "="), ("string", "In Progress"), ("word", "AND"),
-        ("word", "key"), ("word", "in"), ("punct", "("), ("word", "DEMO-1"), ("punct", ")"),
+        ("word", "status"),
+        ("op", "="),
+        ("string", "In Progress"),
+        ("word", "AND"),
+        ("word", "key"),
+        ("word", "in"),
+        ("punct", "("),
+        ("word", "DEMO-1"),
+        ("punct", ")"),
         ("end", ""),
     ]
     assert tokens[3].pos == 23
@@ -70,13 +77,15 @@ def test_default_order_is_newest_key_first(dataset: Dataset) -> None:
 @pytest.mark.parametrize(
     ("jql", "expected"),
     [
-        ('issuetype in (Story, Bug)', lambda i: i.issue_type in ("Story", "Bug")),
+        ("issuetype in (Story, Bug)", lambda i: i.issue_type in ("Story", "Bug")),
         ("type = Incident", lambda i: i.issue_type == "Incident"),
         ('status = "In Progress"', lambda i: i.status == "3"),
         ("status != Done", lambda i: i.status != DONE),
         ("status not in (Done, 'To Do')", lambda i: i.status not in (DONE, "10000")),
-        ("statusCategory = indeterminate",
-         lambda i: STATUSES[i.status].category == "indeterminate"),
+        (
+            "statusCategory = indeterminate",
+            lambda i: STATUSES[i.status].category == "indeterminate",
+        ),
         ("statusCategory != Done", lambda i: STATUSES[i.status].category != "done"),
         ("resolution = Unresolved", lambda i: i.resolved_ms is None),
         ("resolution is not EMPTY", lambda i: i.resolved_ms is not None),
@@ -130,34 +139,51 @@ def test_key_list_and_ordering(dataset: Dataset) -> None:
         ("foo = bar", "Field 'foo' does not exist or you do not have permission to view it."),
         ("project = NOPE", "The value 'NOPE' does not exist for the field 'project'."),
         ("status = Dancing", "The value 'Dancing' does not exist for the field 'status'."),
-        ("project = DEMO status = Done",
-         "Error in the JQL Query: Expecting either 'OR' or 'AND' but got 'status'. "
-         "(line 1, character 16)"),
-        ('summary ~ "abc', "Error in the JQL Query: The quoted string 'abc' has not been "
-                           "completed. (line 1, character 11)"),
-        ("project = DEMO AND (", "Error in the JQL Query: Expecting a field name but got end of "
-                                 "query."),
+        (
+            "project = DEMO status = Done",
+            "Error in the JQL Query: Expecting either 'OR' or 'AND' but got 'status'. "
+            "(line 1, character 16)",
+        ),
+        (
+            'summary ~ "abc',
+            "Error in the JQL Query: The quoted string 'abc' has not been "
+            "completed. (line 1, character 11)",
+        ),
+        (
+            "project = DEMO AND (",
+            "Error in the JQL Query: Expecting a field name but got end of query.",
+        ),
         ("status ~ Done", "The operator '~' is not supported by the 'status' field."),
-        ("project foo DEMO",
-         "Error in the JQL Query: Expecting operator but got 'foo'. Valid operators are '=', "
-         "'!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. "
-         "(line 1, character 9)"),
-        ('updated >= "yesterday"',
-         "Date value 'yesterday' for field 'updated' is invalid. Valid formats include: "
-         "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period "
-         "format e.g. '-5d', '4w 2d'."),
+        (
+            "project foo DEMO",
+            "Error in the JQL Query: Expecting operator but got 'foo'. Valid operators are '=', "
+            "'!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. "
+            "(line 1, character 9)",
+        ),
+        (
+            'updated >= "yesterday"',
+            "Date value 'yesterday' for field 'updated' is invalid. Valid formats include: "
+            "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period "
+            "format e.g. '-5d', '4w 2d'.",
+        ),
         ("key = DEMO-99999", "An issue with key 'DEMO-99999' does not exist for field 'key'."),
         ("project in projectsLeadByUser()", "Unable to find JQL function 'projectsLeadByUser()'."),
-        ("project = DEMO ORDER BY sprintiness",
-         "Field 'sprintiness' does not exist or you do not have permission to view it."),
+        (
+            "project = DEMO ORDER BY sprintiness",
+            "Field 'sprintiness' does not exist or you do not have permission to view it.",
+        ),
         ("project = DEMO ORDER BY labels", "Not able to sort using field 'labels'."),
-        ("project = DEMO % 2", "Error in the JQL Query: The character '%' is a reserved JQL "
-                               "character. You must enclose it in a string or use the escape "
-                               "'\\u0025' instead. (line 1, character 16)"),
+        (
+            "project = DEMO % 2",
+            "Error in the JQL Query: The character '%' is a reserved JQL "
+            "character. You must enclose it in a string or use the escape "
+            "'\\u0025' instead. (line 1, character 16)",
+        ),
     ],
 )
-def test_bad_queries_are_refused_with_jiras_sentence(dataset: Dataset, jql: str,
-                                                      message: str) -> None:
+def test_bad_queries_are_refused_with_jiras_sentence(
+    dataset: Dataset, jql: str, message: str
+) -> None:
     assert refusal(dataset, jql) == message
 
 

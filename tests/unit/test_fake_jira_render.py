@@ -14,8 +14,9 @@ from data.jira.fake.render import Renderer
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("zone", ["America/Chicago", "Australia/Lord_Howe", "Asia/Kolkata",
-                                  "Etc/UTC"])
+@pytest.mark.parametrize(
+    "zone", ["America/Chicago", "Australia/Lord_Howe", "Asia/Kolkata", "Etc/UTC"]
+)
 def test_timestamps_match_zoneinfo_across_daylight_saving_changes(zone: str) -> None:
     renderer = Renderer(Dataset(0, now=NOW, timezone=zone), "cloud", "http://jira.test")
     tz = ZoneInfo(zone)
@@ -23,8 +24,10 @@ def test_timestamps_match_zoneinfo_across_daylight_saving_changes(zone: str) -> 
     hour = 3_600_000
     # Find the hours in which the offset changes, then check every 37 s around them
     # (Lord Howe shifts by 30 minutes at 02:00 local; Kolkata has a :30 offset all year).
-    offsets = [datetime.fromtimestamp((start_ms + n * hour) / 1000, tz).utcoffset()
-               for n in range(365 * 24)]
+    offsets = [
+        datetime.fromtimestamp((start_ms + n * hour) / 1000, tz).utcoffset()
+        for n in range(365 * 24)
+    ]
     changes = [n for n in range(1, len(offsets)) if offsets[n] != offsets[n - 1]]
     assert len(changes) == (0 if zone in ("Asia/Kolkata", "Etc/UTC") else 2)
     instants = [start_ms + n * 7 * hour + 12_345 for n in range(365 * 24 // 7)]
@@ -51,8 +54,9 @@ def heavy_issue(dataset: Dataset):
 def test_history_items_have_field_ids_on_cloud_only(deployment: str) -> None:
     dataset = Dataset(60, seed=1, now=NOW)
     renderer = Renderer(dataset, deployment, "http://jira.test")  # type: ignore[arg-type]
-    histories = [json.loads(text) for i in dataset.issues()
-                 for text in renderer.histories_bytes(i, "2")]
+    histories = [
+        json.loads(text) for i in dataset.issues() for text in renderer.histories_bytes(i, "2")
+    ]
     items = [item for h in histories for item in h["items"]]
     assert items
     assert all(("fieldId" in item) == (deployment == "cloud") for item in items)

@@ -110,8 +110,13 @@ def tokenize(text: str) -> list[Token]:
             )
         else:
             j = i
-            while j < n and not (text[j].isspace() or text[j] in _SINGLE or text[j] in _QUOTE
-                                 or text[j] in "=!<>~" or text[j] in _RESERVED):
+            while j < n and not (
+                text[j].isspace()
+                or text[j] in _SINGLE
+                or text[j] in _QUOTE
+                or text[j] in "=!<>~"
+                or text[j] in _RESERVED
+            ):
                 j += 1
             tokens.append(Token("word", text[i:j], i))
             i = j
@@ -162,7 +167,9 @@ class _Parser:
     def fail(self, expecting: str) -> JqlError:
         tok = self.tok
         where = "" if tok.kind == "end" else f" {tok.where()}"
-        return JqlError(f"Error in the JQL Query: Expecting {expecting} but got {tok.shown()}.{where}")
+        return JqlError(
+            f"Error in the JQL Query: Expecting {expecting} but got {tok.shown()}.{where}"
+        )
 
     def parse(self) -> Query:
         where = None
@@ -349,7 +356,8 @@ class Evaluator:
         name = clause.field.lower()
         handlers: dict[str, Callable[[Clause], Predicate]] = {
             "project": self._project,
-            "issuetype": self._issuetype, "type": self._issuetype,
+            "issuetype": self._issuetype,
+            "type": self._issuetype,
             "status": self._status,
             "statuscategory": self._category,
             "priority": self._priority,
@@ -357,11 +365,17 @@ class Evaluator:
             "assignee": self._assignee,
             "labels": self._labels,
             "fixversion": self._fix_version,
-            "key": self._key, "issuekey": self._key, "issue": self._key, "id": self._key,
+            "key": self._key,
+            "issuekey": self._key,
+            "issue": self._key,
+            "id": self._key,
             "summary": self._summary,
-            "created": self._date, "createddate": self._date,
-            "updated": self._date, "updateddate": self._date,
-            "resolved": self._date, "resolutiondate": self._date,
+            "created": self._date,
+            "createddate": self._date,
+            "updated": self._date,
+            "updateddate": self._date,
+            "resolved": self._date,
+            "resolutiondate": self._date,
         }
         handler = handlers.get(name)
         if handler is None:
@@ -385,13 +399,16 @@ class Evaluator:
                 continue
             found = resolve(value)
             if found is None:
-                raise JqlError(f"The value '{value}' does not exist for the field '{clause.field}'.")
+                raise JqlError(
+                    f"The value '{value}' does not exist for the field '{clause.field}'."
+                )
             resolved.add(found)
         return resolved
 
     @staticmethod
-    def _membership(clause: Clause, wanted: set[object], get: Callable[[Issue], object],
-                    empty_ok: bool = False) -> Predicate:
+    def _membership(
+        clause: Clause, wanted: set[object], get: Callable[[Issue], object], empty_ok: bool = False
+    ) -> Predicate:
         negate = clause.op in ("!=", "not in", "is not")
         if clause.op in ("is", "is not") or (empty_ok and None in clause.values):
             wanted = wanted | {None}
@@ -405,33 +422,52 @@ class Evaluator:
         self._refuse_operator(clause, _EQUALITY)
         projects = {} if self.anonymous else self.dataset.projects
         ids = {str(pid): key for key, pid in projects.items()}
-        wanted = self._lookup(clause, lambda v: v.upper() if v.upper() in projects
-                              else ids.get(v))
+        wanted = self._lookup(clause, lambda v: v.upper() if v.upper() in projects else ids.get(v))
         return self._membership(clause, wanted, lambda issue: issue.project)
 
     def _issuetype(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, _EQUALITY)
-        wanted = self._lookup(clause, lambda v: next(
-            (t.name for t in ISSUE_TYPES.values() if v.lower() in (t.name.lower(), t.id)), None))
+        wanted = self._lookup(
+            clause,
+            lambda v: next(
+                (t.name for t in ISSUE_TYPES.values() if v.lower() in (t.name.lower(), t.id)), None
+            ),
+        )
         return self._membership(clause, wanted, lambda issue: issue.issue_type)
 
     def _status(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, _EQUALITY)
-        wanted = self._lookup(clause, lambda v: next(
-            (s.id for s in STATUSES.values() if v.lower() in (s.name.lower(), s.id)), None))
+        wanted = self._lookup(
+            clause,
+            lambda v: next(
+                (s.id for s in STATUSES.values() if v.lower() in (s.name.lower(), s.id)), None
+            ),
+        )
         return self._membership(clause, wanted, lambda issue: issue.status)
 
     def _category(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, _EQUALITY)
-        wanted = self._lookup(clause, lambda v: next(
-            (c.key for c in CATEGORIES.values()
-             if v.lower() in (c.key, c.name.lower(), str(c.id))), None))
+        wanted = self._lookup(
+            clause,
+            lambda v: next(
+                (
+                    c.key
+                    for c in CATEGORIES.values()
+                    if v.lower() in (c.key, c.name.lower(), str(c.id))
+                ),
+                None,
+            ),
+        )
         return self._membership(clause, wanted, lambda issue: STATUSES[issue.status].category)
 
     def _priority(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, _EQUALITY)
-        wanted = self._lookup(clause, lambda v: next(
-            (pid for pid, name in PRIORITIES.items() if v.lower() in (name.lower(), pid)), None))
+        wanted = self._lookup(
+            clause,
+            lambda v: next(
+                (pid for pid, name in PRIORITIES.items() if v.lower() in (name.lower(), pid)), None
+            ),
+        )
         return self._membership(clause, wanted, lambda issue: issue.priority)
 
     def _resolution(self, clause: Clause) -> Predicate:
@@ -443,7 +479,9 @@ class Evaluator:
             elif value.lower() in ("done", "10000"):
                 wanted.add(True)
             else:
-                raise JqlError(f"The value '{value}' does not exist for the field '{clause.field}'.")
+                raise JqlError(
+                    f"The value '{value}' does not exist for the field '{clause.field}'."
+                )
         if clause.op in ("is", "is not"):
             wanted = {False}
         negate = clause.op in ("!=", "not in", "is not")
@@ -472,8 +510,12 @@ class Evaluator:
 
     def _fix_version(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, (*_EQUALITY, "is", "is not"))
-        wanted = self._lookup(clause, lambda v: next(
-            (ver.id for ver in self.dataset.versions if v in (ver.name, str(ver.id))), None))
+        wanted = self._lookup(
+            clause,
+            lambda v: next(
+                (ver.id for ver in self.dataset.versions if v in (ver.name, str(ver.id))), None
+            ),
+        )
         negate = clause.op in ("!=", "not in", "is not")
         if clause.op in ("is", "is not"):
             return lambda issue: (not issue.fix_versions) != negate
@@ -484,7 +526,9 @@ class Evaluator:
         wanted: list[Issue] = []
         for value in clause.values:
             if value is None:
-                raise JqlError(f"The field '{clause.field}' does not support searching for EMPTY values.")
+                raise JqlError(
+                    f"The field '{clause.field}' does not support searching for EMPTY values."
+                )
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*-\d+|\d+", value):
                 raise JqlError(f"The issue key '{value}' for field '{clause.field}' is invalid.")
             issue = None if self.anonymous else self.dataset.get(value)
@@ -500,8 +544,9 @@ class Evaluator:
         pivot = wanted[0]
         compare = _COMPARE[clause.op]
         # Key ranges compare within the pivot's project by issue number, as JIRA does.
-        return lambda issue: issue.project == pivot.project and compare(
-            _key_number(issue), _key_number(pivot))
+        return lambda issue: (
+            issue.project == pivot.project and compare(_key_number(issue), _key_number(pivot))
+        )
 
     def _summary(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, ("~", "!~"))
@@ -512,12 +557,16 @@ class Evaluator:
     def _date(self, clause: Clause) -> Predicate:
         name = clause.field.lower()
         resolved = name in ("resolved", "resolutiondate")
-        self._refuse_operator(clause, (*_ORDERED, "in", "not in",
-                                       *(("is", "is not") if resolved else ())))
+        self._refuse_operator(
+            clause, (*_ORDERED, "in", "not in", *(("is", "is not") if resolved else ()))
+        )
         getter: Callable[[Issue], int | None] = {
-            "created": lambda i: i.created_ms, "createddate": lambda i: i.created_ms,
-            "updated": lambda i: i.updated_ms, "updateddate": lambda i: i.updated_ms,
-            "resolved": lambda i: i.resolved_ms, "resolutiondate": lambda i: i.resolved_ms,
+            "created": lambda i: i.created_ms,
+            "createddate": lambda i: i.created_ms,
+            "updated": lambda i: i.updated_ms,
+            "updateddate": lambda i: i.updated_ms,
+            "resolved": lambda i: i.resolved_ms,
+            "resolutiondate": lambda i: i.resolved_ms,
         }[name]
         if clause.op in ("is", "is not"):
             negate = clause.op == "is not"
@@ -537,8 +586,10 @@ class Evaluator:
 
     def _moment(self, clause: Clause, value: str | None) -> int:
         if value is None:
-            raise JqlError(f"The operator '{clause.op}' is not supported by the '{clause.field}' "
-                           "field when comparing with EMPTY.")
+            raise JqlError(
+                f"The operator '{clause.op}' is not supported by the '{clause.field}' "
+                "field when comparing with EMPTY."
+            )
         text = value.strip()
         period = _PERIOD.fullmatch(text)
         if period:
@@ -563,13 +614,19 @@ class Evaluator:
 
     def _sort_key(self, order_by: tuple[tuple[str, bool], ...]) -> Callable[[Issue], tuple]:
         getters: dict[str, Callable[[Issue], object]] = {
-            "key": _key_sort, "issuekey": _key_sort, "id": lambda i: i.id,
-            "created": lambda i: i.created_ms, "createddate": lambda i: i.created_ms,
-            "updated": lambda i: i.updated_ms, "updateddate": lambda i: i.updated_ms,
-            "resolved": lambda i: i.resolved_ms, "resolutiondate": lambda i: i.resolved_ms,
+            "key": _key_sort,
+            "issuekey": _key_sort,
+            "id": lambda i: i.id,
+            "created": lambda i: i.created_ms,
+            "createddate": lambda i: i.created_ms,
+            "updated": lambda i: i.updated_ms,
+            "updateddate": lambda i: i.updated_ms,
+            "resolved": lambda i: i.resolved_ms,
+            "resolutiondate": lambda i: i.resolved_ms,
             "priority": lambda i: 6 - int(i.priority),
             "status": lambda i: _STATUS_ORDER[i.status],
-            "issuetype": lambda i: i.issue_type, "type": lambda i: i.issue_type,
+            "issuetype": lambda i: i.issue_type,
+            "type": lambda i: i.issue_type,
             "project": lambda i: i.project,
             "summary": lambda i: i.summary.lower(),
             "rank": lambda i: i.id,

@@ -110,17 +110,19 @@ def fields(renderer: Renderer) -> list[dict[str, object]]:
         if custom.items:
             schema["items"] = custom.items
         schema.update({"custom": custom.custom, "customId": number})
-        result.append({
-            "id": field_id,
-            "key": field_id,
-            "name": custom.name,
-            "custom": True,
-            "orderable": True,
-            "navigable": True,
-            "searchable": True,
-            "clauseNames": [f"cf[{number}]", custom.name],
-            "schema": schema,
-        })
+        result.append(
+            {
+                "id": field_id,
+                "key": field_id,
+                "name": custom.name,
+                "custom": True,
+                "orderable": True,
+                "navigable": True,
+                "searchable": True,
+                "clauseNames": [f"cf[{number}]", custom.name],
+                "schema": schema,
+            }
+        )
     return result
 
 

@@ -88,8 +88,10 @@ class Renderer:
         """`2026-08-12T12:29:57.032-0500` in the user's time zone (JIRA's format, NOTES §5)."""
         offset_ms, suffix = self._offset(ms)
         t = time.gmtime((ms + offset_ms) // 1000)
-        return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
-                f"{t.tm_sec:02d}.{ms % 1000:03d}{suffix}")
+        return (
+            f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+            f"{t.tm_sec:02d}.{ms % 1000:03d}{suffix}"
+        )
 
     def _offset(self, ms: int) -> tuple[int, str]:
         # zoneinfo is the slow part, so offsets are cached per UTC day; a day in which the offset
@@ -216,9 +218,12 @@ class Renderer:
 
     def priority(self, priority_id: str, version: str) -> dict[str, object]:
         name = PRIORITIES[priority_id]
-        return {"self": f"{self.api(version)}/priority/{priority_id}",
-                "iconUrl": f"{self.base_url}/images/icons/priorities/{name.lower()}.svg",
-                "name": name, "id": priority_id}
+        return {
+            "self": f"{self.api(version)}/priority/{priority_id}",
+            "iconUrl": f"{self.base_url}/images/icons/priorities/{name.lower()}.svg",
+            "name": name,
+            "id": priority_id,
+        }
 
     def version_json(self, version_id: int, api: str) -> dict[str, object]:
         version = self.dataset.version(version_id)
@@ -264,8 +269,9 @@ class Renderer:
         self._histories[issue.id] = fresh
         return fresh[1]
 
-    def history_bytes(self, parts: HistoryParts, version: str,
-                      field_ids: set[str] | None = None) -> bytes | None:
+    def history_bytes(
+        self, parts: HistoryParts, version: str, field_ids: set[str] | None = None
+    ) -> bytes | None:
         """One history as JSON; with `field_ids`, only those items (None if none is left)."""
         history_id, author, created, items = parts
         if field_ids is None:
@@ -274,11 +280,17 @@ class Renderer:
             chosen = [item for fid, item in items if fid in field_ids]
             if not chosen:
                 return None
-        return b"".join((
-            b'{"id":"%d","author":' % history_id,
-            self.shared(("user", author, version), lambda: self.user(author, version)),
-            b',"created":', created, b',"items":[', b",".join(chosen), b"]}",
-        ))
+        return b"".join(
+            (
+                b'{"id":"%d","author":' % history_id,
+                self.shared(("user", author, version), lambda: self.user(author, version)),
+                b',"created":',
+                created,
+                b',"items":[',
+                b",".join(chosen),
+                b"]}",
+            )
+        )
 
     def histories_bytes(self, issue: Issue, version: str) -> list[bytes]:
         """Every history of the issue as JSON bytes, oldest first."""
@@ -303,8 +315,11 @@ class Renderer:
         if fields:
             parts.append(b',"fields":{')
             values = self.fields_of(issue, version)
-            parts.append(b",".join(
-                b'"%s":%s' % (fid.encode(), values[self.field_index[fid]]) for fid in fields))
+            parts.append(
+                b",".join(
+                    b'"%s":%s' % (fid.encode(), values[self.field_index[fid]]) for fid in fields
+                )
+            )
             parts.append(b"}")
         elif fields is not None:
             parts.append(b',"fields":{}')
@@ -314,12 +329,16 @@ class Renderer:
         parts.append(b"}")
         return b"".join(parts)
 
-    def embedded_changelog(self, histories: tuple[HistoryParts, ...], mode: str,
-                           version: str) -> bytes:
+    def embedded_changelog(
+        self, histories: tuple[HistoryParts, ...], mode: str, version: str
+    ) -> bytes:
         total = len(histories)
         shown = histories[::-1][:CLOUD_HISTORY_CAP] if mode == "cloud" else histories
         return b'{"startAt":0,"maxResults":%d,"total":%d,"histories":[%s]}' % (
-            len(shown), total, b",".join(self.history_bytes(p, version) or b"" for p in shown))
+            len(shown),
+            total,
+            b",".join(self.history_bytes(p, version) or b"" for p in shown),
+        )
 
     def _render_fields(self, issue: Issue, version: str) -> tuple[bytes, ...]:
         api = self.api(version)
@@ -332,29 +351,41 @@ class Renderer:
             return shared(("user", index, version), lambda: self.user(index, version))
 
         def versions(ids: tuple[int, ...]) -> bytes:
-            return shared(("versions", ids, version),
-                          lambda: [self.version_json(v, version) for v in ids])
+            return shared(
+                ("versions", ids, version), lambda: [self.version_json(v, version) for v in ids]
+            )
 
         resolved = issue.resolved_ms is not None
         reporter = user(issue.reporter)
         values: dict[str, bytes] = {
             "summary": dumps(issue.summary).encode(),
-            "issuetype": shared(("issuetype", issue_type.id, version),
-                                lambda: self.issue_type(issue.issue_type, version)),
-            "project": shared(("project", issue.project, version),
-                              lambda: self.project(issue.project, version)),
-            "status": shared(("status", issue.status, version),
-                             lambda: self.status(issue.status, version)),
-            "priority": shared(("priority", issue.priority, version),
-                               lambda: self.priority(issue.priority, version)),
+            "issuetype": shared(
+                ("issuetype", issue_type.id, version),
+                lambda: self.issue_type(issue.issue_type, version),
+            ),
+            "project": shared(
+                ("project", issue.project, version), lambda: self.project(issue.project, version)
+            ),
+            "status": shared(
+                ("status", issue.status, version), lambda: self.status(issue.status, version)
+            ),
+            "priority": shared(
+                ("priority", issue.priority, version),
+                lambda: self.priority(issue.priority, version),
+            ),
             "assignee": user(issue.assignee),
             "reporter": reporter,
             "creator": reporter,
             "created": self._quoted_time(issue.created_ms),
             "updated": self._quoted_time(issue.updated_ms),
-            "resolution": shared(("resolution", resolved, version), lambda: (
-                {"self": f"{api}/resolution/{RESOLUTION_DONE['id']}", **RESOLUTION_DONE}
-                if resolved else None)),
+            "resolution": shared(
+                ("resolution", resolved, version),
+                lambda: (
+                    {"self": f"{api}/resolution/{RESOLUTION_DONE['id']}", **RESOLUTION_DONE}
+                    if resolved
+                    else None
+                ),
+            ),
             "resolutiondate": (
                 self._quoted_time(issue.resolved_ms) if issue.resolved_ms is not None else NULL
             ),
@@ -363,11 +394,17 @@ class Renderer:
             "versions": versions(issue.affects_versions),
             "labels": shared(("labels", issue.labels), lambda: list(issue.labels)),
             "description": dumps(self._text(issue.description, version)).encode(),
-            self.custom_id("points"): NULL if issue.points is None else
-                dumps(issue.points).encode(),
-            self.custom_id("flagged"): shared(("flagged", issue.flagged, version), lambda: (
-                [{"self": f"{api}/customFieldOption/{FLAG_OPTION['id']}", **FLAG_OPTION}]
-                if issue.flagged else None)),
+            self.custom_id("points"): NULL
+            if issue.points is None
+            else dumps(issue.points).encode(),
+            self.custom_id("flagged"): shared(
+                ("flagged", issue.flagged, version),
+                lambda: (
+                    [{"self": f"{api}/customFieldOption/{FLAG_OPTION['id']}", **FLAG_OPTION}]
+                    if issue.flagged
+                    else None
+                ),
+            ),
             self.custom_id("rank"): b'"0|i%06x:"' % issue.id,
             self.custom_id("sprint"): NULL,
         }

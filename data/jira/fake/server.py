@@ -64,8 +64,17 @@ CLOUD_PAGE_CAP_HEAVY = 100
 DC_PAGE_CAP = 1000
 CHANGELOG_PAGE_CAP = 100
 REQUEST_LOG_SIZE = 100_000
-SEARCH_JQL_KEYS = {"jql", "nextPageToken", "maxResults", "fields", "expand", "properties",
-                   "fieldsByKeys", "reconcileIssues", "failFast"}
+SEARCH_JQL_KEYS = {
+    "jql",
+    "nextPageToken",
+    "maxResults",
+    "fields",
+    "expand",
+    "properties",
+    "fieldsByKeys",
+    "reconcileIssues",
+    "failFast",
+}
 BULKFETCH_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
 
 
@@ -115,13 +124,22 @@ class Request:
         if not content_type or not content_type.split(";")[0].strip().endswith("json"):
             shown = content_type or "null"
             if problem_json:
-                raise BadRequest(Response(415, dumps({
-                    "title": "Unsupported Media Type",
-                    "detail": f"Content-Type '{shown}' is not supported.",
-                    "instance": self.path,
-                }).encode(), content_type="application/problem+json"))
-            raise BadRequest(json_response(415, {"message": "Unsupported Media Type",
-                                                 "status-code": 415}))
+                raise BadRequest(
+                    Response(
+                        415,
+                        dumps(
+                            {
+                                "title": "Unsupported Media Type",
+                                "detail": f"Content-Type '{shown}' is not supported.",
+                                "instance": self.path,
+                            }
+                        ).encode(),
+                        content_type="application/problem+json",
+                    )
+                )
+            raise BadRequest(
+                json_response(415, {"message": "Unsupported Media Type", "status-code": 415})
+            )
         try:
             value = json.loads(self.body or b"null")
         except ValueError:
@@ -189,8 +207,9 @@ class FakeJira:
         self.basic_auth = basic_auth
         self.anonymous_myself = anonymous_myself
         self.port = port
-        self.dataset = Dataset(issues=issues, seed=seed, now=now, project=project,
-                               timezone=timezone)
+        self.dataset = Dataset(
+            issues=issues, seed=seed, now=now, project=project, timezone=timezone
+        )
         self.faults = Faults()
         self._counts: Counter[str] = Counter()
         # Bounded so a long-running demo server does not grow without end.
@@ -212,8 +231,10 @@ class FakeJira:
         self.port = server.server_address[1]
         self.renderer = Renderer(self.dataset, self.deployment, self.base_url)
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"fake-jira-{self.port}", daemon=True,
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-jira-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -351,8 +372,12 @@ class FakeJira:
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = f"{fault.retry_after:g}"
-        text = {"500": "Internal server error", "502": "Bad Gateway",
-                "503": "Service Unavailable", "504": "Gateway Timeout"}[fault.kind]
+        text = {
+            "500": "Internal server error",
+            "502": "Bad Gateway",
+            "503": "Service Unavailable",
+            "504": "Gateway Timeout",
+        }[fault.kind]
         return error(int(fault.kind), text, headers=headers)
 
     # ---------------------------------------------------------------- search
@@ -500,8 +525,9 @@ def _read_token(token: object, fingerprint: str) -> int:
         if stamp != fingerprint or offset < 0:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest(error(400, "The provided next page token is invalid or expired.")) \
-            from None
+        raise BadRequest(
+            error(400, "The provided next page token is invalid or expired.")
+        ) from None
     return offset
 
 
@@ -518,8 +544,10 @@ def _names_and_schema(app: FakeJira, fields: list[str] | None, expand: set[str])
     if "names" in expand:
         parts.append('"names":' + dumps({fid: catalog[fid]["name"] for fid in fields}))
     if "schema" in expand:
-        parts.append('"schema":' + dumps(
-            {fid: catalog[fid]["schema"] for fid in fields if "schema" in catalog[fid]}))
+        parts.append(
+            '"schema":'
+            + dumps({fid: catalog[fid]["schema"] for fid in fields if "schema" in catalog[fid]})
+        )
     return "," + ",".join(parts)
 
 
@@ -560,16 +588,18 @@ def _search_jql(app: FakeJira, request: Request) -> Response:
         cap = CLOUD_PAGE_CAP_HEAVY
     else:
         cap = CLOUD_PAGE_CAP_IDS if selected is None else CLOUD_PAGE_CAP_FIELDS
-    page = found[offset:offset + min(max_results, cap)]
+    page = found[offset : offset + min(max_results, cap)]
     changelog = "cloud" if "changelog" in expand else None
-    issues = b",".join(app.renderer.issue_json(i, request.version, selected, changelog)
-                       for i in page)
+    issues = b",".join(
+        app.renderer.issue_json(i, request.version, selected, changelog) for i in page
+    )
     end = offset + len(page)
     tail = "" if end >= len(found) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
     is_last = "true" if end >= len(found) else "false"
     extra = _names_and_schema(app, selected, expand)
-    return json_response(200, b'{"issues":[%s]%s}' % (
-        issues, f'{tail},"isLast":{is_last}{extra}'.encode()))
+    return json_response(
+        200, b'{"issues":[%s]%s}' % (issues, f'{tail},"isLast":{is_last}{extra}'.encode())
+    )
 
 
 def _approximate_count(app: FakeJira, request: Request) -> Response:
@@ -602,7 +632,9 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
         validate = {"true": True, "false": False}.get(validate, validate)
     if not isinstance(validate, bool):
         # validateQuery is a boolean on Data Center; "strict"/"warn" are Cloud words (NOTES §1.4).
-        raise BadRequest(error(400, f"The value '{validate}' for 'validateQuery' is not a boolean."))
+        raise BadRequest(
+            error(400, f"The value '{validate}' for 'validateQuery' is not a boolean.")
+        )
     if not isinstance(jql, str):
         raise BadRequest(error(400, BAD_PAYLOAD))
     start_at = max(start_at, 0)
@@ -611,17 +643,29 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
     max_results = min(max_results, DC_PAGE_CAP)  # silently capped and echoed (NOTES §1.4)
     found = app.matching(jql, request.anonymous, bounded=False)
     if max_results == 0:
-        return json_response(200, {"expand": None, "startAt": start_at, "maxResults": 0,
-                                   "total": len(found), "issues": [], "warningMessages": None,
-                                   "names": None, "schema": None})
-    page = found[start_at:start_at + max_results]
+        return json_response(
+            200,
+            {
+                "expand": None,
+                "startAt": start_at,
+                "maxResults": 0,
+                "total": len(found),
+                "issues": [],
+                "warningMessages": None,
+                "names": None,
+                "schema": None,
+            },
+        )
+    page = found[start_at : start_at + max_results]
     if not page:
-        return json_response(200, {"startAt": start_at, "maxResults": max_results,
-                                   "total": len(found), "issues": []})
+        return json_response(
+            200, {"startAt": start_at, "maxResults": max_results, "total": len(found), "issues": []}
+        )
     selected = app.select_fields(fields, "*navigable")
     changelog = "full" if "changelog" in expand else None
-    issues = b",".join(app.renderer.issue_json(i, request.version, selected, changelog)
-                       for i in page)
+    issues = b",".join(
+        app.renderer.issue_json(i, request.version, selected, changelog) for i in page
+    )
     names_schema = _names_and_schema(app, selected, expand)
     if not names_schema:
         names_schema = ',"names":null,"schema":null'
@@ -629,8 +673,10 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
         names_schema += ',"names":null'
     elif '"schema"' not in names_schema:
         names_schema += ',"schema":null'
-    head = (f'{{"expand":"schema,names","startAt":{start_at},"maxResults":{max_results},'
-            f'"total":{len(found)},"issues":[')
+    head = (
+        f'{{"expand":"schema,names","startAt":{start_at},"maxResults":{max_results},'
+        f'"total":{len(found)},"issues":['
+    )
     tail = f'],"warningMessages":null{names_schema}}}'
     return json_response(200, b"".join((head.encode(), issues, tail.encode())))
 
@@ -638,11 +684,17 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
 def _issue_or_404(app: FakeJira, request: Request) -> Issue:
     issue = app.dataset.get(request.params["key"])
     if request.anonymous:
-        raise BadRequest(error(401, "You do not have the permission to see the specified issue.",
-                               "Login Required"))
+        raise BadRequest(
+            error(
+                401, "You do not have the permission to see the specified issue.", "Login Required"
+            )
+        )
     if issue is None:
-        text = ("Issue does not exist or you do not have permission to see it."
-                if app.deployment == "cloud" else "Issue Does Not Exist")
+        text = (
+            "Issue does not exist or you do not have permission to see it."
+            if app.deployment == "cloud"
+            else "Issue Does Not Exist"
+        )
         raise BadRequest(error(404, text))
     return issue
 
@@ -655,8 +707,12 @@ def _issue(app: FakeJira, request: Request) -> Response:
     changelog = None
     if "changelog" in expand:
         changelog = "cloud" if app.deployment == "cloud" else "full"
-    return json_response(200, app.renderer.issue_json(
-        issue, request.version, selected if selected is not None else [], changelog))
+    return json_response(
+        200,
+        app.renderer.issue_json(
+            issue, request.version, selected if selected is not None else [], changelog
+        ),
+    )
 
 
 def _issue_changelog(app: FakeJira, request: Request) -> Response:
@@ -666,14 +722,19 @@ def _issue_changelog(app: FakeJira, request: Request) -> Response:
     max_results = _int_param(request.one("maxResults"), "maxResults", CHANGELOG_PAGE_CAP)
     max_results = min(max(max_results, 1), CHANGELOG_PAGE_CAP)
     histories = app.renderer.histories_bytes(issue, request.version)  # oldest first
-    values = b",".join(histories[start_at:start_at + max_results])
+    values = b",".join(histories[start_at : start_at + max_results])
     link = f"{app.renderer.api(request.version)}/issue/{request.params['key']}/changelog"
     is_last = start_at + max_results >= len(histories)
-    next_page = "" if is_last else \
-        f',"nextPage":"{link}?maxResults={max_results}&startAt={start_at + max_results}"'
-    head = (f'{{"self":"{link}?maxResults={max_results}&startAt={start_at}"{next_page},'
-            f'"maxResults":{max_results},"startAt":{start_at},"total":{len(histories)},'
-            f'"isLast":{"true" if is_last else "false"},"values":[')
+    next_page = (
+        ""
+        if is_last
+        else f',"nextPage":"{link}?maxResults={max_results}&startAt={start_at + max_results}"'
+    )
+    head = (
+        f'{{"self":"{link}?maxResults={max_results}&startAt={start_at}"{next_page},'
+        f'"maxResults":{max_results},"startAt":{start_at},"total":{len(histories)},'
+        f'"isLast":{"true" if is_last else "false"},"values":['
+    )
     return json_response(200, head.encode() + values + b"]}")
 
 
@@ -683,12 +744,21 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
     if set(body) - BULKFETCH_KEYS:
         raise BadRequest(error(400, BAD_PAYLOAD))
     keys = body.get("issueIdsOrKeys")
-    if (not isinstance(keys, list) or not keys or len(keys) > 1000
-            or not all(isinstance(key, str) for key in keys)):
-        raise BadRequest(error(400, "issueIdsOrKeys must list between 1 and 1000 issue ids or keys."))
+    if (
+        not isinstance(keys, list)
+        or not keys
+        or len(keys) > 1000
+        or not all(isinstance(key, str) for key in keys)
+    ):
+        raise BadRequest(
+            error(400, "issueIdsOrKeys must list between 1 and 1000 issue ids or keys.")
+        )
     field_ids = body.get("fieldIds") or []
-    if (not isinstance(field_ids, list) or len(field_ids) > 10
-            or len(set(map(str, field_ids))) != len(field_ids)):
+    if (
+        not isinstance(field_ids, list)
+        or len(field_ids) > 10
+        or len(set(map(str, field_ids))) != len(field_ids)
+    ):
         raise BadRequest(error(400, "fieldIds must list at most 10 distinct field ids."))
     max_results = _int_param(body.get("maxResults"), "maxResults", 1000)
     if not 1 <= max_results <= 10000:
@@ -702,8 +772,9 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
             issue = app.dataset.get(key)
             if issue is None:  # unknown or invisible issues are left out, not refused
                 continue
-            for history, parts in zip(issue.histories, app.renderer.histories_of(issue),
-                                      strict=True):
+            for history, parts in zip(
+                issue.histories, app.renderer.histories_of(issue), strict=True
+            ):
                 # fieldIds filters before paging: histories without such items do not count.
                 text = app.renderer.history_bytes(parts, request.version, wanted)
                 if text is not None:
@@ -711,7 +782,7 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
     # "sorted by changelog date and issue IDs, starting from the oldest changelog and smallest
     # issue ID" (spec); each page groups its histories by issue.
     flat = sorted(set(texts), key=lambda entry: entry[:2])
-    page = flat[offset:offset + max_results]
+    page = flat[offset : offset + max_results]
     grouped: dict[int, list[bytes]] = {}
     for _created, issue_id, text in page:
         grouped.setdefault(issue_id, []).append(text)
@@ -740,8 +811,9 @@ class Route:
 
 
 def _route(path: str, endpoint: str, methods: dict[str, Handler], **options: Any) -> Route:
-    return Route(re.compile(rf"^/rest/api/(?P<version>2|3|latest)/{path}$"), endpoint, methods,
-                 **options)
+    return Route(
+        re.compile(rf"^/rest/api/(?P<version>2|3|latest)/{path}$"), endpoint, methods, **options
+    )
 
 
 ROUTES = (
@@ -753,19 +825,41 @@ ROUTES = (
     _route("issuetype", "issuetype", {"GET": _issue_types}),
     _route("priority", "priority", {"GET": _priorities}),
     _route("project/(?P<key>[^/]+)", "project", {"GET": _project}),
-    _route("search/jql", "search/jql", {"GET": _search_jql, "POST": _search_jql},
-           deployments=("cloud",)),
-    _route("search/approximate-count", "search/approximate-count", {"POST": _approximate_count},
-           deployments=("cloud",)),
-    _route("search", "search", {"GET": _legacy_search_gone, "POST": _legacy_search_gone},
-           deployments=("cloud",), public=True),
-    _route("search", "search", {"GET": _search_datacenter, "POST": _search_datacenter},
-           deployments=("datacenter",)),
+    _route(
+        "search/jql",
+        "search/jql",
+        {"GET": _search_jql, "POST": _search_jql},
+        deployments=("cloud",),
+    ),
+    _route(
+        "search/approximate-count",
+        "search/approximate-count",
+        {"POST": _approximate_count},
+        deployments=("cloud",),
+    ),
+    _route(
+        "search",
+        "search",
+        {"GET": _legacy_search_gone, "POST": _legacy_search_gone},
+        deployments=("cloud",),
+        public=True,
+    ),
+    _route(
+        "search",
+        "search",
+        {"GET": _search_datacenter, "POST": _search_datacenter},
+        deployments=("datacenter",),
+    ),
     _route("issue/(?P<key>[^/]+)", "issue", {"GET": _issue}),
-    _route("issue/(?P<key>[^/]+)/changelog", "issue/changelog", {"GET": _issue_changelog},
-           deployments=("cloud",)),
-    _route("changelog/bulkfetch", "changelog/bulkfetch", {"POST": _bulkfetch},
-           deployments=("cloud",)),
+    _route(
+        "issue/(?P<key>[^/]+)/changelog",
+        "issue/changelog",
+        {"GET": _issue_changelog},
+        deployments=("cloud",),
+    ),
+    _route(
+        "changelog/bulkfetch", "changelog/bulkfetch", {"POST": _bulkfetch}, deployments=("cloud",)
+    ),
     _route("project/(?P<key>[^/]+)/versions", "project/versions", {"GET": _project_versions}),
 )
 
@@ -874,11 +968,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         app._record(RequestRecord(self.command, self.path, endpoint, response.status))
         self._send(response, headers, truncate=fault is not None and fault.kind == "truncate")
 
-    def _dispatch(self, app: FakeJira, found: tuple[Route, dict[str, str]] | None,
-                  request: Request) -> Response:
+    def _dispatch(
+        self, app: FakeJira, found: tuple[Route, dict[str, str]] | None, request: Request
+    ) -> Response:
         if found is None:
-            return json_response(404, {"message": f"null for uri: {app.base_url}{self.path}",
-                                       "status-code": 404})
+            return json_response(
+                404, {"message": f"null for uri: {app.base_url}{self.path}", "status-code": 404}
+            )
         route, params = found
         handler = route.methods.get(request.method)
         if handler is None:
