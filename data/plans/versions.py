@@ -328,8 +328,14 @@ def get_version_history(
             # the time for 1,000 versions): LEAD is the previous version, LAG the next one.
             f"SELECT {_VERSION_COLUMNS}, LEAD(version) OVER w AS previous_version, "  # noqa: S608 - fixed column lists
             f"LAG(version) OVER w AS next_version{documents} FROM plan_versions WHERE plan_id = ? "
-            "WINDOW w AS (ORDER BY version DESC) ORDER BY version DESC LIMIT ?",
-            (plan_id, -1 if limit is None else limit),
+            "AND version >= ? WINDOW w AS (ORDER BY version DESC) ORDER BY version DESC LIMIT ?",
+            # Versions run 1..current without gaps, so the newest `limit` plus the one before
+            # them (for the last row's previous version) are all the window needs to see.
+            (
+                plan_id,
+                1 if limit is None else head["version"] - limit,
+                -1 if limit is None else limit,
+            ),
         ).fetchall()
     history = [_version_from_row(r, head["version"]) for r in rows]
     if include_data:
