@@ -40,7 +40,7 @@ class QueryFrames:
     - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS`` and
       ``current_status``; ``status`` is the status at ``as_of``, ``initial_status`` the status at
       creation, ``current_status`` (with ``status_category``) the status at the last fetch.
-    - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``from_status``, ``to_status``,
+    - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``to_status``,
       sorted by issue then time.
     - ``versions``: ``issue``, ``name``, ``released``, ``release_date`` (naive midnight).
     """
@@ -65,7 +65,7 @@ def frames_from_records(
 
     issues: (key, issue_type, status, status_category, priority, created, resolved, points,
     initial_status, changelog_total) with times as epoch ms or ISO text;
-    transitions: (issue_row, at, from_status, to_status) in time order per issue;
+    transitions: (issue_row, at, to_status) in time order per issue;
     versions: (issue_row, name, released, release_date).
     """
     issue_frame = pd.DataFrame.from_records(issues, columns=list(ISSUE_COLUMNS))
@@ -80,12 +80,9 @@ def frames_from_records(
     issue_frame["changelog_total"] = (
         pd.to_numeric(issue_frame["changelog_total"], errors="coerce").fillna(0).astype("int64")
     )
-    transition_frame = pd.DataFrame.from_records(
-        transitions, columns=["issue", "at", "from_status", "to_status"]
-    )
+    transition_frame = pd.DataFrame.from_records(transitions, columns=["issue", "at", "to_status"])
     transition_frame["issue"] = transition_frame["issue"].astype("int64")
     transition_frame["at"] = to_utc_times(transition_frame["at"])
-    transition_frame["from_status"] = transition_frame["from_status"].astype(object)
     transition_frame["to_status"] = transition_frame["to_status"].astype(object).astype(str)
     version_frame = pd.DataFrame.from_records(
         versions, columns=["issue", "name", "released", "release_date"]
@@ -192,27 +189,19 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
 
 
 def encode_statuses(issues: pd.DataFrame, transitions: pd.DataFrame) -> None:
-    """Turn the four status columns into categoricals sharing one category list (always
-    including "", the unknown status), so the metrics work on small integer codes."""
-    values = [
-        issues["status"].to_numpy(dtype=object),
-        issues["initial_status"].to_numpy(dtype=object),
-        transitions["to_status"].to_numpy(dtype=object),
-        transitions["from_status"].dropna().to_numpy(dtype=object),
-    ]
-    names = pd.unique(np.concatenate([np.array([""], dtype=object), *values]))
-    dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
+    """Turn the status columns into categoricals sharing one category list (always including "",
+    the unknown status), so the metrics work on small integer codes. One hashing pass."""
     # ``status_category`` belongs to the status the issue is in now; ``restrict_to`` rewrites
     # ``status`` to the status at as_of, so the pair is kept as ``current_status``.
+    columns = [(issues, "status"), (issues, "initial_status"), (transitions, "to_status")]
+    arrays = [frame[column].to_numpy(dtype=object) for frame, column in columns]
+    codes, names = pd.factorize(np.concatenate([np.array([""], dtype=object), *arrays]))
+    dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
+    offset = 1
+    for (frame, column), values in zip(columns, arrays, strict=True):
+        frame[column] = pd.Categorical.from_codes(codes[offset : offset + len(values)], dtype=dtype)
+        offset += len(values)
     issues["current_status"] = issues["status"]
-    for frame, column in (
-        (issues, "current_status"),
-        (issues, "status"),
-        (issues, "initial_status"),
-        (transitions, "to_status"),
-        (transitions, "from_status"),
-    ):
-        frame[column] = frame[column].astype(object).astype(dtype)
 
 
 def status_codes(column: pd.Series) -> np.ndarray:

@@ -69,7 +69,6 @@ def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap
                 status_codes(issues["current_status"]),
                 status_codes(issues["initial_status"]),
                 status_codes(transitions["to_status"]),
-                status_codes(transitions["from_status"]),
             ]
         )
     )

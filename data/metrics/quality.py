@@ -63,7 +63,7 @@ def data_quality(
         touching[transitions["issue"].to_numpy()[hit]] = True
     has_history = np.zeros(len(issues), bool)
     has_history[transitions["issue"].to_numpy()] = True
-    types = sorted(set(issues["issue_type"]) - set(flow_types) - {""})
+    types = sorted(set(issues["issue_type"].unique()) - set(flow_types) - {""})
     return DataQuality(
         unmapped_statuses=status_map.unmapped,
         issues_touching_unmapped=int(touching.sum()),

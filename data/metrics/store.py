@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data.database import write_transaction
+from data.errors import DatabaseError
 from data.metrics.frames import (
     ISSUE_COLUMNS,
     QueryFrames,
@@ -26,31 +27,35 @@ from data.metrics.weekly import project_data_document
 from data.persistence.base import PersistenceBackend
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.sqlite import Connection
-from data.timeutil import to_utc_iso
 
+# Issues and their transitions come in the same order (the query's members by key; transitions
+# by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
+# is found from the per-issue counts, without sending 1.2 million keys to Python.
 _ISSUES_SQL = (
-    "SELECT i.rowid, i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
+    "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
     "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
     # The creation status: where the first transition came from (its target if JIRA left
     # "from" empty), or the current status when there never was a transition.
     "COALESCE((SELECT COALESCE(t.from_status, t.to_status) FROM issue_transitions t "
     "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key ORDER BY t.seq LIMIT 1), "
-    "  i.status), i.changelog_total "
+    "  i.status), i.changelog_total, "
+    "(SELECT COUNT(*) FROM issue_transitions t "
+    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key) "
     "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 AND i.created <= ?3 ORDER BY i.rowid"
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
 )
-# Joined on the membership only (not on issues): half the time; keys are matched in numpy.
 _TRANSITIONS_SQL = (
-    "SELECT t.issue_key, t.seq, unixepoch(t.changed_at, 'subsec') * 1000, t.from_status, t.to_status "
+    "SELECT unixepoch(t.changed_at, 'subsec') * 1000, t.to_status "
     "FROM query_issues q JOIN issue_transitions t "
     "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY t.issue_key, t.seq"
 )
 _VERSIONS_SQL = (
-    "SELECT i.rowid, v.value ->> '$.name', v.value ->> '$.released', v.value ->> '$.releaseDate' "
+    "SELECT i.issue_key, v.value ->> '$.name', v.value ->> '$.released', "
+    "v.value ->> '$.releaseDate' "
     "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
     "json_each(i.fields, '$.fixVersions') v "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 AND i.created <= ?3"
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
 
 
@@ -58,7 +63,10 @@ def load_query_frames(
     conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None = None
 ) -> QueryFrames:
     """A query's current members as known at ``as_of`` (default now): issues created by then,
-    their transitions made by then, and their fix versions (see ``frames.restrict_to``)."""
+    their transitions made by then, and their fix versions (see ``frames.restrict_to``).
+
+    Three statements (issues, transitions, fix versions) in one read transaction.
+    """
     # Millions of short-lived row tuples would trigger the cyclic garbage collector over and
     # over (none of them can form cycles); pausing it halves the load time.
     enabled = gc.isenabled()
@@ -74,52 +82,59 @@ def _load(
     conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None
 ) -> QueryFrames:
     stamp = utc_timestamp(as_of)
-    limit = to_utc_iso(stamp.to_pydatetime())
-    params = (profile_id, query_id, limit)
+    params = (profile_id, query_id)
     cursor = conn.cursor()
     # Plain tuples: building a Row object per row costs more than the query itself.
     cursor.row_factory = None
-    rows = cursor.execute(_ISSUES_SQL, params).fetchall()
-    rowids = np.fromiter((r[0] for r in rows), dtype="int64", count=len(rows))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
+    # One read transaction: the three statements see the same snapshot even while a sync writes.
+    opened = not conn.in_transaction
+    if opened:
+        cursor.execute("BEGIN")
+    try:
+        issue_rows = cursor.execute(_ISSUES_SQL, params).fetchall()
+        transition_rows = cursor.execute(_TRANSITIONS_SQL, params).fetchall()
+        version_rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
+    finally:
+        if opened:
+            cursor.execute("COMMIT")
+
+    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 11
     issues = pd.DataFrame(
         {
-            "key": pd.Series(columns[1], dtype=object),
-            "issue_type": pd.Series(columns[2], dtype=object),
-            "status": pd.Series(columns[3], dtype=object),
-            "status_category": pd.Series(columns[4], dtype=object),
-            "priority": pd.Series(columns[5], dtype=object),
-            "created": _times(columns[6]),
-            "resolved": _times(columns[7]),
-            "points": pd.Series(columns[8], dtype="float64"),
-            "initial_status": pd.Series(columns[9], dtype=object),
-            "changelog_total": pd.Series(columns[10], dtype="int64"),
+            "key": np.asarray(columns[0], dtype=object),
+            "issue_type": np.asarray(columns[1], dtype=object),
+            "status": np.asarray(columns[2], dtype=object),
+            "status_category": np.asarray(columns[3], dtype=object),
+            "priority": np.asarray(columns[4], dtype=object),
+            "created": _times(columns[5]),
+            "resolved": _times(columns[6]),
+            "points": np.asarray(columns[7], dtype="float64"),
+            "initial_status": np.asarray(columns[8], dtype=object),
+            "changelog_total": np.asarray(columns[9], dtype="int64"),
         },
         columns=list(ISSUE_COLUMNS),
     )
+    counts = np.asarray(columns[10], dtype="int64")
 
-    rows = cursor.execute(_TRANSITIONS_SQL, params[:2]).fetchall()
-    t_columns = list(zip(*rows, strict=True)) if rows else [()] * 5
-    t_issue = pd.Index(issues["key"]).get_indexer(np.asarray(t_columns[0], dtype=object))
-    # Issues created after as_of are not loaded; their transitions go too.
-    known = np.flatnonzero(t_issue >= 0)
-    order = known[np.lexsort((np.asarray(t_columns[1], dtype="int64")[known], t_issue[known]))]
+    t_columns = list(zip(*transition_rows, strict=True)) if transition_rows else [()] * 2
+    if int(counts.sum()) != len(t_columns[0]):
+        raise DatabaseError(
+            "The issue store changed while metrics were read; run the command again."
+        )
     transitions = pd.DataFrame(
         {
-            "issue": t_issue[order],
-            "at": _times(np.asarray(t_columns[2], dtype="float64")[order]),
-            "from_status": np.asarray(t_columns[3], dtype=object)[order],
-            "to_status": np.asarray(t_columns[4], dtype=object)[order],
+            "issue": np.repeat(np.arange(len(counts)), counts),
+            "at": _times(t_columns[0]),
+            "to_status": np.asarray(t_columns[1], dtype=object),
         }
     )
 
-    rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
-    v_columns = list(zip(*rows, strict=True)) if rows else [()] * 4
+    v_columns = list(zip(*version_rows, strict=True)) if version_rows else [()] * 4
     versions = pd.DataFrame(
         {
-            "issue": np.searchsorted(rowids, np.asarray(v_columns[0], dtype="int64")),
-            "name": pd.Series(v_columns[1], dtype=object),
-            "released": pd.Series(v_columns[2], dtype=object).fillna(0).astype(bool),
+            "issue": pd.Index(issues["key"]).get_indexer(np.asarray(v_columns[0], dtype=object)),
+            "name": np.asarray(v_columns[1], dtype=object),
+            "released": pd.Series(v_columns[2], dtype=object).fillna(0).astype(bool).to_numpy(),
             "release_date": pd.to_datetime(
                 pd.Series(v_columns[3], dtype=object), errors="coerce", format="ISO8601"
             ).astype("datetime64[ms]"),

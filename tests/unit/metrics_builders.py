@@ -63,11 +63,9 @@ def build_frames(
                 len(spec["history"]),
             )
         )
-        previous = spec["initial"]
         if spec["key"] not in no_changelog:
             for at, to_status in spec["history"]:
-                transition_rows.append((row, at, previous, to_status))
-                previous = to_status
+                transition_rows.append((row, at, to_status))
         for name, released, release_date in spec["versions"]:
             version_rows.append((row, name, released, release_date))
     return frames_from_records(issue_rows, transition_rows, version_rows, as_of)
