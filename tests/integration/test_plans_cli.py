@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,17 @@ def test_parse_where(expression: str, expected: tuple[str, str, Any]) -> None:
 def test_parse_where_refuses_what_it_cannot_read() -> None:
     with pytest.raises(ValidationError, match="is not a filter; write PATH OP VALUE"):
         parse_where("just words")
+
+
+def test_every_plan_and_settings_command_is_documented() -> None:
+    from cli.plans import plan, settings
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "plans.md").read_text()
+    for group in (plan, settings):
+        # Usage lines look like "flowcast plan submit|approve PLAN ...".
+        documented = {
+            name
+            for names in re.findall(rf"^flowcast {group.name} +(\S+)", docs, re.MULTILINE)
+            for name in names.split("|")
+        }
+        assert set(group.commands) <= documented, set(group.commands) - documented
