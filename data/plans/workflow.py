@@ -98,24 +98,21 @@ def _transition(
                 "submitted_by = ? WHERE plan_id = ? AND version = ?",
                 (now, who, plan_id, number),
             )
-        else:
-            if action == "approve":
-                row = c.execute(
-                    "UPDATE plan_versions SET version_status = 'superseded' "
-                    "WHERE plan_id = ? AND version_status = 'approved' RETURNING version",
-                    (plan_id,),
-                ).fetchone()
-                previous_baseline = None if row is None else row[0]
-            c.execute(
-                "UPDATE plan_versions SET version_status = ?, reviewed_at = ?, reviewed_by = ?, "
-                "review_notes = ? WHERE plan_id = ? AND version = ?",
-                (target, now, who, notes, plan_id, number),
-            )
         if action == "approve":
+            # Supersede first: the partial unique index allows one approved version at a time.
+            row = c.execute(
+                "UPDATE plan_versions SET version_status = 'superseded' "
+                "WHERE plan_id = ? AND version_status = 'approved' RETURNING version",
+                (plan_id,),
+            ).fetchone()
+            previous_baseline = None if row is None else row[0]
+        if action in ("approve", "reject"):
             digest = c.execute(
-                "SELECT content_hash FROM plan_versions WHERE plan_id = ? AND version = ?",
-                (plan_id, number),
+                "UPDATE plan_versions SET version_status = ?, reviewed_at = ?, reviewed_by = ?, "
+                "review_notes = ? WHERE plan_id = ? AND version = ? RETURNING content_hash",
+                (target, now, who, notes, plan_id, number),
             ).fetchone()[0]
+        if action == "approve":
             approve_artifact(
                 head["profile_id"],
                 head["query_id"],
