@@ -167,12 +167,13 @@ def register(app: Dash) -> None:
         except FlowcastError as exc:
             return alert_for(exc), True
 
+    # The job's outputs stay on this page so prevent_initial_call holds when the page renders;
+    # a plain callback then tells the header that profiles may have changed.
     @app.callback(
         Output(ids.DATA_MIGRATE_RESULT, "children", allow_duplicate=True),
-        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Output(ids.DATA_MIGRATED, "data"),
         Input(ids.DATA_MIGRATE_RUN, "n_clicks"),
         State(ids.DATA_MIGRATE_PATH, "value"),
-        State(ids.SELECTION_VERSION, "data"),
         background=True,
         running=[
             (Output(ids.DATA_MIGRATE_RUN, "disabled"), True, True),
@@ -180,9 +181,18 @@ def register(app: Dash) -> None:
         ],
         prevent_initial_call=True,
     )
-    def _migrate(_n, path, version):
+    def _migrate(n_clicks, path):
         try:
             summary, _disabled = migrate(path, dry_run=False)
         except FlowcastError as exc:
             return alert_for(exc), no_update
-        return summary, (version or 0) + 1
+        return summary, n_clicks
+
+    @app.callback(
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Input(ids.DATA_MIGRATED, "data"),
+        State(ids.SELECTION_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _after_migration(migrated, version):
+        return (version or 0) + 1 if migrated else no_update

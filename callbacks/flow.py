@@ -7,6 +7,7 @@ from typing import Any
 from dash import Dash
 
 from callbacks.sync_status import not_fetched_notice
+from data.issue_lookup import issue_summaries
 from data.metrics import report
 from layouts.common import no_selection
 from layouts.flow import flow_layout
@@ -22,6 +23,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
         cycle.cycle_time,
         cycle.cumulative_flow,
         cycle.ageing_wip,
+        issue_summaries(profile_id, cycle.ageing_wip["key"]),
         report.quality_section(ctx),
     )
     notice = not_fetched_notice(profile_id, query_id)

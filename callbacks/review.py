@@ -94,15 +94,17 @@ def register(app: Dash) -> None:
     def _sign_off(_n, selection, week, notes):
         return sign_off(selection, week, notes)
 
+    # Inputs and outputs all live on this page, so prevent_initial_call holds when it is rendered
+    # (an output outside the page would make Dash run the job on every visit).
     @app.callback(
         Output(ids.REVIEW_BACKFILL_RESULT, "children"),
-        Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+        Output(ids.REVIEW_CONTENT, "children", allow_duplicate=True),
         Input(ids.REVIEW_BACKFILL, "n_clicks"),
         State(ids.SELECTION, "data"),
-        State(ids.DATA_VERSION, "data"),
+        State(ids.REVIEW_WEEKS, "value"),
         background=True,
         running=[(Output(ids.REVIEW_BACKFILL, "disabled"), True, False)],
         prevent_initial_call=True,
     )
-    def _backfill(_n, selection, data_version):
-        return backfill(selection, data_version)
+    def _backfill(_n, selection, weeks_shown):
+        return backfill(selection, weeks_shown)

@@ -46,9 +46,11 @@ def stat_card(
     title: str, value: str, detail: str = "", tooltip: str = "", card_id: str | None = None
 ) -> dbc.Card:
     """A headline number; ``tooltip`` (e.g. a metric definition) shows on hover."""
+    # Long values (a list of shares) get a smaller font so the card row stays even.
+    size = "fs-4" if len(value) <= 16 else "fs-6"
     body = [
         html.Div(title, className="stat-title text-muted small"),
-        html.Div(value, className="stat-value fs-4 fw-semibold"),
+        html.Div(value, className=f"stat-value {size} fw-semibold"),
     ]
     if detail:
         body.append(html.Div(detail, className="stat-detail small text-muted"))

@@ -13,7 +13,7 @@ from layouts import ids
 
 AUDIT_STYLE = {
     "style_as_list_view": True,
-    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 12,
+    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 12, "fontFamily": "inherit",
                    "textAlign": "left", "whiteSpace": "normal", "height": "auto",
                    "maxWidth": "28rem"},
     "style_header": {"fontWeight": "600"},
@@ -149,6 +149,7 @@ def data_layout(
             ),
             dbc.FormText(" Migrate is enabled after a dry run without problems."),
             dcc.Loading(html.Div(id=ids.DATA_MIGRATE_RESULT, className="mt-2 small"), type="dot"),
+            dcc.Store(id=ids.DATA_MIGRATED),
         ],
     )
     return html.Div(

@@ -23,7 +23,7 @@ DEFINITIONS = {
     "distribution": "Flow distribution: share of completed items by flow item type "
     "(Feature, Defect, Risk, Debt) in the window.",
 }
-AGEING_ROWS = 15
+AGEING_ROWS = 200
 
 
 def _days(value: float | None) -> str:
@@ -131,12 +131,13 @@ def ageing_figure(ageing: Any) -> go.Figure:
     return fig
 
 
-def ageing_table(ageing: Any) -> dash_table.DataTable:
-    """The oldest items in progress; DataTable cells render text, never HTML."""
+def ageing_table(ageing: Any, summaries: dict[str, str]) -> dash_table.DataTable:
+    """The oldest items in progress with their JIRA summaries; DataTable cells are text (markdown
+    and HTML are off), so markup in a summary shows as the characters it is."""
     rows = ageing.sort_values("age_days", ascending=False).head(AGEING_ROWS)
     records = [
-        {"key": r.key, "issue_type": r.issue_type, "stage": r.stage,
-         "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
+        {"key": r.key, "summary": summaries.get(r.key, ""), "issue_type": r.issue_type,
+         "stage": r.stage, "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
         for r in rows.itertuples()
     ]  # fmt: skip
     return dash_table.DataTable(
@@ -144,16 +145,20 @@ def ageing_table(ageing: Any) -> dash_table.DataTable:
         data=records,
         columns=[
             {"name": "Key", "id": "key"},
+            {"name": "Summary", "id": "summary"},
             {"name": "Type", "id": "issue_type"},
             {"name": "Stage", "id": "stage"},
             {"name": "Committed", "id": "committed"},
             {"name": "Age (days)", "id": "age_days"},
         ],
         style_as_list_view=True,
-        style_cell={"backgroundColor": "transparent", "color": "inherit", "fontSize": 13},
+        style_cell={"backgroundColor": "transparent", "color": "inherit", "fontSize": 13, "fontFamily": "inherit",
+                    "textAlign": "left", "maxWidth": "24rem", "overflow": "hidden",
+                    "textOverflow": "ellipsis"},
         style_header={"fontWeight": "600"},
-        page_size=AGEING_ROWS,
-    )
+        style_table={"maxHeight": "22rem", "overflowY": "auto"},
+        page_action="none",
+    )  # fmt: skip
 
 
 def quality_note(quality: Any) -> html.Div:
@@ -171,7 +176,9 @@ def quality_note(quality: Any) -> html.Div:
     )
 
 
-def flow_layout(flow: Any, cycle: Any, cfd: Any, ageing: Any, quality: Any) -> html.Div:
+def flow_layout(
+    flow: Any, cycle: Any, cfd: Any, ageing: Any, summaries: dict[str, str], quality: Any
+) -> html.Div:
     return html.Div(
         [
             flow_cards(flow),
@@ -188,7 +195,7 @@ def flow_layout(flow: Any, cycle: Any, cfd: Any, ageing: Any, quality: Any) -> h
                 ]
             ),
             html.H6("Oldest items in progress", className="mt-2"),
-            ageing_table(ageing),
+            ageing_table(ageing, summaries),
             html.Div(className="mb-3"),
             quality_note(quality),
         ]

@@ -141,6 +141,7 @@ DATA_MIGRATE_PATH = "data-migrate-path"
 DATA_MIGRATE_DRY_RUN = "data-migrate-dry-run"
 DATA_MIGRATE_RUN = "data-migrate-run"
 DATA_MIGRATE_RESULT = "data-migrate-result"
+DATA_MIGRATED = "data-migrated"
 DATA_CACHE_CLEANUP = "data-cache-cleanup"
 DATA_AUDIT = "data-audit"
 

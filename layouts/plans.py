@@ -16,7 +16,7 @@ STATUS_COLORS = {"draft": "secondary", "submitted": "info", "approved": "success
                  "rejected": "danger", "superseded": "light"}  # fmt: skip
 TABLE_STYLE = {
     "style_as_list_view": True,
-    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 13,
+    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 13, "fontFamily": "inherit",
                    "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
     "style_header": {"fontWeight": "600"},
 }  # fmt: skip

@@ -95,7 +95,12 @@ def deltas_table(deltas: Any) -> Any:
             {"name": "Change", "id": "delta"},
         ],
         style_as_list_view=True,
-        style_cell={"backgroundColor": "transparent", "color": "inherit", "fontSize": 13},
+        style_cell={
+            "backgroundColor": "transparent",
+            "color": "inherit",
+            "fontSize": 13,
+            "fontFamily": "inherit",
+        },
         style_header={"fontWeight": "600"},
     )
 

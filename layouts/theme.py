@@ -32,6 +32,7 @@ def _template() -> go.layout.Template:
             "legend": {"orientation": "h", "y": -0.18, "bgcolor": "rgba(0,0,0,0)"},
             "hoverlabel": {"namelength": -1},
             "title": {"font": {"size": 15}, "x": 0.01},
+            "modebar": {"bgcolor": "rgba(0,0,0,0)", "color": INK, "activecolor": COLORWAY[0]},
         }
     )
 

@@ -13,6 +13,8 @@ from selenium.webdriver.chrome.options import Options
 from app import create_app
 from data import profile_manager
 from data.demo import DEMO_PROFILE_ID, start_demo
+from data.jira.sync import sync
+from data.metrics.report import snapshot_weeks
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -65,3 +67,34 @@ def start_app(dash_duo):
         return dash_duo
 
     return start
+
+
+@pytest.fixture
+def fetched_demo(demo: dict[str, str]) -> dict[str, str]:
+    """The demo with both queries fetched and 26 weekly snapshots of "All work" stored."""
+    for query in (demo["query"], demo["bugs"]):
+        sync(demo["profile"], query)
+        snapshot_weeks(demo["profile"], query, backfill=26)
+    profile_manager.switch_to(demo["profile"], demo["query"])
+    return demo
+
+
+def wait_for_graph(dash_duo, graph_id: str, timeout: int = 30) -> None:
+    """Wait until a dcc.Graph has drawn at least one trace."""
+    dash_duo.wait_for_element(f"#{graph_id} .main-svg .trace", timeout=timeout)
+
+
+def choose_option(dash_duo, dropdown_id: str, label: str, timeout: int = 30) -> None:
+    """Pick ``label`` in a Dash 4 dropdown (its options open in a popup outside the component)."""
+    dash_duo.find_element(f"#{dropdown_id}").click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=timeout)
+    options = dash_duo.find_elements(".dash-dropdown-option")
+    next(o for o in options if o.text.strip() == label).click()
+    dash_duo.wait_for_contains_text(f"#{dropdown_id}", label, timeout=timeout)
+
+
+def text_of(dash_duo, element_id: str) -> str:
+    """The element's text read in one script call (no stale handles while a page re-renders)."""
+    return dash_duo.driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : '';", element_id
+    )

@@ -1,0 +1,135 @@
+"""Take a screenshot of every dashboard page on the demo data into docs/screenshots/.
+
+Runs the app in this process on a free loopback port with a throw-away data directory, fetches
+the demo queries from the built-in fake JIRA, and drives headless Chromium (the Debian
+/usr/bin/chromium with the chromedriver on PATH). Usage:
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    ("forecast", "/", "forecast-burndown"),
+    ("flow", "/flow", "flow-scatter"),
+    ("dora", "/dora", "dora-cards"),
+    ("weekly-review", "/review", "review-trends"),
+    ("plans", "/plans", "plans-content"),
+    ("settings", "/settings", "settings-jira-url"),
+    ("data", "/data", "data-audit"),
+]
+WIDTH, HEIGHT = 1280, 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_demo() -> None:
+    """Demo profile, both queries fetched with 26 weekly snapshots, and an approved plan."""
+    from data import plans, profile_manager
+    from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES
+    from data.jira.sync import sync
+    from data.metrics.report import snapshot_weeks
+
+    for query_id, *_rest in DEMO_QUERIES:
+        sync(DEMO_PROFILE_ID, query_id)
+        snapshot_weeks(DEMO_PROFILE_ID, query_id, backfill=26)
+    query_id = DEMO_QUERIES[0][0]
+    profile_manager.update_profile(
+        DEMO_PROFILE_ID,
+        {"forecast_settings": {"deadline": "2027-03-31", "milestone": "2027-01-29"}},
+    )
+    plan_id = plans.create_plan(
+        DEMO_PROFILE_ID,
+        query_id,
+        "Release 2027.1",
+        {"name": "Release 2027.1", "type": "release", "status": "active",
+         "scope_target": {"items": 120}, "deadline": "2027-03-31", "scope_items": []},
+    )  # fmt: skip
+    plans.submit_version(plan_id)
+    plans.approve_version(plan_id, notes="Baseline agreed in planning")
+    document = plans.get_current_plan(plan_id)["data"]
+    plans.create_version(plan_id, {**document, "scope_target": {"items": 135}}, "Two epics added")
+    profile_manager.switch_to(DEMO_PROFILE_ID, query_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--dark", action="store_true", help="also take dark-theme shots")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        from data.settings import set_data_dir
+
+        set_data_dir(data_dir)
+        from app import create_app
+        from data.demo import start_demo
+
+        app = create_app()
+        fake = start_demo()
+        prepare_demo()
+        port = free_port()
+        threading.Thread(
+            target=lambda: app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False),
+            daemon=True,
+        ).start()
+        shoot(f"http://127.0.0.1:{port}", out, args.dark)
+        fake.stop()
+
+
+def shoot(base_url: str, out: Path, dark: bool) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--window-size={WIDTH},{HEIGHT}",
+                 "--hide-scrollbars"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options)
+    try:
+        for theme in ("light", "dark") if dark else ("light",):
+            for name, path, ready_id in PAGES:
+                driver.get(base_url + path)
+                WebDriverWait(driver, 60).until(
+                    expected_conditions.presence_of_element_located((By.ID, ready_id))
+                )
+                if theme == "dark":
+                    driver.execute_script(
+                        "document.documentElement.setAttribute('data-bs-theme', 'dark')"
+                    )
+                time.sleep(1.5)  # let plotly finish its transitions before the picture
+                height = driver.execute_script("return document.body.scrollHeight")
+                driver.set_window_size(WIDTH, min(max(height, HEIGHT), 2600))
+                suffix = "" if theme == "light" else "-dark"
+                target = out / f"{name}{suffix}.png"
+                driver.save_screenshot(str(target))
+                driver.set_window_size(WIDTH, HEIGHT)
+                print(target)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
