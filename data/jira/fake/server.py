@@ -37,7 +37,7 @@ from data.jira.fake.catalog import DEPLOYMENTS, Deployment
 from data.jira.fake.dataset import Dataset, Issue, wall_clock_ms
 from data.jira.fake.faults import Fault, Faults
 from data.jira.fake.jql import Evaluator, JqlError, parse
-from data.jira.fake.render import Renderer, dumps
+from data.jira.fake.render import HistoryParts, Renderer, dumps
 
 logger = logging.getLogger(__name__)
 
@@ -766,32 +766,35 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
     fingerprint = _fingerprint(sorted(keys), sorted(field_ids))
     offset = _read_token(body.get("nextPageToken"), fingerprint)
     wanted = set(map(str, field_ids)) or None
-    texts: list[tuple[int, int, bytes]] = []
+    found: list[tuple[int, int, HistoryParts]] = []
     with app.dataset.lock:
+        issues = {}  # by id, so an issue named twice (by key and by id) counts once
         for key in keys:
             issue = app.dataset.get(key)
-            if issue is None:  # unknown or invisible issues are left out, not refused
-                continue
+            if issue is not None:  # unknown or invisible issues are left out, not refused
+                issues[issue.id] = issue
+        for issue in issues.values():
             for history, parts in zip(
                 issue.histories, app.renderer.histories_of(issue), strict=True
             ):
                 # fieldIds filters before paging: histories without such items do not count.
-                text = app.renderer.history_bytes(parts, request.version, wanted)
-                if text is not None:
-                    texts.append((history.created_ms, issue.id, text))
+                if wanted is None or any(field_id in wanted for field_id, _ in parts[3]):
+                    found.append((history.created_ms, issue.id, parts))
     # "sorted by changelog date and issue IDs, starting from the oldest changelog and smallest
     # issue ID" (spec); each page groups its histories by issue.
-    flat = sorted(set(texts), key=lambda entry: entry[:2])
-    page = flat[offset : offset + max_results]
+    found.sort(key=lambda entry: entry[:2])
+    page = found[offset : offset + max_results]
     grouped: dict[int, list[bytes]] = {}
-    for _created, issue_id, text in page:
+    for _created, issue_id, parts in page:
+        text = app.renderer.history_bytes(parts, request.version, wanted)
+        assert text is not None  # histories without a wanted item were left out above
         grouped.setdefault(issue_id, []).append(text)
     entries = b",".join(
         b'{"issueId":"%d","changeHistories":[%s]}' % (issue_id, b",".join(texts))
         for issue_id, texts in grouped.items()
     )
     end = offset + len(page)
-    tail = "" if end >= len(flat) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
+    tail = "" if end >= len(found) else f',"nextPageToken":"{_page_token(end, fingerprint)}"'
     return json_response(200, b'{"issueChangeLogs":[%s]%s}' % (entries, tail.encode()))
 
 
