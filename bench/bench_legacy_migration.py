@@ -44,14 +44,16 @@ def main() -> None:
             f"legacy tree: {args.issues:,} issues × {args.histories} histories, "
             f"{tree_bytes(legacy) / 1e6:.1f} MB of JSON"
         )
-        times = []
+        times, cpu, phases = [], [], []
         for run in range(args.runs):
             target = Path(scratch) / f"run-{run}"
             target.mkdir()
             os.environ["FLOWCAST_DATA_DIR"] = str(target)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             report = migrate_legacy(legacy)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+            phases.append(report.phase_seconds)
         totals = report.totals()
         rows = (
             totals["issues"] * 2  # issues + query membership
@@ -69,6 +71,17 @@ def main() -> None:
             f"wall time: median {median:.2f} s, best {best:.2f} s over {args.runs} run(s) "
             f"(goal < 3 s for 10,000 issues) — {rows / median:,.0f} rows/s, "
             f"{totals['issues'] / median:,.0f} issues/s"
+        )
+        print(
+            "phases (median): "
+            + ", ".join(
+                f"{name} {statistics.median(p[name] for p in phases):.2f} s" for name in phases[0]
+            )
+        )
+        # On a shared machine wall time includes waiting for a CPU; CPU time does not.
+        print(
+            f"CPU time: median {statistics.median(cpu):.2f} s; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
 
 

@@ -145,6 +145,7 @@ class MigrationReport:
     problems: list[str] = field(default_factory=list)
     backup_dir: str | None = None
     seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         keys = (
@@ -1128,8 +1129,12 @@ def migrate_legacy(
         report.backup_dir = str(
             backup_legacy_files(root, legacy_files(root), database.parent.parent / "backups")
         )
+    report.phase_seconds["backup"] = time.perf_counter() - started
     reader = _Reader(root)
     legacy = reader.read()
+    report.phase_seconds["read"] = (
+        time.perf_counter() - started - sum(report.phase_seconds.values())
+    )
     report.layout = legacy.layout
     report.notes = reader.notes
     problems = reader.problems
@@ -1148,8 +1153,14 @@ def migrate_legacy(
             raise LegacyMigrationError(problems, report)
         return report
     with get_db_connection(database) as conn, write_transaction(conn):
+        mark = time.perf_counter()
         _write(conn, legacy, replace, str(root))
+        report.phase_seconds["write"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         report.queries = _check(conn, legacy)
+        report.phase_seconds["check"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+    report.phase_seconds["commit"] = time.perf_counter() - mark
     report.seconds = time.perf_counter() - started
     logger.info(
         "Migrated %d profiles and %d queries from %s in %.2f s (backup: %s)",

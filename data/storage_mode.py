@@ -23,7 +23,7 @@ DEFAULT_STORAGE_MODE = "sqlite"
 STORAGE_MODE_ENV = "FLOWCAST_STORAGE_MODE"
 SETTINGS_FILENAME = "flowcast-settings.json"
 
-_cache: dict[str, tuple[tuple[int, int] | None, str]] = {}
+_cache: dict[str, tuple[tuple[int, int, int] | None, str]] = {}
 
 
 def settings_path(data_dir: Path | None = None) -> Path:
@@ -58,10 +58,11 @@ def get_storage_mode(data_dir: Path | None = None) -> str:
     path = settings_path(data_dir)
     try:
         stat = path.stat()
-        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        stamp: tuple[int, int, int] | None = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
         stamp = None
-    # get_backend() asks on every call; re-read the file only when it changed.
+    # get_backend() asks on every call; re-read the file only when it changed (set_storage_mode
+    # forgets the cached value; another process's change shows in the file's identity/size/time).
     cached = _cache.get(str(path))
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -77,4 +78,5 @@ def set_storage_mode(mode: str, data_dir: Path | None = None) -> Path:
     settings = _read_settings(path)
     settings["storage_mode"] = mode
     write_json_atomic(path, settings)
+    _cache.pop(str(path), None)
     return path

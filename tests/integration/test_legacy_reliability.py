@@ -64,31 +64,45 @@ def _hashes(root: Path) -> dict[str, str]:
     }
 
 
+def _start_migration(legacy: Path, db: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-c", MIGRATOR, str(legacy), str(db)], env=env, stdout=subprocess.PIPE
+    )
+
+
+def _state(db: Path) -> tuple[int, int, bool]:
+    with get_db_connection(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        profiles = conn.execute("SELECT COUNT(*) FROM profiles").fetchone()[0]
+        issues = conn.execute("SELECT COUNT(*) FROM issues").fetchone()[0]
+        flag = conn.execute("SELECT 1 FROM app_state WHERE key = 'migration_complete'").fetchone()
+    return profiles, issues, flag is not None
+
+
 def test_a_killed_migration_leaves_all_or_nothing(tmp_path: Path) -> None:
     legacy = write_legacy_tree(tmp_path / "legacy", issues=1500, histories=6)
     before = _hashes(legacy)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    complete = (1, 1500, True)
+    # One run to the end gives the duration the kills are spread over.
+    db = initialize_database(tmp_path / "full" / "profiles" / "burndown.db")
+    started = time.perf_counter()
+    assert _start_migration(legacy, db).wait(timeout=120) == 0
+    duration = time.perf_counter() - started
+    assert _state(db) == complete
     rng = random.Random(7)
-    outcomes = set()
-    for attempt in range(8):
+    # The first kill lands while the child is still starting, the others anywhere in the run.
+    fractions = [0.02] + [rng.uniform(0.1, 1.1) for _ in range(7)]
+    outcomes = []
+    for attempt, fraction in enumerate(fractions):
         db = initialize_database(tmp_path / f"db-{attempt}" / "profiles" / "burndown.db")
-        proc = subprocess.Popen(
-            [sys.executable, "-c", MIGRATOR, str(legacy), str(db)],
-            env=env,
-            stdout=subprocess.PIPE,
-        )
-        time.sleep(rng.uniform(0.2, 2.5))
+        proc = _start_migration(legacy, db)
+        time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        with get_db_connection(db) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            profiles = conn.execute("SELECT COUNT(*) FROM profiles").fetchone()[0]
-            issues = conn.execute("SELECT COUNT(*) FROM issues").fetchone()[0]
-            flag = conn.execute(
-                "SELECT value FROM app_state WHERE key = 'migration_complete'"
-            ).fetchone()
+        outcome = _state(db)
         # Either the transaction committed completely (with its flag) or not at all.
-        assert (profiles, issues, flag is not None) in {(0, 0, False), (1, 1500, True)}
-        outcomes.add(profiles)
+        assert outcome in {(0, 0, False), complete}
+        outcomes.append(outcome)
         assert _hashes(legacy) == before
-    assert 0 in outcomes  # at least one kill landed before the commit
+    assert outcomes[0] == (0, 0, False)
