@@ -12,6 +12,7 @@ from data.import_export import export_legacy
 from data.migration import LegacyMigrationError, MigrationReport, migrate_legacy
 from data.persistence.dual_backend import clear_dual_write_failures, list_dual_write_failures
 from data.settings import get_data_dir
+from data.startup import prepare_data_dir
 from data.storage_mode import (
     STORAGE_MODE_ENV,
     STORAGE_MODES,
@@ -95,6 +96,8 @@ def storage_mode(mode: str | None, clear_failures: bool, as_json: bool) -> None:
                 f"{STORAGE_MODE_ENV} is set and overrides the settings file; unset it to switch modes."
             )
         data_dir = get_data_dir()
+        if current != "json":
+            prepare_data_dir()  # legacy files not migrated yet go into the database first
         if current == "json":
             migrate_legacy(data_dir, replace=True)
         elif mode in ("dual", "json"):

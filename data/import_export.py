@@ -415,6 +415,14 @@ def export_legacy(dest_dir: str | os.PathLike[str], *, force: bool = False) -> d
         )
     source = SQLiteBackend(get_db_path())
     target = JSONBackend(root)
+    # Name clashes with other legacy profiles are found before anything is written.
+    ours = {p["id"]: p["name"] for p in source.list_profiles()}
+    for other in target.list_profiles():
+        if other["id"] not in ours and other["name"] in ours.values():
+            raise ConflictError(
+                f"{root} holds another legacy profile named {other['name']!r} (id "
+                f"{other['id']!r}); rename or remove it there, then export again."
+            )
     counts = {
         "profiles": 0,
         "queries": 0,

@@ -239,3 +239,17 @@ def test_cli_export_and_import(migrated: SQLiteBackend, tmp_path: Path) -> None:
         cli, ["export", "--format", "legacy", str(tmp_path / "legacy"), "--json"]
     )
     assert result.exit_code == 0 and json.loads(result.output)["profiles"] == 2
+
+
+def test_legacy_export_stops_before_writing_on_a_name_clash(
+    migrated: SQLiteBackend, tmp_path: Path
+) -> None:
+    from data.persistence.json_backend import JSONBackend
+
+    target = JSONBackend(tmp_path / "rollback")
+    target.save_profile({"id": "other", "name": "Apache Kafka"})
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "rollback").rglob("*"))
+    with pytest.raises(ConflictError, match="another legacy profile named 'Apache Kafka'"):
+        export_legacy(tmp_path / "rollback", force=True)
+    after = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "rollback").rglob("*"))
+    assert after == before

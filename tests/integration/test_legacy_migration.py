@@ -476,3 +476,17 @@ def test_cli_migrate_json_reports_and_fails_clearly(data_dir: Path, tmp_path: Pa
         in result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_the_commented_example_settings_drop_their_comment_keys(data_dir: Path) -> None:
+    example = load(UPSTREAM / "app_settings.example.json")
+    shutil.copy(UPSTREAM / "app_settings.example.json", data_dir / "app_settings.json")
+    report = migrate_legacy(data_dir)
+    profile = SQLiteBackend(db_of(data_dir)).get_profile("default")
+    assert profile is not None
+    assert not [k for k in profile if k.startswith("_")]
+    comments = [k for k in example if k.startswith("_")]
+    assert f"{len(comments)} comment key(s) starting with '_' not migrated" in "\n".join(
+        report.notes
+    )
+    assert profile["forecast_settings"]["pert_factor"] == example["pert_factor"]

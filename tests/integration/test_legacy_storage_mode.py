@@ -123,3 +123,16 @@ def test_verify_reports_a_failed_mirror_write(data_dir: Path) -> None:
     result = CliRunner().invoke(cli, ["storage-mode", "--clear-failures"])
     assert "Forgot 1 recorded dual-write failure(s)." in result.output
     assert check_database_integrity(data_dir / "profiles" / "burndown.db") == (True, [])
+
+
+def test_switching_to_dual_before_the_first_start_migrates_first(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    result = CliRunner().invoke(cli, ["storage-mode", "dual"])
+    assert result.exit_code == 0, result.output
+    assert sqlite_of(data_dir).get_profile("kafka") is not None
+    # The mirror was rewritten from the database, which now holds the legacy data.
+    task = JSONBackend(data_dir).get_task_progress("update_data")
+    assert task is not None and task["status"] == "completed"
+    assert JSONBackend(data_dir).get_query("kafka", "12w") == sqlite_of(data_dir).get_query(
+        "kafka", "12w"
+    )
