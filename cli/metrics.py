@@ -101,16 +101,33 @@ def snapshot(profile: str, query: str, week: str | None, backfill: int, as_json:
 @_profile_option
 @_query_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--remaining-items",
+    type=click.FloatRange(min=0),
+    help="Items still to do after the last week (default: created - completed).",
+)
+@click.option(
+    "--remaining-points",
+    type=click.FloatRange(min=0),
+    help="Points still to do after the last week (default: created - completed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stored statistics as JSON.")
-def import_csv(profile: str, query: str, file: Path, as_json: bool) -> None:
+def import_csv(
+    profile: str,
+    query: str,
+    file: Path,
+    remaining_items: float | None,
+    remaining_points: float | None,
+    as_json: bool,
+) -> None:
     """Import weekly statistics from the upstream CSV (date,completed_items,completed_points,
-    created_items,created_points) as the query's weekly statistics."""
+    created_items,created_points); a query without JIRA issues forecasts from them."""
     profile_id, query_id = _ids(profile, query)
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(f"{file} is not UTF-8 text; save the CSV as UTF-8.") from None
-    weekly = parse_statistics_csv(text)
+    weekly = parse_statistics_csv(text, remaining_items, remaining_points)
     points_field = mappings_from_profile(pm.get_profile(profile_id)).points_field
     document = save_weekly_statistics(get_backend(), profile_id, query_id, weekly, points_field)
     if as_json:

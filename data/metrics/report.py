@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,8 +48,14 @@ from data.metrics.frames import (
 from data.metrics.history import History, build_history
 from data.metrics.mappings import MetricMappings, mappings_from_profile
 from data.metrics.quality import DataQuality, data_quality
-from data.metrics.store import load_query_frames, save_snapshots
-from data.metrics.weekly import Window, metrics_window, weekly_statistics, weekly_throughput
+from data.metrics.store import load_query_frames, save_snapshots, save_weekly_statistics
+from data.metrics.weekly import (
+    Window,
+    metrics_window,
+    weekly_from_project_data,
+    weekly_statistics,
+    weekly_throughput,
+)
 from data.persistence import get_backend
 from data.timeutil import utc_now, validate_week_key, week_start
 
@@ -108,7 +114,14 @@ def load_context(
     _require_query(profile_id, query_id)
     with get_db_connection() as conn:
         frames = load_query_frames(conn, profile_id, query_id, as_of)
-    return context_from_frames(frames, mappings, profile_id, query_id)
+    ctx = context_from_frames(frames, mappings, profile_id, query_id)
+    if frames.issues.empty:
+        # A team without JIRA access forecasts from imported weekly statistics (import-csv).
+        document = get_backend().get_project_data(profile_id, query_id)
+        weekly = weekly_from_project_data(document or {}, ctx.today)
+        if weekly is not None:
+            ctx = replace(ctx, weekly=weekly)
+    return ctx
 
 
 # Sections ---------------------------------------------------------------------------------------
@@ -526,7 +539,11 @@ def snapshot_weeks(
     for w, end in zip(weeks, ends, strict=True):
         ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
         rows.extend(snapshot_rows(ctx, w))
-    save_snapshots(get_backend(), profile_id, query_id, rows)
+    backend = get_backend()
+    save_snapshots(backend, profile_id, query_id, rows)
+    if len(frames.issues):
+        # The latest week's statistics become the query's project_data (never erase an import).
+        save_weekly_statistics(backend, profile_id, query_id, ctx.weekly, mappings.points_field)
     return weeks
 
 

@@ -41,7 +41,7 @@ CSV_COLUMNS = ["date", "completed_items", "completed_points", "created_items", "
 
 
 def weekly_statistics(frames: QueryFrames, history: History, zone: str) -> pd.DataFrame:
-    """One row per ISO week from the first issue's creation to the week of ``as_of``.
+    """One row per ISO week from the first issue's creation to the week running at ``as_of``.
 
     completed = issues reaching Done that week (at their last Done); created = issues created
     that week; scope = issues created by the week's end and not canceled by then; remaining =
@@ -54,7 +54,10 @@ def weekly_statistics(frames: QueryFrames, history: History, zone: str) -> pd.Da
     today = as_of_day(frames, zone)
     created_day = local_day_of(facts["created"].to_numpy(), zone)
     first_week = int(week_start_day(created_day.min()))
-    last_week = int(week_start_day(np.array([today]))[0])
+    # The last week listed is the one running just before as_of: a snapshot taken exactly at a
+    # week's end (Monday 00:00) does not list the next week, which has not begun.
+    just_before = local_day_of(np.array([frames.as_of.value // 1_000_000 - 1]), zone)
+    last_week = max(int(week_start_day(just_before)[0]), first_week)
     weeks = (last_week - first_week) // 7 + 1
     points = facts["points"].to_numpy()
 
@@ -139,18 +142,17 @@ def project_data_document(weekly: pd.DataFrame, points_field: str | None) -> dic
     }
 
 
-def parse_statistics_csv(text: str) -> pd.DataFrame:
-    """Rows of the upstream ``statistics.csv`` as weekly statistics.
-
-    Each row's date names its ISO week; rows of the same week are added up. Scope is not in the
-    file, so scope and remaining are those of the created/completed totals alone.
-    """
+def parse_statistics_csv(
+    text: str, remaining_items: float | None = None, remaining_points: float | None = None
+) -> pd.DataFrame:
+    """Rows of the upstream ``statistics.csv`` as weekly statistics (see
+    ``weekly_from_statistics`` for how scope and remaining are derived)."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != CSV_COLUMNS:
         raise ValidationError(
             f"The CSV header must be {','.join(CSV_COLUMNS)}; fix the first line of the file."
         )
-    rows: list[tuple[date, float, float, float, float]] = []
+    rows: list[dict[str, Any]] = []
     for line, row in enumerate(reader, start=2):
         try:
             day = date.fromisoformat(row["date"].strip())
@@ -163,33 +165,74 @@ def parse_statistics_csv(text: str) -> pd.DataFrame:
             raise ValidationError(
                 f"Line {line} of the CSV has a negative or invalid number; fix it."
             )
-        rows.append((day, *values))  # type: ignore[arg-type]
+        rows.append(dict(zip(CSV_COLUMNS, [day.isoformat(), *values], strict=True)))
     if not rows:
         raise ValidationError("The CSV has no data rows; add one row per week.")
-    raw = pd.DataFrame(rows, columns=CSV_COLUMNS)
+    return weekly_from_statistics(rows, remaining_items, remaining_points)
+
+
+def weekly_from_statistics(
+    statistics: list[dict[str, Any]],
+    remaining_items: float | None = None,
+    remaining_points: float | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """Weekly statistics from upstream ``statistics`` entries (``date`` + the four counts).
+
+    Each entry counts in the ISO week of its date; entries of one week are added up; missing weeks
+    are zeros. The entries carry no scope, so the remaining work at the end of the last week is
+    given (default: created − completed, at least 0) and earlier weeks are worked back from it:
+    remaining(w) = remaining(last) + completed after w − created after w; scope = remaining +
+    completed so far. Weeks that end after ``today`` are not complete.
+    """
+    raw = pd.DataFrame(
+        [[date.fromisoformat(str(e["date"])[:10]), *(float(e.get(c) or 0) for c in CSV_COLUMNS[1:])]
+         for e in statistics],
+        columns=CSV_COLUMNS,
+    )  # fmt: skip
     raw["week_start"] = [d - pd.Timedelta(days=d.weekday()) for d in raw["date"]]
     grouped = raw.groupby("week_start", sort=True)[CSV_COLUMNS[1:]].sum()
     first, last = grouped.index.min(), grouped.index.max()
     every = [first + pd.Timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
     grouped = grouped.reindex(every, fill_value=0.0)
-    scope_items = grouped["created_items"].cumsum().to_numpy()
-    scope_points = grouped["created_points"].cumsum().to_numpy()
+
+    def remaining(unit: str, at_end: float | None) -> np.ndarray:
+        created = grouped[f"created_{unit}"].to_numpy()
+        completed = grouped[f"completed_{unit}"].to_numpy()
+        end = max(0.0, created.sum() - completed.sum()) if at_end is None else float(at_end)
+        after = np.cumsum((completed - created)[::-1])[::-1]  # from each week on
+        return end + np.r_[after[1:], 0.0]
+
+    items = remaining("items", remaining_items)
+    points = remaining("points", remaining_points)
+    done_items = grouped["completed_items"].cumsum().to_numpy()
+    done_points = grouped["completed_points"].cumsum().to_numpy()
+    starts = list(grouped.index)
     return pd.DataFrame(
         {
-            "week": [f"{d.isocalendar()[0]:04d}-W{d.isocalendar()[1]:02d}" for d in grouped.index],
-            "week_start": list(grouped.index),
-            "complete": True,
+            "week": [f"{d.isocalendar()[0]:04d}-W{d.isocalendar()[1]:02d}" for d in starts],
+            "week_start": starts,
+            "complete": [today is None or d + pd.Timedelta(days=7) <= today for d in starts],
             "completed_items": grouped["completed_items"].to_numpy().astype("int64"),
             "completed_points": grouped["completed_points"].to_numpy(),
             "created_items": grouped["created_items"].to_numpy().astype("int64"),
             "created_points": grouped["created_points"].to_numpy(),
-            "scope_items": scope_items.astype("int64"),
-            "scope_points": scope_points,
-            "remaining_items": (
-                scope_items - grouped["completed_items"].cumsum().to_numpy()
-            ).astype("int64"),
-            "remaining_points": scope_points - grouped["completed_points"].cumsum().to_numpy(),
+            "scope_items": np.round(items + done_items).astype("int64"),
+            "scope_points": points + done_points,
+            "remaining_items": np.round(items).astype("int64"),
+            "remaining_points": points,
         }
+    )
+
+
+def weekly_from_project_data(document: dict[str, Any], today: date) -> pd.DataFrame | None:
+    """Weekly statistics stored as ``project_data`` (e.g. imported from CSV); None when empty."""
+    statistics = document.get("statistics") or []
+    if not statistics:
+        return None
+    scope = document.get("project_scope") or {}
+    return weekly_from_statistics(
+        statistics, scope.get("remaining_items"), scope.get("remaining_points"), today
     )
 
 

@@ -257,3 +257,44 @@ def test_report_runs_as_a_real_process(seeded, data_dir: Path):
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["query_id"] == "q"
+
+
+def test_query_without_issues_forecasts_from_imported_statistics(
+    backend: SQLiteBackend, tmp_path: Path
+):
+    backend.save_profile(
+        {"id": "csv", "name": "CSV team", "forecast_settings": {"data_points_count": 4}}
+    )
+    backend.save_query("csv", {"id": "q", "name": "Q", "jql": "project = X"})
+    csv_file = tmp_path / "stats.csv"
+    csv_file.write_text(
+        "date,completed_items,completed_points,created_items,created_points\n"
+        "2026-03-02,4,0,0,0\n2026-03-09,2,0,0,0\n2026-03-16,6,0,0,0\n2026-03-23,4,0,0,0\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["import-csv", "-p", "csv", "-q", "q", str(csv_file), "--remaining-items", "32"]
+    )
+    assert result.exit_code == 0, result.output
+    report = build_report("csv", "q", "2026-04-01T00:00:00Z")
+    pert = report.forecast.pert_items
+    # Throughput [4, 2, 6, 4]: M = 4, k = max(1, min(3, 4 // 3)) = 1: O = 6, P = 2. Remaining 32:
+    # 32/6 = 5.33, 32/4 = 8, 32/2 = 16 -> (5.33 + 32 + 16) / 6 = 8.89 weeks.
+    assert report.forecast.remaining_items == 32
+    assert (pert.optimistic_rate, pert.most_likely_rate, pert.pessimistic_rate) == (6.0, 4.0, 2.0)
+    assert pert.expected_weeks == pytest.approx((32 / 6 + 32 + 16) / 6)
+
+
+def test_snapshot_stores_the_weekly_statistics_too(seeded):
+    snapshot_weeks("team", "q", "2026-W12", backfill=1, now=NOW)
+    document = seeded.get_project_data("team", "q")
+    assert [s["week"] for s in document["statistics"]] == ["2026-W10", "2026-W11", "2026-W12"]
+    assert document["project_scope"]["remaining_items"] == 2
+
+
+def test_snapshot_week_ends_at_local_midnight_across_dst(seeded):
+    from data.metrics.report import week_end_instant
+
+    # Berlin leaves DST on Sunday 2026-10-25: the week ends Monday 00:00 CET = 23:00Z.
+    assert str(week_end_instant("2026-W43", "Europe/Berlin")) == "2026-10-25 23:00:00+00:00"
+    # A summer week ends Monday 00:00 CEST = 22:00Z.
+    assert str(week_end_instant("2026-W30", "Europe/Berlin")) == "2026-07-26 22:00:00+00:00"

@@ -263,3 +263,35 @@ def test_dora_without_deployments_or_incidents_has_no_tiers():
 )
 def test_tier_bounds(metric, value, tier_set, expected):
     assert tier_for(metric, value, tier_set) == expected
+
+
+def test_ignore_status_keeps_the_state_without_a_report():
+    frames = build_frames(
+        [issue("G-1", "2026-03-09T00:00:00Z", [("2026-03-10T00:00:00Z", "In Progress"),
+               ("2026-03-11T00:00:00Z", "Parked"), ("2026-03-12T00:00:00Z", "Done")])],
+        "2026-03-25T12:00:00Z",
+    )  # fmt: skip
+    mappings = MetricMappings(
+        status_to_flow_state={**STATES, "Parked": "Ignore"}, metrics_window_weeks=2
+    )
+    ctx = context_from_frames(frames, mappings)
+    assert quality_section(ctx).unmapped_statuses == ()
+    # Active Mar 10-12 (Parked ignored), Waiting Mar 9-10 -> 2 / 3.
+    assert flow_section(ctx).efficiency == pytest.approx(2 / 3)
+
+
+def test_flow_and_dora_without_issues():
+    ctx = context_from_frames(build_frames([], "2026-03-25T12:00:00Z"), MetricMappings())
+    flow = flow_section(ctx)
+    assert (flow.completed, flow.velocity_per_week, flow.efficiency, flow.load_now) == (
+        0,
+        None,
+        None,
+        0,
+    )
+    dora = dora_section(ctx)
+    assert (dora.deployments, dora.deployments_per_week, dora.deployment_frequency_tier) == (
+        0,
+        None,
+        None,
+    )

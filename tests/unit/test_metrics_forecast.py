@@ -19,7 +19,12 @@ from data.metrics.forecast import (
 )
 from data.metrics.mappings import MetricMappings
 from data.metrics.report import context_from_frames, forecast_section
-from data.metrics.weekly import parse_statistics_csv, project_data_document, weekly_throughput
+from data.metrics.weekly import (
+    parse_statistics_csv,
+    project_data_document,
+    weekly_from_statistics,
+    weekly_throughput,
+)
 from tests.unit.metrics_builders import build_frames, issue
 
 UPSTREAM_CSV = Path("/work/shared/fixtures/upstream/statistics.csv")
@@ -269,3 +274,61 @@ def test_upstream_csv_import():
 def test_bad_csv_is_refused_with_a_clear_message(text, message):
     with pytest.raises(ValidationError, match=message):
         parse_statistics_csv(text)
+
+
+def test_weekly_from_statistics_works_remaining_back_from_the_end():
+    statistics = [
+        {
+            "date": "2026-03-02",
+            "completed_items": 2,
+            "completed_points": 0,
+            "created_items": 5,
+            "created_points": 0,
+        },
+        {
+            "date": "2026-03-09",
+            "completed_items": 3,
+            "completed_points": 0,
+            "created_items": 0,
+            "created_points": 0,
+        },
+        {
+            "date": "2026-03-16",
+            "completed_items": 1,
+            "completed_points": 0,
+            "created_items": 1,
+            "created_points": 0,
+        },
+    ]
+    weekly = weekly_from_statistics(statistics, remaining_items=10, today=date(2026, 3, 20))
+    # Remaining 10 after W12; W11: 10 + (1 - 1) = 10; W10: 10 + (3 - 0) + (1 - 1) = 13.
+    # Scope = remaining + completed so far: 13 + 2 = 15, 10 + 5 = 15, 10 + 6 = 16.
+    assert weekly["remaining_items"].tolist() == [13, 10, 10]
+    assert weekly["scope_items"].tolist() == [15, 15, 16]
+    # W12 ends Mar 23, after "today" (Mar 20): not complete.
+    assert weekly["complete"].tolist() == [True, True, False]
+    # Without a given remaining: created 6 - completed 6 = 0 at the end.
+    assert weekly_from_statistics(statistics)["remaining_items"].tolist() == [3, 0, 0]
+
+
+def test_issues_without_changelog_use_their_current_status_and_resolution():
+    # N-1 has no status history: Done since creation, done at its resolution date (W11).
+    specs = [
+        issue(
+            "N-1",
+            "2026-03-03T09:00:00Z",
+            [("2026-03-10T09:00:00Z", "Done")],
+            resolved="2026-03-11T09:00:00Z",
+        ),
+        issue("N-2", "2026-03-03T09:00:00Z", [("2026-03-04T09:00:00Z", "Done")]),
+    ]
+    frames = build_frames(specs, "2026-03-25T12:00:00Z", no_changelog={"N-1"})
+    ctx = context_from_frames(frames, MAPPINGS)
+    assert ctx.weekly.set_index("week")["completed_items"].to_dict() == {
+        "2026-W10": 1, "2026-W11": 1, "2026-W12": 0, "2026-W13": 0,
+    }  # fmt: skip
+    # As of Mar 8 N-1 was not resolved yet: its status then is unknown, so it is not done.
+    early = context_from_frames(
+        build_frames(specs, "2026-03-08T00:00:00Z", no_changelog={"N-1"}), MAPPINGS
+    )
+    assert early.weekly["completed_items"].tolist() == [1]
