@@ -29,7 +29,7 @@ from data.jira.fake.catalog import (
     TEAM,
     Deployment,
 )
-from data.jira.fake.dataset import Dataset, History, Issue
+from data.jira.fake.dataset import Change, Dataset, History, Issue
 
 CLOUD_ISSUE_EXPAND = (
     "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
@@ -71,7 +71,7 @@ class Renderer:
         self._fields: dict[tuple[int, str], tuple[int, tuple[bytes, ...]]] = {}
         self._histories: dict[int, tuple[int, tuple[HistoryParts, ...]]] = {}
         self._shared: dict[tuple[object, ...], bytes] = {}
-        self._item_texts: dict[bytes, bytes] = {}
+        self._changes: dict[Change, tuple[tuple[str, bytes], ...]] = {}
         self._day_offsets: dict[int, tuple[int, str]] = {}
         self._quarter_offsets: dict[int, tuple[int, str]] = {}
         self._lock = threading.Lock()
@@ -430,15 +430,27 @@ class Renderer:
     # -------------------------------------------------------------- histories
 
     def _history_parts(self, history: History) -> HistoryParts:
-        items = []
-        for name, old, new in history.changes:
-            for item in self._items(name, old, new):
-                field_id = str(item["fieldId"])
-                if self.deployment != "cloud":
-                    del item["fieldId"]  # DC items have no fieldId (NOTES §1.4)
-                text = dumps(item).encode()
-                items.append((field_id, self._item_texts.setdefault(text, text)))
+        items: list[tuple[str, bytes]] = []
+        for change in history.changes:
+            items.extend(self._change_items(change))
         return (history.id, history.author, self._quoted_time(history.created_ms), tuple(items))
+
+    def _change_items(self, change: Change) -> tuple[tuple[str, bytes], ...]:
+        """One change as (fieldId, item JSON) pairs. Most changes recur (status moves, rank,
+        flags, points), so they are rendered once; free-text edits are not worth keeping."""
+        found = self._changes.get(change)
+        if found is not None:
+            return found
+        rendered = []
+        for item in self._items(*change):
+            field_id = str(item["fieldId"])
+            if self.deployment != "cloud":
+                del item["fieldId"]  # DC items have no fieldId (NOTES §1.4)
+            rendered.append((field_id, dumps(item).encode()))
+        found = tuple(rendered)
+        if change[0] not in ("summary", "description"):
+            self._changes[change] = found
+        return found
 
     def _items(self, name: str, old: object, new: object) -> list[dict[str, object]]:
         def item(
