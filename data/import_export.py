@@ -29,7 +29,7 @@ from typing import Any
 from data import audit
 from data.database import get_db_connection, write_transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.migration import LOCAL_STATE_KEYS
+from data.legacy_reader import LOCAL_STATE_KEYS
 from data.persistence.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.persistence.sqlite_backend import (
     SQLiteBackend,
