@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -528,7 +528,7 @@ def snapshot_weeks(
     zone = mappings.time_zone
     now_stamp = utc_timestamp(now or utc_now())
     target = validate_week_key(week) if week else current_week(zone, now_stamp.to_pydatetime())
-    if week_start(target) > now_stamp.date() + timedelta(days=7):
+    if week_start(target) > now_stamp.date():
         raise ValidationError(f"{target} has not started yet; pick this week or an earlier one.")
     first = date_to_day(week_start(target)) - 7 * (backfill - 1)
     weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
