@@ -4,6 +4,7 @@ round trips that make going back to the old version (and coming back) lose nothi
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,47 @@ def test_switching_to_dual_before_the_first_start_migrates_first(data_dir: Path)
     assert JSONBackend(data_dir).get_query("kafka", "12w") == sqlite_of(data_dir).get_query(
         "kafka", "12w"
     )
+
+
+def test_json_backend_reads_the_old_apps_files_as_they_are(data_dir: Path) -> None:
+    from tests.legacy_tree import write_json
+
+    write_legacy_tree(data_dir, issues=3)
+    query_dir = data_dir / "profiles" / "kafka" / "queries" / "12w"
+    cache = json.loads((query_dir / "jira_cache.json").read_text())
+    fresh = {
+        **cache,
+        "timestamp": datetime.now().isoformat(),
+    }  # naive local time, as the old app wrote
+    write_json(query_dir / "jira_cache.json", fresh)
+    legacy = JSONBackend(data_dir)
+    profile = legacy.get_profile("kafka")
+    assert profile is not None and profile["legacy_unknown_key"] == {"kept": True}
+    assert legacy.get_app_state("active_query_id") == "12w"
+    assert legacy.get_jira_cache("kafka", "12w", "hash-12w") == fresh  # < 24 h old: live
+    assert legacy.get_jira_cache("kafka", "12w", "other-hash") is None
+    assert legacy.get_changelog_entries("kafka", "12w") == {}  # last_updated 2025-11-20: expired
+    assert [s["metric_type"] for s in legacy.get_metrics_snapshots("kafka", "12w", limit=1)] == [
+        "flow_velocity"
+    ]
+    task = legacy.get_task_progress("update_data")
+    assert (
+        task is not None
+        and task["status"] == "completed"
+        and task["details"] == {"phase": "finished"}
+    )
+    # The expired changelog entries (3) and nothing else are cleaned up.
+    assert legacy.cleanup_expired_cache() == 3
+
+
+def test_app_state_is_stored_as_json_text_never_python_repr(data_dir: Path) -> None:
+    from data.database import get_db_connection
+
+    backend = sqlite_of(data_dir)
+    backend.set_app_state("k", {"on": True, "none": None, "ü": "é"})
+    with get_db_connection(backend.db_path) as conn:
+        raw = conn.execute("SELECT value FROM app_state WHERE key = 'k'").fetchone()[0]
+    assert raw == '{"on":true,"none":null,"ü":"é"}'
+    legacy = JSONBackend(data_dir)
+    legacy.set_app_state("k", {"on": True})
+    assert json.loads((data_dir / "profiles" / "app_state.json").read_text()) == {"k": {"on": True}}
