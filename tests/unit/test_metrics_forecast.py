@@ -27,7 +27,7 @@ from data.metrics.weekly import (
 )
 from tests.unit.metrics_builders import build_frames, issue
 
-UPSTREAM_CSV = Path("/work/shared/fixtures/upstream/statistics.csv")
+UPSTREAM_CSV = Path(__file__).resolve().parents[1] / "fixtures" / "upstream_statistics.csv"
 FLOW_STATES = {"To Do": "Waiting", "In Progress": "Active", "Done": "Done", "Won't Do": "Canceled"}
 MAPPINGS = MetricMappings(status_to_flow_state=FLOW_STATES, points_field="customfield_10016")
 TODAY = date(2026, 3, 25)
