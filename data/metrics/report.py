@@ -107,12 +107,17 @@ def _require_query(profile_id: str, query_id: str) -> None:
         )
 
 
+def _db_path() -> Any:
+    # The SQLite file of the active backend (SQLite or dual); None = the data directory's default.
+    return getattr(get_backend(), "db_path", None)
+
+
 def load_context(
     profile_id: str, query_id: str, as_of: datetime | str | None = None
 ) -> MetricsContext:
     mappings = mappings_from_profile(_profile(profile_id))
     _require_query(profile_id, query_id)
-    with get_db_connection() as conn:
+    with get_db_connection(_db_path()) as conn:
         frames = load_query_frames(conn, profile_id, query_id, as_of)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
@@ -533,7 +538,7 @@ def snapshot_weeks(
     first = date_to_day(week_start(target)) - 7 * (backfill - 1)
     weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
     ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
-    with get_db_connection() as conn:
+    with get_db_connection(_db_path()) as conn:
         frames = load_query_frames(conn, profile_id, query_id, max(ends))
     rows = []
     for w, end in zip(weeks, ends, strict=True):
