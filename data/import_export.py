@@ -293,7 +293,8 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
     files = _read_export(path)
     manifest = _check_manifest(files, path)
     profile = files.get("profile.json")
-    _need(isinstance(profile, dict), "profile.json", "missing or not an object")
+    if not isinstance(profile, dict):
+        raise ValidationError("profile.json: missing or not an object; export the profile again.")
     query_ids = [
         name[len("queries/") : -len(".json")] for name in files if name.startswith("queries/")
     ]

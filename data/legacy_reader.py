@@ -268,10 +268,8 @@ class LegacyReader:
 
     def read_profile(self, folder: Path, summary: dict[str, Any]) -> LegacyProfile | None:
         path = folder / "profile.json"
-        raw = self.load(path) if path.is_file() else None
-        if raw is None:
-            if path.is_file():
-                return None  # unreadable: already a problem
+        raw: dict[str, Any] | None = self.load(path) if path.is_file() else None
+        if raw is None and not path.is_file():
             self.note(path, "missing; the profile is rebuilt from profiles.json")
             raw = {
                 "name": summary.get("name"),
@@ -283,9 +281,10 @@ class LegacyReader:
                 else {},
             }
         profile_id = folder.name if is_safe_id(folder.name) else slugify(folder.name)
-        document = self.profile_document(path, raw, summary, profile_id)
-        config = raw.get("jira_config") if isinstance(raw.get("jira_config"), dict) else {}
-        points_field = config.get("points_field") or None
+        # None: profile.json exists but is unreadable (already a problem).
+        document = None if raw is None else self.profile_document(path, raw, summary, profile_id)
+        config = (raw or {}).get("jira_config")
+        points_field = (config.get("points_field") if isinstance(config, dict) else None) or None
         # Queries are read even under a broken profile.json, so every problem is reported at once.
         queries = self.read_queries(folder / "queries", profile_id, points_field)
         return None if document is None else LegacyProfile(profile_id, document, queries)

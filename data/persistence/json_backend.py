@@ -264,8 +264,10 @@ class JSONBackend(PersistenceBackend):
         if "active_query_id" in registry:
             profile = registry.get("active_profile_id")
             query = registry.get("active_query_id")
-            if "active_profile_id" not in registry or not (
-                is_safe_id(profile) and is_safe_id(query) and self._query_exists(profile, query)
+            if not (
+                isinstance(profile, str)
+                and isinstance(query, str)
+                and self._query_exists(profile, query)
             ):
                 registry.pop("active_query_id")
                 changed = True

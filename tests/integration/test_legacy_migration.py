@@ -490,3 +490,14 @@ def test_the_commented_example_settings_drop_their_comment_keys(data_dir: Path) 
         report.notes
     )
     assert profile["forecast_settings"]["pert_factor"] == example["pert_factor"]
+
+
+def test_a_truncated_profile_still_has_its_queries_checked(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=5)
+    _truncate(data_dir / "profiles" / "kafka" / "profile.json")
+    _set_issue(2, "fields", 3)(data_dir)
+    report = migrate_legacy(data_dir, dry_run=True)
+    assert [p.split(":")[0] for p in report.problems] == [
+        "profiles/kafka/profile.json",
+        "profiles/kafka/queries/12w/jira_cache.json",
+    ]
