@@ -286,10 +286,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _pert_json(p: PertForecast | None) -> Any:
-    return jsonable(p)
-
-
 def _mc_json(mc: MonteCarloWhen | None) -> Any:
     if mc is None:
         return None
@@ -340,8 +336,8 @@ def report_json(report: Report) -> dict[str, Any]:
                     "data_points_count": m.data_points_count,
                     "pert_factor": m.pert_factor,
                 },
-                "items": _pert_json(f.pert_items),
-                "points": _pert_json(f.pert_points),
+                "items": jsonable(f.pert_items),
+                "points": jsonable(f.pert_points),
             },
             "monte_carlo_when": {
                 "definition": "monte_carlo_when",
