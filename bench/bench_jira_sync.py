@@ -65,16 +65,16 @@ def serve_fake(deployment: str, issues: int, conn: Connection) -> None:
 def dataset_stats(fake: FakeJira) -> dict[str, Any]:
     issues = fake.dataset.issues()
     histories = [len(i.histories) for i in issues]
-    # Bulkfetch pages count histories (maxResults ≤ 10,000) over batches of ≤ 1,000 issues, in
-    # the search's order (key descending by default).
+    # Bulkfetch asked for fieldIds=["status"] pages over the histories holding a status change
+    # (maxResults ≤ 10,000), in batches of ≤ 1,000 issues in the search's order (key descending).
     ordered = sorted(issues, key=lambda i: int(i.key.rsplit("-", 1)[1]), reverse=True)
+    status_histories = [
+        sum(any(c[0] == "status" for c in h.changes) for h in i.histories) for i in ordered
+    ]
     bulk_pages = sum(
         max(
             1,
-            math.ceil(
-                sum(len(i.histories) for i in ordered[s : s + BULKFETCH_MAX_ISSUES])
-                / BULKFETCH_MAX_RESULTS
-            ),
+            math.ceil(sum(status_histories[s : s + BULKFETCH_MAX_ISSUES]) / BULKFETCH_MAX_RESULTS),
         )
         for s in range(0, len(ordered), BULKFETCH_MAX_ISSUES)
     )

@@ -205,13 +205,14 @@ class JiraClient:
         return self._deployment
 
     def server_info(self) -> dict[str, Any]:
-        """``/serverInfo`` (Data Center serves it without auth; try that before guessing a scheme)."""
+        """``/serverInfo``, asked without credentials first (both deployments serve it so, and
+        the deployment, hence the auth scheme, may not be known yet); with them if refused."""
         if self._server_info is None:
             path = "/rest/api/2/serverInfo"
             try:
-                info = self._request("GET", path, authorization=self._guess_authorization())
-            except JiraAuthError:
                 info = self._request("GET", path, authorization=None)
+            except JiraAuthError:
+                info = self._request("GET", path, authorization=self._guess_authorization())
             if not isinstance(info, dict):
                 raise JiraResponseError(f"JIRA's {path} answer is not an object; check the URL.")
             self._server_info = info
