@@ -136,7 +136,7 @@ def sync(
                 profile, retry=retry, max_workers=max_workers, transport=transport
             ) as client:
                 result = run.execute(client, full)
-        except TaskCancelled:
+        except (TaskCancelled, KeyboardInterrupt):
             backend.save_task_progress(task, run.percent, "cancelled", "Cancelled; nothing changed")
             raise
         except FlowcastError as exc:
