@@ -48,7 +48,7 @@ from data.persistence.sqlite_backend import (
     _query_values,
 )
 from data.timeutil import WEEK_KEY_RE, parse_timestamp, to_utc_iso, utc_now_iso, validate_week_key
-from data.validation import _ID_RE, validate_metric_type, validate_progress
+from data.validation import validate_id, validate_metric_type, validate_progress
 
 try:  # POSIX only; on other platforms the in-process lock is all there is.
     import fcntl
@@ -71,7 +71,11 @@ _process_locks_guard = threading.Lock()
 
 def is_safe_id(value: Any) -> bool:
     """True when ``value`` is a valid id and therefore a safe directory name."""
-    return isinstance(value, str) and bool(_ID_RE.match(value)) and ".." not in value
+    try:
+        validate_id("legacy", value)
+    except ValidationError:
+        return False
+    return True
 
 
 def canonical_profile(profile: dict[str, Any]) -> dict[str, Any]:
