@@ -122,7 +122,23 @@ class MigrationReport:
 
 # Backup ------------------------------------------------------------------------------------------
 def backup_legacy_files(root: Path, files: list[Path], backups_dir: Path) -> Path:
-    """Copy the legacy files to ``backups_dir/migration-<UTC timestamp>/`` (paths kept)."""
+    """Copy the legacy files to ``backups_dir/migration-<UTC timestamp>/`` (paths kept).
+
+    When the newest such backup already holds exactly these files (same paths, sizes and
+    modification times — a migration that failed and is retried on every start), it is reused
+    instead of piling up copies.
+    """
+    wanted = {p.relative_to(root).as_posix(): _file_stamp(p) for p in files}
+    earlier = sorted(backups_dir.glob("migration-*"), key=lambda d: d.stat().st_mtime_ns)
+    if earlier:
+        latest = earlier[-1]
+        held = {
+            p.relative_to(latest).as_posix(): _file_stamp(p)
+            for p in latest.rglob("*")
+            if p.is_file()
+        }
+        if held == wanted:
+            return latest
     stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
     target = backups_dir / f"migration-{stamp}"
     n = 2
@@ -134,6 +150,11 @@ def backup_legacy_files(root: Path, files: list[Path], backups_dir: Path) -> Pat
         shutil.copy2(path, destination)
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 # Writing -----------------------------------------------------------------------------------------

@@ -501,3 +501,16 @@ def test_a_truncated_profile_still_has_its_queries_checked(data_dir: Path) -> No
         "profiles/kafka/profile.json",
         "profiles/kafka/queries/12w/jira_cache.json",
     ]
+
+
+def test_retried_failing_migrations_share_one_backup(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    _set_issue(0, "fields", None)(data_dir)
+    for _ in range(3):
+        with pytest.raises(LegacyMigrationError):
+            migrate_legacy(data_dir)
+    assert len(list((data_dir / "backups").iterdir())) == 1
+    _set_issue(0, "fields", jira_issue(1)["fields"])(data_dir)  # fixed: the files changed
+    report = migrate_legacy(data_dir)
+    assert len(list((data_dir / "backups").iterdir())) == 2
+    assert file_hashes(Path(report.backup_dir or "")) == file_hashes(data_dir)
