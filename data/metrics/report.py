@@ -79,8 +79,10 @@ class MetricsContext:
     def as_of_ms(self) -> int:
         return int(self.frames.as_of.value // 1_000_000)
 
-    def window(self, weeks: int) -> Window:
-        return metrics_window(self.weekly, weeks, self.frames, self.mappings.time_zone)
+    def window(self, weeks: int, *, clip_to_data: bool = True) -> Window:
+        return metrics_window(
+            self.weekly, weeks, self.frames, self.mappings.time_zone, clip_to_data=clip_to_data
+        )
 
 
 def context_from_frames(
@@ -195,7 +197,7 @@ def flow_section(ctx: MetricsContext) -> FlowMetrics:
     m = ctx.mappings
     return flow_metrics(
         ctx.history,
-        ctx.window(m.metrics_window_weeks),
+        ctx.window(m.metrics_window_weeks, clip_to_data=False),
         m.time_zone,
         m.flow_type_mappings,
         ctx.as_of_ms,
@@ -216,7 +218,11 @@ def cycle_section(ctx: MetricsContext) -> CycleSection:
 def dora_section(ctx: MetricsContext) -> DoraMetrics:
     m = ctx.mappings
     return dora_metrics(
-        ctx.frames, ctx.history, m.dora, ctx.window(m.metrics_window_weeks), m.time_zone
+        ctx.frames,
+        ctx.history,
+        m.dora,
+        ctx.window(m.metrics_window_weeks, clip_to_data=False),
+        m.time_zone,
     )
 
 

@@ -268,14 +268,20 @@ class Window:
         return day_to_date(self.end_day - 1)
 
 
-def metrics_window(weekly: pd.DataFrame, weeks: int, frames: QueryFrames, zone: str) -> Window:
-    """The last ``weeks`` complete weeks before ``as_of`` (fewer when the data is younger).
+def metrics_window(
+    weekly: pd.DataFrame, weeks: int, frames: QueryFrames, zone: str, *, clip_to_data: bool = True
+) -> Window:
+    """The last ``weeks`` complete weeks before ``as_of``.
 
-    With no complete week, the window is empty and ends at the start of the running week.
+    ``clip_to_data`` (forecasts) drops the weeks before the first issue, so a young project is
+    not forecast from weeks in which it did not exist; without it (Flow, DORA) the window is
+    always ``weeks`` long, so adding work can never lower a per-week rate. With no complete week
+    the window is empty and ends at the start of the running week.
     """
-    complete = weekly.loc[weekly["complete"], "week"].tolist()[-weeks:]
     today = as_of_day(frames, zone)
     end_day = int(week_start_day(np.array([today]))[0])
-    start_day = end_day - 7 * len(complete)
+    count = min(weeks, int(weekly["complete"].sum())) if clip_to_data else weeks
+    start_day = end_day - 7 * count
+    keys = tuple(week_key_of_day(start_day + 7 * i) for i in range(count))
     start_ms, end_ms = local_midnight_ms(np.array([start_day, end_day]), zone)
-    return Window(len(complete), tuple(complete), start_day, end_day, int(start_ms), int(end_ms))
+    return Window(count, keys, start_day, end_day, int(start_ms), int(end_ms))

@@ -283,15 +283,18 @@ def test_ignore_status_keeps_the_state_without_a_report():
 def test_flow_and_dora_without_issues():
     ctx = context_from_frames(build_frames([], "2026-03-25T12:00:00Z"), MetricMappings())
     flow = flow_section(ctx)
+    # Flow and DORA windows are always metrics_window_weeks (12) long: 0 items in 12 weeks.
+    assert flow.window_weeks == 12
     assert (flow.completed, flow.velocity_per_week, flow.efficiency, flow.load_now) == (
         0,
-        None,
+        0.0,
         None,
         0,
     )
     dora = dora_section(ctx)
     assert (dora.deployments, dora.deployments_per_week, dora.deployment_frequency_tier) == (
         0,
-        None,
-        None,
+        0.0,
+        "low",
     )
+    assert dora.lead_time_tier is None and dora.change_failure_rate is None
