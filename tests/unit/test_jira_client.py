@@ -249,3 +249,32 @@ def test_epoch_milliseconds_are_told_from_seconds() -> None:
     assert (
         epoch_to_iso(1492070429000) == epoch_to_iso(1492070429) == "2017-04-13T08:00:29.000+00:00"
     )
+
+
+def _changelog_pages(request: httpx.Request) -> httpx.Response:
+    """``/issue/A-1/changelog`` with 45 histories in pages of 20, oldest first."""
+    start = int(request.url.params["startAt"])
+    values = [{"id": str(n), "items": []} for n in range(start, min(start + 20, 45))]
+    last = start + 20 >= 45
+    return ok({"startAt": start, "maxResults": 20, "total": 45, "isLast": last, "values": values})
+
+
+def test_cloud_completes_a_40_history_changelog_by_paging_the_issue_changelog() -> None:
+    rec = Recorder(_changelog_pages)
+    issue = {"id": "10", "key": "A-1", "changelog": {"total": 45, "histories": [{}] * 40}}
+    assert rec.client("cloud").complete_changelogs([issue]) == 1
+    assert [h["id"] for h in issue["changelog"]["histories"]] == [str(n) for n in range(45)]
+    assert [r.url.params["startAt"] for r in rec.requests] == ["0", "20", "40"]
+
+
+def test_cloud_falls_back_to_per_issue_changelogs_when_bulkfetch_is_missing() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/search/jql"):
+            return ok({"issues": [{"id": "10", "key": "A-1", "fields": {}}], "isLast": True})
+        if request.url.path.endswith("/changelog/bulkfetch"):
+            return httpx.Response(404, json={"errorMessages": ["Not found"], "errors": {}})
+        return _changelog_pages(request)
+
+    rec = Recorder(handler)
+    [(issues, _)] = list(rec.client().search_with_changelogs("project = A", ["status"]))
+    assert len(issues[0]["changelog"]["histories"]) == issues[0]["changelog"]["total"] == 45
