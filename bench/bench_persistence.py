@@ -24,7 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.database import connect, get_db_connection, write_transaction  # noqa: E402
+from data.database import (  # noqa: E402
+    get_db_connection,
+    keep_database_open,
+    release_anchor,
+    write_transaction,
+)
 from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
 
 PROFILES = 50
@@ -244,16 +249,12 @@ def main() -> None:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print("\nFresh connection per call, no other connection open:")
         run_suite(backend, db, repeat, 3 if args.quick else 5)
-        # When the last connection closes, SQLite checkpoints the WAL and deletes -wal/-shm, and
-        # the next open sets them up again; an idle connection held elsewhere avoids both.
-        keeper = connect(db)
-        keeper.execute("SELECT 1 FROM profiles LIMIT 1").fetchone()
-        try:
-            print("\nFresh connection per call while another process-wide connection stays open:")
-            run_suite(backend, db, repeat, 3 if args.quick else 5)
-        finally:
-            keeper.close()
-
+        # The app server holds an idle read-only connection (keep_database_open) so that closing
+        # a per-call connection does not checkpoint and delete the WAL each time.
+        keep_database_open(db)
+        print("\nFresh connection per call, as in the app (keep_database_open):")
+        run_suite(backend, db, repeat, 3 if args.quick else 5)
+        release_anchor(db)
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from data import settings
-from data.database import connect, initialize_database, translate_operational_error
+from data.database import connect, initialize_database, release_anchor, translate_operational_error
 from data.errors import (
     ConfigError,
     DatabaseError,
@@ -145,6 +145,7 @@ def restore_database(
     try:
         backup_version = _stage_backup(source, staging)
         previous = _keep_current_database(target, backups_dir) if target.exists() else None
+        release_anchor(target)
         _retire_wal_files(target)
         os.replace(staging, target)
         _fsync(target.parent)

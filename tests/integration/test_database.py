@@ -67,3 +67,27 @@ def test_logged_sql_masks_tokens() -> None:
     text = """INSERT INTO profiles VALUES ('{"base_url":"x","token":"s3cr\\"et","email":"a"}')"""
     masked = mask_secrets(text)
     assert "s3cr" not in masked and '"token":"***"' in masked and '"email":"a"' in masked
+
+
+def test_an_idle_anchor_keeps_the_wal_and_survives_a_restore(db_path: Path) -> None:
+    from data.backup import backup_database, restore_database
+    from data.database import keep_database_open, release_anchor
+    from data.persistence.sqlite_backend import SQLiteBackend
+
+    wal = Path(f"{db_path}-wal")
+    backend = SQLiteBackend(db_path)
+    backend.set_app_state("k", 1)
+    assert not wal.exists()  # the last connection closed: checkpointed and deleted
+    keep_database_open(db_path)
+    try:
+        backend.set_app_state("k", 2)
+        assert wal.exists()  # closing a per-call connection no longer checkpoints
+        saved = backup_database()
+        backend.set_app_state("k", 3)
+        restore_database(saved)
+        assert backend.get_app_state("k") == 2
+        backend.set_app_state("k", 4)
+        assert backend.get_app_state("k") == 4
+    finally:
+        release_anchor(db_path)
+    assert SQLiteBackend(db_path).get_app_state("k") == 4
