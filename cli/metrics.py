@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -71,8 +72,19 @@ def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
             "value": f"{dora['time_to_restore_median_hours']} ({dora['time_to_restore_tier']})",
         },
     ]
-    print_table(rows, ["metric", "value"])
+    print_table([{**row, "value": _rounded(row["value"])} for row in rows], ["metric", "value"])
     click.echo(f"Data quality: {data['data_quality']['note']}")
+
+
+def _rounded(value: object) -> object:
+    """Numbers for people: two decimals (inside text and dicts too)."""
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return re.sub(r"\d+\.\d{3,}", lambda m: f"{float(m.group()):.2f}", value)
+    return value
 
 
 @click.command("snapshot")
