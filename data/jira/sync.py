@@ -124,8 +124,9 @@ def sync(
     task = task_name(profile_id, query_id)
     with _sync_lock(Path(db_path), profile_id, query_id):
         stale = backend.get_task_progress(task)
-        if stale and stale["status"] in ("pending", "running"):
-            # We hold the lock, so that run died (killed); close it so its cancel flag is not inherited.
+        if stale and stale["status"] == "running":
+            # We hold the lock, so that run died (killed); close it so its cancel flag is not
+            # inherited. A 'pending' row is a caller's announcement of this run: keep its flag.
             backend.save_task_progress(task, stale["progress_percent"], "failed", "Interrupted")
         backend.save_task_progress(task, 0, "running", "Connecting to JIRA")
         run = _SyncRun(
