@@ -33,11 +33,6 @@ class PertForecast:
     reason: str = ""
 
 
-def forecast_window(throughput: pd.DataFrame, weeks: int) -> pd.DataFrame:
-    """The last ``weeks`` complete weeks of throughput (fewer if the data is younger)."""
-    return throughput.tail(weeks).reset_index(drop=True)
-
-
 def _weeks_for(remaining: float, rate: float) -> float | None:
     if remaining <= 0:
         return 0.0

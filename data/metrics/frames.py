@@ -51,17 +51,13 @@ class QueryFrames:
     as_of: pd.Timestamp
 
 
-def empty_frames(as_of: pd.Timestamp) -> QueryFrames:
-    return frames_from_records([], [], [], as_of)
-
-
 def frames_from_records(
     issues: list[tuple],
     transitions: list[tuple],
     versions: list[tuple],
     as_of: pd.Timestamp | datetime | str,
 ) -> QueryFrames:
-    """Build frames from plain rows (what SQLite returns, or what a test writes by hand).
+    """Build frames from plain rows, as a test or a notebook writes them by hand.
 
     issues: (key, issue_type, status, status_category, priority, created, resolved, points,
     initial_status, changelog_total) with times as epoch ms or ISO text;
