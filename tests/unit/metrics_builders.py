@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from data.metrics.frames import QueryFrames, frames_from_records
-from data.metrics.mappings import MetricMappings
 
 # The JIRA status categories of the statuses the tests use (what issues' current status carries).
 CATEGORIES = {
@@ -69,7 +68,3 @@ def build_frames(
         for name, released, release_date in spec["versions"]:
             version_rows.append((row, name, released, release_date))
     return frames_from_records(issue_rows, transition_rows, version_rows, as_of)
-
-
-def mappings(**changes: Any) -> MetricMappings:
-    return MetricMappings(**changes)
