@@ -193,6 +193,16 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
     )
 
 
+def how_many_section(ctx: MetricsContext, target_date: date) -> MonteCarloHowMany | None:
+    """Monte Carlo "how many items by ``target_date``" from the forecast window's throughput."""
+    m = ctx.mappings
+    window = ctx.window(m.data_points_count)
+    items = weekly_throughput(ctx.weekly).tail(window.weeks)["items"].to_numpy(dtype=float)
+    return monte_carlo_how_many(
+        items, ctx.today, target_date, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
+    )
+
+
 def flow_section(ctx: MetricsContext) -> FlowMetrics:
     m = ctx.mappings
     return flow_metrics(

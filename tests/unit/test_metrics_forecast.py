@@ -18,7 +18,7 @@ from data.metrics.forecast import (
     pert_forecast,
 )
 from data.metrics.mappings import MetricMappings
-from data.metrics.report import context_from_frames, forecast_section
+from data.metrics.report import context_from_frames, forecast_section, how_many_section
 from data.metrics.weekly import (
     parse_statistics_csv,
     project_data_document,
@@ -332,3 +332,9 @@ def test_issues_without_changelog_use_their_current_status_and_resolution():
         build_frames(specs, "2026-03-08T00:00:00Z", no_changelog={"N-1"}), MAPPINGS
     )
     assert early.weekly["completed_items"].tolist() == [1]
+
+
+def test_how_many_by_any_date(ctx):
+    # Window throughput [1, 1, 1]; Apr 15 is 21 days after Mar 25 -> 3 weeks -> 3 items in every trial.
+    result = how_many_section(ctx, date(2026, 4, 15))
+    assert (result.weeks, result.at_least) == (3, {"p50": 3.0, "p85": 3.0, "p95": 3.0})
