@@ -31,12 +31,8 @@ from data.database import get_db_connection, write_transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.legacy_reader import LOCAL_STATE_KEYS
 from data.persistence.json_backend import JSONBackend, canonical_profile, canonical_query
-from data.persistence.sqlite_backend import (
-    SQLiteBackend,
-    _profile_values,
-    _query_values,
-    dumps,
-)
+from data.persistence.records import dumps, profile_row_values, query_row_values
+from data.persistence.sqlite_backend import SQLiteBackend
 from data.settings import get_db_path
 from data.sqlite import Connection
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
@@ -364,12 +360,12 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
             "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
             "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
             "jsonb(?), jsonb(?), jsonb(?))",
-            _profile_values(document),
+            profile_row_values(document),
         )
         conn.executemany(
             "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, "
             "extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-            [_query_values(new_id, q) for q in queries],
+            [query_row_values(new_id, q) for q in queries],
         )
         conn.executemany(
             "INSERT INTO project_data (profile_id, query_id, data, updated_at) "

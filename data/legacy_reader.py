@@ -32,7 +32,7 @@ from data.persistence.json_backend import (
     legacy_expiry,
     read_task_records,
 )
-from data.persistence.sqlite_backend import dumps
+from data.persistence.records import dumps
 from data.settings import DB_FILENAME
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import slugify, validate_metric_type

@@ -40,12 +40,12 @@ from data.legacy_reader import (
     unique_name,
 )
 from data.persistence.base import TASK_STATUSES
-from data.persistence.sqlite_backend import (
-    _profile_from_row,
-    _profile_values,
-    _query_from_row,
-    _query_values,
+from data.persistence.records import (
     dumps,
+    profile_from_row,
+    profile_row_values,
+    query_from_row,
+    query_row_values,
 )
 from data.settings import DB_FILENAME, get_data_dir
 from data.sqlite import Connection
@@ -195,13 +195,13 @@ def _write(conn: Connection, legacy: LegacyData, replace: bool, source: str) -> 
         "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
         "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
         "jsonb(?), jsonb(?), jsonb(?))",
-        [_profile_values(p.document) for p in legacy.profiles],
+        [profile_row_values(p.document) for p in legacy.profiles],
     )
     queries = [(p, q) for p in legacy.profiles for q in p.queries]
     conn.executemany(
         "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, extra) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-        [_query_values(p.id, q.document) for p, q in queries],
+        [query_row_values(p.id, q.document) for p, q in queries],
     )
     for profile in legacy.profiles:
         audit.record(conn, "profile", profile.id, "create", None, profile.document)
@@ -306,7 +306,7 @@ def _check(conn: Connection, legacy: LegacyData) -> list[QueryReport]:
             "FROM profiles WHERE id = ?",
             (profile.id,),
         ).fetchone()
-        stored = None if row is None else _profile_from_row(tuple(row))
+        stored = None if row is None else profile_from_row(tuple(row))
         if stored != profile.document:
             mismatch(f"profile {profile.id!r}", stored, profile.document)
         transitions_by_key = {
@@ -319,7 +319,7 @@ def _check(conn: Connection, legacy: LegacyData) -> list[QueryReport]:
                 "FROM queries WHERE profile_id = ? AND id = ?",
                 (profile.id, query.id),
             ).fetchone()
-            stored_query = None if row is None else _query_from_row(tuple(row))
+            stored_query = None if row is None else query_from_row(tuple(row))
             expected_query = {**query.document, "profile_id": profile.id}
             if stored_query != expected_query:
                 mismatch(where, stored_query, expected_query)

@@ -41,11 +41,11 @@ from typing import Any
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.json_files import read_json, write_json_atomic
 from data.persistence.base import TASK_STATUSES, PersistenceBackend
-from data.persistence.sqlite_backend import (
-    _profile_from_row,
-    _profile_values,
-    _query_from_row,
-    _query_values,
+from data.persistence.records import (
+    profile_from_row,
+    profile_row_values,
+    query_from_row,
+    query_row_values,
 )
 from data.timeutil import WEEK_KEY_RE, parse_timestamp, to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import validate_id, validate_metric_type, validate_progress
@@ -80,14 +80,14 @@ def is_safe_id(value: Any) -> bool:
 
 def canonical_profile(profile: dict[str, Any]) -> dict[str, Any]:
     """The profile as every backend returns it (validated, timestamps normalized, defaults filled)."""
-    return _profile_from_row(_profile_values(profile))
+    return profile_from_row(profile_row_values(profile))
 
 
 def canonical_query(profile_id: str, query: dict[str, Any]) -> dict[str, Any]:
     """The query as every backend returns it; a legacy ``jql_query`` counts as ``jql``."""
     if "jql" not in query and "jql_query" in query:
         query = {k: v for k, v in query.items() if k != "jql_query"} | {"jql": query["jql_query"]}
-    return _query_from_row(_query_values(profile_id, query))
+    return query_from_row(query_row_values(profile_id, query))
 
 
 def legacy_expiry(stamp: Any) -> str | None:

@@ -15,33 +15,25 @@ from data.database import connect, initialize_database, write_transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.issue_store import delete_orphan_issues
 from data.persistence.base import (
-    PROFILE_COLUMNS,
-    PROFILE_DOCUMENT_FIELDS,
-    QUERY_COLUMNS,
     TASK_STATUSES,
     PersistenceBackend,
+)
+from data.persistence.records import (
+    dumps,
+    loads,
+    profile_from_row,
+    profile_row_values,
+    query_from_row,
+    query_row_values,
+    without_last_used,
 )
 from data.plans.settings_versions import record_settings_version
 from data.sqlite import Connection, IntegrityError
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import (
-    validate_id,
-    validate_jql,
     validate_metric_type,
-    validate_name,
     validate_progress,
 )
-
-# Keys of a legacy profile.json that are derived elsewhere and not stored as unknown keys.
-_DERIVED_PROFILE_KEYS = {"queries"}
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _loads(text: str | None) -> Any:
-    return json.loads(text) if text is not None else None
 
 
 class SQLiteBackend(PersistenceBackend):
@@ -86,10 +78,10 @@ class SQLiteBackend(PersistenceBackend):
             "FROM profiles WHERE id = ?",
             (profile_id,),
         ).fetchone()
-        return None if row is None else _profile_from_row(tuple(row))
+        return None if row is None else profile_from_row(tuple(row))
 
     def save_profile(self, profile: dict[str, Any]) -> None:
-        values = _profile_values(profile)
+        values = profile_row_values(profile)
         with self._conn() as conn, write_transaction(conn):
             old = self._read_profile(conn, values[0])
             try:
@@ -112,7 +104,7 @@ class SQLiteBackend(PersistenceBackend):
                 ) from None
             new = self._read_profile(conn, values[0])
             record_settings_version(conn, old, new)  # type: ignore[arg-type]
-            if _without_last_used(old) != _without_last_used(new):
+            if without_last_used(old) != without_last_used(new):
                 audit.record(conn, "profile", values[0], "update" if old else "create", old, new)
 
     def list_profiles(self) -> list[dict[str, Any]]:
@@ -123,7 +115,7 @@ class SQLiteBackend(PersistenceBackend):
                 "json(project_classification), json(flow_type_mappings), json(extra) "
                 "FROM profiles ORDER BY last_used DESC, name"
             ).fetchall()
-        return [_profile_from_row(tuple(r)) for r in rows]
+        return [profile_from_row(tuple(r)) for r in rows]
 
     def find_profiles_by_jira_url(self, base_url: str) -> list[dict[str, Any]]:
         """Profiles connected to one JIRA site (uses the expression index on the base URL)."""
@@ -185,10 +177,10 @@ class SQLiteBackend(PersistenceBackend):
             "FROM queries WHERE profile_id = ? AND id = ?",
             (profile_id, query_id),
         ).fetchone()
-        return None if row is None else _query_from_row(tuple(row))
+        return None if row is None else query_from_row(tuple(row))
 
     def save_query(self, profile_id: str, query: dict[str, Any]) -> None:
-        values = _query_values(profile_id, query)
+        values = query_row_values(profile_id, query)
         with self._conn() as conn, write_transaction(conn):
             if not conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone():
                 raise NotFoundError(f"No profile {profile_id!r}; create it before adding queries.")
@@ -206,7 +198,7 @@ class SQLiteBackend(PersistenceBackend):
                     f"Profile {profile_id!r} already has a query named {values[2]!r}; choose another name."
                 ) from None
             new = self._read_query(conn, profile_id, values[0])
-            if _without_last_used(old) != _without_last_used(new):
+            if without_last_used(old) != without_last_used(new):
                 audit.record(
                     conn,
                     "query",
@@ -223,7 +215,7 @@ class SQLiteBackend(PersistenceBackend):
                 "FROM queries WHERE profile_id = ? ORDER BY last_used DESC, name",
                 (profile_id,),
             ).fetchall()
-        return [_query_from_row(tuple(r)) for r in rows]
+        return [query_from_row(tuple(r)) for r in rows]
 
     def delete_query(self, profile_id: str, query_id: str) -> None:
         with self._conn() as conn, write_transaction(conn):
@@ -413,7 +405,7 @@ class SQLiteBackend(PersistenceBackend):
                 "snapshot_date": r[0],
                 "metric_type": r[1],
                 "metrics": json.loads(r[2]),
-                "forecast": _loads(r[3]),
+                "forecast": loads(r[3]),
                 "created_at": r[4],
             }
             for r in rows
@@ -430,7 +422,7 @@ class SQLiteBackend(PersistenceBackend):
             raise ValidationError("An app-state key must be a non-empty string.")
         try:
             encoded = dumps(value)
-        except (TypeError, ValueError):
+        except ValidationError:
             raise ValidationError(
                 f"The value for {key!r} cannot be stored as JSON; use strings, numbers, lists or objects."
             ) from None
@@ -519,101 +511,3 @@ def _require_query(conn: Connection, profile_id: str, query_id: str) -> None:
         raise NotFoundError(
             f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
         )
-
-
-def _profile_values(profile: dict[str, Any]) -> tuple[Any, ...]:
-    if not isinstance(profile, dict):
-        raise ValidationError("A profile must be a JSON object with at least id and name.")
-    profile_id = validate_id("profile", profile.get("id"))
-    name = validate_name("profile", profile.get("name"))
-    now = utc_now_iso()
-    documents = []
-    for field in PROFILE_DOCUMENT_FIELDS:
-        value = profile.get(field) or {}
-        if not isinstance(value, dict):
-            raise ValidationError(
-                f"The profile's {field} must be a JSON object, not {type(value).__name__}."
-            )
-        documents.append(dumps(value))
-    extra = {
-        k: v
-        for k, v in profile.items()
-        if k not in PROFILE_COLUMNS
-        and k not in PROFILE_DOCUMENT_FIELDS
-        and k not in _DERIVED_PROFILE_KEYS
-    }
-    return (
-        profile_id,
-        name,
-        profile.get("description") or "",
-        _timestamp(profile.get("created_at"), now),
-        _timestamp(profile.get("last_used"), now),
-        int(bool(profile.get("show_milestone"))),
-        int(bool(profile.get("show_points"))),
-        *documents,
-        dumps(extra),
-    )
-
-
-def _profile_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    profile: dict[str, Any] = json.loads(row[12])
-    profile.update(
-        {
-            "id": row[0],
-            "name": row[1],
-            "description": row[2],
-            "created_at": row[3],
-            "last_used": row[4],
-            "show_milestone": bool(row[5]),
-            "show_points": bool(row[6]),
-        }
-    )
-    for offset, field in enumerate(PROFILE_DOCUMENT_FIELDS):
-        profile[field] = json.loads(row[7 + offset])
-    return profile
-
-
-def _query_values(profile_id: str, query: dict[str, Any]) -> tuple[Any, ...]:
-    if not isinstance(query, dict):
-        raise ValidationError("A query must be a JSON object with at least id, name and jql.")
-    validate_id("profile", profile_id)
-    query_id = validate_id("query", query.get("id"))
-    name = validate_name("query", query.get("name"))
-    jql = validate_jql(query.get("jql"))
-    now = utc_now_iso()
-    extra = {k: v for k, v in query.items() if k not in QUERY_COLUMNS}
-    return (
-        query_id,
-        profile_id,
-        name,
-        jql,
-        query.get("description") or "",
-        _timestamp(query.get("created_at"), now),
-        _timestamp(query.get("last_used"), now),
-        dumps(extra),
-    )
-
-
-def _query_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    query: dict[str, Any] = json.loads(row[7])
-    query.update(
-        {
-            "id": row[0],
-            "profile_id": row[1],
-            "name": row[2],
-            "jql": row[3],
-            "description": row[4],
-            "created_at": row[5],
-            "last_used": row[6],
-        }
-    )
-    return query
-
-
-def _without_last_used(entity: dict[str, Any] | None) -> dict[str, Any] | None:
-    # Marking something as used is not a change worth an audit entry.
-    return None if entity is None else {k: v for k, v in entity.items() if k != "last_used"}
-
-
-def _timestamp(value: Any, default: str) -> str:
-    return default if value in (None, "") else to_utc_iso(value)
