@@ -123,12 +123,22 @@ def load_context(
         frames = load_query_frames(conn, profile_id, query_id, as_of)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
-        # A team without JIRA access forecasts from imported weekly statistics (import-csv).
-        document = get_backend().get_project_data(profile_id, query_id)
-        weekly = weekly_from_project_data(document or {}, ctx.today)
-        if weekly is not None:
-            ctx = replace(ctx, weekly=weekly)
+        ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
     return ctx
+
+
+def with_imported_statistics(
+    ctx: MetricsContext, document: dict[str, Any] | None
+) -> MetricsContext:
+    """A query without JIRA issues forecasts from its imported weekly statistics (import-csv),
+    as they stood at the context's date."""
+    weekly = weekly_from_project_data(document or {}, ctx.today)
+    if weekly is None:
+        return ctx
+    # Weeks begun before as_of (a week starting exactly at as_of has not begun).
+    last_day = local_day_of(np.array([ctx.as_of_ms - 1]), ctx.mappings.time_zone)[0]
+    started = weekly["week_start"].to_numpy() <= np.datetime64(day_to_date(last_day))
+    return replace(ctx, weekly=weekly.loc[started].reset_index(drop=True))
 
 
 # Sections ---------------------------------------------------------------------------------------
@@ -552,11 +562,14 @@ def snapshot_weeks(
     ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
     with get_db_connection(_db_path()) as conn:
         frames = load_query_frames(conn, profile_id, query_id, max(ends))
+    backend = get_backend()
+    imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
     rows = []
     for w, end in zip(weeks, ends, strict=True):
         ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
+        if imported is not None:
+            ctx = with_imported_statistics(ctx, imported)
         rows.extend(snapshot_rows(ctx, w))
-    backend = get_backend()
     save_snapshots(backend, profile_id, query_id, rows)
     if len(frames.issues):
         # The latest week's statistics become the query's project_data (never erase an import).

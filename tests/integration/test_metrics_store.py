@@ -282,6 +282,14 @@ def test_query_without_issues_forecasts_from_imported_statistics(
     assert report.forecast.remaining_items == 32
     assert (pert.optimistic_rate, pert.most_likely_rate, pert.pessimistic_rate) == (6.0, 4.0, 2.0)
     assert pert.expected_weeks == pytest.approx((32 / 6 + 32 + 16) / 6)
+    # Snapshots of such a query replay the statistics: at the end of W12 (Mar 23) the weeks
+    # W10..W12 are known and 4 + 32 = 36 items remained (W13 completed 4 more).
+    snapshot_weeks("csv", "q", "2026-W12", backfill=1, now=datetime(2026, 4, 1, tzinfo=UTC))
+    (forecast,) = [
+        s for s in backend.get_metrics_snapshots("csv", "q") if s["metric_type"] == "forecast"
+    ]
+    assert forecast["metrics"]["remaining_items"] == 36.0
+    assert forecast["metrics"]["throughput_mean_items"] == 4.0  # (4 + 2 + 6) / 3
 
 
 def test_snapshot_stores_the_weekly_statistics_too(seeded):
