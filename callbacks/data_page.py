@@ -106,7 +106,7 @@ def register(app: Dash) -> None:
             return no_update, alert_for(exc)
 
     @app.callback(
-        Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+        Output(ids.ALERTS, "children", allow_duplicate=True),
         Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
         Input(ids.DATA_IMPORT_UPLOAD, "contents"),
         State(ids.DATA_IMPORT_UPLOAD, "filename"),

@@ -17,6 +17,7 @@ from callbacks.errors import alert_for
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
 from data.jira import sync as jira_sync
+from data.metrics import report
 from data.persistence import get_backend
 from layouts import ids
 from layouts.common import info_alert, success_alert
@@ -61,11 +62,11 @@ def run_fetch(
             no_update,
         )
 
-    def report(percent: float, message: str) -> None:
+    def on_progress(percent: float, message: str) -> None:
         set_progress((percent, f"{percent:.0f}%", message))
 
     try:
-        result = jira_sync.sync(profile_id, query_id, full=bool(full), progress=report)
+        result = jira_sync.sync(profile_id, query_id, full=bool(full), progress=on_progress)
     except TaskCancelled:
         return (
             info_alert("Fetch cancelled; the previously fetched data is unchanged."),

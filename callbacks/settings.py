@@ -226,7 +226,8 @@ def query_fields(query_choice: str | None, profile_id: str | None) -> tuple[str,
 
 def register(app: Dash) -> None:
     @app.callback(
-        Output(ids.SETTINGS_RESULT, "children"),
+        # Alerts go to the shell: the page re-renders when the selection changes.
+        Output(ids.ALERTS, "children", allow_duplicate=True),
         Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
         Output(ids.SETTINGS_PROFILE_DELETE_CONFIRM, "displayed"),
         Input(ids.SETTINGS_PROFILE_CREATE, "n_clicks"),
@@ -341,7 +342,7 @@ def register(app: Dash) -> None:
         return controls, types, success_alert("Loaded fields, statuses and issue types from JIRA.")
 
     @app.callback(
-        Output(ids.SETTINGS_QUERY_RESULT, "children"),
+        Output(ids.ALERTS, "children", allow_duplicate=True),
         Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
         Output(ids.SETTINGS_QUERY_DELETE_CONFIRM, "displayed"),
         Input(ids.SETTINGS_QUERY_SAVE, "n_clicks"),

@@ -88,7 +88,6 @@ PLANS_REJECT = "plans-reject"
 PLANS_BASELINE = "plans-baseline"
 
 # Settings ---------------------------------------------------------------------------------------
-SETTINGS_RESULT = "settings-result"
 SETTINGS_PROFILE_NAME = "settings-profile-name"
 SETTINGS_PROFILE_CREATE = "settings-profile-create"
 SETTINGS_PROFILE_RENAME = "settings-profile-rename"
@@ -124,7 +123,6 @@ SETTINGS_QUERY_JQL = "settings-query-jql"
 SETTINGS_QUERY_SAVE = "settings-query-save"
 SETTINGS_QUERY_DELETE = "settings-query-delete"
 SETTINGS_QUERY_DELETE_CONFIRM = "settings-query-delete-confirm"
-SETTINGS_QUERY_RESULT = "settings-query-result"
 
 # Data -------------------------------------------------------------------------------------------
 DATA_RESULT = "data-result"

@@ -379,7 +379,6 @@ def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None)
                 id=ids.SETTINGS_QUERY_DELETE_CONFIRM,
                 message="Delete this query with its fetched data and snapshots? This cannot be undone.",
             ),
-            dcc.Loading(html.Div(id=ids.SETTINGS_QUERY_RESULT, className="mt-2"), type="dot"),
         ],
     )
 
@@ -389,7 +388,7 @@ def settings_layout(
     queries: list[dict[str, Any]],
     selected_query: dict[str, Any] | None,
 ) -> html.Div:
-    top = [html.Div(id=ids.SETTINGS_RESULT), profiles_card(profile)]
+    top = [profiles_card(profile)]
     if profile is None:
         return html.Div(
             top + [dbc.Alert("Create a profile to configure JIRA and queries.", color="info")]

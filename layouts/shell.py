@@ -57,7 +57,13 @@ def shell_layout(
                 [
                     header,
                     html.Div(alerts, id=ids.ALERTS),
-                    dcc.Loading(html.Div(id=ids.PAGE), delay_show=400, type="dot"),
+                    # Only the page swap shows the spinner; in-page callbacks must not cover the forms.
+                    dcc.Loading(
+                        html.Div(id=ids.PAGE),
+                        delay_show=400,
+                        type="dot",
+                        target_components={ids.PAGE: "children"},
+                    ),
                 ],
                 fluid=True,
             ),

@@ -6,9 +6,16 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dash.testing.wait import until
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.common.keys import Keys
 
 from app import create_app
 from data import profile_manager
@@ -40,13 +47,18 @@ def pytest_setup_options() -> Options:
 
 
 @pytest.fixture
-def demo(db_path: Path) -> Iterator[dict[str, str]]:
+def demo(db_path: Path) -> Iterator[dict[str, Any]]:
     """The built-in demo, as `make run` starts it: the fake JIRA and the Demo profile."""
     fake = start_demo()
     # Both demo queries are equally recent; pin the landing query so tests know what they see.
     profile_manager.switch_to(DEMO_PROFILE_ID, "all-work")
     try:
-        yield {"profile": DEMO_PROFILE_ID, "query": "all-work", "bugs": "bugs-and-incidents"}
+        yield {
+            "profile": DEMO_PROFILE_ID,
+            "query": "all-work",
+            "bugs": "bugs-and-incidents",
+            "fake": fake,
+        }
     finally:
         fake.stop()
 
@@ -70,7 +82,7 @@ def start_app(dash_duo):
 
 
 @pytest.fixture
-def fetched_demo(demo: dict[str, str]) -> dict[str, str]:
+def fetched_demo(demo: dict[str, Any]) -> dict[str, Any]:
     """The demo with both queries fetched and 26 weekly snapshots of "All work" stored."""
     for query in (demo["query"], demo["bugs"]):
         sync(demo["profile"], query)
@@ -86,7 +98,7 @@ def wait_for_graph(dash_duo, graph_id: str, timeout: int = 30) -> None:
 
 def choose_option(dash_duo, dropdown_id: str, label: str, timeout: int = 30) -> None:
     """Pick ``label`` in a Dash 4 dropdown (its options open in a popup outside the component)."""
-    dash_duo.find_element(f"#{dropdown_id}").click()
+    click(dash_duo, dropdown_id, timeout)
     dash_duo.wait_for_element(".dash-dropdown-option", timeout=timeout)
     options = dash_duo.find_elements(".dash-dropdown-option")
     next(o for o in options if o.text.strip() == label).click()
@@ -98,3 +110,26 @@ def text_of(dash_duo, element_id: str) -> str:
     return dash_duo.driver.execute_script(
         "const e = document.getElementById(arguments[0]); return e ? e.innerText : '';", element_id
     )
+
+
+def click(dash_duo, element_id: str, timeout: int = 30) -> None:
+    """Scroll a button to the middle of the window and click it like a user; retried while
+    the page is still laying out (lazy components shift it) and something else is on top."""
+
+    def attempt() -> bool:
+        element = dash_duo.wait_for_element(f"#{element_id}", timeout=timeout)
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+        return True
+
+    until(attempt, timeout, poll=0.25)
+
+
+def replace_text(element, text: str) -> None:
+    """Replace an input's text through key presses (``clear()`` bypasses React's change events)."""
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    element.send_keys(text)

@@ -1,22 +1,56 @@
-"""Fetch from the fake JIRA with a visible progress bar; cancel mid-fetch keeps the old data."""
+"""First start on the demo; Fetch from the fake JIRA with a visible progress bar; Cancel."""
 
 from __future__ import annotations
 
-from data.jira.sync import sync_state
+from dash.testing.wait import until
+
+from data.jira.sync import sync, sync_state, task_name
+from data.persistence import get_backend
 from layouts import ids
+from tests.browser.conftest import click, text_of, wait_for_graph
 
 TIMEOUT = 60
 
 
-def test_fetch_progress_reaches_100(start_app, demo):
+def test_first_start_and_fetch_reaches_100(start_app, demo):
     dash_duo = start_app()
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROFILE}", "Demo", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_QUERY}", "All work", timeout=TIMEOUT)
     dash_duo.wait_for_text_to_equal(f"#{ids.HEADER_LAST_SYNC}", "never", timeout=TIMEOUT)
-    dash_duo.find_element(f"#{ids.HEADER_FETCH}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.PAGE}", "has not been fetched yet", timeout=TIMEOUT)
+
+    click(dash_duo, ids.HEADER_FETCH)
     dash_duo.wait_for_contains_text(
         f"#{ids.HEADER_FETCH_RESULT}", "Fetched 600 issues", timeout=TIMEOUT
     )
     dash_duo.wait_for_text_to_equal(f"#{ids.HEADER_PROGRESS}", "100%", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_LAST_SYNC}", "600 issues", timeout=TIMEOUT)
+    # The fetch bumps the data version: the landing page re-renders with the fetched data.
+    wait_for_graph(dash_duo, ids.FORECAST_BURNDOWN, TIMEOUT)
+    until(lambda: "not been fetched" not in text_of(dash_duo, ids.PAGE), TIMEOUT)
     state = sync_state(demo["profile"], demo["query"])
     assert state is not None and state["issue_count"] == 600
+    assert dash_duo.get_logs() == []
+
+
+def test_cancel_mid_fetch_keeps_the_previous_data(start_app, demo):
+    sync(demo["profile"], demo["query"])
+    before = sync_state(demo["profile"], demo["query"])
+    demo["fake"].latency_ms = 2000  # every JIRA request now takes 2 s: time to press Cancel
+    dash_duo = start_app()
+    click(dash_duo, ids.HEADER_FULL_FETCH)
+    click(dash_duo, ids.HEADER_FETCH)
+    task = task_name(demo["profile"], demo["query"])
+    until(lambda: (get_backend().get_task_progress(task) or {}).get("status") == "running", TIMEOUT)
+    click(dash_duo, ids.HEADER_CANCEL)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_CANCEL_RESULT}", "Cancelling", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        f"#{ids.HEADER_FETCH_RESULT}", "Fetch cancelled", timeout=TIMEOUT
+    )
+    assert get_backend().get_task_progress(task)["status"] == "cancelled"
+    after = sync_state(demo["profile"], demo["query"])
+    assert after["last_sync_at"] == before["last_sync_at"]
+    assert after["issue_count"] == before["issue_count"] == 600
+    # The poller takes over again and shows the cancelled job's record.
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROGRESS_MESSAGE}", "Cancelled", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []

@@ -1,0 +1,50 @@
+"""Settings: a saved value survives a reload; bad JQL shows JIRA's own message."""
+
+from __future__ import annotations
+
+from data import profile_manager
+from layouts import ids
+from tests.browser.conftest import choose_option, click, replace_text
+
+TIMEOUT = 30
+
+
+def test_forecast_settings_save_then_reload(start_app, demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/settings")
+    pert = dash_duo.wait_for_element(f"#{ids.SETTINGS_FORECAST_PERT}", timeout=TIMEOUT)
+    replace_text(pert, "5")
+    click(dash_duo, ids.SETTINGS_FORECAST_SAVE)
+    dash_duo.wait_for_contains_text(f"#{ids.SETTINGS_FORECAST_RESULT}", "Saved", timeout=TIMEOUT)
+    assert profile_manager.get_profile(demo["profile"])["forecast_settings"]["pert_factor"] == 5
+
+    dash_duo.driver.refresh()
+    pert = dash_duo.wait_for_element(f"#{ids.SETTINGS_FORECAST_PERT}", timeout=TIMEOUT)
+    assert pert.get_attribute("value") == "5"
+    # The saved token never reaches the page: the field is empty and only says it is saved.
+    token = dash_duo.find_element(f"#{ids.SETTINGS_JIRA_TOKEN}")
+    assert token.get_attribute("value") == ""
+    assert "saved" in token.get_attribute("placeholder")
+    assert "demo-token" not in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == []
+
+
+def test_bad_jql_shows_jiras_message(start_app, demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/settings")
+    dash_duo.wait_for_element(f"#{ids.SETTINGS_QUERY_SELECT}", timeout=TIMEOUT)
+    choose_option(dash_duo, ids.SETTINGS_QUERY_SELECT, "+ New query", TIMEOUT)
+    dash_duo.find_element(f"#{ids.SETTINGS_QUERY_NAME}").send_keys("Broken")
+    dash_duo.find_element(f"#{ids.SETTINGS_QUERY_JQL}").send_keys("project = DEMO AND foo ~ bar")
+    click(dash_duo, ids.SETTINGS_QUERY_SAVE)
+    dash_duo.wait_for_contains_text(f"#{ids.ALERTS}", "Field 'foo' does not exist", timeout=TIMEOUT)
+    names = [q["name"] for q in profile_manager.list_queries(demo["profile"])]
+    assert "Broken" not in names
+    # The page stays usable: a valid JQL saves and becomes the selected query.
+    replace_text(
+        dash_duo.find_element(f"#{ids.SETTINGS_QUERY_JQL}"), "project = DEMO AND issuetype = Story"
+    )
+    click(dash_duo, ids.SETTINGS_QUERY_SAVE)
+    dash_duo.wait_for_contains_text(f"#{ids.ALERTS}", "Created query", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_QUERY}", "Broken", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
