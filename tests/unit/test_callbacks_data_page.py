@@ -1,0 +1,61 @@
+"""Data page adapters as plain functions: backup, verify, cache, export/import, migration."""
+
+from __future__ import annotations
+
+import base64
+
+import dash_bootstrap_components as dbc
+import pytest
+
+from callbacks import data_page
+from data import profile_manager
+from data.errors import FlowcastError
+
+
+def test_backup_now_lists_the_new_backup_and_verify_passes(backend):
+    alert, options = data_page.backup_now()
+    assert alert.color == "success"
+    assert len(options) == 1 and options[0]["value"].endswith(".db")
+    assert data_page.verify().color == "success"
+    assert data_page.cleanup_cache().children == "Removed 0 expired cache entries."
+
+
+def test_restore_needs_a_choice(backend):
+    assert "Choose a backup" in data_page.restore(None).children
+
+
+def test_export_then_import_round_trip(backend):
+    profile_id = profile_manager.create_profile("Team")
+    profile_manager.create_query(profile_id, "All", "project = DEMO")
+    download, alert = data_page.export(profile_id, False)
+    assert alert.color == "success"
+    assert download["base64"] is True and download["filename"].endswith(".zip")
+    payload = base64.b64decode(download["content"])
+    contents = "data:application/zip;base64," + base64.b64encode(payload).decode()
+    alert, new_id = data_page.import_upload(contents, "team.zip")
+    assert "Imported team.zip" in alert.children and new_id != profile_id
+    assert [q["name"] for q in profile_manager.list_queries(new_id)] == ["All"]
+    assert backend.get_app_state("active_profile_id") == new_id
+
+
+def test_a_folder_without_legacy_data_is_a_clear_error(backend, tmp_path):
+    with pytest.raises(FlowcastError, match="legacy"):
+        data_page.migrate(str(tmp_path), dry_run=True)
+
+
+def test_the_page_lists_the_audit_log(backend):
+    profile_manager.create_profile("Team")
+    page = data_page.render(None, None)
+    table = next(c for c in _walk(page) if getattr(c, "id", None) == "data-audit")
+    assert any(row["what"].startswith("profile") for row in table.data)
+    assert isinstance(page.children[1], dbc.Row)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and not isinstance(children, str):
+        yield from _walk(children)

@@ -1,0 +1,91 @@
+"""Header adapters as plain functions: the fetch job, one sync per query, cancel, polling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dash import no_update
+
+from callbacks import header
+from data import profile_manager
+from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.jira.sync import sync_state, task_name
+from data.metrics.report import weekly_review
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeJira]:
+    with FakeJira(deployment="cloud", issues=80, seed=5) as server:
+        yield server
+
+
+@pytest.fixture
+def selection(backend, fake: FakeJira) -> dict[str, str]:
+    profile_id = profile_manager.create_profile(
+        "Team",
+        {"jira_config": {"base_url": fake.base_url, "deployment": "cloud",
+                         "email": DEFAULT_EMAIL, "token": DEFAULT_TOKEN}},
+    )  # fmt: skip
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+    return {"profile": profile_id, "query": query_id}
+
+
+def test_progress_values_format_the_record():
+    assert header.progress_values(None) == (0, "", "")
+    running = {"progress_percent": 42.4, "status": "running", "message": "Fetched 1 of 2"}
+    assert header.progress_values(running) == (42.4, "42%", "Fetched 1 of 2")
+    done = {"progress_percent": 100, "status": "completed", "message": "Synced 80 issues"}
+    assert header.progress_values(done) == (100.0, "100%", "Completed: Synced 80 issues")
+
+
+def test_fetch_syncs_reports_progress_and_computes_snapshots(selection):
+    reported = []
+    alert, version, last_sync = header.run_fetch(reported.append, selection, False, 2)
+    assert alert.color == "success" and "80 issues" in alert.children
+    assert version == 3
+    assert "80 issues" in last_sync
+    assert reported[-1] == (100, "100%", "Done")
+    assert all(0 <= value <= 100 for value, _label, _message in reported)
+    assert sync_state(selection["profile"], selection["query"])["issue_count"] == 80
+    trends = weekly_review(selection["profile"], selection["query"], header.SNAPSHOT_WEEKS).trends
+    assert len(trends) == header.SNAPSHOT_WEEKS
+
+
+def test_a_second_fetch_of_a_running_query_explains_and_does_nothing(selection, backend):
+    task = task_name(selection["profile"], selection["query"])
+    backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
+    alert, version, last_sync = header.run_fetch(lambda _p: None, selection, False, 0)
+    assert "already running (37%)" in alert.children
+    assert version is no_update and last_sync is no_update
+    assert sync_state(selection["profile"], selection["query"]) is None
+
+
+def test_fetch_without_a_query_asks_for_one(backend):
+    alert, version, _ = header.run_fetch(
+        lambda _p: None, {"profile": None, "query": None}, False, 0
+    )
+    assert "Choose a profile and a query" in alert.children and version is no_update
+
+
+def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
+    profile_manager.update_profile(selection["profile"], {"jira_config": {"token": "wrong"}})
+    alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
+    assert alert.color == "danger" and version is no_update
+    assert "token" in str(alert.children).lower()
+
+
+def test_cancel_flags_a_running_job_only(selection, backend):
+    assert "No fetch" in header.request_cancel(selection).children
+    task = task_name(selection["profile"], selection["query"])
+    backend.save_task_progress(task, 10, "running", "Connecting to JIRA")
+    assert "Cancelling" in header.request_cancel(selection).children
+    assert backend.get_task_progress(task)["cancel_requested"] is True
+
+
+def test_poll_shows_a_running_job_to_every_tab(selection, backend):
+    assert header.poll_progress(selection) == (0, "", "", False, True)
+    task = task_name(selection["profile"], selection["query"])
+    backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
+    # Running: Fetch disabled, Cancel enabled.
+    assert header.poll_progress(selection) == (50.0, "50%", "Fetched 40 of 80 issues", True, False)

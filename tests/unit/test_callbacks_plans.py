@@ -1,0 +1,68 @@
+"""Plans adapters as plain functions: versions, workflow, rollback, diff, baseline overlay."""
+
+from __future__ import annotations
+
+from dash import no_update
+
+from callbacks import plans as plans_page
+from callbacks.plan_baseline import baseline_series
+from data import plans, profile_manager
+from layouts import ids
+
+NO_FORM = (None, None, None, None, None)
+
+
+def _query(backend) -> dict[str, str]:
+    profile_id = profile_manager.create_profile("Team")
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+    return {"profile": profile_id, "query": query_id}
+
+
+def _form(items: int, summary: str = "") -> tuple:
+    return ("Release 1", "release", items, "2027-03-31", summary)
+
+
+def test_save_creates_then_versions_the_plan(backend):
+    selection = _query(backend)
+    _page, alert = plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    assert "version 1" in alert.children
+    _page, alert = plans_page.plan_action(ids.PLANS_SAVE, selection, _form(120, "more"), None, None)
+    assert "version 2" in alert.children
+    _page, alert = plans_page.plan_action(ids.PLANS_SAVE, selection, _form(120), None, None)
+    assert alert.children == "Nothing changed."
+    plan = plans.list_plans(selection["profile"], selection["query"])[0]
+    assert plan["version"] == 2 and plan["data"]["scope_target"] == {"items": 120}
+
+
+def test_workflow_approval_makes_the_baseline_drawn_on_the_burndown(backend):
+    selection = _query(backend)
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    assert baseline_series(selection["profile"], selection["query"]) is None
+    plans_page.plan_action(ids.PLANS_SUBMIT, selection, NO_FORM, None, None)
+    _page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, "ok", None)
+    assert "baseline" in alert.children
+    series = baseline_series(selection["profile"], selection["query"])
+    assert series["remaining"] == [100, 0] and series["dates"][1] == "2027-03-31"
+
+
+def test_illegal_steps_are_alerts_and_keep_the_page(backend):
+    selection = _query(backend)
+    page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, None, None)
+    assert page is no_update and "Create the plan first" in alert.children
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, None, None)
+    assert page is no_update and alert.color == "danger"  # a draft cannot be approved
+
+
+def test_rollback_and_diff(backend):
+    selection = _query(backend)
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(150), None, None)
+    table = plans_page.show_diff(selection, 1, 2)
+    assert table.data == [
+        {"path": "$.scope_target.items", "change": "changed", "old": "100", "new": "150"}
+    ]
+    _page, alert = plans_page.plan_action(ids.PLANS_ROLLBACK, selection, NO_FORM, None, 1)
+    assert "Version 3 restores the content of version 1" in alert.children
+    plan = plans.list_plans(selection["profile"], selection["query"])[0]
+    assert plan["data"]["scope_target"] == {"items": 100}

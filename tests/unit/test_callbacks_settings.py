@@ -1,0 +1,124 @@
+"""Settings adapters as plain functions, on a real database and the fake JIRA."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dash import no_update
+
+from callbacks import settings
+from data import profile_manager
+from data.errors import ValidationError
+from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from layouts import ids
+from layouts.settings import NEW_QUERY
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeJira]:
+    with FakeJira(deployment="cloud", issues=50, seed=3) as server:
+        yield server
+
+
+@pytest.fixture
+def profile_id(backend, fake: FakeJira) -> str:
+    return profile_manager.create_profile(
+        "Team",
+        {"jira_config": {"base_url": fake.base_url, "deployment": "cloud",
+                         "email": DEFAULT_EMAIL, "token": DEFAULT_TOKEN}},
+    )  # fmt: skip
+
+
+def test_create_rename_duplicate_delete_profile(backend):
+    alert, version, confirm = settings.profile_action(ids.SETTINGS_PROFILE_CREATE, "Alpha", None, 3)
+    assert alert.color == "success" and version == 4 and confirm is False
+    alpha = backend.get_app_state("active_profile_id")
+    assert profile_manager.get_profile(alpha)["name"] == "Alpha"
+
+    settings.profile_action(ids.SETTINGS_PROFILE_RENAME, "Alpha two", alpha, 4)
+    assert profile_manager.get_profile(alpha)["name"] == "Alpha two"
+
+    settings.profile_action(ids.SETTINGS_PROFILE_DUPLICATE, "Copy", alpha, 5)
+    assert {p["name"] for p in profile_manager.list_profiles()} == {"Alpha two", "Copy"}
+
+    # Delete asks first; only the confirmation deletes.
+    assert settings.profile_action(ids.SETTINGS_PROFILE_DELETE, None, alpha, 6) == (
+        no_update, no_update, True
+    )  # fmt: skip
+    assert len(profile_manager.list_profiles()) == 2
+    settings.profile_action(ids.SETTINGS_PROFILE_DELETE_CONFIRM, None, alpha, 6)
+    assert [p["name"] for p in profile_manager.list_profiles()] == ["Copy"]
+
+
+def test_a_clashing_name_is_an_alert_and_changes_nothing(backend):
+    settings.profile_action(ids.SETTINGS_PROFILE_CREATE, "Alpha", None, 0)
+    alert, version, _confirm = settings.profile_action(
+        ids.SETTINGS_PROFILE_CREATE, "alpha", None, 1
+    )
+    assert alert.color == "danger" and "already exists" in str(alert.children)
+    assert version is no_update
+    assert len(profile_manager.list_profiles()) == 1
+
+
+def test_saving_the_connection_with_an_empty_token_keeps_the_saved_one(profile_id, fake):
+    settings.save_jira_connection(profile_id, fake.base_url + "/", "cloud", "me@example.com", "")
+    jira = profile_manager.get_profile(profile_id)["jira_config"]
+    assert jira["token"] == DEFAULT_TOKEN
+    assert jira["base_url"] == fake.base_url and jira["email"] == "me@example.com"
+
+
+def test_test_connection_names_the_server_and_user(profile_id, fake):
+    alert = settings.test_jira_connection(profile_id, fake.base_url, "auto", DEFAULT_EMAIL, "")
+    assert alert.color == "success" and "Cloud" in alert.children
+
+
+def test_bad_forecast_settings_are_refused(profile_id):
+    with pytest.raises(ValidationError, match="whole number"):
+        settings.save_forecast_settings(profile_id, 0, 12, None, None)
+    settings.save_forecast_settings(profile_id, "4", 10.0, "2027-01-31", "")
+    saved = profile_manager.get_profile(profile_id)["forecast_settings"]
+    assert saved == {"pert_factor": 4, "data_points_count": 10, "deadline": "2027-01-31",
+                     "milestone": None}  # fmt: skip
+
+
+def test_bad_jql_shows_jiras_message_and_saves_nothing(profile_id):
+    alert, version, _ = settings.query_action(
+        ids.SETTINGS_QUERY_SAVE, profile_id, NEW_QUERY, "Broken", "project = DEMO AND foo ~ bar", 0
+    )
+    assert alert.color == "danger"
+    assert "Field 'foo' does not exist" in str(alert.children)
+    assert version is no_update
+    assert profile_manager.list_queries(profile_id) == []
+
+
+def test_good_jql_creates_then_updates_then_deletes_a_query(profile_id):
+    alert, version, _ = settings.query_action(
+        ids.SETTINGS_QUERY_SAVE, profile_id, NEW_QUERY, "Stories", "project = DEMO", 0
+    )
+    assert alert.color == "success" and version == 1
+    query_id = profile_manager.list_queries(profile_id)[0]["id"]
+    settings.query_action(
+        ids.SETTINGS_QUERY_SAVE,
+        profile_id,
+        query_id,
+        "Stories",
+        "project = DEMO AND issuetype = Story",
+        1,
+    )
+    assert profile_manager.get_query(profile_id, query_id)["jql"].endswith("issuetype = Story")
+    settings.query_action(ids.SETTINGS_QUERY_DELETE_CONFIRM, profile_id, query_id, None, None, 2)
+    assert profile_manager.list_queries(profile_id) == []
+
+
+def test_mappings_are_saved_under_the_metrics_keys(profile_id):
+    settings.save_mappings(
+        profile_id, "customfield_10016", ["To Do", "Done"], ["Waiting", None], ["Bug"], ["Defect"],
+        "issue_type", ["Incident"], "2021",
+    )  # fmt: skip
+    profile = profile_manager.get_profile(profile_id)
+    assert profile["jira_config"]["points_field"] == "customfield_10016"
+    assert profile["field_mappings"]["status_to_flow_state"] == {"To Do": "Waiting"}
+    assert profile["flow_type_mappings"] == {"Bug": "Defect"}
+    assert profile["field_mappings"]["dora"]["tier_set"] == "2021"
+    assert profile["jira_config"]["token"] == DEFAULT_TOKEN
