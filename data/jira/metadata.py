@@ -131,8 +131,13 @@ def list_statuses(
 ) -> list[StatusInfo]:
     with _client(profile, retry, **options) as client:
         statuses = client.statuses()
-    result = {}
-    for item in statuses:
+    return sorted(statuses_by_name(statuses).values(), key=lambda s: s.name.casefold())
+
+
+def statuses_by_name(items: list[dict[str, Any]]) -> dict[str, StatusInfo]:
+    """JIRA's ``/status`` answer, one entry per name (statuses repeat per project: first wins)."""
+    result: dict[str, StatusInfo] = {}
+    for item in items:
         category = (
             item.get("statusCategory") if isinstance(item.get("statusCategory"), dict) else {}
         )
@@ -142,8 +147,8 @@ def list_statuses(
             category=str(category.get("key") or "undefined"),
             category_name=str(category.get("name") or ""),
         )
-        result.setdefault(status.name, status)  # one row per name (statuses repeat per project)
-    return sorted(result.values(), key=lambda s: s.name.casefold())
+        result.setdefault(status.name, status)
+    return result
 
 
 def list_issue_types(

@@ -12,6 +12,10 @@ found by comparing the stored membership with the query's key set (``fields=id``
 sync runs when asked, on the first sync, when the JQL changed, or when the last full one is older
 than the profile's ``jira_config.cache_ttl_hours``.
 
+A full sync (or the first sync of a profile) also reads JIRA's ``/status`` list and replaces the
+profile's ``jira_statuses`` rows (each status name's category) in the same transaction, so the
+metrics can categorize statuses that appear only in transitions.
+
 Progress goes to ``task_progress`` under ``sync:<profile_id>:<query_id>``; cancellation (the
 ``cancel`` callable or ``request_task_cancel``) is checked between pages. One sync per query at a
 time, enforced by an OS file lock that dies with its process.
@@ -50,6 +54,7 @@ from data.issue_store import (
 )
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.jql import incremental_jql
+from data.jira.metadata import statuses_by_name
 from data.persistence import get_backend
 from data.sqlite import Connection
 from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
@@ -232,6 +237,15 @@ class _SyncRun:
         watermark = _server_time(client.server_info()) or utc_now_iso()
         me = client.myself()
         time_zone = _zone_name(me.get("timeZone"))
+        # JIRA's category of every status, for statuses only seen in transitions (metrics map
+        # them by category); one request, on a full sync or when the profile has none yet.
+        statuses = None
+        if mode == "full" or not self._has_statuses():
+            statuses = {
+                name: info.category
+                for name, info in statuses_by_name(client.statuses()).items()
+                if name
+            }
         self.check_cancel()
         if mode == "full":
             total = client.approximate_count(self.jql)
@@ -245,7 +259,9 @@ class _SyncRun:
             keys = self._reconcile(client)
         self.check_cancel()
         self.report(90, f"Saving {len(self.issues):,} issues")
-        removed, counts = self._apply(mode, keys, watermark, time_zone, jql_hash, client.deployment)
+        removed, counts = self._apply(
+            mode, keys, watermark, time_zone, jql_hash, client.deployment, statuses
+        )
         return SyncResult(
             profile_id=self.profile_id,
             query_id=self.query_id,
@@ -329,6 +345,13 @@ class _SyncRun:
             ).fetchone()
         return None if row is None else dict(row)
 
+    def _has_statuses(self) -> bool:
+        with get_db_connection(self.db_path) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM jira_statuses WHERE profile_id = ? LIMIT 1", (self.profile_id,)
+            ).fetchone()
+        return row is not None
+
     def _reconcile(self, client: JiraClient) -> set[str]:
         """The query's key set now: stored members JIRA still matches, plus what was fetched.
 
@@ -369,6 +392,7 @@ class _SyncRun:
         time_zone: str,
         jql_hash: str,
         deployment: str,
+        statuses: dict[str, str] | None,
     ) -> tuple[int, tuple[int, int]]:
         now = utc_now_iso()
         expires = to_utc_iso(utc_now() + self.ttl)
@@ -379,6 +403,8 @@ class _SyncRun:
             add_query_members(conn, self.profile_id, self.query_id, sorted(keys), added_at=now)
             delete_orphan_issues(conn, self.profile_id)
             self._write_caches(conn, keys, gone, now, expires, deployment)
+            if statuses is not None:
+                _replace_statuses(conn, self.profile_id, statuses, now)
             counts = count_query_issues(conn, self.profile_id, self.query_id)
             conn.execute(
                 "INSERT INTO jira_sync_state (profile_id, query_id, deployment, jql_hash, jira_time_zone, "
@@ -466,6 +492,17 @@ class _SyncRun:
                 )
         except FlowcastError as exc:
             logger.warning("could not record the sync error: %s", exc)
+
+
+def _replace_statuses(
+    conn: Connection, profile_id: str, statuses: dict[str, str], fetched_at: str
+) -> None:
+    """The profile's status categories become exactly ``statuses`` (name → category key)."""
+    conn.execute("DELETE FROM jira_statuses WHERE profile_id = ?", (profile_id,))
+    conn.executemany(
+        "INSERT INTO jira_statuses (profile_id, name, category, fetched_at) VALUES (?, ?, ?, ?)",
+        [(profile_id, name, category, fetched_at) for name, category in statuses.items()],
+    )
 
 
 def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:

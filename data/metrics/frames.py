@@ -6,7 +6,8 @@ Times are int64 epoch milliseconds (UTC) in numpy arrays and ``datetime64[ms, UT
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,12 +44,15 @@ class QueryFrames:
     - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``to_status``,
       sorted by issue then time.
     - ``versions``: ``issue``, ``name``, ``released``, ``release_date`` (naive midnight).
+    - ``status_categories``: status name → JIRA category key for every status JIRA lists (from
+      the last full sync), including statuses no issue is in now.
     """
 
     issues: pd.DataFrame
     transitions: pd.DataFrame
     versions: pd.DataFrame
     as_of: pd.Timestamp
+    status_categories: Mapping[str, str] = field(default_factory=dict)
 
 
 def frames_from_records(
@@ -56,13 +60,15 @@ def frames_from_records(
     transitions: list[tuple],
     versions: list[tuple],
     as_of: pd.Timestamp | datetime | str,
+    status_categories: Mapping[str, str] | None = None,
 ) -> QueryFrames:
     """Build frames from plain rows, as a test or a notebook writes them by hand.
 
     issues: (key, issue_type, status, status_category, priority, created, resolved, points,
     initial_status, changelog_total) with times as epoch ms or ISO text;
     transitions: (issue_row, at, to_status) in time order per issue;
-    versions: (issue_row, name, released, release_date).
+    versions: (issue_row, name, released, release_date);
+    status_categories: status name → JIRA category key (as the ``jira_statuses`` table holds).
     """
     issue_frame = pd.DataFrame.from_records(issues, columns=list(ISSUE_COLUMNS))
     for column in ("key", "issue_type", "status", "status_category", "initial_status"):
@@ -92,7 +98,10 @@ def frames_from_records(
     encode_statuses(issue_frame, transition_frame)
     stamp = utc_timestamp(as_of)
     # Like load_query_frames: only what was known at as_of.
-    return restrict_to(QueryFrames(issue_frame, transition_frame, version_frame, stamp), stamp)
+    frames = QueryFrames(
+        issue_frame, transition_frame, version_frame, stamp, dict(status_categories or {})
+    )
+    return restrict_to(frames, stamp)
 
 
 def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:

@@ -55,12 +55,17 @@ class History:
 
 
 def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap:
+    """Each status's category: JIRA's status list (``frames.status_categories``) as the base, then
+    the user's ``status_categories``, then what the issues in a status now say; explicit flow
+    states still win over any category (``resolve_statuses``)."""
     issues, transitions = frames.issues, frames.transitions
     known = issues.loc[issues["status_category"] != "", ["current_status", "status_category"]]
     known = known.drop_duplicates("current_status")
-    categories = dict(
-        zip(known["current_status"].astype(object), known["status_category"], strict=True)
-    )
+    categories = {
+        **frames.status_categories,
+        **mappings.status_categories,
+        **dict(zip(known["current_status"].astype(object), known["status_category"], strict=True)),
+    }
     names = issues["status"].cat.categories
     used = np.unique(
         np.concatenate(

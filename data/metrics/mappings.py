@@ -8,7 +8,7 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
 - ``field_mappings.done_stage``            stage name where cycle time ends
 - ``field_mappings.time_zone``             IANA zone for days and ISO weeks (default UTC)
 - ``field_mappings.status_categories``     {status: new|indeterminate|done}, JIRA's category of
-  statuses no issue is in right now (the issue store only knows the category of current statuses)
+  statuses no issue is in right now, over JIRA's status list a full sync stores (``jira_statuses``)
 - ``field_mappings.dora``                  {deployment_source: "fix_versions"|"issue_type",
   deployment_issue_types: [...], incident_issue_types: [...], incident_priorities: [...],
   tier_set: "2023"|"2021"}
@@ -265,8 +265,8 @@ def resolve_statuses(
 ) -> StatusMap:
     """Flow state and workflow stage of every status in ``seen``.
 
-    ``categories`` maps status name → JIRA statusCategory key, known for statuses some issue is in
-    now; ``mappings.status_categories`` adds the others. Explicit flow states win; otherwise the
+    ``categories`` maps status name → JIRA statusCategory key (``build_status_map`` merges JIRA's
+    status list and the statuses some issue is in now); ``mappings.status_categories`` adds others. Explicit flow states win; otherwise the
     category decides; a status with neither (and in no stage) is unmapped.
     """
     categories = {**mappings.status_categories, **categories}

@@ -57,15 +57,17 @@ _VERSIONS_SQL = (
     "json_each(i.fields, '$.fixVersions') v "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
+_STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
 
 
 def load_query_frames(
     conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None = None
 ) -> QueryFrames:
     """A query's current members as known at ``as_of`` (default now): issues created by then,
-    their transitions made by then, and their fix versions (see ``frames.restrict_to``).
+    their transitions made by then, their fix versions (see ``frames.restrict_to``), and the
+    profile's JIRA status categories.
 
-    Three statements (issues, transitions, fix versions) in one read transaction.
+    Four statements (issues, transitions, fix versions, statuses) in one read transaction.
     """
     # Millions of short-lived row tuples would trigger the cyclic garbage collector over and
     # over (none of them can form cycles); pausing it halves the load time.
@@ -86,7 +88,7 @@ def _load(
     cursor = conn.cursor()
     # Plain tuples: building a Row object per row costs more than the query itself.
     cursor.row_factory = None
-    # One read transaction: the three statements see the same snapshot even while a sync writes.
+    # One read transaction: the four statements see the same snapshot even while a sync writes.
     opened = not conn.in_transaction
     if opened:
         cursor.execute("BEGIN")
@@ -94,6 +96,7 @@ def _load(
         issue_rows = cursor.execute(_ISSUES_SQL, params).fetchall()
         transition_rows = cursor.execute(_TRANSITIONS_SQL, params).fetchall()
         version_rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
+        status_categories = dict(cursor.execute(_STATUSES_SQL, (profile_id,)).fetchall())
     finally:
         if opened:
             cursor.execute("COMMIT")
@@ -141,7 +144,8 @@ def _load(
         }
     )
     encode_statuses(issues, transitions)
-    return restrict_to(QueryFrames(issues, transitions, versions, stamp), stamp)
+    frames = QueryFrames(issues, transitions, versions, stamp, status_categories)
+    return restrict_to(frames, stamp)
 
 
 def _times(values: Iterable[Any]) -> pd.Series:

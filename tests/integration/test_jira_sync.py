@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from data.database import get_db_connection
+from data.demo import DEMO_ISSUES, DEMO_SEED
 from data.errors import TaskCancelled
 from data.jira.fake import FakeJira
+from data.jira.fake.catalog import STATUSES
 from data.jira.sync import SyncInProgress, is_sync_running, sync, sync_state, task_name
+from data.metrics.report import load_context, quality_section
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.jira_support import (
     FAST_RETRY,
@@ -217,3 +220,42 @@ def test_a_second_sync_of_the_same_query_is_refused(fake: FakeJira, db_path: Pat
     assert errors == []
     assert not is_sync_running(profile_id, query_id)
     assert sync_state(profile_id, query_id)["issue_count"] == 150  # type: ignore[index]
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_jira_status_categories_map_statuses_seen_only_in_history(
+    deployment: str, db_path: Path
+) -> None:
+    # The demo data set, queried for finished work only: every issue is in Done now, so the
+    # statuses it passed through (To Do, In Progress, ...) appear only in its transitions.
+    with FakeJira(deployment, issues=DEMO_ISSUES, seed=DEMO_SEED) as server:
+        profile_id, query_id = make_profile(server, jql="project = DEMO AND status = Done")
+        assert sync(profile_id, query_id, retry=FAST_RETRY).mode == "full"
+        with get_db_connection(db_path) as conn:
+            stored = {
+                r["name"]: r["category"]
+                for r in conn.execute(
+                    "SELECT name, category FROM jira_statuses WHERE profile_id = ?", (profile_id,)
+                )
+            }
+        assert stored == {s.name: s.category for s in STATUSES.values()}
+
+        ctx = load_context(profile_id, query_id)
+        current = set(ctx.frames.issues["current_status"].astype(str))
+        seen = set(ctx.frames.transitions["to_status"].astype(str))
+        assert current == {"Done"} and {"In Progress", "In Review", "Blocked"} <= seen
+        quality = quality_section(ctx)
+        assert quality.unmapped_statuses == ()
+        assert "map to no flow state" not in quality.note
+
+        # Without the table only "Done" has a category, so the rest would be unmapped; an
+        # incremental sync of a profile with no rows fetches them again.
+        with get_db_connection(db_path) as conn:
+            conn.execute("DELETE FROM jira_statuses WHERE profile_id = ?", (profile_id,))
+        assert set(quality_section(load_context(profile_id, query_id)).unmapped_statuses) >= {
+            "In Progress",
+            "Blocked",
+        }
+        again = sync(profile_id, query_id, retry=FAST_RETRY)
+        assert again.mode == "incremental"
+        assert quality_section(load_context(profile_id, query_id)).unmapped_statuses == ()

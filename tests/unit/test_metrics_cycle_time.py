@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -9,7 +10,8 @@ import pandas as pd
 import pytest
 
 from data.metrics.cycle_time import ageing_wip, cumulative_flow, cycle_time, percentiles
-from data.metrics.history import build_history
+from data.metrics.frames import restrict_to
+from data.metrics.history import build_history, build_status_map
 from data.metrics.mappings import MetricMappings, Stage
 from tests.unit.metrics_builders import build_frames, issue
 
@@ -250,4 +252,50 @@ def test_status_seen_only_in_history_needs_a_category_or_a_mapping():
     known = MetricMappings(status_categories={"In Progress": "indeterminate", "To Do": "new"})
     history = build_history(frames, known)
     assert history.status_map.unmapped == ()
+    assert cycle_time(frames, history).scatter["cycle_time_days"].tolist() == [4]
+
+
+def test_jira_status_list_categorizes_statuses_seen_only_in_history():
+    # The same history; the synced JIRA status list (frames.status_categories) knows every status.
+    frames = build_frames(
+        [
+            issue(
+                "H-1",
+                "2026-03-02T10:00:00Z",
+                [
+                    ("2026-03-03T09:00:00Z", "In Progress"),
+                    ("2026-03-05T09:00:00Z", "Blocked"),
+                    ("2026-03-07T09:00:00Z", "Done"),
+                ],
+            )
+        ],
+        AS_OF,
+    )
+    jira = {
+        "To Do": "new",
+        "In Progress": "indeterminate",
+        "Blocked": "indeterminate",
+        "Done": "new",
+    }
+    frames = replace(frames, status_categories=jira)
+    status_map = build_status_map(frames, MetricMappings())
+    assert status_map.unmapped == ()
+    # History-only statuses take JIRA's category; "Done" takes its current issue's category
+    # ("done"), which overrides the list's stale "new".
+    assert status_map.flow_state == {
+        "Blocked": "Active",
+        "Done": "Done",
+        "In Progress": "Active",
+        "To Do": "Waiting",
+    }
+    # The user's categories beat the list; explicit flow states beat any category.
+    mine = MetricMappings(
+        status_categories={"Blocked": "new"}, status_to_flow_state={"To Do": "New"}
+    )
+    status_map = build_status_map(frames, mine)
+    assert (status_map.flow_state["Blocked"], status_map.flow_state["To Do"]) == ("Waiting", "New")
+    # Replaying an earlier date keeps the list.
+    assert restrict_to(frames, "2026-03-04T00:00:00Z").status_categories == jira
+    history = build_history(frames, MetricMappings())
+    # In Progress from day 3 (Blocked on day 5 is in progress too) to Done on day 7: 7 - 3.
     assert cycle_time(frames, history).scatter["cycle_time_days"].tolist() == [4]
