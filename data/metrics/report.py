@@ -4,7 +4,8 @@
 (``weekly_section``, ``forecast_section``, ``flow_section``, ``cycle_section``, ``dora_section``,
 ``quality_section``) compute what one dashboard page shows from it; ``build_report`` runs them all;
 ``weekly_review`` reads the stored snapshots (trends, week-over-week deltas, forecast drift);
-``snapshot_weeks`` computes and stores weekly snapshots, replaying history for a backfill.
+``snapshot_weeks`` computes and stores weekly snapshots, replaying history for a backfill, and
+records each week's forecast for the query's plans (forecast drift per plan version).
 """
 
 from __future__ import annotations
@@ -523,6 +524,23 @@ def snapshot_rows(
     ]
 
 
+def plan_forecast(
+    rows: Sequence[tuple[str, str, dict[str, Any], dict[str, Any] | None]], *, with_points: bool
+) -> dict[str, Any]:
+    """What a week's snapshot records for each plan of the query (``data.plans.add_metrics``):
+    the items P50/P85 completion dates, the remaining items (and points when the profile has a
+    points field) and P(deadline) when there is a deadline. Unknown values are left out."""
+    metrics, drift = next((m, f or {}) for _, t, m, f in rows if t == "forecast")
+    values = {
+        "p50_date": drift.get("p50"),
+        "p85_date": drift.get("p85"),
+        "remaining_items": metrics.get("remaining_items"),
+        "remaining_points": metrics.get("remaining_points") if with_points else None,
+        "probability_by_deadline": metrics.get("probability_by_deadline"),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def week_end_instant(week: str, zone: str) -> pd.Timestamp:
     """Local Monday 00:00 after the ISO week, as a UTC instant."""
     start = date_to_day(week_start(week))
@@ -546,7 +564,9 @@ def snapshot_weeks(
     """Compute and store snapshots for ``backfill`` weeks ending with ``week`` (default: this week).
 
     Each week is computed as of its end (or ``now`` for the running week), from the issues and
-    transitions known by then. Re-running a week replaces its rows. Returns the weeks stored.
+    transitions known by then. Re-running a week replaces its rows. Each week's forecast is also
+    recorded for every plan of the query, against its current version (``plan_forecast``).
+    Returns the weeks stored.
     """
     if isinstance(backfill, bool) or not isinstance(backfill, int) or not 1 <= backfill <= 520:
         raise ValidationError(f"{backfill!r} is not a number of weeks to backfill; use 1 to 520.")
@@ -565,12 +585,15 @@ def snapshot_weeks(
     backend = get_backend()
     imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
     rows = []
+    plan_forecasts = {}
     for w, end in zip(weeks, ends, strict=True):
         ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
         if imported is not None:
             ctx = with_imported_statistics(ctx, imported)
-        rows.extend(snapshot_rows(ctx, w))
-    save_snapshots(backend, profile_id, query_id, rows)
+        week_rows = snapshot_rows(ctx, w)
+        rows.extend(week_rows)
+        plan_forecasts[w] = plan_forecast(week_rows, with_points=bool(mappings.points_field))
+    save_snapshots(backend, profile_id, query_id, rows, plan_forecasts)
     if len(frames.issues):
         # The latest week's statistics become the query's project_data (never erase an import).
         save_weekly_statistics(backend, profile_id, query_id, ctx.weekly, mappings.points_field)

@@ -7,14 +7,14 @@ milliseconds inside SQLite (``unixepoch(…, 'subsec')``), so pandas never parse
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from data.database import write_transaction
+from data.database import get_db_connection, write_transaction
 from data.errors import DatabaseError
 from data.metrics.frames import (
     ISSUE_COLUMNS,
@@ -26,6 +26,7 @@ from data.metrics.frames import (
 from data.metrics.weekly import project_data_document
 from data.persistence.base import PersistenceBackend
 from data.persistence.sqlite_backend import SQLiteBackend
+from data.plans import add_metrics, list_plans
 from data.sqlite import Connection
 
 # Issues and their transitions come in the same order (the query's members by key; transitions
@@ -172,10 +173,13 @@ def save_snapshots(
     profile_id: str,
     query_id: str,
     snapshots: Iterable[tuple[str, str, dict[str, Any], dict[str, Any] | None]],
+    plan_forecasts: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> int:
     """Store (week, metric_type, metrics, forecast) rows; a stored week and type is replaced.
 
-    On SQLite all rows go in one transaction (all or nothing, and 20x faster than one each).
+    ``plan_forecasts`` ({week: {metric: number or ISO date}}) is recorded for every plan of the
+    query (``record_plan_forecasts``). On SQLite all rows go in one transaction (all or nothing,
+    and 20x faster than one each).
     """
     rows = list(snapshots)
     if isinstance(backend, SQLiteBackend):
@@ -184,9 +188,32 @@ def save_snapshots(
                 backend.save_metrics_snapshot(
                     profile_id, query_id, week, metric_type, metrics, forecast
                 )
+            if plan_forecasts:
+                record_plan_forecasts(conn, profile_id, query_id, plan_forecasts)
     else:
         for week, metric_type, metrics, forecast in rows:
             backend.save_metrics_snapshot(
                 profile_id, query_id, week, metric_type, metrics, forecast
             )
+        if plan_forecasts:
+            # Plans live in SQLite whatever the backend (data.plans).
+            with get_db_connection(getattr(backend, "db_path", None)) as conn:
+                record_plan_forecasts(conn, profile_id, query_id, plan_forecasts)
     return len(rows)
+
+
+def record_plan_forecasts(
+    conn: Connection,
+    profile_id: str,
+    query_id: str,
+    forecasts: Mapping[str, Mapping[str, Any]],
+) -> int:
+    """Record each week's forecast in ``plan_metrics`` for every live (not deleted) plan of the
+    query, against the plan's current version, so forecast drift shows per plan version
+    (docs/plans.md). One transaction (joins the caller's). Returns the number of plans."""
+    with write_transaction(conn):
+        plans = list_plans(profile_id, query_id, conn=conn)
+        for plan in plans:
+            for week, values in forecasts.items():
+                add_metrics(plan["id"], week, dict(values), conn=conn)
+    return len(plans)

@@ -24,6 +24,7 @@ from data.metrics.report import (
 )
 from data.metrics.store import load_query_frames
 from data.persistence.sqlite_backend import SQLiteBackend
+from data.plans import create_plan, create_version, delete_plan, get_current_plan, get_metrics
 
 POINTS = "customfield_10016"
 CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done"}
@@ -306,3 +307,38 @@ def test_snapshot_week_ends_at_local_midnight_across_dst(seeded):
     assert str(week_end_instant("2026-W43", "Europe/Berlin")) == "2026-10-25 23:00:00+00:00"
     # A summer week ends Monday 00:00 CEST = 22:00Z.
     assert str(week_end_instant("2026-W30", "Europe/Berlin")) == "2026-07-26 22:00:00+00:00"
+
+
+def test_snapshots_record_each_weeks_forecast_for_the_querys_plans(seeded):
+    live = create_plan("team", "q", "Release", {"type": "release"})
+    create_version(live, {**get_current_plan(live)["data"], "deadline": "2026-05-01"}, "v2")
+    gone = create_plan("team", "q", "Dropped", {"type": "release"})
+    delete_plan(gone)
+    snapshot_weeks("team", "q", "2026-W12", backfill=3, now=NOW)
+    forecast = {
+        r["snapshot_date"]: r
+        for r in seeded.get_metrics_snapshots("team", "q")
+        if r["metric_type"] == "forecast"
+    }
+    p50 = get_metrics(live, metric_name="p50_date")
+    # One entry per week, each for the plan's current version (2) and with the snapshot's P50.
+    assert [(r["week"], r["version"]) for r in p50] == [
+        ("2026-W10", 2),
+        ("2026-W11", 2),
+        ("2026-W12", 2),
+    ]
+    assert [r["value"] for r in p50] == [forecast[r["week"]]["forecast"]["p50"] for r in p50]
+    assert all(isinstance(r["value"], str) and len(r["value"]) == 10 for r in p50)
+    w12 = {r["metric_name"]: r["value"] for r in get_metrics(live) if r["week"] == "2026-W12"}
+    metrics = forecast["2026-W12"]["metrics"]
+    assert w12 == {
+        "p50_date": forecast["2026-W12"]["forecast"]["p50"],
+        "p85_date": forecast["2026-W12"]["forecast"]["p85"],
+        "remaining_items": metrics["remaining_items"],  # 2.0 (M-3, M-4)
+        "remaining_points": metrics["remaining_points"],
+        "probability_by_deadline": metrics["probability_by_deadline"],
+    }
+    # A deleted plan gets nothing; re-running a week replaces its entries instead of adding.
+    assert get_metrics(gone) == []
+    snapshot_weeks("team", "q", "2026-W12", backfill=1, now=NOW)
+    assert len(get_metrics(live, metric_name="p50_date")) == 3
