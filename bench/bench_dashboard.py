@@ -1,0 +1,191 @@
+"""Dashboard benchmarks on a generated 10,000-issue database (120,000 transitions).
+
+1. Server time of each page callback (called as a plain function, plus Dash's JSON encoding of
+   what it returns): p50 / p95 over repeated calls.
+2. In headless Chromium against the running app: first page load (Forecast with its four charts
+   drawn) and switching the query until every Forecast chart is redrawn.
+
+    python bench/bench_dashboard.py [--issues 10000] [--repeats 15] [--no-browser]
+
+Prints numbers; never asserts on time. Goals (issue 6): any callback p95 < 300 ms, query switch
+< 1.5 s, first load < 3 s, for 10,000 issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dash._utils import to_json  # noqa: E402
+
+FORECAST_GRAPHS = ("forecast-burndown", "forecast-burnup", "forecast-throughput", "forecast-scope")
+
+
+def _load_metrics_bench() -> Any:
+    """The metrics benchmark's generator (one synthetic data set for both benchmarks)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_metrics", ROOT / "bench" / "bench_metrics.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(directory: Path, issues: int) -> None:
+    from data.database import get_db_connection, write_transaction
+    from data.metrics.report import snapshot_weeks
+
+    backend, transitions, seconds = _load_metrics_bench().setup(directory, issues, 12)
+    backend.save_query("bench", {"id": "stories", "name": "Stories", "jql": "issuetype = Story"})
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        conn.execute(
+            "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) "
+            "SELECT profile_id, 'stories', issue_key, fetched_at FROM issues "
+            "WHERE profile_id = 'bench' AND issue_type = 'Story'"
+        )
+    for query in ("all", "stories"):
+        snapshot_weeks("bench", query, backfill=26)
+    backend.set_app_state("active_profile_id", "bench")
+    backend.set_app_state("active_query_id", "all")
+    print(f"database: {issues:,} issues, {transitions:,} transitions, built in {seconds:.1f} s")
+
+
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """p50 and p95 in ms of ``fn`` followed by Dash's JSON encoding of its result."""
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        to_json(fn())
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95
+
+
+def server_times(repeats: int) -> None:
+    from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
+    from layouts import ids
+
+    selection = {"profile": "bench", "query": "all"}
+    cases: list[tuple[str, Callable[[], Any]]] = [
+        ("forecast page", lambda: forecast.render("bench", "all")),
+        ("flow page", lambda: flow.render("bench", "all")),
+        ("dora page", lambda: dora.render("bench", "all")),
+        ("weekly review page", lambda: review.render("bench", "all")),
+        ("review: weeks shown (52)", lambda: review.show_weeks(selection, 52)),
+        ("plans page", lambda: plans.render("bench", "all")),
+        ("settings page", lambda: settings.render("bench", "all")),
+        ("data page", lambda: data_page.render("bench", "all")),
+        ("selection: switch query",
+         lambda: shell.update_selection(ids.HEADER_QUERY, "bench", "stories", selection)),
+        ("header: progress poll", lambda: header.poll_progress(selection)),
+        ("serve_layout (first load)", shell.serve_layout),
+    ]  # fmt: skip
+    print(f"server time per callback ({repeats} calls each, incl. JSON encoding):")
+    print(f"  {'callback':32} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, fn in cases:
+        fn()  # warm up imports and caches once
+        p50, p95 = timed(fn, repeats)
+        print(f"  {name:32} {p50:8.1f} {p95:8.1f}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def browser_times(switches: int) -> None:
+    from selenium import webdriver
+
+    from app import create_app
+
+    app = create_app()
+    port = free_port()
+    threading.Thread(
+        target=lambda: app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False),
+        daemon=True,
+    ).start()
+    time.sleep(1.0)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,1000"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options)
+
+    def drawn() -> bool:
+        return bool(driver.execute_script(
+            "return arguments[0].every(id => document.querySelector('#' + id + ' .main-svg .trace'))",
+            list(FORECAST_GRAPHS),
+        ))  # fmt: skip
+
+    def cards() -> str:
+        return driver.execute_script(
+            "const e = document.getElementById('forecast-cards'); return e ? e.innerText : '';"
+        )
+
+    def wait(condition: Callable[[], bool], timeout: float = 60) -> None:
+        end = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > end:
+                raise TimeoutError("the page did not finish in time")
+            time.sleep(0.01)
+
+    try:
+        loads = []
+        for _ in range(3):
+            started = time.perf_counter()
+            driver.get(f"http://127.0.0.1:{port}/")
+            wait(drawn)
+            loads.append(time.perf_counter() - started)
+        print(f"first page load to 4 Forecast charts drawn: best {min(loads):.2f} s, "
+              f"median {statistics.median(loads):.2f} s, first (cold) {loads[0]:.2f} s")  # fmt: skip
+        switch_times = []
+        for _ in range(switches):
+            before = cards()
+            current = driver.find_element("id", "header-query").text.strip()
+            target = "All" if current == "Stories" else "Stories"
+            started = time.perf_counter()
+            driver.find_element("id", "header-query").click()
+            wait(lambda: driver.find_elements("css selector", ".dash-dropdown-option"))
+            option = next(o for o in driver.find_elements("css selector", ".dash-dropdown-option")
+                          if o.text.strip() == target)  # fmt: skip
+            option.click()
+            wait(lambda b=before: cards() not in ("", b) and drawn())
+            switch_times.append(time.perf_counter() - started)
+        print(f"switch query to all Forecast charts redrawn ({switches} switches): "
+              f"p50 {statistics.median(switch_times):.2f} s, max {max(switch_times):.2f} s")  # fmt: skip
+    finally:
+        driver.quit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--switches", type=int, default=6)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        build(Path(directory), args.issues)
+        server_times(args.repeats)
+        if not args.no_browser:
+            browser_times(args.switches)
+
+
+if __name__ == "__main__":
+    main()
