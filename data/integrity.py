@@ -70,6 +70,15 @@ CONSISTENCY_CHECKS = (
         "SELECT profile_id, issue_key FROM issues WHERE resolved IS NOT NULL AND resolved < created",
     ),
     (
+        # plans holds a copy of the newest version (every change, rollback included, appends one).
+        "plan whose current version or content hash differs from its newest plan_versions row",
+        ("plans", "plan_versions"),
+        "SELECT p.id, p.version, v.version FROM plans p LEFT JOIN plan_versions v "
+        "ON v.plan_id = p.id AND v.version = "
+        "(SELECT MAX(version) FROM plan_versions WHERE plan_id = p.id) "
+        "WHERE v.plan_id IS NULL OR v.version != p.version OR v.content_hash != p.content_hash",
+    ),
+    (
         "active profile that does not exist",
         ("app_state", "profiles"),
         "SELECT value FROM app_state WHERE key = 'active_profile_id' AND value ->> '$' "

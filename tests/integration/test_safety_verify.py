@@ -10,6 +10,7 @@ from data.database import check_database_integrity, connect, get_db_connection, 
 from data.integrity import document_columns
 from data.persistence.dual_backend import record_dual_write_failure
 from data.persistence.sqlite_backend import SQLiteBackend
+from data.plans import create_plan, create_version, get_current_plan
 from data.schema import apply_migrations, latest_version
 
 
@@ -217,3 +218,30 @@ def test_every_jsonb_column_is_checked(filled: SQLiteBackend) -> None:
         ("audit_log", "new_value"),
     } <= columns
     assert {("app_state", "value"), ("jira_cache", "response")} <= columns
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE plans SET version = 1",
+        "UPDATE plans SET content_hash = 'edited'",
+        "DELETE FROM plan_versions WHERE version = 2",
+    ],
+    ids=["version-behind", "hash-edited", "newest-version-lost"],
+)
+def test_a_plan_out_of_step_with_its_newest_version_is_reported(
+    filled: SQLiteBackend, statement: str
+) -> None:
+    plan_id = create_plan("kafka", "12w", "Release", {"type": "release"})
+    create_version(plan_id, {**get_current_plan(plan_id)["data"], "deadline": "2027-01-29"})
+    assert check_database_integrity(filled.db_path) == (True, [])
+    _damage(filled.db_path, statement)
+    ok, errors = check_database_integrity(filled.db_path)
+    assert not ok
+    assert any(
+        e.startswith(
+            "plan whose current version or content hash differs from its newest plan_versions "
+            f"row: 1 ({plan_id}/"
+        )
+        for e in errors
+    ), errors
