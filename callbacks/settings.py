@@ -242,6 +242,7 @@ def register(app: Dash) -> None:
     )
     def _profiles(*args):
         *_clicks, name, selection, version = args
+        # Dash also calls this when the page is inserted (its outputs live in the shell).
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
         return profile_action(ctx.triggered_id, name, (selection or {}).get("profile"), version)
@@ -356,6 +357,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def _queries(_save, _delete, _confirm, selection, choice, name, jql, version):
+        # Dash also calls this when the page is inserted (its outputs live in the shell).
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update, no_update
         return query_action(ctx.triggered_id, selection["profile"], choice, name, jql, version)
 
     @app.callback(

@@ -25,7 +25,7 @@ def _card(title: str, body: list[Any]) -> dbc.Card:
 
 
 def _value(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:300]
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:160]
 
 
 def audit_table(entries: list[dict[str, Any]]) -> dash_table.DataTable:
