@@ -207,13 +207,11 @@ def record_plan_forecasts(
     profile_id: str,
     query_id: str,
     forecasts: Mapping[str, Mapping[str, Any]],
-) -> int:
+) -> None:
     """Record each week's forecast in ``plan_metrics`` for every live (not deleted) plan of the
     query, against the plan's current version, so forecast drift shows per plan version
-    (docs/plans.md). One transaction (joins the caller's). Returns the number of plans."""
+    (docs/plans.md). One transaction (joins the caller's)."""
     with write_transaction(conn):
-        plans = list_plans(profile_id, query_id, conn=conn)
-        for plan in plans:
+        for plan in list_plans(profile_id, query_id, conn=conn):
             for week, values in forecasts.items():
                 add_metrics(plan["id"], week, dict(values), conn=conn)
-    return len(plans)
