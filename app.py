@@ -7,8 +7,8 @@ from dash import Dash, DiskcacheManager
 
 from callbacks import register_callbacks
 from callbacks.errors import on_unexpected_error
-from callbacks.shell import serve_layout
-from data.demo import start_demo
+from callbacks.shell import select_on_first_start, serve_layout
+from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 from data.settings import get_data_dir
 from data.startup import prepare_data_dir
 
@@ -35,7 +35,10 @@ def run_server(
     """Serve on ``host:port`` (loopback by default); ``demo`` starts the built-in fake JIRA and
     points the Demo profile at it for as long as the server runs."""
     app = create_app()
-    fake = start_demo() if demo else None
+    fake = None
+    if demo:
+        fake = start_demo()
+        select_on_first_start(DEMO_PROFILE_ID, DEMO_QUERIES[0][0])
     try:
         # The reloader would start a second fake JIRA in its child process.
         app.run(host=host, port=port, debug=debug, use_reloader=False)

@@ -53,6 +53,13 @@ def active_selection() -> tuple[list[dict[str, Any]], list[dict[str, Any]], Sele
     )
 
 
+def select_on_first_start(profile_id: str, query_id: str) -> None:
+    """Make ``profile_id``/``query_id`` the selection when nothing was ever selected (the demo's
+    landing query on a new user's first start)."""
+    if get_backend().get_app_state("active_profile_id") is None:
+        profile_manager.switch_to(profile_id, query_id)
+
+
 def serve_layout() -> html.Div:
     """The whole page for a fresh load (a function, so each load reads current data)."""
     try:

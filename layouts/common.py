@@ -74,3 +74,30 @@ def no_selection() -> dbc.Alert:
         "Choose a profile and a query in the header (or create them in Settings) to see this page.",
         color="info",
     )
+
+
+def text_table(
+    component_id: str | None,
+    columns: list[tuple[str, str]],
+    records: list[dict[str, Any]],
+    max_height: str | None = None,
+) -> html.Div:
+    """A plain Bootstrap table; every cell is a text child (escaped by React, never HTML).
+    ``columns`` are (record key, header) pairs."""
+    table = dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(label) for _key, label in columns])),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(str(r.get(key, ""))) for key, _label in columns])
+                    for r in records
+                ]
+            ),
+        ],
+        size="sm",
+        hover=True,
+        className="small mb-0",
+    )
+    style = {"maxHeight": max_height, "overflowY": "auto"} if max_height else None
+    attrs: dict[str, Any] = {"id": component_id} if component_id else {}
+    return html.Div(table, style=style, className="table-responsive", **attrs)

@@ -7,17 +7,10 @@ import json
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import ids
-
-AUDIT_STYLE = {
-    "style_as_list_view": True,
-    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 12, "fontFamily": "inherit",
-                   "textAlign": "left", "whiteSpace": "normal", "height": "auto",
-                   "maxWidth": "28rem"},
-    "style_header": {"fontWeight": "600"},
-}  # fmt: skip
+from layouts.common import text_table
 
 
 def _card(title: str, body: list[Any]) -> dbc.Card:
@@ -28,7 +21,7 @@ def _value(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:160]
 
 
-def audit_table(entries: list[dict[str, Any]]) -> dash_table.DataTable:
+def audit_table(entries: list[dict[str, Any]]) -> html.Div:
     """Newest first; values are shown as JSON text (secrets already masked by the data layer)."""
     records = [
         {"at": e["at"][:19].replace("T", " "), "what": f"{e['entity_type']} {e['entity_id']}",
@@ -36,15 +29,9 @@ def audit_table(entries: list[dict[str, Any]]) -> dash_table.DataTable:
          "actor": e.get("actor") or ""}
         for e in entries
     ]  # fmt: skip
-    return dash_table.DataTable(
-        id=ids.DATA_AUDIT,
-        data=records,
-        columns=[{"name": n, "id": i} for i, n in (
-            ("at", "When (UTC)"), ("what", "What"), ("action", "Action"), ("old", "Old"),
-            ("new", "New"), ("actor", "Who"))],
-        page_size=15,
-        **AUDIT_STYLE,
-    )  # fmt: skip
+    columns = [("at", "When (UTC)"), ("what", "What"), ("action", "Action"), ("old", "Old"),
+               ("new", "New"), ("actor", "Who")]  # fmt: skip
+    return text_table(ids.DATA_AUDIT, columns, records, max_height="32rem")
 
 
 def backup_options(backups: list[str]) -> list[dict[str, str]]:

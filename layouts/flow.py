@@ -7,10 +7,10 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dash_table, html
+from dash import html
 
 from layouts import ids
-from layouts.common import card_row, graph, stat_card
+from layouts.common import card_row, graph, stat_card, text_table
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
 DEFINITIONS = {
@@ -132,34 +132,18 @@ def ageing_figure(ageing: Any) -> go.Figure:
     return fig
 
 
-def ageing_table(ageing: Any, summaries: dict[str, str]) -> dash_table.DataTable:
-    """The oldest items in progress with their JIRA summaries; DataTable cells are text (markdown
-    and HTML are off), so markup in a summary shows as the characters it is."""
+def ageing_table(ageing: Any, summaries: dict[str, str]) -> html.Div:
+    """The oldest items in progress with their JIRA summaries, as text (markup in a summary shows
+    as the characters it is)."""
     rows = ageing.sort_values("age_days", ascending=False).head(AGEING_ROWS)
     records = [
         {"key": r.key, "summary": summaries.get(r.key, ""), "issue_type": r.issue_type,
          "stage": r.stage, "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
         for r in rows.itertuples()
     ]  # fmt: skip
-    return dash_table.DataTable(
-        id=ids.FLOW_AGEING_TABLE,
-        data=records,
-        columns=[
-            {"name": "Key", "id": "key"},
-            {"name": "Summary", "id": "summary"},
-            {"name": "Type", "id": "issue_type"},
-            {"name": "Stage", "id": "stage"},
-            {"name": "Committed", "id": "committed"},
-            {"name": "Age (days)", "id": "age_days"},
-        ],
-        style_as_list_view=True,
-        style_cell={"backgroundColor": "transparent", "color": "inherit", "fontSize": 13, "fontFamily": "inherit",
-                    "textAlign": "left", "maxWidth": "24rem", "overflow": "hidden",
-                    "textOverflow": "ellipsis"},
-        style_header={"fontWeight": "600"},
-        style_table={"maxHeight": "22rem", "overflowY": "auto"},
-        page_action="none",
-    )  # fmt: skip
+    columns = [("key", "Key"), ("summary", "Summary"), ("issue_type", "Type"), ("stage", "Stage"),
+               ("committed", "Committed"), ("age_days", "Age (days)")]  # fmt: skip
+    return text_table(ids.FLOW_AGEING_TABLE, columns, records, max_height="22rem")
 
 
 def quality_note(quality: Any) -> html.Div:

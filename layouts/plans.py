@@ -7,19 +7,14 @@ import json
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from data.plans.plan_document import PLAN_TYPES
 from layouts import ids
+from layouts.common import text_table
 
 STATUS_COLORS = {"draft": "secondary", "submitted": "info", "approved": "success",
                  "rejected": "danger", "superseded": "light"}  # fmt: skip
-TABLE_STYLE = {
-    "style_as_list_view": True,
-    "style_cell": {"backgroundColor": "transparent", "color": "inherit", "fontSize": 13, "fontFamily": "inherit",
-                   "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
-    "style_header": {"fontWeight": "600"},
-}  # fmt: skip
 
 
 def _shown(value: Any) -> str:
@@ -139,7 +134,7 @@ def current_card(plan: dict[str, Any]) -> dbc.Card:
     )
 
 
-def history_table(history: list[dict[str, Any]]) -> dash_table.DataTable:
+def history_table(history: list[dict[str, Any]]) -> html.Div:
     records = [
         {
             "version": v["version"],
@@ -153,31 +148,24 @@ def history_table(history: list[dict[str, Any]]) -> dash_table.DataTable:
         }
         for v in history
     ]
-    return dash_table.DataTable(
-        id=ids.PLANS_HISTORY,
-        data=records,
-        columns=[{"name": n, "id": i} for i, n in (
-            ("version", "Version"), ("status", "Status"), ("created", "Created (UTC)"),
-            ("by", "By"), ("summary", "Change"), ("review", "Review"))],
-        page_size=10,
-        **TABLE_STYLE,
-    )  # fmt: skip
+    columns = [("version", "Version"), ("status", "Status"), ("created", "Created (UTC)"),
+               ("by", "By"), ("summary", "Change"), ("review", "Review")]  # fmt: skip
+    return text_table(ids.PLANS_HISTORY, columns, records, max_height="24rem")
+
+
+def diff_records(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"path": c["path"], "change": c["change"], "old": _shown(c.get("old")),
+         "new": _shown(c.get("new"))}
+        for c in changes
+    ]  # fmt: skip
 
 
 def diff_table(changes: list[dict[str, Any]]) -> Any:
     if not changes:
         return html.P("The two versions have the same content.", className="small")
-    records = [
-        {"path": c["path"], "change": c["change"],
-         "old": _shown(c.get("old")), "new": _shown(c.get("new"))}
-        for c in changes
-    ]  # fmt: skip
-    return dash_table.DataTable(
-        data=records,
-        columns=[{"name": n, "id": i} for i, n in (
-            ("path", "JSON path"), ("change", "Change"), ("old", "Old"), ("new", "New"))],
-        **TABLE_STYLE,
-    )  # fmt: skip
+    columns = [("path", "JSON path"), ("change", "Change"), ("old", "Old"), ("new", "New")]
+    return text_table(None, columns, diff_records(changes))
 
 
 def workflow_card(versions: list[int], current: int) -> dbc.Card:

@@ -8,11 +8,11 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dash_table, dcc, html
+from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from layouts import ids
-from layouts.common import graph
+from layouts.common import graph, text_table
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
 
 WEEK_CHOICES = [8, 12, 26, 52]
@@ -85,24 +85,9 @@ def deltas_table(deltas: Any) -> Any:
         }
         for r in deltas.itertuples()
     ]
-    return dash_table.DataTable(
-        id=ids.REVIEW_DELTAS,
-        data=records,
-        columns=[
-            {"name": "Metric", "id": "metric"},
-            {"name": "Previous week", "id": "previous"},
-            {"name": "This week", "id": "current"},
-            {"name": "Change", "id": "delta"},
-        ],
-        style_as_list_view=True,
-        style_cell={
-            "backgroundColor": "transparent",
-            "color": "inherit",
-            "fontSize": 13,
-            "fontFamily": "inherit",
-        },
-        style_header={"fontWeight": "600"},
-    )
+    columns = [("metric", "Metric"), ("previous", "Previous week"), ("current", "This week"),
+               ("delta", "Change")]  # fmt: skip
+    return text_table(ids.REVIEW_DELTAS, columns, records)
 
 
 def drift_figure(drift: Any, deadline: str | None) -> go.Figure:

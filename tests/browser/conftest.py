@@ -18,6 +18,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
+from callbacks.shell import select_on_first_start
 from data import profile_manager
 from data.demo import DEMO_PROFILE_ID, start_demo
 from data.jira.sync import sync
@@ -50,8 +51,7 @@ def pytest_setup_options() -> Options:
 def demo(db_path: Path) -> Iterator[dict[str, Any]]:
     """The built-in demo, as `make run` starts it: the fake JIRA and the Demo profile."""
     fake = start_demo()
-    # Both demo queries are equally recent; pin the landing query so tests know what they see.
-    profile_manager.switch_to(DEMO_PROFILE_ID, "all-work")
+    select_on_first_start(DEMO_PROFILE_ID, "all-work")  # as run_server does
     try:
         yield {
             "profile": DEMO_PROFILE_ID,

@@ -47,7 +47,8 @@ def test_the_page_lists_the_audit_log(backend):
     profile_manager.create_profile("Team")
     page = data_page.render(None, None)
     table = next(c for c in _walk(page) if getattr(c, "id", None) == "data-audit")
-    assert any(row["what"].startswith("profile") for row in table.data)
+    cells = [c.children for c in _walk(table) if type(c).__name__ == "Td"]
+    assert any(text.startswith("profile ") for text in cells)
     assert isinstance(page.children[1], dbc.Row)
 
 

@@ -65,3 +65,11 @@ def test_pages_without_a_selection_ask_for_one(backend):
     for path in ("/", "/flow", "/dora", "/review", "/plans"):
         page = shell.render_page(path, {"profile": None, "query": None})
         assert "Choose a profile and a query" in str(page), path
+
+
+def test_first_start_selects_the_given_query_once(backend):
+    first, q1, second, q2 = _two_profiles()
+    shell.select_on_first_start(second, q2)
+    assert backend.get_app_state("active_query_id") == q2
+    shell.select_on_first_start(first, q1)  # a later start keeps the user's selection
+    assert backend.get_app_state("active_profile_id") == second
