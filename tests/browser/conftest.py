@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dash.testing.errors import TestingTimeoutError
 from dash.testing.wait import until
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
@@ -114,18 +115,27 @@ def text_of(dash_duo, element_id: str) -> str:
 
 def click(dash_duo, element_id: str, timeout: int = 30) -> None:
     """Scroll a button to the middle of the window and click it like a user; retried while
-    the page is still laying out (lazy components shift it) and something else is on top."""
+    the page is still laying out (lazy components shift it) and something else is on top.
+    The scroll is instant: Bootstrap turns on smooth scrolling, which moves the target mid-click."""
+
+    problems: list[str] = []
 
     def attempt() -> bool:
         element = dash_duo.wait_for_element(f"#{element_id}", timeout=timeout)
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+        )
         try:
             element.click()
-        except (ElementClickInterceptedException, StaleElementReferenceException):
+        except (ElementClickInterceptedException, StaleElementReferenceException) as exc:
+            problems[:] = [exc.msg or type(exc).__name__]
             return False
         return True
 
-    until(attempt, timeout, poll=0.25)
+    try:
+        until(attempt, timeout, poll=0.25)
+    except TestingTimeoutError as exc:
+        raise AssertionError(f"could not click #{element_id}: {problems}") from exc
 
 
 def replace_text(element, text: str) -> None:
