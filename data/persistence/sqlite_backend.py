@@ -266,7 +266,7 @@ class SQLiteBackend(PersistenceBackend):
                 "AND expires_at > ?",
                 (profile_id, query_id, cache_key, utc_now_iso()),
             ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else loads(row[0])
 
     def cleanup_expired_cache(self) -> int:
         now = utc_now_iso()
@@ -312,7 +312,7 @@ class SQLiteBackend(PersistenceBackend):
                 "AND issue_key = ? AND expires_at > ?",
                 (profile_id, query_id, issue_key, utc_now_iso()),
             ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else loads(row[0])
 
     def get_changelog_entries(self, profile_id: str, query_id: str) -> dict[str, dict[str, Any]]:
         with self._conn() as conn:
@@ -321,7 +321,7 @@ class SQLiteBackend(PersistenceBackend):
                 "query_id = ? AND expires_at > ? ORDER BY issue_key",
                 (profile_id, query_id, utc_now_iso()),
             ).fetchall()
-        return {r[0]: json.loads(r[1]) for r in rows}
+        return {r[0]: loads(r[1]) for r in rows}
 
     # Project data ----------------------------------------------------------------------------------
     def save_project_data(self, profile_id: str, query_id: str, data: dict[str, Any]) -> None:
