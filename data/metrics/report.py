@@ -11,6 +11,9 @@ records each week's forecast for the query's plans (forecast drift per plan vers
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
@@ -49,7 +52,12 @@ from data.metrics.frames import (
 from data.metrics.history import History, build_history
 from data.metrics.mappings import MetricMappings, mappings_from_profile
 from data.metrics.quality import DataQuality, data_quality
-from data.metrics.store import load_query_frames, save_snapshots, save_weekly_statistics
+from data.metrics.store import (
+    data_fingerprint,
+    load_query_frames,
+    save_snapshots,
+    save_weekly_statistics,
+)
 from data.metrics.weekly import (
     Window,
     metrics_window,
@@ -115,17 +123,48 @@ def _db_path() -> Any:
     return getattr(get_backend(), "db_path", None)
 
 
+# Reading and replaying a query costs ~0.25 s at 10,000 issues, and every dashboard page needs
+# it: the current ("now") context is kept per process until the stored data or the mappings
+# change, for at most a few minutes (ages and "today" move on).
+_CONTEXT_TTL_SECONDS = 300.0
+_CONTEXT_CACHE_SIZE = 4
+_context_cache: OrderedDict[tuple[Any, ...], tuple[float, MetricsContext]] = OrderedDict()
+_context_lock = threading.Lock()
+
+
 def load_context(
     profile_id: str, query_id: str, as_of: datetime | str | None = None
 ) -> MetricsContext:
     mappings = mappings_from_profile(_profile(profile_id))
     _require_query(profile_id, query_id)
+    key = None
     with get_db_connection(_db_path()) as conn:
+        if as_of is None:
+            fingerprint = data_fingerprint(conn, profile_id, query_id)
+            key = (str(_db_path()), profile_id, query_id, repr(mappings), fingerprint)
+            cached = _cached_context(key)
+            if cached is not None:
+                return cached
         frames = load_query_frames(conn, profile_id, query_id, as_of)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
         ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
+    if key is not None:
+        with _context_lock:
+            _context_cache[key] = (time.monotonic(), ctx)
+            while len(_context_cache) > _CONTEXT_CACHE_SIZE:
+                _context_cache.popitem(last=False)
     return ctx
+
+
+def _cached_context(key: tuple[Any, ...]) -> MetricsContext | None:
+    with _context_lock:
+        entry = _context_cache.get(key)
+        if entry is None or time.monotonic() - entry[0] > _CONTEXT_TTL_SECONDS:
+            _context_cache.pop(key, None)
+            return None
+        _context_cache.move_to_end(key)
+        return entry[1]
 
 
 def with_imported_statistics(

@@ -61,6 +61,22 @@ _VERSIONS_SQL = (
 _STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
 
 
+# Everything load_query_frames reads changes one of these: a sync or import rewrites issues with a
+# new fetched_at, a removal changes the membership count, statistics carry updated_at.
+_FINGERPRINT_SQL = (
+    "SELECT (SELECT COUNT(*) FROM query_issues WHERE profile_id = ?1 AND query_id = ?2), "
+    "(SELECT COUNT(*) FROM issues WHERE profile_id = ?1), "
+    "(SELECT MAX(fetched_at) FROM issues WHERE profile_id = ?1), "
+    "(SELECT updated_at FROM project_data WHERE profile_id = ?1 AND query_id = ?2), "
+    "(SELECT MAX(fetched_at) FROM jira_statuses WHERE profile_id = ?1)"
+)
+
+
+def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> tuple[Any, ...]:
+    """A cheap value that changes whenever a query's stored data does (for caching frames)."""
+    return tuple(conn.execute(_FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
+
+
 def load_query_frames(
     conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None = None
 ) -> QueryFrames:

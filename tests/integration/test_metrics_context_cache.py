@@ -1,0 +1,53 @@
+"""The current metrics context is reused until the query's stored data or mappings change."""
+
+from __future__ import annotations
+
+import json
+
+from data.database import get_db_connection, write_transaction
+from data.issue_store import normalize_issue, remove_query_members, store_issues
+from data.metrics.report import build_report, load_context
+from data.persistence.sqlite_backend import SQLiteBackend
+from tests.integration.test_metrics_store import POINTS, RAW, raw_issue, seeded  # noqa: F401
+
+
+def _report_json(profile_id: str, query_id: str) -> str:
+    return json.dumps(build_report(profile_id, query_id).to_json(), sort_keys=True, default=str)
+
+
+def test_a_reused_context_gives_the_same_report(seeded: SQLiteBackend) -> None:  # noqa: F811
+    first = load_context("team", "q")
+    report = _report_json("team", "q")
+    assert load_context("team", "q") is first  # nothing changed: reused
+    assert _report_json("team", "q") == report  # computing sections did not alter it
+
+
+def test_new_issues_removals_and_mappings_invalidate_it(seeded: SQLiteBackend) -> None:  # noqa: F811
+    first = load_context("team", "q")
+    assert len(first.frames.issues) == len(RAW)
+
+    extra = normalize_issue(raw_issue("M-9", "2026-03-20T09:00:00.000+0000", []), points_field=POINTS)
+    with get_db_connection(seeded.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", [extra])
+        conn.execute(
+            "INSERT INTO query_issues VALUES ('team', 'q', 'M-9', '2026-03-20T09:00:00.000Z')"
+        )
+    second = load_context("team", "q")
+    assert second is not first and len(second.frames.issues) == len(RAW) + 1
+
+    with get_db_connection(seeded.db_path) as conn, write_transaction(conn):
+        remove_query_members(conn, "team", "q", ["M-9"])
+    third = load_context("team", "q")
+    assert third is not second and len(third.frames.issues) == len(RAW)
+
+    profile = seeded.get_profile("team")
+    profile["forecast_settings"]["data_points_count"] = 2
+    seeded.save_profile(profile)
+    fourth = load_context("team", "q")
+    assert fourth is not third and fourth.mappings != third.mappings
+
+
+def test_an_as_of_context_is_never_cached(seeded: SQLiteBackend) -> None:  # noqa: F811
+    assert load_context("team", "q", "2026-03-11T00:00:00Z") is not load_context(
+        "team", "q", "2026-03-11T00:00:00Z"
+    )
