@@ -8,6 +8,7 @@ from dash import Dash, DiskcacheManager
 from callbacks import register_callbacks
 from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
+from data.database import keep_database_open
 from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 from data.settings import get_data_dir
 from data.startup import prepare_data_dir
@@ -35,6 +36,7 @@ def run_server(
     """Serve on ``host:port`` (loopback by default); ``demo`` starts the built-in fake JIRA and
     points the Demo profile at it for as long as the server runs."""
     app = create_app()
+    keep_database_open()  # per-callback connections then close without a WAL checkpoint each time
     fake = None
     if demo:
         fake = start_demo()
