@@ -90,7 +90,7 @@ def server_times(repeats: int) -> None:
         ("data page", lambda: data_page.render("bench", "all")),
         ("selection: switch query",
          lambda: shell.update_selection(ids.HEADER_QUERY, "bench", "stories", selection)),
-        ("header: progress poll", lambda: header.poll_progress(selection)),
+        ("header: progress poll", lambda: header.poll_progress(selection, False)),
         ("serve_layout (first load)", shell.serve_layout),
     ]  # fmt: skip
     print(f"server time per callback ({repeats} calls each, incl. JSON encoding):")

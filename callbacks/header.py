@@ -104,12 +104,16 @@ def request_cancel(selection: dict[str, Any] | None) -> Any:
     return info_alert("No fetch of this query is running.")
 
 
-def poll_progress(selection: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Bar value, label, message, Fetch disabled, Cancel disabled — for every tab."""
+def poll_progress(selection: dict[str, Any] | None, seen_active: bool | None) -> tuple[Any, ...]:
+    """Bar value, label, message, Fetch disabled, Cancel disabled, and whether a job is running —
+    for every tab. The buttons are only touched while a job runs and once when it ends: a poll
+    answered just after this tab started its own fetch must not undo ``running=``."""
     progress = sync_progress((selection or {}).get("profile"), (selection or {}).get("query"))
     value, label, message = progress_values(progress)
     active = bool(progress and progress["status"] in ACTIVE)
-    return value, label, message, active, not active
+    if not active and not seen_active:
+        return value, label, message, no_update, no_update, False
+    return value, label, message, active, not active, active
 
 
 def register(app: Dash) -> None:
@@ -154,9 +158,11 @@ def register(app: Dash) -> None:
         Output(ids.HEADER_PROGRESS_MESSAGE, "children", allow_duplicate=True),
         Output(ids.HEADER_FETCH, "disabled", allow_duplicate=True),
         Output(ids.HEADER_CANCEL, "disabled", allow_duplicate=True),
+        Output(ids.HEADER_POLL_SEEN_ACTIVE, "data"),
         Input(ids.HEADER_PROGRESS_POLL, "n_intervals"),
         Input(ids.SELECTION, "data"),
+        State(ids.HEADER_POLL_SEEN_ACTIVE, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def _poll(_n, selection):
-        return poll_progress(selection)
+    def _poll(_n, selection, seen_active):
+        return poll_progress(selection, seen_active)

@@ -105,6 +105,7 @@ def header_layout(
             html.Div(id=ids.HEADER_FETCH_RESULT),
             html.Div(id=ids.HEADER_CANCEL_RESULT),
             dcc.Interval(id=ids.HEADER_PROGRESS_POLL, interval=POLL_MS),
+            dcc.Store(id=ids.HEADER_POLL_SEEN_ACTIVE, data=False),
         ],
         className="flowcast-header py-2",
     )

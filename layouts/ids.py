@@ -27,6 +27,7 @@ HEADER_CANCEL = "header-cancel"
 HEADER_PROGRESS = "header-progress"
 HEADER_PROGRESS_MESSAGE = "header-progress-message"
 HEADER_PROGRESS_POLL = "header-progress-poll"
+HEADER_POLL_SEEN_ACTIVE = "header-poll-seen-active"
 HEADER_FETCH_RESULT = "header-fetch-result"
 HEADER_CANCEL_RESULT = "header-cancel-result"
 

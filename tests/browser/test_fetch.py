@@ -54,26 +54,3 @@ def test_cancel_mid_fetch_keeps_the_previous_data(start_app, demo):
     # The poller takes over again and shows the cancelled job's record.
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROGRESS_MESSAGE}", "Cancelled", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
-
-
-def test_a_reloaded_page_shows_the_running_fetch_and_can_cancel_it(start_app, demo):
-    sync(demo["profile"], demo["query"])
-    before = sync_state(demo["profile"], demo["query"])
-    demo["fake"].latency_ms = 2000
-    dash_duo = start_app()
-    click(dash_duo, ids.HEADER_FULL_FETCH)
-    click(dash_duo, ids.HEADER_FETCH)
-    task = task_name(demo["profile"], demo["query"])
-    until(lambda: (get_backend().get_task_progress(task) or {}).get("status") == "running", TIMEOUT)
-
-    dash_duo.driver.refresh()  # the job keeps running in its own process
-    # The new page learns about the job from task_progress: Fetch off, Cancel on, the message shown.
-    until(lambda: dash_duo.find_element(f"#{ids.HEADER_FETCH}").get_attribute("disabled"), TIMEOUT)
-    until(lambda: text_of(dash_duo, ids.HEADER_PROGRESS_MESSAGE) != "", TIMEOUT)
-    click(dash_duo, ids.HEADER_CANCEL)
-    dash_duo.wait_for_contains_text(f"#{ids.HEADER_CANCEL_RESULT}", "Cancelling", timeout=TIMEOUT)
-    dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROGRESS_MESSAGE}", "Cancelled", timeout=TIMEOUT)
-    assert get_backend().get_task_progress(task)["status"] == "cancelled"
-    assert sync_state(demo["profile"], demo["query"])["last_sync_at"] == before["last_sync_at"]
-    assert dash_duo.find_element(f"#{ids.HEADER_FETCH}").get_attribute("disabled") is None
-    assert dash_duo.get_logs() == []

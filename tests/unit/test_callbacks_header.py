@@ -84,8 +84,16 @@ def test_cancel_flags_a_running_job_only(selection, backend):
 
 
 def test_poll_shows_a_running_job_to_every_tab(selection, backend):
-    assert header.poll_progress(selection) == (0, "", "", False, True)
+    # Nothing ran: the buttons are left to this tab (its own fetch may just have started).
+    assert header.poll_progress(selection, False) == (0, "", "", no_update, no_update, False)
     task = task_name(selection["profile"], selection["query"])
     backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
     # Running: Fetch disabled, Cancel enabled.
-    assert header.poll_progress(selection) == (50.0, "50%", "Fetched 40 of 80 issues", True, False)
+    assert header.poll_progress(selection, False) == (
+        50.0, "50%", "Fetched 40 of 80 issues", True, False, True
+    )  # fmt: skip
+    backend.save_task_progress(task, 100, "completed", "Synced 80 issues")
+    # The end of a job seen running re-enables Fetch once.
+    assert header.poll_progress(selection, True) == (
+        100.0, "100%", "Completed: Synced 80 issues", False, True, False
+    )  # fmt: skip
