@@ -256,5 +256,6 @@ def main() -> None:
         run_suite(backend, db, repeat, 3 if args.quick else 5)
         release_anchor(db)
 
+
 if __name__ == "__main__":
     main()

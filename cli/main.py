@@ -47,10 +47,10 @@ def main() -> None:
 
 # Sub-commands register here, one line each.
 from cli.db import db, doctor, init  # noqa: E402
-from cli.metrics import import_csv, report, snapshot  # noqa: E402
 from cli.fake_jira import fake_jira  # noqa: E402
 from cli.jira import fetch  # noqa: E402  (also adds `profile test-connection`)
 from cli.legacy import migrate_json, storage_mode  # noqa: E402
+from cli.metrics import import_csv, report, snapshot  # noqa: E402
 from cli.plans import plan, settings  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
 from cli.safety import audit, backup, cache, restore, verify  # noqa: E402

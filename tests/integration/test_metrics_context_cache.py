@@ -26,7 +26,9 @@ def test_new_issues_removals_and_mappings_invalidate_it(seeded: SQLiteBackend) -
     first = load_context("team", "q")
     assert len(first.frames.issues) == len(RAW)
 
-    extra = normalize_issue(raw_issue("M-9", "2026-03-20T09:00:00.000+0000", []), points_field=POINTS)
+    extra = normalize_issue(
+        raw_issue("M-9", "2026-03-20T09:00:00.000+0000", []), points_field=POINTS
+    )
     with get_db_connection(seeded.db_path) as conn, write_transaction(conn):
         store_issues(conn, "team", [extra])
         conn.execute(

@@ -20,14 +20,22 @@ def test_app_state_refuses_non_json_values(backend: SQLiteBackend, value: object
 
 def test_profile_documents_refuse_nan(backend: SQLiteBackend) -> None:
     with pytest.raises(ValidationError, match="cannot be stored as JSON"):
-        backend.save_profile({"id": "p", "name": "P", "forecast_settings": {"pert_factor": math.nan}})
+        backend.save_profile(
+            {"id": "p", "name": "P", "forecast_settings": {"pert_factor": math.nan}}
+        )
     assert backend.get_profile("p") is None
 
 
-def test_cached_responses_round_trip_exactly_including_huge_integers(backend: SQLiteBackend) -> None:
+def test_cached_responses_round_trip_exactly_including_huge_integers(
+    backend: SQLiteBackend,
+) -> None:
     backend.save_profile({"id": "p", "name": "P"})
     backend.save_query("p", {"id": "q", "name": "Q", "jql": "project = A"})
     # 2**70 does not fit the fast parser's 64 bits: the stdlib fallback must read it back exactly.
-    response = {"issues": [{"key": "A-1", "fields": {"summary": "Zürich ✓"}}], "big": 2**70, "f": 1.5}
+    response = {
+        "issues": [{"key": "A-1", "fields": {"summary": "Zürich ✓"}}],
+        "big": 2**70,
+        "f": 1.5,
+    }
     backend.save_jira_cache("p", "q", "k", response, "2999-01-01T00:00:00Z")
     assert backend.get_jira_cache("p", "q", "k") == response
