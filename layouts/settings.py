@@ -129,6 +129,22 @@ def jira_card(jira: dict[str, Any]) -> dbc.Card:
     )
 
 
+def _mapping_row(
+    label: str, component_id: Any, choices: Any, current: dict[str, str], placeholder: str
+) -> dbc.Row:
+    """One mapping line: the JIRA name on the left, a dropdown of choices on the right."""
+    return dbc.Row(
+        [
+            dbc.Col(html.Span(label, className="small"), width=5),
+            dbc.Col(
+                _dropdown(component_id, list(choices), current.get(label), placeholder=placeholder),
+                width=7,
+            ),
+        ],
+        className="mb-1 align-items-center",
+    )
+
+
 def _dropdown(component_id: Any, options: list[Any], value: Any, **kwargs: Any) -> dcc.Dropdown:
     return dcc.Dropdown(id=component_id, options=options, value=value, **kwargs)
 
@@ -143,39 +159,13 @@ def mapping_controls(
 ) -> list[Any]:
     """The points field, one flow-state dropdown per status, one flow-item dropdown per type."""
     status_rows = [
-        dbc.Row(
-            [
-                dbc.Col(html.Span(status, className="small"), width=5),
-                dbc.Col(
-                    _dropdown(
-                        ids.status_mapping(status),
-                        list(FLOW_STATES),
-                        status_map.get(status),
-                        placeholder="default from category",
-                    ),
-                    width=7,
-                ),
-            ],
-            className="mb-1 align-items-center",
+        _mapping_row(
+            status, ids.status_mapping(status), FLOW_STATES, status_map, "default from category"
         )
         for status in statuses
     ]
     type_rows = [
-        dbc.Row(
-            [
-                dbc.Col(html.Span(issue_type, className="small"), width=5),
-                dbc.Col(
-                    _dropdown(
-                        ids.type_mapping(issue_type),
-                        list(FLOW_ITEMS),
-                        type_map.get(issue_type),
-                        placeholder="default",
-                    ),
-                    width=7,
-                ),
-            ],
-            className="mb-1 align-items-center",
-        )
+        _mapping_row(issue_type, ids.type_mapping(issue_type), FLOW_ITEMS, type_map, "default")
         for issue_type in issue_types
     ]
     return [
