@@ -124,6 +124,26 @@ SETTINGS_QUERY_JQL = "settings-query-jql"
 SETTINGS_QUERY_SAVE = "settings-query-save"
 SETTINGS_QUERY_DELETE = "settings-query-delete"
 SETTINGS_QUERY_DELETE_CONFIRM = "settings-query-delete-confirm"
+# Settings: the workflow-stage editor and the remaining mapping keys.
+SETTINGS_MAPPING_CHOICES = "settings-mapping-choices"
+"""Statuses, issue types and priorities offered (fetched data, plus JIRA's after Discover)."""
+SETTINGS_MAPPING_TIME_ZONE = "settings-mapping-time-zone"
+SETTINGS_MAPPING_DEPLOYMENT_TYPES = "settings-mapping-deployment-types"
+SETTINGS_MAPPING_INCIDENT_PRIORITIES = "settings-mapping-incident-priorities"
+SETTINGS_STAGES = "settings-stages"
+SETTINGS_STAGES_DEFAULT = "settings-stages-default"
+"""The derived default stages as shown; saving stages equal to them stores none."""
+SETTINGS_STAGE_ADD = "settings-stage-add"
+SETTINGS_STAGES_RESET = "settings-stages-reset"
+SETTINGS_COMMITTED_STAGE = "settings-committed-stage"
+SETTINGS_DONE_STAGE = "settings-done-stage"
+STAGE_PARTS = ("name", "statuses", "up", "down", "remove")
+
+
+def stage_control(part: str, index: object) -> dict[str, object]:
+    """One control of the workflow stage at ``index`` (0-based; MATCH/ALL in callbacks)."""
+    return {"type": f"settings-stage-{part}", "index": index}
+
 
 # Data -------------------------------------------------------------------------------------------
 DATA_RESULT = "data-result"
