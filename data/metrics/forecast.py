@@ -228,16 +228,33 @@ def monte_carlo_how_many(
 @dataclass(frozen=True)
 class Burndown:
     """Weekly remaining (burndown) and completed/scope (burnup) series, items and points, with the
-    deadline, milestone and the PERT-expected finish drawn as a straight projection."""
+    deadline, milestone and the PERT-expected finish drawn as a straight projection per unit."""
 
     series: pd.DataFrame  # week, week_end, remaining_*, completed_*_total, scope_*
     deadline: date | None
     milestone: date | None
     projection: pd.DataFrame  # date, remaining_items (from today to the expected finish)
+    # date, remaining_points; empty without a points forecast (no points field, or no PERT date).
+    projection_points: pd.DataFrame
 
 
-def burndown(weekly: pd.DataFrame, pert_items: PertForecast | None, today: date,
-             deadline: date | None, milestone: date | None) -> Burndown:  # fmt: skip
+def pert_projection(pert: PertForecast | None, today: date, unit: str) -> pd.DataFrame:
+    """The straight line from (today, remaining) to (PERT expected date, 0) as ``date`` and
+    ``remaining_<unit>`` rows; no rows when there is no forecast."""
+    column = f"remaining_{unit}"
+    if pert is None or pert.expected_date is None:
+        return pd.DataFrame({"date": pd.Series(dtype=object), column: pd.Series(dtype=float)})
+    return pd.DataFrame({"date": [today, pert.expected_date], column: [pert.remaining, 0.0]})
+
+
+def burndown(
+    weekly: pd.DataFrame,
+    pert_items: PertForecast | None,
+    today: date,
+    deadline: date | None,
+    milestone: date | None,
+    pert_points: PertForecast | None = None,
+) -> Burndown:
     series = pd.DataFrame(
         {
             "week": weekly["week"],
@@ -250,14 +267,11 @@ def burndown(weekly: pd.DataFrame, pert_items: PertForecast | None, today: date,
             "scope_points": weekly["scope_points"],
         }
     )
-    projection = pd.DataFrame(
-        {"date": pd.Series(dtype=object), "remaining_items": pd.Series(dtype=float)}
+    has_weeks = len(weekly) > 0
+    return Burndown(
+        series,
+        deadline,
+        milestone,
+        pert_projection(pert_items if has_weeks else None, today, "items"),
+        pert_projection(pert_points if has_weeks else None, today, "points"),
     )
-    if pert_items is not None and pert_items.expected_date is not None and len(weekly):
-        projection = pd.DataFrame(
-            {
-                "date": [today, pert_items.expected_date],
-                "remaining_items": [pert_items.remaining, 0.0],
-            }
-        )
-    return Burndown(series, deadline, milestone, projection)

@@ -220,6 +220,11 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
     points = throughput["points"].to_numpy(dtype=float)
     with_points = bool(m.points_field)
     pert_items = pert_forecast(items, remaining_items, m.pert_factor, today, "items")
+    pert_points = (
+        pert_forecast(points, remaining_points, m.pert_factor, today, "points")
+        if with_points
+        else None
+    )
     mc = {"trials": m.monte_carlo_trials, "seed": m.monte_carlo_seed, "deadline": m.deadline}
     return ForecastSection(
         window=window,
@@ -227,9 +232,7 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
         remaining_items=remaining_items,
         remaining_points=remaining_points,
         pert_items=pert_items,
-        pert_points=pert_forecast(points, remaining_points, m.pert_factor, today, "points")
-        if with_points
-        else None,
+        pert_points=pert_points,
         monte_carlo_items=monte_carlo_when(items, remaining_items, today, unit="items", **mc),
         monte_carlo_points=monte_carlo_when(points, remaining_points, today, unit="points", **mc)
         if with_points
@@ -239,7 +242,7 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
         )
         if m.deadline is not None and m.deadline > today
         else None,
-        burndown=burndown(ctx.weekly, pert_items, today, m.deadline, m.milestone),
+        burndown=burndown(ctx.weekly, pert_items, today, m.deadline, m.milestone, pert_points),
     )
 
 
@@ -387,6 +390,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "parameters": {"deadline": m.deadline, "milestone": m.milestone},
             "series": jsonable(f.burndown.series),
             "projection": jsonable(f.burndown.projection),
+            "projection_points": jsonable(f.burndown.projection_points),
         },
         "forecast": {
             "remaining_items": f.remaining_items,

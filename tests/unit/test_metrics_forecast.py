@@ -188,6 +188,53 @@ def test_burndown_projection_starts_today_at_remaining(ctx):
     assert chart.series["scope_items"].tolist() == [5 - 2, 5, 4, 5]
 
 
+def test_burndown_projects_points_to_the_points_pert_date(ctx):
+    # Points throughput [3, 0, 5] has a zero week, so the points PERT has no date -> no points
+    # projection, while the items projection is drawn.
+    section = forecast_section(ctx)
+    assert section.burndown.projection_points.empty
+    assert list(section.burndown.projection_points.columns) == ["date", "remaining_points"]
+    # Weekly points [2, 4, 6], k = 1: M = 4, O = 6, P = 2; 12 remaining -> 3, 2 and 6 weeks,
+    # expected (2 + 4*3 + 6)/6 = 3.33 weeks = 23.3 days -> Mar 25 + 24 days = Apr 18.
+    pert_points = pert_forecast(np.array([2.0, 4.0, 6.0]), 12.0, 3, TODAY, "points")
+    chart = burndown(ctx.weekly, None, TODAY, None, None, pert_points)
+    assert chart.projection_points.to_dict("records") == [
+        {"date": TODAY, "remaining_points": 12.0},
+        {"date": date(2026, 4, 18), "remaining_points": 0.0},
+    ]
+    assert chart.projection.empty  # no items forecast given
+    assert chart.series["remaining_points"].tolist() == [7.0, 15.0, 2.0, 3.0]
+    assert chart.series["completed_points_total"].tolist() == [3.0, 3.0, 8.0, 8.0]
+    assert chart.series["scope_points"].tolist() == [10.0, 18.0, 10.0, 11.0]
+    # Without weeks there is nothing to project from.
+    nothing = burndown(ctx.weekly.iloc[:0], None, TODAY, None, None, pert_points)
+    assert nothing.projection_points.empty
+
+
+def test_forecast_section_projects_points_when_the_points_pert_has_a_date():
+    # Every complete week finishes 2 points: points PERT and Monte Carlo both say 1 more week
+    # for the 2 open points (P-3); the points projection and Monte Carlo dates are Mar 17.
+    spec = [
+        issue("P-1", "2026-02-23T09:00:00Z", [("2026-02-24T09:00:00Z", "Done")], points=2),
+        issue("P-2", "2026-02-23T09:00:00Z", [("2026-03-03T09:00:00Z", "Done")], points=2),
+        issue("P-3", "2026-02-23T09:00:00Z", [], points=2),
+    ]
+    section = forecast_section(context_from_frames(build_frames(spec, "2026-03-10T09:00:00Z"),
+                                                   MAPPINGS))  # fmt: skip
+    assert section.pert_points.expected_date == date(2026, 3, 17)
+    assert section.burndown.projection_points.to_dict("records") == [
+        {"date": date(2026, 3, 10), "remaining_points": 2.0},
+        {"date": date(2026, 3, 17), "remaining_points": 0.0},
+    ]
+    assert section.monte_carlo_points.dates == dict.fromkeys(("p50", "p85", "p95"),
+                                                             date(2026, 3, 17))  # fmt: skip
+    no_points = forecast_section(
+        context_from_frames(build_frames(spec, "2026-03-10T09:00:00Z"),
+                            MetricMappings(status_to_flow_state=FLOW_STATES))
+    )  # fmt: skip
+    assert no_points.pert_points is None and no_points.burndown.projection_points.empty
+
+
 def test_no_issues_and_all_zero_weeks():
     empty = context_from_frames(build_frames([], "2026-03-25T12:00:00Z"), MAPPINGS)
     assert empty.weekly.empty
