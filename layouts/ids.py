@@ -38,6 +38,10 @@ FORECAST_BURNUP = "forecast-burnup"
 FORECAST_THROUGHPUT = "forecast-throughput"
 FORECAST_SCOPE = "forecast-scope"
 FORECAST_UNIT = "forecast-unit"
+"""The Items / Points switch; every Forecast chart and card is drawn in the chosen unit."""
+FORECAST_UNIT_STORE = "forecast-unit-store"
+"""The chosen unit, kept per browser (local storage) across queries, pages and reloads."""
+FORECAST_UNIT_NOTE = "forecast-unit-note"
 
 # Flow -------------------------------------------------------------------------------------------
 FLOW_METRICS = "flow-metrics"
