@@ -14,8 +14,9 @@ def query_plan(profile_id: str, query_id: str) -> dict[str, Any] | None:
 
 
 def baseline_series(profile_id: str, query_id: str) -> dict[str, Any] | None:
-    """The baseline drawn from its approval (scope target items) to its deadline (zero), or None
-    when the query has no approved plan with a scope target and a deadline."""
+    """The baseline drawn from its approval (scope target) to its deadline (zero), or None when
+    the query has no approved plan with a scope target in items and a deadline. ``remaining`` is
+    in items; ``remaining_points`` is None when the target has no points."""
     plan = query_plan(profile_id, query_id)
     if plan is None:
         return None
@@ -24,7 +25,8 @@ def baseline_series(profile_id: str, query_id: str) -> dict[str, Any] | None:
         return None
     approved = plans.get_specific_version(plan["id"], version)
     document = approved["data"]
-    items = (document.get("scope_target") or {}).get("items")
+    target = document.get("scope_target") or {}
+    items, points = target.get("items"), target.get("points")
     deadline = document.get("deadline")
     start = (approved.get("reviewed_at") or approved["created_at"])[:10]
     if items is None or not deadline:
@@ -33,4 +35,5 @@ def baseline_series(profile_id: str, query_id: str) -> dict[str, Any] | None:
         "name": f"Approved plan v{version}",
         "dates": [start, deadline],
         "remaining": [items, 0],
+        "remaining_points": None if points is None else [points, 0],
     }

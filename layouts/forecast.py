@@ -1,5 +1,6 @@
 """Forecast (the landing page): headline cards, burndown and burnup with forecast bands and
-deadline/milestone lines, weekly throughput with its rolling mean, scope change."""
+deadline/milestone lines, weekly throughput with its rolling mean, scope change — every card and
+chart in the unit of the Items / Points switch."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import date_line, forecast_band, rolling_mean
@@ -16,6 +17,11 @@ from layouts.common import card_row, graph, stat_card
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, MILESTONE, empty_figure, new_figure
 
 ROLLING_WEEKS = 4
+UNITS = ("items", "points")
+NO_POINTS_NOTE = (
+    "Points are off: this profile has no story-points field. Set it in Settings → Field "
+    "mappings → Story points field, then fetch again."
+)
 
 
 def _date(value: date | None) -> str:
@@ -28,64 +34,79 @@ def _number(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def headline_cards(pert_items: Any, pert_points: Any, when: Any, deadline: date | None) -> dbc.Row:
+def _amount(value: float | None, unit: str) -> str:
+    """``12 items`` or ``34.5 points``."""
+    return f"{_number(value, 1 if unit == 'points' else 0)} {unit}"
+
+
+def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date | None) -> list:
+    """The five headline cards in ``unit``: ``pert`` and ``when`` are that unit's PERT and Monte
+    Carlo forecasts, ``other`` the other unit's PERT (None without a points field)."""
     dates = (when.dates or {}) if when else {}
     probability = when.probability_by_deadline if when else None
+    other_unit = "items" if unit == "points" else "points"
     cards = [
         stat_card(
             "Remaining",
-            f"{_number(pert_items.remaining)} items",
-            f"{_number(pert_points.remaining, 1)} points" if pert_points else "no points field",
+            _amount(pert.remaining, unit),
+            _amount(other.remaining, other_unit) if other else "no points field",
             "Issues (and story points) in the query that are not done yet.",
         ),
         stat_card(
             "P50 completion",
             _date(dates.get("p50")),
             "half of the simulated futures finish by then",
-            "Monte Carlo: weekly throughput resampled from the window, 50th percentile date.",
+            f"Monte Carlo: weekly throughput in {unit} resampled from the window, 50th "
+            "percentile date.",
         ),
         stat_card(
             "P85 completion",
             _date(dates.get("p85")),
             "85% of the simulated futures finish by then",
-            "Monte Carlo: 85th percentile completion date.",
+            f"Monte Carlo on {unit}: 85th percentile completion date.",
         ),
         stat_card(
             "Deadline probability",
             f"{probability:.0%}" if probability is not None else "–",
             f"deadline {deadline.isoformat()}" if deadline else "no deadline set (Settings)",
-            "Share of Monte Carlo trials finishing on or before the deadline.",
+            f"Share of Monte Carlo trials (in {unit}) finishing on or before the deadline.",
         ),
         stat_card(
             "PERT expected",
-            _date(pert_items.expected_date),
-            pert_items.reason
-            or f"(O + 4M + P) / 6 = {_number(pert_items.expected_weeks, 1)} weeks",
-            "PERT over the last data-points weeks: optimistic, most likely and pessimistic rates.",
+            _date(pert.expected_date),
+            pert.reason or f"(O + 4M + P) / 6 = {_number(pert.expected_weeks, 1)} weeks",
+            f"PERT on {unit} over the last data-points weeks: optimistic, most likely and "
+            "pessimistic rates.",
         ),
     ]
-    return html.Div(card_row(cards), id=ids.FORECAST_CARDS)
+    return card_row(cards)
 
 
-def burndown_figure(burndown: Any, when: Any, today: date, baseline: Any = None) -> go.Figure:
+def burndown_figure(
+    burndown: Any, when: Any, today: date, baseline: Any = None, unit: str = "items"
+) -> go.Figure:
+    """Remaining work per week end in ``unit`` with its PERT projection, the Monte Carlo band
+    (``when`` is that unit's forecast) and the plan baseline (``baseline["remaining"]`` in items,
+    ``baseline["remaining_points"]`` in points, drawn only when present)."""
     series = burndown.series
     if series.empty:
         return empty_figure("Burndown", "No issues fetched for this query yet.")
-    fig = new_figure("Burndown (remaining items)")
+    fig = new_figure(f"Burndown (remaining {unit})")
     fig.add_trace(
         go.Scatter(
             x=[d.isoformat() for d in series["week_end"]],
-            y=series["remaining_items"],
+            y=series[f"remaining_{unit}"],
             mode="lines+markers",
             name="Remaining",
             line={"color": COLORWAY[0]},
         )
     )
-    if not burndown.projection.empty:
+    projection = burndown.projection_points if unit == "points" else burndown.projection
+    if not projection.empty:
         fig.add_trace(
             go.Scatter(
-                x=[d.isoformat() for d in burndown.projection["date"]],
-                y=burndown.projection["remaining_items"],
+                x=[d.isoformat() for d in projection["date"]],
+                y=projection[f"remaining_{unit}"],
                 mode="lines",
                 name="PERT projection",
                 line={"dash": "dash", "color": COLORWAY[1]},
@@ -93,11 +114,12 @@ def burndown_figure(burndown: Any, when: Any, today: date, baseline: Any = None)
         )
     if when is not None:
         forecast_band(fig, today, float(when.remaining), 0.0, when.dates, "Forecast")
-    if baseline is not None:
+    remaining = (baseline or {}).get("remaining_points" if unit == "points" else "remaining")
+    if remaining is not None:
         fig.add_trace(
             go.Scatter(
                 x=baseline["dates"],
-                y=baseline["remaining"],
+                y=remaining,
                 mode="lines",
                 name=baseline["name"],
                 line={"color": BASELINE, "dash": "longdash"},
@@ -105,40 +127,41 @@ def burndown_figure(burndown: Any, when: Any, today: date, baseline: Any = None)
         )
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
     date_line(fig, burndown.milestone, "milestone", MILESTONE)
-    fig.update_yaxes(rangemode="tozero", title="items")
+    fig.update_yaxes(rangemode="tozero", title=unit)
     return fig
 
 
-def burnup_figure(burndown: Any, when: Any, today: date) -> go.Figure:
+def burnup_figure(burndown: Any, when: Any, today: date, unit: str = "items") -> go.Figure:
     series = burndown.series
     if series.empty:
         return empty_figure("Burnup", "No issues fetched for this query yet.")
-    fig = new_figure("Burnup (completed vs scope)")
+    fig = new_figure(f"Burnup (completed vs scope, {unit})")
     weeks = [d.isoformat() for d in series["week_end"]]
+    completed = series[f"completed_{unit}_total"]
     fig.add_trace(
-        go.Scatter(x=weeks, y=series["scope_items"], mode="lines", name="Scope",
+        go.Scatter(x=weeks, y=series[f"scope_{unit}"], mode="lines", name="Scope",
                    line={"color": COLORWAY[3], "shape": "hv"})
     )  # fmt: skip
     fig.add_trace(
-        go.Scatter(x=weeks, y=series["completed_items_total"], mode="lines+markers",
-                   name="Completed", line={"color": COLORWAY[2]})
+        go.Scatter(x=weeks, y=completed, mode="lines+markers", name="Completed",
+                   line={"color": COLORWAY[2]})
     )  # fmt: skip
     if when is not None and len(series):
-        done = float(series["completed_items_total"].iloc[-1])
+        done = float(completed.iloc[-1])
         forecast_band(fig, today, done, done + float(when.remaining), when.dates, "Forecast")
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
     date_line(fig, burndown.milestone, "milestone", MILESTONE)
-    fig.update_yaxes(rangemode="tozero", title="items")
+    fig.update_yaxes(rangemode="tozero", title=unit)
     return fig
 
 
-def throughput_figure(weekly: Any) -> go.Figure:
+def throughput_figure(weekly: Any, unit: str = "items") -> go.Figure:
     if weekly.empty:
         return empty_figure("Weekly throughput", "No completed work yet.")
-    fig = new_figure("Weekly throughput")
+    fig = new_figure(f"Weekly throughput ({unit})")
     weeks = list(weekly["week"])
-    completed = [float(v) for v in weekly["completed_items"]]
-    fig.add_trace(go.Bar(x=weeks, y=completed, name="Completed items", marker_color=COLORWAY[0]))
+    completed = [float(v) for v in weekly[f"completed_{unit}"]]
+    fig.add_trace(go.Bar(x=weeks, y=completed, name=f"Completed {unit}", marker_color=COLORWAY[0]))
     fig.add_trace(
         go.Scatter(
             x=weeks,
@@ -148,63 +171,120 @@ def throughput_figure(weekly: Any) -> go.Figure:
             line={"color": COLORWAY[1], "width": 2.5},
         )
     )
-    fig.update_yaxes(title="items per week")
+    fig.update_yaxes(title=f"{unit} per week")
     return fig
 
 
-def scope_figure(weekly: Any) -> go.Figure:
+def scope_figure(weekly: Any, unit: str = "items") -> go.Figure:
     if weekly.empty:
         return empty_figure("Scope change", "No issues fetched for this query yet.")
-    fig = new_figure("Scope change")
+    fig = new_figure(f"Scope change ({unit})")
     weeks = list(weekly["week"])
     fig.add_trace(
-        go.Bar(x=weeks, y=weekly["created_items"], name="Created", marker_color=COLORWAY[3])
+        go.Bar(x=weeks, y=weekly[f"created_{unit}"], name="Created", marker_color=COLORWAY[3])
     )
     fig.add_trace(
-        go.Bar(x=weeks, y=[-v for v in weekly["completed_items"]], name="Completed (negative)",
+        go.Bar(x=weeks, y=[-v for v in weekly[f"completed_{unit}"]], name="Completed (negative)",
                marker_color=COLORWAY[2])
     )  # fmt: skip
     fig.add_trace(
-        go.Scatter(x=weeks, y=weekly["scope_items"], name="Total scope", mode="lines",
+        go.Scatter(x=weeks, y=weekly[f"scope_{unit}"], name="Total scope", mode="lines",
                    yaxis="y2", line={"color": COLORWAY[4]})
     )  # fmt: skip
     fig.update_layout(
         barmode="relative",
-        yaxis={"title": "items per week"},
-        yaxis2={"title": "scope", "overlaying": "y", "side": "right", "showgrid": False},
+        yaxis={"title": f"{unit} per week"},
+        yaxis2={"title": f"scope ({unit})", "overlaying": "y", "side": "right", "showgrid": False},
     )
     return fig
 
 
-def forecast_layout(
-    weekly: Any,
-    burndown: Any,
-    pert_items: Any,
-    pert_points: Any,
-    when: Any,
-    today: date,
-    baseline: Any = None,
-    notes: list[Any] | None = None,
-) -> html.Div:
+def unit_note(has_points: bool, baseline: Any, unit: str) -> str:
+    """What the Items / Points switch cannot show: points without a points field, or a plan
+    baseline that has no points target while points are shown."""
+    if not has_points:
+        return NO_POINTS_NOTE
+    if unit == "points" and baseline is not None and baseline.get("remaining_points") is None:
+        return (
+            f"{baseline['name']} has a scope target in items only: its baseline shows on the "
+            "Items burndown."
+        )
+    return ""
+
+
+def unit_switch(has_points: bool) -> dbc.Row:
+    """The Items / Points switch (Points disabled without a points field), the browser-local
+    store that remembers the choice, and the note beside them."""
+    options = [
+        {"label": "Items", "value": "items"},
+        {"label": "Points", "value": "points", "disabled": not has_points},
+    ]
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    dbc.RadioItems(
+                        id=ids.FORECAST_UNIT,
+                        options=options,
+                        value="items",
+                        className="btn-group",
+                        inputClassName="btn-check",
+                        labelClassName="btn btn-outline-primary btn-sm",
+                        labelCheckedClassName="active",
+                    ),
+                    title=None if has_points else NO_POINTS_NOTE,
+                    className="forecast-unit",
+                ),
+                width="auto",
+            ),
+            dbc.Col(
+                html.Small(
+                    unit_note(has_points, None, "items"),
+                    id=ids.FORECAST_UNIT_NOTE,
+                    className="text-muted",
+                ),
+                className="align-self-center",
+            ),
+            dcc.Store(id=ids.FORECAST_UNIT_STORE, storage_type="local"),
+        ],
+        className="g-2 mb-2 align-items-center",
+    )
+
+
+def unit_figures(
+    unit: str, weekly: Any, burndown: Any, when: Any, today: date, baseline: Any = None
+) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+    """Burndown, burnup, weekly throughput and scope change in ``unit``."""
+    return (
+        burndown_figure(burndown, when, today, baseline, unit),
+        burnup_figure(burndown, when, today, unit),
+        throughput_figure(weekly, unit),
+        scope_figure(weekly, unit),
+    )
+
+
+def _pending(title: str) -> go.Figure:
+    return empty_figure(title, "Drawing…")
+
+
+def forecast_layout(has_points: bool, notes: list[Any] | None = None) -> html.Div:
+    """The page frame: the unit switch, then cards and charts that the unit callback fills in
+    the unit stored in this browser."""
     return html.Div(
         [
             *(notes or []),
-            headline_cards(pert_items, pert_points, when, burndown.deadline),
+            unit_switch(has_points),
+            html.Div(id=ids.FORECAST_CARDS),
             dbc.Row(
                 [
-                    dbc.Col(
-                        graph(
-                            ids.FORECAST_BURNDOWN, burndown_figure(burndown, when, today, baseline)
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(graph(ids.FORECAST_BURNUP, burnup_figure(burndown, when, today)), lg=6),
+                    dbc.Col(graph(ids.FORECAST_BURNDOWN, _pending("Burndown")), lg=6),
+                    dbc.Col(graph(ids.FORECAST_BURNUP, _pending("Burnup")), lg=6),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FORECAST_THROUGHPUT, throughput_figure(weekly)), lg=6),
-                    dbc.Col(graph(ids.FORECAST_SCOPE, scope_figure(weekly)), lg=6),
+                    dbc.Col(graph(ids.FORECAST_THROUGHPUT, _pending("Weekly throughput")), lg=6),
+                    dbc.Col(graph(ids.FORECAST_SCOPE, _pending("Scope change")), lg=6),
                 ]
             ),
         ]
