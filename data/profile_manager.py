@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from data.errors import ConflictError, NotFoundError
+from data.metrics.mappings import mappings_from_profile
 from data.persistence import get_backend
 from data.timeutil import utc_now_iso
 from data.validation import slugify, validate_jql, validate_name
@@ -77,9 +78,9 @@ def create_profile(
     return new_id
 
 
-def update_profile(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Apply top-level changes (document fields are merged one level deep) and save."""
-    profile = get_profile(profile_id)
+def _merged(profile: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The profile with top-level changes applied (document fields merged one level deep)."""
+    profile = copy.deepcopy(profile)
     for key, value in changes.items():
         if key in ("id", "created_at"):
             continue
@@ -87,6 +88,20 @@ def update_profile(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
             profile[key] = {**profile[key], **value}
         else:
             profile[key] = value
+    return profile
+
+
+def update_profile(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply top-level changes (document fields are merged one level deep) and save."""
+    get_backend().save_profile(_merged(get_profile(profile_id), changes))
+    return get_profile(profile_id)
+
+
+def update_mappings(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """``update_profile`` for the settings the metrics read: the changed profile must pass
+    ``mappings_from_profile`` (its one-sentence ValidationError otherwise), or nothing is saved."""
+    profile = _merged(get_profile(profile_id), changes)
+    mappings_from_profile(profile)
     get_backend().save_profile(profile)
     return get_profile(profile_id)
 

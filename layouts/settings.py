@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.metrics.mappings import FLOW_ITEMS, FLOW_STATES
+from data.metrics.mappings import (
+    DEFAULT_COMMITTED_STAGE,
+    DEFAULT_DONE_STAGE,
+    FLOW_ITEMS,
+    FLOW_STATES,
+)
 from layouts import ids
 
 DEPLOYMENTS = [
@@ -185,21 +191,209 @@ def mapping_controls(
     ]
 
 
-def mappings_card(profile: dict[str, Any], choices: dict[str, Any]) -> dbc.Card:
-    """The mapping keys of ``data/metrics/mappings.py``; ``choices`` holds what JIRA offered
-    (``points_fields`` options, ``statuses`` and ``issue_types`` names) after Discover."""
+def stage_rows(stages: list[dict[str, Any]], statuses: list[str]) -> list[dbc.Row]:
+    """One editable line per workflow stage, in order: name, statuses, up, down, remove."""
+    last = len(stages) - 1
+    return [
+        dbc.Row(
+            [
+                dbc.Col(html.Span(f"{index + 1}.", className="small"), width="auto"),
+                dbc.Col(
+                    dbc.Input(
+                        id=ids.stage_control("name", index),
+                        value=stage["name"],
+                        placeholder="Stage name",
+                        debounce=True,
+                        size="sm",
+                    ),
+                    width=3,
+                ),
+                dbc.Col(
+                    _dropdown(
+                        ids.stage_control("statuses", index),
+                        sorted(set(statuses) | set(stage["statuses"]), key=str.casefold),
+                        stage["statuses"],
+                        multi=True,
+                        placeholder="Statuses in this stage",
+                    )
+                ),
+                dbc.Col(
+                    dbc.ButtonGroup(
+                        [
+                            _stage_button("up", index, "↑", "Move up", index == 0),
+                            _stage_button("down", index, "↓", "Move down", index == last),
+                            _stage_button("remove", index, "✕", "Remove", False),
+                        ],
+                        size="sm",
+                    ),
+                    width="auto",
+                ),
+            ],
+            className="mb-1 g-1 align-items-center",
+        )
+        for index, stage in enumerate(stages)
+    ]
+
+
+def _stage_button(part: str, index: int, text: str, title: str, disabled: bool) -> dbc.Button:
+    return dbc.Button(
+        text,
+        id=ids.stage_control(part, index),
+        n_clicks=0,
+        title=title,
+        color="danger" if part == "remove" else "secondary",
+        outline=True,
+        disabled=disabled,
+    )
+
+
+def stage_names(stages: list[dict[str, Any]]) -> list[str]:
+    """The committed/done choices: the named stages, in order."""
+    return [
+        name for name in dict.fromkeys(str(s.get("name") or "").strip() for s in stages) if name
+    ]
+
+
+def workflow_controls(
+    stages: list[dict[str, Any]], custom: bool, committed: str, done: str, statuses: list[str]
+) -> list[Any]:
+    """The stage editor with committed and done; ``custom`` says whether the profile has its own
+    stages (else ``stages`` are the derived defaults)."""
+    names = stage_names(stages)
+    note = (
+        "This profile's own stages, first to last."
+        if custom
+        else "The default stages, derived from each status's flow state; saving them unchanged "
+        "keeps them derived (new statuses find their stage by themselves)."
+    )
+    return [
+        html.H6("Workflow stages", className="mt-3"),
+        dbc.FormText(
+            note + " The CFD draws one band per stage; cycle time runs from entering the "
+            "committed stage to entering the done stage."
+        ),
+        html.Div(stage_rows(stages, statuses), id=ids.SETTINGS_STAGES, className="mt-1"),
+        dbc.ButtonGroup(
+            [
+                dbc.Button("Add stage", id=ids.SETTINGS_STAGE_ADD, n_clicks=0, color="secondary"),
+                dbc.Button(
+                    "Reset to default",
+                    id=ids.SETTINGS_STAGES_RESET,
+                    n_clicks=0,
+                    color="secondary",
+                    outline=True,
+                ),
+            ],
+            size="sm",
+            className="mb-2",
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _field(
+                        "Committed stage (cycle time starts)",
+                        _dropdown(ids.SETTINGS_COMMITTED_STAGE, names, committed, clearable=False),
+                    )
+                ),
+                dbc.Col(
+                    _field(
+                        "Done stage (cycle time ends)",
+                        _dropdown(ids.SETTINGS_DONE_STAGE, names, done, clearable=False),
+                    )
+                ),
+            ]
+        ),
+    ]
+
+
+def dora_controls(dora: dict[str, Any], issue_types: list[str], priorities: list[str]) -> list[Any]:
+    """Where DORA deployments and incidents come from, and which tier set grades them."""
+    deployment_types = dora.get("deployment_issue_types", ["Deployment"])
+    incident_types = dora.get("incident_issue_types", ["Incident"])
+    incident_priorities = dora.get("incident_priorities") or []
+    return [
+        html.H6("DORA", className="mt-3"),
+        _field(
+            "Deployments come from",
+            dbc.RadioItems(
+                id=ids.SETTINGS_MAPPING_DORA_SOURCE,
+                options=DORA_SOURCES,
+                value=dora.get("deployment_source") or "fix_versions",
+            ),
+        ),
+        _field(
+            "Deployment issue types",
+            _dropdown(
+                ids.SETTINGS_MAPPING_DEPLOYMENT_TYPES,
+                _options(issue_types, deployment_types),
+                deployment_types,
+                multi=True,
+            ),
+            "Used when deployments are issues of a deployment type reaching Done.",
+        ),
+        _field(
+            "Incident issue types",
+            _dropdown(
+                ids.SETTINGS_MAPPING_INCIDENT_TYPE,
+                _options(issue_types, incident_types),
+                incident_types,
+                multi=True,
+            ),
+        ),
+        _field(
+            "Incident priorities",
+            _dropdown(
+                ids.SETTINGS_MAPPING_INCIDENT_PRIORITIES,
+                _options(priorities, incident_priorities),
+                incident_priorities,
+                multi=True,
+                placeholder="All priorities",
+            ),
+            "Only incidents of these priorities count; none chosen = every priority.",
+        ),
+        _field(
+            "Tier set",
+            dbc.RadioItems(
+                id=ids.SETTINGS_MAPPING_TIER_SET,
+                options=[
+                    {"label": "DORA 2023", "value": "2023"},
+                    {"label": "DORA 2021", "value": "2021"},
+                ],
+                value=str(dora.get("tier_set") or "2023"),
+                inline=True,
+            ),
+        ),
+    ]
+
+
+def _options(offered: list[str], chosen: list[str]) -> list[str]:
+    """The offered names plus any chosen one JIRA no longer offers (it stays removable)."""
+    return list(dict.fromkeys([*offered, *chosen]))
+
+
+def mappings_card(
+    profile: dict[str, Any], choices: dict[str, Any], default_stages: list[dict[str, Any]]
+) -> dbc.Card:
+    """Every mapping key of ``data/metrics/mappings.py``. ``choices`` holds the statuses, issue
+    types and priorities offered (``data.mapping_choices``); ``default_stages`` the derived stages
+    shown when the profile has none of its own."""
     field_mappings = profile.get("field_mappings") or {}
     status_map = field_mappings.get("status_to_flow_state") or {}
     type_map = profile.get("flow_type_mappings") or {}
-    dora = field_mappings.get("dora") or {}
     points_field = (profile.get("jira_config") or {}).get("points_field")
-    points_options = choices.get("points_fields") or (
-        [{"label": points_field, "value": points_field}] if points_field else []
+    points_options = [{"label": points_field, "value": points_field}] if points_field else []
+    own_stages = field_mappings.get("workflow_stages") or []
+    stages = own_stages or default_stages
+    names = stage_names(stages)
+    committed = field_mappings.get("committed_stage") or (
+        names[min(1, len(names) - 1)] if own_stages and names else DEFAULT_COMMITTED_STAGE
     )
-    type_names = choices.get("issue_types") or sorted(type_map)
+    zones = sorted(available_timezones())
     return _card(
         "Field mappings",
         [
+            dcc.Store(id=ids.SETTINGS_MAPPING_CHOICES, data=choices),
+            dcc.Store(id=ids.SETTINGS_STAGES_DEFAULT, data=default_stages),
             dbc.Button(
                 "Discover from JIRA",
                 id=ids.SETTINGS_MAPPING_DISCOVER,
@@ -212,41 +406,32 @@ def mappings_card(profile: dict[str, Any], choices: dict[str, Any]) -> dbc.Card:
                 mapping_controls(
                     points_options,
                     points_field,
-                    choices.get("statuses") or sorted(status_map),
+                    choices["statuses"],
                     status_map,
-                    type_names,
+                    choices["issue_types"],
                     type_map,
                 ),
                 id=ids.SETTINGS_MAPPING_ROWS,
             ),
-            _field(
-                "DORA deployments come from",
-                dbc.RadioItems(
-                    id=ids.SETTINGS_MAPPING_DORA_SOURCE,
-                    options=DORA_SOURCES,
-                    value=dora.get("deployment_source") or "fix_versions",
-                ),
+            *workflow_controls(
+                stages,
+                bool(own_stages),
+                committed,
+                field_mappings.get("done_stage") or (names[-1] if names else DEFAULT_DONE_STAGE),
+                choices["statuses"],
             ),
             _field(
-                "Incident issue types",
+                "Time zone",
                 _dropdown(
-                    ids.SETTINGS_MAPPING_INCIDENT_TYPE,
-                    sorted(set(type_names) | set(dora.get("incident_issue_types") or ["Incident"])),
-                    dora.get("incident_issue_types") or ["Incident"],
-                    multi=True,
+                    ids.SETTINGS_MAPPING_TIME_ZONE,
+                    zones,
+                    field_mappings.get("time_zone") or "UTC",
+                    clearable=False,
                 ),
+                "Days and ISO weeks are counted in this IANA zone.",
             ),
-            _field(
-                "DORA tier set",
-                dbc.RadioItems(
-                    id=ids.SETTINGS_MAPPING_TIER_SET,
-                    options=[
-                        {"label": "DORA 2023", "value": "2023"},
-                        {"label": "DORA 2021", "value": "2021"},
-                    ],
-                    value=dora.get("tier_set") or "2023",
-                    inline=True,
-                ),
+            *dora_controls(
+                field_mappings.get("dora") or {}, choices["issue_types"], choices["priorities"]
             ),
             dbc.Button("Save mappings", id=ids.SETTINGS_MAPPING_SAVE, n_clicks=0, size="sm"),
             html.Div(id=ids.SETTINGS_MAPPING_RESULT, className="mt-2"),
@@ -377,6 +562,8 @@ def settings_layout(
     profile: dict[str, Any] | None,
     queries: list[dict[str, Any]],
     selected_query: dict[str, Any] | None,
+    choices: dict[str, Any],
+    default_stages: list[dict[str, Any]],
 ) -> html.Div:
     top = [profiles_card(profile)]
     if profile is None:
@@ -396,7 +583,7 @@ def settings_layout(
                         ],
                         lg=6,
                     ),
-                    dbc.Col(mappings_card(profile, {}), lg=6),
+                    dbc.Col(mappings_card(profile, choices, default_stages), lg=6),
                 ]
             )
         ]

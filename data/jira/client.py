@@ -495,6 +495,9 @@ class JiraClient:
     def issue_types(self) -> list[dict[str, Any]]:
         return self._list("/rest/api/2/issuetype")
 
+    def priorities(self) -> list[dict[str, Any]]:
+        return self._list("/rest/api/2/priority")
+
     def _list(self, path: str) -> list[dict[str, Any]]:
         body = self._request("GET", path)
         if not isinstance(body, list):

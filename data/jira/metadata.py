@@ -1,5 +1,5 @@
 """What the Settings page asks JIRA: does the connection work, which field holds story points,
-which statuses and issue types exist, and is this JQL valid.
+which statuses, issue types and priorities exist, and is this JQL valid.
 
 Each function takes a profile (its dict, e.g. unsaved form values, or its id) and opens and closes
 its own client. JIRA's failures arrive as the typed errors of ``data.jira.errors``.
@@ -163,6 +163,15 @@ def list_issue_types(
         )
         result.setdefault(info.name, info)
     return sorted(result.values(), key=lambda t: t.name.casefold())
+
+
+def list_priorities(
+    profile: dict[str, Any] | str, *, retry: RetryPolicy | None = None, **options: Any
+) -> list[str]:
+    """JIRA's priority names, in JIRA's order (highest first)."""
+    with _client(profile, retry, **options) as client:
+        priorities = client.priorities()
+    return list(dict.fromkeys(str(p.get("name")) for p in priorities if p.get("name")))
 
 
 def validate_jql(

@@ -21,7 +21,7 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +37,7 @@ TIER_SETS = ("2023", "2021")
 CATEGORY_FLOW_STATE = {"new": "Waiting", "indeterminate": "Active", "done": "Done"}
 DEFAULT_FLOW_TYPES = {"Story": "Feature", "Task": "Feature", "Bug": "Defect"}
 DEFAULT_STAGE_NAMES = ("Backlog", "In Progress", "Done")
+DEFAULT_COMMITTED_STAGE, DEFAULT_DONE_STAGE = DEFAULT_STAGE_NAMES[1], DEFAULT_STAGE_NAMES[2]
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,13 @@ def _stages(value: Any) -> tuple[Stage, ...] | None:
     stages: list[Stage] = []
     owner: dict[str, str] = {}
     for index, item in enumerate(value):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
+        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str):
             raise ValidationError(
                 f"field_mappings.workflow_stages[{index}] needs a name and a list of statuses."
+            )
+        if not item.get("name", "").strip():
+            raise ValidationError(
+                f"Workflow stage {index + 1} has no name; give every stage a name."
             )
         statuses = _strings(
             item.get("statuses"), f"field_mappings.workflow_stages[{index}].statuses"
@@ -311,3 +316,61 @@ def resolve_statuses(
         done_index=names.index(mappings.done_stage),
         without_stage=tuple(without_stage),
     )
+
+
+def default_stages(
+    mappings: MetricMappings, categories: Mapping[str, str], statuses: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The Backlog / In Progress / Done stages ``resolve_statuses`` derives when a profile has no
+    ``workflow_stages``, with the given statuses placed in them (as the Settings editor shows)."""
+    derived = replace(mappings, workflow_stages=None)
+    stage_of = resolve_statuses(derived, categories, statuses).stage_of
+    return [
+        {
+            "name": name,
+            "statuses": sorted((s for s, i in stage_of.items() if i == index), key=str.casefold),
+        }
+        for index, name in enumerate(DEFAULT_STAGE_NAMES)
+    ]
+
+
+def workflow_settings(
+    stages: list[dict[str, Any]],
+    committed: str | None,
+    done: str | None,
+    default: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The ``workflow_stages``, ``committed_stage`` and ``done_stage`` entries of field_mappings
+    for the stages the Settings editor sends (names trimmed), checked as ``mappings_from_profile``
+    checks them. Stages equal to ``default`` (the derived ones as shown) are stored as none, so
+    they keep following each status's flow state."""
+    cleaned = [
+        {
+            "name": str(stage.get("name") or "").strip(),
+            "statuses": list(stage.get("statuses") or []),
+        }
+        for stage in stages
+    ]
+    if not cleaned:
+        raise ValidationError("There are no workflow stages; add one or reset to the default.")
+    for key, value, role in (
+        ("committed", committed, "where cycle time starts"),
+        ("done", done, "where cycle time ends"),
+    ):
+        if not value:
+            raise ValidationError(f"No {key} stage is chosen; pick the stage {role}.")
+    result = {
+        "workflow_stages": None if _same_stages(cleaned, default) else cleaned,
+        "committed_stage": committed,
+        "done_stage": done,
+    }
+    # The stage list as it will be used: checks names, statuses, committed and done.
+    mappings_from_profile({"field_mappings": {**result, "workflow_stages": cleaned}})
+    return result
+
+
+def _same_stages(stages: list[dict[str, Any]], other: list[dict[str, Any]] | None) -> bool:
+    def key(items: list[dict[str, Any]]) -> list[tuple[str, frozenset[str]]]:
+        return [(s["name"], frozenset(s["statuses"])) for s in items]
+
+    return other is not None and key(stages) == key(other)

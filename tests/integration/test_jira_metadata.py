@@ -65,3 +65,10 @@ def test_validate_jql_returns_jiras_sentence(fake: FakeJira) -> None:
     assert metadata.validate_jql(profile_id, "project = DEMO", retry=FAST_RETRY) is None
     message = metadata.validate_jql(profile_id, "project = DEMO AND", retry=FAST_RETRY)
     assert message is not None and "Error in the JQL Query" in message
+
+
+def test_priorities_come_in_jiras_order(fake: FakeJira) -> None:
+    profile_id, _ = make_profile(fake)
+    assert metadata.list_priorities(profile_id, retry=FAST_RETRY) == [
+        "Highest", "High", "Medium", "Low", "Lowest"
+    ]  # fmt: skip

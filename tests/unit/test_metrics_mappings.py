@@ -12,8 +12,10 @@ from data.metrics.mappings import (
     DoraMappings,
     MetricMappings,
     Stage,
+    default_stages,
     mappings_from_profile,
     resolve_statuses,
+    workflow_settings,
 )
 
 
@@ -95,7 +97,8 @@ def test_every_key_is_read():
         ({"field_mappings": {"committed_stage": "Done", "done_stage": "Backlog"}}, "committed_stage comes after done_stage"),
         ({"field_mappings": {"workflow_stages": [{"name": "A", "statuses": ["X"]}, {"name": "B", "statuses": ["X"]}]}},
          "Status 'X' is in workflow stages 'A' and 'B'; keep it in one."),
-        ({"field_mappings": {"workflow_stages": [{"statuses": ["X"]}]}}, "workflow_stages[0] needs a name"),
+        ({"field_mappings": {"workflow_stages": [{"statuses": ["X"]}]}}, "Workflow stage 1 has no name; give every stage a name."),
+        ({"field_mappings": {"workflow_stages": [{"name": 7}]}}, "workflow_stages[0] needs a name"),
         ({"field_mappings": {"workflow_stages": "A,B"}}, "workflow_stages must be a list"),
         ({"field_mappings": {"workflow_stages": [{"name": "A"}, {"name": "A"}]}}, "Workflow stage 'A' appears twice"),
         ({"forecast_settings": {"pert_factor": 0}}, "forecast_settings.pert_factor is 0; use a whole number of 1 or more."),
@@ -124,3 +127,38 @@ def test_resolve_statuses_explicit_beats_category_and_lists_the_unplaceable():
     assert dict(result.stage_of) == {"To Do": 0, "In Progress": 1, "Review": 1, "Done": 2}
     assert result.unmapped == ("Limbo",)
     assert result.without_stage == ()
+
+
+def test_workflow_settings_trims_names_and_stores_the_shown_default_as_none():
+    stages = [{"name": " Todo ", "statuses": ["To Do"]}, {"name": "Done", "statuses": None}]
+    assert workflow_settings(stages, "Todo", "Done") == {
+        "workflow_stages": [{"name": "Todo", "statuses": ["To Do"]}, {"name": "Done", "statuses": []}],
+        "committed_stage": "Todo",
+        "done_stage": "Done",
+    }  # fmt: skip
+    default = default_stages(MetricMappings(), {"To Do": "new", "Done": "done"}, ["Done", "To Do"])
+    assert default == [{"name": "Backlog", "statuses": ["To Do"]},
+                       {"name": "In Progress", "statuses": []},
+                       {"name": "Done", "statuses": ["Done"]}]  # fmt: skip
+    assert workflow_settings(default, "In Progress", "Done", default)["workflow_stages"] is None
+
+
+@pytest.mark.parametrize(
+    ("stages", "committed", "done", "message"),
+    [
+        ([{"name": "", "statuses": []}], "A", "A", "Workflow stage 1 has no name; give every stage a name."),
+        ([{"name": "A"}, {"name": "A"}], "A", "A", "Workflow stage 'A' appears twice; rename one."),
+        ([{"name": "A", "statuses": ["X"]}, {"name": "B", "statuses": ["X"]}], "A", "B",
+         "Status 'X' is in workflow stages 'A' and 'B'; keep it in one."),
+        ([{"name": "A"}], "Z", "A", "field_mappings.committed_stage is 'Z', which is not a workflow stage; use one of A."),
+        ([{"name": "A"}], "A", "Z", "field_mappings.done_stage is 'Z', which is not a workflow stage; use one of A."),
+        ([{"name": "A"}, {"name": "B"}], "B", "A", "committed_stage comes after done_stage; pick a committed stage"),
+        ([{"name": "A"}], None, "A", "No committed stage is chosen; pick the stage where cycle time starts."),
+        ([{"name": "A"}], "A", None, "No done stage is chosen; pick the stage where cycle time ends."),
+        ([], "A", "A", "There are no workflow stages; add one or reset to the default."),
+    ],
+)  # fmt: skip
+def test_bad_stage_edits_are_refused_with_one_sentence(stages, committed, done, message):
+    with pytest.raises(ValidationError) as error:
+        workflow_settings(stages, committed, done)
+    assert message in str(error.value)
