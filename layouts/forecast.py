@@ -223,17 +223,20 @@ def unit_switch(has_points: bool) -> dbc.Row:
         [
             dbc.Col(
                 html.Div(
-                    dbc.RadioItems(
-                        id=ids.FORECAST_UNIT,
-                        options=options,
-                        value="items",
-                        className="btn-group",
-                        inputClassName="btn-check",
-                        labelClassName="btn btn-outline-primary btn-sm",
-                        labelCheckedClassName="active",
-                    ),
+                    [
+                        html.Span("Show in", className="me-2 small text-muted"),
+                        dbc.RadioItems(
+                            id=ids.FORECAST_UNIT,
+                            options=options,
+                            value="items",
+                            className="btn-group",
+                            inputClassName="btn-check",
+                            labelClassName="btn btn-outline-primary btn-sm",
+                            labelCheckedClassName="active",
+                        ),
+                    ],
                     title=None if has_points else NO_POINTS_NOTE,
-                    className="forecast-unit",
+                    className="forecast-unit d-flex align-items-center",
                 ),
                 width="auto",
             ),

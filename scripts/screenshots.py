@@ -20,14 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# (file name, path, CSS selector present once the page is drawn)
 PAGES = [
-    ("forecast", "/", "forecast-burndown"),
-    ("flow", "/flow", "flow-scatter"),
-    ("dora", "/dora", "dora-cards"),
-    ("weekly-review", "/review", "review-trends"),
-    ("plans", "/plans", "plans-content"),
-    ("settings", "/settings", "settings-jira-url"),
-    ("data", "/data", "data-audit"),
+    ("forecast", "/", "#forecast-burndown .main-svg .trace"),
+    ("flow", "/flow", "#flow-scatter"),
+    ("dora", "/dora", "#dora-cards"),
+    ("weekly-review", "/review", "#review-trends"),
+    ("plans", "/plans", "#plans-content"),
+    ("settings", "/settings", "#settings-jira-url"),
+    ("data", "/data", "#data-audit"),
 ]
 WIDTH, HEIGHT = 1280, 1000
 
@@ -110,10 +111,10 @@ def shoot(base_url: str, out: Path, dark: bool) -> None:
     driver = webdriver.Chrome(options=options)
     try:
         for theme in ("light", "dark") if dark else ("light",):
-            for name, path, ready_id in PAGES:
+            for name, path, ready in PAGES:
                 driver.get(base_url + path)
                 WebDriverWait(driver, 60).until(
-                    expected_conditions.presence_of_element_located((By.ID, ready_id))
+                    expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready))
                 )
                 if theme == "dark":
                     driver.execute_script(
