@@ -10,7 +10,7 @@ from callbacks.sync_status import not_fetched_notice
 from data.issue_lookup import issue_summaries
 from data.metrics import report
 from layouts.common import no_selection
-from layouts.flow import flow_layout
+from layouts.flow import AGEING_ROWS, flow_layout
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
@@ -18,12 +18,14 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
         return no_selection()
     ctx = report.load_context(profile_id, query_id)
     cycle = report.cycle_section(ctx)
+    oldest = cycle.oldest_wip(AGEING_ROWS)
     page = flow_layout(
         report.flow_section(ctx),
         cycle.cycle_time,
         cycle.cumulative_flow,
         cycle.ageing_wip,
-        issue_summaries(profile_id, cycle.ageing_wip["key"]),
+        oldest,
+        issue_summaries(profile_id, oldest["key"]),
         report.quality_section(ctx),
     )
     notice = not_fetched_notice(profile_id, query_id)

@@ -23,7 +23,7 @@ DEFINITIONS = {
     "distribution": "Flow distribution: share of completed items by flow item type "
     "(Feature, Defect, Risk, Debt) in the window.",
 }
-AGEING_ROWS = 200
+AGEING_ROWS = 50  # the table lists the oldest; the chart shows every item in progress
 
 
 def _days(value: float | None) -> str:
@@ -132,10 +132,9 @@ def ageing_figure(ageing: Any) -> go.Figure:
     return fig
 
 
-def ageing_table(ageing: Any, summaries: dict[str, str]) -> html.Div:
+def ageing_table(rows: Any, summaries: dict[str, str]) -> html.Div:
     """The oldest items in progress with their JIRA summaries, as text (markup in a summary shows
     as the characters it is)."""
-    rows = ageing.sort_values("age_days", ascending=False).head(AGEING_ROWS)
     records = [
         {"key": r.key, "summary": summaries.get(r.key, ""), "issue_type": r.issue_type,
          "stage": r.stage, "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
@@ -162,8 +161,20 @@ def quality_note(quality: Any) -> html.Div:
 
 
 def flow_layout(
-    flow: Any, cycle: Any, cfd: Any, ageing: Any, summaries: dict[str, str], quality: Any
+    flow: Any,
+    cycle: Any,
+    cfd: Any,
+    ageing: Any,
+    oldest: Any,
+    summaries: dict[str, str],
+    quality: Any,
 ) -> html.Div:
+    """``ageing``: every item in progress (the chart); ``oldest``: the rows of the table."""
+    shown = (
+        f"The {len(oldest):,} oldest of {len(ageing):,} items in progress"
+        if len(ageing) > len(oldest)
+        else "Oldest items in progress"
+    )
     return html.Div(
         [
             flow_cards(flow),
@@ -179,8 +190,8 @@ def flow_layout(
                     dbc.Col(graph(ids.FLOW_AGEING, ageing_figure(ageing)), lg=5),
                 ]
             ),
-            html.H6("Oldest items in progress", className="mt-2"),
-            ageing_table(ageing, summaries),
+            html.H6(shown, className="mt-2"),
+            ageing_table(oldest, summaries),
             html.Div(className="mb-3"),
             quality_note(quality),
         ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from data.database import initialize_database
+from data.metrics import frame_cache
 from data.persistence import set_backend
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.settings import DATA_DIR_ENV
@@ -22,6 +23,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     set_backend(None)
     yield directory
     set_backend(None)
+    frame_cache.close_all()
 
 
 @pytest.fixture

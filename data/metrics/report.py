@@ -203,6 +203,10 @@ class CycleSection:
     ageing_wip: pd.DataFrame
     throughput: pd.DataFrame  # week, items (every complete week)
 
+    def oldest_wip(self, rows: int) -> pd.DataFrame:
+        """The ``rows`` oldest items in progress, oldest first."""
+        return self.ageing_wip.sort_values("age_days", ascending=False, kind="stable").head(rows)
+
 
 def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
     return ctx.weekly

@@ -16,6 +16,7 @@ import pandas as pd
 
 from data.database import get_db_connection, write_transaction
 from data.errors import DatabaseError
+from data.metrics import frame_cache
 from data.metrics.frames import (
     ISSUE_COLUMNS,
     QueryFrames,
@@ -32,6 +33,8 @@ from data.sqlite import Connection
 # Issues and their transitions come in the same order (the query's members by key; transitions
 # by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
 # is found from the per-issue counts, without sending 1.2 million keys to Python.
+# CROSS JOIN keeps the query's members as the outer loop (SQLite's planner would otherwise scan
+# every transition of the profile and look each one up in query_issues: four times slower).
 _ISSUES_SQL = (
     "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
     "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
@@ -42,19 +45,21 @@ _ISSUES_SQL = (
     "  i.status), i.changelog_total, "
     "(SELECT COUNT(*) FROM issue_transitions t "
     "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key) "
-    "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+    "FROM query_issues q CROSS JOIN issues i "
+    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
 )
 _TRANSITIONS_SQL = (
     "SELECT unixepoch(t.changed_at, 'subsec') * 1000, t.to_status "
-    "FROM query_issues q JOIN issue_transitions t "
+    "FROM query_issues q CROSS JOIN issue_transitions t "
     "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY t.issue_key, t.seq"
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key, t.seq"
 )
 _VERSIONS_SQL = (
     "SELECT i.issue_key, v.value ->> '$.name', v.value ->> '$.released', "
     "v.value ->> '$.releaseDate' "
-    "FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
+    "FROM query_issues q CROSS JOIN issues i "
+    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
     "json_each(i.fields, '$.fixVersions') v "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
@@ -84,39 +89,55 @@ def load_query_frames(
     their transitions made by then, their fix versions (see ``frames.restrict_to``), and the
     profile's JIRA status categories.
 
-    Four statements (issues, transitions, fix versions, statuses) in one read transaction.
+    The data fingerprint and the rows are read in one read transaction (the same snapshot even
+    while a sync writes); rows already read by any process for that fingerprint come from the
+    frame cache instead of SQLite.
     """
+    stamp = utc_timestamp(as_of)
     # Millions of short-lived row tuples would trigger the cyclic garbage collector over and
     # over (none of them can form cycles); pausing it halves the load time.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(conn, profile_id, query_id, as_of)
+        opened = not conn.in_transaction
+        if opened:
+            conn.execute("BEGIN")
+        try:
+            key = frame_cache.cache_key(
+                _database_file(conn),
+                profile_id,
+                query_id,
+                data_fingerprint(conn, profile_id, query_id),
+            )
+            frames = frame_cache.get_frames(key)
+            if frames is None:
+                frames = _read_frames(conn, profile_id, query_id, stamp)
+                frame_cache.put_frames(key, frames)
+        finally:
+            if opened:
+                conn.execute("COMMIT")
+        return restrict_to(frames, stamp)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load(
-    conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None
+def _database_file(conn: Connection) -> str:
+    return str(conn.execute("PRAGMA main.database_list").fetchone()[2])
+
+
+def _read_frames(
+    conn: Connection, profile_id: str, query_id: str, stamp: pd.Timestamp
 ) -> QueryFrames:
-    stamp = utc_timestamp(as_of)
+    """Everything stored for the query (no ``as_of`` applied), from four statements."""
     params = (profile_id, query_id)
     cursor = conn.cursor()
     # Plain tuples: building a Row object per row costs more than the query itself.
     cursor.row_factory = None
-    # One read transaction: the four statements see the same snapshot even while a sync writes.
-    opened = not conn.in_transaction
-    if opened:
-        cursor.execute("BEGIN")
-    try:
-        issue_rows = cursor.execute(_ISSUES_SQL, params).fetchall()
-        transition_rows = cursor.execute(_TRANSITIONS_SQL, params).fetchall()
-        version_rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
-        status_categories = dict(cursor.execute(_STATUSES_SQL, (profile_id,)).fetchall())
-    finally:
-        if opened:
-            cursor.execute("COMMIT")
+    issue_rows = cursor.execute(_ISSUES_SQL, params).fetchall()
+    transition_rows = cursor.execute(_TRANSITIONS_SQL, params).fetchall()
+    version_rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
+    status_categories = dict(cursor.execute(_STATUSES_SQL, (profile_id,)).fetchall())
 
     columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 11
     issues = pd.DataFrame(
@@ -161,8 +182,7 @@ def _load(
         }
     )
     encode_statuses(issues, transitions)
-    frames = QueryFrames(issues, transitions, versions, stamp, status_categories)
-    return restrict_to(frames, stamp)
+    return QueryFrames(issues, transitions, versions, stamp, status_categories)
 
 
 def _times(values: Iterable[Any]) -> pd.Series:

@@ -1,0 +1,121 @@
+"""The on-disk frame cache: frames read once are served to every process until the data changes,
+and a cache that cannot be used never breaks the metrics."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data.database import get_db_connection, write_transaction
+from data.issue_store import add_query_members, normalize_issue, store_issues
+from data.metrics import frame_cache, store
+from data.metrics.store import load_query_frames
+from data.persistence.sqlite_backend import SQLiteBackend
+from tests.integration.test_metrics_store import NOW, POINTS, RAW, raw_issue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seeded(backend: SQLiteBackend) -> SQLiteBackend:
+    backend.save_profile({"id": "team", "name": "Team", "jira_config": {"points_field": POINTS}})
+    backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
+    issues = [normalize_issue(raw, points_field=POINTS) for raw in RAW]
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", issues)
+        add_query_members(conn, "team", "q", [i.key for i in issues])
+    return backend
+
+
+def _key(db_path: Path) -> str:
+    with get_db_connection(db_path) as conn:
+        return frame_cache.cache_key(
+            store._database_file(conn), "team", "q", store.data_fingerprint(conn, "team", "q")
+        )
+
+
+def _load(db_path: Path, as_of=NOW):
+    with get_db_connection(db_path) as conn:
+        return load_query_frames(conn, "team", "q", as_of)
+
+
+def _assert_same(a, b) -> None:
+    pd.testing.assert_frame_equal(a.issues, b.issues)
+    pd.testing.assert_frame_equal(a.transitions, b.transitions)
+    pd.testing.assert_frame_equal(a.versions, b.versions)
+    assert a.as_of == b.as_of and dict(a.status_categories) == dict(b.status_categories)
+
+
+def test_a_load_stores_the_frames_and_a_cached_load_equals_a_sqlite_load(seeded):
+    assert frame_cache.get_frames(_key(seeded.db_path)) is None
+    from_sqlite = _load(seeded.db_path)
+    cached = frame_cache.get_frames(_key(seeded.db_path))
+    assert cached is not None and len(cached.issues) == 5
+    _assert_same(_load(seeded.db_path), from_sqlite)
+    # Another as_of is applied to the cached (unrestricted) frames, as a SQLite read would.
+    early = _load(seeded.db_path, "2026-03-11T00:00:00Z")
+    assert sorted(early.issues["key"]) == ["M-1", "M-2", "M-3"]
+    frame_cache.clear()
+    _assert_same(early, _load(seeded.db_path, "2026-03-11T00:00:00Z"))
+
+
+def test_changed_data_is_never_served_from_the_cache(seeded):
+    before = _load(seeded.db_path)
+    assert "M-6" not in set(before.issues["key"])
+    new = normalize_issue(
+        raw_issue(
+            "M-6", "2026-03-20T09:00:00.000+0000", [("2026-03-21T09:00:00.000+0000", "Done")]
+        ),
+        points_field=POINTS,
+    )
+    with get_db_connection(seeded.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", [new])
+        add_query_members(conn, "team", "q", ["M-6"])
+    after = _load(seeded.db_path)
+    assert (
+        "M-6" in set(after.issues["key"]) and len(after.transitions) == len(before.transitions) + 1
+    )
+
+
+def test_frames_read_by_another_process_are_served_from_the_cache(seeded, data_dir):
+    script = (
+        "from data.database import get_db_connection\n"
+        "from data.metrics.store import load_query_frames\n"
+        f"with get_db_connection({str(seeded.db_path)!r}) as conn:\n"
+        "    load_query_frames(conn, 'team', 'q')\n"
+    )
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT, timeout=120)
+    cached = frame_cache.get_frames(_key(seeded.db_path))
+    assert cached is not None and sorted(cached.issues["key"]) == [f"M-{n}" for n in range(1, 6)]
+
+
+def test_a_damaged_entry_is_a_miss_and_the_frames_come_from_sqlite(seeded):
+    key = _key(seeded.db_path)
+    frame_cache._cache().set(key, "not frames")
+    frames = _load(seeded.db_path)
+    assert len(frames.issues) == 5
+    assert frame_cache.get_frames(key) is not None  # rewritten with the real frames
+
+
+def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
+    frame_cache.close_all()
+    target = frame_cache.cache_dir()
+    if target.exists():
+        for child in target.iterdir():
+            child.unlink()
+        target.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("a file where the cache folder should be")
+    try:
+        frames = _load(seeded.db_path)
+        assert len(frames.issues) == 5 and len(frames.transitions) == 6
+        assert frame_cache.get_frames(_key(seeded.db_path)) is None
+    finally:
+        target.unlink()
+        frame_cache.close_all()

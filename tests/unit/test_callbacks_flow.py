@@ -1,0 +1,62 @@
+"""Flow adapter as a plain function: the ageing table lists the oldest items in progress and says
+how many more the chart shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from dash import html
+
+from callbacks import flow
+from data.database import get_db_connection, write_transaction
+from data.issue_store import add_query_members, normalize_issue, store_issues
+from layouts import ids
+from layouts.flow import AGEING_ROWS
+from tests.integration.test_metrics_store import raw_issue
+
+IN_PROGRESS = AGEING_ROWS + 10
+
+
+def _walk(component):
+    if isinstance(component, list):
+        for item in component:
+            yield from _walk(item)
+        return
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _walk(child)
+
+
+def _seed(backend) -> None:
+    backend.save_profile({"id": "team", "name": "Team"})
+    backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
+    start = datetime.now(UTC) - timedelta(days=IN_PROGRESS + 5)
+    raws = []
+    for n in range(IN_PROGRESS):
+        created = start + timedelta(days=n)
+        moved = created + timedelta(hours=1)
+        stamp = "%Y-%m-%dT%H:%M:%S.000+0000"
+        raws.append(
+            raw_issue(
+                f"M-{n + 1}", created.strftime(stamp), [(moved.strftime(stamp), "In Progress")]
+            )
+        )
+    issues = [normalize_issue(raw) for raw in raws]
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", issues)
+        add_query_members(conn, "team", "q", [i.key for i in issues])
+
+
+def test_the_ageing_table_lists_the_oldest_items_and_names_the_total(backend):
+    _seed(backend)
+    page = flow.render("team", "q")
+    components = list(_walk(page))
+    headings = [c.children for c in components if isinstance(c, html.H6)]
+    assert f"The {AGEING_ROWS} oldest of {IN_PROGRESS} items in progress" in headings
+    table = next(c for c in components if getattr(c, "id", None) == ids.FLOW_AGEING_TABLE)
+    rows = [c for c in _walk(table) if isinstance(c, html.Tr)][1:]  # after the header row
+    keys = [row.children[0].children for row in rows]
+    # M-1 was committed first: the oldest, listed first; the newest ten are left to the chart.
+    assert len(rows) == AGEING_ROWS and keys[0] == "M-1" and keys[-1] == f"M-{AGEING_ROWS}"
