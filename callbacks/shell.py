@@ -108,17 +108,34 @@ def update_selection(
     )
 
 
-def render_page(pathname: str | None, selection: Selection | None) -> Any:
+def render_page(
+    pathname: str | None, selection: Selection | None, forecast_unit: str | None = None
+) -> Any:
+    """The page at ``pathname`` for the selection; the Forecast page in ``forecast_unit``."""
     renderer = PAGE_RENDERERS.get(pathname or "/")
     if renderer is None:
         return dbc.Alert(
             f"There is no page at {pathname}; pick one from the menu.", color="warning"
         )
     selection = selection or {}
+    extra = (forecast_unit,) if renderer is forecast.render else ()
     try:
-        return renderer(selection.get("profile"), selection.get("query"))
+        return renderer(selection.get("profile"), selection.get("query"), *extra)
     except FlowcastError as exc:
         return alert_for(exc)
+
+
+def page_update(
+    trigger: str | None,
+    pathname: str | None,
+    selection: Selection | None,
+    forecast_unit: str | None,
+) -> Any:
+    """The page callback: a Forecast unit change (this tab's switch, or another tab's through
+    local storage) re-renders only the Forecast page; any other page keeps its state."""
+    if trigger == ids.FORECAST_UNIT_STORE and (pathname or "/") != "/":
+        return no_update
+    return render_page(pathname, selection, forecast_unit)
 
 
 def register(app: Dash) -> None:
@@ -143,9 +160,10 @@ def register(app: Dash) -> None:
         Input(ids.URL, "pathname"),
         Input(ids.SELECTION, "data"),
         Input(ids.DATA_VERSION, "data"),
+        Input(ids.FORECAST_UNIT_STORE, "data"),
     )
-    def _page(pathname, selection, _data_version):
-        return render_page(pathname, selection)
+    def _page(pathname, selection, _data_version, forecast_unit):
+        return page_update(ctx.triggered_id, pathname, selection, forecast_unit)
 
     app.clientside_callback(
         """function(dark) {

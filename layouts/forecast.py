@@ -9,7 +9,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from layouts import ids
 from layouts.charts import date_line, forecast_band, rolling_mean
@@ -212,9 +212,9 @@ def unit_note(has_points: bool, baseline: Any, unit: str) -> str:
     return ""
 
 
-def unit_switch(has_points: bool) -> dbc.Row:
-    """The Items / Points switch (Points disabled without a points field), the browser-local
-    store that remembers the choice, and the note beside them."""
+def unit_switch(has_points: bool, unit: str, note: str) -> dbc.Row:
+    """The Items / Points switch (Points disabled without a points field) and the note beside it.
+    The choice goes to the shell's browser-local store, which re-renders the page in it."""
     options = [
         {"label": "Items", "value": "items"},
         {"label": "Points", "value": "points", "disabled": not has_points},
@@ -228,7 +228,7 @@ def unit_switch(has_points: bool) -> dbc.Row:
                         dbc.RadioItems(
                             id=ids.FORECAST_UNIT,
                             options=options,
-                            value="items",
+                            value=unit,
                             className="btn-group",
                             inputClassName="btn-check",
                             labelClassName="btn btn-outline-primary btn-sm",
@@ -241,53 +241,53 @@ def unit_switch(has_points: bool) -> dbc.Row:
                 width="auto",
             ),
             dbc.Col(
-                html.Small(
-                    unit_note(has_points, None, "items"),
-                    id=ids.FORECAST_UNIT_NOTE,
-                    className="text-muted",
-                ),
+                html.Small(note, id=ids.FORECAST_UNIT_NOTE, className="text-muted"),
                 className="align-self-center",
             ),
-            dcc.Store(id=ids.FORECAST_UNIT_STORE, storage_type="local"),
         ],
         className="g-2 mb-2 align-items-center",
     )
 
 
-def unit_figures(
-    unit: str, weekly: Any, burndown: Any, when: Any, today: date, baseline: Any = None
-) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
-    """Burndown, burnup, weekly throughput and scope change in ``unit``."""
-    return (
-        burndown_figure(burndown, when, today, baseline, unit),
-        burnup_figure(burndown, when, today, unit),
-        throughput_figure(weekly, unit),
-        scope_figure(weekly, unit),
-    )
-
-
-def _pending(title: str) -> go.Figure:
-    return empty_figure(title, "Drawing…")
-
-
-def forecast_layout(has_points: bool, notes: list[Any] | None = None) -> html.Div:
-    """The page frame: the unit switch, then cards and charts that the unit callback fills in
-    the unit stored in this browser."""
+def forecast_layout(
+    unit: str,
+    has_points: bool,
+    weekly: Any,
+    burndown: Any,
+    forecasts: tuple[Any, Any, Any],
+    today: date,
+    baseline: Any = None,
+    notes: list[Any] | None = None,
+) -> html.Div:
+    """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
+    that unit's Monte Carlo "when")."""
+    pert, other, when = forecasts
     return html.Div(
         [
             *(notes or []),
-            unit_switch(has_points),
-            html.Div(id=ids.FORECAST_CARDS),
+            unit_switch(has_points, unit, unit_note(has_points, baseline, unit)),
+            html.Div(
+                headline_cards(unit, pert, other, when, burndown.deadline), id=ids.FORECAST_CARDS
+            ),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FORECAST_BURNDOWN, _pending("Burndown")), lg=6),
-                    dbc.Col(graph(ids.FORECAST_BURNUP, _pending("Burnup")), lg=6),
+                    dbc.Col(
+                        graph(
+                            ids.FORECAST_BURNDOWN,
+                            burndown_figure(burndown, when, today, baseline, unit),
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        graph(ids.FORECAST_BURNUP, burnup_figure(burndown, when, today, unit)),
+                        lg=6,
+                    ),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FORECAST_THROUGHPUT, _pending("Weekly throughput")), lg=6),
-                    dbc.Col(graph(ids.FORECAST_SCOPE, _pending("Scope change")), lg=6),
+                    dbc.Col(graph(ids.FORECAST_THROUGHPUT, throughput_figure(weekly, unit)), lg=6),
+                    dbc.Col(graph(ids.FORECAST_SCOPE, scope_figure(weekly, unit)), lg=6),
                 ]
             ),
         ]

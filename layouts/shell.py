@@ -52,6 +52,7 @@ def shell_layout(
             dcc.Store(id=ids.SELECTION, data=selection),
             dcc.Store(id=ids.SELECTION_VERSION, data=0),
             dcc.Store(id=ids.DATA_VERSION, data=0),
+            dcc.Store(id=ids.FORECAST_UNIT_STORE, storage_type="local"),
             navbar(),
             dbc.Container(
                 [

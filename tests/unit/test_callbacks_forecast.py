@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from dash import no_update
 
-from callbacks import forecast
+from callbacks import forecast, shell
 from data import plans, profile_manager
 from data.metrics import report
 from data.metrics.store import save_weekly_statistics
@@ -38,9 +38,22 @@ def _selection(points_field: str | None) -> dict[str, str]:
     return {"profile": profile_id, "query": query_id}
 
 
-def _switch(selection, chosen=None, stored=None, trigger=None) -> dict:
-    names = ("value", "store", "note", "cards", "burndown", "burnup", "throughput", "scope")
-    return dict(zip(names, forecast.switch_unit(trigger, chosen, stored, selection), strict=True))
+def _page(selection, unit=None) -> dict:
+    """The page rendered for ``unit``: switch value, note, cards and the four figures."""
+    page = forecast.render(selection["profile"], selection["query"], unit)
+    graphs = {
+        name: _find(page, graph_id).figure
+        for name, graph_id in (("burndown", ids.FORECAST_BURNDOWN), ("burnup", ids.FORECAST_BURNUP),
+                               ("throughput", ids.FORECAST_THROUGHPUT), ("scope", ids.FORECAST_SCOPE))
+    }  # fmt: skip
+    switch = _find(page, ids.FORECAST_UNIT)
+    return {
+        "value": switch.value,
+        "points_disabled": switch.options[1]["disabled"],
+        "note": _find(page, ids.FORECAST_UNIT_NOTE).children,
+        "cards": str(_find(page, ids.FORECAST_CARDS)),
+        **graphs,
+    }
 
 
 def _trace(figure, name: str) -> list:
@@ -54,16 +67,16 @@ def with_points(backend):
 
 def test_items_then_points_draw_the_weekly_frame_of_that_unit(with_points):
     weekly = report.load_context(with_points["profile"], with_points["query"]).weekly
-    items = _switch(with_points, "items", None)  # page load, nothing stored yet
-    assert items["value"] is no_update and items["store"] is no_update and items["note"] == ""
+    items = _page(with_points)  # nothing stored in this browser yet: items
+    assert items["value"] == "items" and items["note"] == "" and not items["points_disabled"]
     assert _trace(items["burndown"], "Remaining") == weekly["remaining_items"].tolist()
     assert items["burndown"].layout.yaxis.title.text == "items"
     assert _trace(items["throughput"], "Completed items") == [
         float(v) for v in weekly["completed_items"]
     ]
 
-    points = _switch(with_points, "points", None, trigger=ids.FORECAST_UNIT)  # a click
-    assert points["store"] == "points" and points["value"] is no_update
+    points = _page(with_points, "points")
+    assert points["value"] == "points"
     assert _trace(points["burndown"], "Remaining") == weekly["remaining_points"].tolist()
     assert points["burndown"].layout.title.text == "Burndown (remaining points)"
     assert points["burndown"].layout.yaxis.title.text == "points"
@@ -72,35 +85,26 @@ def test_items_then_points_draw_the_weekly_frame_of_that_unit(with_points):
     assert _trace(points["throughput"], "Completed points") == weekly["completed_points"].tolist()
     assert _trace(points["scope"], "Created") == weekly["created_points"].tolist()
     assert _trace(points["scope"], "Total scope") == weekly["scope_points"].tolist()
+    assert points["scope"].layout.yaxis.title.text == "points per week"
     # The band starts at today's remaining points and ends at zero on the points P50 date.
-    section = report.forecast_section(
-        report.load_context(with_points["profile"], with_points["query"])
-    )
+    ctx = report.load_context(with_points["profile"], with_points["query"])
+    section = report.forecast_section(ctx)
     p50 = section.monte_carlo_points.dates["p50"].isoformat()
-    band = _trace(points["burndown"], f"Forecast P50 ({p50})")
-    assert band == [section.remaining_points, 0.0] and section.remaining_points == 30
-    assert "30.0 points" in str(points["cards"]) and "10 items" in str(points["cards"])
-
-
-def test_a_stored_unit_is_drawn_on_page_load(with_points):
-    drawn = _switch(with_points, "items", "points")  # the radio starts at items; points stored
-    assert drawn["value"] == "points" and drawn["store"] is no_update
-    assert drawn["burnup"].layout.yaxis.title.text == "points"
-    assert _switch(with_points, "items", "nonsense")["burndown"].layout.yaxis.title.text == "items"
+    assert section.monte_carlo_points.dates != section.monte_carlo_items.dates
+    assert _trace(points["burndown"], f"Forecast P50 ({p50})") == [30.0, 0.0]
+    assert section.remaining_points == 30
+    assert "30.0 points" in points["cards"] and "10 items" in points["cards"]
+    assert p50 in points["cards"]
 
 
 def test_points_are_off_without_a_points_field(backend):
     selection = _selection(None)
-    page = forecast.render(selection["profile"], selection["query"])
-    switch = _find(page, ids.FORECAST_UNIT)
-    assert [o["disabled"] for o in switch.options if o["value"] == "points"] == [True]
-    assert _find(page, ids.FORECAST_UNIT_NOTE).children == NO_POINTS_NOTE
-    # Points stored by this browser for another profile: drawn in items, the store is kept.
-    drawn = _switch(selection, "items", "points")
-    assert drawn["store"] is no_update and drawn["value"] is no_update
-    assert drawn["note"] == NO_POINTS_NOTE and "Settings" in NO_POINTS_NOTE
-    assert drawn["burndown"].layout.yaxis.title.text == "items"
-    assert "no points field" in str(drawn["cards"])
+    # Points stored by this browser (for another profile): drawn in items, the switch on items.
+    page = _page(selection, "points")
+    assert page["value"] == "items" and page["points_disabled"]
+    assert page["note"] == NO_POINTS_NOTE and "Settings" in NO_POINTS_NOTE
+    assert page["burndown"].layout.yaxis.title.text == "items"
+    assert "no points field" in page["cards"]
 
 
 def test_the_plan_baseline_shows_in_points_only_with_a_points_target(with_points):
@@ -109,24 +113,30 @@ def test_the_plan_baseline_shows_in_points_only_with_a_points_target(with_points
     plan_id = plans.create_plan(with_points["profile"], with_points["query"], "Release", document)
     plans.submit_version(plan_id)
     plans.approve_version(plan_id, notes="ok")
-    items = _switch(with_points, "items", None)
-    assert _trace(items["burndown"], "Approved plan v1") == [40, 0]
-    points = _switch(with_points, "points", None, trigger=ids.FORECAST_UNIT)
+    assert _trace(_page(with_points)["burndown"], "Approved plan v1") == [40, 0]
+    points = _page(with_points, "points")
     assert "Approved plan v1" not in [t.name for t in points["burndown"].data]
     assert points["note"].startswith("Approved plan v1 has a scope target in items only")
 
-    plans.create_version(plan_id, {**document, "scope_target": {"items": 40, "points": 120}}, "pts")
+    targets = {"items": 40, "points": 120}
+    plans.create_version(plan_id, {**document, "scope_target": targets}, "points added")
     plans.submit_version(plan_id)
     plans.approve_version(plan_id, notes="ok")
-    points = _switch(with_points, "points", None, trigger=ids.FORECAST_UNIT)
+    points = _page(with_points, "points")
     assert _trace(points["burndown"], "Approved plan v2") == [120, 0] and points["note"] == ""
 
 
-def test_a_missing_query_is_an_alert(with_points):
-    drawn = _switch({"profile": with_points["profile"], "query": "gone"}, "points", None,
-                    trigger=ids.FORECAST_UNIT)  # fmt: skip
-    assert drawn["store"] == "points" and drawn["burndown"] is no_update
-    assert "No query 'gone'" in str(drawn["note"].children)
+def test_a_unit_change_re_renders_only_the_forecast_page(with_points):
+    forecast_page = shell.page_update(ids.FORECAST_UNIT_STORE, "/", with_points, "points")
+    assert _find(forecast_page, ids.FORECAST_UNIT).value == "points"
+    assert shell.page_update(ids.FORECAST_UNIT_STORE, "/settings", with_points, "points") is (
+        no_update
+    )
+    # Any other trigger renders the page as usual (here a query switch on the Forecast page).
+    page = shell.page_update(ids.SELECTION, "/", with_points, "points")
+    assert _find(page, ids.FORECAST_BURNDOWN).figure.layout.yaxis.title.text == "points"
+    missing = shell.page_update(None, "/", {**with_points, "query": "gone"}, "points")
+    assert "No query 'gone'" in str(missing.children)
 
 
 def _find(component, component_id):
