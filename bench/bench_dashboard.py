@@ -5,7 +5,8 @@
    context cache (``data.metrics.report._context_cache``) emptied before every call, as on the
    first call after a fetch or a mappings change; and WARM, a cache hit, as on every later call.
 2. In headless Chromium against the running app: first page load (Forecast with its four charts
-   drawn) and switching the query until every Forecast chart is redrawn.
+   drawn), switching the query until every Forecast chart is redrawn, and switching the Forecast
+   unit (Items / Points) until every chart's axis names the new unit.
 
     python bench/bench_dashboard.py [--issues 10000] [--repeats 15] [--no-browser]
 
@@ -89,7 +90,9 @@ def server_times(repeats: int) -> None:
 
     selection = {"profile": "bench", "query": "all"}
     cases: list[tuple[str, Callable[[], Any]]] = [
-        ("forecast page", lambda: forecast.render("bench", "all")),
+        ("forecast page (items)", lambda: forecast.render("bench", "all", "items")),
+        ("forecast: unit switch to points",
+         lambda: shell.page_update(ids.FORECAST_UNIT_STORE, "/", selection, "points")),
         ("flow page", lambda: flow.render("bench", "all")),
         ("dora page", lambda: dora.render("bench", "all")),
         ("weekly review page", lambda: review.render("bench", "all")),
@@ -151,6 +154,17 @@ def browser_times(switches: int) -> None:
             list(FORECAST_GRAPHS),
         ))  # fmt: skip
 
+    def units_drawn() -> list[str]:
+        """The unit each Forecast chart's y-axis title names (its first word)."""
+        return driver.execute_script(
+            """return arguments[0].map(id => {
+                const plot = document.querySelector('#' + id + ' .js-plotly-plot');
+                const title = plot && plot.layout && plot.layout.yaxis.title;
+                return ((title && title.text) || '').split(' ')[0];
+            })""",
+            list(FORECAST_GRAPHS),
+        )
+
     def cards() -> str:
         return driver.execute_script(
             "const e = document.getElementById('forecast-cards'); return e ? e.innerText : '';"
@@ -187,6 +201,17 @@ def browser_times(switches: int) -> None:
             switch_times.append(time.perf_counter() - started)
         print(f"switch query to all Forecast charts redrawn ({switches} switches): "
               f"p50 {statistics.median(switch_times):.2f} s, max {max(switch_times):.2f} s")  # fmt: skip
+        unit_times = []
+        for i in range(switches):
+            unit = "Points" if i % 2 == 0 else "Items"
+            wanted = [unit.lower()] * len(FORECAST_GRAPHS)
+            started = time.perf_counter()
+            next(label for label in driver.find_elements("css selector", "#forecast-unit label")
+                 if label.text.strip() == unit).click()  # fmt: skip
+            wait(lambda w=wanted: units_drawn() == w)
+            unit_times.append(time.perf_counter() - started)
+        print(f"switch Items / Points to all Forecast charts redrawn ({switches} switches): "
+              f"p50 {statistics.median(unit_times):.2f} s, max {max(unit_times):.2f} s")  # fmt: skip
     finally:
         driver.quit()
 
