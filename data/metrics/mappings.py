@@ -323,7 +323,12 @@ def default_stages(
 ) -> list[dict[str, Any]]:
     """The Backlog / In Progress / Done stages ``resolve_statuses`` derives when a profile has no
     ``workflow_stages``, with the given statuses placed in them (as the Settings editor shows)."""
-    derived = replace(mappings, workflow_stages=None)
+    derived = replace(
+        mappings,
+        workflow_stages=None,
+        committed_stage=DEFAULT_COMMITTED_STAGE,
+        done_stage=DEFAULT_DONE_STAGE,
+    )
     stage_of = resolve_statuses(derived, categories, statuses).stage_of
     return [
         {

@@ -270,8 +270,8 @@ def test_the_page_offers_the_fetched_statuses_and_shows_the_derived_stages(profi
     assert choices["priorities"] and set(choices["priorities"]) <= {
         "Highest", "High", "Medium", "Low", "Lowest"
     }  # fmt: skip
-    stages = settings.derived_stages(profile, choices)
-    assert stages == [
+    derived = settings.derived_stages(profile, choices)
+    assert derived == [
         {"name": "Backlog", "statuses": ["To Do"]},
         {"name": "In Progress", "statuses": ["Blocked", "In Progress", "In Review"]},
         {"name": "Done", "statuses": ["Done"]},
@@ -282,3 +282,7 @@ def test_the_page_offers_the_fetched_statuses_and_shows_the_derived_stages(profi
     )
     stages = settings.derived_stages(profile_manager.get_profile(profile_id), choices)
     assert stages[2] == {"name": "Done", "statuses": ["Done", "In Review"]}
+    # A profile with its own stages (committed and done among them) still gets the default.
+    settings.save_mappings(profile_id, _form())
+    assert settings.derived_stages(profile_manager.get_profile(profile_id), choices) == derived
+    assert settings.render(profile_id, query_id) is not None
