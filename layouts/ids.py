@@ -42,6 +42,8 @@ FORECAST_UNIT = "forecast-unit"
 FORECAST_UNIT_STORE = "forecast-unit-store"
 """The chosen unit, kept per browser (local storage) across queries, pages and reloads."""
 FORECAST_UNIT_NOTE = "forecast-unit-note"
+FORECAST_UNIT_SHOWN = "forecast-unit-shown"
+"""The unit the rendered page is drawn in (the switch stores only a change from it)."""
 
 # Flow -------------------------------------------------------------------------------------------
 FLOW_METRICS = "flow-metrics"
