@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 
 from callbacks.plan_baseline import baseline_series
 from callbacks.sync_status import not_fetched_notice
@@ -48,10 +48,16 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
 
 def register(app: Dash) -> None:
     # A click on the switch stores the unit in this browser; the shell's page callback listens
-    # to the store and re-renders the page in it (a page render sets the switch, never the store).
+    # to the store and re-renders the page in it. Dash also calls this when a page render inserts
+    # the switch (the store lives in the shell): the switch then holds the unit the page is drawn
+    # in, which is not stored, so a page that fell back to items (no points field) keeps the
+    # browser's choice of points for the next profile.
     app.clientside_callback(
-        "function(unit) { return unit; }",
+        """function(unit, shown) {
+            return unit === shown ? window.dash_clientside.no_update : unit;
+        }""",
         Output(ids.FORECAST_UNIT_STORE, "data"),
         Input(ids.FORECAST_UNIT, "value"),
+        State(ids.FORECAST_UNIT_SHOWN, "data"),
         prevent_initial_call=True,
     )

@@ -125,15 +125,20 @@ def render_page(
         return alert_for(exc)
 
 
+UNIT_CHANGE = f"{ids.FORECAST_UNIT_STORE}.data"
+
+
 def page_update(
-    trigger: str | None,
+    triggers: list[str],
     pathname: str | None,
     selection: Selection | None,
     forecast_unit: str | None,
 ) -> Any:
-    """The page callback: a Forecast unit change (this tab's switch, or another tab's through
-    local storage) re-renders only the Forecast page; any other page keeps its state."""
-    if trigger == ids.FORECAST_UNIT_STORE and (pathname or "/") != "/":
+    """The page callback (``triggers``: the changed ``id.prop`` names): a Forecast unit change
+    alone (this tab's switch, or another tab's through local storage) re-renders only the
+    Forecast page; any other page keeps its state. On a page load the store reports its stored
+    value together with the URL, and the page renders."""
+    if triggers == [UNIT_CHANGE] and (pathname or "/") != "/":
         return no_update
     return render_page(pathname, selection, forecast_unit)
 
@@ -163,7 +168,7 @@ def register(app: Dash) -> None:
         Input(ids.FORECAST_UNIT_STORE, "data"),
     )
     def _page(pathname, selection, _data_version, forecast_unit):
-        return page_update(ctx.triggered_id, pathname, selection, forecast_unit)
+        return page_update(list(ctx.triggered_prop_ids), pathname, selection, forecast_unit)
 
     app.clientside_callback(
         """function(dark) {

@@ -9,7 +9,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import date_line, forecast_band, rolling_mean
@@ -244,6 +244,7 @@ def unit_switch(has_points: bool, unit: str, note: str) -> dbc.Row:
                 html.Small(note, id=ids.FORECAST_UNIT_NOTE, className="text-muted"),
                 className="align-self-center",
             ),
+            dcc.Store(id=ids.FORECAST_UNIT_SHOWN, data=unit),
         ],
         className="g-2 mb-2 align-items-center",
     )

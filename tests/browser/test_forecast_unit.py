@@ -45,7 +45,16 @@ def _weekly(demo, query: str):
     return report.load_context(demo["profile"], query).weekly
 
 
+def _stored_unit(dash_duo) -> str | None:
+    return dash_duo.driver.execute_script(
+        "return JSON.parse(window.localStorage.getItem(arguments[0]));", ids.FORECAST_UNIT_STORE
+    )
+
+
 def test_unit_switch_redraws_the_charts_in_points_and_back(start_app, fetched_demo):
+    other = profile_manager.create_profile("Other team")  # no story-points field
+    profile_manager.create_query(other, "Everything", "project = OTHER")
+    profile_manager.switch_to(fetched_demo["profile"], fetched_demo["query"])
     dash_duo = start_app()
     wait_for_graph(dash_duo, ids.FORECAST_BURNDOWN, TIMEOUT)
     until(lambda: _axis_titles(dash_duo) == ["items", "items", "items per week", "items per week"],
@@ -54,6 +63,7 @@ def test_unit_switch_redraws_the_charts_in_points_and_back(start_app, fetched_de
     burndown = _figure(dash_duo, ids.FORECAST_BURNDOWN)
     assert burndown["y"] == weekly["remaining_items"].tolist()
     assert "items" in text_of(dash_duo, ids.FORECAST_CARDS)
+    assert _stored_unit(dash_duo) is None  # drawing the page stores nothing
 
     _choose_unit(dash_duo, "Points")
     until(lambda: _axis_titles(dash_duo) == ["points", "points", "points per week",
@@ -77,9 +87,22 @@ def test_unit_switch_redraws_the_charts_in_points_and_back(start_app, fetched_de
           TIMEOUT)  # fmt: skip
     assert dash_duo.find_element(f"#{ids.FORECAST_UNIT} input[value='points']").is_selected()
 
+    # A profile without a points field shows items and keeps the stored choice for the next.
+    choose_option(dash_duo, ids.HEADER_PROFILE, "Other team")
+    dash_duo.wait_for_contains_text(f"#{ids.FORECAST_UNIT_NOTE}", "Story points field", TIMEOUT)
+    assert not dash_duo.find_element(f"#{ids.FORECAST_UNIT} input[value='points']").is_enabled()
+    assert _stored_unit(dash_duo) == "points"
+    choose_option(dash_duo, ids.HEADER_PROFILE, "Demo")
+    until(lambda: (_figure(dash_duo, ids.FORECAST_BURNDOWN) or {}).get("title") == "points",
+          TIMEOUT)  # fmt: skip
+
     _choose_unit(dash_duo, "Items")
     until(lambda: _axis_titles(dash_duo)[0] == "items", TIMEOUT)
-    assert _figure(dash_duo, ids.FORECAST_BURNDOWN)["y"] == bugs["remaining_items"].tolist()
+    # The profile switch picked Demo's most recently used query, "Bugs and incidents".
+    assert "Bugs and incidents" in text_of(dash_duo, ids.HEADER_QUERY)
+    weekly = _weekly(fetched_demo, fetched_demo["bugs"])
+    assert _figure(dash_duo, ids.FORECAST_BURNDOWN)["y"] == weekly["remaining_items"].tolist()
+    assert _stored_unit(dash_duo) == "items"
     assert dash_duo.get_logs() == []
 
 

@@ -49,6 +49,7 @@ def _page(selection, unit=None) -> dict:
     switch = _find(page, ids.FORECAST_UNIT)
     return {
         "value": switch.value,
+        "shown": _find(page, ids.FORECAST_UNIT_SHOWN).data,
         "points_disabled": switch.options[1]["disabled"],
         "note": _find(page, ids.FORECAST_UNIT_NOTE).children,
         "cards": str(_find(page, ids.FORECAST_CARDS)),
@@ -76,7 +77,7 @@ def test_items_then_points_draw_the_weekly_frame_of_that_unit(with_points):
     ]
 
     points = _page(with_points, "points")
-    assert points["value"] == "points"
+    assert points["value"] == points["shown"] == "points"
     assert _trace(points["burndown"], "Remaining") == weekly["remaining_points"].tolist()
     assert points["burndown"].layout.title.text == "Burndown (remaining points)"
     assert points["burndown"].layout.yaxis.title.text == "points"
@@ -101,7 +102,7 @@ def test_points_are_off_without_a_points_field(backend):
     selection = _selection(None)
     # Points stored by this browser (for another profile): drawn in items, the switch on items.
     page = _page(selection, "points")
-    assert page["value"] == "items" and page["points_disabled"]
+    assert page["value"] == page["shown"] == "items" and page["points_disabled"]
     assert page["note"] == NO_POINTS_NOTE and "Settings" in NO_POINTS_NOTE
     assert page["burndown"].layout.yaxis.title.text == "items"
     assert "no points field" in page["cards"]
@@ -127,15 +128,17 @@ def test_the_plan_baseline_shows_in_points_only_with_a_points_target(with_points
 
 
 def test_a_unit_change_re_renders_only_the_forecast_page(with_points):
-    forecast_page = shell.page_update(ids.FORECAST_UNIT_STORE, "/", with_points, "points")
+    change = [shell.UNIT_CHANGE]
+    forecast_page = shell.page_update(change, "/", with_points, "points")
     assert _find(forecast_page, ids.FORECAST_UNIT).value == "points"
-    assert shell.page_update(ids.FORECAST_UNIT_STORE, "/settings", with_points, "points") is (
-        no_update
-    )
+    assert shell.page_update(change, "/settings", with_points, "points") is no_update
+    # A page load: the store reports its stored value together with the URL -> the page renders.
+    load = [shell.UNIT_CHANGE, f"{ids.URL}.pathname"]
+    assert ids.FLOW_QUALITY in str(shell.page_update(load, "/flow", with_points, "points"))
     # Any other trigger renders the page as usual (here a query switch on the Forecast page).
-    page = shell.page_update(ids.SELECTION, "/", with_points, "points")
+    page = shell.page_update([f"{ids.SELECTION}.data"], "/", with_points, "points")
     assert _find(page, ids.FORECAST_BURNDOWN).figure.layout.yaxis.title.text == "points"
-    missing = shell.page_update(None, "/", {**with_points, "query": "gone"}, "points")
+    missing = shell.page_update([], "/", {**with_points, "query": "gone"}, "points")
     assert "No query 'gone'" in str(missing.children)
 
 
