@@ -17,7 +17,6 @@ from layouts.common import card_row, graph, stat_card
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, MILESTONE, empty_figure, new_figure
 
 ROLLING_WEEKS = 4
-UNITS = ("items", "points")
 NO_POINTS_NOTE = (
     "Points are off: this profile has no story-points field. Set it in Settings → Field "
     "mappings → Story points field, then fetch again."
