@@ -10,8 +10,10 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.errors import alert_for
+from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
 from data import backup, import_export, integrity, migration, profile_manager
-from data.errors import FlowcastError
+from data.errors import FlowcastError, TaskCancelled
+from data.jobs import MIGRATION_TASK
 from data.persistence import get_backend
 from data.settings import get_backups_dir, get_data_dir, get_db_path
 from data.timeutil import utc_now_iso
@@ -28,8 +30,17 @@ def _backup_names() -> list[str]:
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     name = profile_manager.get_profile(profile_id)["name"] if profile_id else None
-    entries = get_backend().list_audit_entries(limit=AUDIT_LIMIT)
-    return data_layout(name, _backup_names(), entries)
+    backend = get_backend()
+    entries = backend.list_audit_entries(limit=AUDIT_LIMIT)
+    return data_layout(name, _backup_names(), entries, last_migration(backend))
+
+
+def last_migration(backend: Any) -> Any:
+    """What the last completed migration did (kept in its task record), or None."""
+    record = backend.get_task_progress(MIGRATION_TASK)
+    if not record or record["status"] != "completed" or not record["details"]:
+        return None
+    return migration_summary(record["details"])
 
 
 def export(profile_id: str | None, include_token: bool) -> tuple[Any, Any]:
@@ -84,10 +95,21 @@ def cleanup_cache() -> Any:
     return success_alert(f"Removed {removed:,} expired cache entries.")
 
 
-def migrate(path: str | None, dry_run: bool) -> tuple[Any, bool]:
+def dry_run(path: str | None) -> tuple[Any, bool]:
     """(summary, Migrate disabled) — Migrate stays disabled until a dry run finds no problem."""
-    report = migration.migrate_legacy((path or "").strip() or None, dry_run=dry_run).to_dict()
-    return migration_summary(report), bool(report["problems"]) or not dry_run
+    report = migration.migrate_legacy((path or "").strip() or None, dry_run=True).to_dict()
+    return migration_summary(report), bool(report["problems"])
+
+
+def migrate(set_progress: ProgressSetter, path: str | None, n_clicks: int) -> tuple[Any, Any]:
+    """The background job: (summary or alert, the migrated marker that refreshes the header)."""
+    try:
+        report = migration.run_migration_job((path or "").strip() or None, reporter(set_progress))
+    except TaskCancelled:
+        return info_alert("Migration cancelled; the database is unchanged."), no_update
+    except FlowcastError as exc:
+        return alert_for(exc), no_update
+    return migration_summary(report.to_dict()), n_clicks
 
 
 def register(app: Dash) -> None:
@@ -163,7 +185,7 @@ def register(app: Dash) -> None:
     )
     def _dry_run(_n, path):
         try:
-            return migrate(path, dry_run=True)
+            return dry_run(path)
         except FlowcastError as exc:
             return alert_for(exc), True
 
@@ -178,15 +200,42 @@ def register(app: Dash) -> None:
         running=[
             (Output(ids.DATA_MIGRATE_RUN, "disabled"), True, True),
             (Output(ids.DATA_MIGRATE_DRY_RUN, "disabled"), True, False),
+            (Output(ids.DATA_MIGRATE_CANCEL, "disabled"), False, True),
+            (Output(ids.DATA_MIGRATE_POLL, "disabled"), True, False),
+            (Output(ids.DATA_MIGRATE_PROGRESS, "animated"), True, False),
         ],
+        progress=[
+            Output(ids.DATA_MIGRATE_PROGRESS, "value"),
+            Output(ids.DATA_MIGRATE_PROGRESS, "label"),
+            Output(ids.DATA_MIGRATE_MESSAGE, "children"),
+        ],
+        progress_default=[0, "0%", "Starting"],
         prevent_initial_call=True,
     )
-    def _migrate(n_clicks, path):
-        try:
-            summary, _disabled = migrate(path, dry_run=False)
-        except FlowcastError as exc:
-            return alert_for(exc), no_update
-        return summary, n_clicks
+    def _migrate(set_progress, n_clicks, path):
+        return migrate(set_progress, path, n_clicks)
+
+    @app.callback(
+        Output(ids.DATA_MIGRATE_CANCEL_RESULT, "children"),
+        Input(ids.DATA_MIGRATE_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _cancel_migration(_n):
+        return request_cancel(MIGRATION_TASK, "migration", "the phase it is in")
+
+    @app.callback(
+        Output(ids.DATA_MIGRATE_PROGRESS, "value", allow_duplicate=True),
+        Output(ids.DATA_MIGRATE_PROGRESS, "label", allow_duplicate=True),
+        Output(ids.DATA_MIGRATE_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.DATA_MIGRATE_DRY_RUN, "disabled", allow_duplicate=True),
+        Output(ids.DATA_MIGRATE_CANCEL, "disabled", allow_duplicate=True),
+        Output(ids.DATA_MIGRATE_SEEN_ACTIVE, "data"),
+        Input(ids.DATA_MIGRATE_POLL, "n_intervals"),
+        State(ids.DATA_MIGRATE_SEEN_ACTIVE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _poll_migration(_n, seen_active):
+        return poll_job(MIGRATION_TASK, seen_active)
 
     @app.callback(
         Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),

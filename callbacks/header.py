@@ -8,36 +8,22 @@ and the previous data stay as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
+from callbacks.jobs import ProgressSetter, poll_job, reporter
+from callbacks.jobs import request_cancel as request_job_cancel
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
 from data.jira import sync as jira_sync
+from data.jobs import ACTIVE
 from data.metrics import report
-from data.persistence import get_backend
 from layouts import ids
 from layouts.common import info_alert, success_alert
 
-ACTIVE = ("pending", "running")
 SNAPSHOT_WEEKS = 26
-ProgressSetter = Callable[[tuple[float, str, str]], None]
-
-
-def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
-    """(bar value, bar label, message) for a task_progress record."""
-    if progress is None:
-        return 0, "", ""
-    percent = float(progress["progress_percent"])
-    label = f"{percent:.0f}%"
-    status = progress["status"]
-    message = (
-        progress["message"] if status in ACTIVE else f"{status.capitalize()}: {progress['message']}"
-    )
-    return percent, label, message
 
 
 def run_fetch(
@@ -62,11 +48,10 @@ def run_fetch(
             no_update,
         )
 
-    def on_progress(percent: float, message: str) -> None:
-        set_progress((percent, f"{percent:.0f}%", message))
-
     try:
-        result = jira_sync.sync(profile_id, query_id, full=bool(full), progress=on_progress)
+        result = jira_sync.sync(
+            profile_id, query_id, full=bool(full), progress=reporter(set_progress)
+        )
     except TaskCancelled:
         return (
             info_alert("Fetch cancelled; the previously fetched data is unchanged."),
@@ -95,25 +80,16 @@ def run_fetch(
 def request_cancel(selection: dict[str, Any] | None) -> Any:
     profile_id = (selection or {}).get("profile")
     query_id = (selection or {}).get("query")
-    if (
-        profile_id
-        and query_id
-        and get_backend().request_task_cancel(jira_sync.task_name(profile_id, query_id))
-    ):
-        return info_alert("Cancelling: the fetch stops after the page it is reading.")
-    return info_alert("No fetch of this query is running.")
+    task = jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
+    return request_job_cancel(task, "fetch", "the page it is reading")
 
 
 def poll_progress(selection: dict[str, Any] | None, seen_active: bool | None) -> tuple[Any, ...]:
-    """Bar value, label, message, Fetch disabled, Cancel disabled, and whether a job is running —
-    for every tab. The buttons are only touched while a job runs and once when it ends: a poll
-    answered just after this tab started its own fetch must not undo ``running=``."""
-    progress = sync_progress((selection or {}).get("profile"), (selection or {}).get("query"))
-    value, label, message = progress_values(progress)
-    active = bool(progress and progress["status"] in ACTIVE)
-    if not active and not seen_active:
-        return value, label, message, no_update, no_update, False
-    return value, label, message, active, not active, active
+    """The fetch's bar, message and buttons for every tab (see ``callbacks.jobs.poll_job``)."""
+    profile_id = (selection or {}).get("profile")
+    query_id = (selection or {}).get("query")
+    task = jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
+    return poll_job(task, seen_active)
 
 
 def register(app: Dash) -> None:

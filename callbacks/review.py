@@ -1,4 +1,5 @@
-"""Weekly review adapters: snapshot trends, backfill (a background job) and week sign-off."""
+"""Weekly review adapters: snapshot trends, backfill (a background job with progress and Cancel,
+shown in every tab from its ``task_progress`` record) and week sign-off."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
+from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
 from data import plans, profile_manager
-from data.errors import FlowcastError
+from data.errors import FlowcastError, TaskCancelled
+from data.jobs import backfill_task
 from data.metrics import report
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
-from layouts.review import DEFAULT_WEEKS, review_content, review_layout, signoff_items
-
-BACKFILL_WEEKS = 26
+from layouts.review import (
+    DEFAULT_BACKFILL_WEEKS,
+    DEFAULT_WEEKS,
+    review_content,
+    review_layout,
+    signoff_items,
+)
 
 
 def _deadline(profile_id: str) -> str | None:
@@ -60,16 +67,34 @@ def sign_off(
         return alert_for(exc), no_update
 
 
-def backfill(selection: dict[str, Any] | None, data_version: int | None) -> tuple[Any, Any]:
-    """The background job: recompute the last BACKFILL_WEEKS weekly snapshots."""
+def backfill_task_of(selection: dict[str, Any] | None) -> str | None:
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
+    return backfill_task(profile_id, query_id) if profile_id and query_id else None
+
+
+def backfill(
+    set_progress: ProgressSetter,
+    selection: dict[str, Any] | None,
+    weeks: int | str | None,
+    weeks_shown: int | None,
+) -> tuple[Any, Any]:
+    """The background job: recompute the last ``weeks`` weekly snapshots, with progress per
+    week; (alert, the review redrawn from the new snapshots)."""
+    profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
+    if not profile_id or not query_id:
+        return no_selection(), no_update
     try:
-        weeks = report.snapshot_weeks(profile_id, query_id, backfill=BACKFILL_WEEKS)
+        stored = report.backfill_snapshots(
+            profile_id, query_id, int(weeks or DEFAULT_BACKFILL_WEEKS), reporter(set_progress)
+        )
+    except TaskCancelled:
+        return info_alert("Backfill cancelled; the snapshots are unchanged."), no_update
     except FlowcastError as exc:
-        return alert_for(exc), data_version
-    return success_alert(f"Stored snapshots for {weeks[0]} to {weeks[-1]}."), (
-        data_version or 0
-    ) + 1
+        return alert_for(exc), no_update
+    return (
+        success_alert(f"Stored snapshots for {stored[0]} to {stored[-1]}."),
+        show_weeks(selection, weeks_shown or DEFAULT_WEEKS),
+    )
 
 
 def register(app: Dash) -> None:
@@ -101,10 +126,46 @@ def register(app: Dash) -> None:
         Output(ids.REVIEW_CONTENT, "children", allow_duplicate=True),
         Input(ids.REVIEW_BACKFILL, "n_clicks"),
         State(ids.SELECTION, "data"),
+        State(ids.REVIEW_BACKFILL_WEEKS, "value"),
         State(ids.REVIEW_WEEKS, "value"),
         background=True,
-        running=[(Output(ids.REVIEW_BACKFILL, "disabled"), True, False)],
+        running=[
+            (Output(ids.REVIEW_BACKFILL, "disabled"), True, False),
+            (Output(ids.REVIEW_BACKFILL_CANCEL, "disabled"), False, True),
+            (Output(ids.REVIEW_BACKFILL_POLL, "disabled"), True, False),
+            (Output(ids.REVIEW_BACKFILL_PROGRESS, "animated"), True, False),
+        ],
+        progress=[
+            Output(ids.REVIEW_BACKFILL_PROGRESS, "value"),
+            Output(ids.REVIEW_BACKFILL_PROGRESS, "label"),
+            Output(ids.REVIEW_BACKFILL_MESSAGE, "children"),
+        ],
+        progress_default=[0, "0%", "Starting"],
         prevent_initial_call=True,
     )
-    def _backfill(_n, selection, weeks_shown):
-        return backfill(selection, weeks_shown)
+    def _backfill(set_progress, _n, selection, weeks, weeks_shown):
+        return backfill(set_progress, selection, weeks, weeks_shown)
+
+    @app.callback(
+        Output(ids.REVIEW_BACKFILL_CANCEL_RESULT, "children"),
+        Input(ids.REVIEW_BACKFILL_CANCEL, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _cancel(_n, selection):
+        return request_cancel(backfill_task_of(selection), "backfill", "the week it is computing")
+
+    @app.callback(
+        Output(ids.REVIEW_BACKFILL_PROGRESS, "value", allow_duplicate=True),
+        Output(ids.REVIEW_BACKFILL_PROGRESS, "label", allow_duplicate=True),
+        Output(ids.REVIEW_BACKFILL_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.REVIEW_BACKFILL, "disabled", allow_duplicate=True),
+        Output(ids.REVIEW_BACKFILL_CANCEL, "disabled", allow_duplicate=True),
+        Output(ids.REVIEW_BACKFILL_SEEN_ACTIVE, "data"),
+        Input(ids.REVIEW_BACKFILL_POLL, "n_intervals"),
+        State(ids.SELECTION, "data"),
+        State(ids.REVIEW_BACKFILL_SEEN_ACTIVE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _poll(_n, selection, seen_active):
+        return poll_job(backfill_task_of(selection), seen_active)

@@ -29,6 +29,7 @@ from data.database import get_db_connection, initialize_database, write_transact
 from data.errors import DatabaseError, LegacyDataError
 from data.issue_store import add_query_members
 from data.issue_store import store_issues as store_issue_rows
+from data.jobs import MIGRATION_TASK, Job, ProgressCallback, run_job
 from data.legacy_reader import (
     MIGRATION_FLAG,
     LegacyData,
@@ -186,7 +187,14 @@ def _conflicts(
     return problems
 
 
-def _write(conn: Connection, legacy: LegacyData, replace: bool, source: str) -> None:
+def _write(
+    conn: Connection,
+    legacy: LegacyData,
+    replace: bool,
+    source: str,
+    job: Job | None = None,
+) -> None:
+    """Everything in one open transaction (the job's progress goes to its caller only)."""
     stamp = utc_now_iso()
     if replace:
         conn.executemany("DELETE FROM profiles WHERE id = ?", [(p.id,) for p in legacy.profiles])
@@ -238,7 +246,13 @@ def _write(conn: Connection, legacy: LegacyData, replace: bool, source: str) -> 
                 (profile.id, query.id, stamp, text),
             )
         conn.execute("DROP TABLE temp.legacy_changelog_expiry")
-    for profile in legacy.profiles:
+    for number, profile in enumerate(legacy.profiles):
+        if job is not None:
+            job.tick(
+                50 + 40 * number / len(legacy.profiles),
+                f"Writing the issues of profile {profile.id!r} ({number + 1} of "
+                f"{len(legacy.profiles)})",
+            )
         store_issue_rows(conn, profile.id, list(profile_issues(profile).values()), fetched_at=stamp)
         for query in profile.queries:
             add_query_members(
@@ -421,12 +435,22 @@ def migrate_legacy(
     *,
     db_path: str | Path | None = None,
     replace: bool = False,
+    job: Job | None = None,
 ) -> MigrationReport:
     """Migrate the legacy files under ``path`` (default: the data directory) into the database.
 
     Raises LegacyMigrationError (every problem listed, nothing written) when the files cannot be
     migrated; with ``dry_run`` the problems are in the report instead and nothing is written.
+    ``job`` (``run_migration_job``) is told the progress of each phase and profile and may raise
+    TaskCancelled before the write: everything is written in one transaction after the last
+    cancel point, so a cancel changes nothing in the database (a backup copy of the legacy
+    files may already have been made).
     """
+
+    def progress(percent: float, message: str) -> None:
+        if job is not None:
+            job.step(percent, message)
+
     started = time.perf_counter()
     root = resolve_legacy_root(path or get_data_dir())
     database = Path(db_path) if db_path is not None else get_data_dir() / "profiles" / DB_FILENAME
@@ -436,10 +460,12 @@ def migrate_legacy(
             str(root), "", "does not exist; pass the folder that contains profiles/"
         )
     if not dry_run and has_legacy_data(root):
+        progress(2, "Backing up the legacy files")
         report.backup_dir = str(
             backup_legacy_files(root, legacy_files(root), database.parent.parent / "backups")
         )
     report.phase_seconds["backup"] = time.perf_counter() - started
+    progress(10, f"Reading the legacy files in {root}")
     reader = LegacyReader(root)
     legacy = reader.read()
     report.phase_seconds["read"] = (
@@ -448,6 +474,7 @@ def migrate_legacy(
     report.layout = legacy.layout
     report.notes = reader.notes
     problems = reader.problems
+    progress(40, "Checking the legacy data against the database")
     if database.exists() or not dry_run:
         initialize_database(database)
         with get_db_connection(database) as conn:
@@ -462,10 +489,13 @@ def migrate_legacy(
         if problems and not dry_run:
             raise LegacyMigrationError(problems, report)
         return report
+    progress(45, f"Writing {report.profiles} profile(s) in one transaction")
     with get_db_connection(database) as conn, write_transaction(conn):
         mark = time.perf_counter()
-        _write(conn, legacy, replace, str(root))
+        _write(conn, legacy, replace, str(root), job)
         report.phase_seconds["write"] = time.perf_counter() - mark
+        if job is not None:
+            job.tick(90, "Checking the migrated data")
         mark = time.perf_counter()
         report.queries = _check(conn, legacy)
         report.phase_seconds["check"] = time.perf_counter() - mark
@@ -480,6 +510,23 @@ def migrate_legacy(
         report.seconds,
         report.backup_dir,
     )
+    return report
+
+
+def run_migration_job(
+    path: str | Path | None = None, progress: ProgressCallback | None = None
+) -> MigrationReport:
+    """``migrate_legacy`` as a job (``task_progress`` record ``migrate-legacy``): progress per
+    phase and profile, Cancel between them (nothing is written then), one run at a time. The
+    completed record keeps the report (``details``), so every tab can show what was migrated."""
+    busy = "A legacy migration is already running; wait for it to finish or press Cancel."
+    with run_job(MIGRATION_TASK, "Starting the migration", progress, busy=busy) as job:
+        report = migrate_legacy(path, job=job)
+        totals = report.totals()
+        job.finish(
+            f"Migrated {report.profiles} profile(s) and {totals.get('issues', 0):,} issues",
+            report.to_dict(),
+        )
     return report
 
 

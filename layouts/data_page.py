@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.common import text_table
+from layouts.jobs import job_progress
 
 
 def _card(title: str, body: list[Any]) -> dbc.Card:
@@ -39,8 +40,12 @@ def backup_options(backups: list[str]) -> list[dict[str, str]]:
 
 
 def data_layout(
-    profile_name: str | None, backups: list[str], audit: list[dict[str, Any]]
+    profile_name: str | None,
+    backups: list[str],
+    audit: list[dict[str, Any]],
+    last_migration: Any = None,
 ) -> html.Div:
+    """``last_migration``: the summary of the last completed migration, shown until the next."""
     export_card = _card(
         "Export / import a profile",
         [
@@ -135,7 +140,15 @@ def data_layout(
                 size="sm",
             ),
             dbc.FormText(" Migrate is enabled after a dry run without problems."),
-            dcc.Loading(html.Div(id=ids.DATA_MIGRATE_RESULT, className="mt-2 small"), type="dot"),
+            job_progress(
+                ids.DATA_MIGRATE_CANCEL,
+                ids.DATA_MIGRATE_PROGRESS,
+                ids.DATA_MIGRATE_MESSAGE,
+                ids.DATA_MIGRATE_POLL,
+                ids.DATA_MIGRATE_SEEN_ACTIVE,
+                ids.DATA_MIGRATE_CANCEL_RESULT,
+            ),
+            html.Div(last_migration, id=ids.DATA_MIGRATE_RESULT, className="mt-2 small"),
             dcc.Store(id=ids.DATA_MIGRATED),
         ],
     )

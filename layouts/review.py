@@ -13,10 +13,13 @@ from plotly.subplots import make_subplots
 
 from layouts import ids
 from layouts.common import graph, text_table
+from layouts.jobs import job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
 
 WEEK_CHOICES = [8, 12, 26, 52]
 DEFAULT_WEEKS = 12
+BACKFILL_CHOICES = [12, 26, 52, 104, 260]
+DEFAULT_BACKFILL_WEEKS = 26
 LABELS = {
     "forecast.remaining_items": "Remaining items",
     "forecast.throughput_mean_items": "Throughput (mean / week)",
@@ -197,20 +200,44 @@ def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, An
                         width="auto",
                     ),
                     dbc.Col(
-                        dbc.Button(
-                            "Backfill 26 weeks",
-                            id=ids.REVIEW_BACKFILL,
-                            n_clicks=0,
+                        dbc.InputGroup(
+                            [
+                                dbc.Button(
+                                    "Backfill",
+                                    id=ids.REVIEW_BACKFILL,
+                                    n_clicks=0,
+                                    color="secondary",
+                                    title="Recompute the weekly snapshots from the fetched history.",
+                                ),
+                                dbc.Select(
+                                    id=ids.REVIEW_BACKFILL_WEEKS,
+                                    options=[
+                                        {"label": f"{n} weeks", "value": n}
+                                        for n in BACKFILL_CHOICES
+                                    ],
+                                    value=DEFAULT_BACKFILL_WEEKS,
+                                    style={"width": "8rem"},
+                                ),
+                            ],
                             size="sm",
-                            color="secondary",
-                            title="Recompute the weekly snapshots from the fetched history.",
                         ),
                         width="auto",
                     ),
-                    dbc.Col(html.Div(id=ids.REVIEW_BACKFILL_RESULT)),
+                    dbc.Col(
+                        job_progress(
+                            ids.REVIEW_BACKFILL_CANCEL,
+                            ids.REVIEW_BACKFILL_PROGRESS,
+                            ids.REVIEW_BACKFILL_MESSAGE,
+                            ids.REVIEW_BACKFILL_POLL,
+                            ids.REVIEW_BACKFILL_SEEN_ACTIVE,
+                            ids.REVIEW_BACKFILL_CANCEL_RESULT,
+                        ),
+                        md=4,
+                    ),
                 ],
                 className="g-2 align-items-center mb-2",
             ),
+            html.Div(id=ids.REVIEW_BACKFILL_RESULT),
             html.Div(review_content(review, deadline), id=ids.REVIEW_CONTENT),
             signoff_panel(weeks, signoffs),
         ]

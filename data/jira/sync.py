@@ -23,14 +23,12 @@ time, enforced by an OS file lock that dies with its process.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -41,7 +39,7 @@ import httpx
 
 from data import profile_manager as pm
 from data.database import get_db_connection, write_transaction
-from data.errors import ConfigError, ConflictError, FlowcastError, TaskCancelled, ValidationError
+from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
 from data.issue_store import (
     NormalizedIssue,
     add_query_members,
@@ -55,6 +53,7 @@ from data.issue_store import (
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
+from data.jobs import JobInProgress, job_lock
 from data.persistence import get_backend
 from data.sqlite import Connection
 from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
@@ -82,7 +81,7 @@ BASE_FIELDS = (
 ProgressCallback = Callable[[float, str], None]
 
 
-class SyncInProgress(ConflictError):
+class SyncInProgress(JobInProgress):
     """Another sync of the same query is running."""
 
 
@@ -127,7 +126,7 @@ def sync(
     profile = pm.get_profile(profile_id)
     query = pm.get_query(profile_id, query_id)
     task = task_name(profile_id, query_id)
-    with _sync_lock(Path(db_path), profile_id, query_id):
+    with _sync_lock(profile_id, query_id):
         stale = backend.get_task_progress(task)
         if stale and stale["status"] == "running":
             # We hold the lock, so that run died (killed); close it so its cancel flag is not
@@ -168,29 +167,19 @@ def is_sync_running(profile_id: str, query_id: str) -> bool:
     if db_path is None:
         return False
     try:
-        with _sync_lock(Path(db_path), profile_id, query_id):
+        with _sync_lock(profile_id, query_id):
             return False
     except SyncInProgress:
         return True
 
 
-@contextmanager
-def _sync_lock(db_path: Path, profile_id: str, query_id: str) -> Iterator[None]:
-    digest = hashlib.sha256(f"{db_path.resolve()}\0{profile_id}\0{query_id}".encode()).hexdigest()
-    lock_dir = db_path.parent / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_dir / f"sync-{digest[:24]}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncInProgress(
-                f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
-                "finish or cancel it."
-            ) from None
-        yield
-    finally:
-        os.close(fd)
+def _sync_lock(profile_id: str, query_id: str) -> AbstractContextManager[None]:
+    return job_lock(
+        task_name(profile_id, query_id),
+        f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
+        "finish or cancel it.",
+        SyncInProgress,
+    )
 
 
 class _SyncRun:

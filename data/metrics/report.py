@@ -24,6 +24,7 @@ import pandas as pd
 
 from data.database import get_db_connection
 from data.errors import NotFoundError, ValidationError
+from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
 from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycle_time
 from data.metrics.dora import DoraMetrics, dora_metrics
 from data.metrics.flow import FlowMetrics, flow_metrics
@@ -607,8 +608,13 @@ def snapshot_weeks(
     backfill: int = 1,
     *,
     now: datetime | None = None,
+    step: StepCallback | None = None,
 ) -> list[str]:
     """Compute and store snapshots for ``backfill`` weeks ending with ``week`` (default: this week).
+
+    ``step`` (a job's) is told the progress before each week and before the write, and may raise
+    TaskCancelled there: the snapshots are written in one go after the last week, so a
+    cancelled backfill changes nothing.
 
     Each week is computed as of its end (or ``now`` for the running week), from the issues and
     transitions known by then. Re-running a week replaces its rows. Each week's forecast is also
@@ -633,18 +639,38 @@ def snapshot_weeks(
     imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
     rows = []
     plan_forecasts = {}
-    for w, end in zip(weeks, ends, strict=True):
+    for i, (w, end) in enumerate(zip(weeks, ends, strict=True)):
+        if step is not None:
+            step(95 * i / len(weeks), f"Computing week {w} ({i + 1} of {len(weeks)})")
         ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
         if imported is not None:
             ctx = with_imported_statistics(ctx, imported)
         week_rows = snapshot_rows(ctx, w)
         rows.extend(week_rows)
         plan_forecasts[w] = plan_forecast(week_rows, with_points=bool(mappings.points_field))
+    if step is not None:
+        step(95, f"Saving {len(weeks)} weekly snapshots")
     save_snapshots(backend, profile_id, query_id, rows, plan_forecasts)
     if len(frames.issues):
         # The latest week's statistics become the query's project_data (never erase an import).
         save_weekly_statistics(backend, profile_id, query_id, ctx.weekly, mappings.points_field)
     return weeks
+
+
+def backfill_snapshots(
+    profile_id: str, query_id: str, weeks: int, progress: ProgressCallback | None = None
+) -> list[str]:
+    """``snapshot_weeks`` for the last ``weeks`` weeks as a job (``task_progress`` record
+    ``backfill:<profile>:<query>``): progress per week, Cancel between weeks, one run per query."""
+    busy = (
+        f"Snapshots of query {query_id!r} are already being backfilled; wait for that run to "
+        "finish or press Cancel."
+    )
+    task = backfill_task(profile_id, query_id)
+    with run_job(task, f"Backfilling {weeks} weeks", progress, busy=busy) as job:
+        stored = snapshot_weeks(profile_id, query_id, backfill=weeks, step=job.step)
+        job.finish(f"Stored snapshots for {stored[0]} to {stored[-1]}")
+    return stored
 
 
 # Weekly review ----------------------------------------------------------------------------------

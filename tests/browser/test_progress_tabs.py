@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from dash.testing.wait import until
 
-from callbacks.header import progress_values
+from callbacks.jobs import progress_values
 from data import profile_manager
 from data.jira.sync import sync, sync_state, task_name
 from data.persistence import get_backend

@@ -6,10 +6,13 @@ import base64
 
 import dash_bootstrap_components as dbc
 import pytest
+from dash import no_update
 
 from callbacks import data_page
 from data import profile_manager
 from data.errors import FlowcastError
+from data.jobs import MIGRATION_TASK
+from tests.legacy_tree import write_legacy_tree
 
 
 def test_backup_now_lists_the_new_backup_and_verify_passes(backend):
@@ -40,7 +43,40 @@ def test_export_then_import_round_trip(backend):
 
 def test_a_folder_without_legacy_data_is_a_clear_error(backend, tmp_path):
     with pytest.raises(FlowcastError, match="legacy"):
-        data_page.migrate(str(tmp_path), dry_run=True)
+        data_page.dry_run(str(tmp_path))
+
+
+def test_dry_run_then_migrate_with_progress(backend, tmp_path):
+    source = write_legacy_tree(tmp_path / "legacy", issues=4)
+    summary, migrate_disabled = data_page.dry_run(str(source))
+    assert migrate_disabled is False and "Dry run: 1 profile(s)" in str(summary.children[0])
+    shown = []
+    summary, migrated = data_page.migrate(shown.append, str(source), 1)
+    assert migrated == 1 and "Migrated: 1 profile(s)" in str(summary.children[0])
+    messages = [m for _v, _l, m in shown]
+    assert (
+        messages[0] == "Starting the migration"
+        and "Writing 1 profile(s) in one transaction" in messages
+    )
+    assert shown[-1][:2] == (100, "100%") and shown[-1][2].startswith("Migrated 1 profile(s)")
+    assert [p["name"] for p in profile_manager.list_profiles()] == ["Apache Kafka"]
+    # The page (in any tab, after any re-render) shows what the last migration did.
+    page = data_page.render(None, None)
+    result = next(c for c in _walk(page) if getattr(c, "id", None) == "data-migrate-result")
+    assert "Migrated: 1 profile(s)" in str(result.children.children[0].children)
+
+
+def test_cancel_stops_the_migration_and_writes_nothing(backend, tmp_path):
+    source = write_legacy_tree(tmp_path / "legacy", issues=4)
+
+    def press_cancel_while_reading(shown):
+        if shown[2].startswith("Reading the legacy files"):
+            alert = data_page.request_cancel(MIGRATION_TASK, "migration", "the phase it is in")
+            assert alert.children.startswith("Cancelling")
+
+    alert, migrated = data_page.migrate(press_cancel_while_reading, str(source), 1)
+    assert alert.children == "Migration cancelled; the database is unchanged."
+    assert migrated is no_update and profile_manager.list_profiles() == []
 
 
 def test_the_page_lists_the_audit_log(backend):

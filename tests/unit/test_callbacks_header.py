@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from dash import no_update
 
-from callbacks import header
+from callbacks import header, jobs
 from data import profile_manager
 from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from data.jira.sync import sync_state, task_name
@@ -32,11 +32,11 @@ def selection(backend, fake: FakeJira) -> dict[str, str]:
 
 
 def test_progress_values_format_the_record():
-    assert header.progress_values(None) == (0, "", "")
+    assert jobs.progress_values(None) == (0, "", "")
     running = {"progress_percent": 42.4, "status": "running", "message": "Fetched 1 of 2"}
-    assert header.progress_values(running) == (42.4, "42%", "Fetched 1 of 2")
+    assert jobs.progress_values(running) == (42.4, "42%", "Fetched 1 of 2")
     done = {"progress_percent": 100, "status": "completed", "message": "Synced 80 issues"}
-    assert header.progress_values(done) == (100.0, "100%", "Completed: Synced 80 issues")
+    assert jobs.progress_values(done) == (100.0, "100%", "Completed: Synced 80 issues")
 
 
 def test_fetch_syncs_reports_progress_and_computes_snapshots(selection):

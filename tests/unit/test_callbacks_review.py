@@ -6,6 +6,7 @@ from dash import no_update
 
 from callbacks import review
 from data import plans, profile_manager
+from data.persistence import get_backend
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 
 
@@ -26,8 +27,26 @@ def test_sign_off_needs_a_snapshot_of_that_week(backend):
 
 def test_backfill_then_sign_off_a_week(backend):
     selection = _selection(backend)
-    alert, content = review.backfill(selection, 8)
+    shown = []
+    alert, content = review.backfill(shown.append, selection, "12", 8)
     assert alert.color == "success" and content is not no_update
+    # The bar of the tab that started it moved week by week; the redrawn review is page content.
+    assert shown[0] == (0, "0%", "Backfilling 12 weeks")
+    assert sum(m.startswith("Computing week") for _v, _l, m in shown) == 12
+    assert shown[-1][0] == 100 and shown[-1][2].startswith("Stored snapshots for")
+    assert getattr(content, "children", None) is not None
+    # Every other tab's poll shows the finished run once it has seen it active.
+    value, label, message, start_disabled, cancel_disabled, active = review.poll_job(
+        review.backfill_task_of(selection), True
+    )
+    assert (value, label, start_disabled, cancel_disabled, active) == (
+        100,
+        "100%",
+        False,
+        True,
+        False,
+    )
+    assert message.startswith("Completed: Stored snapshots for")
     week = alert.children.split(" to ")[1].rstrip(".")
     alert, items = review.sign_off(selection, week, "Reviewed with the team")
     assert alert.children == f"Signed off {week}."
@@ -38,3 +57,23 @@ def test_backfill_then_sign_off_a_week(backend):
     assert [(a["artifact_type"], a["approval_notes"]) for a in stored] == [
         (week, "Reviewed with the team")
     ]
+
+
+def test_cancel_stops_the_backfill_between_weeks_and_keeps_the_snapshots(backend):
+    selection = _selection(backend)
+    review.backfill(lambda _shown: None, selection, 26, 8)
+    before = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
+    task = review.backfill_task_of(selection)
+
+    def press_cancel_at_week_three(shown):
+        if "(3 of" in shown[2]:
+            assert "Cancelling" in review.request_cancel(task, "backfill", "this week").children
+
+    alert, content = review.backfill(press_cancel_at_week_three, selection, 26, 8)
+    assert alert.children == "Backfill cancelled; the snapshots are unchanged."
+    assert content is no_update
+    after = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
+    assert after == before
+    assert (
+        review.request_cancel(task, "backfill", "this week").children == "No backfill is running."
+    )

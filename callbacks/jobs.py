@@ -1,0 +1,55 @@
+"""What every long job's controls share: the bar's values from a ``task_progress`` record, the
+poll every tab runs, the Cancel request, and the progress callback a background job reports to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dash import no_update
+
+from data.jobs import ACTIVE, ProgressCallback
+from data.persistence import get_backend
+from layouts.common import info_alert
+
+ProgressSetter = Callable[[tuple[float, str, str]], None]
+
+
+def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
+    """(bar value, bar label, message) for a task_progress record."""
+    if progress is None:
+        return 0, "", ""
+    percent = float(progress["progress_percent"])
+    status = progress["status"]
+    message = (
+        progress["message"] if status in ACTIVE else f"{status.capitalize()}: {progress['message']}"
+    )
+    return percent, f"{percent:.0f}%", message
+
+
+def reporter(set_progress: ProgressSetter) -> ProgressCallback:
+    """A job's progress callback that updates the bar of the tab that started it."""
+
+    def report(percent: float, message: str) -> None:
+        set_progress((percent, f"{percent:.0f}%", message))
+
+    return report
+
+
+def poll_job(task: str | None, seen_active: bool | None) -> tuple[Any, ...]:
+    """Bar value, label, message, start disabled, Cancel disabled, and whether a run is active —
+    for every tab. The buttons are only touched while a run is active and once when it ends: a
+    poll answered just after this tab started its own run must not undo ``running=``."""
+    progress = get_backend().get_task_progress(task) if task else None
+    value, label, message = progress_values(progress)
+    active = bool(progress and progress["status"] in ACTIVE)
+    if not active and not seen_active:
+        return value, label, message, no_update, no_update, False
+    return value, label, message, active, not active, active
+
+
+def request_cancel(task: str | None, noun: str, where: str) -> Any:
+    """Ask the running ``task`` to stop at its next step (``where``: e.g. "the week it computes")."""
+    if task and get_backend().request_task_cancel(task):
+        return info_alert(f"Cancelling: the {noun} stops after {where}.")
+    return info_alert(f"No {noun} is running.")

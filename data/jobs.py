@@ -1,0 +1,144 @@
+"""Long jobs recorded in ``task_progress``: one run per task at a time, progress, cancellation
+between steps, and a final status every tab (and the CLI) can read.
+
+A job is driven as::
+
+    with run_job("backfill:team:all", "Starting", progress) as job:
+        for i, week in enumerate(weeks):
+            job.step(100 * i / len(weeks), f"Week {week}")  # raises TaskCancelled if asked
+        ...
+        job.finish("Stored 26 weeks")
+
+Cancel is cooperative: ``request_task_cancel`` (any process) sets the record's flag and the job
+raises ``TaskCancelled`` at its next step, so it closes its record and leaves the data as it was
+(a job writes in one transaction after its last step). One run per task is
+enforced with an advisory file lock, so a killed run's leftover "running" record never blocks
+the next one. The JIRA sync (``data/jira/sync.py``) drives its own record the same way.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from data.errors import ConflictError, FlowcastError, TaskCancelled
+from data.persistence import get_backend
+from data.settings import get_data_dir
+
+ProgressCallback = Callable[[float, str], None]
+# What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
+StepCallback = Callable[[float, str], None]
+ACTIVE = ("pending", "running")
+
+
+class JobInProgress(ConflictError):
+    """Another run of the same job is in progress."""
+
+
+def backfill_task(profile_id: str, query_id: str) -> str:
+    return f"backfill:{profile_id}:{query_id}"
+
+
+MIGRATION_TASK = "migrate-legacy"
+
+
+@contextmanager
+def job_lock(
+    task: str, busy_message: str, error: type[JobInProgress] = JobInProgress
+) -> Iterator[None]:
+    """Hold the task's lock for the duration of a run; ``error(busy_message)`` if it is held."""
+    db_path = getattr(get_backend(), "db_path", None)
+    database = Path(db_path).resolve() if db_path else get_data_dir() / "profiles"
+    digest = hashlib.sha256(f"{database}\0{task}".encode()).hexdigest()
+    lock_dir = database.parent / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_dir / f"job-{digest[:24]}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise error(busy_message) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class Job:
+    """One run of a task: its progress record, cancellation and final message."""
+
+    def __init__(self, task: str, progress: ProgressCallback | None) -> None:
+        self.task = task
+        self.backend = get_backend()
+        self.progress_callback = progress
+        self.percent = 0.0
+        self.final_message = "Done"
+        self.details: dict[str, Any] | None = None
+
+    def report(self, percent: float, message: str) -> None:
+        self.percent = max(self.percent, min(100.0, percent))
+        self.backend.save_task_progress(self.task, self.percent, "running", message)
+        if self.progress_callback is not None:
+            self.progress_callback(self.percent, message)
+
+    def check_cancel(self) -> None:
+        row = self.backend.get_task_progress(self.task)
+        if row and row["cancel_requested"]:
+            raise TaskCancelled("Cancelled at your request; nothing was changed.")
+
+    def step(self, percent: float, message: str) -> None:
+        """Report, then stop (TaskCancelled) if a cancel was requested: a job's step callback."""
+        self.report(percent, message)
+        self.check_cancel()
+
+    def tick(self, percent: float, message: str) -> None:
+        """Progress of work inside an open write transaction, to the caller's callback only:
+        writing the record — or a cancel request from another tab — waits for that very
+        transaction, so this is no cancel point (the work's last ``step`` before it is)."""
+        self.percent = max(self.percent, min(100.0, percent))
+        if self.progress_callback is not None:
+            self.progress_callback(self.percent, message)
+
+    def finish(self, message: str, details: dict[str, Any] | None = None) -> None:
+        """The completed record's message, and what the job wants kept (JSON) with it."""
+        self.final_message = message
+        self.details = details
+
+
+@contextmanager
+def run_job(
+    task: str, first_message: str, progress: ProgressCallback | None = None, *, busy: str = ""
+) -> Iterator[Job]:
+    """Run ``task`` as a job: running → completed, cancelled or failed in ``task_progress``.
+
+    Raises JobInProgress (with ``busy`` as its message) when another run holds the task.
+    """
+    backend = get_backend()
+    message = busy or "This job is already running; wait for it to finish or press Cancel."
+    with job_lock(task, message):
+        stale = backend.get_task_progress(task)
+        if stale and stale["status"] == "running":
+            # We hold the lock, so that run died; close it so its cancel flag is not inherited.
+            backend.save_task_progress(task, stale["progress_percent"], "failed", "Interrupted")
+        backend.save_task_progress(task, 0, "running", first_message)
+        job = Job(task, progress)
+        if progress is not None:
+            progress(0, first_message)
+        try:
+            yield job
+        except (TaskCancelled, KeyboardInterrupt):
+            backend.save_task_progress(task, job.percent, "cancelled", "Cancelled; nothing changed")
+            raise
+        except FlowcastError as exc:
+            backend.save_task_progress(task, job.percent, "failed", str(exc))
+            raise
+        except BaseException:
+            backend.save_task_progress(task, job.percent, "failed", "Stopped by an internal error")
+            raise
+        backend.save_task_progress(task, 100, "completed", job.final_message, job.details)
+        if progress is not None:
+            progress(100, job.final_message)
