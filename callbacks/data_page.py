@@ -14,6 +14,7 @@ from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
 from data import backup, import_export, integrity, migration, profile_manager
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK
+from data.metrics.store import warm_frame_cache
 from data.persistence import get_backend
 from data.settings import get_backups_dir, get_data_dir, get_db_path
 from data.timeutil import utc_now_iso
@@ -77,6 +78,7 @@ def restore(name: str | None) -> Any:
         return info_alert("Choose a backup to restore first.")
     # Only a file name from the list is accepted: the backup is always read from the backups folder.
     result = backup.restore_database(get_backups_dir() / Path(name).name)
+    warm_frame_cache()  # the restored queries' first pages then skip reading SQLite
     kept = f" The previous database was kept as {result.previous}." if result.previous else ""
     return success_alert(f"Restored {name}.{kept} Reload the page to see its data.")
 

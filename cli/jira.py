@@ -11,6 +11,7 @@ from cli.profiles import profile
 from data import profile_manager as pm
 from data.jira import metadata
 from data.jira.sync import sync
+from data.metrics.store import warm_frame_cache
 
 _BAR_WIDTH = 30
 
@@ -52,6 +53,7 @@ def fetch(profile_ref: str, query_ref: str, full: bool, quiet: bool, as_json: bo
     finally:
         if line is not None:
             line.finish()
+    warm_frame_cache(p["id"], q["id"])  # the dashboard's next page then skips reading SQLite
     if as_json:
         print_json(result.as_dict())
         return

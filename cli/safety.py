@@ -11,6 +11,7 @@ from data import settings
 from data.audit import list_entries
 from data.backup import backup_database, restore_database
 from data.database import check_database_integrity, get_db_connection, initialize_database
+from data.metrics.store import warm_frame_cache
 from data.persistence import get_backend
 
 DEFAULT_KEEP = 10
@@ -59,6 +60,7 @@ def restore(file: str, yes: bool) -> None:
             abort=True,
         )
     result = restore_database(file)
+    warm_frame_cache()  # the dashboard's first pages then skip reading SQLite
     if result.previous is not None:
         click.echo(f"Previous database kept at {result.previous}")
     if result.schema_version_of_backup != result.schema_version_now:

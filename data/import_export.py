@@ -30,6 +30,7 @@ from data import audit
 from data.database import get_db_connection, write_transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.legacy_reader import LOCAL_STATE_KEYS
+from data.metrics.store import warm_frame_cache
 from data.persistence.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.persistence.records import dumps, profile_row_values, query_row_values
 from data.persistence.sqlite_backend import SQLiteBackend
@@ -394,6 +395,8 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
         audit.record(conn, "profile", new_id, "create", None, document)
         for query in queries:
             audit.record(conn, "query", f"{new_id}/{query['id']}", "create", None, query)
+    # The first page drawn for the imported queries then skips reading them from SQLite.
+    warm_frame_cache(new_id)
     return new_id
 
 

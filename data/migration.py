@@ -40,6 +40,7 @@ from data.legacy_reader import (
     resolve_legacy_root,
     unique_name,
 )
+from data.metrics.store import warm_frame_cache
 from data.persistence.base import TASK_STATUSES
 from data.persistence.records import (
     dumps,
@@ -522,6 +523,10 @@ def run_migration_job(
     busy = "A legacy migration is already running; wait for it to finish or press Cancel."
     with run_job(MIGRATION_TASK, "Starting the migration", progress, busy=busy) as job:
         report = migrate_legacy(path, job=job)
+        # The first pages drawn for the migrated queries then skip reading them from SQLite.
+        for number, query in enumerate(report.queries):
+            job.tick(95 + 5 * number / len(report.queries), "Preparing the charts")
+            warm_frame_cache(query.profile_id, query.query_id)
         totals = report.totals()
         job.finish(
             f"Migrated {report.profiles} profile(s) and {totals.get('issues', 0):,} issues",

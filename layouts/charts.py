@@ -26,6 +26,24 @@ def date_line(fig: go.Figure, day: date | str | None, label: str, color: str) ->
     )  # fmt: skip
 
 
+def value_lines(fig: go.Figure, lines: dict[str, float | str], color: str) -> None:
+    """Labelled horizontal dotted lines at each y value (percentiles, a date), added in one layout
+    update: ``add_hline`` costs ~9 ms a line."""
+    shapes = [
+        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value,
+         "y1": value, "line": {"dash": "dot", "color": color}}
+        for value in lines.values()
+    ]  # fmt: skip
+    annotations = [
+        {"xref": "paper", "x": 0, "yref": "y", "y": value, "text": label, "showarrow": False,
+         "xanchor": "left", "yanchor": "bottom"}
+        for label, value in lines.items()
+    ]  # fmt: skip
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *annotations]
+    )
+
+
 def forecast_band(
     fig: go.Figure,
     start: date,

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from layouts import ids
+from layouts.charts import value_lines
 from layouts.common import card_row, graph, stat_card, text_table
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
@@ -79,11 +80,8 @@ def scatter_figure(cycle: Any) -> go.Figure:
                 marker={"color": COLORWAY[i % len(COLORWAY)], "size": 6, "opacity": 0.75},
             )
         )
-    for name, value in (cycle.percentiles_days or {}).items():
-        fig.add_hline(
-            y=value, line={"dash": "dot", "color": INK},
-            annotation_text=f"{name.upper()} {value:.1f} d", annotation_position="top left",
-        )  # fmt: skip
+    percentiles = cycle.percentiles_days or {}
+    value_lines(fig, {f"{n.upper()} {v:.1f} d": v for n, v in percentiles.items()}, INK)
     fig.update_yaxes(title="days", rangemode="tozero")
     return fig
 

@@ -12,6 +12,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from layouts import ids
+from layouts.charts import value_lines
 from layouts.common import graph, text_table
 from layouts.jobs import job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
@@ -104,8 +105,7 @@ def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
                        name=key.upper(), line={"color": COLORWAY[i]})
         )  # fmt: skip
     if deadline:
-        fig.add_hline(y=deadline, line={"dash": "dot", "color": DEADLINE},
-                      annotation_text="deadline")  # fmt: skip
+        value_lines(fig, {"deadline": deadline}, DEADLINE)
     fig.update_yaxes(type="date", title="forecast completion")
     return fig
 

@@ -56,6 +56,7 @@ from data.metrics.quality import DataQuality, data_quality
 from data.metrics.store import (
     data_fingerprint,
     load_query_frames,
+    read_snapshot,
     save_snapshots,
     save_weekly_statistics,
 )
@@ -139,14 +140,14 @@ def load_context(
     mappings = mappings_from_profile(_profile(profile_id))
     _require_query(profile_id, query_id)
     key = None
-    with get_db_connection(_db_path()) as conn:
+    with get_db_connection(_db_path()) as conn, read_snapshot(conn):
+        fingerprint = data_fingerprint(conn, profile_id, query_id)
         if as_of is None:
-            fingerprint = data_fingerprint(conn, profile_id, query_id)
             key = (str(_db_path()), profile_id, query_id, repr(mappings), fingerprint)
             cached = _cached_context(key)
             if cached is not None:
                 return cached
-        frames = load_query_frames(conn, profile_id, query_id, as_of)
+        frames = load_query_frames(conn, profile_id, query_id, as_of, fingerprint)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
         ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))

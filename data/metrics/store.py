@@ -7,7 +7,8 @@ milliseconds inside SQLite (``unixepoch(…, 'subsec')``), so pandas never parse
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from data.metrics.frames import (
     utc_timestamp,
 )
 from data.metrics.weekly import project_data_document
+from data.persistence import get_backend
 from data.persistence.base import PersistenceBackend
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans import add_metrics, list_plans
@@ -82,16 +84,34 @@ def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> tuple[
     return tuple(conn.execute(_FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
 
 
+@contextmanager
+def read_snapshot(conn: Connection) -> Iterator[None]:
+    """One read transaction (unless one is open): every statement sees the same data even while
+    a sync writes."""
+    opened = not conn.in_transaction
+    if opened:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if opened:
+            conn.execute("COMMIT")
+
+
 def load_query_frames(
-    conn: Connection, profile_id: str, query_id: str, as_of: datetime | str | None = None
+    conn: Connection,
+    profile_id: str,
+    query_id: str,
+    as_of: datetime | str | None = None,
+    fingerprint: tuple[Any, ...] | None = None,
 ) -> QueryFrames:
     """A query's current members as known at ``as_of`` (default now): issues created by then,
     their transitions made by then, their fix versions (see ``frames.restrict_to``), and the
     profile's JIRA status categories.
 
-    The data fingerprint and the rows are read in one read transaction (the same snapshot even
-    while a sync writes); rows already read by any process for that fingerprint come from the
-    frame cache instead of SQLite.
+    The data fingerprint and the rows are read in one read transaction; rows already read by any
+    process for that fingerprint come from the frame cache instead of SQLite. A caller that
+    read ``fingerprint`` itself must hold the read transaction (``read_snapshot``) around both.
     """
     stamp = utc_timestamp(as_of)
     # Millions of short-lived row tuples would trigger the cyclic garbage collector over and
@@ -99,27 +119,37 @@ def load_query_frames(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        opened = not conn.in_transaction
-        if opened:
-            conn.execute("BEGIN")
-        try:
-            key = frame_cache.cache_key(
-                _database_file(conn),
-                profile_id,
-                query_id,
-                data_fingerprint(conn, profile_id, query_id),
-            )
+        with read_snapshot(conn):
+            if fingerprint is None:
+                fingerprint = data_fingerprint(conn, profile_id, query_id)
+            key = frame_cache.cache_key(_database_file(conn), profile_id, query_id, fingerprint)
             frames = frame_cache.get_frames(key)
             if frames is None:
                 frames = _read_frames(conn, profile_id, query_id, stamp)
                 frame_cache.put_frames(key, frames)
-        finally:
-            if opened:
-                conn.execute("COMMIT")
         return restrict_to(frames, stamp)
     finally:
         if enabled:
             gc.enable()
+
+
+def warm_frame_cache(profile_id: str | None = None, query_id: str | None = None) -> int:
+    """Read the frames of every query (of ``profile_id``; only ``query_id`` if given) into the
+    frame cache, so the first page drawn after an import, restore or CLI fetch does not read
+    SQLite. Returns the number of queries read."""
+    sql = "SELECT profile_id, id FROM queries"
+    params: tuple[str, ...] = ()
+    if profile_id is not None:
+        sql += " WHERE profile_id = ?"
+        params = (profile_id,)
+        if query_id is not None:
+            sql += " AND id = ?"
+            params = (profile_id, query_id)
+    with get_db_connection(getattr(get_backend(), "db_path", None)) as conn:
+        pairs = conn.execute(sql, params).fetchall()
+        for pid, qid in pairs:
+            load_query_frames(conn, pid, qid)
+    return len(pairs)
 
 
 def _database_file(conn: Connection) -> str:

@@ -119,3 +119,32 @@ def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
     finally:
         target.unlink()
         frame_cache.close_all()
+
+
+def _cached(profile_id: str, query_id: str) -> bool:
+    with get_db_connection(None) as conn:
+        key = frame_cache.cache_key(
+            store._database_file(conn),
+            profile_id,
+            query_id,
+            store.data_fingerprint(conn, profile_id, query_id),
+        )
+    return frame_cache.get_frames(key) is not None
+
+
+def test_warming_reads_every_query_of_a_profile_into_the_cache(seeded):
+    seeded.save_query("team", {"id": "q2", "name": "Q2", "jql": "project = M AND type = Bug"})
+    assert not _cached("team", "q") and not _cached("team", "q2")
+    assert store.warm_frame_cache("team", "q") == 1
+    assert _cached("team", "q") and not _cached("team", "q2")
+    assert store.warm_frame_cache() == 2
+    assert _cached("team", "q2")
+
+
+def test_an_imported_profile_arrives_with_its_frames_cached(seeded, tmp_path):
+    from data.import_export import export_profile, import_profile
+
+    archive = export_profile("team", tmp_path / "team.zip")
+    frame_cache.clear()
+    new_id = import_profile(archive, "Team copy")
+    assert _cached(new_id, "q")

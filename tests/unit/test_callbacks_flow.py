@@ -4,14 +4,16 @@ how many more the chart shows."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
+import pandas as pd
 from dash import html
 
 from callbacks import flow
 from data.database import get_db_connection, write_transaction
 from data.issue_store import add_query_members, normalize_issue, store_issues
 from layouts import ids
-from layouts.flow import AGEING_ROWS
+from layouts.flow import AGEING_ROWS, scatter_figure
 from tests.integration.test_metrics_store import raw_issue
 
 IN_PROGRESS = AGEING_ROWS + 10
@@ -60,3 +62,30 @@ def test_the_ageing_table_lists_the_oldest_items_and_names_the_total(backend):
     keys = [row.children[0].children for row in rows]
     # M-1 was committed first: the oldest, listed first; the newest ten are left to the chart.
     assert len(rows) == AGEING_ROWS and keys[0] == "M-1" and keys[-1] == f"M-{AGEING_ROWS}"
+
+
+def test_the_cycle_time_scatter_draws_a_labelled_line_per_percentile():
+    scatter = pd.DataFrame(
+        {
+            "key": ["A-1", "A-2", "B-1"],
+            "issue_type": ["Story", "Story", "Bug"],
+            "done_date": pd.to_datetime(["2026-03-02", "2026-03-09", "2026-03-10"]),
+            "cycle_time_days": [2, 9, 4],
+        }
+    )
+    cycle = SimpleNamespace(
+        scatter=scatter,
+        percentiles_days={"p50": 4.0, "p85": 7.95},
+        committed_stage="In Progress",
+        done_stage="Done",
+    )
+    figure = scatter_figure(cycle)
+    assert sorted(trace.name for trace in figure.data) == ["Bug", "Story"]
+    assert [(s.y0, s.y1, s.xref) for s in figure.layout.shapes] == [
+        (4.0, 4.0, "paper"),
+        (7.95, 7.95, "paper"),
+    ]
+    assert [(a.text, a.y) for a in figure.layout.annotations] == [
+        ("P50 4.0 d", 4.0),
+        ("P85 8.0 d", 7.95),
+    ]
