@@ -10,6 +10,7 @@ from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
 from data.database import keep_database_open
 from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
+from data.metrics.store import warm_active_profile_in_background
 from data.settings import get_data_dir
 from data.startup import prepare_data_dir
 
@@ -41,6 +42,7 @@ def run_server(
     if demo:
         fake = start_demo()
         select_on_first_start(DEMO_PROFILE_ID, DEMO_QUERIES[0][0])
+    warm_active_profile_in_background()
     try:
         # The reloader would start a second fake JIRA in its child process.
         app.run(host=host, port=port, debug=debug, use_reloader=False)

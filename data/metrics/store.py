@@ -7,6 +7,8 @@ milliseconds inside SQLite (``unixepoch(…, 'subsec')``), so pandas never parse
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,6 +33,8 @@ from data.persistence.base import PersistenceBackend
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans import add_metrics, list_plans
 from data.sqlite import Connection
+
+logger = logging.getLogger(__name__)
 
 # Issues and their transitions come in the same order (the query's members by key; transitions
 # by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
@@ -150,6 +154,24 @@ def warm_frame_cache(profile_id: str | None = None, query_id: str | None = None)
         for pid, qid in pairs:
             load_query_frames(conn, pid, qid)
     return len(pairs)
+
+
+def warm_active_profile_in_background() -> threading.Thread:
+    """Warm the active profile's queries in a daemon thread (``flowcast serve`` on start), so the
+    first pages after an upgrade or a deleted cache folder do not read SQLite either. Best effort:
+    a failure is logged and changes nothing."""
+
+    def warm() -> None:
+        try:
+            profile_id = get_backend().get_app_state("active_profile_id")
+            if profile_id:
+                warm_frame_cache(profile_id)
+        except Exception:  # a cache warm-up must never stop the server
+            logger.warning("Could not prepare the frame cache on start", exc_info=True)
+
+    thread = threading.Thread(target=warm, name="flowcast-warm-frames", daemon=True)
+    thread.start()
+    return thread
 
 
 def _database_file(conn: Connection) -> str:

@@ -148,3 +148,19 @@ def test_an_imported_profile_arrives_with_its_frames_cached(seeded, tmp_path):
     frame_cache.clear()
     new_id = import_profile(archive, "Team copy")
     assert _cached(new_id, "q")
+
+
+def test_the_server_start_warms_the_active_profiles_queries(seeded):
+    seeded.set_app_state("active_profile_id", "team")
+    store.warm_active_profile_in_background().join(timeout=60)
+    assert _cached("team", "q")
+
+
+def test_a_failing_warm_up_is_logged_and_changes_nothing(backend, caplog):
+    backend.set_app_state("active_profile_id", "team")
+    with get_db_connection(backend.db_path) as conn:
+        conn.execute("DROP TABLE query_issues")  # reading any query now fails
+    backend.save_profile({"id": "team", "name": "Team"})
+    backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
+    store.warm_active_profile_in_background().join(timeout=60)
+    assert "Could not prepare the frame cache on start" in caplog.text
