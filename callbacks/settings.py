@@ -99,6 +99,25 @@ def save_jira_connection(
     return success_alert("Saved the JIRA connection.")
 
 
+FORECAST_NUMBERS = {"pert_factor": ("PERT factor", 52), "data_points_count": ("Data points", 520)}
+"""The forecast settings' whole numbers: their label on the page and their highest value (the
+page's number inputs allow 1 to that)."""
+
+
+def _whole_number(value: Any, label: str, highest: int) -> int:
+    """``value`` as an int from 1 to ``highest``. The browser sends no value (None) for an empty
+    field or one outside the input's range, so the message names the rule, not the value."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = 0.0
+    if not number.is_integer() or not 1 <= number <= highest:
+        raise ValidationError(
+            f"{label} must be a whole number from 1 to {highest}; enter one and save again."
+        )
+    return int(number)
+
+
 def save_forecast_settings(
     profile_id: str,
     pert_factor: Any,
@@ -112,13 +131,8 @@ def save_forecast_settings(
         "deadline": deadline or None,
         "milestone": milestone or None,
     }
-    for key in ("pert_factor", "data_points_count"):
-        value = settings[key]
-        if value in (None, "") or not float(value).is_integer() or int(value) < 1:
-            raise ValidationError(
-                f"{key.replace('_', ' ')} is {value!r}; use a whole number of 1 or more."
-            )
-        settings[key] = int(value)
+    for key, (label, highest) in FORECAST_NUMBERS.items():
+        settings[key] = _whole_number(settings[key], label, highest)
     profile_manager.update_profile(profile_id, {"forecast_settings": settings})
     return success_alert("Saved the forecast settings.")
 

@@ -75,9 +75,28 @@ def test_test_connection_names_the_server_and_user(profile_id, fake):
     assert alert.color == "success" and "Cloud" in alert.children
 
 
-def test_bad_forecast_settings_are_refused(profile_id):
-    with pytest.raises(ValidationError, match="whole number"):
-        settings.save_forecast_settings(profile_id, 0, 12, None, None)
+@pytest.mark.parametrize(
+    ("pert", "points", "message"),
+    [
+        (0, 12, "PERT factor must be a whole number from 1 to 52"),
+        (None, 12, "PERT factor must be a whole number from 1 to 52"),
+        (3.5, 12, "PERT factor must be a whole number from 1 to 52"),
+        (53, 12, "PERT factor must be a whole number from 1 to 52"),
+        (3, None, "Data points must be a whole number from 1 to 520"),
+        (3, "abc", "Data points must be a whole number from 1 to 520"),
+        (3, 521, "Data points must be a whole number from 1 to 520"),
+    ],
+)
+def test_bad_forecast_settings_are_refused_with_the_fields_rule(profile_id, pert, points, message):
+    # The browser sends None for an empty or out-of-range number input: the message names the
+    # field and its rule (it used to read "pert factor is None").
+    before = profile_manager.get_profile(profile_id)["forecast_settings"]
+    with pytest.raises(ValidationError, match=message):
+        settings.save_forecast_settings(profile_id, pert, points, None, None)
+    assert profile_manager.get_profile(profile_id)["forecast_settings"] == before
+
+
+def test_forecast_settings_are_saved(profile_id):
     settings.save_forecast_settings(profile_id, "4", 10.0, "2027-01-31", "")
     saved = profile_manager.get_profile(profile_id)["forecast_settings"]
     assert saved == {"pert_factor": 4, "data_points_count": 10, "deadline": "2027-01-31",
