@@ -10,6 +10,7 @@ from callbacks.errors import alert_for
 from data import profile_manager
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
+from data.jira.client import jira_base_url
 from data.mapping_choices import merge_choices, stored_choices
 from data.metrics.mappings import (
     DEFAULT_COMMITTED_STAGE,
@@ -88,7 +89,7 @@ def save_jira_connection(
     profile_id: str, url: str | None, deployment: str | None, email: str | None, token: str | None
 ) -> Any:
     changes: dict[str, Any] = {
-        "base_url": (url or "").strip().rstrip("/"),
+        "base_url": jira_base_url(url),
         "deployment": deployment or "auto",
         "email": (email or "").strip(),
     }
@@ -201,7 +202,7 @@ def _connection_from_form(
     profile = profile_manager.get_profile(profile_id)
     jira = dict(profile.get("jira_config") or {})
     jira.update(
-        base_url=(url or "").strip().rstrip("/"),
+        base_url=jira_base_url(url),
         deployment=deployment or "auto",
         email=(email or "").strip(),
     )

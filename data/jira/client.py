@@ -34,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from data.errors import JiraError
+from data.errors import JiraError, ValidationError
 from data.jira.errors import (
     JiraAuthError,
     JiraDeploymentMismatch,
@@ -113,6 +113,21 @@ def jira_message(response: httpx.Response) -> str:
     return " ".join(p.rstrip(".") + "." for p in parts)
 
 
+def jira_base_url(url: str | None) -> str:
+    """``url`` as a JIRA site address (stripped, no trailing slash): http(s) with a host, or a
+    ValidationError saying what to enter (httpx would fail later with its own wording)."""
+    text = (url or "").strip().rstrip("/")
+    try:
+        parsed = httpx.URL(text)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValidationError(
+            f"{text!r} is not a JIRA URL; use the site address, e.g. https://acme.atlassian.net."
+        )
+    return text
+
+
 class JiraClient:
     """One JIRA site with one set of credentials. Use as a context manager (closes the pool)."""
 
@@ -132,7 +147,7 @@ class JiraClient:
             raise JiraRequestError(
                 f"Unknown deployment {deployment!r}; use one of {', '.join(DEPLOYMENTS)}."
             )
-        self.base_url = base_url.rstrip("/")
+        self.base_url = jira_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self.max_workers = max(1, max_workers)
         self.page_size = page_size

@@ -76,6 +76,19 @@ def test_test_connection_names_the_server_and_user(profile_id, fake):
 
 
 @pytest.mark.parametrize(
+    "url", ["not a url", "acme.atlassian.net", "ftp://acme.net", "http://", ""]
+)
+def test_a_url_that_is_not_http_is_refused_by_test_and_save(profile_id, fake, url):
+    # "not a url" used to escape as httpx.UnsupportedProtocol (an "Unexpected error" alert) from
+    # Test connection, and Save stored it.
+    with pytest.raises(ValidationError, match="is not a JIRA URL; use the site address"):
+        settings.test_jira_connection(profile_id, url, "auto", DEFAULT_EMAIL, "")
+    with pytest.raises(ValidationError, match="is not a JIRA URL"):
+        settings.save_jira_connection(profile_id, url, "cloud", "me@example.com", "")
+    assert profile_manager.get_profile(profile_id)["jira_config"]["base_url"] == fake.base_url
+
+
+@pytest.mark.parametrize(
     ("pert", "points", "message"),
     [
         (0, 12, "PERT factor must be a whole number from 1 to 52"),
