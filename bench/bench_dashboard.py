@@ -53,7 +53,7 @@ def _load_metrics_bench() -> Any:
 
 def build(directory: Path, issues: int) -> None:
     from data.database import get_db_connection, write_transaction
-    from data.metrics.report import snapshot_weeks
+    from data.metrics.snapshots import snapshot_weeks
 
     backend, transitions, seconds = _load_metrics_bench().setup(directory, issues, 12)
     backend.save_query("bench", {"id": "stories", "name": "Stories", "jql": "issuetype = Story"})

@@ -29,12 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data.database import get_db_connection, write_transaction  # noqa: E402
 from data.metrics.forecast import monte_carlo_when  # noqa: E402
-from data.metrics.report import (  # noqa: E402
-    build_report,
-    load_context,
-    report_from_context,
-    snapshot_weeks,
-)
+from data.metrics.report import build_report, load_context, report_from_context  # noqa: E402
+from data.metrics.snapshots import snapshot_weeks  # noqa: E402
 from data.persistence import set_backend  # noqa: E402
 from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
 from data.settings import DATA_DIR_ENV, get_db_path  # noqa: E402

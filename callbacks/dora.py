@@ -7,7 +7,7 @@ from typing import Any
 from dash import Dash
 
 from callbacks.sync_status import not_fetched_notice
-from data.metrics import report
+from data.metrics import report, snapshots
 from layouts.common import no_selection
 from layouts.dora import dora_layout
 
@@ -34,7 +34,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return no_selection()
     ctx = report.load_context(profile_id, query_id)
-    review = report.weekly_review(profile_id, query_id, TREND_WEEKS)
+    review = snapshots.weekly_review(profile_id, query_id, TREND_WEEKS)
     page = dora_layout(
         report.dora_section(ctx),
         trend_series(review.trends),

@@ -19,7 +19,7 @@ from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
 from data.jira import sync as jira_sync
 from data.jobs import ACTIVE
-from data.metrics import report
+from data.metrics import snapshots
 from layouts import ids
 from layouts.common import info_alert, success_alert
 
@@ -63,7 +63,7 @@ def run_fetch(
     # Weekly snapshots from the fetched history, so trends and drift show right after a fetch.
     set_progress((100, "100%", f"Computing {SNAPSHOT_WEEKS} weekly snapshots"))
     try:
-        report.snapshot_weeks(profile_id, query_id, backfill=SNAPSHOT_WEEKS)
+        snapshots.snapshot_weeks(profile_id, query_id, backfill=SNAPSHOT_WEEKS)
     except FlowcastError as exc:
         return alert_for(exc), (data_version or 0) + 1, last_sync_text(profile_id, query_id)
     set_progress((100, "100%", "Done"))

@@ -12,7 +12,7 @@ from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
 from data import plans, profile_manager
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import backfill_task
-from data.metrics import report
+from data.metrics import snapshots
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
@@ -36,7 +36,7 @@ def _signoffs(profile_id: str, query_id: str) -> list[dict[str, Any]]:
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return no_selection()
-    review = report.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
+    review = snapshots.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
     return review_layout(review, _deadline(profile_id), _signoffs(profile_id, query_id))
 
 
@@ -45,7 +45,7 @@ def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
     if not profile_id or not query_id:
         return no_selection()
     try:
-        review = report.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
+        review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
         return review_content(review, _deadline(profile_id))
     except FlowcastError as exc:
         return alert_for(exc)
@@ -84,7 +84,7 @@ def backfill(
     if not profile_id or not query_id:
         return no_selection(), no_update
     try:
-        stored = report.backfill_snapshots(
+        stored = snapshots.backfill_snapshots(
             profile_id, query_id, int(weeks or DEFAULT_BACKFILL_WEEKS), reporter(set_progress)
         )
     except TaskCancelled:

@@ -11,7 +11,8 @@ from cli.output import print_json, print_table
 from data import profile_manager as pm
 from data.errors import ValidationError
 from data.metrics.mappings import mappings_from_profile
-from data.metrics.report import build_report, snapshot_weeks
+from data.metrics.report import build_report
+from data.metrics.snapshots import snapshot_weeks
 from data.metrics.store import save_weekly_statistics
 from data.metrics.weekly import parse_statistics_csv
 from data.persistence import get_backend

@@ -44,7 +44,7 @@ def prepare_demo() -> None:
     from data import plans, profile_manager
     from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES
     from data.jira.sync import sync
-    from data.metrics.report import snapshot_weeks
+    from data.metrics.snapshots import snapshot_weeks
 
     for query_id, *_rest in DEMO_QUERIES:
         sync(DEMO_PROFILE_ID, query_id)

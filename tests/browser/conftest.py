@@ -23,7 +23,7 @@ from callbacks.shell import select_on_first_start
 from data import profile_manager
 from data.demo import DEMO_PROFILE_ID, start_demo
 from data.jira.sync import sync
-from data.metrics.report import snapshot_weeks
+from data.metrics.snapshots import snapshot_weeks
 
 CHROMIUM = "/usr/bin/chromium"
 

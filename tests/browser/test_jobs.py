@@ -18,7 +18,7 @@ from data import profile_manager
 from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from data.jira.sync import sync
 from data.jobs import MIGRATION_TASK, backfill_task
-from data.metrics.report import snapshot_weeks
+from data.metrics.snapshots import snapshot_weeks
 from data.persistence import get_backend
 from layouts import ids
 from tests.browser.conftest import click, text_of

@@ -14,7 +14,7 @@ import pytest
 from data.database import get_db_connection
 from data.errors import TaskCancelled, ValidationError
 from data.jobs import MIGRATION_TASK, JobInProgress, backfill_task, job_lock, run_job
-from data.metrics.report import backfill_snapshots
+from data.metrics.snapshots import backfill_snapshots
 from data.migration import run_migration_job
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.test_metrics_store import seeded  # noqa: F401 - fixture

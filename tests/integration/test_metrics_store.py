@@ -16,12 +16,8 @@ from cli.main import cli
 from data.database import get_db_connection, write_transaction
 from data.errors import ValidationError
 from data.issue_store import add_query_members, normalize_issue, remove_query_members, store_issues
-from data.metrics.report import (
-    build_report,
-    load_context,
-    snapshot_weeks,
-    weekly_review,
-)
+from data.metrics.report import build_report, load_context
+from data.metrics.snapshots import snapshot_weeks, weekly_review
 from data.metrics.store import load_query_frames
 from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans import create_plan, create_version, delete_plan, get_current_plan, get_metrics
@@ -301,7 +297,7 @@ def test_snapshot_stores_the_weekly_statistics_too(seeded):
 
 
 def test_snapshot_week_ends_at_local_midnight_across_dst(seeded):
-    from data.metrics.report import week_end_instant
+    from data.metrics.snapshots import week_end_instant
 
     # Berlin leaves DST on Sunday 2026-10-25: the week ends Monday 00:00 CET = 23:00Z.
     assert str(week_end_instant("2026-W43", "Europe/Berlin")) == "2026-10-25 23:00:00+00:00"

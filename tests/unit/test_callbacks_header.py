@@ -11,7 +11,7 @@ from callbacks import header, jobs
 from data import profile_manager
 from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from data.jira.sync import sync_state, task_name
-from data.metrics.report import weekly_review
+from data.metrics.snapshots import weekly_review
 
 
 @pytest.fixture
