@@ -29,7 +29,15 @@ def _template() -> go.layout.Template:
             "xaxis": axis,
             "yaxis": axis,
             "margin": {"l": 40, "r": 16, "t": 40, "b": 36},
-            "legend": {"orientation": "h", "y": -0.18, "bgcolor": "rgba(0,0,0,0)"},
+            # Anchored to the bottom of the figure, not the plot: the legend then reserves its own
+            # margin below the axis labels (rotated ISO-week labels used to run over it).
+            "legend": {
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "bgcolor": "rgba(0,0,0,0)",
+            },
             "hoverlabel": {"namelength": -1},
             "title": {"font": {"size": 15}, "x": 0.01},
             "modebar": {"bgcolor": "rgba(0,0,0,0)", "color": INK, "activecolor": COLORWAY[0]},
