@@ -10,7 +10,16 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.errors import alert_for
-from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
+from callbacks.jobs import (
+    PROGRESS_DEFAULT,
+    ProgressSetter,
+    poll_job,
+    poll_outputs,
+    progress_outputs,
+    reporter,
+    request_cancel,
+    running,
+)
 from data import backup, import_export, integrity, migration, profile_manager
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK
@@ -201,17 +210,10 @@ def register(app: Dash) -> None:
         background=True,
         running=[
             (Output(ids.DATA_MIGRATE_RUN, "disabled"), True, True),
-            (Output(ids.DATA_MIGRATE_DRY_RUN, "disabled"), True, False),
-            (Output(ids.DATA_MIGRATE_CANCEL, "disabled"), False, True),
-            (Output(ids.DATA_MIGRATE_POLL, "disabled"), True, False),
-            (Output(ids.DATA_MIGRATE_PROGRESS, "animated"), True, False),
+            *running(ids.MIGRATION_JOB),
         ],
-        progress=[
-            Output(ids.DATA_MIGRATE_PROGRESS, "value"),
-            Output(ids.DATA_MIGRATE_PROGRESS, "label"),
-            Output(ids.DATA_MIGRATE_MESSAGE, "children"),
-        ],
-        progress_default=[0, "0%", "Starting"],
+        progress=progress_outputs(ids.MIGRATION_JOB),
+        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _migrate(set_progress, n_clicks, path):
@@ -226,12 +228,7 @@ def register(app: Dash) -> None:
         return request_cancel(MIGRATION_TASK, "migration", "the phase it is in")
 
     @app.callback(
-        Output(ids.DATA_MIGRATE_PROGRESS, "value", allow_duplicate=True),
-        Output(ids.DATA_MIGRATE_PROGRESS, "label", allow_duplicate=True),
-        Output(ids.DATA_MIGRATE_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.DATA_MIGRATE_DRY_RUN, "disabled", allow_duplicate=True),
-        Output(ids.DATA_MIGRATE_CANCEL, "disabled", allow_duplicate=True),
-        Output(ids.DATA_MIGRATE_SEEN_ACTIVE, "data"),
+        *poll_outputs(ids.MIGRATION_JOB),
         Input(ids.DATA_MIGRATE_POLL, "n_intervals"),
         State(ids.DATA_MIGRATE_SEEN_ACTIVE, "data"),
         prevent_initial_call="initial_duplicate",

@@ -13,7 +13,15 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
-from callbacks.jobs import ProgressSetter, poll_job, reporter
+from callbacks.jobs import (
+    PROGRESS_DEFAULT,
+    ProgressSetter,
+    poll_job,
+    poll_outputs,
+    progress_outputs,
+    reporter,
+    running,
+)
 from callbacks.jobs import request_cancel as request_job_cancel
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
@@ -102,18 +110,9 @@ def register(app: Dash) -> None:
         State(ids.HEADER_FULL_FETCH, "value"),
         State(ids.DATA_VERSION, "data"),
         background=True,
-        running=[
-            (Output(ids.HEADER_FETCH, "disabled"), True, False),
-            (Output(ids.HEADER_CANCEL, "disabled"), False, True),
-            (Output(ids.HEADER_PROGRESS_POLL, "disabled"), True, False),
-            (Output(ids.HEADER_PROGRESS, "animated"), True, False),
-        ],
-        progress=[
-            Output(ids.HEADER_PROGRESS, "value"),
-            Output(ids.HEADER_PROGRESS, "label"),
-            Output(ids.HEADER_PROGRESS_MESSAGE, "children"),
-        ],
-        progress_default=[0, "0%", "Starting"],
+        running=running(ids.FETCH_JOB),
+        progress=progress_outputs(ids.FETCH_JOB),
+        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _fetch(set_progress, _n, selection, full, data_version):
@@ -129,12 +128,7 @@ def register(app: Dash) -> None:
         return request_cancel(selection)
 
     @app.callback(
-        Output(ids.HEADER_PROGRESS, "value", allow_duplicate=True),
-        Output(ids.HEADER_PROGRESS, "label", allow_duplicate=True),
-        Output(ids.HEADER_PROGRESS_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.HEADER_FETCH, "disabled", allow_duplicate=True),
-        Output(ids.HEADER_CANCEL, "disabled", allow_duplicate=True),
-        Output(ids.HEADER_POLL_SEEN_ACTIVE, "data"),
+        *poll_outputs(ids.FETCH_JOB),
         Input(ids.HEADER_PROGRESS_POLL, "n_intervals"),
         Input(ids.SELECTION, "data"),
         State(ids.HEADER_POLL_SEEN_ACTIVE, "data"),

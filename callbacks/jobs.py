@@ -6,13 +6,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dash import no_update
+from dash import Output, no_update
 
 from data.jobs import ACTIVE, ProgressCallback
 from data.persistence import get_backend
 from layouts.common import info_alert
+from layouts.ids import JobIds
 
 ProgressSetter = Callable[[tuple[float, str, str]], None]
+PROGRESS_DEFAULT = [0, "0%", "Starting"]
+
+
+def running(job: JobIds) -> list[tuple[Output, Any, Any]]:
+    """``running=`` of the job's background callback: start off, Cancel on, this tab's poller
+    paused (the job's own progress drives the bar), the bar animated."""
+    return [
+        (Output(job.start, "disabled"), True, False),
+        (Output(job.cancel, "disabled"), False, True),
+        (Output(job.poll, "disabled"), True, False),
+        (Output(job.progress, "animated"), True, False),
+    ]
+
+
+def progress_outputs(job: JobIds) -> list[Output]:
+    """``progress=`` of the job's background callback (what ``reporter`` sets)."""
+    return [
+        Output(job.progress, "value"),
+        Output(job.progress, "label"),
+        Output(job.message, "children"),
+    ]
+
+
+def poll_outputs(job: JobIds) -> list[Output]:
+    """The outputs of the job's poll callback, in ``poll_job``'s order."""
+    return [
+        Output(job.progress, "value", allow_duplicate=True),
+        Output(job.progress, "label", allow_duplicate=True),
+        Output(job.message, "children", allow_duplicate=True),
+        Output(job.start, "disabled", allow_duplicate=True),
+        Output(job.cancel, "disabled", allow_duplicate=True),
+        Output(job.seen_active, "data"),
+    ]
 
 
 def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:

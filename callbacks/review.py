@@ -8,7 +8,16 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
-from callbacks.jobs import ProgressSetter, poll_job, reporter, request_cancel
+from callbacks.jobs import (
+    PROGRESS_DEFAULT,
+    ProgressSetter,
+    poll_job,
+    poll_outputs,
+    progress_outputs,
+    reporter,
+    request_cancel,
+    running,
+)
 from data import plans, profile_manager
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import backfill_task
@@ -129,18 +138,9 @@ def register(app: Dash) -> None:
         State(ids.REVIEW_BACKFILL_WEEKS, "value"),
         State(ids.REVIEW_WEEKS, "value"),
         background=True,
-        running=[
-            (Output(ids.REVIEW_BACKFILL, "disabled"), True, False),
-            (Output(ids.REVIEW_BACKFILL_CANCEL, "disabled"), False, True),
-            (Output(ids.REVIEW_BACKFILL_POLL, "disabled"), True, False),
-            (Output(ids.REVIEW_BACKFILL_PROGRESS, "animated"), True, False),
-        ],
-        progress=[
-            Output(ids.REVIEW_BACKFILL_PROGRESS, "value"),
-            Output(ids.REVIEW_BACKFILL_PROGRESS, "label"),
-            Output(ids.REVIEW_BACKFILL_MESSAGE, "children"),
-        ],
-        progress_default=[0, "0%", "Starting"],
+        running=running(ids.BACKFILL_JOB),
+        progress=progress_outputs(ids.BACKFILL_JOB),
+        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _backfill(set_progress, _n, selection, weeks, weeks_shown):
@@ -156,12 +156,7 @@ def register(app: Dash) -> None:
         return request_cancel(backfill_task_of(selection), "backfill", "the week it is computing")
 
     @app.callback(
-        Output(ids.REVIEW_BACKFILL_PROGRESS, "value", allow_duplicate=True),
-        Output(ids.REVIEW_BACKFILL_PROGRESS, "label", allow_duplicate=True),
-        Output(ids.REVIEW_BACKFILL_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.REVIEW_BACKFILL, "disabled", allow_duplicate=True),
-        Output(ids.REVIEW_BACKFILL_CANCEL, "disabled", allow_duplicate=True),
-        Output(ids.REVIEW_BACKFILL_SEEN_ACTIVE, "data"),
+        *poll_outputs(ids.BACKFILL_JOB),
         Input(ids.REVIEW_BACKFILL_POLL, "n_intervals"),
         State(ids.SELECTION, "data"),
         State(ids.REVIEW_BACKFILL_SEEN_ACTIVE, "data"),

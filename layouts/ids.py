@@ -4,6 +4,24 @@ Layouts and callbacks import these names; no id string is written anywhere else.
 use dict ids built by the small functions at the end (pattern-matching callbacks).
 """
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobIds:
+    """The controls of one long job (fetch, backfill, migration): the button disabled while it
+    runs, Cancel and what Cancel answers, the progress bar and message, the poller every tab runs,
+    and the store that remembers whether this tab's poller saw the job running."""
+
+    start: str
+    cancel: str
+    cancel_result: str
+    progress: str
+    message: str
+    poll: str
+    seen_active: str
+
+
 # Shell ----------------------------------------------------------------------------------------
 URL = "shell-url"
 PAGE = "shell-page"
@@ -30,6 +48,15 @@ HEADER_PROGRESS_POLL = "header-progress-poll"
 HEADER_POLL_SEEN_ACTIVE = "header-poll-seen-active"
 HEADER_FETCH_RESULT = "header-fetch-result"
 HEADER_CANCEL_RESULT = "header-cancel-result"
+FETCH_JOB = JobIds(
+    HEADER_FETCH,
+    HEADER_CANCEL,
+    HEADER_CANCEL_RESULT,
+    HEADER_PROGRESS,
+    HEADER_PROGRESS_MESSAGE,
+    HEADER_PROGRESS_POLL,
+    HEADER_POLL_SEEN_ACTIVE,
+)
 
 # Forecast ---------------------------------------------------------------------------------------
 FORECAST_CARDS = "forecast-cards"
@@ -79,6 +106,15 @@ REVIEW_BACKFILL_PROGRESS = "review-backfill-progress"
 REVIEW_BACKFILL_MESSAGE = "review-backfill-message"
 REVIEW_BACKFILL_POLL = "review-backfill-poll"
 REVIEW_BACKFILL_SEEN_ACTIVE = "review-backfill-seen-active"
+BACKFILL_JOB = JobIds(
+    REVIEW_BACKFILL,
+    REVIEW_BACKFILL_CANCEL,
+    REVIEW_BACKFILL_CANCEL_RESULT,
+    REVIEW_BACKFILL_PROGRESS,
+    REVIEW_BACKFILL_MESSAGE,
+    REVIEW_BACKFILL_POLL,
+    REVIEW_BACKFILL_SEEN_ACTIVE,
+)
 
 # Plans ------------------------------------------------------------------------------------------
 PLANS_CONTENT = "plans-content"
@@ -180,6 +216,16 @@ DATA_MIGRATE_PROGRESS = "data-migrate-progress"
 DATA_MIGRATE_MESSAGE = "data-migrate-message"
 DATA_MIGRATE_POLL = "data-migrate-poll"
 DATA_MIGRATE_SEEN_ACTIVE = "data-migrate-seen-active"
+# Dry run is what the job disables while it runs; Migrate itself stays off until the next dry run.
+MIGRATION_JOB = JobIds(
+    DATA_MIGRATE_DRY_RUN,
+    DATA_MIGRATE_CANCEL,
+    DATA_MIGRATE_CANCEL_RESULT,
+    DATA_MIGRATE_PROGRESS,
+    DATA_MIGRATE_MESSAGE,
+    DATA_MIGRATE_POLL,
+    DATA_MIGRATE_SEEN_ACTIVE,
+)
 DATA_CACHE_CLEANUP = "data-cache-cleanup"
 DATA_AUDIT = "data-audit"
 

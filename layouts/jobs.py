@@ -6,22 +6,17 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.ids import JobIds
+
 POLL_MS = 1000
 
 
-def job_progress(
-    cancel_id: str,
-    progress_id: str,
-    message_id: str,
-    poll_id: str,
-    seen_active_id: str,
-    cancel_result_id: str,
-) -> html.Div:
+def job_progress(job: JobIds) -> html.Div:
     return html.Div(
         [
             dbc.Button(
                 "Cancel",
-                id=cancel_id,
+                id=job.cancel,
                 color="secondary",
                 outline=True,
                 size="sm",
@@ -29,17 +24,17 @@ def job_progress(
                 disabled=True,
             ),
             dbc.Progress(
-                id=progress_id,
+                id=job.progress,
                 value=0,
                 label="",
                 striped=True,
                 className="mt-1",
                 style={"height": "1rem"},
             ),
-            html.Div("", id=message_id, className="small text-muted text-truncate"),
-            html.Div(id=cancel_result_id),
-            dcc.Interval(id=poll_id, interval=POLL_MS),
-            dcc.Store(id=seen_active_id, data=False),
+            html.Div("", id=job.message, className="small text-muted text-truncate"),
+            html.Div(id=job.cancel_result),
+            dcc.Interval(id=job.poll, interval=POLL_MS),
+            dcc.Store(id=job.seen_active, data=False),
         ],
         className="mt-2",
     )

@@ -224,14 +224,7 @@ def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, An
                         width="auto",
                     ),
                     dbc.Col(
-                        job_progress(
-                            ids.REVIEW_BACKFILL_CANCEL,
-                            ids.REVIEW_BACKFILL_PROGRESS,
-                            ids.REVIEW_BACKFILL_MESSAGE,
-                            ids.REVIEW_BACKFILL_POLL,
-                            ids.REVIEW_BACKFILL_SEEN_ACTIVE,
-                            ids.REVIEW_BACKFILL_CANCEL_RESULT,
-                        ),
+                        job_progress(ids.BACKFILL_JOB),
                         md=4,
                     ),
                 ],
