@@ -7,8 +7,9 @@ data fingerprint (``store.data_fingerprint``, which changes whenever the stored 
 the server loads them in a few milliseconds.
 
 The frames are stored unrestricted (everything fetched); the reader applies its own ``as_of``.
-The cache is ``<data dir>/cache/frames`` (diskcache: atomic, multi-process, size-bounded).
-Deleting that folder is always safe. A cache that cannot be read or written (full disk,
+The cache is ``<data dir>/cache/frames`` (diskcache: atomic, multi-process, size-bounded; its
+entries are pickles, so the folder is private to the user like the database). Deleting that
+folder is always safe. A cache that cannot be read or written (full disk,
 read-only folder, a damaged entry) is skipped: the frames are then read from SQLite.
 """
 
