@@ -57,10 +57,11 @@ def plan_form(document: dict[str, Any] | None, default_name: str) -> dbc.Card:
                             dbc.Col(
                                 [
                                     dbc.Label("Scope target (items)", className="small mb-0"),
+                                    # No min: the browser sends no value for one below it,
+                                    # which saved the plan without its target.
                                     dbc.Input(
                                         id=ids.PLANS_ITEMS,
                                         type="number",
-                                        min=0,
                                         value=target.get("items"),
                                     ),
                                 ],
