@@ -7,7 +7,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for
-from callbacks.plan_baseline import query_plan
+from callbacks.plan_baseline import baseline_series, query_plan
 from data import plans, profile_manager
 from data.errors import FlowcastError, ValidationError
 from layouts import ids
@@ -23,7 +23,8 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     plan = query_plan(profile_id, query_id)
     history = plans.get_version_history(plan["id"], HISTORY_LIMIT) if plan else []
     query = profile_manager.get_query(profile_id, query_id)
-    return plans_layout(plan, history, f"{query['name']} plan")
+    drawn = plan is not None and baseline_series(profile_id, query_id) is not None
+    return plans_layout(plan, history, f"{query['name']} plan", drawn)
 
 
 def save_plan(

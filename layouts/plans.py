@@ -99,7 +99,20 @@ def plan_form(document: dict[str, Any] | None, default_name: str) -> dbc.Card:
     )
 
 
-def current_card(plan: dict[str, Any]) -> dbc.Card:
+def baseline_note(version: int | None, drawn: bool) -> str:
+    """Which version is the baseline, and whether the Forecast burndown can draw it (it needs
+    the approved version's scope target in items and its deadline)."""
+    if not version:
+        return "No approved baseline yet: submit a version and approve it."
+    if drawn:
+        return f"Approved baseline: version {version} (drawn on the Forecast burndown)"
+    return (
+        f"Approved baseline: version {version} (not on the Forecast burndown: it needs a scope "
+        "target in items and a deadline; save them, submit and approve)"
+    )
+
+
+def current_card(plan: dict[str, Any], baseline_drawn: bool = False) -> dbc.Card:
     document = plan["data"]
     target = document.get("scope_target") or {}
     status = plan.get("version_status") or "draft"
@@ -122,9 +135,7 @@ def current_card(plan: dict[str, Any]) -> dbc.Card:
                     className="small",
                 ),
                 html.Div(
-                    f"Approved baseline: version {baseline} (drawn on the Forecast burndown)"
-                    if baseline
-                    else "No approved baseline yet: submit a version and approve it.",
+                    baseline_note(baseline, baseline_drawn),
                     id=ids.PLANS_BASELINE,
                     className="small text-muted mt-1",
                 ),
@@ -249,7 +260,10 @@ def workflow_card(versions: list[int], current: int) -> dbc.Card:
 
 
 def plans_layout(
-    plan: dict[str, Any] | None, history: list[dict[str, Any]], default_name: str
+    plan: dict[str, Any] | None,
+    history: list[dict[str, Any]],
+    default_name: str,
+    baseline_drawn: bool = False,
 ) -> html.Div:
     if plan is None:
         body: list[Any] = [
@@ -261,7 +275,7 @@ def plans_layout(
     else:
         versions = sorted(v["version"] for v in history)
         body = [
-            current_card(plan),
+            current_card(plan, baseline_drawn),
             dbc.Row(
                 [
                     dbc.Col(

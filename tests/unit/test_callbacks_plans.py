@@ -76,3 +76,37 @@ def _cells(component):
     for child in children if isinstance(children, list | tuple) else [children]:
         if child is not None and not isinstance(child, str | int | float):
             yield from _cells(child)
+
+
+def _baseline_note(selection) -> str:
+    page = plans_page.render(selection["profile"], selection["query"])
+    return next(_by_id(page, ids.PLANS_BASELINE)).children
+
+
+def _by_id(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _by_id(child, component_id)
+
+
+def test_the_page_says_whether_the_baseline_is_on_the_burndown(backend):
+    # An approved version without a deadline has no baseline line; the page used to say
+    # "drawn on the Forecast burndown" anyway.
+    selection = _query(backend)
+    no_deadline = ("Release 1", "release", 100, None, "")
+    plans_page.plan_action(ids.PLANS_SAVE, selection, no_deadline, None, None)
+    assert _baseline_note(selection).startswith("No approved baseline yet")
+    plans_page.plan_action(ids.PLANS_SUBMIT, selection, NO_FORM, None, None)
+    plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, "ok", None)
+    assert "not on the Forecast burndown: it needs a scope target in items and a deadline" in (
+        _baseline_note(selection)
+    )
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    plans_page.plan_action(ids.PLANS_SUBMIT, selection, NO_FORM, None, None)
+    plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, "ok", None)
+    assert (
+        _baseline_note(selection) == "Approved baseline: version 2 (drawn on the Forecast burndown)"
+    )
