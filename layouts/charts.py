@@ -10,9 +10,13 @@ import plotly.graph_objects as go
 from layouts.theme import BAND, INK
 
 
-def date_line(fig: go.Figure, day: date | str | None, label: str, color: str) -> None:
+def date_line(
+    fig: go.Figure, day: date | str | None, label: str, color: str, inside: bool = False
+) -> None:
     """A labelled vertical line at ``day`` (shape + annotation: add_vline's annotation cannot
-    position itself on a date axis)."""
+    position itself on a date axis). The label sits above the plot, right of the line; with
+    ``inside`` it sits inside the plot's top edge, left of the line, so two lines a few days
+    apart (deadline and milestone) keep readable labels."""
     if not day:
         return
     x = day.isoformat() if isinstance(day, date) else str(day)[:10]
@@ -22,7 +26,8 @@ def date_line(fig: go.Figure, day: date | str | None, label: str, color: str) ->
     )  # fmt: skip
     fig.add_annotation(
         x=x, y=1, xref="x", yref="paper", text=label, showarrow=False,
-        font={"color": color, "size": 11}, xanchor="left", yanchor="bottom",
+        font={"color": color, "size": 11}, xanchor="right" if inside else "left",
+        yanchor="top" if inside else "bottom",
     )  # fmt: skip
 
 

@@ -125,7 +125,7 @@ def burndown_figure(
             )
         )
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
-    date_line(fig, burndown.milestone, "milestone", MILESTONE)
+    date_line(fig, burndown.milestone, "milestone", MILESTONE, inside=True)
     fig.update_yaxes(rangemode="tozero", title=unit)
     return fig
 
@@ -149,7 +149,7 @@ def burnup_figure(burndown: Any, when: Any, today: date, unit: str = "items") ->
         done = float(completed.iloc[-1])
         forecast_band(fig, today, done, done + float(when.remaining), when.dates, "Forecast")
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
-    date_line(fig, burndown.milestone, "milestone", MILESTONE)
+    date_line(fig, burndown.milestone, "milestone", MILESTONE, inside=True)
     fig.update_yaxes(rangemode="tozero", title=unit)
     return fig
 
