@@ -69,7 +69,12 @@ def import_upload(contents: str, filename: str | None) -> tuple[Any, str]:
     with tempfile.TemporaryDirectory(dir=get_data_dir()) as folder:
         path = Path(folder) / "import.zip"
         path.write_bytes(base64.b64decode(encoded))
-        profile_id = import_export.import_profile(path)
+        try:
+            profile_id = import_export.import_profile(path)
+        except FlowcastError as exc:
+            # The message names the file it read: the upload's name, not the temporary copy.
+            uploaded = filename or "the uploaded file"
+            raise type(exc)(str(exc).replace(str(path), uploaded)) from None
     profile_manager.switch_to(profile_id)
     name = profile_manager.get_profile(profile_id)["name"]
     return success_alert(

@@ -41,6 +41,17 @@ def test_export_then_import_round_trip(backend):
     assert backend.get_app_state("active_profile_id") == new_id
 
 
+def test_a_bad_upload_is_named_by_its_file_name_and_imports_nothing(backend):
+    # The message used to name the temporary copy (<data dir>/tmpXXXX/import.zip).
+    before = profile_manager.list_profiles()
+    contents = "data:application/zip;base64," + base64.b64encode(b"not a zip").decode()
+    with pytest.raises(FlowcastError) as caught:
+        data_page.import_upload(contents, "team.zip")
+    assert str(caught.value).startswith("team.zip is not a zip file")
+    assert "tmp" not in str(caught.value)
+    assert profile_manager.list_profiles() == before
+
+
 def test_a_folder_without_legacy_data_is_a_clear_error(backend, tmp_path):
     with pytest.raises(FlowcastError, match="legacy"):
         data_page.dry_run(str(tmp_path))
