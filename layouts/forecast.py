@@ -262,12 +262,16 @@ def forecast_layout(
     """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
     that unit's Monte Carlo "when")."""
     pert, other, when = forecasts
+    # Without any weekly data (a query never fetched) the simulation has nothing to forecast:
+    # its "done today" dates would read as a real forecast.
+    card_when = None if weekly.empty else when
     return html.Div(
         [
             *(notes or []),
             unit_switch(has_points, unit, unit_note(has_points, baseline, unit)),
             html.Div(
-                headline_cards(unit, pert, other, when, burndown.deadline), id=ids.FORECAST_CARDS
+                headline_cards(unit, pert, other, card_when, burndown.deadline),
+                id=ids.FORECAST_CARDS,
             ),
             dbc.Row(
                 [

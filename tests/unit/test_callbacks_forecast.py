@@ -153,3 +153,23 @@ def _find(component, component_id):
             if found is not None:
                 return found
     return None
+
+
+def test_a_query_never_fetched_has_no_completion_dates(backend):
+    # The Monte Carlo cards used to show today's date as P50 and P85 before any fetch.
+    profile_id = profile_manager.create_profile("Team")
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+    page = forecast.render(profile_id, query_id, "items")
+    cards = _texts(_find(page, ids.FORECAST_CARDS))
+    assert date.today().isoformat() not in cards
+    assert cards.count("no forecast") == 3  # P50, P85 and PERT
+    assert "has not been fetched yet" in _texts(page)
+
+
+def _texts(component) -> str:
+    """Every string under a component, joined by spaces."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", None)
+    parts = children if isinstance(children, list | tuple) else [children]
+    return " ".join(_texts(c) for c in parts if c is not None)
