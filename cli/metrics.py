@@ -13,7 +13,7 @@ from data.errors import ValidationError
 from data.metrics.mappings import mappings_from_profile
 from data.metrics.report import build_report
 from data.metrics.snapshots import snapshot_weeks
-from data.metrics.store import save_weekly_statistics
+from data.metrics.store import save_weekly_statistics, warm_frame_cache
 from data.metrics.weekly import parse_statistics_csv
 from data.persistence import get_backend
 
@@ -143,6 +143,7 @@ def import_csv(
     weekly = parse_statistics_csv(text, remaining_items, remaining_points)
     points_field = mappings_from_profile(pm.get_profile(profile_id)).points_field
     document = save_weekly_statistics(get_backend(), profile_id, query_id, weekly, points_field)
+    warm_frame_cache(profile_id, query_id)  # the dashboard's next page then skips reading SQLite
     if as_json:
         print_json(document)
     else:
