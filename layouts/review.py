@@ -34,6 +34,8 @@ LABELS = {
     "dora.change_failure_rate": "Change failure rate",
     "dora.time_to_restore_median_hours": "Time to restore (h)",
 }
+SHARES = {"flow.efficiency", "dora.change_failure_rate"}
+"""Metrics stored as a share (0-1): shown as percent, their change in percentage points."""
 TREND_COLUMNS = 3
 
 
@@ -77,15 +79,30 @@ def _format(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _value(metric: str, value: Any) -> str:
+    value = _clean(value)
+    if metric in SHARES and value is not None:
+        return f"{value:.1%}"
+    return _format(value)
+
+
+def _change(metric: str, delta: Any) -> str:
+    delta = _clean(delta)
+    sign = "+" if (delta or 0) > 0 else ""
+    if metric in SHARES and delta is not None:
+        return f"{sign}{delta * 100:.1f} pp"
+    return sign + _format(delta)
+
+
 def deltas_table(deltas: Any) -> Any:
     if deltas.empty:
         return html.P("Week-over-week deltas need two weekly snapshots.", id=ids.REVIEW_DELTAS)
     records = [
         {
             "metric": LABELS.get(r.metric, r.metric),
-            "previous": f"{_format(r.previous)} ({r.previous_week})",
-            "current": f"{_format(r.current)} ({r.week})",
-            "delta": ("+" if (_clean(r.delta) or 0) > 0 else "") + _format(r.delta),
+            "previous": f"{_value(r.metric, r.previous)} ({r.previous_week})",
+            "current": f"{_value(r.metric, r.current)} ({r.week})",
+            "delta": _change(r.metric, r.delta),
         }
         for r in deltas.itertuples()
     ]
@@ -97,7 +114,8 @@ def deltas_table(deltas: Any) -> Any:
 def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
     if drift.empty:
         return empty_figure("Forecast drift", "No forecast snapshots yet.")
-    fig = new_figure("Forecast drift (completion date forecast each week)")
+    # A short title: a longer one ran under the chart's mode bar.
+    fig = new_figure("Forecast drift")
     weeks = list(drift["week"])
     for i, key in enumerate(("p50", "p85", "p95")):
         fig.add_trace(
@@ -106,7 +124,7 @@ def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
         )  # fmt: skip
     if deadline:
         value_lines(fig, {"deadline": deadline}, DEADLINE)
-    fig.update_yaxes(type="date", title="forecast completion")
+    fig.update_yaxes(type="date", title="completion date forecast")
     return fig
 
 
