@@ -26,6 +26,7 @@ from layouts.common import error_alert, success_alert
 from layouts.settings import (
     NEW_QUERY,
     mapping_controls,
+    query_options,
     settings_layout,
     stage_names,
     stage_rows,
@@ -327,6 +328,15 @@ def query_fields(query_choice: str | None, profile_id: str | None) -> tuple[str,
     return query["name"], query["jql"], False
 
 
+def query_list(profile_id: str | None, choice: str | None) -> tuple[list[dict[str, str]], str]:
+    """The Settings query list after queries changed (renamed, created, deleted) and the entry
+    to keep chosen: the same query while it exists, else "+ New query"."""
+    queries = profile_manager.list_queries(profile_id) if profile_id else []
+    options = query_options(queries)
+    kept = choice if any(o["value"] == choice for o in options) else NEW_QUERY
+    return options, kept
+
+
 def register(app: Dash) -> None:
     @app.callback(
         # Alerts go to the shell: the page re-renders when the selection changes.
@@ -544,6 +554,18 @@ def register(app: Dash) -> None:
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
         return query_action(ctx.triggered_id, selection["profile"], choice, name, jql, version)
+
+    @app.callback(
+        Output(ids.SETTINGS_QUERY_SELECT, "options"),
+        Output(ids.SETTINGS_QUERY_SELECT, "value"),
+        Input(ids.SELECTION_VERSION, "data"),
+        State(ids.SELECTION, "data"),
+        State(ids.SETTINGS_QUERY_SELECT, "value"),
+        prevent_initial_call=True,
+    )
+    def _query_list(_version, selection, choice):
+        # A rename or a deletion that leaves the selection as it was does not re-render the page.
+        return query_list((selection or {}).get("profile"), choice)
 
     @app.callback(
         Output(ids.SETTINGS_QUERY_NAME, "value"),

@@ -508,9 +508,15 @@ def forecast_card(settings: dict[str, Any]) -> dbc.Card:
     )
 
 
-def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None) -> dbc.Card:
+def query_options(queries: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The Settings query list: the profile's queries, then "+ New query"."""
     options = [{"label": q["name"], "value": q["id"]} for q in queries]
     options.append({"label": "+ New query", "value": NEW_QUERY})
+    return options
+
+
+def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None) -> dbc.Card:
+    options = query_options(queries)
     return _card(
         "Queries",
         [

@@ -318,3 +318,19 @@ def test_the_page_offers_the_fetched_statuses_and_shows_the_derived_stages(profi
     settings.save_mappings(profile_id, _form())
     assert settings.derived_stages(profile_manager.get_profile(profile_id), choices) == derived
     assert settings.render(profile_id, query_id) is not None
+
+
+def test_the_query_list_follows_a_rename_and_a_deletion(profile_id):
+    # Renaming or deleting a query that is not the selected one leaves the selection as it was,
+    # so the page is not re-rendered: the list used to keep the old names and deleted queries.
+    other = profile_manager.create_query(profile_id, "Stories", "project = DEMO")
+    profile_manager.update_query(profile_id, other, name="Stories only", jql="project = DEMO")
+    options, kept = settings.query_list(profile_id, other)
+    assert [o["label"] for o in options] == [
+        *(q["name"] for q in profile_manager.list_queries(profile_id)),
+        "+ New query",
+    ]
+    assert "Stories only" in [o["label"] for o in options] and kept == other
+    profile_manager.delete_query(profile_id, other)
+    options, kept = settings.query_list(profile_id, other)
+    assert other not in [o["value"] for o in options] and kept == NEW_QUERY
