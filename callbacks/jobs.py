@@ -55,9 +55,10 @@ def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
         return 0, "", ""
     percent = float(progress["progress_percent"])
     status = progress["status"]
-    message = (
-        progress["message"] if status in ACTIVE else f"{status.capitalize()}: {progress['message']}"
-    )
+    message = progress["message"]
+    # A finished job names its status first, once ("Cancelled; nothing changed" stays as it is).
+    if status not in ACTIVE and not message.casefold().startswith(status.casefold()):
+        message = f"{status.capitalize()}: {message}"
     return percent, f"{percent:.0f}%", message
 
 
