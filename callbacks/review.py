@@ -70,10 +70,22 @@ def sign_off(
             "There is no snapshot week to sign off; backfill the snapshots first."
         ), no_update
     try:
-        plans.sign_off_week(profile_id, query_id, week, notes or "")
-        return success_alert(f"Signed off {week}."), signoff_items(_signoffs(profile_id, query_id))
+        signed = plans.sign_off_week(profile_id, query_id, week, notes or "")
+        return success_alert(_signed_message(week, signed)), signoff_items(
+            _signoffs(profile_id, query_id)
+        )
     except FlowcastError as exc:
         return alert_for(exc), no_update
+
+
+def _signed_message(week: str, signed: dict[str, Any]) -> str:
+    if not signed["re_signed"]:
+        return f"Signed off {week}."
+    if signed["notes_kept"]:
+        return f"Re-signed {week}; the notes box was empty, so the earlier notes were kept."
+    if signed["approval_notes"]:
+        return f"Re-signed {week}; the new notes replace the earlier ones."
+    return f"Re-signed {week}."
 
 
 def backfill_task_of(selection: dict[str, Any] | None) -> str | None:

@@ -239,7 +239,12 @@ def sign_off_week(
     actor: str | None = None,
     conn: Connection | None = None,
 ) -> dict[str, Any]:
-    """Sign off a week's metrics snapshot (the weekly review); signing again replaces the notes."""
+    """Sign off a week's metrics snapshot (the weekly review) and return the artifact.
+
+    Signing again re-approves the current snapshot: new ``notes`` replace the earlier ones, empty
+    ``notes`` keep them. The result also says ``re_signed`` (the week was signed off before) and
+    ``notes_kept`` (the earlier, non-empty notes were kept).
+    """
     validate_id("profile", profile_id)
     validate_id("query", query_id)
     validate_week_key(week)
@@ -250,7 +255,10 @@ def sign_off_week(
                 f"Query {query_id!r} has no metrics snapshot for {week}; take that week's snapshot "
                 "before signing it off."
             )
-        return approve_artifact(
+        earlier = _read(c, profile_id, query_id, None, WEEKLY_REVIEW_PHASE, week)
+        earlier_notes = (earlier or {}).get("approval_notes") or ""
+        notes_kept = not (notes or "").strip() and bool(earlier_notes)
+        signed = approve_artifact(
             profile_id,
             query_id,
             WEEKLY_REVIEW_PHASE,
@@ -258,10 +266,11 @@ def sign_off_week(
             reference_table="metrics_snapshots",
             reference_id=week,
             content_hash=digest,
-            notes=notes,
+            notes=earlier_notes if notes_kept else notes,
             actor=actor,
             conn=c,
         )
+    return {**signed, "re_signed": earlier is not None, "notes_kept": notes_kept}
 
 
 def get_week_sign_off(

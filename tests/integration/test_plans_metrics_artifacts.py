@@ -272,3 +272,19 @@ def test_approve_artifact_refuses_missing_references(query: tuple[str, str], pla
             **common,
         )
     assert plans.list_approved_artifacts(query[0]) == []
+
+
+def test_signing_again_with_empty_notes_keeps_the_earlier_notes(
+    backend: SQLiteBackend, query: tuple[str, str]
+) -> None:
+    snapshot(backend, query, "2026-W47", 30)
+    first = plans.sign_off_week(*query, "2026-W47", "On track")
+    assert (first["re_signed"], first["notes_kept"]) == (False, False)
+    again = plans.sign_off_week(*query, "2026-W47", "")
+    assert (again["re_signed"], again["notes_kept"], again["approval_notes"]) == (
+        True,
+        True,
+        "On track",
+    )
+    replaced = plans.sign_off_week(*query, "2026-W47", "Slipping")
+    assert (replaced["notes_kept"], replaced["approval_notes"]) == (False, "Slipping")

@@ -77,3 +77,26 @@ def test_cancel_stops_the_backfill_between_weeks_and_keeps_the_snapshots(backend
     assert (
         review.request_cancel(task, "backfill", "this week").children == "No backfill is running."
     )
+
+
+def test_signing_a_week_again_keeps_or_replaces_its_notes(backend):
+    selection = _selection(backend)
+    backend.save_metrics_snapshot(
+        selection["profile"], selection["query"], "2026-W48", "forecast", {"remaining_items": 5}
+    )
+
+    def stored_notes() -> str:
+        signed = plans.get_week_sign_off(selection["profile"], selection["query"], "2026-W48")
+        return signed["approval_notes"]
+
+    alert, _ = review.sign_off(selection, "2026-W48", "Scope grew by two items")
+    assert alert.children == "Signed off 2026-W48."
+    alert, items = review.sign_off(selection, "2026-W48", "  ")
+    assert alert.children == (
+        "Re-signed 2026-W48; the notes box was empty, so the earlier notes were kept."
+    )
+    assert stored_notes() == "Scope grew by two items"
+    assert "Scope grew by two items" in str(items)
+    alert, _ = review.sign_off(selection, "2026-W48", "Back on track")
+    assert alert.children == "Re-signed 2026-W48; the new notes replace the earlier ones."
+    assert stored_notes() == "Back on track"
