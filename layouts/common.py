@@ -101,3 +101,23 @@ def text_table(
     style = {"maxHeight": max_height, "overflowY": "auto"} if max_height else None
     attrs: dict[str, Any] = {"id": component_id} if component_id else {}
     return html.Div(table, style=style, className="table-responsive", **attrs)
+
+
+# Form builders shared by the Settings and Data pages.
+
+
+def card(title: str, body: list[Any]) -> dbc.Card:
+    """A titled card with a bottom margin, as the Settings and Data pages stack them."""
+    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body)], className="mb-3")
+
+
+def field(label: str, control: Any, help_text: str = "") -> html.Div:
+    """A small label above ``control``, with an optional help line below it."""
+    parts: list[Any] = [dbc.Label(label, className="small mb-0"), control]
+    if help_text:
+        parts.append(dbc.FormText(help_text))
+    return html.Div(parts, className="mb-2")
+
+
+def dropdown(component_id: Any, options: list[Any], value: Any, **kwargs: Any) -> dcc.Dropdown:
+    return dcc.Dropdown(id=component_id, options=options, value=value, **kwargs)
