@@ -4,6 +4,7 @@ weekly review (trends, week-over-week deltas, forecast drift)."""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -220,6 +221,15 @@ class WeeklyReview:
     drift: pd.DataFrame  # week, p50, p85, p95 (forecast completion dates, items)
 
 
+def _is_number(value: Any) -> bool:
+    """A real number (Python or numpy, not bool), not NaN: a value a delta can be taken of."""
+    return (
+        isinstance(value, numbers.Real | np.number)
+        and not isinstance(value, bool | np.bool_)
+        and not pd.isna(value)
+    )
+
+
 def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
     by_week: dict[str, dict[str, Any]] = {}
     drift_rows = []
@@ -242,7 +252,7 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
         previous, current = trends.iloc[-2], trends.iloc[-1]
         for column in columns[1:]:
             before, now = previous[column], current[column]
-            numeric = all(isinstance(v, int | float) and not pd.isna(v) for v in (before, now))
+            numeric = _is_number(before) and _is_number(now)
             deltas.append(
                 {
                     "metric": column,
