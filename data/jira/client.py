@@ -72,6 +72,14 @@ class RetryPolicy:
     retry_after_cap: float = 60.0
     timeout: float = 30.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    # Told why and how long before each wait ("JIRA did not answer …; retrying in 5 s"), so a
+    # job can show it; the sleep may raise (a cancelled job) to stop retrying.
+    on_retry: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+
+    def wait(self, delay: float, reason: str) -> None:
+        if self.on_retry is not None:
+            self.on_retry(f"{reason}; retrying in {delay:.0f} s")
+        self.sleep(delay)
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry ``attempt`` (0-based): first_delay doubling, capped, with jitter."""
@@ -569,7 +577,10 @@ class JiraClient:
             except JiraResponseError:
                 if attempt >= self.retry.max_retries:
                     raise
-                self.retry.sleep(self.retry.backoff(attempt))
+                self.retry.wait(
+                    self.retry.backoff(attempt),
+                    f"JIRA's answer to {path} was not JSON (attempt {attempt + 1})",
+                )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(
@@ -613,7 +624,10 @@ class JiraClient:
                     ) from None
                 delay = self.retry.backoff(attempt)
                 logger.info("%s %s: %s; retrying in %.2fs", method, path, type(exc).__name__, delay)
-                self.retry.sleep(delay)
+                self.retry.wait(
+                    delay,
+                    f"JIRA did not answer {path} ({type(exc).__name__}, attempt {attempt + 1})",
+                )
                 continue
             status = response.status_code
             if auth_value and status < 500 and status != 429 and _answered_as_anonymous(response):
@@ -629,7 +643,9 @@ class JiraClient:
             if _is_retryable_status(status, idempotent) and not last:
                 delay = self.retry.retry_after(response.headers.get("Retry-After"), attempt)
                 logger.info("%s %s: %s; retrying in %.2fs", method, path, status, delay)
-                self.retry.sleep(delay)
+                self.retry.wait(
+                    delay, f"JIRA answered {path} with {status} (attempt {attempt + 1})"
+                )
                 continue
             raise self._error(response, method, path, attempts=attempt + 1)
         raise AssertionError("unreachable")  # pragma: no cover

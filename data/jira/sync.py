@@ -29,7 +29,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ BASE_FIELDS = (
     "parent",
 )
 ProgressCallback = Callable[[float, str], None]
+CANCEL_POLL_SECONDS = 0.25
 
 
 class SyncInProgress(JobInProgress):
@@ -136,9 +137,12 @@ def sync(
         run = _SyncRun(
             backend, Path(db_path), profile, query, task, progress, cancel, safety_margin
         )
+        policy = retry or RetryPolicy()
+        # Waits between retries are cancel points too, and their reason shows as the progress.
+        policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
         try:
             with JiraClient.from_profile(
-                profile, retry=retry, max_workers=max_workers, transport=transport
+                profile, retry=policy, max_workers=max_workers, transport=transport
             ) as client:
                 result = run.execute(client, full)
         except (TaskCancelled, KeyboardInterrupt):
@@ -313,6 +317,24 @@ class _SyncRun:
         self.backend.save_task_progress(self.task, self.percent, "running", message)
         if self.progress_callback is not None:
             self.progress_callback(self.percent, message)
+
+    def retrying(self, message: str) -> None:
+        self.report(self.percent, message)
+
+    def cancellable_sleep(self, sleep: Callable[[float], None]) -> Callable[[float], None]:
+        """``sleep`` in steps of at most a quarter second, checking for a cancel before each."""
+
+        def wait(seconds: float) -> None:
+            remaining = seconds
+            while True:
+                self.check_cancel()
+                if remaining <= 0:
+                    return
+                step = min(CANCEL_POLL_SECONDS, remaining)
+                sleep(step)
+                remaining -= step
+
+        return wait
 
     def check_cancel(self) -> None:
         requested = self.cancel_callback is not None and self.cancel_callback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -259,3 +260,40 @@ def test_jira_status_categories_map_statuses_seen_only_in_history(
         again = sync(profile_id, query_id, retry=FAST_RETRY)
         assert again.mode == "incremental"
         assert quality_section(load_context(profile_id, query_id)).unmapped_statuses == ()
+
+
+def test_cancel_stops_a_sync_waiting_to_retry_an_unreachable_jira(backend: SQLiteBackend) -> None:
+    """Port 1 on loopback refuses at once; the sync waits (real time, 5 s and more) before each
+    retry. The wait says why in task_progress, and Cancel ends it within a poll step."""
+    backend.save_profile(
+        {"id": "p", "name": "P", "jira_config": {"base_url": "http://127.0.0.1:1",
+                                                  "deployment": "cloud", "email": "a@b.c",
+                                                  "token": "t"}}
+    )  # fmt: skip
+    backend.save_query("p", {"id": "q", "name": "Q", "jql": "project = X"})
+    task = task_name("p", "q")
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            sync("p", "q")
+        except BaseException as exc:  # the test inspects it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while "retrying in" not in ((backend.get_task_progress(task) or {}).get("message") or ""):
+            assert time.monotonic() < deadline, backend.get_task_progress(task)
+            time.sleep(0.05)
+        message = backend.get_task_progress(task)["message"]
+        assert message.startswith("JIRA did not answer") and "ConnectError" in message
+        assert backend.request_task_cancel(task)
+        worker.join(timeout=5)
+        assert not worker.is_alive(), "the retry wait did not stop at Cancel"
+    finally:
+        backend.request_task_cancel(task)
+        worker.join(timeout=120)
+    assert len(outcome) == 1 and isinstance(outcome[0], TaskCancelled)
+    assert backend.get_task_progress(task)["status"] == "cancelled"
