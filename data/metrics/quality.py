@@ -42,7 +42,9 @@ class DataQuality:
             )
         if self.unmapped_issue_types:
             parts.append(
-                f"Issue types left out of Flow metrics: {', '.join(self.unmapped_issue_types)}."
+                "Issue types left out of the five Flow Framework metrics (velocity, time, "
+                f"efficiency, load, distribution): {', '.join(self.unmapped_issue_types)}; "
+                "cycle time, CFD and ageing include every issue type."
             )
         if self.issues_without_changelog:
             parts.append(f"{self.issues_without_changelog} issue(s) have no status history.")

@@ -87,7 +87,10 @@ def test_data_quality_lists_unmapped_types_and_statuses(flow):
     quality = quality_section(ctx)
     assert quality.unmapped_issue_types == ("Epic",)
     assert quality.unmapped_statuses == ()
-    assert "Issue types left out of Flow metrics: Epic." in quality.note
+    assert (
+        "Issue types left out of the five Flow Framework metrics (velocity, time, efficiency, "
+        "load, distribution): Epic; cycle time, CFD and ageing include every issue type."
+    ) in quality.note
 
 
 def test_unmapped_status_keeps_the_previous_state_and_is_counted():
