@@ -218,6 +218,9 @@ def dora_metrics(
     week_median = float(np.median(per_week)) if window.weeks else None
 
     deploys = int(in_window.sum())
+    if len(issues) == 0 and deploys == 0:
+        # Nothing fetched or imported: no frequency, not a "low" one.
+        week_median = per_month_median = None
     failed = int((incidents_per_deploy[in_window] > 0).sum())
     cfr = failed / deploys if deploys else None
     lead_median = _median(windowed_lead)
@@ -245,7 +248,7 @@ def dora_metrics(
         window_start=window.start_date.isoformat(),
         window_end=window.end_date.isoformat(),
         deployments=deploys,
-        deployments_per_week=deploys / window.weeks if window.weeks else None,
+        deployments_per_week=deploys / window.weeks if week_median is not None else None,
         deployment_days_per_week_median=week_median,
         deployment_days_per_month_median=per_month_median,
         deployment_frequency_tier=tier_for(

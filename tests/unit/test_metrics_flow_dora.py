@@ -7,6 +7,7 @@ import pytest
 from data.metrics.dora import tier_for
 from data.metrics.mappings import DoraMappings, MetricMappings
 from data.metrics.report import context_from_frames, dora_section, flow_section, quality_section
+from layouts.dora import key_values
 from tests.unit.metrics_builders import build_frames, issue
 
 STATES = {
@@ -295,9 +296,13 @@ def test_flow_and_dora_without_issues():
         0,
     )
     dora = dora_section(ctx)
+    # No issues at all (never fetched, nothing imported): every key has no data, no "low" tier.
     assert (dora.deployments, dora.deployments_per_week, dora.deployment_frequency_tier) == (
         0,
-        0.0,
-        "low",
+        None,
+        None,
     )
+    assert dora.deployment_days_per_week_median is None
     assert dora.lead_time_tier is None and dora.change_failure_rate is None
+    assert dora.change_failure_rate_tier is None and dora.time_to_restore_tier is None
+    assert [(value, tier) for value, tier, _ in key_values(dora).values()] == [("–", None)] * 4
