@@ -136,7 +136,7 @@ def approve_artifact(
             "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
         ).fetchone():
             raise NotFoundError(
-                f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
+                f"No query {query_id!r} in profile {profile_id!r}; pick one of the profile's queries."
             )
         _require_reference(
             c, profile_id, query_id, plan_id, reference_table, reference_id, reference_version

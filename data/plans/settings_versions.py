@@ -88,7 +88,7 @@ def record_settings_version(
 
 def _require_profile(conn: Connection, profile_id: str) -> None:
     if not conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone():
-        raise NotFoundError(f"No profile {profile_id!r}; run `flowcast profile list` to see them.")
+        raise NotFoundError(f"No profile {profile_id!r}; pick one of the existing profiles.")
 
 
 def _settings(conn: Connection, profile_id: str, version: Any) -> dict[str, Any]:
@@ -100,8 +100,8 @@ def _settings(conn: Connection, profile_id: str, version: Any) -> dict[str, Any]
     ).fetchone()
     if row is None:
         raise NotFoundError(
-            f"Profile {profile_id!r} has no settings version {version}; run "
-            f"`flowcast settings history --profile {profile_id}`."
+            f"Profile {profile_id!r} has no settings version {version}; pick one from its "
+            "settings history."
         )
     return json.loads(row[0])
 

@@ -53,7 +53,7 @@ def plan_from_row(row: Row) -> dict[str, Any]:
 
 
 def _missing_plan(plan_id: str) -> NotFoundError:
-    return NotFoundError(f"No plan {plan_id!r}; run `flowcast plan list` to see the plans.")
+    return NotFoundError(f"No plan {plan_id!r}; check the plan id in the list of plans.")
 
 
 def read_head(conn: Connection, plan_id: str) -> Row:
@@ -72,9 +72,7 @@ def read_head(conn: Connection, plan_id: str) -> Row:
 def require_editable(head: Row) -> None:
     """Refuse changes to a deleted plan or one whose current version is awaiting review."""
     if head["is_deleted"]:
-        raise PlanLockedError(
-            f"Plan {head['id']!r} is deleted; restore it with `flowcast plan restore` before changing it."
-        )
+        raise PlanLockedError(f"Plan {head['id']!r} is deleted; restore it before changing it.")
     if head["version_status"] == "submitted":
         raise PlanLockedError(
             f"Version {head['version']} of plan {head['id']!r} is awaiting review; approve or reject "
@@ -89,7 +87,7 @@ def require_version(conn: Connection, plan_id: str, version: Any) -> int:
         "SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?", (plan_id, version)
     ).fetchone():
         raise NotFoundError(
-            f"Plan {plan_id!r} has no version {version}; run `flowcast plan history {plan_id}`."
+            f"Plan {plan_id!r} has no version {version}; pick one from its version history."
         )
     return version
 
@@ -131,7 +129,7 @@ def create_plan(
             "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
         ).fetchone():
             raise NotFoundError(
-                f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
+                f"No query {query_id!r} in profile {profile_id!r}; pick one of the profile's queries."
             )
         plan_id = _new_plan_id(c, name)
         try:

@@ -41,11 +41,11 @@ TRANSITIONS: dict[str, tuple[str, str, str]] = {
     "reject": ("submitted", "rejected", "rejected"),
 }
 _HINTS = {
-    "draft": "submit it first with `flowcast plan submit`",
+    "draft": "submit it first",
     "submitted": "it is awaiting review; approve or reject it",
-    "approved": "start a new draft from it with `flowcast plan revise`",
-    "rejected": "start a new draft from it with `flowcast plan revise` or `flowcast plan update`",
-    "superseded": "start a new draft with `flowcast plan revise`",
+    "approved": "revise it to start a new draft",
+    "rejected": "revise or edit it to start a new draft",
+    "superseded": "revise the plan to start a new draft",
 }
 MAX_NOTES_LENGTH = 5_000
 
@@ -73,9 +73,7 @@ def _transition(
     with use_connection(conn) as c, write_transaction(c):
         head = read_head(c, plan_id)
         if head["is_deleted"]:
-            raise PlanLockedError(
-                f"Plan {plan_id!r} is deleted; restore it with `flowcast plan restore` first."
-            )
+            raise PlanLockedError(f"Plan {plan_id!r} is deleted; restore it first.")
         number = head["version"] if version is None else require_version(c, plan_id, version)
         status = c.execute(
             "SELECT version_status FROM plan_versions WHERE plan_id = ? AND version = ?",

@@ -139,7 +139,7 @@ def test_errors_are_one_line_with_exit_code_1(plan_file: Path, tmp_path: Path) -
     assert code == 1
     assert out.strip() == (
         "Error: Version 1 of plan 'release-2-0' is draft, and only a submitted version can be approved; "
-        "submit it first with `flowcast plan submit`."
+        "submit it first."
     )
     code, out = run("plan", "search", "--where", "$.a') OR 1=1 --=x")
     assert code == 1 and out.startswith("Error: ") and "Traceback" not in out
@@ -150,7 +150,7 @@ def test_errors_are_one_line_with_exit_code_1(plan_file: Path, tmp_path: Path) -
     code, out = run("plan", "show", "ghost")
     assert (code, out.strip()) == (
         1,
-        "Error: No plan 'ghost'; run `flowcast plan list` to see the plans.",
+        "Error: No plan 'ghost'; check the plan id in the list of plans.",
     )
     code, out = run("plan", "reject", "release-2-0")
     assert code == 2 and "Missing option '--notes'" in out

@@ -52,6 +52,8 @@ def test_illegal_steps_are_alerts_and_keep_the_page(backend):
     plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
     page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, None, None)
     assert page is no_update and alert.color == "danger"  # a draft cannot be approved
+    # The page speaks the page's language, not the command line's.
+    assert "submit it first." in str(alert.children) and "flowcast" not in str(alert.children)
 
 
 def test_rollback_and_diff(backend):
