@@ -49,7 +49,7 @@ def save_plan(
         **({"items": int(float(items))} if items not in (None, "") else {}),
     }
     if plan is None:
-        plans.create_plan(profile_id, query_id, document["name"], document)
+        plans.create_plan(profile_id, query_id, document["name"], document, summary)
         return "Created the plan (version 1, draft)."
     version = plans.create_version(plan["id"], document, summary or "Edited on the Plans page")
     return "Nothing changed." if version is None else f"Saved version {version} (draft)."

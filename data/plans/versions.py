@@ -105,13 +105,15 @@ def create_plan(
     query_id: str,
     name: str,
     data: dict[str, Any],
+    change_summary: str | None = None,
     *,
     actor: str | None = None,
     conn: Connection | None = None,
 ) -> str:
     """Create a plan for a query with ``data`` as draft version 1; return the new plan's id.
 
-    ``status`` defaults to ``planned``; ``name`` is written into the document.
+    ``status`` defaults to ``planned``; ``name`` is written into the document. Version 1's change
+    summary is ``change_summary``, or "Created" when it is empty.
     """
     validate_id("profile", profile_id)
     validate_id("query", query_id)
@@ -121,6 +123,7 @@ def create_plan(
             'A plan must be a JSON object with at least a type, e.g. {"type": "release"}.'
         )
     document = validate_plan_document({"status": "planned", **data, "name": name})
+    summary = _summary(change_summary) or "Created"
     canonical = canonical_json(document)
     digest = content_hash(canonical)
     now, who = utc_now_iso(), resolve_actor(actor)
@@ -144,8 +147,8 @@ def create_plan(
             ) from None
         c.execute(
             "INSERT INTO plan_versions (plan_id, version, data, content_hash, change_summary, "
-            "created_at, created_by) VALUES (?, 1, jsonb(?), ?, 'Created', ?, ?)",
-            (plan_id, canonical, digest, now, who),
+            "created_at, created_by) VALUES (?, 1, jsonb(?), ?, ?, ?, ?)",
+            (plan_id, canonical, digest, summary, now, who),
         )
         audit.record(
             c,

@@ -34,6 +34,20 @@ def test_save_creates_then_versions_the_plan(backend):
     assert plan["version"] == 2 and plan["data"]["scope_target"] == {"items": 120}
 
 
+def test_the_first_version_keeps_the_summary_typed_for_it(backend):
+    selection = _query(backend)
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100, "Scope from kickoff"), None, None)
+    plan = plans.list_plans(selection["profile"], selection["query"])[0]
+    assert [v["change_summary"] for v in plans.get_version_history(plan["id"], 5)] == [
+        "Scope from kickoff"
+    ]
+    other_query = profile_manager.create_query(selection["profile"], "Bugs", "project = BUG")
+    other = {"profile": selection["profile"], "query": other_query}
+    plans_page.plan_action(ids.PLANS_SAVE, other, _form(100, "  "), None, None)
+    plan = plans.list_plans(other["profile"], other["query"])[0]
+    assert plans.get_version_history(plan["id"], 5)[0]["change_summary"] == "Created"
+
+
 def test_workflow_approval_makes_the_baseline_drawn_on_the_burndown(backend):
     selection = _query(backend)
     plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
