@@ -6,7 +6,29 @@ from dash import Dash
 
 
 def register_callbacks(app: Dash) -> None:
-    from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
+    from callbacks import (
+        data_page,
+        dora,
+        flow,
+        forecast,
+        header,
+        plans,
+        review,
+        settings,
+        settings_mappings,
+        shell,
+    )
 
-    for page in (shell, header, forecast, flow, dora, review, plans, settings, data_page):
+    for page in (
+        shell,
+        header,
+        forecast,
+        flow,
+        dora,
+        review,
+        plans,
+        settings,
+        settings_mappings,
+        data_page,
+    ):
         page.register(app)

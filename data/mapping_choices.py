@@ -2,7 +2,7 @@
 issue types and priorities of a profile's fetched data (and JIRA's status list a full sync stores),
 plus every name the profile's mappings already use, so a saved choice always stays selectable.
 
-``discover_mappings`` (callbacks/settings.py) adds JIRA's own lists with ``merge_choices``.
+``discover_mappings`` (callbacks/settings_mappings.py) adds JIRA's own lists with ``merge_choices``.
 """
 
 from __future__ import annotations

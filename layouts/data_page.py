@@ -10,12 +10,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.common import text_table
+from layouts.common import card, text_table
 from layouts.jobs import job_progress
-
-
-def _card(title: str, body: list[Any]) -> dbc.Card:
-    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body)], className="mb-3")
 
 
 def _value(value: Any) -> str:
@@ -46,7 +42,7 @@ def data_layout(
     last_migration: Any = None,
 ) -> html.Div:
     """``last_migration``: the summary of the last completed migration, shown until the next."""
-    export_card = _card(
+    export_card = card(
         "Export / import a profile",
         [
             html.P(
@@ -82,7 +78,7 @@ def data_layout(
             ),
         ],
     )
-    backup_card = _card(
+    backup_card = card(
         "Backup and restore",
         [
             dbc.Button("Back up now", id=ids.DATA_BACKUP, n_clicks=0, size="sm", className="mb-2"),
@@ -122,7 +118,7 @@ def data_layout(
             ),
         ],
     )
-    migrate_card = _card(
+    migrate_card = card(
         "Migrate legacy JSON data",
         [
             dbc.Input(
