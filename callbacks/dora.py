@@ -6,9 +6,9 @@ from typing import Any
 
 from dash import Dash
 
+from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.metrics import report, snapshots
-from layouts.common import no_selection
 from layouts.dora import dora_layout
 
 TREND_WEEKS = 26
@@ -32,7 +32,7 @@ def trend_series(trends: Any) -> dict[str, tuple[list[str], list[Any]]]:
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     ctx = report.load_context(profile_id, query_id)
     review = snapshots.weekly_review(profile_id, query_id, TREND_WEEKS)
     page = dora_layout(

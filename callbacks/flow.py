@@ -6,16 +6,16 @@ from typing import Any
 
 from dash import Dash
 
+from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.issue_lookup import issue_summaries
 from data.metrics import report
-from layouts.common import no_selection
 from layouts.flow import AGEING_ROWS, flow_layout
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     ctx = report.load_context(profile_id, query_id)
     cycle = report.cycle_section(ctx)
     oldest = cycle.oldest_wip(AGEING_ROWS)

@@ -9,10 +9,10 @@ from typing import Any
 from dash import Dash, Input, Output, State
 
 from callbacks.plan_baseline import baseline_series
+from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.metrics import report
 from layouts import ids
-from layouts.common import no_selection
 from layouts.forecast import forecast_layout
 
 
@@ -24,7 +24,7 @@ def shown_unit(wanted: str | None, has_points: bool) -> str:
 def render(profile_id: str | None, query_id: str | None, unit: str | None = None) -> Any:
     """The page in ``unit`` (the browser's stored choice); in items without a points field."""
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     ctx = report.load_context(profile_id, query_id)
     section = report.forecast_section(ctx)
     has_points = bool(ctx.mappings.points_field)

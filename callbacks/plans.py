@@ -8,10 +8,11 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for
 from callbacks.plan_baseline import baseline_series, query_plan
+from callbacks.selection import missing_selection
 from data import plans, profile_manager
 from data.errors import FlowcastError, ValidationError
 from layouts import ids
-from layouts.common import info_alert, no_selection, success_alert
+from layouts.common import info_alert, success_alert
 from layouts.plans import diff_table, plans_layout
 
 HISTORY_LIMIT = 50
@@ -19,7 +20,7 @@ HISTORY_LIMIT = 50
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     plan = query_plan(profile_id, query_id)
     history = plans.get_version_history(plan["id"], HISTORY_LIMIT) if plan else []
     query = profile_manager.get_query(profile_id, query_id)

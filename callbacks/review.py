@@ -18,13 +18,14 @@ from callbacks.jobs import (
     request_cancel,
     running,
 )
+from callbacks.selection import missing_selection
 from data import plans, profile_manager
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import backfill_task
 from data.metrics import snapshots
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from layouts import ids
-from layouts.common import info_alert, no_selection, success_alert
+from layouts.common import info_alert, success_alert
 from layouts.review import (
     DEFAULT_BACKFILL_WEEKS,
     DEFAULT_WEEKS,
@@ -44,7 +45,7 @@ def _signoffs(profile_id: str, query_id: str) -> list[dict[str, Any]]:
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     review = snapshots.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
     return review_layout(review, _deadline(profile_id), _signoffs(profile_id, query_id))
 
@@ -52,7 +53,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
 def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
     if not profile_id or not query_id:
-        return no_selection()
+        return missing_selection(profile_id)
     try:
         review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
         return review_content(review, _deadline(profile_id))
@@ -103,7 +104,7 @@ def backfill(
     week; (alert, the review redrawn from the new snapshots)."""
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
     if not profile_id or not query_id:
-        return no_selection(), no_update
+        return missing_selection(profile_id), no_update
     try:
         stored = snapshots.backfill_snapshots(
             profile_id, query_id, int(weeks or DEFAULT_BACKFILL_WEEKS), reporter(set_progress)

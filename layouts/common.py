@@ -69,7 +69,15 @@ def section(title: str, children: Any, **kwargs: Any) -> html.Section:
     return html.Section([html.H5(title, className="mt-3 mb-2"), children], **kwargs)
 
 
-def no_selection() -> dbc.Alert:
+def no_selection(profile_without_queries: str | None = None) -> dbc.Alert:
+    """What to do when a page has no profile and query to show; names a selected profile that
+    has no queries yet."""
+    if profile_without_queries:
+        return dbc.Alert(
+            f"Profile {profile_without_queries!r} has no queries yet; create one in Settings → "
+            "Queries.",
+            color="info",
+        )
     return dbc.Alert(
         "Choose a profile and a query in the header (or create them in Settings) to see this page.",
         color="info",

@@ -67,6 +67,15 @@ def test_pages_without_a_selection_ask_for_one(backend):
         assert "Choose a profile and a query" in str(page), path
 
 
+def test_pages_of_a_profile_without_queries_say_so(backend):
+    profile_id = profile_manager.create_profile("Empty team")
+    for path in ("/", "/flow", "/dora", "/review", "/plans"):
+        page = shell.render_page(path, {"profile": profile_id, "query": None})
+        assert page.children == (
+            "Profile 'Empty team' has no queries yet; create one in Settings → Queries."
+        ), path
+
+
 def test_first_start_selects_the_given_query_once(backend):
     first, q1, second, q2 = _two_profiles()
     shell.select_on_first_start(second, q2)
