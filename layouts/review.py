@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from layouts import ids
 from layouts.charts import value_lines
-from layouts.common import graph, text_table
+from layouts.common import GRAPH_CONFIG, graph, text_table
 from layouts.jobs import job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
 
@@ -37,6 +37,8 @@ LABELS = {
 SHARES = {"flow.efficiency", "dora.change_failure_rate"}
 """Metrics stored as a share (0-1): shown as percent, their change in percentage points."""
 TREND_COLUMNS = 3
+TREND_TICKS = 4
+"""Week labels per small trend chart ("W48"; the hover names the full week)."""
 
 
 def _clean(value: Any) -> Any:
@@ -66,8 +68,20 @@ def trends_figure(trends: Any) -> go.Figure:
         template=TEMPLATE_NAME, height=200 * rows, showlegend=False, title="Snapshot trends"
     )
     fig.update_annotations(font_size=12)
-    fig.update_xaxes(showticklabels=False)
+    ticks = week_ticks(weeks)
+    fig.update_xaxes(
+        tickmode="array", tickvals=ticks, ticktext=[w.split("-")[-1] for w in ticks],
+        tickfont_size=10,
+    )  # fmt: skip
     return fig
+
+
+def week_ticks(weeks: list[str], count: int = TREND_TICKS) -> list[str]:
+    """At most ``count`` weeks spread evenly from the first to the last, for small-chart ticks."""
+    if len(weeks) <= count:
+        return list(weeks)
+    step = (len(weeks) - 1) / (count - 1)
+    return [weeks[round(i * step)] for i in range(count)]
 
 
 def _format(value: Any) -> str:
@@ -131,7 +145,12 @@ def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
 def review_content(review: Any, deadline: str | None) -> html.Div:
     return html.Div(
         [
-            graph(ids.REVIEW_TRENDS, trends_figure(review.trends)),
+            # Small multiples: the mode bar would cover the top-right chart's title.
+            dcc.Graph(
+                id=ids.REVIEW_TRENDS,
+                figure=trends_figure(review.trends),
+                config={**GRAPH_CONFIG, "displayModeBar": False},
+            ),
             dbc.Row(
                 [
                     dbc.Col([html.H6("Week over week"), deltas_table(review.deltas)], lg=6),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 
-from layouts.review import deltas_table
+from layouts import ids
+from layouts.review import deltas_table, review_content, trends_figure, week_ticks
 
 
 def _rows(table) -> list[list[str]]:
@@ -30,3 +32,22 @@ def test_shares_show_as_percent_and_their_change_in_percentage_points():
         ["Flow load", "55.00 (2026-W47)", "57.00 (2026-W48)", "+2.00"],
         ["Flow velocity", "16.50 (2026-W47)", "16.50 (2026-W48)", "–"],
     ]
+
+
+def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
+    weeks = [f"2026-W{n:02d}" for n in range(37, 49)]
+    trends = pd.DataFrame({"week": weeks, "flow.load": range(12), "flow.efficiency": [0.5] * 12})
+    figure = trends_figure(trends)
+    for axis in (figure.layout.xaxis, figure.layout.xaxis2):
+        assert axis.showticklabels is not False
+        assert list(axis.tickvals) == ["2026-W37", "2026-W41", "2026-W44", "2026-W48"]
+        assert list(axis.ticktext) == ["W37", "W41", "W44", "W48"]
+    assert week_ticks(weeks[:3]) == weeks[:3]
+    review = SimpleNamespace(
+        trends=trends,
+        deltas=pd.DataFrame(),
+        drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
+    )
+    trends_graph = review_content(review, None).children[0]
+    assert trends_graph.id == ids.REVIEW_TRENDS
+    assert trends_graph.config["displayModeBar"] is False
