@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.common import card, text_table
-from layouts.jobs import job_progress
+from layouts.jobs import job_cancel_result, job_progress
 
 
 def _value(value: Any) -> str:
@@ -137,6 +137,7 @@ def data_layout(
             ),
             dbc.FormText(" Migrate is enabled after a dry run without problems."),
             job_progress(ids.MIGRATION_JOB),
+            job_cancel_result(ids.MIGRATION_JOB),
             html.Div(last_migration, id=ids.DATA_MIGRATE_RESULT, className="mt-2 small"),
             dcc.Store(id=ids.DATA_MIGRATED),
         ],

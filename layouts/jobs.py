@@ -12,6 +12,8 @@ POLL_MS = 1000
 
 
 def job_progress(job: JobIds) -> html.Div:
+    """Cancel, bar, message and poller; what Cancel answers is ``job_cancel_result``, placed by
+    the page below its toolbar so the answer does not shift the row."""
     return html.Div(
         [
             dbc.Button(
@@ -32,9 +34,13 @@ def job_progress(job: JobIds) -> html.Div:
                 style={"height": "1rem"},
             ),
             html.Div("", id=job.message, className="small text-muted text-truncate"),
-            html.Div(id=job.cancel_result),
             dcc.Interval(id=job.poll, interval=POLL_MS),
             dcc.Store(id=job.seen_active, data=False),
         ],
         className="mt-2",
     )
+
+
+def job_cancel_result(job: JobIds) -> html.Div:
+    """Where the answer to Cancel ("Cancelling …") appears."""
+    return html.Div(id=job.cancel_result)

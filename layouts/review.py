@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from layouts import ids
 from layouts.charts import value_lines
 from layouts.common import GRAPH_CONFIG, graph, text_table
-from layouts.jobs import job_progress
+from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
 
 WEEK_CHOICES = [8, 12, 26, 52]
@@ -253,7 +253,9 @@ def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, An
                                         for n in BACKFILL_CHOICES
                                     ],
                                     value=DEFAULT_BACKFILL_WEEKS,
-                                    style={"width": "8rem"},
+                                    # Wide enough for "260 weeks" next to the arrow (the input
+                                    # group would otherwise shrink it).
+                                    style={"width": "10rem", "minWidth": "10rem"},
                                 ),
                             ],
                             size="sm",
@@ -267,6 +269,7 @@ def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, An
                 ],
                 className="g-2 align-items-center mb-2",
             ),
+            job_cancel_result(ids.BACKFILL_JOB),
             html.Div(id=ids.REVIEW_BACKFILL_RESULT),
             html.Div(review_content(review, deadline), id=ids.REVIEW_CONTENT),
             signoff_panel(weeks, signoffs),

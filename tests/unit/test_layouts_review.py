@@ -8,7 +8,14 @@ from types import SimpleNamespace
 import pandas as pd
 
 from layouts import ids
-from layouts.review import deltas_table, review_content, trends_figure, week_ticks
+from layouts.data_page import data_layout
+from layouts.review import (
+    deltas_table,
+    review_content,
+    review_layout,
+    trends_figure,
+    week_ticks,
+)
 
 
 def _rows(table) -> list[list[str]]:
@@ -51,3 +58,31 @@ def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
     trends_graph = review_content(review, None).children[0]
     assert trends_graph.id == ids.REVIEW_TRENDS
     assert trends_graph.config["displayModeBar"] is False
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def _ids(component) -> set[str]:
+    return {c.id for c in _walk(component) if isinstance(getattr(c, "id", None), str)}
+
+
+def test_the_backfill_toolbar_keeps_cancel_answers_below_it():
+    review = SimpleNamespace(
+        trends=pd.DataFrame(columns=["week"]),
+        deltas=pd.DataFrame(),
+        drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
+    )
+    toolbar, below = review_layout(review, None, []).children[:2]
+    assert {ids.REVIEW_BACKFILL, ids.BACKFILL_JOB.cancel} <= _ids(toolbar)
+    assert ids.BACKFILL_JOB.cancel_result not in _ids(toolbar)
+    assert below.id == ids.BACKFILL_JOB.cancel_result
+    weeks = next(c for c in _walk(toolbar) if getattr(c, "id", None) == ids.REVIEW_BACKFILL_WEEKS)
+    assert weeks.style["minWidth"] == "10rem"
+    # The Data page's migration panel still has its Cancel answer.
+    assert ids.MIGRATION_JOB.cancel_result in _ids(data_layout("Team", [], []))
