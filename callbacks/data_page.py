@@ -11,7 +11,6 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
-    PROGRESS_DEFAULT,
     ProgressSetter,
     poll_job,
     poll_outputs,
@@ -218,7 +217,6 @@ def register(app: Dash) -> None:
             *running(ids.MIGRATION_JOB),
         ],
         progress=progress_outputs(ids.MIGRATION_JOB),
-        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _migrate(set_progress, n_clicks, path):

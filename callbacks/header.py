@@ -14,7 +14,6 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
-    PROGRESS_DEFAULT,
     ProgressSetter,
     poll_job,
     poll_outputs,
@@ -112,7 +111,6 @@ def register(app: Dash) -> None:
         background=True,
         running=running(ids.FETCH_JOB),
         progress=progress_outputs(ids.FETCH_JOB),
-        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _fetch(set_progress, _n, selection, full, data_version):

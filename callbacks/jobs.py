@@ -13,8 +13,9 @@ from data.persistence import get_backend
 from layouts.common import info_alert
 from layouts.ids import JobIds
 
+# No progress_default on the jobs: Dash would reset the bar to it the moment a job ends (before
+# the poll shows the finished record); without one the bar keeps the job's last report.
 ProgressSetter = Callable[[tuple[float, str, str]], None]
-PROGRESS_DEFAULT = [0, "0%", "Starting"]
 
 
 def running(job: JobIds) -> list[tuple[Output, Any, Any]]:

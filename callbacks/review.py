@@ -9,7 +9,6 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
-    PROGRESS_DEFAULT,
     ProgressSetter,
     poll_job,
     poll_outputs,
@@ -153,7 +152,6 @@ def register(app: Dash) -> None:
         background=True,
         running=running(ids.BACKFILL_JOB),
         progress=progress_outputs(ids.BACKFILL_JOB),
-        progress_default=PROGRESS_DEFAULT,
         prevent_initial_call=True,
     )
     def _backfill(set_progress, _n, selection, weeks, weeks_shown):
