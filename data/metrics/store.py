@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -73,19 +73,36 @@ _STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
 
 
 # Everything load_query_frames reads changes one of these: a sync or import rewrites issues with a
-# new fetched_at, a removal changes the membership count, statistics carry updated_at.
+# new fetched_at, a removal changes the membership count, a full sync restamps the status list.
+# The query's imported statistics (project_data, read by load_context, not by load_query_frames)
+# carry updated_at.
 _FINGERPRINT_SQL = (
     "SELECT (SELECT COUNT(*) FROM query_issues WHERE profile_id = ?1 AND query_id = ?2), "
     "(SELECT COUNT(*) FROM issues WHERE profile_id = ?1), "
     "(SELECT MAX(fetched_at) FROM issues WHERE profile_id = ?1), "
-    "(SELECT updated_at FROM project_data WHERE profile_id = ?1 AND query_id = ?2), "
-    "(SELECT MAX(fetched_at) FROM jira_statuses WHERE profile_id = ?1)"
+    "(SELECT MAX(fetched_at) FROM jira_statuses WHERE profile_id = ?1), "
+    "(SELECT updated_at FROM project_data WHERE profile_id = ?1 AND query_id = ?2)"
 )
 
 
-def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> tuple[Any, ...]:
-    """A cheap value that changes whenever a query's stored data does (for caching frames)."""
-    return tuple(conn.execute(_FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
+class DataFingerprint(NamedTuple):
+    """A cheap value that changes whenever a query's stored data does (for caching)."""
+
+    members: int
+    issues: int
+    newest_fetch: str | None
+    statuses_fetch: str | None
+    statistics_update: str | None
+
+    @property
+    def frames(self) -> tuple[Any, ...]:
+        """What the frames depend on: everything but the imported statistics, which the fetch
+        job rewrites after it has read the frames for its snapshots."""
+        return (self.members, self.issues, self.newest_fetch, self.statuses_fetch)
+
+
+def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFingerprint:
+    return DataFingerprint(*conn.execute(_FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
 
 
 @contextmanager
@@ -107,7 +124,7 @@ def load_query_frames(
     profile_id: str,
     query_id: str,
     as_of: datetime | str | None = None,
-    fingerprint: tuple[Any, ...] | None = None,
+    fingerprint: DataFingerprint | None = None,
 ) -> QueryFrames:
     """A query's current members as known at ``as_of`` (default now): issues created by then,
     their transitions made by then, their fix versions (see ``frames.restrict_to``), and the
@@ -126,7 +143,9 @@ def load_query_frames(
         with read_snapshot(conn):
             if fingerprint is None:
                 fingerprint = data_fingerprint(conn, profile_id, query_id)
-            key = frame_cache.cache_key(_database_file(conn), profile_id, query_id, fingerprint)
+            key = frame_cache.cache_key(
+                _database_file(conn), profile_id, query_id, fingerprint.frames
+            )
             frames = frame_cache.get_frames(key)
             if frames is None:
                 frames = _read_frames(conn, profile_id, query_id, stamp)

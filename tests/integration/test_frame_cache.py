@@ -35,7 +35,10 @@ def seeded(backend: SQLiteBackend) -> SQLiteBackend:
 def _key(db_path: Path) -> str:
     with get_db_connection(db_path) as conn:
         return frame_cache.cache_key(
-            store._database_file(conn), "team", "q", store.data_fingerprint(conn, "team", "q")
+            store._database_file(conn),
+            "team",
+            "q",
+            store.data_fingerprint(conn, "team", "q").frames,
         )
 
 
@@ -127,7 +130,7 @@ def _cached(profile_id: str, query_id: str) -> bool:
             store._database_file(conn),
             profile_id,
             query_id,
-            store.data_fingerprint(conn, profile_id, query_id),
+            store.data_fingerprint(conn, profile_id, query_id).frames,
         )
     return frame_cache.get_frames(key) is not None
 
@@ -164,3 +167,13 @@ def test_a_failing_warm_up_is_logged_and_changes_nothing(backend, caplog):
     backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
     store.warm_active_profile_in_background().join(timeout=60)
     assert "Could not prepare the frame cache on start" in caplog.text
+
+
+def test_the_snapshots_a_fetch_computes_leave_the_frames_its_next_page_reads(seeded):
+    """The fetch job reads the frames for its weekly snapshots, then rewrites the query's weekly
+    statistics; the page drawn next must still find those frames."""
+    from data.metrics.snapshots import snapshot_weeks
+
+    assert not _cached("team", "q")
+    snapshot_weeks("team", "q", backfill=4)
+    assert _cached("team", "q")
