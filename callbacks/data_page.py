@@ -93,7 +93,9 @@ def restore(name: str | None) -> Any:
     result = backup.restore_database(get_backups_dir() / Path(name).name)
     warm_frame_cache()  # the restored queries' first pages then skip reading SQLite
     kept = f" The previous database was kept as {result.previous}." if result.previous else ""
-    return success_alert(f"Restored {name}.{kept} Reload the page to see its data.")
+    return success_alert(
+        f"Restored {name}.{kept} Reload any other open Flowcast tab to see the restored data."
+    )
 
 
 def verify() -> Any:
@@ -165,13 +167,12 @@ def register(app: Dash) -> None:
         Output(ids.DATA_RESTORE_CONFIRM, "displayed"),
         Input(ids.DATA_BACKUP, "n_clicks"),
         Input(ids.DATA_RESTORE, "n_clicks"),
-        Input(ids.DATA_RESTORE_CONFIRM, "submit_n_clicks"),
         Input(ids.DATA_VERIFY, "n_clicks"),
         Input(ids.DATA_CACHE_CLEANUP, "n_clicks"),
         State(ids.DATA_BACKUP_LIST, "value"),
         prevent_initial_call=True,
     )
-    def _maintenance(_b, _r, _c, _v, _cc, chosen):
+    def _maintenance(_b, _r, _v, _cc, chosen):
         trigger = ctx.triggered_id
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
@@ -183,13 +184,32 @@ def register(app: Dash) -> None:
                 if not chosen:
                     return info_alert("Choose a backup to restore first."), no_update, False
                 return no_update, no_update, True
-            if trigger == ids.DATA_RESTORE_CONFIRM:
-                return restore(chosen), backup_options(_backup_names()), False
             if trigger == ids.DATA_VERIFY:
                 return verify(), no_update, False
             return cleanup_cache(), no_update, False
         except FlowcastError as exc:
             return alert_for(exc), no_update, False
+
+    # A restore changes everything: the message goes to the shell's alerts, and the header and the
+    # page reload from the restored database.
+    @app.callback(
+        Output(ids.ALERTS, "children", allow_duplicate=True),
+        Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),
+        Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+        Input(ids.DATA_RESTORE_CONFIRM, "submit_n_clicks"),
+        State(ids.DATA_BACKUP_LIST, "value"),
+        State(ids.SELECTION_VERSION, "data"),
+        State(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _restore(submitted, chosen, selection_version, data_version):
+        if not submitted:
+            return no_update, no_update, no_update
+        try:
+            alert = restore(chosen)
+        except FlowcastError as exc:
+            return alert_for(exc), no_update, no_update
+        return alert, (selection_version or 0) + 1, (data_version or 0) + 1
 
     @app.callback(
         Output(ids.DATA_MIGRATE_RESULT, "children"),

@@ -10,7 +10,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from data import profile_manager
 from data.jira.sync import sync
 from layouts import ids
-from tests.browser.conftest import click, text_of
+from tests.browser.conftest import choose_option, click, text_of
 
 TIMEOUT = 60
 SCRIPT_SUMMARY = "<script>alert(1)</script> in comment preview"
@@ -58,3 +58,37 @@ def test_script_payload_in_a_summary_stays_inert(start_app, demo):
         alert_text = None
     assert alert_text is None
     assert dash_duo.get_logs() == []
+
+
+def test_restore_reloads_the_header_and_page_from_the_restored_database(start_app, demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/data")
+    click(dash_duo, ids.DATA_BACKUP, TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "Backed up", timeout=TIMEOUT)
+    # A change made after the backup: the restore must take it back, visibly, without a reload.
+    profile_manager.rename_profile(demo["profile"], "Renamed after the backup")
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROFILE}", "Renamed", timeout=TIMEOUT)
+    choose_option(dash_duo, ids.DATA_BACKUP_LIST, _first_backup())
+    click(dash_duo, ids.DATA_RESTORE, TIMEOUT)
+    until(lambda: _accept_confirm(dash_duo), TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.ALERTS}", "Restored", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROFILE}", "Demo", timeout=TIMEOUT)
+    until(lambda: "Renamed" not in text_of(dash_duo, ids.HEADER_PROFILE), TIMEOUT)
+    # The Data page itself re-rendered: its audit log no longer lists the rename.
+    until(lambda: "Renamed after the backup" not in text_of(dash_duo, ids.DATA_AUDIT), TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def _first_backup() -> str:
+    from data.backup import list_backups
+
+    return list_backups()[-1].name
+
+
+def _accept_confirm(dash_duo) -> bool:
+    try:
+        dash_duo.driver.switch_to.alert.accept()
+    except NoAlertPresentException:
+        return False
+    return True
