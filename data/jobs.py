@@ -11,8 +11,8 @@ A job is driven as::
 
 Cancel is cooperative: ``request_task_cancel`` (any process) sets the record's flag and the job
 raises ``TaskCancelled`` at its next step, so it closes its record and leaves the data as it was
-(a job writes in one transaction after its last step). One run per task is
-enforced with an advisory file lock, so a killed run's leftover "running" record never blocks
+(a job writes in one transaction after its last step). One run per task is enforced with an
+advisory file lock beside the database, so a killed run's leftover "running" record never blocks
 the next one. The JIRA sync (``data/jira/sync.py``) drives its own record the same way.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 
 from data.errors import ConflictError, FlowcastError, TaskCancelled
 from data.persistence import get_backend
-from data.settings import get_data_dir
+from data.settings import get_db_path
 
 ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
@@ -53,7 +53,7 @@ def job_lock(
 ) -> Iterator[None]:
     """Hold the task's lock for the duration of a run; ``error(busy_message)`` if it is held."""
     db_path = getattr(get_backend(), "db_path", None)
-    database = Path(db_path).resolve() if db_path else get_data_dir() / "profiles"
+    database = Path(db_path or get_db_path()).resolve()
     digest = hashlib.sha256(f"{database}\0{task}".encode()).hexdigest()
     lock_dir = database.parent / "locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
