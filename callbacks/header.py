@@ -22,13 +22,14 @@ from callbacks.jobs import (
     running,
 )
 from callbacks.jobs import request_cancel as request_job_cancel
+from callbacks.selection import profile_without_queries
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
 from data.jira import sync as jira_sync
 from data.jobs import ACTIVE
 from data.metrics import snapshots
 from layouts import ids
-from layouts.common import info_alert, success_alert
+from layouts.common import info_alert, no_selection, success_alert
 
 SNAPSHOT_WEEKS = 26
 
@@ -43,6 +44,9 @@ def run_fetch(
     profile_id = (selection or {}).get("profile")
     query_id = (selection or {}).get("query")
     if not profile_id or not query_id:
+        name = profile_without_queries(profile_id)
+        if name is not None:  # say so, as the pages do
+            return no_selection(name), no_update, no_update
         return info_alert("Choose a profile and a query before fetching."), no_update, no_update
     running = sync_progress(profile_id, query_id)
     if running and running["status"] in ACTIVE:

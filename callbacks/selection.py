@@ -9,13 +9,18 @@ from data.errors import FlowcastError
 from layouts.common import no_selection
 
 
-def missing_selection(profile_id: str | None) -> dbc.Alert:
-    """The generic prompt, or, for a selected profile without queries, one that says so."""
+def profile_without_queries(profile_id: str | None) -> str | None:
+    """The name of the selected profile when it has no queries yet, else None."""
     if not profile_id:
-        return no_selection()
+        return None
     try:
         if profile_manager.list_queries(profile_id):
-            return no_selection()
-        return no_selection(profile_manager.get_profile(profile_id)["name"])
+            return None
+        return profile_manager.get_profile(profile_id)["name"]
     except FlowcastError:
-        return no_selection()
+        return None
+
+
+def missing_selection(profile_id: str | None) -> dbc.Alert:
+    """The generic prompt, or, for a selected profile without queries, one that says so."""
+    return no_selection(profile_without_queries(profile_id))

@@ -68,6 +68,17 @@ def test_fetch_without_a_query_asks_for_one(backend):
     assert "Choose a profile and a query" in alert.children and version is no_update
 
 
+def test_fetch_for_a_profile_without_queries_says_to_create_one(backend):
+    profile_id = profile_manager.create_profile("Empty team")
+    alert, version, _ = header.run_fetch(
+        lambda _p: None, {"profile": profile_id, "query": None}, False, 0
+    )
+    assert alert.children == (
+        "Profile 'Empty team' has no queries yet; create one in Settings → Queries."
+    )
+    assert version is no_update
+
+
 def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
     profile_manager.update_profile(selection["profile"], {"jira_config": {"token": "wrong"}})
     alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
