@@ -89,7 +89,6 @@ def timed(
 
 def server_times(repeats: int) -> None:
     from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
-    from data.jobs import MIGRATION_TASK
     from data.metrics import frame_cache, report
     from layouts import ids
 
@@ -107,9 +106,9 @@ def server_times(repeats: int) -> None:
         ("data page", lambda: data_page.render("bench", "all")),
         ("selection: switch query",
          lambda: shell.update_selection(ids.HEADER_QUERY, "bench", "stories", selection)),
-        ("header: progress poll", lambda: header.poll_progress(selection, False)),
-        ("review: backfill poll", lambda: review.poll_job(review.backfill_task_of(selection), False)),
-        ("data: migration poll", lambda: data_page.poll_job(MIGRATION_TASK, False)),
+        ("header: progress poll", lambda: header.FETCH.poll(selection, False)),
+        ("review: backfill poll", lambda: review.BACKFILL.poll(selection, False)),
+        ("data: migration poll", lambda: data_page.MIGRATION.poll(selection, False)),
         ("serve_layout (first load)", shell.serve_layout),
     ]  # fmt: skip
 

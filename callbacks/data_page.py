@@ -11,12 +11,11 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
+    Job,
     ProgressSetter,
-    poll_job,
-    poll_outputs,
     progress_outputs,
+    register_cancel_and_poll,
     reporter,
-    request_cancel,
     running,
 )
 from data import backup, import_export, integrity, migration, profile_manager
@@ -110,6 +109,11 @@ def verify() -> Any:
 def cleanup_cache() -> Any:
     removed = get_backend().cleanup_expired_cache()
     return success_alert(f"Removed {removed:,} expired cache entries.")
+
+
+MIGRATION = Job(
+    ids.MIGRATION_JOB, lambda _selection: MIGRATION_TASK, "migration", "the phase it is in"
+)
 
 
 def dry_run(path: str | None) -> tuple[Any, bool]:
@@ -242,22 +246,7 @@ def register(app: Dash) -> None:
     def _migrate(set_progress, n_clicks, path):
         return migrate(set_progress, path, n_clicks)
 
-    @app.callback(
-        Output(ids.DATA_MIGRATE_CANCEL_RESULT, "children"),
-        Input(ids.DATA_MIGRATE_CANCEL, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _cancel_migration(_n):
-        return request_cancel(MIGRATION_TASK, "migration", "the phase it is in")
-
-    @app.callback(
-        *poll_outputs(ids.MIGRATION_JOB),
-        Input(ids.DATA_MIGRATE_POLL, "n_intervals"),
-        State(ids.DATA_MIGRATE_SEEN_ACTIVE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def _poll_migration(_n, seen_active):
-        return poll_job(MIGRATION_TASK, seen_active)
+    register_cancel_and_poll(app, MIGRATION)
 
     @app.callback(
         Output(ids.SELECTION_VERSION, "data", allow_duplicate=True),

@@ -14,14 +14,13 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
+    Job,
     ProgressSetter,
-    poll_job,
-    poll_outputs,
     progress_outputs,
+    register_cancel_and_poll,
     reporter,
     running,
 )
-from callbacks.jobs import request_cancel as request_job_cancel
 from callbacks.selection import profile_without_queries
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.errors import FlowcastError, TaskCancelled
@@ -88,19 +87,13 @@ def run_fetch(
     )
 
 
-def request_cancel(selection: dict[str, Any] | None) -> Any:
+def fetch_task_of(selection: dict[str, Any] | None) -> str | None:
     profile_id = (selection or {}).get("profile")
     query_id = (selection or {}).get("query")
-    task = jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
-    return request_job_cancel(task, "fetch", "the page it is reading")
+    return jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
 
 
-def poll_progress(selection: dict[str, Any] | None, seen_active: bool | None) -> tuple[Any, ...]:
-    """The fetch's bar, message and buttons for every tab (see ``callbacks.jobs.poll_job``)."""
-    profile_id = (selection or {}).get("profile")
-    query_id = (selection or {}).get("query")
-    task = jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
-    return poll_job(task, seen_active)
+FETCH = Job(ids.FETCH_JOB, fetch_task_of, "fetch", "the page it is reading")
 
 
 def register(app: Dash) -> None:
@@ -120,21 +113,4 @@ def register(app: Dash) -> None:
     def _fetch(set_progress, _n, selection, full, data_version):
         return run_fetch(set_progress, selection, full, data_version)
 
-    @app.callback(
-        Output(ids.HEADER_CANCEL_RESULT, "children"),
-        Input(ids.HEADER_CANCEL, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def _cancel(_n, selection):
-        return request_cancel(selection)
-
-    @app.callback(
-        *poll_outputs(ids.FETCH_JOB),
-        Input(ids.HEADER_PROGRESS_POLL, "n_intervals"),
-        Input(ids.SELECTION, "data"),
-        State(ids.HEADER_POLL_SEEN_ACTIVE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def _poll(_n, selection, seen_active):
-        return poll_progress(selection, seen_active)
+    register_cancel_and_poll(app, FETCH, poll_on_selection=True)

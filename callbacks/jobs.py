@@ -4,12 +4,14 @@ poll every tab runs, the Cancel request, and the progress callback a background 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from dash import Output, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from data.jobs import ACTIVE, ProgressCallback
 from data.persistence import get_backend
+from layouts import ids
 from layouts.common import info_alert
 from layouts.ids import JobIds
 
@@ -89,3 +91,50 @@ def request_cancel(task: str | None, noun: str, where: str) -> Any:
     if task and get_backend().request_task_cancel(task):
         return info_alert(f"Cancelling: the {noun} stops after {where}.")
     return info_alert(f"No {noun} is running.")
+
+
+Selection = dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One long job as the pages see it: its controls, the task it runs for the header's
+    selection, and how its Cancel answer names it ("the fetch stops after the page it is
+    reading")."""
+
+    controls: JobIds
+    task_of: Callable[[Selection], str | None]
+    noun: str
+    stops_after: str
+
+    def cancel(self, selection: Selection) -> Any:
+        return request_cancel(self.task_of(selection), self.noun, self.stops_after)
+
+    def poll(self, selection: Selection, seen_active: bool | None) -> tuple[Any, ...]:
+        return poll_job(self.task_of(selection), seen_active)
+
+
+def register_cancel_and_poll(app: Dash, job: Job, *, poll_on_selection: bool = False) -> None:
+    """The job's Cancel callback and the poll every tab runs (``poll_on_selection``: also when the
+    header's selection changes, for a control that outlives page changes)."""
+    controls = job.controls
+    selection = Input if poll_on_selection else State
+
+    @app.callback(
+        Output(controls.cancel_result, "children"),
+        Input(controls.cancel, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _cancel(_n, current):
+        return job.cancel(current)
+
+    @app.callback(
+        *poll_outputs(controls),
+        Input(controls.poll, "n_intervals"),
+        selection(ids.SELECTION, "data"),
+        State(controls.seen_active, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _poll(_n, current, seen_active):
+        return job.poll(current, seen_active)

@@ -9,12 +9,11 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_for
 from callbacks.jobs import (
+    Job,
     ProgressSetter,
-    poll_job,
-    poll_outputs,
     progress_outputs,
+    register_cancel_and_poll,
     reporter,
-    request_cancel,
     running,
 )
 from callbacks.selection import missing_selection
@@ -93,6 +92,9 @@ def backfill_task_of(selection: dict[str, Any] | None) -> str | None:
     return backfill_task(profile_id, query_id) if profile_id and query_id else None
 
 
+BACKFILL = Job(ids.BACKFILL_JOB, backfill_task_of, "backfill", "the week it is computing")
+
+
 def backfill(
     set_progress: ProgressSetter,
     selection: dict[str, Any] | None,
@@ -157,21 +159,4 @@ def register(app: Dash) -> None:
     def _backfill(set_progress, _n, selection, weeks, weeks_shown):
         return backfill(set_progress, selection, weeks, weeks_shown)
 
-    @app.callback(
-        Output(ids.REVIEW_BACKFILL_CANCEL_RESULT, "children"),
-        Input(ids.REVIEW_BACKFILL_CANCEL, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def _cancel(_n, selection):
-        return request_cancel(backfill_task_of(selection), "backfill", "the week it is computing")
-
-    @app.callback(
-        *poll_outputs(ids.BACKFILL_JOB),
-        Input(ids.REVIEW_BACKFILL_POLL, "n_intervals"),
-        State(ids.SELECTION, "data"),
-        State(ids.REVIEW_BACKFILL_SEEN_ACTIVE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def _poll(_n, selection, seen_active):
-        return poll_job(backfill_task_of(selection), seen_active)
+    register_cancel_and_poll(app, BACKFILL)

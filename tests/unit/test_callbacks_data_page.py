@@ -11,7 +11,6 @@ from dash import no_update
 from callbacks import data_page
 from data import profile_manager
 from data.errors import FlowcastError
-from data.jobs import MIGRATION_TASK
 from tests.legacy_tree import write_legacy_tree
 
 
@@ -82,7 +81,7 @@ def test_cancel_stops_the_migration_and_writes_nothing(backend, tmp_path):
 
     def press_cancel_while_reading(shown):
         if shown[2].startswith("Reading the legacy files"):
-            alert = data_page.request_cancel(MIGRATION_TASK, "migration", "the phase it is in")
+            alert = data_page.MIGRATION.cancel(None)
             assert alert.children.startswith("Cancelling")
 
     alert, migrated = data_page.migrate(press_cancel_while_reading, str(source), 1)

@@ -87,24 +87,24 @@ def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
 
 
 def test_cancel_flags_a_running_job_only(selection, backend):
-    assert "No fetch" in header.request_cancel(selection).children
+    assert "No fetch" in header.FETCH.cancel(selection).children
     task = task_name(selection["profile"], selection["query"])
     backend.save_task_progress(task, 10, "running", "Connecting to JIRA")
-    assert "Cancelling" in header.request_cancel(selection).children
+    assert "Cancelling" in header.FETCH.cancel(selection).children
     assert backend.get_task_progress(task)["cancel_requested"] is True
 
 
 def test_poll_shows_a_running_job_to_every_tab(selection, backend):
     # Nothing ran: the buttons are left to this tab (its own fetch may just have started).
-    assert header.poll_progress(selection, False) == (0, "", "", no_update, no_update, False)
+    assert header.FETCH.poll(selection, False) == (0, "", "", no_update, no_update, False)
     task = task_name(selection["profile"], selection["query"])
     backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
     # Running: Fetch disabled, Cancel enabled.
-    assert header.poll_progress(selection, False) == (
+    assert header.FETCH.poll(selection, False) == (
         50.0, "50%", "Fetched 40 of 80 issues", True, False, True
     )  # fmt: skip
     backend.save_task_progress(task, 100, "completed", "Synced 80 issues")
     # The end of a job seen running re-enables Fetch once.
-    assert header.poll_progress(selection, True) == (
+    assert header.FETCH.poll(selection, True) == (
         100.0, "100%", "Completed: Synced 80 issues", False, True, False
     )  # fmt: skip

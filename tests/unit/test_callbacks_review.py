@@ -36,8 +36,8 @@ def test_backfill_then_sign_off_a_week(backend):
     assert shown[-1][0] == 100 and shown[-1][2].startswith("Stored snapshots for")
     assert getattr(content, "children", None) is not None
     # Every other tab's poll shows the finished run once it has seen it active.
-    value, label, message, start_disabled, cancel_disabled, active = review.poll_job(
-        review.backfill_task_of(selection), True
+    value, label, message, start_disabled, cancel_disabled, active = review.BACKFILL.poll(
+        selection, True
     )
     assert (value, label, start_disabled, cancel_disabled, active) == (
         100,
@@ -63,20 +63,17 @@ def test_cancel_stops_the_backfill_between_weeks_and_keeps_the_snapshots(backend
     selection = _selection(backend)
     review.backfill(lambda _shown: None, selection, 26, 8)
     before = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
-    task = review.backfill_task_of(selection)
 
     def press_cancel_at_week_three(shown):
         if "(3 of" in shown[2]:
-            assert "Cancelling" in review.request_cancel(task, "backfill", "this week").children
+            assert "Cancelling" in review.BACKFILL.cancel(selection).children
 
     alert, content = review.backfill(press_cancel_at_week_three, selection, 26, 8)
     assert alert.children == "Backfill cancelled; the snapshots are unchanged."
     assert content is no_update
     after = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
     assert after == before
-    assert (
-        review.request_cancel(task, "backfill", "this week").children == "No backfill is running."
-    )
+    assert review.BACKFILL.cancel(selection).children == "No backfill is running."
 
 
 def test_signing_a_week_again_keeps_or_replaces_its_notes(backend):
