@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from data.errors import ValidationError
+from data.timeutil import validate_week_key
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _METRIC_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -55,6 +56,14 @@ def validate_metric_type(value: Any) -> str:
             f"{value!r} is not a metric type; use a lowercase name such as dora, flow or forecast."
         )
     return value
+
+
+def validate_snapshot(snapshot_date: Any, metric_type: Any, metrics: Any) -> None:
+    """One week's metrics of one type, as every backend stores them."""
+    validate_week_key(snapshot_date)
+    validate_metric_type(metric_type)
+    if not isinstance(metrics, dict):
+        raise ValidationError("Snapshot metrics must be a JSON object of metric name to value.")
 
 
 def validate_progress(percent: Any, status: Any, statuses: tuple[str, ...]) -> float:

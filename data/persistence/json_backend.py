@@ -48,7 +48,7 @@ from data.persistence.records import (
     query_row_values,
 )
 from data.timeutil import WEEK_KEY_RE, parse_timestamp, to_utc_iso, utc_now_iso, validate_week_key
-from data.validation import validate_id, validate_metric_type, validate_progress
+from data.validation import validate_id, validate_metric_type, validate_progress, validate_snapshot
 
 try:  # POSIX only; on other platforms the in-process lock is all there is.
     import fcntl
@@ -512,10 +512,7 @@ class JSONBackend(PersistenceBackend):
         metrics: dict[str, Any],
         forecast: dict[str, Any] | None = None,
     ) -> None:
-        validate_week_key(snapshot_date)
-        validate_metric_type(metric_type)
-        if not isinstance(metrics, dict):
-            raise ValidationError("Snapshot metrics must be a JSON object of metric name to value.")
+        validate_snapshot(snapshot_date, metric_type, metrics)
         with self._locked():
             folder = self._require_query(profile_id, query_id)
             snapshots = self._read_object(folder / "metrics_snapshots.json") or {}

@@ -29,10 +29,10 @@ from data.persistence.records import (
 )
 from data.plans.settings_versions import record_settings_version
 from data.sqlite import Connection, IntegrityError
-from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
+from data.timeutil import to_utc_iso, utc_now_iso
 from data.validation import (
-    validate_metric_type,
     validate_progress,
+    validate_snapshot,
 )
 
 
@@ -356,10 +356,7 @@ class SQLiteBackend(PersistenceBackend):
         metrics: dict[str, Any],
         forecast: dict[str, Any] | None = None,
     ) -> None:
-        validate_week_key(snapshot_date)
-        validate_metric_type(metric_type)
-        if not isinstance(metrics, dict):
-            raise ValidationError("Snapshot metrics must be a JSON object of metric name to value.")
+        validate_snapshot(snapshot_date, metric_type, metrics)
         with self._conn() as conn, write_transaction(conn):
             _require_query(conn, profile_id, query_id)
             conn.execute(
