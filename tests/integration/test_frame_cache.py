@@ -9,27 +9,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from data.database import get_db_connection, write_transaction
 from data.issue_store import add_query_members, normalize_issue, store_issues
 from data.metrics import frame_cache, store
 from data.metrics.store import load_query_frames
-from data.persistence.sqlite_backend import SQLiteBackend
-from tests.integration.test_metrics_store import NOW, POINTS, RAW, raw_issue
+from tests.metrics_support import NOW, POINTS, raw_issue
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def seeded(backend: SQLiteBackend) -> SQLiteBackend:
-    backend.save_profile({"id": "team", "name": "Team", "jira_config": {"points_field": POINTS}})
-    backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
-    issues = [normalize_issue(raw, points_field=POINTS) for raw in RAW]
-    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
-        store_issues(conn, "team", issues)
-        add_query_members(conn, "team", "q", [i.key for i in issues])
-    return backend
 
 
 def _key(db_path: Path) -> str:

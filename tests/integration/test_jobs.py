@@ -17,7 +17,6 @@ from data.jobs import MIGRATION_TASK, JobInProgress, backfill_task, job_lock, ru
 from data.metrics.snapshots import backfill_snapshots
 from data.migration import run_migration_job
 from data.persistence.sqlite_backend import SQLiteBackend
-from tests.integration.test_metrics_store import seeded  # noqa: F401 - fixture
 from tests.legacy_tree import write_legacy_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +116,7 @@ def test_a_run_in_another_process_holds_the_task(backend, data_dir):
     assert _record(backend, "demo")["status"] == "completed"
 
 
-def test_backfill_reports_every_week_and_stores_the_snapshots(seeded):  # noqa: F811
+def test_backfill_reports_every_week_and_stores_the_snapshots(seeded):
     seen = []
     weeks = backfill_snapshots("team", "q", 4, lambda p, m: seen.append((p, m)))
     assert len(weeks) == 4
@@ -131,7 +130,7 @@ def test_backfill_reports_every_week_and_stores_the_snapshots(seeded):  # noqa: 
     assert _count(seeded.db_path, "metrics_snapshots") > 0
 
 
-def test_a_cancelled_backfill_stores_nothing(seeded):  # noqa: F811
+def test_a_cancelled_backfill_stores_nothing(seeded):
     task = backfill_task("team", "q")
 
     def cancel_at_week_three(_percent: float, message: str) -> None:

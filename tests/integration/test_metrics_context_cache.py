@@ -8,21 +8,21 @@ from data.database import get_db_connection, write_transaction
 from data.issue_store import normalize_issue, remove_query_members, store_issues
 from data.metrics.report import build_report, load_context
 from data.persistence.sqlite_backend import SQLiteBackend
-from tests.integration.test_metrics_store import POINTS, RAW, raw_issue, seeded  # noqa: F401
+from tests.metrics_support import POINTS, RAW, raw_issue
 
 
 def _report_json(profile_id: str, query_id: str) -> str:
     return json.dumps(build_report(profile_id, query_id).to_json(), sort_keys=True, default=str)
 
 
-def test_a_reused_context_gives_the_same_report(seeded: SQLiteBackend) -> None:  # noqa: F811
+def test_a_reused_context_gives_the_same_report(seeded: SQLiteBackend) -> None:
     first = load_context("team", "q")
     report = _report_json("team", "q")
     assert load_context("team", "q") is first  # nothing changed: reused
     assert _report_json("team", "q") == report  # computing sections did not alter it
 
 
-def test_new_issues_removals_and_mappings_invalidate_it(seeded: SQLiteBackend) -> None:  # noqa: F811
+def test_new_issues_removals_and_mappings_invalidate_it(seeded: SQLiteBackend) -> None:
     first = load_context("team", "q")
     assert len(first.frames.issues) == len(RAW)
 
@@ -49,7 +49,7 @@ def test_new_issues_removals_and_mappings_invalidate_it(seeded: SQLiteBackend) -
     assert fourth is not third and fourth.mappings != third.mappings
 
 
-def test_an_as_of_context_is_never_cached(seeded: SQLiteBackend) -> None:  # noqa: F811
+def test_an_as_of_context_is_never_cached(seeded: SQLiteBackend) -> None:
     assert load_context("team", "q", "2026-03-11T00:00:00Z") is not load_context(
         "team", "q", "2026-03-11T00:00:00Z"
     )

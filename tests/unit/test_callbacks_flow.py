@@ -14,7 +14,7 @@ from data.database import get_db_connection, write_transaction
 from data.issue_store import add_query_members, normalize_issue, store_issues
 from layouts import ids
 from layouts.flow import AGEING_ROWS, scatter_figure
-from tests.integration.test_metrics_store import raw_issue
+from tests.metrics_support import raw_issue
 
 IN_PROGRESS = AGEING_ROWS + 10
 

@@ -1,0 +1,14 @@
+"""Fixtures shared by the integration tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.persistence.sqlite_backend import SQLiteBackend
+from tests.metrics_support import seed_team
+
+
+@pytest.fixture
+def seeded(backend: SQLiteBackend) -> SQLiteBackend:
+    """The backend with profile 'team' and its query 'q' holding the five hand-checked issues."""
+    return seed_team(backend)
