@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import diskcache
-from dash import Dash, DiskcacheManager
+from dash import Dash
 
 from callbacks import register_callbacks
+from callbacks.background import SpawningDiskcacheManager
 from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
 from data.database import keep_database_open
@@ -22,7 +23,7 @@ def create_app() -> Dash:
     app = Dash(
         __name__,
         title="Flowcast",
-        background_callback_manager=DiskcacheManager(cache),
+        background_callback_manager=SpawningDiskcacheManager(cache),
         suppress_callback_exceptions=True,
         on_error=on_unexpected_error,
     )

@@ -1,0 +1,29 @@
+"""The manager that runs long jobs (fetch, backfill, migration) in their own processes.
+
+Dash's ``DiskcacheManager`` forks the server for every job. The server is multi-threaded and
+every thread uses SQLite, so a fork can copy a mutex some other thread holds at that instant; the
+child then blocks forever on its first query (seen as a fetch stuck before 0%). Jobs here start
+in a fresh interpreter instead ("spawn": about a second of imports, nothing inherited but the
+environment, which carries the data directory). They are daemons: stopping the server stops them,
+and a stopped job leaves the data as they were (each job writes in one transaction at its end).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import multiprocess
+from dash import DiskcacheManager
+
+_SPAWN = multiprocess.get_context("spawn")
+
+
+class SpawningDiskcacheManager(DiskcacheManager):
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int:
+        process = _SPAWN.Process(
+            target=job_fn,
+            args=(key, self._make_progress_key(key), args, context),
+            daemon=True,
+        )
+        process.start()
+        return process.pid
