@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from cli.output import print_json
+from cli.output import ProgressLine, print_json
 from cli.profiles import profile
 from data import profile_manager as pm
 from data.jira import metadata
 from data.jira.sync import sync
 from data.metrics.store import warm_frame_cache
-
-_BAR_WIDTH = 30
-
-
-class _ProgressLine:
-    """One self-overwriting line on stderr: ``[#####.....]  42%  Fetched 4,200 of 10,000 issues``."""
-
-    def __init__(self) -> None:
-        self.interactive = sys.stderr.isatty()
-        self.last_message = ""
-
-    def __call__(self, percent: float, message: str) -> None:
-        filled = int(_BAR_WIDTH * percent / 100)
-        line = f"[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {percent:3.0f}%  {message}"
-        if self.interactive:
-            click.echo(f"\r{line:<100}", nl=False, err=True)
-        elif message != self.last_message:
-            click.echo(line, err=True)
-        self.last_message = message
-
-    def finish(self) -> None:
-        if self.interactive:
-            click.echo("", err=True)
 
 
 @click.command("fetch")
@@ -47,7 +22,7 @@ def fetch(profile_ref: str, query_ref: str, full: bool, quiet: bool, as_json: bo
     """Sync a query's issues and status history from JIRA (incremental unless --full)."""
     p = pm.find_profile(profile_ref)
     q = pm.find_query(p["id"], query_ref)
-    line = None if quiet or as_json else _ProgressLine()
+    line = None if quiet or as_json else ProgressLine()
     try:
         result = sync(p["id"], q["id"], full=full, progress=line)
     finally:

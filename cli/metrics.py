@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from cli.output import print_json, print_table
+from cli.output import ProgressLine, print_json, print_table
 from data import profile_manager as pm
 from data.errors import ValidationError
 from data.metrics.mappings import mappings_from_profile
 from data.metrics.report import build_report
-from data.metrics.snapshots import snapshot_weeks
+from data.metrics.snapshots import backfill_snapshots, snapshot_weeks
 from data.metrics.store import save_weekly_statistics, warm_frame_cache
 from data.metrics.weekly import parse_statistics_csv
 from data.persistence import get_backend
@@ -101,13 +101,32 @@ def _rounded(value: object) -> object:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the stored weeks as JSON.")
 def snapshot(profile: str, query: str, week: str | None, backfill: int, as_json: bool) -> None:
-    """Store weekly DORA, flow and forecast snapshots (re-running a week replaces it)."""
+    """Store weekly DORA, flow and forecast snapshots (re-running a week replaces it).
+
+    A backfill of more than one week runs as the dashboard's backfill job: progress on stderr,
+    shown (and cancellable) on the Weekly review page, and refused while another backfill of the
+    query runs.
+    """
     profile_id, query_id = _ids(profile, query)
-    weeks = snapshot_weeks(profile_id, query_id, week, backfill)
+    if backfill == 1:
+        weeks = snapshot_weeks(profile_id, query_id, week)
+    else:
+        weeks = _backfill(profile_id, query_id, week, backfill, show_progress=not as_json)
     if as_json:
         print_json({"profile_id": profile_id, "query_id": query_id, "weeks": weeks})
     else:
         click.echo(f"Stored snapshots for {len(weeks)} week(s): {weeks[0]} to {weeks[-1]}.")
+
+
+def _backfill(
+    profile_id: str, query_id: str, week: str | None, weeks: int, *, show_progress: bool
+) -> list[str]:
+    line = ProgressLine() if show_progress else None
+    try:
+        return backfill_snapshots(profile_id, query_id, weeks, line, week=week)
+    finally:
+        if line is not None:
+            line.finish()
 
 
 @click.command("import-csv")

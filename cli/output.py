@@ -1,12 +1,36 @@
-"""Printing results: JSON for scripts, aligned plain-text tables for people."""
+"""Printing results: JSON for scripts, aligned plain-text tables for people, progress on stderr."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
+
+_BAR_WIDTH = 30
+
+
+class ProgressLine:
+    """One self-overwriting line on stderr: ``[#####.....]  42%  Fetched 4,200 of 10,000 issues``."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.last_message = ""
+
+    def __call__(self, percent: float, message: str) -> None:
+        filled = int(_BAR_WIDTH * percent / 100)
+        line = f"[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {percent:3.0f}%  {message}"
+        if self.interactive:
+            click.echo(f"\r{line:<100}", nl=False, err=True)
+        elif message != self.last_message:
+            click.echo(line, err=True)
+        self.last_message = message
+
+    def finish(self) -> None:
+        if self.interactive:
+            click.echo("", err=True)
 
 
 def print_json(data: Any) -> None:

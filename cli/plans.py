@@ -163,6 +163,7 @@ def plan_list(profile_ref: str, query_ref: str | None, deleted: bool, as_json: b
     help="Plan type (overrides the file).",
 )
 @click.option("--file", "source", help="JSON file with the plan document ('-' for stdin).")
+@click.option("--summary", default=None, help="Version 1's change summary (default: 'Created').")
 @_json_option
 def plan_create(
     name: str,
@@ -170,6 +171,7 @@ def plan_create(
     query_ref: str,
     plan_type: str | None,
     source: str | None,
+    summary: str | None,
     as_json: bool,
 ) -> None:
     """Create a plan for a query (draft version 1)."""
@@ -178,7 +180,7 @@ def plan_create(
     if plan_type:
         document["type"] = plan_type
     assert query_id is not None
-    plan_id = plans.create_plan(profile_id, query_id, name, document)
+    plan_id = plans.create_plan(profile_id, query_id, name, document, summary)
     if as_json:
         print_json({"id": plan_id, "version": 1})
     else:

@@ -198,17 +198,23 @@ def snapshot_weeks(
 
 
 def backfill_snapshots(
-    profile_id: str, query_id: str, weeks: int, progress: ProgressCallback | None = None
+    profile_id: str,
+    query_id: str,
+    weeks: int,
+    progress: ProgressCallback | None = None,
+    *,
+    week: str | None = None,
 ) -> list[str]:
-    """``snapshot_weeks`` for the last ``weeks`` weeks as a job (``task_progress`` record
-    ``backfill:<profile>:<query>``): progress per week, Cancel between weeks, one run per query."""
+    """``snapshot_weeks`` for ``weeks`` weeks ending with ``week`` (default: this week) as a job
+    (``task_progress`` record ``backfill:<profile>:<query>``): progress per week, Cancel between
+    weeks, one run per query, whether the dashboard or ``flowcast snapshot`` started it."""
     busy = (
         f"Snapshots of query {query_id!r} are already being backfilled; wait for that run to "
-        "finish or press Cancel."
+        "finish or cancel it on the Weekly review page."
     )
     task = backfill_task(profile_id, query_id)
     with run_job(task, f"Backfilling {weeks} weeks", progress, busy=busy) as job:
-        stored = snapshot_weeks(profile_id, query_id, backfill=weeks, step=job.step)
+        stored = snapshot_weeks(profile_id, query_id, week, weeks, step=job.step)
         job.finish(f"Stored snapshots for {stored[0]} to {stored[-1]}")
     return stored
 

@@ -123,6 +123,17 @@ def test_plan_from_stdin_and_type_option(plan_file: Path) -> None:
     }
 
 
+def test_create_records_the_summary_on_version_1(plan_file: Path) -> None:
+    create = ("plan", "create", "--profile", "demo", "--query", "main", "--file", str(plan_file))
+    run_json(*create, "Release 2.0", "--summary", "Scope agreed at the kickoff")
+    run_json(*create, "Release 3.0")
+    [first] = run_json("plan", "history", "release-2-0")
+    assert (first["version"], first["change_summary"]) == (1, "Scope agreed at the kickoff")
+    assert run_json("plan", "history", "release-3-0")[0]["change_summary"] == "Created"
+    code, out = run("plan", "history", "release-2-0")
+    assert code == 0 and "Scope agreed at the kickoff" in out
+
+
 def test_errors_are_one_line_with_exit_code_1(plan_file: Path, tmp_path: Path) -> None:
     run(
         "plan",
