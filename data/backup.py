@@ -27,6 +27,7 @@ from urllib.parse import quote
 from data import settings
 from data.database import connect, initialize_database, release_anchor, translate_operational_error
 from data.errors import (
+    RESTORE_HINT,
     ConfigError,
     DatabaseError,
     FlowcastError,
@@ -43,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 # (status, remaining pages, total pages) after each step, as sqlite3's backup() reports it.
 ProgressCallback = Callable[[int, int, int], object]
+
+# Where a backup file comes from, in the dashboard and in the CLI.
+_CHOOSE_A_BACKUP = "choose a file made by Back up now on the Data page or by `flowcast backup`"
 
 BACKUP_PREFIX = "burndown-"
 BACKUP_RE = re.compile(r"^burndown-\d{8}T\d{9}Z(?:-[a-z0-9-]+)?\.db$")
@@ -135,7 +139,7 @@ def restore_database(
         raise NotFoundError(f"No backup file at {source}; check the path.")
     if source.stat().st_size == 0:
         # SQLite would open an empty file as an empty database.
-        raise DatabaseError(f"{source} is empty; choose a file made by `flowcast backup`.")
+        raise DatabaseError(f"{source} is empty; {_CHOOSE_A_BACKUP}.")
     target = Path(db_path) if db_path is not None else settings.get_db_path()
     _make_private_dir(target.parent)
     _remove_abandoned(target.parent, _STAGING_RE)
@@ -177,9 +181,7 @@ def _copy_snapshot(source_path: Path, target_path: Path, progress: ProgressCallb
     except OperationalError as exc:
         raise translate_operational_error(exc) from None
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"SQLite cannot read {source_path} ({exc}); restore a backup with `flowcast restore`."
-        ) from None
+        raise DatabaseError(f"SQLite cannot read {source_path} ({exc}); {RESTORE_HINT}.") from None
     finally:
         target.close()
         source.close()
@@ -222,7 +224,7 @@ def _process_alive(pid: int) -> bool:
 
 def _stage_backup(source: Path, staging: Path) -> int:
     """Copy ``source`` into ``staging`` and check it; returns the backup's schema version."""
-    not_a_backup = f"{source} is not a Flowcast database or is damaged; choose a file made by `flowcast backup`."
+    not_a_backup = f"{source} is not a Flowcast database or is damaged; {_CHOOSE_A_BACKUP}."
     try:
         reader = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -251,8 +253,7 @@ def _check_backup_schema(conn: Connection, source: Path) -> int:
     ).fetchone()
     if not has_versions:
         raise DatabaseError(
-            f"{source} is a SQLite file but not a Flowcast database; choose a file made by "
-            "`flowcast backup`."
+            f"{source} is a SQLite file but not a Flowcast database; {_CHOOSE_A_BACKUP}."
         )
     known = {m.version: m for m in all_migrations()}
     applied = conn.execute(

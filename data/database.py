@@ -17,7 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from data import settings
-from data.errors import ConfigError, DatabaseError, SQLiteTooOldError, StorageFullError
+from data.errors import (
+    RESTORE_HINT,
+    ConfigError,
+    DatabaseError,
+    SQLiteTooOldError,
+    StorageFullError,
+)
 from data.sqlite import (
     MIN_SQLITE_VERSION,
     SQLITE_VERSION,
@@ -85,7 +91,8 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
     if not db_path.exists():
         if not create:
             raise DatabaseError(
-                f"No database at {db_path}; run `flowcast init` or check --data-dir."
+                f"No database at {db_path}; restart Flowcast or run `flowcast init` to create it, "
+                "or check --data-dir."
             )
         _create_private_file(db_path)
     try:
@@ -107,7 +114,7 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
                 "and its -wal/-shm files there); make it writable or choose another with --data-dir."
             ) from None
         raise DatabaseError(
-            f"{db_path} is not a usable SQLite database ({exc}); restore a backup with `flowcast restore`."
+            f"{db_path} is not a usable SQLite database ({exc}); {RESTORE_HINT}."
         ) from None
     return conn
 

@@ -75,3 +75,22 @@ class JiraError(FlowcastError):
 
 class TaskCancelled(FlowcastError):
     """A long-running job was cancelled by the user."""
+
+
+# The same message reaches a dashboard alert and a terminal: a hint names the place in the dashboard
+# first, then the CLI command.
+RESTORE_HINT = "restore a backup (Data page → Restore the chosen backup, or `flowcast restore`)"
+
+
+def no_profile(profile_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"No profile {profile_id!r}; pick one in the header's Profile list or create one in "
+        "Settings → Profiles (`flowcast profile list` lists them)."
+    )
+
+
+def no_query(profile_id: str, query_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"No query {query_id!r} in profile {profile_id!r}; pick one in the header's Query list or "
+        f"create one in Settings → Queries (`flowcast query list --profile {profile_id}` lists them)."
+    )

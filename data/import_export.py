@@ -28,7 +28,7 @@ from typing import Any
 
 from data import audit
 from data.database import get_db_connection, write_transaction
-from data.errors import ConflictError, NotFoundError, ValidationError
+from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
 from data.legacy_reader import LOCAL_STATE_KEYS
 from data.metrics.store import warm_frame_cache
 from data.persistence.json_backend import JSONBackend, canonical_profile, canonical_query
@@ -70,7 +70,7 @@ def _profile_files(
 ) -> dict[str, Any]:
     profile = backend.get_profile(profile_id)
     if profile is None:
-        raise NotFoundError(f"No profile {profile_id!r}; run `flowcast profile list` to see them.")
+        raise no_profile(profile_id)
     if not include_token:
         profile["jira_config"] = _strip_secrets(profile["jira_config"])
     files: dict[str, Any] = {"profile.json": profile}
@@ -202,8 +202,8 @@ def _check_manifest(files: dict[str, Any], path: Path) -> dict[str, Any]:
     manifest = files.get("manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
         raise ValidationError(
-            f"{path} is not a Flowcast profile export (no manifest.json); pass what "
-            "`flowcast export --profile` wrote."
+            f"{path} is not a Flowcast profile export (no manifest.json); choose a file made by "
+            "Export profile on the Data page or by `flowcast export --profile`."
         )
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from data.database import connect
-from data.errors import FlowcastError
+from data.errors import RESTORE_HINT, FlowcastError
 from data.sqlite import Connection, sqlite3
 from data.sqlite import DatabaseError as SQLiteDatabaseError
 
@@ -104,9 +104,7 @@ def run_integrity_checks(db_path: Path) -> tuple[bool, list[str]]:
         try:
             results = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         except SQLiteDatabaseError as exc:
-            return False, [
-                f"SQLite cannot read {db_path}: {exc}; restore a backup with `flowcast restore`."
-            ]
+            return False, [f"SQLite cannot read {db_path}: {exc}; {RESTORE_HINT}."]
         if results != ["ok"]:
             # Nothing else is trustworthy on a damaged file.
             return False, [f"integrity_check: {r}" for r in results]
@@ -146,7 +144,8 @@ def _schema_errors(conn: Connection) -> list[str]:
     version = current_version(conn)
     if version != latest_version():
         errors.append(
-            f"schema version {version} is behind {latest_version()}; run `flowcast db migrate`"
+            f"schema version {version} is behind {latest_version()}; restart Flowcast (it migrates "
+            "on start) or run `flowcast db migrate`"
         )
     expected = dict(((t, n), sql) for t, n, sql in expected_schema(version))
     actual = dict(((t, n), sql) for t, n, sql in _snapshot(conn))

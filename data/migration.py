@@ -68,7 +68,7 @@ class LegacyMigrationError(LegacyDataError):
         if len(problems) > 1:
             self.args = (
                 f"{first}; and {len(problems) - 1} more problem(s) — nothing was migrated; "
-                "run `flowcast migrate-json --dry-run` to list them all",
+                "a Dry run on the Data page or `flowcast migrate-json --dry-run` lists them all",
             )
 
     def __str__(self) -> str:
@@ -173,8 +173,9 @@ def _conflicts(
                 LegacyDataError(
                     f"profiles/{profile.id}",
                     "",
-                    f"a profile with id {profile.id!r} is already in the database; delete it, "
-                    "or run `flowcast migrate-json --replace` to overwrite it",
+                    f"a profile with id {profile.id!r} is already in the database; delete it "
+                    "(Settings → Profiles → Delete), or run `flowcast migrate-json --replace` to "
+                    "overwrite it",
                 )
             )
         name = profile.document["name"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from data.errors import ConflictError, NotFoundError
+from data.errors import ConflictError, NotFoundError, no_profile, no_query
 from data.metrics.mappings import mappings_from_profile
 from data.persistence import get_backend
 from data.timeutil import utc_now_iso
@@ -33,7 +33,7 @@ def _unique_id(name: str, taken: set[str]) -> str:
 def get_profile(profile_id: str) -> dict[str, Any]:
     profile = get_backend().get_profile(profile_id)
     if profile is None:
-        raise NotFoundError(f"No profile {profile_id!r}; run `flowcast profile list` to see them.")
+        raise no_profile(profile_id)
     return profile
 
 
@@ -133,9 +133,7 @@ def list_profiles() -> list[dict[str, Any]]:
 def get_query(profile_id: str, query_id: str) -> dict[str, Any]:
     query = get_backend().get_query(profile_id, query_id)
     if query is None:
-        raise NotFoundError(
-            f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-        )
+        raise no_query(profile_id, query_id)
     return query
 
 

@@ -181,8 +181,8 @@ class JiraClient:
         base_url = config.get("base_url")
         if not base_url:
             raise JiraRequestError(
-                f"Profile {profile.get('name', profile.get('id'))!r} has no JIRA URL; set it with "
-                "`flowcast profile update --jira-url` or in Settings."
+                f"Profile {profile.get('name', profile.get('id'))!r} has no JIRA URL; set it in "
+                "Settings → JIRA connection (or `flowcast profile update --jira-url`)."
             )
         options.setdefault("page_size", config.get("page_size"))
         return cls(

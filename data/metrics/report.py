@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from data.database import get_db_connection
-from data.errors import NotFoundError
+from data.errors import no_profile, no_query
 from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycle_time
 from data.metrics.dora import DoraMetrics, dora_metrics
 from data.metrics.flow import FlowMetrics, flow_metrics
@@ -98,15 +98,13 @@ def profile_of(profile_id: str) -> dict[str, Any]:
     backend = get_backend()
     profile = backend.get_profile(profile_id)
     if profile is None:
-        raise NotFoundError(f"No profile {profile_id!r}; run `flowcast profile list` to see them.")
+        raise no_profile(profile_id)
     return profile
 
 
 def require_query(profile_id: str, query_id: str) -> None:
     if get_backend().get_query(profile_id, query_id) is None:
-        raise NotFoundError(
-            f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-        )
+        raise no_query(profile_id, query_id)
 
 
 def database_path() -> Any:

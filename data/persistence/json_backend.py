@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from data.errors import ConflictError, NotFoundError, ValidationError
+from data.errors import ConflictError, NotFoundError, ValidationError, no_profile, no_query
 from data.json_files import read_json, write_json_atomic
 from data.persistence.base import TASK_STATUSES, PersistenceBackend
 from data.persistence.records import (
@@ -205,9 +205,7 @@ class JSONBackend(PersistenceBackend):
 
     def _require_query(self, profile_id: str, query_id: str) -> Path:
         if not self._query_exists(profile_id, query_id):
-            raise NotFoundError(
-                f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-            )
+            raise no_query(profile_id, query_id)
         return self._query_dir(profile_id, query_id)
 
     # Registry -----------------------------------------------------------------------------------
@@ -318,9 +316,7 @@ class JSONBackend(PersistenceBackend):
     def delete_profile(self, profile_id: str) -> None:
         with self._locked():
             if not self._profile_exists(profile_id):
-                raise NotFoundError(
-                    f"No profile {profile_id!r}; run `flowcast profile list` to see them."
-                )
+                raise no_profile(profile_id)
             shutil.rmtree(self._profile_dir(profile_id))
             registry = self._read_registry()
             registry["profiles"].pop(profile_id, None)
@@ -372,9 +368,7 @@ class JSONBackend(PersistenceBackend):
     def delete_query(self, profile_id: str, query_id: str) -> None:
         with self._locked():
             if not self._query_exists(profile_id, query_id):
-                raise NotFoundError(
-                    f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-                )
+                raise no_query(profile_id, query_id)
             shutil.rmtree(self._query_dir(profile_id, query_id))
             self._refresh_profile_queries(profile_id)
             self._forget_active(None)

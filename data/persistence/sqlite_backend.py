@@ -12,7 +12,7 @@ from typing import Any
 
 from data import audit
 from data.database import connect, initialize_database, write_transaction
-from data.errors import ConflictError, NotFoundError, ValidationError
+from data.errors import ConflictError, NotFoundError, ValidationError, no_profile, no_query
 from data.issue_store import delete_orphan_issues
 from data.persistence.base import (
     TASK_STATUSES,
@@ -133,9 +133,7 @@ class SQLiteBackend(PersistenceBackend):
         with self._conn() as conn, write_transaction(conn):
             old = self._read_profile(conn, profile_id)
             if old is None:
-                raise NotFoundError(
-                    f"No profile {profile_id!r}; run `flowcast profile list` to see them."
-                )
+                raise no_profile(profile_id)
             conn.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
             audit.record(conn, "profile", profile_id, "delete", old, None)
             for key in ("active_profile_id", "active_query_id"):
@@ -221,9 +219,7 @@ class SQLiteBackend(PersistenceBackend):
         with self._conn() as conn, write_transaction(conn):
             old = self._read_query(conn, profile_id, query_id)
             if old is None:
-                raise NotFoundError(
-                    f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-                )
+                raise no_query(profile_id, query_id)
             conn.execute(
                 "DELETE FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
             )
@@ -505,6 +501,4 @@ def _require_query(conn: Connection, profile_id: str, query_id: str) -> None:
     if not conn.execute(
         "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
     ).fetchone():
-        raise NotFoundError(
-            f"No query {query_id!r} in profile {profile_id!r}; run `flowcast query list` to see them."
-        )
+        raise no_query(profile_id, query_id)

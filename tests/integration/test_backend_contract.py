@@ -198,8 +198,13 @@ def test_deleting_a_profile_removes_everything_under_it(with_query: PersistenceB
 
 
 def test_deleting_a_missing_profile_says_so(store: PersistenceBackend) -> None:
-    with pytest.raises(NotFoundError, match="No profile 'ghost'"):
+    with pytest.raises(NotFoundError) as caught:
         store.delete_profile("ghost")
+    # Every backend says it the same way, for a dashboard alert and the CLI alike.
+    assert str(caught.value) == (
+        "No profile 'ghost'; pick one in the header's Profile list or create one in "
+        "Settings → Profiles (`flowcast profile list` lists them)."
+    )
 
 
 # Queries -----------------------------------------------------------------------------------------
@@ -268,8 +273,12 @@ def test_deleting_a_query_removes_its_data_and_active_selection(
     assert [q["id"] for q in store.list_queries("kafka")] == ["bugs"]
     assert store.get_app_state("active_query_id") is None
     assert store.get_app_state("active_profile_id") == "kafka"
-    with pytest.raises(NotFoundError, match="No query '12w' in profile 'kafka'"):
+    with pytest.raises(NotFoundError) as caught:
         store.delete_query("kafka", "12w")
+    assert str(caught.value) == (
+        "No query '12w' in profile 'kafka'; pick one in the header's Query list or create one in "
+        "Settings → Queries (`flowcast query list --profile kafka` lists them)."
+    )
 
 
 # Caches ------------------------------------------------------------------------------------------

@@ -59,7 +59,10 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path: Path) -> Non
     bogus = tmp_path / "profiles" / "burndown.db"
     bogus.parent.mkdir()
     bogus.write_bytes(b"this is not sqlite at all, just text" * 100)
-    with pytest.raises(DatabaseError, match="not a usable SQLite database.*flowcast restore"):
+    with pytest.raises(
+        DatabaseError,
+        match=r"not a usable SQLite database.*Data page → Restore.*`flowcast restore`",
+    ):
         initialize_database(bogus)
 
 

@@ -167,7 +167,11 @@ def test_import_of_something_else_says_what_to_pass(
 ) -> None:
     (tmp_path / "random").mkdir()
     (tmp_path / "random" / "a.json").write_text("{}")
-    with pytest.raises(ValidationError, match="is not a Flowcast profile export"):
+    with pytest.raises(
+        ValidationError,
+        match="is not a Flowcast profile export.*Export profile on the Data page or by "
+        "`flowcast export --profile`",
+    ):
         import_profile(tmp_path / "random")
     (tmp_path / "x.zip").write_text("not a zip")
     with pytest.raises(ValidationError, match="is not a zip file"):

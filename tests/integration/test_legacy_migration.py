@@ -421,7 +421,10 @@ def test_every_problem_is_reported_not_just_the_first(data_dir: Path) -> None:
         ("profiles/kafka/queries/bugs/jira_cache.json", "issues[0].key"),
         ("profiles/kafka/queries/bugs/query.json", "jql"),
     ]
-    assert "and 4 more problem(s)" in str(caught.value)
+    assert str(caught.value).endswith(
+        "and 4 more problem(s) — nothing was migrated; a Dry run on the Data page or "
+        "`flowcast migrate-json --dry-run` lists them all"
+    )
 
 
 def test_a_failed_content_check_rolls_everything_back(
@@ -454,7 +457,11 @@ def test_dry_run_counts_without_writing_or_backing_up(data_dir: Path) -> None:
 def test_a_profile_already_in_the_database_needs_replace(data_dir: Path) -> None:
     write_legacy_tree(data_dir, issues=4)
     migrate_legacy(data_dir)
-    with pytest.raises(LegacyMigrationError, match="already in the database"):
+    with pytest.raises(
+        LegacyMigrationError,
+        match=r"already in the database; delete it \(Settings → Profiles → Delete\), or run "
+        "`flowcast migrate-json --replace`",
+    ):
         migrate_legacy(data_dir)
     _edit("profiles/kafka/profile.json", lambda d: d.__setitem__("description", "newer"))(data_dir)
     report = migrate_legacy(data_dir, replace=True)

@@ -77,7 +77,9 @@ def test_truncated_database_gets_a_clear_error_and_restore_recovers(
     with pytest.raises(DatabaseError) as caught:
         SQLiteBackend(filled.db_path).list_profiles()
     assert "is not a usable SQLite database" in str(caught.value)
-    assert "restore a backup with `flowcast restore`" in str(caught.value)
+    assert "restore a backup (Data page → Restore the chosen backup, or `flowcast restore`)" in str(
+        caught.value
+    )
     _one_sentence(str(caught.value))
     assert filled.db_path.read_bytes() == damaged  # opening it changed nothing
     ok, errors = check_database_integrity()

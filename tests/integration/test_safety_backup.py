@@ -206,7 +206,10 @@ def test_restore_refuses_a_backup_made_with_a_different_migration(
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "is empty; choose a file made by `flowcast backup`"),
+        (
+            b"",
+            "is empty; choose a file made by Back up now on the Data page or by `flowcast backup`",
+        ),
         (b"name,points\nkafka,3\n", "not a Flowcast database or is damaged"),
     ],
     ids=["empty", "csv"],

@@ -79,7 +79,7 @@ def test_restore_of_a_bad_file_is_one_line_and_exit_1(
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: {bogus} is not a Flowcast database or is damaged; choose a file made by "
-        "`flowcast backup`."
+        "Back up now on the Data page or by `flowcast backup`."
     ]
 
 

@@ -169,7 +169,10 @@ def test_a_schema_behind_the_code_is_reported(data_dir: Path) -> None:
     # Version 1's own schema is intact, so the only complaint is the missing upgrade.
     assert (ok, errors) == (
         False,
-        [f"schema version 1 is behind {latest_version()}; run `flowcast db migrate`"],
+        [
+            f"schema version 1 is behind {latest_version()}; restart Flowcast (it migrates on start) "
+            "or run `flowcast db migrate`"
+        ],
     )
 
 
@@ -206,6 +209,7 @@ def test_failed_dual_storage_mirror_writes_are_reported(filled: SQLiteBackend) -
 def test_a_missing_database_is_reported(data_dir: Path) -> None:
     ok, errors = check_database_integrity(data_dir / "profiles" / "burndown.db")
     assert not ok and "No database at" in errors[0]
+    assert "restart Flowcast or run `flowcast init` to create it" in errors[0]
 
 
 def test_every_jsonb_column_is_checked(filled: SQLiteBackend) -> None:
