@@ -147,7 +147,8 @@ def find_query(profile_id: str, id_or_name: str) -> dict[str, Any]:
     ]
     if not matches:
         raise NotFoundError(
-            f"No query {id_or_name!r} in profile {profile_id!r}; run `flowcast query list` to see them."
+            f"No query {id_or_name!r} in profile {profile_id!r}; run "
+            f"`flowcast query list --profile {profile_id}` to see them."
         )
     return matches[0]
 

@@ -97,6 +97,18 @@ def test_bad_input_gets_one_clear_line(data_dir: Path, args: tuple[str, ...], me
     assert "Traceback" not in out and len(out.strip().splitlines()) == 1
 
 
+def test_an_unknown_query_names_the_command_that_lists_the_profile_s_queries(
+    data_dir: Path,
+) -> None:
+    run("profile", "create", "Team")
+    code, out = run("query", "update", "--profile", "team", "nope", "--name", "X")
+    assert code == 1
+    assert out == (
+        "Error: No query 'nope' in profile 'team'; run `flowcast query list --profile team` "
+        "to see them.\n"
+    )
+
+
 def test_duplicate_names_are_refused(data_dir: Path) -> None:
     run("profile", "create", "Team")
     assert run("profile", "create", "team") == (
