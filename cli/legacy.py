@@ -6,10 +6,15 @@ import os
 
 import click
 
-from cli.output import print_json, print_table
+from cli.output import ProgressLine, print_json, print_table
 from data.errors import ConfigError
 from data.import_export import export_legacy
-from data.migration import LegacyMigrationError, MigrationReport, migrate_legacy
+from data.migration import (
+    LegacyMigrationError,
+    MigrationReport,
+    migrate_legacy,
+    run_migration_job,
+)
 from data.persistence.dual_backend import clear_dual_write_failures, list_dual_write_failures
 from data.settings import get_data_dir
 from data.startup import prepare_data_dir
@@ -58,10 +63,15 @@ def migrate_json(path: str | None, dry_run: bool, replace: bool, as_json: bool) 
     """Migrate legacy JSON files (default: the data directory) into the database.
 
     Legacy files are only read; they are copied to backups/migration-<timestamp>/ first. Nothing is
-    written unless every file can be migrated.
+    written unless every file can be migrated. The migration runs as the Data page's migration job:
+    progress on stderr, shown (and cancellable) on the Data page, and refused while another
+    migration runs.
     """
     try:
-        report = migrate_legacy(path, dry_run=dry_run, replace=replace)
+        if dry_run:
+            report = migrate_legacy(path, dry_run=True, replace=replace)
+        else:
+            report = _migrate(path, replace, show_progress=not as_json)
     except LegacyMigrationError as exc:
         if as_json:
             print_json(exc.report.to_dict())
@@ -75,6 +85,15 @@ def migrate_json(path: str | None, dry_run: bool, replace: bool, as_json: bool) 
         _print_report(report)
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+def _migrate(path: str | None, replace: bool, *, show_progress: bool) -> MigrationReport:
+    line = ProgressLine() if show_progress else None
+    try:
+        return run_migration_job(path, line, replace=replace)
+    finally:
+        if line is not None:
+            line.finish()
 
 
 @click.command("storage-mode")

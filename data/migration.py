@@ -516,14 +516,22 @@ def migrate_legacy(
 
 
 def run_migration_job(
-    path: str | Path | None = None, progress: ProgressCallback | None = None
+    path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    replace: bool = False,
 ) -> MigrationReport:
     """``migrate_legacy`` as a job (``task_progress`` record ``migrate-legacy``): progress per
-    phase and profile, Cancel between them (nothing is written then), one run at a time. The
-    completed record keeps the report (``details``), so every tab can show what was migrated."""
-    busy = "A legacy migration is already running; wait for it to finish or press Cancel."
+    phase and profile, Cancel between them (nothing is written then), one run at a time, whether
+    the Data page or ``flowcast migrate-json`` started it. The completed record keeps the report
+    (``details``), so every tab can show what was migrated; a refused migration (problems listed
+    in its LegacyMigrationError) leaves the record failed with that error's message."""
+    busy = (
+        "A legacy migration is already running; wait for it to finish or cancel it on the "
+        "Data page."
+    )
     with run_job(MIGRATION_TASK, "Starting the migration", progress, busy=busy) as job:
-        report = migrate_legacy(path, job=job)
+        report = migrate_legacy(path, replace=replace, job=job)
         # The first pages drawn for the migrated queries then skip reading them from SQLite.
         for number, query in enumerate(report.queries):
             job.tick(95 + 5 * number / len(report.queries), "Preparing the charts")
