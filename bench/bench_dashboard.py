@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import logging
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dash._utils import to_json  # noqa: E402
+
+from bench.browser import chromium, serve_quietly, wait  # noqa: E402
 
 FORECAST_GRAPHS = ("forecast-burndown", "forecast-burnup", "forecast-throughput", "forecast-scope")
 
@@ -132,37 +131,11 @@ def server_times(repeats: int) -> None:
         print(f"  {name:28}" + "".join(f"{value:14.1f}" for value in times))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def browser_times(switches: int) -> None:
-    import flask.cli
-    from selenium import webdriver
-
     from app import create_app
 
-    app = create_app()
-    # Quiet output: no per-request lines from werkzeug, no "Dash is running on ..." line and no
-    # "Serving Flask app" banner (Flask prints it unconditionally; replacing it is the only switch).
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app.logger.setLevel(logging.ERROR)
-    flask.cli.show_server_banner = lambda *args, **kwargs: None
-    port = free_port()
-    threading.Thread(
-        target=lambda: app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False),
-        daemon=True,
-    ).start()
-    time.sleep(1.0)
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,1000"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options)
+    port = serve_quietly(create_app())
+    driver = chromium()
 
     def drawn() -> bool:
         return bool(driver.execute_script(
@@ -185,13 +158,6 @@ def browser_times(switches: int) -> None:
         return driver.execute_script(
             "const e = document.getElementById('forecast-cards'); return e ? e.innerText : '';"
         )
-
-    def wait(condition: Callable[[], bool], timeout: float = 60) -> None:
-        end = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > end:
-                raise TimeoutError("the page did not finish in time")
-            time.sleep(0.01)
 
     try:
         loads = []
