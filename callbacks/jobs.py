@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from data.jobs import ACTIVE, ProgressCallback
+from data.jobs import ACTIVE, ProgressCallback, job_progress
 from data.persistence import get_backend
 from layouts import ids
 from layouts.common import info_alert
@@ -78,7 +78,7 @@ def poll_job(task: str | None, seen_active: bool | None) -> tuple[Any, ...]:
     """Bar value, label, message, start disabled, Cancel disabled, and whether a run is active —
     for every tab. The buttons are only touched while a run is active and once when it ends: a
     poll answered just after this tab started its own run must not undo ``running=``."""
-    progress = get_backend().get_task_progress(task) if task else None
+    progress = job_progress(task) if task else None
     value, label, message = progress_values(progress)
     active = bool(progress and progress["status"] in ACTIVE)
     if not active and not seen_active:
@@ -88,7 +88,8 @@ def poll_job(task: str | None, seen_active: bool | None) -> tuple[Any, ...]:
 
 def request_cancel(task: str | None, noun: str, where: str) -> Any:
     """Ask the running ``task`` to stop at its next step (``where``: e.g. "the week it computes")."""
-    if task and get_backend().request_task_cancel(task):
+    progress = job_progress(task) if task else None
+    if progress and progress["status"] in ACTIVE and get_backend().request_task_cancel(task):
         return info_alert(f"Cancelling: the {noun} stops after {where}.")
     return info_alert(f"No {noun} is running.")
 

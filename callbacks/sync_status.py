@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data.jira.sync import sync_state, task_name
-from data.persistence import get_backend
+from data.jobs import job_progress
 from layouts.common import info_alert
 
 
@@ -13,7 +13,7 @@ def sync_progress(profile_id: str | None, query_id: str | None) -> dict[str, Any
     """The query's last recorded sync job (running, completed, failed or cancelled), or None."""
     if not profile_id or not query_id:
         return None
-    return get_backend().get_task_progress(task_name(profile_id, query_id))
+    return job_progress(task_name(profile_id, query_id))
 
 
 def last_sync_text(profile_id: str | None, query_id: str | None) -> str:

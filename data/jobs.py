@@ -68,6 +68,35 @@ def job_lock(
         os.close(fd)
 
 
+INTERRUPTED = "Interrupted (its process stopped before it finished); nothing changed"
+
+
+def close_interrupted_run(task: str) -> None:
+    """With the task's lock held: a record still saying "running" belongs to a run whose process
+    was stopped or killed (the server stopped, a kill); close it as failed, so its cancel flag is
+    not inherited and nobody waits for it."""
+    backend = get_backend()
+    stale = backend.get_task_progress(task)
+    if stale and stale["status"] == "running":
+        backend.save_task_progress(task, stale["progress_percent"], "failed", INTERRUPTED)
+
+
+def job_progress(task: str) -> dict[str, Any] | None:
+    """The task's ``task_progress`` record as pages should read it: a "running" record whose
+    lock no process holds is closed first (``close_interrupted_run``), so a page never shows a
+    dead run as running, keeps its start button disabled or refuses a new run because of it."""
+    backend = get_backend()
+    record = backend.get_task_progress(task)
+    if record is None or record["status"] != "running":
+        return record
+    try:
+        with job_lock(task, "running"):
+            close_interrupted_run(task)
+    except JobInProgress:
+        return record  # a live run holds the lock
+    return backend.get_task_progress(task)
+
+
 class Job:
     """One run of a task: its progress record, cancellation and final message."""
 
@@ -120,10 +149,7 @@ def run_job(
     backend = get_backend()
     message = busy or "This job is already running; wait for it to finish or press Cancel."
     with job_lock(task, message):
-        stale = backend.get_task_progress(task)
-        if stale and stale["status"] == "running":
-            # We hold the lock, so that run died; close it so its cancel flag is not inherited.
-            backend.save_task_progress(task, stale["progress_percent"], "failed", "Interrupted")
+        close_interrupted_run(task)
         backend.save_task_progress(task, 0, "running", first_message)
         job = Job(task, progress)
         if progress is not None:

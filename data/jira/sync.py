@@ -53,7 +53,7 @@ from data.issue_store import (
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
-from data.jobs import JobInProgress, job_lock
+from data.jobs import JobInProgress, close_interrupted_run, job_lock
 from data.persistence import get_backend
 from data.sqlite import Connection
 from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
@@ -128,11 +128,8 @@ def sync(
     query = pm.get_query(profile_id, query_id)
     task = task_name(profile_id, query_id)
     with _sync_lock(profile_id, query_id):
-        stale = backend.get_task_progress(task)
-        if stale and stale["status"] == "running":
-            # We hold the lock, so that run died (killed); close it so its cancel flag is not
-            # inherited. A 'pending' row is a caller's announcement of this run: keep its flag.
-            backend.save_task_progress(task, stale["progress_percent"], "failed", "Interrupted")
+        # A 'pending' row is a caller's announcement of this run: it keeps its cancel flag.
+        close_interrupted_run(task)
         backend.save_task_progress(task, 0, "running", "Connecting to JIRA")
         run = _SyncRun(
             backend, Path(db_path), profile, query, task, progress, cancel, safety_margin
@@ -155,13 +152,14 @@ def sync(
         except BaseException:
             backend.save_task_progress(task, run.percent, "failed", "Stopped by an internal error")
             raise
-    backend.save_task_progress(
-        task,
-        100,
-        "completed",
-        f"Synced {result.issue_count:,} issues ({result.mode}, {result.fetched:,} fetched)",
-        details=result.as_dict(),
-    )
+        # Closed while the lock is held: a record saying "running" with the lock free is a dead run.
+        backend.save_task_progress(
+            task,
+            100,
+            "completed",
+            f"Synced {result.issue_count:,} issues ({result.mode}, {result.fetched:,} fetched)",
+            details=result.as_dict(),
+        )
     return result
 
 

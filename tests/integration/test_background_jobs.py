@@ -8,14 +8,20 @@ could not exit, waiting for it.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import diskcache
+import psutil
 from dash.testing.wait import until
 
 from callbacks.background import SpawningDiskcacheManager
 from data.persistence import get_backend
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Stands in for any lock a server thread may hold while another thread starts a job.
 server_lock = threading.Lock()
@@ -58,3 +64,27 @@ def test_the_job_reports_progress_and_writes_to_the_server_s_data_directory(
     assert manager.get_result("job-key", pid) == "finished"
     # The job's environment carried the data directory the server uses now.
     assert get_backend().get_task_progress("sync:p:q")["message"] == "done"
+
+
+def sleep_for_an_hour() -> None:
+    time.sleep(3600)
+
+
+def test_stopping_the_server_stops_its_jobs(data_dir: Path, tmp_path: Path):
+    # A server process that starts a long job and exits (as Ctrl-C or a stop does).
+    script = (
+        "import diskcache\n"
+        "from callbacks.background import SpawningDiskcacheManager\n"
+        "from tests.integration.test_background_jobs import sleep_for_an_hour, start\n"
+        f"manager = SpawningDiskcacheManager(diskcache.Cache({str(tmp_path / 'bg')!r}))\n"
+        "print(start(manager, sleep_for_an_hour, ()), flush=True)\n"
+    )
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    server = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    # It exited (a job forked without daemon=True held it until the job ended: an hour).
+    assert server.returncode == 0, server.stderr
+    job = int(server.stdout.strip())
+    until(lambda: not psutil.pid_exists(job) or psutil.Process(job).status() == "zombie", 10)

@@ -13,7 +13,15 @@ import pytest
 
 from data.database import get_db_connection
 from data.errors import TaskCancelled, ValidationError
-from data.jobs import MIGRATION_TASK, JobInProgress, backfill_task, job_lock, run_job
+from data.jobs import (
+    INTERRUPTED,
+    MIGRATION_TASK,
+    JobInProgress,
+    backfill_task,
+    job_lock,
+    job_progress,
+    run_job,
+)
 from data.metrics.snapshots import backfill_snapshots
 from data.migration import run_migration_job
 from data.persistence.sqlite_backend import SQLiteBackend
@@ -114,6 +122,40 @@ def test_a_run_in_another_process_holds_the_task(backend, data_dir):
             assert time.monotonic() < deadline
             time.sleep(0.05)
     assert _record(backend, "demo")["status"] == "completed"
+
+
+def test_a_running_record_is_only_closed_when_no_process_runs_it(backend, data_dir):
+    script = (
+        "import time\n"
+        "from data.jobs import run_job\n"
+        "with run_job('demo', 'Starting') as job:\n"
+        "    job.step(30, 'Working')\n"
+        "    print('working', flush=True)\n"
+        "    time.sleep(30)\n"
+    )
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    worker = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout.readline().strip() == "working"
+        # Alive: the record is the live run's, untouched.
+        assert job_progress("demo")["status"] == "running"
+        assert job_progress("demo")["message"] == "Working"
+    finally:
+        worker.kill()  # as a stopped server or `kill -9` would
+        worker.wait()
+    # Killed: its lock went with its process, so the first read closes the record.
+    record = job_progress("demo")
+    assert (record["status"], record["progress_percent"], record["message"]) == (
+        "failed",
+        30,
+        INTERRUPTED,
+    )
+    # Finished records are never touched.
+    backend.save_task_progress("other", 100, "completed", "Done")
+    assert job_progress("other")["status"] == "completed"
+    assert job_progress("never-ran") is None
 
 
 def test_backfill_reports_every_week_and_stores_the_snapshots(seeded):

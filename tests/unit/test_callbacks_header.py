@@ -11,6 +11,7 @@ from callbacks import header, jobs
 from data import profile_manager
 from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from data.jira.sync import sync_state, task_name
+from data.jobs import INTERRUPTED, job_lock
 from data.metrics.snapshots import weekly_review
 
 
@@ -54,11 +55,26 @@ def test_fetch_syncs_reports_progress_and_computes_snapshots(selection):
 
 def test_a_second_fetch_of_a_running_query_explains_and_does_nothing(selection, backend):
     task = task_name(selection["profile"], selection["query"])
-    backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
-    alert, version, last_sync = header.run_fetch(lambda _p: None, selection, False, 0)
+    with job_lock(task, "busy"):  # the running fetch holds its query's lock
+        backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
+        alert, version, last_sync = header.run_fetch(lambda _p: None, selection, False, 0)
     assert "already running (37%)" in alert.children
     assert version is no_update and last_sync is no_update
     assert sync_state(selection["profile"], selection["query"]) is None
+
+
+def test_a_fetch_whose_process_was_stopped_blocks_nothing(selection, backend):
+    # The server stopped mid-fetch: its record still says running, but no process holds the lock.
+    task = task_name(selection["profile"], selection["query"])
+    backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
+    # Every tab's poll shows it ended, with Fetch enabled and Cancel disabled.
+    assert header.FETCH.poll(selection, True) == (
+        37.0, "37%", f"Failed: {INTERRUPTED}", False, True, False
+    )  # fmt: skip
+    assert header.FETCH.cancel(selection).children == "No fetch is running."
+    alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
+    assert alert.children.startswith("Fetched 80 issues") and version == 1
+    assert backend.get_task_progress(task)["status"] == "completed"
 
 
 def test_fetch_without_a_query_asks_for_one(backend):
@@ -89,8 +105,9 @@ def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
 def test_cancel_flags_a_running_job_only(selection, backend):
     assert "No fetch" in header.FETCH.cancel(selection).children
     task = task_name(selection["profile"], selection["query"])
-    backend.save_task_progress(task, 10, "running", "Connecting to JIRA")
-    assert "Cancelling" in header.FETCH.cancel(selection).children
+    with job_lock(task, "busy"):
+        backend.save_task_progress(task, 10, "running", "Connecting to JIRA")
+        assert "Cancelling" in header.FETCH.cancel(selection).children
     assert backend.get_task_progress(task)["cancel_requested"] is True
 
 
@@ -98,11 +115,12 @@ def test_poll_shows_a_running_job_to_every_tab(selection, backend):
     # Nothing ran: the buttons are left to this tab (its own fetch may just have started).
     assert header.FETCH.poll(selection, False) == (0, "", "", no_update, no_update, False)
     task = task_name(selection["profile"], selection["query"])
-    backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
-    # Running: Fetch disabled, Cancel enabled.
-    assert header.FETCH.poll(selection, False) == (
-        50.0, "50%", "Fetched 40 of 80 issues", True, False, True
-    )  # fmt: skip
+    with job_lock(task, "busy"):
+        backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
+        # Running: Fetch disabled, Cancel enabled.
+        assert header.FETCH.poll(selection, False) == (
+            50.0, "50%", "Fetched 40 of 80 issues", True, False, True
+        )  # fmt: skip
     backend.save_task_progress(task, 100, "completed", "Synced 80 issues")
     # The end of a job seen running re-enables Fetch once.
     assert header.FETCH.poll(selection, True) == (
