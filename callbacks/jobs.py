@@ -95,6 +95,7 @@ def request_cancel(task: str | None, noun: str, where: str) -> Any:
 
 
 Selection = dict[str, Any] | None
+STARTING = "Starting…"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,18 @@ def register_cancel_and_poll(app: Dash, job: Job, *, poll_on_selection: bool = F
     )
     def _cancel(_n, current):
         return job.cancel(current)
+
+    # In the browser, at the click: a new run starts from an empty bar. The job's process takes
+    # about a second to start; until its first report the last run's message ("Completed: …")
+    # would otherwise stay under a bar that is already animated.
+    app.clientside_callback(
+        f"function() {{ return [0, '', '{STARTING}']; }}",
+        Output(controls.progress, "value", allow_duplicate=True),
+        Output(controls.progress, "label", allow_duplicate=True),
+        Output(controls.message, "children", allow_duplicate=True),
+        Input(controls.start, "n_clicks"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         *poll_outputs(controls),

@@ -54,3 +54,27 @@ def test_cancel_mid_fetch_keeps_the_previous_data(start_app, demo):
     # The poller takes over again and shows the cancelled job's record.
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_PROGRESS_MESSAGE}", "Cancelled", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
+
+
+def test_a_new_fetch_starts_from_an_empty_bar_not_the_last_run_s_message(start_app, demo):
+    sync(demo["profile"], demo["query"])
+    dash_duo = start_app()
+    message = f"#{ids.HEADER_PROGRESS_MESSAGE}"
+    dash_duo.wait_for_contains_text(message, "Completed: Synced 600 issues", timeout=TIMEOUT)
+    # Every text the message shows from the click on, in order.
+    dash_duo.driver.execute_script(
+        """const element = document.getElementById(arguments[0]);
+        window.shown = [];
+        new MutationObserver(() => window.shown.push(element.innerText))
+            .observe(element, {childList: true, characterData: true, subtree: true});""",
+        ids.HEADER_PROGRESS_MESSAGE,
+    )
+    click(dash_duo, ids.HEADER_FETCH)
+    dash_duo.wait_for_contains_text(
+        f"#{ids.HEADER_FETCH_RESULT}", "the query now has 600 issues", timeout=TIMEOUT
+    )
+    shown = dash_duo.driver.execute_script("return window.shown")
+    # At the click, before the job's process reports: the bar says so, not the last run's end.
+    assert shown[0] == "Starting…"
+    assert not any("(full, 600 fetched)" in text for text in shown)
+    assert dash_duo.get_logs() == []
