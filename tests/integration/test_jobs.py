@@ -3,9 +3,6 @@ one run per task (also across processes), and the backfill and legacy-migration 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,9 +22,8 @@ from data.jobs import (
 from data.metrics.snapshots import backfill_snapshots
 from data.migration import run_migration_job
 from data.persistence.sqlite_backend import SQLiteBackend
+from tests.jobs_support import start_python
 from tests.legacy_tree import write_legacy_tree
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _record(backend: SQLiteBackend, task: str) -> dict:
@@ -98,12 +94,9 @@ def test_a_run_in_another_process_holds_the_task(backend, data_dir):
         "    print('locked', flush=True)\n"
         "    time.sleep(30)\n"
     )
-    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
+    holder, first_line = start_python(script, data_dir)
     try:
-        assert holder.stdout.readline().strip() == "locked"
+        assert first_line == "locked"
         with pytest.raises(JobInProgress, match="busy"):
             with job_lock("demo", "busy"):
                 pass
@@ -133,12 +126,9 @@ def test_a_running_record_is_only_closed_when_no_process_runs_it(backend, data_d
         "    print('working', flush=True)\n"
         "    time.sleep(30)\n"
     )
-    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
+    worker, first_line = start_python(script, data_dir)
     try:
-        assert worker.stdout.readline().strip() == "working"
+        assert first_line == "working"
         # Alive: the record is the live run's, untouched.
         assert job_progress("demo")["status"] == "running"
         assert job_progress("demo")["message"] == "Working"

@@ -5,8 +5,6 @@ cancel between phases, and a refused migration's problems printed as before."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -15,6 +13,7 @@ from cli.main import cli
 from data.database import get_db_connection
 from data.jobs import MIGRATION_TASK, job_lock
 from data.persistence.sqlite_backend import SQLiteBackend
+from tests.jobs_support import cancel_when
 from tests.legacy_tree import write_json, write_legacy_tree
 
 CACHE = Path("profiles/kafka/queries/12w/jira_cache.json")
@@ -126,24 +125,9 @@ def test_a_dry_run_is_no_job(data_dir, backend):
 def test_a_cli_migration_cancelled_from_the_data_page_writes_nothing(data_dir, backend):
     """Cancel as the Data page does: set the flag on the running record before the write."""
     source = write_legacy_tree(data_dir / "legacy", issues=3000, histories=2)
-    canceller = SQLiteBackend(backend.db_path)
-
-    def cancel_before_the_write() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            record = canceller.get_task_progress(MIGRATION_TASK)
-            # Backing up, reading or checking (the write starts at 45%, its last cancel point).
-            if record and record["status"] == "running" and record["progress_percent"] < 45:
-                canceller.request_task_cancel(MIGRATION_TASK)
-                return
-            time.sleep(0.002)
-
-    thread = threading.Thread(target=cancel_before_the_write)
-    thread.start()
-    try:
+    # Backing up, reading or checking (the write starts at 45%, its last cancel point).
+    with cancel_when(backend.db_path, MIGRATION_TASK, lambda r: r["progress_percent"] < 45):
         result = migrate_json(str(source))
-    finally:
-        thread.join()
     assert result.exit_code == 1
     assert result.stderr.endswith("Error: Cancelled at your request; nothing was changed.\n")
     assert backend.get_task_progress(MIGRATION_TASK)["status"] == "cancelled"

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 
 from click.testing import CliRunner, Result
 
@@ -13,6 +11,7 @@ from cli.main import cli
 from data.database import get_db_connection
 from data.jobs import backfill_task, run_job
 from data.persistence.sqlite_backend import SQLiteBackend
+from tests.jobs_support import cancel_when
 
 TASK = backfill_task("team", "q")
 
@@ -70,23 +69,8 @@ def test_a_cli_backfill_is_refused_while_another_run_holds_the_query(seeded):
 
 def test_a_cancelled_cli_backfill_stores_nothing_and_says_so(seeded):
     """Cancel as the Weekly review page does: set the flag on the running record."""
-    canceller = SQLiteBackend(seeded.db_path)
-
-    def cancel_once_computing() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            record = canceller.get_task_progress(TASK)
-            if record and record["message"].startswith("Computing week"):
-                canceller.request_task_cancel(TASK)
-                return
-            time.sleep(0.005)
-
-    thread = threading.Thread(target=cancel_once_computing)
-    thread.start()
-    try:
+    with cancel_when(seeded.db_path, TASK, lambda r: r["message"].startswith("Computing week")):
         result = snapshot("--backfill", "520")
-    finally:
-        thread.join()
     assert result.exit_code == 1
     assert result.stderr.endswith("Error: Cancelled at your request; nothing was changed.\n")
     assert seeded.get_task_progress(TASK)["status"] == "cancelled"
