@@ -13,7 +13,7 @@ Cancel is cooperative: ``request_task_cancel`` (any process) sets the record's f
 raises ``TaskCancelled`` at its next step, so it closes its record and leaves the data as it was
 (a job writes in one transaction after its last step). One run per task is enforced with an
 advisory file lock beside the database, so a killed run's leftover "running" record never blocks
-the next one. The JIRA sync (``data/jira/sync.py``) drives its own record the same way.
+the next one. The JIRA sync (``data/jira/sync.py``) is one of these jobs too.
 """
 
 from __future__ import annotations
@@ -114,9 +114,12 @@ class Job:
         if self.progress_callback is not None:
             self.progress_callback(self.percent, message)
 
-    def check_cancel(self) -> None:
+    def cancel_requested(self) -> bool:
         row = self.backend.get_task_progress(self.task)
-        if row and row["cancel_requested"]:
+        return bool(row and row["cancel_requested"])
+
+    def check_cancel(self) -> None:
+        if self.cancel_requested():
             raise TaskCancelled("Cancelled at your request; nothing was changed.")
 
     def step(self, percent: float, message: str) -> None:
@@ -140,15 +143,22 @@ class Job:
 
 @contextmanager
 def run_job(
-    task: str, first_message: str, progress: ProgressCallback | None = None, *, busy: str = ""
+    task: str,
+    first_message: str,
+    progress: ProgressCallback | None = None,
+    *,
+    busy: str = "",
+    error: type[JobInProgress] = JobInProgress,
 ) -> Iterator[Job]:
     """Run ``task`` as a job: running → completed, cancelled or failed in ``task_progress``.
 
-    Raises JobInProgress (with ``busy`` as its message) when another run holds the task.
+    Raises ``error`` (with ``busy`` as its message) when another run holds the task. The final
+    record is written while the lock is held, which is what lets ``job_progress`` tell a dead run
+    from a live one.
     """
     backend = get_backend()
     message = busy or "This job is already running; wait for it to finish or press Cancel."
-    with job_lock(task, message):
+    with job_lock(task, message, error):
         close_interrupted_run(task)
         backend.save_task_progress(task, 0, "running", first_message)
         job = Job(task, progress)

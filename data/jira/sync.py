@@ -28,7 +28,6 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -53,7 +52,7 @@ from data.issue_store import (
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
-from data.jobs import JobInProgress, close_interrupted_run, job_lock
+from data.jobs import Job, JobInProgress, run_job
 from data.persistence import get_backend
 from data.sqlite import Connection
 from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
@@ -126,14 +125,13 @@ def sync(
         raise ConfigError("JIRA sync needs the SQLite storage; start Flowcast with its database.")
     profile = pm.get_profile(profile_id)
     query = pm.get_query(profile_id, query_id)
+    busy = (
+        f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
+        "finish or cancel it."
+    )
     task = task_name(profile_id, query_id)
-    with _sync_lock(profile_id, query_id):
-        # A 'pending' row is a caller's announcement of this run: it keeps its cancel flag.
-        close_interrupted_run(task)
-        backend.save_task_progress(task, 0, "running", "Connecting to JIRA")
-        run = _SyncRun(
-            backend, Path(db_path), profile, query, task, progress, cancel, safety_margin
-        )
+    with run_job(task, "Connecting to JIRA", progress, busy=busy, error=SyncInProgress) as job:
+        run = _SyncRun(job, Path(db_path), profile, query, cancel, safety_margin)
         policy = retry or RetryPolicy()
         # Waits between retries are cancel points too, and their reason shows as the progress.
         policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
@@ -142,46 +140,16 @@ def sync(
                 profile, retry=policy, max_workers=max_workers, transport=transport
             ) as client:
                 result = run.execute(client, full)
-        except (TaskCancelled, KeyboardInterrupt):
-            backend.save_task_progress(task, run.percent, "cancelled", "Cancelled; nothing changed")
+        except TaskCancelled:
             raise
         except FlowcastError as exc:
             run.record_error(str(exc))
-            backend.save_task_progress(task, run.percent, "failed", str(exc))
             raise
-        except BaseException:
-            backend.save_task_progress(task, run.percent, "failed", "Stopped by an internal error")
-            raise
-        # Closed while the lock is held: a record saying "running" with the lock free is a dead run.
-        backend.save_task_progress(
-            task,
-            100,
-            "completed",
+        job.finish(
             f"Synced {result.issue_count:,} issues ({result.mode}, {result.fetched:,} fetched)",
-            details=result.as_dict(),
+            result.as_dict(),
         )
     return result
-
-
-def is_sync_running(profile_id: str, query_id: str) -> bool:
-    """True while some process syncs this query (a killed sync's leftover 'running' row is not)."""
-    db_path = getattr(get_backend(), "db_path", None)
-    if db_path is None:
-        return False
-    try:
-        with _sync_lock(profile_id, query_id):
-            return False
-    except SyncInProgress:
-        return True
-
-
-def _sync_lock(profile_id: str, query_id: str) -> AbstractContextManager[None]:
-    return job_lock(
-        task_name(profile_id, query_id),
-        f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
-        "finish or cancel it.",
-        SyncInProgress,
-    )
 
 
 class _SyncRun:
@@ -189,16 +157,14 @@ class _SyncRun:
 
     def __init__(
         self,
-        backend: Any,
+        job: Job,
         db_path: Path,
         profile: dict[str, Any],
         query: dict[str, Any],
-        task: str,
-        progress: ProgressCallback | None,
         cancel: Callable[[], bool] | None,
         safety_margin: timedelta,
     ) -> None:
-        self.backend = backend
+        self.job = job
         self.db_path = db_path
         self.profile_id = profile["id"]
         self.query_id = query["id"]
@@ -209,11 +175,8 @@ class _SyncRun:
         self.flagged_field = mappings.get("flagged") or config.get("flagged_field") or None
         self.ttl = timedelta(hours=float(config.get("cache_ttl_hours") or DEFAULT_CACHE_TTL_HOURS))
         self.fields = [*BASE_FIELDS, *(f for f in (self.points_field, self.flagged_field) if f)]
-        self.task = task
-        self.progress_callback = progress
         self.cancel_callback = cancel
         self.safety_margin = safety_margin
-        self.percent = 0.0
         self.issues: dict[str, NormalizedIssue] = {}
         self.changelogs: dict[str, str] = {}
 
@@ -290,7 +253,7 @@ class _SyncRun:
                     f"Fetched {fetched:,} of {max(total, fetched):,} {noun}",
                 )
             else:
-                self.report(self.percent, f"Fetched {fetched:,} {noun}")
+                self.report(self.job.percent, f"Fetched {fetched:,} {noun}")
 
     def _keep(self, raw: dict[str, Any]) -> None:
         """Normalize one issue; its changelog is reduced to status changes first (all we use).
@@ -311,13 +274,10 @@ class _SyncRun:
 
     # Progress and cancellation ----------------------------------------------------------------
     def report(self, percent: float, message: str) -> None:
-        self.percent = max(self.percent, percent)
-        self.backend.save_task_progress(self.task, self.percent, "running", message)
-        if self.progress_callback is not None:
-            self.progress_callback(self.percent, message)
+        self.job.report(percent, message)
 
     def retrying(self, message: str) -> None:
-        self.report(self.percent, message)
+        self.report(self.job.percent, message)
 
     def cancellable_sleep(self, sleep: Callable[[float], None]) -> Callable[[float], None]:
         """``sleep`` in steps of at most a quarter second, checking for a cancel before each."""
@@ -336,10 +296,7 @@ class _SyncRun:
 
     def check_cancel(self) -> None:
         requested = self.cancel_callback is not None and self.cancel_callback()
-        if not requested:
-            row = self.backend.get_task_progress(self.task)
-            requested = bool(row and row["cancel_requested"])
-        if requested:
+        if requested or self.job.cancel_requested():
             raise TaskCancelled(
                 f"The sync of query {self.query_id!r} was cancelled; the previous data is unchanged."
             )

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from data.jira.fake import FakeJira
-from data.jira.sync import is_sync_running, sync, task_name
+from data.jira.sync import sync, task_name
+from data.jobs import INTERRUPTED, job_progress
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.jira_support import (
     FAST_RETRY,
@@ -99,7 +100,8 @@ def test_a_sync_killed_mid_way_leaves_the_previous_state_and_the_next_sync_works
     assert_sound(db_path)
     assert store_snapshot(db_path, profile_id) == before
     assert backend.get_task_progress(task)["status"] == "running"  # type: ignore[index]
-    assert not is_sync_running(profile_id, query_id)  # ...but nobody is
+    # ...but nobody holds its lock, so reading it closes it.
+    assert job_progress(task)["message"] == INTERRUPTED  # type: ignore[index]
     # The dead sync's lock died with it; its 'running' row does not block or cancel the next one.
     fake.latency_ms = 0
     result = sync(profile_id, query_id, full=True, retry=FAST_RETRY)

@@ -15,7 +15,8 @@ from data.demo import DEMO_ISSUES, DEMO_SEED
 from data.errors import TaskCancelled
 from data.jira.fake import FakeJira
 from data.jira.fake.catalog import STATUSES
-from data.jira.sync import SyncInProgress, is_sync_running, sync, sync_state, task_name
+from data.jira.sync import SyncInProgress, sync, sync_state, task_name
+from data.jobs import job_progress
 from data.metrics.report import load_context, quality_section
 from data.persistence.sqlite_backend import SQLiteBackend
 from tests.integration.jira_support import (
@@ -212,14 +213,15 @@ def test_a_second_sync_of_the_same_query_is_refused(fake: FakeJira, db_path: Pat
     thread.start()
     try:
         assert inside.wait(10)
-        assert is_sync_running(profile_id, query_id)
+        # The live run holds the lock: its record stays running.
+        assert job_progress(task_name(profile_id, query_id))["status"] == "running"
         with pytest.raises(SyncInProgress, match="already syncing"):
             sync(profile_id, query_id, retry=FAST_RETRY)
     finally:
         release.set()
         thread.join(10)
     assert errors == []
-    assert not is_sync_running(profile_id, query_id)
+    assert job_progress(task_name(profile_id, query_id))["status"] == "completed"
     assert sync_state(profile_id, query_id)["issue_count"] == 150  # type: ignore[index]
 
 
