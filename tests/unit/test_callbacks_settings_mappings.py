@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from dash import no_update
 
 from callbacks import settings, settings_mappings
 from data import profile_manager
 from data.errors import ValidationError
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.jira.fake.server import DEFAULT_TOKEN
 from data.jira.sync import sync
 from data.mapping_choices import stored_choices
 from layouts import ids
 from layouts.settings_mappings import mappings_card
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeJira]:
-    with FakeJira(deployment="cloud", issues=50, seed=3) as server:
-        yield server
-
-
-@pytest.fixture
-def profile_id(backend, fake: FakeJira) -> str:
-    return profile_manager.create_profile(
-        "Team",
-        {"jira_config": {"base_url": fake.base_url, "deployment": "cloud",
-                         "email": DEFAULT_EMAIL, "token": DEFAULT_TOKEN}},
-    )  # fmt: skip
 
 
 def _form(**changes):
