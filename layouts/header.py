@@ -8,8 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-
-POLL_MS = 1000
+from layouts.jobs import job_bar, job_poll
 
 
 def _options(items: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -80,19 +79,7 @@ def header_layout(
                         value=False,
                         className="small ms-2 d-inline-block",
                     ),
-                    dbc.Progress(
-                        id=ids.HEADER_PROGRESS,
-                        value=0,
-                        label="",
-                        striped=True,
-                        className="mt-1",
-                        style={"height": "1rem"},
-                    ),
-                    html.Div(
-                        "",
-                        id=ids.HEADER_PROGRESS_MESSAGE,
-                        className="small text-muted text-truncate",
-                    ),
+                    *job_bar(ids.FETCH_JOB),
                 ],
                 md=4,
             ),
@@ -104,8 +91,7 @@ def header_layout(
             selectors,
             html.Div(id=ids.HEADER_FETCH_RESULT),
             html.Div(id=ids.HEADER_CANCEL_RESULT),
-            dcc.Interval(id=ids.HEADER_PROGRESS_POLL, interval=POLL_MS),
-            dcc.Store(id=ids.HEADER_POLL_SEEN_ACTIVE, data=False),
+            *job_poll(ids.FETCH_JOB),
         ],
         className="flowcast-header py-2",
     )

@@ -3,6 +3,8 @@ shows a run started in another tab (or before a reload) from its ``task_progress
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,31 +16,36 @@ POLL_MS = 1000
 def job_progress(job: JobIds) -> html.Div:
     """Cancel, bar, message and poller; what Cancel answers is ``job_cancel_result``, placed by
     the page below its toolbar so the answer does not shift the row."""
-    return html.Div(
-        [
-            dbc.Button(
-                "Cancel",
-                id=job.cancel,
-                color="secondary",
-                outline=True,
-                size="sm",
-                n_clicks=0,
-                disabled=True,
-            ),
-            dbc.Progress(
-                id=job.progress,
-                value=0,
-                label="",
-                striped=True,
-                className="mt-1",
-                style={"height": "1rem"},
-            ),
-            html.Div("", id=job.message, className="small text-muted text-truncate"),
-            dcc.Interval(id=job.poll, interval=POLL_MS),
-            dcc.Store(id=job.seen_active, data=False),
-        ],
-        className="mt-2",
+    cancel = dbc.Button(
+        "Cancel",
+        id=job.cancel,
+        color="secondary",
+        outline=True,
+        size="sm",
+        n_clicks=0,
+        disabled=True,
     )
+    return html.Div([cancel, *job_bar(job), *job_poll(job)], className="mt-2")
+
+
+def job_bar(job: JobIds) -> list[Any]:
+    """The job's progress bar and the message under it."""
+    return [
+        dbc.Progress(
+            id=job.progress,
+            value=0,
+            label="",
+            striped=True,
+            className="mt-1",
+            style={"height": "1rem"},
+        ),
+        html.Div("", id=job.message, className="small text-muted text-truncate"),
+    ]
+
+
+def job_poll(job: JobIds) -> list[Any]:
+    """The poll every tab runs on the job's record, and whether this tab saw it running."""
+    return [dcc.Interval(id=job.poll, interval=POLL_MS), dcc.Store(id=job.seen_active, data=False)]
 
 
 def job_cancel_result(job: JobIds) -> html.Div:
