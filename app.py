@@ -9,11 +9,11 @@ from callbacks import register_callbacks
 from callbacks.background import SpawningDiskcacheManager
 from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
-from data.database import keep_database_open
-from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
-from data.metrics.store import warm_active_profile_in_background
-from data.settings import get_data_dir
-from data.startup import prepare_data_dir
+from data.analytics.loading import warm_active_profile_in_background
+from data.db.connection import keep_database_open
+from data.locations import get_data_dir
+from data.ops.startup import prepare_data_dir
+from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 
 
 def create_app() -> Dash:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.backup import backup_database, restore_database  # noqa: E402
-from data.database import get_db_connection, write_transaction  # noqa: E402
-from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
+from data.db.connection import get_db_connection, write_transaction  # noqa: E402
+from data.ops.backup import backup_database, restore_database  # noqa: E402
+from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
 
 ROWS_PER_TRANSACTION = 32
 

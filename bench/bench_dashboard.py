@@ -5,7 +5,7 @@
    - UNCACHED: both caches emptied before every call, so the query is read from SQLite — the
      first page drawn after an import or restore, or with the frame cache deleted;
    - FIRST: the per-process metrics context cache (``report._context_cache``) emptied, the
-     on-disk frame cache (``data.metrics.frame_cache``) filled — the first page drawn after a
+     on-disk frame cache (``data.analytics.frame_cache``) filled — the first page drawn after a
      fetch (whose job read the rows) or after a mappings change;
    - WARM: a context cache hit, as on every later call.
 2. In headless Chromium against the running app: first page load (Forecast with its four charts
@@ -51,8 +51,8 @@ def _load_metrics_bench() -> Any:
 
 
 def build(directory: Path, issues: int) -> None:
-    from data.database import get_db_connection, write_transaction
-    from data.metrics.snapshots import snapshot_weeks
+    from data.analytics.snapshots import snapshot_weeks
+    from data.db.connection import get_db_connection, write_transaction
 
     backend, transitions, seconds = _load_metrics_bench().setup(directory, issues, 12)
     backend.save_query("bench", {"id": "stories", "name": "Stories", "jql": "issuetype = Story"})
@@ -88,7 +88,7 @@ def timed(
 
 def server_times(repeats: int) -> None:
     from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
-    from data.metrics import frame_cache, report
+    from data.analytics import frame_cache, report
     from layouts import ids
 
     selection = {"profile": "bench", "query": "all"}

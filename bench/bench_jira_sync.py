@@ -26,14 +26,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import profile_manager as pm  # noqa: E402
-from data.database import check_database_integrity, initialize_database  # noqa: E402
+from data.db.connection import check_database_integrity, initialize_database  # noqa: E402
 from data.jira.client import BULKFETCH_MAX_ISSUES, BULKFETCH_MAX_RESULTS  # noqa: E402
-from data.jira.fake import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira  # noqa: E402
-from data.jira.fake.server import CLOUD_PAGE_CAP_FIELDS, DC_PAGE_CAP  # noqa: E402
 from data.jira.sync import sync  # noqa: E402
-from data.persistence import set_backend  # noqa: E402
-from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
+from data.profiles import manager as pm  # noqa: E402
+from data.store import set_backend  # noqa: E402
+from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
+from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira  # noqa: E402
+from fakejira.server import CLOUD_PAGE_CAP_FIELDS, DC_PAGE_CAP  # noqa: E402
 
 LATENCY_MS = 20
 CHANGED = 50

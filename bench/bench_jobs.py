@@ -24,15 +24,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.browser import chromium, serve_quietly, wait  # noqa: E402
-from data.settings import set_data_dir  # noqa: E402
+from data.locations import set_data_dir  # noqa: E402
 
 
 def fetch_times(fetches: int) -> None:
     from app import create_app
     from callbacks.shell import select_on_first_start
-    from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
     from data.jira.sync import task_name
-    from data.persistence import get_backend
+    from data.store import get_backend
+    from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 
     app = create_app()
     fake = start_demo()

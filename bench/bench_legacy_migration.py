@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.migration import migrate_legacy  # noqa: E402
+from data.legacy.migration import migrate_legacy  # noqa: E402
 from tests.legacy_tree import write_legacy_tree  # noqa: E402
 
 

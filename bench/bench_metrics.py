@@ -27,14 +27,14 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.database import get_db_connection, write_transaction  # noqa: E402
-from data.metrics import frame_cache  # noqa: E402
+from data.analytics import frame_cache  # noqa: E402
+from data.analytics.report import build_report, load_context, report_from_context  # noqa: E402
+from data.analytics.snapshots import snapshot_weeks  # noqa: E402
+from data.db.connection import get_db_connection, write_transaction  # noqa: E402
+from data.locations import DATA_DIR_ENV, get_db_path  # noqa: E402
 from data.metrics.forecast import monte_carlo_when  # noqa: E402
-from data.metrics.report import build_report, load_context, report_from_context  # noqa: E402
-from data.metrics.snapshots import snapshot_weeks  # noqa: E402
-from data.persistence import set_backend  # noqa: E402
-from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
-from data.settings import DATA_DIR_ENV, get_db_path  # noqa: E402
+from data.store import set_backend  # noqa: E402
+from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 WORKFLOW = ["To Do", "In Progress", "Review", "Done"]

@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.database import (  # noqa: E402
+from data.db.connection import (  # noqa: E402
     get_db_connection,
     keep_database_open,
     release_anchor,
     write_transaction,
 )
-from data.persistence.sqlite_backend import SQLiteBackend  # noqa: E402
+from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
 
 PROFILES = 50
 QUERIES_PER_PROFILE = 100

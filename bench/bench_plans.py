@@ -21,9 +21,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import plans  # noqa: E402
-from data import profile_manager as pm  # noqa: E402
-from data.database import get_db_connection, initialize_database, write_transaction  # noqa: E402
-from data.settings import DATA_DIR_ENV, get_db_path  # noqa: E402
+from data.db.connection import get_db_connection, initialize_database, write_transaction  # noqa: E402
+from data.locations import DATA_DIR_ENV, get_db_path  # noqa: E402
+from data.profiles import manager as pm  # noqa: E402
 
 PLAN_COUNT = int(os.environ.get("FLOWCAST_BENCH_PLANS", "10000"))
 VERSION_COUNT = 1_000

@@ -18,12 +18,15 @@ from callbacks.jobs import (
     reporter,
     running,
 )
-from data import backup, import_export, integrity, migration, profile_manager
+from data.analytics.loading import warm_frame_cache
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK
-from data.metrics.store import warm_frame_cache
-from data.persistence import get_backend
-from data.settings import get_backups_dir, get_data_dir, get_db_path
+from data.legacy import migration
+from data.locations import get_backups_dir, get_data_dir, get_db_path
+from data.ops import backup, transfer
+from data.ops.verify import run_integrity_checks
+from data.profiles import manager as profile_manager
+from data.store import get_backend
 from data.timeutil import utc_now_iso
 from layouts import ids
 from layouts.common import error_alert, info_alert, no_selection, success_alert
@@ -57,7 +60,7 @@ def export(profile_id: str | None, include_token: bool) -> tuple[Any, Any]:
         return no_update, no_selection()
     stamp = utc_now_iso().replace(":", "").replace("-", "")[:15]
     target = get_data_dir() / "exports" / f"{profile_id}-{stamp}.zip"
-    path = import_export.export_profile(profile_id, target, include_token=bool(include_token))
+    path = transfer.export_profile(profile_id, target, include_token=bool(include_token))
     return dcc.send_file(str(path)), success_alert(f"Exported the profile to {path}.")
 
 
@@ -68,7 +71,7 @@ def import_upload(contents: str, filename: str | None) -> tuple[Any, str]:
         path = Path(folder) / "import.zip"
         path.write_bytes(base64.b64decode(encoded))
         try:
-            profile_id = import_export.import_profile(path)
+            profile_id = transfer.import_profile(path)
         except FlowcastError as exc:
             # The message names the file it read: the upload's name, not the temporary copy.
             uploaded = filename or "the uploaded file"
@@ -98,7 +101,7 @@ def restore(name: str | None) -> Any:
 
 
 def verify() -> Any:
-    ok, problems = integrity.run_integrity_checks(get_db_path())
+    ok, problems = run_integrity_checks(get_db_path())
     if ok:
         return success_alert(
             "The database passed every check (SQLite integrity, foreign keys, schema, JSON)."

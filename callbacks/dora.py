@@ -8,7 +8,7 @@ from dash import Dash
 
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
-from data.metrics import report, snapshots
+from data.analytics import report, snapshots
 from layouts.dora import dora_layout
 
 TREND_WEEKS = 26

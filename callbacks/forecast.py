@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State
 from callbacks.plan_baseline import baseline_series
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
-from data.metrics import report
+from data.analytics import report
 from layouts import ids
 from layouts.forecast import forecast_layout
 

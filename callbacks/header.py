@@ -23,10 +23,10 @@ from callbacks.jobs import (
 )
 from callbacks.selection import profile_without_queries
 from callbacks.sync_status import last_sync_text, sync_progress
+from data.analytics import snapshots
 from data.errors import FlowcastError, TaskCancelled
 from data.jira import sync as jira_sync
 from data.jobs import ACTIVE
-from data.metrics import snapshots
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
 

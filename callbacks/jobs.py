@@ -10,7 +10,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from data.jobs import ACTIVE, ProgressCallback, job_progress
-from data.persistence import get_backend
+from data.store import get_backend
 from layouts import ids
 from layouts.common import info_alert
 from layouts.ids import JobIds

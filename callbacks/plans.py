@@ -9,8 +9,9 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from callbacks.errors import alert_for
 from callbacks.plan_baseline import baseline_series, query_plan
 from callbacks.selection import missing_selection
-from data import plans, profile_manager
+from data import plans
 from data.errors import FlowcastError, ValidationError
+from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.common import info_alert, success_alert
 from layouts.plans import diff_table, plans_layout

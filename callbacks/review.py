@@ -17,11 +17,12 @@ from callbacks.jobs import (
     running,
 )
 from callbacks.selection import missing_selection
-from data import plans, profile_manager
+from data import plans
+from data.analytics import snapshots
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import backfill_task
-from data.metrics import snapshots
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
+from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.common import info_alert, success_alert
 from layouts.review import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 
-from data import profile_manager
 from data.errors import FlowcastError
+from data.profiles import manager as profile_manager
 from layouts.common import no_selection
 
 

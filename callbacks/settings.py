@@ -9,11 +9,11 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for
 from callbacks.settings_mappings import derived_stages
-from data import profile_manager
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
-from data.mapping_choices import stored_choices
+from data.profiles import manager as profile_manager
+from data.profiles.mapping_choices import stored_choices
 from data.validation import validate_jql
 from layouts import ids
 from layouts.common import error_alert, success_alert

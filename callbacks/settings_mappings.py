@@ -8,10 +8,8 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for
-from data import profile_manager
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
-from data.mapping_choices import merge_choices
 from data.metrics.mappings import (
     DEFAULT_COMMITTED_STAGE,
     DEFAULT_DONE_STAGE,
@@ -20,6 +18,8 @@ from data.metrics.mappings import (
     mappings_from_profile,
     workflow_settings,
 )
+from data.profiles import manager as profile_manager
+from data.profiles.mapping_choices import merge_choices
 from layouts import ids
 from layouts.common import success_alert
 from layouts.settings_mappings import mapping_controls, points_option, stage_names, stage_rows

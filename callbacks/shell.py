@@ -11,9 +11,9 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from callbacks import data_page, dora, flow, forecast, plans, review, settings
 from callbacks.errors import alert_for
 from callbacks.sync_status import last_sync_text
-from data import profile_manager
 from data.errors import FlowcastError
-from data.persistence import get_backend
+from data.profiles import manager as profile_manager
+from data.store import get_backend
 from layouts import ids
 from layouts.header import header_layout
 from layouts.shell import shell_layout

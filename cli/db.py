@@ -7,19 +7,19 @@ import platform
 import click
 
 from cli.output import print_json, print_table
-from data import settings
-from data.database import get_db_connection, initialize_database
-from data.db_stats import collect_database_stats
-from data.schema import (
+from data import locations
+from data.db.connection import get_db_connection, initialize_database
+from data.db.schema import (
     all_migrations,
     applied_migrations,
     apply_migrations,
     latest_version,
 )
-from data.schema import (
+from data.db.schema import (
     downgrade as downgrade_schema,
 )
-from data.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
+from data.db.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
+from data.ops.stats import collect_database_stats
 
 
 @click.command()
@@ -32,9 +32,9 @@ def doctor(as_json: bool) -> None:
         "sqlite_ok": sqlite_is_new_enough(),
         "driver": DRIVER,
         "driver_version": driver_version(),
-        "data_dir": str(settings.get_data_dir()),
-        "database": str(settings.get_db_path()),
-        "database_exists": settings.get_db_path().exists(),
+        "data_dir": str(locations.get_data_dir()),
+        "database": str(locations.get_db_path()),
+        "database_exists": locations.get_db_path().exists(),
     }
     if as_json:
         print_json(info)
@@ -77,13 +77,13 @@ def status(as_json: bool) -> None:
     if as_json:
         print_json(
             {
-                "database": str(settings.get_db_path()),
+                "database": str(locations.get_db_path()),
                 "latest": latest_version(),
                 "migrations": rows,
             }
         )
     else:
-        click.echo(f"Database: {settings.get_db_path()}")
+        click.echo(f"Database: {locations.get_db_path()}")
         print_table(rows, ["version", "state", "applied_at", "description"])
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from data.jira.fake import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
-from data.jira.fake.faults import KINDS
+from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from fakejira.faults import KINDS
 
 
 @click.command("fake-jira")

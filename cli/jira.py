@@ -6,10 +6,10 @@ import click
 
 from cli.output import ProgressLine, print_json
 from cli.profiles import profile
-from data import profile_manager as pm
+from data.analytics.loading import warm_frame_cache
 from data.jira import metadata
 from data.jira.sync import sync
-from data.metrics.store import warm_frame_cache
+from data.profiles import manager as pm
 
 
 @click.command("fetch")

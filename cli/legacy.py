@@ -8,16 +8,16 @@ import click
 
 from cli.output import ProgressLine, print_json, print_table
 from data.errors import ConfigError
-from data.import_export import export_legacy
-from data.migration import (
+from data.legacy.dual_backend import clear_dual_write_failures, list_dual_write_failures
+from data.legacy.migration import (
     LegacyMigrationError,
     MigrationReport,
     migrate_legacy,
     run_migration_job,
 )
-from data.persistence.dual_backend import clear_dual_write_failures, list_dual_write_failures
-from data.settings import get_data_dir
-from data.startup import prepare_data_dir
+from data.locations import get_data_dir
+from data.ops.startup import prepare_data_dir
+from data.ops.transfer import export_legacy
 from data.storage_mode import (
     STORAGE_MODE_ENV,
     STORAGE_MODES,

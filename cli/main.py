@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from data.errors import FlowcastError
-from data.settings import set_data_dir
+from data.locations import set_data_dir
 
 
 class FlowcastGroup(click.Group):

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from cli.output import ProgressLine, print_json, print_table
-from data import profile_manager as pm
+from data.analytics.loading import save_weekly_statistics, warm_frame_cache
+from data.analytics.report import build_report
+from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
 from data.errors import ValidationError
 from data.metrics.mappings import mappings_from_profile
-from data.metrics.report import build_report
-from data.metrics.snapshots import backfill_snapshots, snapshot_weeks
-from data.metrics.store import save_weekly_statistics, warm_frame_cache
 from data.metrics.weekly import parse_statistics_csv
-from data.persistence import get_backend
+from data.profiles import manager as pm
+from data.store import get_backend
 
 
 def _ids(profile: str, query: str) -> tuple[str, str]:

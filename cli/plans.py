@@ -10,9 +10,10 @@ import click
 
 from cli.output import print_json, print_listing
 from data import plans
-from data import profile_manager as pm
-from data.database import initialize_database
+from data.db.connection import initialize_database
 from data.errors import ValidationError
+from data.profiles import manager as pm
+from data.profiles import settings_versions
 
 _WHERE_RE = re.compile(
     r"^\s*(?P<path>[^\s!=<>]+)\s*(?P<op>!=|=|<|>|\s(?:in|contains)\s)\s*(?P<value>.*?)\s*$", re.S
@@ -410,7 +411,7 @@ def settings() -> None:
 @_json_option
 def settings_history(profile_ref: str, as_json: bool) -> None:
     """List a profile's settings versions, newest first."""
-    history = plans.settings_history(pm.find_profile(profile_ref)["id"])
+    history = settings_versions.settings_history(pm.find_profile(profile_ref)["id"])
     print_listing(history, ["version", "created_at", "created_by", "change_summary"], as_json)
 
 
@@ -422,7 +423,8 @@ def settings_history(profile_ref: str, as_json: bool) -> None:
 def settings_diff(profile_ref: str, version_a: int, version_b: int, as_json: bool) -> None:
     """What changed from settings VERSION_A to VERSION_B (tokens show as ***)."""
     _print_changes(
-        plans.diff_settings(pm.find_profile(profile_ref)["id"], version_a, version_b), as_json
+        settings_versions.diff_settings(pm.find_profile(profile_ref)["id"], version_a, version_b),
+        as_json,
     )
 
 
@@ -433,7 +435,7 @@ def settings_diff(profile_ref: str, version_a: int, version_b: int, as_json: boo
 def settings_rollback(profile_ref: str, version: int, as_json: bool) -> None:
     """Restore the settings of VERSION as a new version (the current token is kept)."""
     profile_id = pm.find_profile(profile_ref)["id"]
-    new_version = plans.rollback_settings(profile_id, version)
+    new_version = settings_versions.rollback_settings(profile_id, version)
     if as_json:
         print_json({"profile_id": profile_id, "version": new_version})
     elif new_version is None:

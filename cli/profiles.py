@@ -7,9 +7,9 @@ import os
 import click
 
 from cli.output import print_json, print_listing
-from data import profile_manager as pm
-from data.audit import mask_secrets
 from data.errors import ValidationError
+from data.profiles import manager as pm
+from data.store.audit import mask_secrets
 
 DEPLOYMENTS = ("auto", "cloud", "datacenter")
 

@@ -7,12 +7,12 @@ import sys
 import click
 
 from cli.output import print_json, print_listing
-from data import settings
-from data.audit import list_entries
-from data.backup import backup_database, restore_database
-from data.database import check_database_integrity, get_db_connection, initialize_database
-from data.metrics.store import warm_frame_cache
-from data.persistence import get_backend
+from data import locations
+from data.analytics.loading import warm_frame_cache
+from data.db.connection import check_database_integrity, get_db_connection, initialize_database
+from data.ops.backup import backup_database, restore_database
+from data.store import get_backend
+from data.store.audit import list_entries
 
 DEFAULT_KEEP = 10
 
@@ -56,7 +56,7 @@ def restore(file: str, yes: bool) -> None:
     """
     if not yes:
         click.confirm(
-            f"Replace {settings.get_db_path()} with {file}? The current database is kept as a backup",
+            f"Replace {locations.get_db_path()} with {file}? The current database is kept as a backup",
             abort=True,
         )
     result = restore_database(file)
@@ -80,11 +80,11 @@ def verify(as_json: bool) -> None:
     """
     ok, errors = check_database_integrity()
     if as_json:
-        print_json({"database": str(settings.get_db_path()), "ok": ok, "errors": errors})
+        print_json({"database": str(locations.get_db_path()), "ok": ok, "errors": errors})
     elif ok:
-        click.echo(f"{settings.get_db_path()}: all checks passed")
+        click.echo(f"{locations.get_db_path()}: all checks passed")
     else:
-        click.echo(f"{settings.get_db_path()}: {len(errors)} problem(s) found", err=True)
+        click.echo(f"{locations.get_db_path()}: {len(errors)} problem(s) found", err=True)
         for error in errors:
             click.echo(f"  - {error}", err=True)
     if not ok:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 
 from cli.output import print_json
-from data import profile_manager
 from data.errors import ValidationError
-from data.import_export import export_legacy, export_profile, import_profile
+from data.ops.transfer import export_legacy, export_profile, import_profile
+from data.profiles import manager as profile_manager
 
 
 @click.command("export")

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from data.errors import ConflictError, FlowcastError, TaskCancelled
-from data.persistence import get_backend
-from data.settings import get_db_path
+from data.locations import get_db_path
+from data.store import get_backend
 
 ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.

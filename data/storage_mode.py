@@ -16,7 +16,7 @@ from pathlib import Path
 
 from data.errors import ConfigError, LegacyDataError
 from data.json_files import read_json, write_json_atomic
-from data.settings import get_data_dir
+from data.locations import get_data_dir
 
 STORAGE_MODES = ("sqlite", "dual", "json")
 DEFAULT_STORAGE_MODE = "sqlite"

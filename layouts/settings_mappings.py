@@ -266,7 +266,7 @@ def mappings_card(
     profile: dict[str, Any], choices: dict[str, Any], default_stages: list[dict[str, Any]]
 ) -> dbc.Card:
     """Every mapping key of ``data/metrics/mappings.py``. ``choices`` holds the statuses, issue
-    types and priorities offered (``data.mapping_choices``); ``default_stages`` the derived stages
+    types and priorities offered (``data.profiles.mapping_choices``); ``default_stages`` the derived stages
     shown when the profile has none of its own."""
     field_mappings = profile.get("field_mappings") or {}
     status_map = field_mappings.get("status_to_flow_state") or {}

@@ -41,10 +41,11 @@ def free_port() -> int:
 
 def prepare_demo() -> None:
     """Demo profile, both queries fetched with 26 weekly snapshots, and an approved plan."""
-    from data import plans, profile_manager
-    from data.demo import DEMO_PROFILE_ID, DEMO_QUERIES
+    from data import plans
+    from data.analytics.snapshots import snapshot_weeks
     from data.jira.sync import sync
-    from data.metrics.snapshots import snapshot_weeks
+    from data.profiles import manager as profile_manager
+    from demo import DEMO_PROFILE_ID, DEMO_QUERIES
 
     for query_id, *_rest in DEMO_QUERIES:
         sync(DEMO_PROFILE_ID, query_id)
@@ -77,11 +78,11 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory() as data_dir:
-        from data.settings import set_data_dir
+        from data.locations import set_data_dir
 
         set_data_dir(data_dir)
         from app import create_app
-        from data.demo import start_demo
+        from demo import start_demo
 
         app = create_app()
         fake = start_demo()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from data.database import initialize_database
-from data.metrics import frame_cache
-from data.persistence import set_backend
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.settings import DATA_DIR_ENV
+from data.analytics import frame_cache
+from data.db.connection import initialize_database
+from data.locations import DATA_DIR_ENV
+from data.store import set_backend
+from data.store.sqlite_backend import SQLiteBackend
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from data.database import get_db_connection, write_transaction
-from data.issue_store import add_query_members, normalize_issue, store_issues
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import get_db_connection, write_transaction
+from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.store.sqlite_backend import SQLiteBackend
 
 POINTS = "customfield_10016"
 CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done"}

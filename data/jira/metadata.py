@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from data import profile_manager as pm
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.errors import JiraQueryError
 from data.jira.jql import split_order_by
+from data.profiles import manager as pm
 
 # Field schemas JIRA uses for story points (NOTES §3): classic number fields and team-managed ones.
 _POINTS_SCHEMAS = {

@@ -36,10 +36,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from data import profile_manager as pm
-from data.database import get_db_connection, write_transaction
+from data.db.connection import get_db_connection, write_transaction
+from data.db.sqlite import Connection
 from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
-from data.issue_store import (
+from data.jira.client import JiraClient, RetryPolicy
+from data.jira.jql import incremental_jql
+from data.jira.metadata import statuses_by_name
+from data.jobs import Job, JobInProgress, run_job
+from data.profiles import manager as pm
+from data.store import get_backend
+from data.store.issues import (
     NormalizedIssue,
     add_query_members,
     count_query_issues,
@@ -49,12 +55,6 @@ from data.issue_store import (
     remove_query_members,
     store_issues,
 )
-from data.jira.client import JiraClient, RetryPolicy
-from data.jira.jql import incremental_jql
-from data.jira.metadata import statuses_by_name
-from data.jobs import Job, JobInProgress, run_job
-from data.persistence import get_backend
-from data.sqlite import Connection
 from data.timeutil import parse_timestamp, to_utc_iso, utc_now, utc_now_iso
 
 logger = logging.getLogger("data.jira.sync")

@@ -1,4 +1,4 @@
-"""Versioned delivery plans, their review workflow, approved artifacts and settings versions.
+"""Versioned delivery plans, their review workflow and approved artifacts.
 
 The public API (what the dashboard's Plans and Weekly review pages and ``flowcast plan`` use)::
 
@@ -7,10 +7,9 @@ The public API (what the dashboard's Plans and Weekly review pages and ``flowcas
     search_plans                                                       (search)
     submit_version, approve_version, reject_version, get_baseline,
     start_revision, delete_plan, restore_plan                          (workflow)
-    add_metrics, get_metrics                                           (metrics)
+    add_metrics, get_metrics                                           (version_metrics)
     approve_artifact, get_approved_artifact, list_approved_artifacts,
     sign_off_week, get_week_sign_off                                   (artifacts)
-    settings_history, get_settings_version, diff_settings, rollback_settings (settings_versions)
 
 See docs/plans.md.
 """
@@ -22,14 +21,8 @@ from data.plans.artifacts import (
     list_approved_artifacts,
     sign_off_week,
 )
-from data.plans.metrics import add_metrics, get_metrics
 from data.plans.search import search_plans
-from data.plans.settings_versions import (
-    diff_settings,
-    get_settings_version,
-    rollback_settings,
-    settings_history,
-)
+from data.plans.version_metrics import add_metrics, get_metrics
 from data.plans.versions import (
     create_plan,
     create_version,
@@ -58,13 +51,11 @@ __all__ = [
     "create_plan",
     "create_version",
     "delete_plan",
-    "diff_settings",
     "diff_versions",
     "get_approved_artifact",
     "get_baseline",
     "get_current_plan",
     "get_metrics",
-    "get_settings_version",
     "get_specific_version",
     "get_version_history",
     "get_week_sign_off",
@@ -73,10 +64,8 @@ __all__ = [
     "list_plans",
     "reject_version",
     "restore_plan",
-    "rollback_settings",
     "rollback_to_version",
     "search_plans",
-    "settings_history",
     "sign_off_week",
     "start_revision",
     "submit_version",

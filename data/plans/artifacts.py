@@ -18,12 +18,11 @@ import json
 import re
 from typing import Any
 
-from data import audit
-from data.database import write_transaction
+from data.db.connection import use_connection, write_transaction
+from data.db.sqlite import Connection
 from data.errors import NotFoundError, ValidationError
-from data.plans.connection import use_connection
-from data.plans.documents import canonical_json, content_hash
-from data.sqlite import Connection
+from data.store import audit
+from data.store.documents import canonical_json, content_hash
 from data.timeutil import utc_now_iso, validate_week_key
 from data.validation import validate_id
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from data.db.connection import use_connection
+from data.db.sqlite import Connection
 from data.errors import ValidationError
-from data.plans.connection import use_connection
-from data.plans.paths import validate_identifier, validate_json_path
 from data.plans.versions import PLAN_SELECT, plan_from_row
-from data.sqlite import Connection
+from data.store.json_paths import validate_identifier, validate_json_path
 
 # The exact expressions of idx_plans_status / idx_plans_type (m0002): constants, never input.
 INDEXED_PATHS = {

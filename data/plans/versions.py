@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from data import audit
-from data.database import write_transaction
+from data.db.connection import use_connection, write_transaction
+from data.db.sqlite import Connection, IntegrityError, Row
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.plans.connection import use_connection
-from data.plans.documents import canonical_json, content_hash, diff_documents
 from data.plans.errors import PlanLockedError
 from data.plans.plan_document import validate_plan_document
-from data.sqlite import Connection, IntegrityError, Row
+from data.store import audit
+from data.store.documents import canonical_json, content_hash, diff_documents
 from data.timeutil import utc_now_iso
 from data.validation import slugify, validate_id, validate_name
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from data import audit
-from data.database import write_transaction
+from data.db.connection import use_connection, write_transaction
+from data.db.sqlite import Connection, IntegrityError
 from data.errors import ConflictError, ValidationError
 from data.plans.artifacts import BASELINE_ARTIFACT, PLANNING_PHASE, approve_artifact
-from data.plans.connection import use_connection
 from data.plans.errors import IllegalTransitionError, PlanLockedError
 from data.plans.plan_document import carry_forward
 from data.plans.versions import (
@@ -31,7 +30,7 @@ from data.plans.versions import (
     resolve_actor,
     write_next_version,
 )
-from data.sqlite import Connection, IntegrityError
+from data.store import audit
 from data.timeutil import utc_now_iso
 
 # action -> (status it requires, status it leads to, past tense for messages)

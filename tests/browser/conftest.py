@@ -20,10 +20,10 @@ from selenium.webdriver.common.keys import Keys
 
 from app import create_app
 from callbacks.shell import select_on_first_start
-from data import profile_manager
-from data.demo import DEMO_PROFILE_ID, start_demo
+from data.analytics.snapshots import snapshot_weeks
 from data.jira.sync import sync
-from data.metrics.snapshots import snapshot_weeks
+from data.profiles import manager as profile_manager
+from demo import DEMO_PROFILE_ID, start_demo
 
 CHROMIUM = "/usr/bin/chromium"
 

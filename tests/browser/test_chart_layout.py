@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data import profile_manager
 from data.jira.sync import sync
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import wait_for_graph
 

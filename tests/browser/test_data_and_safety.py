@@ -7,8 +7,8 @@ from pathlib import Path
 from dash.testing.wait import until
 from selenium.common.exceptions import NoAlertPresentException
 
-from data import profile_manager
 from data.jira.sync import sync
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import choose_option, click, text_of
 
@@ -81,7 +81,7 @@ def test_restore_reloads_the_header_and_page_from_the_restored_database(start_ap
 
 
 def _first_backup() -> str:
-    from data.backup import list_backups
+    from data.ops.backup import list_backups
 
     return list_backups()[-1].name
 

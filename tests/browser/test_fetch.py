@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash.testing.wait import until
 
 from data.jira.sync import sync, sync_state, task_name
-from data.persistence import get_backend
+from data.store import get_backend
 from layouts import ids
 from tests.browser.conftest import click, text_of, wait_for_graph
 

@@ -16,12 +16,12 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.support.select import Select
 
-from data import profile_manager
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.analytics.snapshots import snapshot_weeks
 from data.jira.sync import sync
 from data.jobs import MIGRATION_TASK, backfill_task
-from data.metrics.snapshots import snapshot_weeks
-from data.persistence import get_backend
+from data.profiles import manager as profile_manager
+from data.store import get_backend
+from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from layouts import ids
 from tests.browser.conftest import click, text_of
 from tests.browser.test_progress_tabs import is_disabled, job_status

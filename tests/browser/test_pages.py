@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from data import profile_manager
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import choose_option, text_of, wait_for_graph
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from data import plans, profile_manager
+from data import plans
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text
 

@@ -17,9 +17,9 @@ import pytest
 from dash.testing.wait import until
 
 from callbacks.jobs import progress_values
-from data import profile_manager
 from data.jira.sync import sync, sync_state, task_name
-from data.persistence import get_backend
+from data.profiles import manager as profile_manager
+from data.store import get_backend
 from layouts import ids
 from tests.browser.conftest import click, text_of
 

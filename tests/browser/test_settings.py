@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data import profile_manager
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import choose_option, click, replace_text
 

@@ -11,8 +11,8 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.keys import Keys
 
-from data import profile_manager
 from data.jira.sync import sync
+from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text, text_of, wait_for_graph
 

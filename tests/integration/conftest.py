@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import seed_team
 
 

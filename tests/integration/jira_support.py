@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from data import profile_manager as pm
-from data.database import check_database_integrity, get_db_connection
+from data.db.connection import check_database_integrity, get_db_connection
 from data.jira.client import RetryPolicy
-from data.jira.fake import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.profiles import manager as pm
+from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 
 # Real retry logic, tiny delays: a 429 storm takes milliseconds instead of minutes.
 FAST_RETRY = RetryPolicy(

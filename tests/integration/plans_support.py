@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from data import audit
-from data import profile_manager as pm
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
+from data.profiles import manager as pm
+from data.store import audit
 
 
 def make_query(profile_name: str = "Demo", query_name: str = "Main") -> tuple[str, str]:

@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from data.database import get_db_connection, write_transaction
-from data.issue_store import add_query_members, normalize_issue, store_issues
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import get_db_connection, write_transaction
+from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.store.sqlite_backend import SQLiteBackend
 
 PROFILE_ID = "crash"
 QUERY_ID = "q"
@@ -133,12 +133,12 @@ def main(argv: list[str]) -> None:
             print(group, flush=True)
             group += 1
     elif command == "backup-loop":
-        from data.backup import backup_database
+        from data.ops.backup import backup_database
 
         while True:
             print(backup_database(argv[2], db_path=db), flush=True)
     elif command == "migrate-legacy":
-        from data.migration import migrate_legacy
+        from data.legacy.migration import migrate_legacy
 
         print("start", flush=True)
         migrate_legacy(argv[2], db_path=db)

@@ -19,7 +19,7 @@ import psutil
 from dash.testing.wait import until
 
 from callbacks.background import SpawningDiskcacheManager
-from data.persistence import get_backend
+from data.store import get_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from data.database import get_db_connection, initialize_database, mask_secrets, write_transaction
+from data.db.connection import (
+    get_db_connection,
+    initialize_database,
+    mask_secrets,
+    write_transaction,
+)
 from data.errors import DatabaseError
 
 
@@ -73,9 +78,9 @@ def test_logged_sql_masks_tokens() -> None:
 
 
 def test_an_idle_anchor_keeps_the_wal_and_survives_a_restore(db_path: Path) -> None:
-    from data.backup import backup_database, restore_database
-    from data.database import keep_database_open, release_anchor
-    from data.persistence.sqlite_backend import SQLiteBackend
+    from data.db.connection import keep_database_open, release_anchor
+    from data.ops.backup import backup_database, restore_database
+    from data.store.sqlite_backend import SQLiteBackend
 
     wal = Path(f"{db_path}-wal")
     backend = SQLiteBackend(db_path)

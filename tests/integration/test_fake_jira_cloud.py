@@ -16,9 +16,9 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from data.jira.fake import FakeJira
-from data.jira.fake.catalog import DONE
-from data.jira.fake.dataset import Issue
+from fakejira import FakeJira
+from fakejira.catalog import DONE
+from fakejira.dataset import Issue
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 AUTH = ("demo@example.com", "demo-token")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from data.jira.fake import FakeJira
+from fakejira import FakeJira
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 BEARER = {"Authorization": "Bearer demo-token"}

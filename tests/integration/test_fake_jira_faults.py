@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from data.errors import ValidationError
-from data.jira.fake import FakeJira
+from fakejira import FakeJira
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 AUTH = ("demo@example.com", "demo-token")

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from jira import JIRA
 
-from data.jira.fake import FakeJira
-from data.jira.fake.dataset import Dataset, History
+from fakejira import FakeJira
+from fakejira.dataset import Dataset, History
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 ISSUES = 250

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.database import get_db_connection, write_transaction
-from data.issue_store import add_query_members, normalize_issue, store_issues
-from data.metrics import frame_cache, store
-from data.metrics.store import load_query_frames
+from data.analytics import frame_cache, loading
+from data.analytics.loading import load_query_frames
+from data.db.connection import get_db_connection, write_transaction
+from data.store.issues import add_query_members, normalize_issue, store_issues
 from tests.metrics_support import NOW, POINTS, raw_issue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _key(db_path: Path) -> str:
     with get_db_connection(db_path) as conn:
         return frame_cache.cache_key(
-            store._database_file(conn),
+            loading._database_file(conn),
             "team",
             "q",
-            store.data_fingerprint(conn, "team", "q").frames,
+            loading.data_fingerprint(conn, "team", "q").frames,
         )
 
 
@@ -74,8 +74,8 @@ def test_changed_data_is_never_served_from_the_cache(seeded):
 
 def test_frames_read_by_another_process_are_served_from_the_cache(seeded, data_dir):
     script = (
-        "from data.database import get_db_connection\n"
-        "from data.metrics.store import load_query_frames\n"
+        "from data.db.connection import get_db_connection\n"
+        "from data.analytics.loading import load_query_frames\n"
         f"with get_db_connection({str(seeded.db_path)!r}) as conn:\n"
         "    load_query_frames(conn, 'team', 'q')\n"
     )
@@ -114,10 +114,10 @@ def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
 def _cached(profile_id: str, query_id: str) -> bool:
     with get_db_connection(None) as conn:
         key = frame_cache.cache_key(
-            store._database_file(conn),
+            loading._database_file(conn),
             profile_id,
             query_id,
-            store.data_fingerprint(conn, profile_id, query_id).frames,
+            loading.data_fingerprint(conn, profile_id, query_id).frames,
         )
     return frame_cache.get_frames(key) is not None
 
@@ -125,14 +125,14 @@ def _cached(profile_id: str, query_id: str) -> bool:
 def test_warming_reads_every_query_of_a_profile_into_the_cache(seeded):
     seeded.save_query("team", {"id": "q2", "name": "Q2", "jql": "project = M AND type = Bug"})
     assert not _cached("team", "q") and not _cached("team", "q2")
-    assert store.warm_frame_cache("team", "q") == 1
+    assert loading.warm_frame_cache("team", "q") == 1
     assert _cached("team", "q") and not _cached("team", "q2")
-    assert store.warm_frame_cache() == 2
+    assert loading.warm_frame_cache() == 2
     assert _cached("team", "q2")
 
 
 def test_an_imported_profile_arrives_with_its_frames_cached(seeded, tmp_path):
-    from data.import_export import export_profile, import_profile
+    from data.ops.transfer import export_profile, import_profile
 
     archive = export_profile("team", tmp_path / "team.zip")
     frame_cache.clear()
@@ -142,7 +142,7 @@ def test_an_imported_profile_arrives_with_its_frames_cached(seeded, tmp_path):
 
 def test_the_server_start_warms_the_active_profiles_queries(seeded):
     seeded.set_app_state("active_profile_id", "team")
-    store.warm_active_profile_in_background().join(timeout=60)
+    loading.warm_active_profile_in_background().join(timeout=60)
     assert _cached("team", "q")
 
 
@@ -152,14 +152,14 @@ def test_a_failing_warm_up_is_logged_and_changes_nothing(backend, caplog):
         conn.execute("DROP TABLE query_issues")  # reading any query now fails
     backend.save_profile({"id": "team", "name": "Team"})
     backend.save_query("team", {"id": "q", "name": "Q", "jql": "project = M"})
-    store.warm_active_profile_in_background().join(timeout=60)
+    loading.warm_active_profile_in_background().join(timeout=60)
     assert "Could not prepare the frame cache on start" in caplog.text
 
 
 def test_the_snapshots_a_fetch_computes_leave_the_frames_its_next_page_reads(seeded):
     """The fetch job reads the frames for its weekly snapshots, then rewrites the query's weekly
     statistics; the page drawn next must still find those frames."""
-    from data.metrics.snapshots import snapshot_weeks
+    from data.analytics.snapshots import snapshot_weeks
 
     assert not _cached("team", "q")
     snapshot_weeks("team", "q", backfill=4)

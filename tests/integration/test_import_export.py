@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.import_export import FORMAT_VERSION, export_legacy, export_profile, import_profile
-from data.migration import migrate_legacy
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.legacy.migration import migrate_legacy
+from data.ops.transfer import FORMAT_VERSION, export_legacy, export_profile, import_profile
+from data.store.sqlite_backend import SQLiteBackend
 from tests.legacy_tree import write_legacy_tree
 
 
@@ -248,7 +248,7 @@ def test_cli_export_and_import(migrated: SQLiteBackend, tmp_path: Path) -> None:
 def test_legacy_export_stops_before_writing_on_a_name_clash(
     migrated: SQLiteBackend, tmp_path: Path
 ) -> None:
-    from data.persistence.json_backend import JSONBackend
+    from data.legacy.json_backend import JSONBackend
 
     target = JSONBackend(tmp_path / "rollback")
     target.save_profile({"id": "other", "name": "Apache Kafka"})

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from data.jira.fake import FakeJira
 from data.jira.sync import sync, task_name
 from data.jobs import INTERRUPTED, job_progress
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
+from fakejira import FakeJira
 from tests.integration.jira_support import (
     FAST_RETRY,
     assert_sound,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from data import profile_manager as pm
-from data.demo import DEMO_ISSUES, DEMO_PROFILE_ID, start_demo
 from data.jira import metadata
 from data.jira.sync import sync
+from data.profiles import manager as pm
+from demo import DEMO_ISSUES, DEMO_PROFILE_ID, start_demo
 from tests.integration.jira_support import assert_sound
 
 pytestmark = pytest.mark.usefixtures("backend")

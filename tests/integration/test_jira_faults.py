@@ -16,9 +16,9 @@ from data.jira.errors import (
     JiraResponseError,
     JiraUnavailable,
 )
-from data.jira.fake import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from data.jira.sync import sync, sync_state, task_name
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
+from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from tests.integration.jira_support import (
     FAST_RETRY,
     assert_sound,

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from data import profile_manager as pm
 from data.jira import metadata
 from data.jira.errors import JiraAuthError
-from data.jira.fake import FakeJira
+from data.profiles import manager as pm
+from fakejira import FakeJira
 from tests.integration.jira_support import FAST_RETRY, POINTS_FIELD, make_profile
 
 pytestmark = pytest.mark.usefixtures("backend")

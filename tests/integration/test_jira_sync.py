@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from data.database import get_db_connection
-from data.demo import DEMO_ISSUES, DEMO_SEED
+from data.analytics.report import load_context, quality_section
+from data.db.connection import get_db_connection
 from data.errors import TaskCancelled
-from data.jira.fake import FakeJira
-from data.jira.fake.catalog import STATUSES
 from data.jira.sync import SyncInProgress, sync, sync_state, task_name
 from data.jobs import job_progress
-from data.metrics.report import load_context, quality_section
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
+from demo import DEMO_ISSUES, DEMO_SEED
+from fakejira import FakeJira
+from fakejira.catalog import STATUSES
 from tests.integration.jira_support import (
     FAST_RETRY,
     assert_sound,
@@ -145,7 +145,7 @@ def test_a_stale_full_sync_or_changed_jql_forces_a_full_sync(fake: FakeJira, db_
             (profile_id,),
         )
     assert sync(profile_id, query_id, retry=FAST_RETRY).mode == "full"
-    from data import profile_manager as pm
+    from data.profiles import manager as pm
 
     pm.update_query(profile_id, query_id, jql="project = DEMO AND issuetype = Bug")
     result = sync(profile_id, query_id, retry=FAST_RETRY)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from data.database import get_db_connection
+from data.analytics.snapshots import backfill_snapshots
+from data.db.connection import get_db_connection
 from data.errors import TaskCancelled, ValidationError
 from data.jobs import (
     INTERRUPTED,
@@ -19,9 +20,8 @@ from data.jobs import (
     job_progress,
     run_job,
 )
-from data.metrics.snapshots import backfill_snapshots
-from data.migration import run_migration_job
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.legacy.migration import run_migration_job
+from data.store.sqlite_backend import SQLiteBackend
 from tests.jobs_support import start_python
 from tests.legacy_tree import write_legacy_tree
 

@@ -13,17 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from data import migration
-from data.database import get_db_connection, initialize_database
+from data.db.connection import get_db_connection, initialize_database
 from data.errors import LegacyDataError
-from data.migration import (
+from data.legacy import migration
+from data.legacy.migration import (
     LegacyMigrationError,
     MigrationCheckError,
     migrate_legacy,
     run_migration_if_needed,
 )
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.startup import prepare_data_dir
+from data.ops.startup import prepare_data_dir
+from data.store.sqlite_backend import SQLiteBackend
 from tests.legacy_tree import jira_issue, status_changes_per_issue, write_json, write_legacy_tree
 
 UPSTREAM = Path("/work/shared/fixtures/upstream")

@@ -13,8 +13,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from data.database import get_db_connection, initialize_database
-from data.persistence.json_backend import JSONBackend
+from data.db.connection import get_db_connection, initialize_database
+from data.legacy.json_backend import JSONBackend
 from tests.legacy_tree import write_legacy_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 WRITER = textwrap.dedent(
     """
     import sys
-    from data.persistence.json_backend import JSONBackend
+    from data.legacy.json_backend import JSONBackend
     backend = JSONBackend(sys.argv[1])
     for n in range(int(sys.argv[3])):
         backend.set_app_state(f"{sys.argv[2]}-{n}", n)          # read-modify-write of one file
@@ -50,7 +50,7 @@ def test_concurrent_processes_lose_no_json_writes(tmp_path: Path) -> None:
 MIGRATOR = textwrap.dedent(
     """
     import sys
-    from data.migration import migrate_legacy
+    from data.legacy.migration import migrate_legacy
     migrate_legacy(sys.argv[1], db_path=sys.argv[2])
     print("done", flush=True)
     """

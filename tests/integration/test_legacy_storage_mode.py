@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from data import profile_manager
 from data.errors import ConfigError
-from data.persistence import get_backend
-from data.persistence.dual_backend import DualBackend
-from data.persistence.json_backend import JSONBackend
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.startup import prepare_data_dir
+from data.legacy.dual_backend import DualBackend
+from data.legacy.json_backend import JSONBackend
+from data.ops.startup import prepare_data_dir
+from data.profiles import manager as profile_manager
 from data.storage_mode import STORAGE_MODE_ENV, get_storage_mode, set_storage_mode
+from data.store import get_backend
+from data.store.sqlite_backend import SQLiteBackend
 from tests.legacy_tree import write_legacy_tree
 
 
@@ -112,7 +112,7 @@ def test_dual_mode_on_an_upgraded_install_starts_from_the_migrated_data(data_dir
 
 
 def test_verify_reports_a_failed_mirror_write(data_dir: Path) -> None:
-    from data.database import check_database_integrity
+    from data.db.connection import check_database_integrity
 
     set_storage_mode("dual")
     profile_id = profile_manager.create_profile("Kafka")
@@ -171,7 +171,7 @@ def test_json_backend_reads_the_old_apps_files_as_they_are(data_dir: Path) -> No
 
 
 def test_app_state_is_stored_as_json_text_never_python_repr(data_dir: Path) -> None:
-    from data.database import get_db_connection
+    from data.db.connection import get_db_connection
 
     backend = sqlite_of(data_dir)
     backend.set_app_state("k", {"on": True, "none": None, "ü": "é"})

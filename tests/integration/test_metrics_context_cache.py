@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from data.database import get_db_connection, write_transaction
-from data.issue_store import normalize_issue, remove_query_members, store_issues
-from data.metrics.report import build_report, load_context
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.analytics.report import build_report, load_context
+from data.db.connection import get_db_connection, write_transaction
+from data.store.issues import normalize_issue, remove_query_members, store_issues
+from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import POINTS, RAW, raw_issue
 
 

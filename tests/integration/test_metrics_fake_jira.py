@@ -2,7 +2,7 @@
 plain, issue-by-issue reimplementation of the jira-agile-metrics conventions (METRICS.md).
 
 The issues go the real way: rendered as Data Center JSON with full changelogs, normalized by
-``data.issue_store``, stored in SQLite, read back by ``load_query_frames``.
+``data.store.issues``, stored in SQLite, read back by ``load_query_frames``.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from data.database import get_db_connection, write_transaction
-from data.issue_store import add_query_members, normalize_issue, store_issues
-from data.jira.fake.catalog import STATUSES
-from data.jira.fake.dataset import Dataset
-from data.jira.fake.render import Renderer
+from data.analytics.loading import load_query_frames
+from data.analytics.report import context_from_frames
+from data.db.connection import get_db_connection, write_transaction
 from data.metrics.cycle_time import cycle_time
 from data.metrics.mappings import MetricMappings
-from data.metrics.report import context_from_frames
-from data.metrics.store import load_query_frames
 from data.metrics.weekly import weekly_throughput
+from data.store.issues import add_query_members, normalize_issue, store_issues
 from data.timeutil import parse_timestamp
+from fakejira.catalog import STATUSES
+from fakejira.dataset import Dataset
+from fakejira.render import Renderer
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 STAGE_OF_CATEGORY = {"new": 0, "indeterminate": 1, "done": 2}

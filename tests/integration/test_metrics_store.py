@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from data.database import get_db_connection, write_transaction
+from data.analytics.loading import load_query_frames
+from data.analytics.report import build_report, load_context
+from data.analytics.snapshots import snapshot_weeks, weekly_review
+from data.db.connection import get_db_connection, write_transaction
 from data.errors import ValidationError
-from data.issue_store import remove_query_members
-from data.metrics.report import build_report, load_context
-from data.metrics.snapshots import snapshot_weeks, weekly_review
-from data.metrics.store import load_query_frames
-from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans import create_plan, create_version, delete_plan, get_current_plan, get_metrics
+from data.store.issues import remove_query_members
+from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import NOW
 
 
@@ -218,7 +218,7 @@ def test_snapshot_stores_the_weekly_statistics_too(seeded):
 
 
 def test_snapshot_week_ends_at_local_midnight_across_dst(seeded):
-    from data.metrics.snapshots import week_end_instant
+    from data.analytics.snapshots import week_end_instant
 
     # Berlin leaves DST on Sunday 2026-10-25: the week ends Monday 00:00 CET = 23:00Z.
     assert str(week_end_instant("2026-W43", "Europe/Berlin")) == "2026-10-25 23:00:00+00:00"

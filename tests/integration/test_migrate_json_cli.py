@@ -10,9 +10,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.jobs import MIGRATION_TASK, job_lock
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 from tests.jobs_support import cancel_when
 from tests.legacy_tree import write_json, write_legacy_tree
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.database import get_db_connection
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import get_db_connection
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import make_query, plan_document
 
 VERSIONS_PER_THREAD = 15

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from data import plans
-from data import profile_manager as pm
 from data.errors import NotFoundError, ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans.errors import PlanLockedError
+from data.profiles import manager as pm
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
 

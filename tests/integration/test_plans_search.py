@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from data import plans
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.errors import ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans.search import build_search_query
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import make_query, plan_document
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data import profile_manager as pm
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.plans.documents import canonical_json, content_hash
+from data.profiles import manager as pm
+from data.store.documents import canonical_json, content_hash
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.database import check_database_integrity, get_db_connection
+from data.db.connection import check_database_integrity, get_db_connection
+from data.db.sqlite import IntegrityError
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
 from data.plans.errors import IllegalTransitionError, PlanLockedError
-from data.sqlite import IntegrityError
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
 ACTIONS = {

@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from data.backup import backup_database, list_backups, restore_database
-from data.database import (
+from data.db.connection import (
     check_database_integrity,
     connect,
     get_db_connection,
     initialize_database,
     write_transaction,
 )
+from data.db.schema import latest_version
 from data.errors import ConfigError, DatabaseError, SchemaError, StorageFullError
-from data.issue_store import normalize_issue, store_issues
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.schema import latest_version
+from data.ops.backup import backup_database, list_backups, restore_database
+from data.store.issues import normalize_issue, store_issues
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import issue_json
 
 

@@ -12,8 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
-from data.database import check_database_integrity
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import check_database_integrity
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import COUNTER_KEY, mixed_work
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from data.backup import backup_database, list_backups
-from data.database import check_database_integrity, get_db_connection, initialize_database
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import check_database_integrity, get_db_connection, initialize_database
+from data.ops.backup import backup_database, list_backups
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import (
     ISSUES_PER_TRANSACTION,
     PROFILE_ID,
@@ -127,7 +127,7 @@ def _file_hashes(root: Path) -> dict[str, str]:
 
 
 def test_killed_legacy_migration_leaves_nothing_or_everything(tmp_path: Path) -> None:
-    from data.migration import migrate_legacy
+    from data.legacy.migration import migrate_legacy
 
     issues, histories = 1500, 6
     legacy = write_legacy_tree(tmp_path / "legacy", issues=issues, histories=histories)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.errors import ConflictError
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 
 TOKEN = "glpat-xyz-secret"
 

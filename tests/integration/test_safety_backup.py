@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from data.backup import BACKUP_RE, backup_database, list_backups, restore_database
-from data.database import check_database_integrity, connect, get_db_connection, initialize_database
+from data.db.connection import (
+    check_database_integrity,
+    connect,
+    get_db_connection,
+    initialize_database,
+)
+from data.db.schema import apply_migrations, current_version, latest_version
 from data.errors import DatabaseError as FlowcastDatabaseError
 from data.errors import NotFoundError, SchemaError, ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
-from data.schema import apply_migrations, current_version, latest_version
+from data.ops.backup import BACKUP_RE, backup_database, list_backups, restore_database
+from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import (
     ISSUES_PER_TRANSACTION,
     PROFILE_ID,

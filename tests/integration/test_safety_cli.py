@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from data.backup import list_backups
-from data.database import connect, get_db_connection
-from data.db_stats import payload_bytes
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import connect, get_db_connection
+from data.ops.backup import list_backups
+from data.ops.stats import payload_bytes
+from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import to_utc_iso, utc_now
 
 

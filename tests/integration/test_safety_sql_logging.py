@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 
 TOKEN = "ATATT3xFfGF0-very-secret"
 
@@ -20,7 +20,7 @@ def test_statements_are_logged_with_parameters_and_tokens_masked(
 ) -> None:
     monkeypatch.setenv("FLOWCAST_LOG_SQL", "1")
     backend = SQLiteBackend(db_path)
-    with caplog.at_level(logging.INFO, logger="data.database.sql"):
+    with caplog.at_level(logging.INFO, logger="data.db.connection.sql"):
         backend.save_profile(
             {
                 "id": "kafka",
@@ -34,7 +34,7 @@ def test_statements_are_logged_with_parameters_and_tokens_masked(
         backend.get_profile("kafka")
         backend.set_app_state("jira_credentials", {"password": TOKEN})
 
-    statements = [r.getMessage() for r in caplog.records if r.name == "data.database.sql"]
+    statements = [r.getMessage() for r in caplog.records if r.name == "data.db.connection.sql"]
     logged = "\n".join(statements)
     assert any(s.startswith("INSERT INTO profiles") for s in statements)
     assert "BEGIN IMMEDIATE" in statements
@@ -49,9 +49,9 @@ def test_without_the_variable_nothing_is_logged(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.delenv("FLOWCAST_LOG_SQL", raising=False)
-    with caplog.at_level(logging.INFO, logger="data.database.sql"):
+    with caplog.at_level(logging.INFO, logger="data.db.connection.sql"):
         SQLiteBackend(db_path).save_profile({"id": "kafka", "name": "Kafka"})
-    assert not [r for r in caplog.records if r.name == "data.database.sql"]
+    assert not [r for r in caplog.records if r.name == "data.db.connection.sql"]
 
 
 def test_cli_with_sql_logging_never_prints_the_token(data_dir: Path) -> None:
@@ -74,5 +74,5 @@ def test_cli_with_sql_logging_never_prints_the_token(data_dir: Path) -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr
-    assert "data.database.sql: INSERT INTO profiles" in result.stderr
+    assert "data.db.connection.sql: INSERT INTO profiles" in result.stderr
     assert TOKEN not in result.stderr + result.stdout

@@ -6,12 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from data.database import check_database_integrity, connect, get_db_connection, initialize_database
-from data.integrity import document_columns
-from data.persistence.dual_backend import record_dual_write_failure
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.db.connection import (
+    check_database_integrity,
+    connect,
+    get_db_connection,
+    initialize_database,
+)
+from data.db.schema import apply_migrations, latest_version
+from data.legacy.dual_backend import record_dual_write_failure
+from data.ops.verify import document_columns
 from data.plans import create_plan, create_version, get_current_plan
-from data.schema import apply_migrations, latest_version
+from data.store.sqlite_backend import SQLiteBackend
 
 
 @pytest.fixture

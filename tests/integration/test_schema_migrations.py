@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data import schema
-from data.database import get_db_connection, initialize_database
+from data.db import schema
+from data.db.connection import get_db_connection, initialize_database
 from data.errors import SchemaError
 
 

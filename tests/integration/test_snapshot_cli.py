@@ -8,9 +8,9 @@ import json
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from data.database import get_db_connection
+from data.db.connection import get_db_connection
 from data.jobs import backfill_task, run_job
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 from tests.jobs_support import cancel_when
 
 TASK = backfill_task("team", "q")

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from data.errors import ValidationError
-from data.persistence.sqlite_backend import SQLiteBackend
+from data.store.sqlite_backend import SQLiteBackend
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, {"a": {1, 2}}, object()])

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from data import profile_manager
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.profiles import manager as profile_manager
+from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from dash import no_update
 
 from callbacks import data_page
-from data import profile_manager
 from data.errors import FlowcastError
+from data.profiles import manager as profile_manager
 from tests.legacy_tree import write_legacy_tree
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 from dash import html
 
 from callbacks import flow
-from data.database import get_db_connection, write_transaction
-from data.issue_store import add_query_members, normalize_issue, store_issues
+from data.db.connection import get_db_connection, write_transaction
+from data.store.issues import add_query_members, normalize_issue, store_issues
 from layouts import ids
 from layouts.flow import AGEING_ROWS, scatter_figure
 from tests.metrics_support import raw_issue

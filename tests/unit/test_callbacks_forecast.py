@@ -9,11 +9,12 @@ import pytest
 from dash import no_update
 
 from callbacks import forecast, shell
-from data import plans, profile_manager
-from data.metrics import report
-from data.metrics.store import save_weekly_statistics
+from data import plans
+from data.analytics import report
+from data.analytics.loading import save_weekly_statistics
 from data.metrics.weekly import parse_statistics_csv
-from data.persistence import get_backend
+from data.profiles import manager as profile_manager
+from data.store import get_backend
 from layouts import ids
 from layouts.forecast import NO_POINTS_NOTE
 

@@ -8,11 +8,11 @@ import pytest
 from dash import no_update
 
 from callbacks import header, jobs
-from data import profile_manager
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from data.analytics.snapshots import weekly_review
 from data.jira.sync import sync_state, task_name
 from data.jobs import INTERRUPTED, job_lock
-from data.metrics.snapshots import weekly_review
+from data.profiles import manager as profile_manager
+from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from dash import no_update
 
 from callbacks import plans as plans_page
 from callbacks.plan_baseline import baseline_series
-from data import plans, profile_manager
+from data import plans
+from data.profiles import manager as profile_manager
 from layouts import ids
 
 NO_FORM = (None, None, None, None, None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dash import no_update
 
 from callbacks import review
-from data import plans, profile_manager
-from data.persistence import get_backend
+from data import plans
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
+from data.profiles import manager as profile_manager
+from data.store import get_backend
 
 
 def _selection(backend) -> dict[str, str]:

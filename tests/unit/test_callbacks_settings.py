@@ -6,9 +6,9 @@ import pytest
 from dash import no_update
 
 from callbacks import settings
-from data import profile_manager
 from data.errors import ValidationError
-from data.jira.fake.server import DEFAULT_EMAIL, DEFAULT_TOKEN
+from data.profiles import manager as profile_manager
+from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN
 from layouts import ids
 from layouts.settings import NEW_QUERY
 

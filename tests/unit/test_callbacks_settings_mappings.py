@@ -6,11 +6,11 @@ import pytest
 from dash import no_update
 
 from callbacks import settings, settings_mappings
-from data import profile_manager
 from data.errors import ValidationError
-from data.jira.fake.server import DEFAULT_TOKEN
 from data.jira.sync import sync
-from data.mapping_choices import stored_choices
+from data.profiles import manager as profile_manager
+from data.profiles.mapping_choices import stored_choices
+from fakejira.server import DEFAULT_TOKEN
 from layouts import ids
 from layouts.settings_mappings import mappings_card
 

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import no_update
 
 from callbacks import shell
-from data import profile_manager
+from data.profiles import manager as profile_manager
 from layouts import ids
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data.jira.fake.catalog import BLOCKED, DONE, IN_PROGRESS, IN_REVIEW, TODO
-from data.jira.fake.dataset import DAY_MS, Dataset, Issue
+from fakejira.catalog import BLOCKED, DONE, IN_PROGRESS, IN_REVIEW, TODO
+from fakejira.dataset import DAY_MS, Dataset, Issue
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)

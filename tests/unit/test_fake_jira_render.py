@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data.jira.fake.dataset import Dataset
-from data.jira.fake.render import Renderer
+from fakejira.dataset import Dataset
+from fakejira.render import Renderer
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 

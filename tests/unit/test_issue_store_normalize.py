@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.issue_store import IssueDataError, normalize_issue
+from data.store.issues import IssueDataError, normalize_issue
 
 
 def _issue(**fields: object) -> dict[str, object]:

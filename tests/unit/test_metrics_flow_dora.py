@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from data.analytics.report import context_from_frames, dora_section, flow_section, quality_section
 from data.metrics.dora import tier_for
 from data.metrics.mappings import DoraMappings, MetricMappings
-from data.metrics.report import context_from_frames, dora_section, flow_section, quality_section
 from layouts.dora import key_values
 from tests.unit.metrics_builders import build_frames, issue
 

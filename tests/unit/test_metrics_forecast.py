@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from data.analytics.report import context_from_frames, forecast_section, how_many_section
 from data.errors import ValidationError
 from data.metrics.forecast import (
     MAX_SIMULATED_WEEKS,
@@ -18,7 +19,6 @@ from data.metrics.forecast import (
     pert_forecast,
 )
 from data.metrics.mappings import MetricMappings
-from data.metrics.report import context_from_frames, forecast_section, how_many_section
 from data.metrics.weekly import (
     parse_statistics_csv,
     project_data_document,

@@ -8,11 +8,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data.analytics.report import context_from_frames, flow_section
 from data.metrics.cycle_time import cumulative_flow, cycle_time
 from data.metrics.forecast import monte_carlo_when, pert_forecast
 from data.metrics.frames import NAT_MS, restrict_to
 from data.metrics.mappings import MetricMappings
-from data.metrics.report import context_from_frames, flow_section
 from data.metrics.weekly import weekly_throughput
 from tests.unit.metrics_builders import build_frames, issue
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from data.metrics.snapshots import review_from_snapshots
+from data.analytics.snapshots import review_from_snapshots
 
 
 def _flow(week: str, **metrics: object) -> dict[str, object]:

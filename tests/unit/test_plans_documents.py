@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data.errors import ValidationError
-from data.plans.documents import MAX_DOCUMENT_BYTES, canonical_json, content_hash, diff_documents
+from data.store.documents import MAX_DOCUMENT_BYTES, canonical_json, content_hash, diff_documents
 
 
 def test_canonical_json_sorts_keys_and_drops_spaces() -> None:

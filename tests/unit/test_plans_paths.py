@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from data.errors import ValidationError
-from data.plans.paths import MAX_PATH_LENGTH, child_path, validate_identifier, validate_json_path
+from data.store.json_paths import (
+    MAX_PATH_LENGTH,
+    child_path,
+    validate_identifier,
+    validate_json_path,
+)
 
 
 @pytest.mark.parametrize(

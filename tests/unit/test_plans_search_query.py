@@ -79,7 +79,7 @@ def test_profile_and_query_scope_are_bound() -> None:
 
 
 def test_indexed_path_table_is_the_migration_s_expressions() -> None:
-    from data.schema.m0002_plans import UP
+    from data.db.schema.m0002_plans import UP
 
     for path, expression in INDEXED_PATHS.items():
         assert f"ON plans({expression.removeprefix('p.')}, updated_at, id)" in UP

@@ -1,0 +1,494 @@
+"""The one entry point the CLI and the dashboard share.
+
+``load_context(profile_id, query_id, as_of)`` reads a query once; the section functions
+(``weekly_section``, ``forecast_section``, ``flow_section``, ``cycle_section``, ``dora_section``,
+``quality_section``) compute what one dashboard page shows from it; ``build_report`` runs them all;
+``weekly_review`` reads the stored snapshots (trends, week-over-week deltas, forecast drift);
+``snapshot_weeks`` computes and stores weekly snapshots, replaying history for a backfill, and
+records each week's forecast for the query's plans (forecast drift per plan version).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.analytics.loading import (
+    data_fingerprint,
+    load_query_frames,
+    read_snapshot,
+)
+from data.db.connection import get_db_connection
+from data.errors import no_profile, no_query
+from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycle_time
+from data.metrics.dora import DoraMetrics, dora_metrics
+from data.metrics.flow import FlowMetrics, flow_metrics
+from data.metrics.forecast import (
+    Burndown,
+    MonteCarloHowMany,
+    MonteCarloWhen,
+    PertForecast,
+    burndown,
+    monte_carlo_how_many,
+    monte_carlo_when,
+    pert_forecast,
+)
+from data.metrics.frames import (
+    QueryFrames,
+    as_of_day,
+    day_to_date,
+    local_day_of,
+)
+from data.metrics.history import History, build_history
+from data.metrics.mappings import MetricMappings, mappings_from_profile
+from data.metrics.quality import DataQuality, data_quality
+from data.metrics.weekly import (
+    Window,
+    metrics_window,
+    weekly_from_project_data,
+    weekly_statistics,
+    weekly_throughput,
+)
+from data.store import get_backend
+
+
+@dataclass(frozen=True)
+class MetricsContext:
+    """One query's frames at ``as_of`` with the derived history the sections share."""
+
+    profile_id: str
+    query_id: str
+    mappings: MetricMappings
+    frames: QueryFrames
+    history: History
+    weekly: pd.DataFrame
+
+    @property
+    def today(self) -> date:
+        return day_to_date(as_of_day(self.frames, self.mappings.time_zone))
+
+    @property
+    def as_of_ms(self) -> int:
+        return int(self.frames.as_of.value // 1_000_000)
+
+    def window(self, weeks: int, *, clip_to_data: bool = True) -> Window:
+        return metrics_window(
+            self.weekly, weeks, self.frames, self.mappings.time_zone, clip_to_data=clip_to_data
+        )
+
+
+def context_from_frames(
+    frames: QueryFrames, mappings: MetricMappings, profile_id: str = "", query_id: str = ""
+) -> MetricsContext:
+    """The pure part of ``load_context`` (tests and backfill call it on frames in memory)."""
+    history = build_history(frames, mappings)
+    weekly = weekly_statistics(frames, history, mappings.time_zone)
+    return MetricsContext(profile_id, query_id, mappings, frames, history, weekly)
+
+
+def profile_of(profile_id: str) -> dict[str, Any]:
+    backend = get_backend()
+    profile = backend.get_profile(profile_id)
+    if profile is None:
+        raise no_profile(profile_id)
+    return profile
+
+
+def require_query(profile_id: str, query_id: str) -> None:
+    if get_backend().get_query(profile_id, query_id) is None:
+        raise no_query(profile_id, query_id)
+
+
+def database_path() -> Any:
+    # The SQLite file of the active backend (SQLite or dual); None = the data directory's default.
+    return getattr(get_backend(), "db_path", None)
+
+
+# Reading and replaying a query costs ~0.25 s at 10,000 issues, and every dashboard page needs
+# it: the current ("now") context is kept per process until the stored data or the mappings
+# change, for at most a few minutes (ages and "today" move on).
+_CONTEXT_TTL_SECONDS = 300.0
+_CONTEXT_CACHE_SIZE = 4
+_context_cache: OrderedDict[tuple[Any, ...], tuple[float, MetricsContext]] = OrderedDict()
+_context_lock = threading.Lock()
+
+
+def load_context(
+    profile_id: str, query_id: str, as_of: datetime | str | None = None
+) -> MetricsContext:
+    mappings = mappings_from_profile(profile_of(profile_id))
+    require_query(profile_id, query_id)
+    key = None
+    with get_db_connection(database_path()) as conn, read_snapshot(conn):
+        fingerprint = data_fingerprint(conn, profile_id, query_id)
+        if as_of is None:
+            key = (str(database_path()), profile_id, query_id, repr(mappings), fingerprint)
+            cached = _cached_context(key)
+            if cached is not None:
+                return cached
+        frames = load_query_frames(conn, profile_id, query_id, as_of, fingerprint)
+    ctx = context_from_frames(frames, mappings, profile_id, query_id)
+    if frames.issues.empty:
+        ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
+    if key is not None:
+        with _context_lock:
+            _context_cache[key] = (time.monotonic(), ctx)
+            while len(_context_cache) > _CONTEXT_CACHE_SIZE:
+                _context_cache.popitem(last=False)
+    return ctx
+
+
+def _cached_context(key: tuple[Any, ...]) -> MetricsContext | None:
+    with _context_lock:
+        entry = _context_cache.get(key)
+        if entry is None or time.monotonic() - entry[0] > _CONTEXT_TTL_SECONDS:
+            _context_cache.pop(key, None)
+            return None
+        _context_cache.move_to_end(key)
+        return entry[1]
+
+
+def with_imported_statistics(
+    ctx: MetricsContext, document: dict[str, Any] | None
+) -> MetricsContext:
+    """A query without JIRA issues forecasts from its imported weekly statistics (import-csv),
+    as they stood at the context's date."""
+    weekly = weekly_from_project_data(document or {}, ctx.today)
+    if weekly is None:
+        return ctx
+    # Weeks begun before as_of (a week starting exactly at as_of has not begun).
+    last_day = local_day_of(np.array([ctx.as_of_ms - 1]), ctx.mappings.time_zone)[0]
+    started = weekly["week_start"].to_numpy() <= np.datetime64(day_to_date(last_day))
+    return replace(ctx, weekly=weekly.loc[started].reset_index(drop=True))
+
+
+# Sections ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ForecastSection:
+    window: Window
+    throughput: pd.DataFrame  # week, week_start, items, points (window weeks)
+    remaining_items: float
+    remaining_points: float
+    pert_items: PertForecast
+    pert_points: PertForecast | None
+    monte_carlo_items: MonteCarloWhen
+    monte_carlo_points: MonteCarloWhen | None
+    how_many_by_deadline: MonteCarloHowMany | None
+    burndown: Burndown
+
+
+@dataclass(frozen=True)
+class CycleSection:
+    cycle_time: CycleTime
+    cumulative_flow: pd.DataFrame
+    ageing_wip: pd.DataFrame
+    throughput: pd.DataFrame  # week, items (every complete week)
+
+    def oldest_wip(self, rows: int) -> pd.DataFrame:
+        """The ``rows`` oldest items in progress, oldest first."""
+        return self.ageing_wip.sort_values("age_days", ascending=False, kind="stable").head(rows)
+
+
+def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
+    return ctx.weekly
+
+
+def forecast_section(ctx: MetricsContext) -> ForecastSection:
+    m = ctx.mappings
+    window = ctx.window(m.data_points_count)
+    throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
+    last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
+    remaining_items = float(last.remaining_items) if last is not None else 0.0
+    remaining_points = float(last.remaining_points) if last is not None else 0.0
+    today = ctx.today
+    items = throughput["items"].to_numpy(dtype=float)
+    points = throughput["points"].to_numpy(dtype=float)
+    with_points = bool(m.points_field)
+    pert_items = pert_forecast(items, remaining_items, m.pert_factor, today, "items")
+    pert_points = (
+        pert_forecast(points, remaining_points, m.pert_factor, today, "points")
+        if with_points
+        else None
+    )
+    mc = {"trials": m.monte_carlo_trials, "seed": m.monte_carlo_seed, "deadline": m.deadline}
+    return ForecastSection(
+        window=window,
+        throughput=throughput,
+        remaining_items=remaining_items,
+        remaining_points=remaining_points,
+        pert_items=pert_items,
+        pert_points=pert_points,
+        monte_carlo_items=monte_carlo_when(items, remaining_items, today, unit="items", **mc),
+        monte_carlo_points=monte_carlo_when(points, remaining_points, today, unit="points", **mc)
+        if with_points
+        else None,
+        how_many_by_deadline=monte_carlo_how_many(
+            items, today, m.deadline, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
+        )
+        if m.deadline is not None and m.deadline > today
+        else None,
+        burndown=burndown(ctx.weekly, pert_items, today, m.deadline, m.milestone, pert_points),
+    )
+
+
+def how_many_section(ctx: MetricsContext, target_date: date) -> MonteCarloHowMany | None:
+    """Monte Carlo "how many items by ``target_date``" from the forecast window's throughput."""
+    m = ctx.mappings
+    window = ctx.window(m.data_points_count)
+    items = weekly_throughput(ctx.weekly).tail(window.weeks)["items"].to_numpy(dtype=float)
+    return monte_carlo_how_many(
+        items, ctx.today, target_date, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
+    )
+
+
+def flow_section(ctx: MetricsContext) -> FlowMetrics:
+    m = ctx.mappings
+    return flow_metrics(
+        ctx.history,
+        ctx.window(m.metrics_window_weeks, clip_to_data=False),
+        m.time_zone,
+        m.flow_type_mappings,
+        ctx.as_of_ms,
+    )
+
+
+def cycle_section(ctx: MetricsContext) -> CycleSection:
+    zone = ctx.mappings.time_zone
+    throughput = weekly_throughput(ctx.weekly)[["week", "week_start", "items"]]
+    return CycleSection(
+        cycle_time=cycle_time(ctx.frames, ctx.history),
+        cumulative_flow=cumulative_flow(ctx.frames, ctx.history, zone),
+        ageing_wip=ageing_wip(ctx.frames, ctx.history, zone),
+        throughput=throughput,
+    )
+
+
+def dora_section(ctx: MetricsContext) -> DoraMetrics:
+    m = ctx.mappings
+    return dora_metrics(
+        ctx.frames,
+        ctx.history,
+        m.dora,
+        ctx.window(m.metrics_window_weeks, clip_to_data=False),
+        m.time_zone,
+    )
+
+
+def quality_section(ctx: MetricsContext) -> DataQuality:
+    return data_quality(ctx.frames, ctx.history, ctx.mappings.flow_type_mappings)
+
+
+@dataclass(frozen=True)
+class Report:
+    profile_id: str
+    query_id: str
+    as_of: pd.Timestamp
+    mappings: MetricMappings
+    weekly: pd.DataFrame
+    forecast: ForecastSection
+    flow: FlowMetrics
+    cycle: CycleSection
+    dora: DoraMetrics
+    quality: DataQuality
+
+    def to_json(self) -> dict[str, Any]:
+        return report_json(self)
+
+
+def report_from_context(ctx: MetricsContext) -> Report:
+    return Report(
+        profile_id=ctx.profile_id,
+        query_id=ctx.query_id,
+        as_of=ctx.frames.as_of,
+        mappings=ctx.mappings,
+        weekly=weekly_section(ctx),
+        forecast=forecast_section(ctx),
+        flow=flow_section(ctx),
+        cycle=cycle_section(ctx),
+        dora=dora_section(ctx),
+        quality=quality_section(ctx),
+    )
+
+
+def build_report(profile_id: str, query_id: str, as_of: datetime | str | None = None) -> Report:
+    return report_from_context(load_context(profile_id, query_id, as_of))
+
+
+# JSON -------------------------------------------------------------------------------------------
+def jsonable(value: Any) -> Any:
+    """Dataclasses, frames, dates and numpy values as plain JSON values (NaN/inf → null)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _mc_json(mc: MonteCarloWhen | None) -> Any:
+    if mc is None:
+        return None
+    data = jsonable(mc)
+    data["percentiles_weeks"] = data.pop("weeks")
+    data["completion_dates"] = data.pop("dates")
+    return data
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """Every metric with its definition name and parameters (docs/metrics.md names them)."""
+    m = report.mappings
+    f = report.forecast
+    ct = report.cycle.cycle_time
+    flow = report.flow
+    document = {
+        "as_of": report.as_of.isoformat(),
+        "profile_id": report.profile_id,
+        "query_id": report.query_id,
+        "time_zone": m.time_zone,
+        "weekly_statistics": {
+            "definition": "weekly_statistics",
+            "parameters": {"bucket": "ISO week", "points_field": m.points_field},
+            "weeks": jsonable(report.weekly),
+        },
+        "throughput": {
+            "definition": "weekly_throughput",
+            "parameters": {"counts": "issues at their last entry into Done"},
+            "weeks": jsonable(report.cycle.throughput),
+        },
+        "burndown": {
+            "definition": "burndown_burnup",
+            "parameters": {"deadline": m.deadline, "milestone": m.milestone},
+            "series": jsonable(f.burndown.series),
+            "projection": jsonable(f.burndown.projection),
+            "projection_points": jsonable(f.burndown.projection_points),
+        },
+        "forecast": {
+            "remaining_items": f.remaining_items,
+            "remaining_points": f.remaining_points,
+            "window": {
+                "weeks": f.window.weeks,
+                "first_week": f.window.week_keys[0] if f.window.weeks else None,
+                "last_week": f.window.week_keys[-1] if f.window.weeks else None,
+            },  # fmt: skip
+            "pert": {
+                "definition": "pert",
+                "parameters": {
+                    "data_points_count": m.data_points_count,
+                    "pert_factor": m.pert_factor,
+                },
+                "items": jsonable(f.pert_items),
+                "points": jsonable(f.pert_points),
+            },
+            "monte_carlo_when": {
+                "definition": "monte_carlo_when",
+                "parameters": {
+                    "trials": m.monte_carlo_trials,
+                    "seed": m.monte_carlo_seed,
+                    "resample": "weekly throughput, with replacement",
+                    "percentiles": "linear interpolation",
+                    "deadline": m.deadline,
+                },
+                "items": _mc_json(f.monte_carlo_items),
+                "points": _mc_json(f.monte_carlo_points),
+            },
+            "monte_carlo_how_many": {
+                "definition": "monte_carlo_how_many",
+                "parameters": {"target_date": m.deadline, "trials": m.monte_carlo_trials},
+                "items": jsonable(f.how_many_by_deadline),
+            },
+        },
+        "cycle_time": {
+            "definition": "jira_agile_metrics_cycle_time",
+            "parameters": {
+                "committed_stage": ct.committed_stage,
+                "done_stage": ct.done_stage,
+                "unit": "whole calendar days",
+                "percentiles": "linear interpolation",
+                "stages": [str(c) for c in ct.stage_dates.columns[1:]],
+            },
+            "count": ct.count,
+            "percentiles_days": ct.percentiles_days,
+            "histogram": jsonable(ct.histogram),
+        },
+        "cumulative_flow": {
+            "definition": "cumulative_flow",
+            "parameters": {"per": "local day", "counts": "issues that reached each stage"},
+            "latest": jsonable(report.cycle.cumulative_flow.tail(1)),
+            "days": len(report.cycle.cumulative_flow),
+        },
+        "ageing_wip": {
+            "definition": "ageing_wip",
+            "parameters": {"age": "today - committed date, days"},
+            "count": len(report.cycle.ageing_wip),
+            "items": jsonable(report.cycle.ageing_wip),
+        },
+        "flow": {
+            "definition": "flow_framework",
+            "parameters": {
+                "window_weeks": flow.window_weeks,
+                "flow_type_mappings": dict(m.flow_type_mappings),
+            },
+            "flow_velocity": {
+                "value": flow.velocity_per_week,
+                "unit": "items/week",
+                "completed": flow.completed,
+                "weekly": jsonable(flow.velocity),
+            },  # fmt: skip
+            "flow_time": {
+                "percentiles_days": flow.time_percentiles_days,
+                "histogram": jsonable(flow.time_histogram),
+            },  # fmt: skip
+            "flow_efficiency": {"value": flow.efficiency, "unit": "ratio"},
+            "flow_load": {"value": flow.load_now, "unit": "items", "weekly": jsonable(flow.load)},
+            "flow_distribution": {
+                "window": flow.distribution,
+                "weekly": jsonable(flow.distribution_weekly),
+            },  # fmt: skip
+        },
+        "dora": {
+            "definition": "dora",
+            "parameters": {
+                "tier_set": m.dora.tier_set,
+                "deployment_source": m.dora.deployment_source,
+                "deployment_issue_types": list(m.dora.deployment_issue_types),
+                "incident_issue_types": list(m.dora.incident_issue_types),
+                "incident_priorities": list(m.dora.incident_priorities),
+                "window_weeks": report.dora.window_weeks,
+                "medians": "linear interpolation",
+            },
+            **{
+                k: v
+                for k, v in jsonable(report.dora).items()
+                if k not in ("tier_set", "deployment_source")
+            },
+        },
+        "data_quality": {
+            **jsonable(report.quality),
+            "unmapped_status_count": report.quality.unmapped_status_count,
+            "note": report.quality.note,
+        },
+    }
+    return jsonable(document)

@@ -1,0 +1,288 @@
+"""Weekly snapshots: the headline metrics of each ISO week computed as of its end, stored (with the
+forecast of every plan of the query), backfilled over past weeks as a job, and read back as the
+weekly review (trends, week-over-week deltas, forecast drift)."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.analytics.loading import (
+    load_query_frames,
+    save_snapshots,
+    save_weekly_statistics,
+)
+from data.analytics.report import (
+    MetricsContext,
+    context_from_frames,
+    database_path,
+    dora_section,
+    flow_section,
+    forecast_section,
+    jsonable,
+    profile_of,
+    require_query,
+    with_imported_statistics,
+)
+from data.db.connection import get_db_connection
+from data.errors import ValidationError
+from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
+from data.metrics.frames import (
+    date_to_day,
+    local_day_of,
+    local_midnight_ms,
+    restrict_to,
+    utc_timestamp,
+    week_key_of_day,
+    week_start_day,
+)
+from data.metrics.mappings import mappings_from_profile
+from data.store import get_backend
+from data.timeutil import utc_now, validate_week_key, week_start
+
+# Snapshots --------------------------------------------------------------------------------------
+HEADLINES: tuple[tuple[str, str], ...] = (
+    ("forecast", "remaining_items"),
+    ("forecast", "throughput_mean_items"),
+    ("forecast", "p85_weeks_items"),
+    ("flow", "velocity_per_week"),
+    ("flow", "flow_time_p85_days"),
+    ("flow", "efficiency"),
+    ("flow", "load"),
+    ("dora", "deployments_per_week"),
+    ("dora", "lead_time_median_hours"),
+    ("dora", "change_failure_rate"),
+    ("dora", "time_to_restore_median_hours"),
+)
+
+
+def snapshot_rows(
+    ctx: MetricsContext, week: str
+) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
+    """The (week, type, metrics, forecast) rows stored for one ISO week."""
+    f = forecast_section(ctx)
+    flow = flow_section(ctx)
+    dora = dora_section(ctx)
+    mc = f.monte_carlo_items
+    dates = mc.dates or {}
+    forecast_metrics = {
+        "as_of": ctx.frames.as_of.isoformat(),
+        "remaining_items": f.remaining_items,
+        "remaining_points": f.remaining_points,
+        "window_weeks": f.window.weeks,
+        "throughput_mean_items": f.pert_items.most_likely_rate,
+        "pert_expected_weeks_items": f.pert_items.expected_weeks,
+        "pert_expected_date_items": f.pert_items.expected_date,
+        "p50_weeks_items": (mc.weeks or {}).get("p50"),
+        "p85_weeks_items": (mc.weeks or {}).get("p85"),
+        "p95_weeks_items": (mc.weeks or {}).get("p95"),
+        "probability_by_deadline": mc.probability_by_deadline,
+    }
+    drift = {
+        "unit": "items",
+        "p50": dates.get("p50"),
+        "p85": dates.get("p85"),
+        "p95": dates.get("p95"),
+        "deadline": ctx.mappings.deadline,
+    }
+    flow_metrics_row = {
+        "as_of": ctx.frames.as_of.isoformat(),
+        "window_weeks": flow.window_weeks,
+        "velocity_per_week": flow.velocity_per_week,
+        "completed": flow.completed,
+        "flow_time_p50_days": (flow.time_percentiles_days or {}).get("p50"),
+        "flow_time_p85_days": (flow.time_percentiles_days or {}).get("p85"),
+        "flow_time_p95_days": (flow.time_percentiles_days or {}).get("p95"),
+        "efficiency": flow.efficiency,
+        "load": flow.load_now,
+        "distribution": flow.distribution,
+    }
+    dora_row = {k: v for k, v in jsonable(dora).items() if k not in ("deployment_list", "weekly")}
+    dora_row["as_of"] = ctx.frames.as_of.isoformat()
+    return [
+        (week, "forecast", jsonable(forecast_metrics), jsonable(drift)),
+        (week, "flow", jsonable(flow_metrics_row), None),
+        (week, "dora", dora_row, None),
+    ]
+
+
+def plan_forecast(
+    rows: Sequence[tuple[str, str, dict[str, Any], dict[str, Any] | None]], *, with_points: bool
+) -> dict[str, Any]:
+    """What a week's snapshot records for each plan of the query (``data.plans.add_metrics``):
+    the items P50/P85 completion dates, the remaining items (and points when the profile has a
+    points field) and P(deadline) when there is a deadline. Unknown values are left out."""
+    metrics, drift = next((m, f or {}) for _, t, m, f in rows if t == "forecast")
+    values = {
+        "p50_date": drift.get("p50"),
+        "p85_date": drift.get("p85"),
+        "remaining_items": metrics.get("remaining_items"),
+        "remaining_points": metrics.get("remaining_points") if with_points else None,
+        "probability_by_deadline": metrics.get("probability_by_deadline"),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def week_end_instant(week: str, zone: str) -> pd.Timestamp:
+    """Local Monday 00:00 after the ISO week, as a UTC instant."""
+    start = date_to_day(week_start(week))
+    return pd.Timestamp(int(local_midnight_ms(start + 7, zone)[0]), unit="ms", tz="UTC")
+
+
+def current_week(zone: str, now: datetime | None = None) -> str:
+    stamp = utc_timestamp(now or utc_now())
+    day = local_day_of(np.array([stamp.value // 1_000_000]), zone)
+    return week_key_of_day(int(week_start_day(day)[0]))
+
+
+def snapshot_weeks(
+    profile_id: str,
+    query_id: str,
+    week: str | None = None,
+    backfill: int = 1,
+    *,
+    now: datetime | None = None,
+    step: StepCallback | None = None,
+) -> list[str]:
+    """Compute and store snapshots for ``backfill`` weeks ending with ``week`` (default: this week).
+
+    ``step`` (a job's) is told the progress before each week and before the write, and may raise
+    TaskCancelled there: the snapshots are written in one go after the last week, so a
+    cancelled backfill changes nothing.
+
+    Each week is computed as of its end (or ``now`` for the running week), from the issues and
+    transitions known by then. Re-running a week replaces its rows. Each week's forecast is also
+    recorded for every plan of the query, against its current version (``plan_forecast``).
+    Returns the weeks stored.
+    """
+    if isinstance(backfill, bool) or not isinstance(backfill, int) or not 1 <= backfill <= 520:
+        raise ValidationError(f"{backfill!r} is not a number of weeks to backfill; use 1 to 520.")
+    mappings = mappings_from_profile(profile_of(profile_id))
+    require_query(profile_id, query_id)
+    zone = mappings.time_zone
+    now_stamp = utc_timestamp(now or utc_now())
+    target = validate_week_key(week) if week else current_week(zone, now_stamp.to_pydatetime())
+    if week_start(target) > now_stamp.date():
+        raise ValidationError(f"{target} has not started yet; pick this week or an earlier one.")
+    first = date_to_day(week_start(target)) - 7 * (backfill - 1)
+    weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
+    ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
+    with get_db_connection(database_path()) as conn:
+        frames = load_query_frames(conn, profile_id, query_id, max(ends))
+    backend = get_backend()
+    imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
+    rows = []
+    plan_forecasts = {}
+    for i, (w, end) in enumerate(zip(weeks, ends, strict=True)):
+        if step is not None:
+            step(95 * i / len(weeks), f"Computing week {w} ({i + 1} of {len(weeks)})")
+        ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
+        if imported is not None:
+            ctx = with_imported_statistics(ctx, imported)
+        week_rows = snapshot_rows(ctx, w)
+        rows.extend(week_rows)
+        plan_forecasts[w] = plan_forecast(week_rows, with_points=bool(mappings.points_field))
+    if step is not None:
+        step(95, f"Saving {len(weeks)} weekly snapshots")
+    save_snapshots(backend, profile_id, query_id, rows, plan_forecasts)
+    if len(frames.issues):
+        # The latest week's statistics become the query's project_data (never erase an import).
+        save_weekly_statistics(backend, profile_id, query_id, ctx.weekly, mappings.points_field)
+    return weeks
+
+
+def backfill_snapshots(
+    profile_id: str,
+    query_id: str,
+    weeks: int,
+    progress: ProgressCallback | None = None,
+    *,
+    week: str | None = None,
+) -> list[str]:
+    """``snapshot_weeks`` for ``weeks`` weeks ending with ``week`` (default: this week) as a job
+    (``task_progress`` record ``backfill:<profile>:<query>``): progress per week, Cancel between
+    weeks, one run per query, whether the dashboard or ``flowcast snapshot`` started it."""
+    busy = (
+        f"Snapshots of query {query_id!r} are already being backfilled; wait for that run to "
+        "finish or cancel it on the Weekly review page."
+    )
+    task = backfill_task(profile_id, query_id)
+    with run_job(task, f"Backfilling {weeks} weeks", progress, busy=busy) as job:
+        stored = snapshot_weeks(profile_id, query_id, week, weeks, step=job.step)
+        job.finish(f"Stored snapshots for {stored[0]} to {stored[-1]}")
+    return stored
+
+
+# Weekly review ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeeklyReview:
+    trends: pd.DataFrame  # week + one column per headline "type.metric"
+    deltas: pd.DataFrame  # metric, previous_week, week, previous, current, delta
+    drift: pd.DataFrame  # week, p50, p85, p95 (forecast completion dates, items)
+
+
+def _is_number(value: Any) -> bool:
+    """A real number (Python or numpy, not bool), not NaN: a value a delta can be taken of."""
+    return (
+        isinstance(value, numbers.Real | np.number)
+        and not isinstance(value, bool | np.bool_)
+        and not pd.isna(value)
+    )
+
+
+def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
+    by_week: dict[str, dict[str, Any]] = {}
+    drift_rows = []
+    for snap in snapshots:
+        row = by_week.setdefault(snap["snapshot_date"], {"week": snap["snapshot_date"]})
+        for metric_type, name in HEADLINES:
+            if snap["metric_type"] == metric_type:
+                row[f"{metric_type}.{name}"] = snap["metrics"].get(name)
+        if snap["metric_type"] == "forecast" and snap.get("forecast"):
+            drift_rows.append(
+                {
+                    "week": snap["snapshot_date"],
+                    **{k: snap["forecast"].get(k) for k in ("p50", "p85", "p95")},
+                }
+            )
+    columns = ["week", *(f"{t}.{n}" for t, n in HEADLINES)]
+    trends = pd.DataFrame(sorted(by_week.values(), key=lambda r: r["week"]), columns=columns)
+    deltas = []
+    if len(trends) >= 2:
+        previous, current = trends.iloc[-2], trends.iloc[-1]
+        for column in columns[1:]:
+            before, now = previous[column], current[column]
+            numeric = _is_number(before) and _is_number(now)
+            deltas.append(
+                {
+                    "metric": column,
+                    "previous_week": previous["week"],
+                    "week": current["week"],
+                    "previous": None if pd.isna(before) else before,
+                    "current": None if pd.isna(now) else now,
+                    "delta": (now - before) if numeric else None,
+                }
+            )
+    drift = pd.DataFrame(
+        sorted(drift_rows, key=lambda r: r["week"]), columns=["week", "p50", "p85", "p95"]
+    )
+    return WeeklyReview(
+        trends,
+        pd.DataFrame(
+            deltas, columns=["metric", "previous_week", "week", "previous", "current", "delta"]
+        ),
+        drift,
+    )
+
+
+def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:
+    require_query(profile_id, query_id)
+    return review_from_snapshots(
+        get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks)
+    )

@@ -1,0 +1,220 @@
+"""Profile and query operations the UI and the CLI share (create, rename, duplicate, delete, switch).
+
+They go through ``get_backend()``, so they work with every storage mode.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from data.errors import ConflictError, NotFoundError, no_profile, no_query
+from data.metrics.mappings import mappings_from_profile
+from data.store import get_backend
+from data.timeutil import utc_now_iso
+from data.validation import slugify, validate_jql, validate_name
+
+DEFAULT_FORECAST_SETTINGS = {
+    "pert_factor": 3,
+    "deadline": None,
+    "data_points_count": 12,
+    "milestone": None,
+}
+
+
+def _unique_id(name: str, taken: set[str]) -> str:
+    base = slugify(name)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def get_profile(profile_id: str) -> dict[str, Any]:
+    profile = get_backend().get_profile(profile_id)
+    if profile is None:
+        raise no_profile(profile_id)
+    return profile
+
+
+def find_profile(id_or_name: str) -> dict[str, Any]:
+    """A profile by id, or else by exact (case-insensitive) name."""
+    backend = get_backend()
+    profile = backend.get_profile(id_or_name)
+    if profile:
+        return profile
+    matches = [p for p in backend.list_profiles() if p["name"].casefold() == id_or_name.casefold()]
+    if not matches:
+        raise NotFoundError(f"No profile {id_or_name!r}; run `flowcast profile list` to see them.")
+    return matches[0]
+
+
+def create_profile(
+    name: str, settings: dict[str, Any] | None = None, *, profile_id: str | None = None
+) -> str:
+    """Create a profile and return its id (derived from the name when not given)."""
+    backend = get_backend()
+    name = validate_name("profile", name)
+    existing = backend.list_profiles()
+    if any(p["name"].casefold() == name.casefold() for p in existing):
+        raise ConflictError(f"A profile named {name!r} already exists; choose another name.")
+    new_id = profile_id or _unique_id(name, {p["id"] for p in existing})
+    now = utc_now_iso()
+    profile = {
+        "jira_config": {},
+        "field_mappings": {},
+        "forecast_settings": dict(DEFAULT_FORECAST_SETTINGS),
+        "project_classification": {},
+        "flow_type_mappings": {},
+        "show_milestone": False,
+        "show_points": True,
+        **copy.deepcopy(settings or {}),
+        "id": new_id,
+        "name": name,
+        "created_at": now,
+        "last_used": now,
+    }
+    backend.save_profile(profile)
+    return new_id
+
+
+def _merged(profile: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The profile with top-level changes applied (document fields merged one level deep)."""
+    profile = copy.deepcopy(profile)
+    for key, value in changes.items():
+        if key in ("id", "created_at"):
+            continue
+        if isinstance(value, dict) and isinstance(profile.get(key), dict):
+            profile[key] = {**profile[key], **value}
+        else:
+            profile[key] = value
+    return profile
+
+
+def update_profile(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply top-level changes (document fields are merged one level deep) and save."""
+    get_backend().save_profile(_merged(get_profile(profile_id), changes))
+    return get_profile(profile_id)
+
+
+def update_mappings(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """``update_profile`` for the settings the metrics read: the changed profile must pass
+    ``mappings_from_profile`` (its one-sentence ValidationError otherwise), or nothing is saved."""
+    profile = _merged(get_profile(profile_id), changes)
+    mappings_from_profile(profile)
+    get_backend().save_profile(profile)
+    return get_profile(profile_id)
+
+
+def rename_profile(profile_id: str, new_name: str) -> None:
+    update_profile(profile_id, {"name": validate_name("profile", new_name)})
+
+
+def duplicate_profile(profile_id: str, new_name: str) -> str:
+    """Copy a profile's settings and queries (not its fetched data) under a new name."""
+    source = get_profile(profile_id)
+    settings = {
+        k: v for k, v in source.items() if k not in ("id", "name", "created_at", "last_used")
+    }
+    new_id = create_profile(new_name, settings)
+    for query in get_backend().list_queries(profile_id):
+        create_query(new_id, query["name"], query["jql"], query.get("description") or "")
+    return new_id
+
+
+def delete_profile(profile_id: str) -> None:
+    get_backend().delete_profile(profile_id)
+
+
+def list_profiles() -> list[dict[str, Any]]:
+    return get_backend().list_profiles()
+
+
+def get_query(profile_id: str, query_id: str) -> dict[str, Any]:
+    query = get_backend().get_query(profile_id, query_id)
+    if query is None:
+        raise no_query(profile_id, query_id)
+    return query
+
+
+def find_query(profile_id: str, id_or_name: str) -> dict[str, Any]:
+    backend = get_backend()
+    query = backend.get_query(profile_id, id_or_name)
+    if query:
+        return query
+    matches = [
+        q for q in backend.list_queries(profile_id) if q["name"].casefold() == id_or_name.casefold()
+    ]
+    if not matches:
+        raise NotFoundError(
+            f"No query {id_or_name!r} in profile {profile_id!r}; run "
+            f"`flowcast query list --profile {profile_id}` to see them."
+        )
+    return matches[0]
+
+
+def create_query(profile_id: str, name: str, jql: str, description: str = "") -> str:
+    backend = get_backend()
+    get_profile(profile_id)
+    name = validate_name("query", name)
+    existing = backend.list_queries(profile_id)
+    if any(q["name"].casefold() == name.casefold() for q in existing):
+        raise ConflictError(
+            f"Profile {profile_id!r} already has a query named {name!r}; choose another name."
+        )
+    query_id = _unique_id(name, {q["id"] for q in existing})
+    now = utc_now_iso()
+    backend.save_query(
+        profile_id,
+        {
+            "id": query_id,
+            "name": name,
+            "jql": validate_jql(jql),
+            "description": description,
+            "created_at": now,
+            "last_used": now,
+        },
+    )
+    return query_id
+
+
+def update_query(
+    profile_id: str,
+    query_id: str,
+    *,
+    name: str | None = None,
+    jql: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    query = get_query(profile_id, query_id)
+    if name is not None:
+        query["name"] = validate_name("query", name)
+    if jql is not None:
+        query["jql"] = validate_jql(jql)
+    if description is not None:
+        query["description"] = description
+    get_backend().save_query(profile_id, query)
+    return get_query(profile_id, query_id)
+
+
+def delete_query(profile_id: str, query_id: str) -> None:
+    get_backend().delete_query(profile_id, query_id)
+
+
+def list_queries(profile_id: str) -> list[dict[str, Any]]:
+    get_profile(profile_id)
+    return get_backend().list_queries(profile_id)
+
+
+def switch_to(profile_id: str, query_id: str | None = None) -> None:
+    """Make a profile (and optionally a query) the active selection and mark them used."""
+    backend = get_backend()
+    profile = get_profile(profile_id)
+    profile["last_used"] = utc_now_iso()
+    backend.save_profile(profile)
+    backend.set_app_state("active_profile_id", profile_id)
+    if query_id is not None:
+        query = get_query(profile_id, query_id)
+        query["last_used"] = utc_now_iso()
+        backend.save_query(profile_id, query)
+        backend.set_app_state("active_query_id", query_id)

@@ -1,0 +1,56 @@
+"""The persistence interface and the process-wide backend (quickstart §2).
+
+``get_backend()`` returns the backend for the current data directory and storage mode
+(``data.storage_mode``: SQLite by default, SQLite mirrored to the legacy JSON files in ``dual``
+mode, the legacy JSON files alone in ``json`` mode); ``set_backend(backend)`` replaces it (tests,
+notebooks), ``set_backend(None)`` resets it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from data.store.base import PersistenceBackend
+
+__all__ = ["PersistenceBackend", "get_backend", "set_backend"]
+
+_lock = threading.Lock()
+_backend: PersistenceBackend | None = None
+_backend_key: str | None = None
+
+
+def _current_key() -> str:
+    from data.locations import get_db_path
+    from data.storage_mode import get_storage_mode
+
+    return f"{get_storage_mode()}:{get_db_path()}"
+
+
+def _make_default_backend(mode: str) -> PersistenceBackend:
+    from data.legacy.dual_backend import DualBackend
+    from data.legacy.json_backend import JSONBackend
+    from data.locations import get_data_dir, get_db_path
+    from data.store.sqlite_backend import SQLiteBackend
+
+    if mode == "json":
+        return JSONBackend(get_data_dir())
+    primary = SQLiteBackend(get_db_path())
+    return DualBackend(primary, JSONBackend(get_data_dir())) if mode == "dual" else primary
+
+
+def get_backend() -> PersistenceBackend:
+    global _backend, _backend_key
+    with _lock:
+        if _backend is not None and _backend_key is None:  # installed with set_backend()
+            return _backend
+        key = _current_key()
+        if _backend is None or _backend_key != key:
+            _backend, _backend_key = _make_default_backend(key.split(":", 1)[0]), key
+        return _backend
+
+
+def set_backend(backend: PersistenceBackend | None) -> None:
+    global _backend, _backend_key
+    with _lock:
+        _backend = backend
+        _backend_key = None
