@@ -26,9 +26,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.db.connection import check_database_integrity, initialize_database  # noqa: E402
+from data.db.connection import initialize_database  # noqa: E402
 from data.jira.client import BULKFETCH_MAX_ISSUES, BULKFETCH_MAX_RESULTS  # noqa: E402
 from data.jira.sync import sync  # noqa: E402
+from data.ops.verify import check_database_integrity  # noqa: E402
 from data.profiles import manager as pm  # noqa: E402
 from data.store import set_backend  # noqa: E402
 from data.store.sqlite_backend import SQLiteBackend  # noqa: E402

@@ -11,6 +11,7 @@ from callbacks.plan_baseline import baseline_series, query_plan
 from callbacks.selection import missing_selection
 from data import plans
 from data.errors import FlowcastError, ValidationError
+from data.plans.plan_document import PLAN_TYPES
 from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.common import info_alert, success_alert
@@ -26,7 +27,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     history = plans.get_version_history(plan["id"], HISTORY_LIMIT) if plan else []
     query = profile_manager.get_query(profile_id, query_id)
     drawn = plan is not None and baseline_series(profile_id, query_id) is not None
-    return plans_layout(plan, history, f"{query['name']} plan", drawn)
+    return plans_layout(plan, history, f"{query['name']} plan", PLAN_TYPES, drawn)
 
 
 def save_plan(

@@ -8,7 +8,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for
-from callbacks.settings_mappings import derived_stages
+from callbacks.settings_mappings import VOCABULARY, derived_stages
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
@@ -22,12 +22,14 @@ from layouts.settings import NEW_QUERY, query_options, settings_layout
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id:
-        return settings_layout(None, [], None, {}, [])
+        return settings_layout(None, [], None, {}, [], None)
     profile = profile_manager.get_profile(profile_id)
     queries = profile_manager.list_queries(profile_id)
     selected = next((q for q in queries if q["id"] == query_id), None)
     choices = stored_choices(profile)
-    return settings_layout(profile, queries, selected, choices, derived_stages(profile, choices))
+    return settings_layout(
+        profile, queries, selected, choices, derived_stages(profile, choices), VOCABULARY
+    )
 
 
 def profile_action(

@@ -13,6 +13,8 @@ from data.jira import metadata
 from data.metrics.mappings import (
     DEFAULT_COMMITTED_STAGE,
     DEFAULT_DONE_STAGE,
+    FLOW_ITEMS,
+    FLOW_STATES,
     MetricMappings,
     default_stages,
     mappings_from_profile,
@@ -22,7 +24,15 @@ from data.profiles import manager as profile_manager
 from data.profiles.mapping_choices import merge_choices
 from layouts import ids
 from layouts.common import success_alert
-from layouts.settings_mappings import mapping_controls, points_option, stage_names, stage_rows
+from layouts.settings_mappings import (
+    MappingVocabulary,
+    mapping_controls,
+    points_option,
+    stage_names,
+    stage_rows,
+)
+
+VOCABULARY = MappingVocabulary(FLOW_STATES, FLOW_ITEMS, DEFAULT_COMMITTED_STAGE, DEFAULT_DONE_STAGE)
 
 
 def derived_stages(profile: dict[str, Any], choices: dict[str, Any]) -> list[dict[str, Any]]:
@@ -128,6 +138,7 @@ def discover_mappings(profile_id: str, offered: dict[str, Any]) -> tuple[Any, di
         field_mappings.get("status_to_flow_state") or {},
         choices["issue_types"],
         profile.get("flow_type_mappings") or {},
+        VOCABULARY,
     )
     return controls, choices
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from fakejira.errors import FakeJiraConfigError
 from fakejira.faults import KINDS
 
 
@@ -95,21 +96,24 @@ def fake_jira(
     timezone: str,
 ) -> None:
     """Serve a fake JIRA Cloud or Data Center on 127.0.0.1 until Ctrl+C."""
-    fake = FakeJira(
-        deployment,
-        issues=issues,
-        seed=seed,
-        latency_ms=latency_ms,
-        project=project.upper(),
-        email=email,
-        token=token,
-        basic_auth=not no_basic,
-        anonymous_myself=anonymous_myself,
-        port=port,
-        timezone=timezone,
-    )
-    for spec in faults:
-        fake.faults.add_spec(spec)
+    try:
+        fake = FakeJira(
+            deployment,
+            issues=issues,
+            seed=seed,
+            latency_ms=latency_ms,
+            project=project.upper(),
+            email=email,
+            token=token,
+            basic_auth=not no_basic,
+            anonymous_myself=anonymous_myself,
+            port=port,
+            timezone=timezone,
+        )
+        for spec in faults:
+            fake.faults.add_spec(spec)
+    except FakeJiraConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         # Inside the try: a Ctrl+C right after the banner must still stop cleanly.
         fake.start()

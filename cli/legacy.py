@@ -8,7 +8,6 @@ import click
 
 from cli.output import ProgressLine, print_json, print_table
 from data.errors import ConfigError
-from data.legacy.dual_backend import clear_dual_write_failures, list_dual_write_failures
 from data.legacy.migration import (
     LegacyMigrationError,
     MigrationReport,
@@ -25,6 +24,7 @@ from data.storage_mode import (
     set_storage_mode,
     settings_path,
 )
+from data.store.dual_backend import clear_dual_write_failures, list_dual_write_failures
 
 
 def _print_report(report: MigrationReport) -> None:

@@ -9,8 +9,9 @@ import click
 from cli.output import print_json, print_listing
 from data import locations
 from data.analytics.loading import warm_frame_cache
-from data.db.connection import check_database_integrity, get_db_connection, initialize_database
+from data.db.connection import get_db_connection, initialize_database
 from data.ops.backup import backup_database, restore_database
+from data.ops.verify import check_database_integrity
 from data.store import get_backend
 from data.store.audit import list_entries
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from data.errors import ValidationError
+from fakejira.errors import FakeJiraConfigError
 
 KINDS = ("429", "503", "500", "502", "504", "reset", "slow", "truncate", "expire-token")
 
@@ -62,11 +62,13 @@ class Faults:
     ) -> Fault:
         """Add a fault; see the module docstring for the kinds. Returns it (its `fired` counts hits)."""
         if kind not in KINDS:
-            raise ValidationError(f"Unknown fault kind {kind!r}; use one of {', '.join(KINDS)}.")
+            raise FakeJiraConfigError(
+                f"Unknown fault kind {kind!r}; use one of {', '.join(KINDS)}."
+            )
         if count is not None and count < 1:
-            raise ValidationError(f"Fault count must be 1 or more (or all), got {count}.")
+            raise FakeJiraConfigError(f"Fault count must be 1 or more (or all), got {count}.")
         if after < 0 or delay_ms < 0 or (retry_after is not None and retry_after < 0):
-            raise ValidationError("Fault after, delay_ms and retry_after must not be negative.")
+            raise FakeJiraConfigError("Fault after, delay_ms and retry_after must not be negative.")
         if kind == "429" and retry_after is None:
             retry_after = 1
         fault = Fault(kind, count, after, endpoint, retry_after, delay_ms)
@@ -95,7 +97,7 @@ class Faults:
                 else:
                     raise ValueError
             except ValueError:
-                raise ValidationError(
+                raise FakeJiraConfigError(
                     f"Bad fault option {option!r} in {spec!r}; use count=N|all, after=N, "
                     "endpoint=NAME, retry_after=SECONDS or delay_ms=N."
                 ) from None

@@ -31,10 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from data.errors import ValidationError
 from fakejira import metadata
 from fakejira.catalog import DEPLOYMENTS, Deployment
 from fakejira.dataset import Dataset, Issue, wall_clock_ms
+from fakejira.errors import FakeJiraConfigError
 from fakejira.faults import Fault, Faults
 from fakejira.jql import Evaluator, JqlError, parse
 from fakejira.render import HistoryParts, Renderer, dumps
@@ -191,13 +191,13 @@ class FakeJira:
         timezone: str = "America/Chicago",
     ) -> None:
         if deployment not in DEPLOYMENTS:
-            raise ValidationError(
+            raise FakeJiraConfigError(
                 f"Unknown deployment {deployment!r}; use 'cloud' or 'datacenter'."
             )
         if latency_ms < 0:
-            raise ValidationError(f"latency_ms must not be negative, got {latency_ms}.")
+            raise FakeJiraConfigError(f"latency_ms must not be negative, got {latency_ms}.")
         if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,9}", project):
-            raise ValidationError(
+            raise FakeJiraConfigError(
                 f"Project key {project!r} is not a JIRA key; use 1-10 capitals/digits, e.g. DEMO."
             )
         self.deployment: Deployment = deployment  # type: ignore[assignment]

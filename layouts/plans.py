@@ -4,12 +4,12 @@ review workflow (submit / approve / reject) and where the approved baseline is s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.plans.plan_document import PLAN_TYPES
 from layouts import ids
 from layouts.common import text_table
 
@@ -21,7 +21,9 @@ def _shown(value: Any) -> str:
     return "–" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def plan_form(document: dict[str, Any] | None, default_name: str) -> dbc.Card:
+def plan_form(
+    document: dict[str, Any] | None, default_name: str, plan_types: Sequence[str]
+) -> dbc.Card:
     document = document or {}
     target = document.get("scope_target") or {}
     return dbc.Card(
@@ -47,7 +49,7 @@ def plan_form(document: dict[str, Any] | None, default_name: str) -> dbc.Card:
                                     dbc.Label("Type", className="small mb-0"),
                                     dcc.Dropdown(
                                         id=ids.PLANS_TYPE,
-                                        options=list(PLAN_TYPES),
+                                        options=list(plan_types),
                                         value=document.get("type", "release"),
                                         clearable=False,
                                     ),
@@ -263,12 +265,13 @@ def plans_layout(
     plan: dict[str, Any] | None,
     history: list[dict[str, Any]],
     default_name: str,
+    plan_types: Sequence[str],
     baseline_drawn: bool = False,
 ) -> html.Div:
     if plan is None:
         body: list[Any] = [
             dbc.Alert("This query has no delivery plan yet.", color="info"),
-            plan_form(None, default_name),
+            plan_form(None, default_name, plan_types),
             # The workflow controls exist (hidden) so the page's one action callback can fire.
             html.Div(workflow_card([], 0), style={"display": "none"}),
         ]
@@ -280,7 +283,7 @@ def plans_layout(
                 [
                     dbc.Col(
                         [
-                            plan_form(plan["data"], default_name),
+                            plan_form(plan["data"], default_name, plan_types),
                             html.H6("Version history"),
                             history_table(history),
                         ],

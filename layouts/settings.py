@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.common import card, dropdown, field
-from layouts.settings_mappings import mappings_card
+from layouts.settings_mappings import MappingVocabulary, mappings_card
 
 DEPLOYMENTS = [
     {"label": "Detect", "value": "auto"},
@@ -247,9 +247,10 @@ def settings_layout(
     selected_query: dict[str, Any] | None,
     choices: dict[str, Any],
     default_stages: list[dict[str, Any]],
+    vocabulary: MappingVocabulary | None,
 ) -> html.Div:
     top = [profiles_card(profile)]
-    if profile is None:
+    if profile is None or vocabulary is None:
         return html.Div(
             top + [dbc.Alert("Create a profile to configure JIRA and queries.", color="info")]
         )
@@ -266,7 +267,7 @@ def settings_layout(
                         ],
                         lg=6,
                     ),
-                    dbc.Col(mappings_card(profile, choices, default_stages), lg=6),
+                    dbc.Col(mappings_card(profile, choices, default_stages, vocabulary), lg=6),
                 ]
             )
         ]

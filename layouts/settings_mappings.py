@@ -3,18 +3,13 @@ committed and done stage, time zone, DORA mappings, the points field, Discover f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import available_timezones
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.metrics.mappings import (
-    DEFAULT_COMMITTED_STAGE,
-    DEFAULT_DONE_STAGE,
-    FLOW_ITEMS,
-    FLOW_STATES,
-)
 from layouts import ids
 from layouts.common import card, dropdown, field
 
@@ -22,6 +17,17 @@ DORA_SOURCES = [
     {"label": "Released fixVersions", "value": "fix_versions"},
     {"label": "Issues of a deployment type reaching Done", "value": "issue_type"},
 ]
+
+
+@dataclass(frozen=True)
+class MappingVocabulary:
+    """What the metrics engine names (``data.metrics.mappings``), handed in by the callbacks:
+    the flow states a status maps to, the flow items a type maps to, the default stage names."""
+
+    flow_states: tuple[str, ...]
+    flow_items: tuple[str, ...]
+    committed_stage: str
+    done_stage: str
 
 
 def _mapping_row(
@@ -53,16 +59,23 @@ def mapping_controls(
     status_map: dict[str, str],
     issue_types: list[str],
     type_map: dict[str, str],
+    vocabulary: MappingVocabulary,
 ) -> list[Any]:
     """The points field, one flow-state dropdown per status, one flow-item dropdown per type."""
     status_rows = [
         _mapping_row(
-            status, ids.status_mapping(status), FLOW_STATES, status_map, "default from category"
+            status,
+            ids.status_mapping(status),
+            vocabulary.flow_states,
+            status_map,
+            "default from category",
         )
         for status in statuses
     ]
     type_rows = [
-        _mapping_row(issue_type, ids.type_mapping(issue_type), FLOW_ITEMS, type_map, "default")
+        _mapping_row(
+            issue_type, ids.type_mapping(issue_type), vocabulary.flow_items, type_map, "default"
+        )
         for issue_type in issue_types
     ]
     return [
@@ -263,7 +276,10 @@ def _options(offered: list[str], chosen: list[str]) -> list[str]:
 
 
 def mappings_card(
-    profile: dict[str, Any], choices: dict[str, Any], default_stages: list[dict[str, Any]]
+    profile: dict[str, Any],
+    choices: dict[str, Any],
+    default_stages: list[dict[str, Any]],
+    vocabulary: MappingVocabulary,
 ) -> dbc.Card:
     """Every mapping key of ``data/metrics/mappings.py``. ``choices`` holds the statuses, issue
     types and priorities offered (``data.profiles.mapping_choices``); ``default_stages`` the derived stages
@@ -281,7 +297,7 @@ def mappings_card(
     stages = own_stages or default_stages
     names = stage_names(stages)
     committed = field_mappings.get("committed_stage") or (
-        names[min(1, len(names) - 1)] if own_stages and names else DEFAULT_COMMITTED_STAGE
+        names[min(1, len(names) - 1)] if own_stages and names else vocabulary.committed_stage
     )
     zones = sorted(available_timezones())
     return card(
@@ -305,6 +321,7 @@ def mappings_card(
                     status_map,
                     choices["issue_types"],
                     type_map,
+                    vocabulary,
                 ),
                 id=ids.SETTINGS_MAPPING_ROWS,
             ),
@@ -312,7 +329,7 @@ def mappings_card(
                 stages,
                 bool(own_stages),
                 committed,
-                field_mappings.get("done_stage") or (names[-1] if names else DEFAULT_DONE_STAGE),
+                field_mappings.get("done_stage") or (names[-1] if names else vocabulary.done_stage),
                 choices["statuses"],
             ),
             field(

@@ -247,13 +247,6 @@ def release_anchor(path: str | os.PathLike[str] | None = None) -> None:
         anchor.close()
 
 
-def check_database_integrity(path: str | os.PathLike[str] | None = None) -> tuple[bool, list[str]]:
-    """Run every integrity and consistency check; ``(True, [])`` when the database is sound."""
-    from data.ops.verify import run_integrity_checks
-
-    return run_integrity_checks(_resolve(path))
-
-
 @contextmanager
 def use_connection(conn: Connection | None) -> Iterator[Connection]:
     """The caller's connection (to share one per callback), else a fresh one for this block."""

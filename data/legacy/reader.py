@@ -17,7 +17,9 @@ from typing import Any
 
 from data.errors import LegacyDataError, ValidationError
 from data.json_files import read_json_text
-from data.legacy.json_backend import (
+from data.locations import DB_FILENAME
+from data.store.issues import IssueDataError, NormalizedIssue, normalize_issue, status_transitions
+from data.store.json_backend import (
     ACTIVE_KEYS,
     APP_STATE_FILE,
     META_KEY,
@@ -31,8 +33,6 @@ from data.legacy.json_backend import (
     legacy_expiry,
     read_task_records,
 )
-from data.locations import DB_FILENAME
-from data.store.issues import IssueDataError, NormalizedIssue, normalize_issue, status_transitions
 from data.store.records import dumps
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import slugify, validate_metric_type

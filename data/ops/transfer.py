@@ -30,10 +30,10 @@ from data.analytics.loading import warm_frame_cache
 from data.db.connection import get_db_connection, write_transaction
 from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
-from data.legacy.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.legacy.reader import LOCAL_STATE_KEYS
 from data.locations import get_db_path
 from data.store import audit
+from data.store.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.store.records import dumps, profile_row_values, query_row_values
 from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key

@@ -9,6 +9,7 @@ broken sequences, contradictory state), and failed mirror writes of the ``dual``
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from data.db.connection import connect
 from data.db.sqlite import Connection, sqlite3
 from data.db.sqlite import DatabaseError as SQLiteDatabaseError
 from data.errors import RESTORE_HINT, FlowcastError
+from data.locations import get_db_path
 
 # Documents stored as JSON text (returned whole, so not converted to JSONB): (table, column).
 # Every column declared BLOB is a JSONB document by this project's convention and is found
@@ -121,7 +123,7 @@ def run_integrity_checks(db_path: Path) -> tuple[bool, list[str]]:
 
 def _dual_storage_errors(db_path: Path) -> list[str]:
     """Changes that reached the database but not the legacy JSON mirror (storage mode ``dual``)."""
-    from data.legacy.dual_backend import dual_write_problems
+    from data.store.dual_backend import dual_write_problems
 
     return dual_write_problems(db_path)
 
@@ -214,3 +216,8 @@ def _consistency_errors(conn: Connection, tables: set[str]) -> list[str]:
             sample = ", ".join("/".join(str(v) for v in tuple(r)) for r in rows[:5])
             errors.append(f"{description}: {len(rows)} ({sample})")
     return errors
+
+
+def check_database_integrity(path: str | os.PathLike[str] | None = None) -> tuple[bool, list[str]]:
+    """Run every integrity and consistency check; ``(True, [])`` when the database is sound."""
+    return run_integrity_checks(Path(path) if path is not None else get_db_path())

@@ -27,9 +27,9 @@ def _current_key() -> str:
 
 
 def _make_default_backend(mode: str) -> PersistenceBackend:
-    from data.legacy.dual_backend import DualBackend
-    from data.legacy.json_backend import JSONBackend
     from data.locations import get_data_dir, get_db_path
+    from data.store.dual_backend import DualBackend
+    from data.store.json_backend import JSONBackend
     from data.store.sqlite_backend import SQLiteBackend
 
     if mode == "json":

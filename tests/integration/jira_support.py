@@ -6,8 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from data.db.connection import check_database_integrity, get_db_connection
+from data.db.connection import get_db_connection
 from data.jira.client import RetryPolicy
+from data.ops.verify import check_database_integrity
 from data.profiles import manager as pm
 from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 

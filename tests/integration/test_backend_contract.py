@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from data.errors import ConflictError, NotFoundError, ValidationError
-from data.legacy.dual_backend import DualBackend, list_dual_write_failures
-from data.legacy.json_backend import JSONBackend
 from data.store.base import PersistenceBackend
+from data.store.dual_backend import DualBackend, list_dual_write_failures
+from data.store.json_backend import JSONBackend
 from data.store.sqlite_backend import SQLiteBackend
 
 FUTURE = datetime.now(UTC) + timedelta(hours=1)
@@ -501,7 +501,7 @@ def test_sqlite_and_json_backends_return_identical_documents(data_dir: Path) -> 
 
 # Dual mode: the mirror never undoes the primary ---------------------------------------------------
 def test_a_failed_mirror_write_keeps_the_sqlite_write_and_is_reported(data_dir: Path) -> None:
-    from data.legacy.dual_backend import clear_dual_write_failures, dual_write_problems
+    from data.store.dual_backend import clear_dual_write_failures, dual_write_problems
 
     dual = make_backend("dual", data_dir)
     assert isinstance(dual, DualBackend)

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from data.errors import ValidationError
 from fakejira import FakeJira
+from fakejira.errors import FakeJiraConfigError
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 AUTH = ("demo@example.com", "demo-token")
@@ -204,15 +204,15 @@ def test_fault_specs_parse(spec: str, expected: tuple) -> None:
     ],
 )
 def test_bad_fault_specs_are_refused(spec: str, message: str) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(FakeJiraConfigError) as caught:
         FakeJira("cloud", issues=0).faults.add_spec(spec)
     assert str(caught.value).startswith(message)
 
 
 def test_bad_constructor_arguments_are_refused() -> None:
-    with pytest.raises(ValidationError, match="Unknown deployment 'server'"):
+    with pytest.raises(FakeJiraConfigError, match="Unknown deployment 'server'"):
         FakeJira("server")
-    with pytest.raises(ValidationError, match="Project key 'demo-1' is not a JIRA key"):
+    with pytest.raises(FakeJiraConfigError, match="Project key 'demo-1' is not a JIRA key"):
         FakeJira("cloud", issues=0, project="demo-1")
 
 

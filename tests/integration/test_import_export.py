@@ -248,7 +248,7 @@ def test_cli_export_and_import(migrated: SQLiteBackend, tmp_path: Path) -> None:
 def test_legacy_export_stops_before_writing_on_a_name_clash(
     migrated: SQLiteBackend, tmp_path: Path
 ) -> None:
-    from data.legacy.json_backend import JSONBackend
+    from data.store.json_backend import JSONBackend
 
     target = JSONBackend(tmp_path / "rollback")
     target.save_profile({"id": "other", "name": "Apache Kafka"})

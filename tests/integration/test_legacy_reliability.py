@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from data.db.connection import get_db_connection, initialize_database
-from data.legacy.json_backend import JSONBackend
+from data.store.json_backend import JSONBackend
 from tests.legacy_tree import write_legacy_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 WRITER = textwrap.dedent(
     """
     import sys
-    from data.legacy.json_backend import JSONBackend
+    from data.store.json_backend import JSONBackend
     backend = JSONBackend(sys.argv[1])
     for n in range(int(sys.argv[3])):
         backend.set_app_state(f"{sys.argv[2]}-{n}", n)          # read-modify-write of one file

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from data.errors import ConfigError
-from data.legacy.dual_backend import DualBackend
-from data.legacy.json_backend import JSONBackend
 from data.ops.startup import prepare_data_dir
 from data.profiles import manager as profile_manager
 from data.storage_mode import STORAGE_MODE_ENV, get_storage_mode, set_storage_mode
 from data.store import get_backend
+from data.store.dual_backend import DualBackend
+from data.store.json_backend import JSONBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.legacy_tree import write_legacy_tree
 
@@ -112,7 +112,7 @@ def test_dual_mode_on_an_upgraded_install_starts_from_the_migrated_data(data_dir
 
 
 def test_verify_reports_a_failed_mirror_write(data_dir: Path) -> None:
-    from data.db.connection import check_database_integrity
+    from data.ops.verify import check_database_integrity
 
     set_storage_mode("dual")
     profile_id = profile_manager.create_profile("Kafka")

@@ -8,11 +8,11 @@ import pytest
 
 from data.db.connection import get_db_connection
 from data.errors import ConfigError, ConflictError, NotFoundError, ValidationError
-from data.legacy.dual_backend import DualBackend
-from data.legacy.json_backend import JSONBackend
 from data.profiles import manager as pm
 from data.profiles import settings_versions
 from data.store import set_backend
+from data.store.dual_backend import DualBackend
+from data.store.json_backend import JSONBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries
 

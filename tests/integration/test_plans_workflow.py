@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.db.connection import check_database_integrity, get_db_connection
+from data.db.connection import get_db_connection
 from data.db.sqlite import IntegrityError
 from data.errors import ConflictError, NotFoundError, ValidationError
+from data.ops.verify import check_database_integrity
 from data.plans.errors import IllegalTransitionError, PlanLockedError
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document

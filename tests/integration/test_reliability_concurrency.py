@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from data.db.connection import check_database_integrity
+from data.ops.verify import check_database_integrity
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import COUNTER_KEY, mixed_work
 

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from data.db.connection import check_database_integrity, get_db_connection, initialize_database
+from data.db.connection import get_db_connection, initialize_database
 from data.ops.backup import backup_database, list_backups
+from data.ops.verify import check_database_integrity
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import (
     ISSUES_PER_TRANSACTION,

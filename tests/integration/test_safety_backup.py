@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from data.db.connection import (
-    check_database_integrity,
-    connect,
-    get_db_connection,
-    initialize_database,
-)
+from data.db.connection import connect, get_db_connection, initialize_database
 from data.db.schema import apply_migrations, current_version, latest_version
 from data.errors import DatabaseError as FlowcastDatabaseError
 from data.errors import NotFoundError, SchemaError, ValidationError
 from data.ops.backup import BACKUP_RE, backup_database, list_backups, restore_database
+from data.ops.verify import check_database_integrity
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import (
     ISSUES_PER_TRANSACTION,

@@ -198,7 +198,12 @@ def _points_options(profile_id: str) -> list[dict[str, str]]:
     """The story-points dropdown's options on the Settings page as it renders now."""
     profile = profile_manager.get_profile(profile_id)
     choices = stored_choices(profile)
-    card = mappings_card(profile, choices, settings_mappings.derived_stages(profile, choices))
+    card = mappings_card(
+        profile,
+        choices,
+        settings_mappings.derived_stages(profile, choices),
+        settings_mappings.VOCABULARY,
+    )
     return next(
         c for c in card._traverse() if getattr(c, "id", None) == ids.SETTINGS_MAPPING_POINTS
     ).options

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from data.db.connection import get_db_connection, write_transaction
-from data.legacy.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.locations import get_db_path
 from data.store.base import PersistenceBackend
+from data.store.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import utc_now_iso
 

@@ -1,0 +1,184 @@
+"""The one direction of imports (docs/architecture.md): callbacks and the CLI use data; data uses
+SQLite and JIRA; inside data each layer imports only the layers below it.
+
+Every import counts, also one inside a function: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_PARTY = ("app", "demo", "callbacks", "layouts", "cli", "data", "fakejira")
+
+# data's top-level modules: the kernel every layer may use.
+KERNEL = "data"
+# Layer -> the data layers it may import (its own always allowed). Bottom to top.
+DATA_LAYERS: dict[str, set[str]] = {
+    KERNEL: set(),
+    "data.db": {KERNEL},
+    "data.store": {KERNEL, "data.db"},
+    "data.metrics": {KERNEL},
+    "data.jobs": {KERNEL, "data.store"},
+    "data.plans": {KERNEL, "data.db", "data.store"},
+    "data.profiles": {KERNEL, "data.db", "data.store", "data.metrics"},
+    "data.jira": {KERNEL, "data.db", "data.store", "data.jobs", "data.profiles"},
+    "data.analytics": {
+        KERNEL,
+        "data.db",
+        "data.store",
+        "data.jobs",
+        "data.metrics",
+        "data.plans",
+        "data.profiles",
+    },
+    "data.legacy": {
+        KERNEL,
+        "data.db",
+        "data.store",
+        "data.jobs",
+        "data.metrics",
+        "data.profiles",
+        "data.jira",
+        "data.analytics",
+    },
+    "data.ops": {
+        KERNEL,
+        "data.db",
+        "data.store",
+        "data.jobs",
+        "data.metrics",
+        "data.plans",
+        "data.profiles",
+        "data.jira",
+        "data.analytics",
+        "data.legacy",
+    },
+}
+# Outside data: package -> the first-party packages it may import.
+OUTER: dict[str, set[str]] = {
+    "layouts": set(),
+    "fakejira": set(),
+    "data": set(),  # and, inside, DATA_LAYERS
+    "callbacks": {"layouts", "data"},
+    "cli": {"data", "fakejira", "app"},
+    "demo": {"data", "fakejira"},
+    "app": {"callbacks", "data", "demo"},
+}
+# Third-party packages the data layer must never import (it serves CLI, jobs and notebooks too).
+DATA_NEVER = ("dash", "dash_bootstrap_components", "plotly", "flask")
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = []
+    for top in FIRST_PARTY:
+        single = ROOT / f"{top}.py"
+        if single.exists():
+            found.append((top, single))
+            continue
+        for path in sorted((ROOT / top).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found.append((name, path))
+    return found
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """Every module ``name`` imports, resolved to absolute dotted names."""
+    tree = ast.parse(path.read_text(), str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            targets.add(module)
+            # ``from data import jobs`` imports the module data.jobs
+            targets.update(
+                f"{module}.{alias.name}"
+                for alias in node.names
+                if _is_module(f"{module}.{alias.name}")
+            )
+    return targets
+
+
+def _is_module(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _data_layer(module: str) -> str | None:
+    """The layer a data module belongs to, None when ``module`` is not a data module."""
+    parts = module.split(".")
+    if parts[0] != "data":
+        return None
+    if len(parts) == 1:
+        return KERNEL
+    candidate = f"data.{parts[1]}"
+    if candidate in DATA_LAYERS:
+        return candidate
+    return KERNEL if (ROOT / "data" / f"{parts[1]}.py").exists() else None
+
+
+def _violations() -> list[str]:
+    problems = []
+    for name, path in _modules():
+        top = name.split(".")[0]
+        for target in sorted(_imports(name, path)):
+            target_top = target.split(".")[0]
+            if top == "data" and target_top in DATA_NEVER:
+                problems.append(f"{name} imports {target} (the data layer never imports the UI)")
+                continue
+            if target_top not in FIRST_PARTY or target_top == top and top != "data":
+                continue
+            if target_top != top:
+                if target_top not in OUTER[top]:
+                    problems.append(f"{name} imports {target}")
+                continue
+            source_layer, target_layer = _data_layer(name), _data_layer(target)
+            if target_layer is None or source_layer is None or target_layer == source_layer:
+                continue
+            if target_layer not in DATA_LAYERS[source_layer]:
+                problems.append(f"{name} ({source_layer}) imports {target} ({target_layer})")
+    return problems
+
+
+def test_every_import_follows_the_layers() -> None:
+    assert _violations() == []
+
+
+def test_every_data_package_has_a_layer() -> None:
+    packages = {p.name for p in (ROOT / "data").iterdir() if (p / "__init__.py").exists()}
+    assert {f"data.{p}" for p in packages} == set(DATA_LAYERS) - {KERNEL, "data.jobs"}
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("data.db.connection", "from data.ops.verify import run_integrity_checks", True),
+        ("data.metrics.flow", "import data.store.issues", True),
+        ("data.store.audit", "def f():\n    from data.profiles import manager", True),
+        ("data.store.audit", "from dash import html", True),
+        ("layouts.flow", "from data.metrics.mappings import FLOW_ITEMS", True),
+        ("fakejira.server", "from data.errors import FlowcastError", True),
+        ("data.analytics.report", "from data.metrics import flow", False),
+        ("data.store.issues", "from data.errors import ValidationError", False),
+        ("callbacks.flow", "from layouts import flow", False),
+    ],
+)
+def test_the_check_catches_a_wrong_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str, expected: bool
+) -> None:
+    """The rule itself: a module with one import, checked as if it lived at ``name``."""
+    path = tmp_path / (name.rpartition(".")[2] + ".py")
+    path.write_text(source)
+    monkeypatch.setattr("tests.unit.test_layers._modules", lambda: [(name, path)], raising=True)
+    assert bool(_violations()) is expected
