@@ -11,24 +11,21 @@ A job is driven as::
 
 Cancel is cooperative: ``request_task_cancel`` (any process) sets the record's flag and the job
 raises ``TaskCancelled`` at its next step, so it closes its record and leaves the data as it was
-(a job writes in one transaction after its last step). One run per task is enforced with an
-advisory file lock beside the database, so a killed run's leftover "running" record never blocks
-the next one. The JIRA sync (``data/jira/sync.py``) is one of these jobs too.
+(a job writes in one transaction after its last step). One run per task is enforced with the
+store's task lock (``PersistenceBackend.task_lock``: an OS file lock beside the database), which
+dies with its process, so a killed run's leftover "running" record never blocks the next one.
+The JIRA sync (``data/jira/sync.py``) is one of these jobs too.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from data.errors import ConflictError, FlowcastError, TaskCancelled
-from data.locations import get_db_path
 from data.store import get_backend
+from data.store.locks import LockHeld
 
 ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
@@ -52,20 +49,12 @@ def job_lock(
     task: str, busy_message: str, error: type[JobInProgress] = JobInProgress
 ) -> Iterator[None]:
     """Hold the task's lock for the duration of a run; ``error(busy_message)`` if it is held."""
-    db_path = getattr(get_backend(), "db_path", None)
-    database = Path(db_path or get_db_path()).resolve()
-    digest = hashlib.sha256(f"{database}\0{task}".encode()).hexdigest()
-    lock_dir = database.parent / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_dir / f"job-{digest[:24]}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
+    with ExitStack() as held:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            held.enter_context(get_backend().task_lock(task))
+        except LockHeld:
             raise error(busy_message) from None
         yield
-    finally:
-        os.close(fd)
 
 
 INTERRUPTED = "Interrupted (its process stopped before it finished); nothing changed"

@@ -14,6 +14,7 @@ Entities are plain dicts, as in the quickstart seed:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -182,3 +183,9 @@ class PersistenceBackend(ABC):
     @abstractmethod
     def request_task_cancel(self, task_name: str) -> bool:
         """Ask a running job to stop at its next check; False when no such job is running."""
+
+    @abstractmethod
+    def task_lock(self, task_name: str) -> AbstractContextManager[None]:
+        """Hold the task's lock for a block (one run per task across processes); raises
+        ``data.store.locks.LockHeld`` at once when another holder has it. The lock dies with
+        its process, so a killed run never leaves the task locked."""

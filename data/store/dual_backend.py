@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,9 @@ class DualBackend(PersistenceBackend):
         self.primary = primary
         self.secondary = secondary
         self.db_path = primary.db_path
+
+    def task_lock(self, task_name: str) -> AbstractContextManager[None]:
+        return self.primary.task_lock(task_name)
 
     def __getattr__(self, name: str) -> Any:
         # SQLite-only extras (session(), audit entries, …) have no legacy counterpart.

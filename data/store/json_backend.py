@@ -33,14 +33,18 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile, no_query
 from data.json_files import read_json, write_json_atomic
+from data.locations import DB_FILENAME
 from data.store.base import TASK_STATUSES, PersistenceBackend
+from data.store.locks import file_lock
 from data.store.records import (
     profile_from_row,
     profile_row_values,
@@ -49,11 +53,6 @@ from data.store.records import (
 )
 from data.timeutil import WEEK_KEY_RE, parse_timestamp, to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import validate_id, validate_metric_type, validate_progress, validate_snapshot
-
-try:  # POSIX only; on other platforms the in-process lock is all there is.
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
 
 LEGACY_CACHE_TTL = timedelta(hours=24)
 REGISTRY_VERSION = "3.0"
@@ -150,9 +149,10 @@ class JSONBackend(PersistenceBackend):
     # Files and locking ---------------------------------------------------------------------------
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """This backend's lock: a thread lock in this process and a file lock across processes
+        (the legacy app, a second Flowcast); nested use in one thread joins the outer one."""
         with self._lock:
-            # flock is per open file: a nested acquire in the same thread must not open it again.
-            if fcntl is None or self._lock_depth:
+            if self._lock_depth:
                 self._lock_depth += 1
                 try:
                     yield
@@ -160,14 +160,17 @@ class JSONBackend(PersistenceBackend):
                     self._lock_depth -= 1
                 return
             self.profiles_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.profiles_dir / ".json-backend.lock", "a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+            with FileLock(self.profiles_dir / ".json-backend.lock", mode=0o600, thread_local=False):
                 self._lock_depth += 1
                 try:
                     yield
                 finally:
                     self._lock_depth -= 1
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def task_lock(self, task_name: str) -> AbstractContextManager[None]:
+        # Where the SQLite backend's locks live, so a switch of storage mode keeps one lock.
+        database = (self.profiles_dir / DB_FILENAME).resolve()
+        return file_lock(database.parent / "locks", str(database), task_name)
 
     def _read(self, path: Path) -> Any:
         return read_json(path, label=self._label(path))

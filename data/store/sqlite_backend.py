@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from data.store.base import (
     PersistenceBackend,
 )
 from data.store.issues import delete_orphan_issues
+from data.store.locks import file_lock
 from data.store.records import (
     dumps,
     loads,
@@ -64,6 +65,10 @@ class SQLiteBackend(PersistenceBackend):
     def _conn(self) -> Iterator[Connection]:
         with self.session() as conn:
             yield conn
+
+    def task_lock(self, task_name: str) -> AbstractContextManager[None]:
+        database = self.db_path.resolve()
+        return file_lock(database.parent / "locks", str(database), task_name)
 
     # Profiles -----------------------------------------------------------------------------------
     def get_profile(self, profile_id: str) -> dict[str, Any] | None:
