@@ -32,7 +32,7 @@ browser:
 run: $(VENV)/.installed
 	$(VENV)/bin/flowcast serve
 
-test: $(VENV)/.test-installed browser
+test: lint browser
 	$(PY) -m pytest --headless -q
 
 bench: $(VENV)/.test-installed
@@ -41,6 +41,7 @@ bench: $(VENV)/.test-installed
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

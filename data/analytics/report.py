@@ -218,7 +218,6 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
         if with_points
         else None
     )
-    mc = {"trials": m.monte_carlo_trials, "seed": m.monte_carlo_seed, "deadline": m.deadline}
     return ForecastSection(
         window=window,
         throughput=throughput,
@@ -226,8 +225,24 @@ def forecast_section(ctx: MetricsContext) -> ForecastSection:
         remaining_points=remaining_points,
         pert_items=pert_items,
         pert_points=pert_points,
-        monte_carlo_items=monte_carlo_when(items, remaining_items, today, unit="items", **mc),
-        monte_carlo_points=monte_carlo_when(points, remaining_points, today, unit="points", **mc)
+        monte_carlo_items=monte_carlo_when(
+            items,
+            remaining_items,
+            today,
+            trials=m.monte_carlo_trials,
+            seed=m.monte_carlo_seed,
+            deadline=m.deadline,
+            unit="items",
+        ),
+        monte_carlo_points=monte_carlo_when(
+            points,
+            remaining_points,
+            today,
+            trials=m.monte_carlo_trials,
+            seed=m.monte_carlo_seed,
+            deadline=m.deadline,
+            unit="points",
+        )
         if with_points
         else None,
         how_many_by_deadline=monte_carlo_how_many(

@@ -57,6 +57,10 @@ class IssueTypeInfo:
     subtask: bool
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _client(profile: dict[str, Any] | str, retry: RetryPolicy | None, **options: Any) -> JiraClient:
     record = pm.get_profile(profile) if isinstance(profile, str) else profile
     # Interactive checks should answer quickly: fewer, shorter retries than a sync.
@@ -99,7 +103,7 @@ def discover_fields(
         fields = client.fields()
         candidates = []
         for item in fields:
-            schema = item.get("schema") if isinstance(item.get("schema"), dict) else {}
+            schema = _object(item.get("schema"))
             custom = str(schema.get("custom") or "")
             name = str(item.get("name") or "")
             score = _POINTS_NAMES.get(name.strip().lower(), 0) + _POINTS_SCHEMAS.get(custom, 0)
@@ -138,9 +142,7 @@ def statuses_by_name(items: list[dict[str, Any]]) -> dict[str, StatusInfo]:
     """JIRA's ``/status`` answer, one entry per name (statuses repeat per project: first wins)."""
     result: dict[str, StatusInfo] = {}
     for item in items:
-        category = (
-            item.get("statusCategory") if isinstance(item.get("statusCategory"), dict) else {}
-        )
+        category = _object(item.get("statusCategory"))
         status = StatusInfo(
             id=str(item.get("id")),
             name=str(item.get("name") or ""),
@@ -156,7 +158,7 @@ def list_issue_types(
 ) -> list[IssueTypeInfo]:
     with _client(profile, retry, **options) as client:
         types = client.issue_types()
-    result = {}
+    result: dict[str, IssueTypeInfo] = {}
     for item in types:
         info = IssueTypeInfo(
             str(item.get("id")), str(item.get("name") or ""), bool(item.get("subtask"))

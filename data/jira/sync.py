@@ -206,6 +206,7 @@ class _SyncRun:
             self._fetch(client, self.jql, self.fields, total, "issues")
             keys = set(self.issues)
         else:
+            assert state is not None  # an incremental sync needs a previous one
             since = parse_timestamp(state["watermark"]) - self.safety_margin
             changed_jql = incremental_jql(self.jql, since, time_zone)
             self._fetch(client, changed_jql, self.fields, None, "changed issues")

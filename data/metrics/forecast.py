@@ -144,7 +144,13 @@ def monte_carlo_when(
     unfinished_share = float(1 - finished.mean())
     # Unfinished trials stay in the percentiles as "never" (infinity), so they cannot flatter them.
     as_float = np.where(finished, needed, np.inf).astype(float)
-    weeks = {name: float(np.percentile(as_float, q)) for name, q in PERCENTILES.items()}
+    # Between two "never" trials linear interpolation computes inf - inf; that percentile is
+    # "never" too, so the NaN it gives (silently) becomes infinity.
+    with np.errstate(invalid="ignore"):
+        quantiles = np.nan_to_num(
+            np.percentile(as_float, list(PERCENTILES.values())), nan=np.inf, posinf=np.inf
+        )
+    weeks = {name: float(w) for name, w in zip(PERCENTILES, quantiles, strict=True)}
     dates = {
         name: today + timedelta(days=math.ceil(w * 7))
         for name, w in weeks.items()

@@ -80,8 +80,8 @@ def weekly_statistics(frames: QueryFrames, history: History, zone: str) -> pd.Da
     starts = first_week + 7 * np.arange(weeks)
     return pd.DataFrame(
         {
-            "week": [week_key_of_day(d) for d in starts],
-            "week_start": [day_to_date(d) for d in starts],
+            "week": [week_key_of_day(int(d)) for d in starts],
+            "week_start": [day_to_date(int(d)) for d in starts],
             "complete": starts + 7 <= today,
             "completed_items": completed_items.astype("int64"),
             "completed_points": completed_points,

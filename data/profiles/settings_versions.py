@@ -99,7 +99,7 @@ def rollback_settings(profile_id: str, version: int, *, actor: str | None = None
         before = store.latest_version(conn, profile_id)
         backend.save_profile(restored)
         after = store.latest_version(conn, profile_id)
-        if after == before:
+        if after is None or after == before:
             return None
         store.set_change_summary(conn, profile_id, after, f"Rollback to version {version}")
         audit.record(

@@ -46,6 +46,11 @@ class NormalizedIssue:
     transitions: list[tuple[str, str | None, str, str | None]] | None = field(default=None)
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object as given, or an empty one for anything else (null, a string …)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _name(value: Any) -> str | None:
     if isinstance(value, dict):
         name = value.get("name") or value.get("value") or value.get("key")
@@ -91,11 +96,9 @@ def normalize_issue(
     fields = raw.get("fields")
     if not isinstance(fields, dict):
         raise IssueDataError(f"{path}.fields", "expected an object")
-    status = fields.get("status") if isinstance(fields.get("status"), dict) else {}
-    category = (
-        status.get("statusCategory") if isinstance(status.get("statusCategory"), dict) else {}
-    )
-    project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
+    status = _object(fields.get("status"))
+    category = _object(status.get("statusCategory"))
+    project = _object(fields.get("project"))
     fix_versions = [
         {
             "name": v.get("name"),
@@ -111,9 +114,7 @@ def normalize_issue(
         "labels": [str(x) for x in fields.get("labels") or []],
         "components": [n for n in (_name(c) for c in fields.get("components") or []) if n],
         "resolution": _name(fields.get("resolution")),
-        "parent": (fields.get("parent") or {}).get("key")
-        if isinstance(fields.get("parent"), dict)
-        else None,
+        "parent": _object(fields.get("parent")).get("key"),
         "flagged": bool(flagged_value),
     }
     changelog = raw.get("changelog")

@@ -37,9 +37,10 @@ def run_fake():
     for process in started:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.communicate()
 
 
 def test_datacenter_with_a_fault_and_no_basic(run_fake) -> None:

@@ -102,7 +102,7 @@ def test_a_run_in_another_process_holds_the_task(backend, data_dir):
                 pass
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
     # A killed holder releases the lock with its process; a leftover "running" record is closed.
     backend.save_task_progress("demo", 30, "running", "from the killed run")
     deadline = time.monotonic() + 10
@@ -134,7 +134,7 @@ def test_a_running_record_is_only_closed_when_no_process_runs_it(backend, data_d
         assert job_progress("demo")["message"] == "Working"
     finally:
         worker.kill()  # as a stopped server or `kill -9` would
-        worker.wait()
+        worker.communicate()
     # Killed: its lock went with its process, so the first read closes the record.
     record = job_progress("demo")
     assert (record["status"], record["progress_percent"], record["message"]) == (

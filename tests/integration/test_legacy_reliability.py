@@ -87,7 +87,9 @@ def test_a_killed_migration_leaves_all_or_nothing(tmp_path: Path) -> None:
     # One run to the end gives the duration the kills are spread over.
     db = initialize_database(tmp_path / "full" / "profiles" / "burndown.db")
     started = time.perf_counter()
-    assert _start_migration(legacy, db).wait(timeout=120) == 0
+    full_run = _start_migration(legacy, db)
+    full_run.communicate(timeout=120)
+    assert full_run.returncode == 0
     duration = time.perf_counter() - started
     assert _state(db) == complete
     rng = random.Random(7)
@@ -99,7 +101,7 @@ def test_a_killed_migration_leaves_all_or_nothing(tmp_path: Path) -> None:
         proc = _start_migration(legacy, db)
         time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        proc.communicate(timeout=60)
         outcome = _state(db)
         # Either the transaction committed completely (with its flag) or not at all.
         assert outcome in {(0, 0, False), complete}

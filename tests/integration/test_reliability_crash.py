@@ -60,7 +60,7 @@ def _kill_after_first_output(process: subprocess.Popen[str], rng: random.Random)
     process.stdout.readline()
     time.sleep(rng.uniform(0, 0.06))
     process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
 
@@ -149,7 +149,7 @@ def test_killed_legacy_migration_leaves_nothing_or_everything(tmp_path: Path) ->
         process.stdout.readline()
         time.sleep(rng.uniform(0, 1.2 * duration))
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+        process.communicate(timeout=30)
 
         assert check_database_integrity(db) == (True, [])
         with get_db_connection(db) as conn:

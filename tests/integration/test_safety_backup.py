@@ -114,7 +114,7 @@ def test_backup_while_another_process_writes_is_consistent(
         backups = [backup_database(tmp_path / "live") for _ in range(5)]
     finally:
         writer.kill()
-        writer.wait()
+        writer.communicate()
     for path in backups:
         marker, groups, _ = committed_groups(path)
         assert marker >= 0
