@@ -147,7 +147,8 @@ def run_job(
     """
     backend = get_backend()
     message = busy or "This job is already running; wait for it to finish or press Cancel."
-    with job_lock(task, message, error):
+    # One connection for the whole run: its progress records, cancel checks and its work.
+    with job_lock(task, message, error), backend.session():
         close_interrupted_run(task)
         backend.save_task_progress(task, 0, "running", first_message)
         job = Job(task, progress)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from data.db.connection import get_db_connection, write_transaction
-from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.jira.normalize import normalize_issue
+from data.store.issues import add_query_members, store_issues
 from data.store.sqlite_backend import SQLiteBackend
 
 POINTS = "customfield_10016"

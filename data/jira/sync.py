@@ -30,27 +30,26 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from data.db.connection import get_db_connection, write_transaction
-from data.db.sqlite import Connection
+from data.db.connection import write_transaction
 from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
+from data.jira.normalize import normalize_issue
 from data.jobs import Job, JobInProgress, run_job
 from data.profiles import manager as pm
-from data.store import get_backend
+from data.store import get_backend, jira_state
 from data.store.issues import (
     NormalizedIssue,
     add_query_members,
     count_query_issues,
     delete_orphan_issues,
-    normalize_issue,
+    member_issue_ids,
     query_member_keys,
     remove_query_members,
     store_issues,
@@ -120,9 +119,10 @@ def sync(
 ) -> SyncResult:
     """Bring the query's issues up to date from JIRA; raises JiraError, TaskCancelled or SyncInProgress."""
     backend = get_backend()
-    db_path = getattr(backend, "db_path", None)
-    if db_path is None:
-        raise ConfigError("JIRA sync needs the SQLite storage; start Flowcast with its database.")
+    if backend.legacy_json:
+        raise ConfigError(
+            "JIRA sync needs the SQLite storage; switch the storage mode to sqlite or dual first."
+        )
     profile = pm.get_profile(profile_id)
     query = pm.get_query(profile_id, query_id)
     busy = (
@@ -131,7 +131,7 @@ def sync(
     )
     task = task_name(profile_id, query_id)
     with run_job(task, "Connecting to JIRA", progress, busy=busy, error=SyncInProgress) as job:
-        run = _SyncRun(job, Path(db_path), profile, query, cancel, safety_margin)
+        run = _SyncRun(job, profile, query, cancel, safety_margin)
         policy = retry or RetryPolicy()
         # Waits between retries are cancel points too, and their reason shows as the progress.
         policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
@@ -158,14 +158,12 @@ class _SyncRun:
     def __init__(
         self,
         job: Job,
-        db_path: Path,
         profile: dict[str, Any],
         query: dict[str, Any],
         cancel: Callable[[], bool] | None,
         safety_margin: timedelta,
     ) -> None:
         self.job = job
-        self.db_path = db_path
         self.profile_id = profile["id"]
         self.query_id = query["id"]
         self.jql = query["jql"]
@@ -183,7 +181,10 @@ class _SyncRun:
     # Driving ------------------------------------------------------------------------------------
     def execute(self, client: JiraClient, full: bool) -> SyncResult:
         started = time.monotonic()
-        state = self._read_state()
+        with get_backend().session() as conn:
+            state = jira_state.read_sync_state(conn, self.profile_id, self.query_id)
+            known_statuses = jira_state.has_statuses(conn, self.profile_id)
+            members = member_issue_ids(conn, self.profile_id, self.query_id)
         jql_hash = hashlib.sha256(self.jql.encode()).hexdigest()
         mode = "full" if full or self._needs_full(state, jql_hash) else "incremental"
         client.check_deployment()
@@ -194,7 +195,7 @@ class _SyncRun:
         # JIRA's category of every status, for statuses only seen in transitions (metrics map
         # them by category); one request, on a full sync or when the profile has none yet.
         statuses = None
-        if mode == "full" or not self._has_statuses():
+        if mode == "full" or not known_statuses:
             statuses = {
                 name: info.category
                 for name, info in statuses_by_name(client.statuses()).items()
@@ -211,7 +212,7 @@ class _SyncRun:
             changed_jql = incremental_jql(self.jql, since, time_zone)
             self._fetch(client, changed_jql, self.fields, None, "changed issues")
             self.report(60, "Checking which issues are still in the query")
-            keys = self._reconcile(client)
+            keys = self._reconcile(client, members)
         self.check_cancel()
         self.report(90, f"Saving {len(self.issues):,} issues")
         removed, counts = self._apply(
@@ -303,23 +304,7 @@ class _SyncRun:
             )
 
     # Database -----------------------------------------------------------------------------------
-    def _read_state(self) -> dict[str, Any] | None:
-        with get_db_connection(self.db_path) as conn:
-            row = conn.execute(
-                "SELECT watermark, last_full_sync_at, jql_hash FROM jira_sync_state "
-                "WHERE profile_id = ? AND query_id = ?",
-                (self.profile_id, self.query_id),
-            ).fetchone()
-        return None if row is None else dict(row)
-
-    def _has_statuses(self) -> bool:
-        with get_db_connection(self.db_path) as conn:
-            row = conn.execute(
-                "SELECT 1 FROM jira_statuses WHERE profile_id = ? LIMIT 1", (self.profile_id,)
-            ).fetchone()
-        return row is not None
-
-    def _reconcile(self, client: JiraClient) -> set[str]:
+    def _reconcile(self, client: JiraClient, members: dict[str, str]) -> set[str]:
         """The query's key set now: stored members JIRA still matches, plus what was fetched.
 
         Compares ids (a moved issue keeps its id but changes key); issues JIRA matches that
@@ -327,16 +312,6 @@ class _SyncRun:
         """
         current = set(client.search_ids(self.jql))
         self.check_cancel()
-        with get_db_connection(self.db_path) as conn:
-            members = {
-                r[0]: r[1]
-                for r in conn.execute(
-                    "SELECT q.issue_key, i.issue_id FROM query_issues q JOIN issues i ON "
-                    "i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
-                    "WHERE q.profile_id = ? AND q.query_id = ?",
-                    (self.profile_id, self.query_id),
-                )
-            }
         fetched_ids = {issue.issue_id: key for key, issue in self.issues.items()}
         keys = {
             key
@@ -363,124 +338,60 @@ class _SyncRun:
     ) -> tuple[int, tuple[int, int]]:
         now = utc_now_iso()
         expires = to_utc_iso(utc_now() + self.ttl)
-        with get_db_connection(self.db_path) as conn, write_transaction(conn):
+        with get_backend().session() as conn, write_transaction(conn):
             store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
             gone = query_member_keys(conn, self.profile_id, self.query_id) - keys
             removed = remove_query_members(conn, self.profile_id, self.query_id, sorted(gone))
             add_query_members(conn, self.profile_id, self.query_id, sorted(keys), added_at=now)
             delete_orphan_issues(conn, self.profile_id)
-            self._write_caches(conn, keys, gone, now, expires, deployment)
-            if statuses is not None:
-                _replace_statuses(conn, self.profile_id, statuses, now)
-            counts = count_query_issues(conn, self.profile_id, self.query_id)
-            conn.execute(
-                "INSERT INTO jira_sync_state (profile_id, query_id, deployment, jql_hash, jira_time_zone, "
-                "watermark, last_sync_at, last_full_sync_at, last_mode, issue_count, transition_count, "
-                "last_error, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
-                "ON CONFLICT (profile_id, query_id) DO UPDATE SET deployment = excluded.deployment, "
-                "jql_hash = excluded.jql_hash, jira_time_zone = excluded.jira_time_zone, "
-                "watermark = excluded.watermark, last_sync_at = excluded.last_sync_at, "
-                "last_full_sync_at = COALESCE(excluded.last_full_sync_at, "
-                "jira_sync_state.last_full_sync_at), last_mode = excluded.last_mode, "
-                "issue_count = excluded.issue_count, transition_count = excluded.transition_count, "
-                "last_error = NULL, last_error_at = NULL",
-                (
-                    self.profile_id,
-                    self.query_id,
-                    deployment,
-                    jql_hash,
-                    time_zone,
-                    watermark,
-                    now,
-                    now if mode == "full" else None,
-                    mode,
-                    counts[0],
-                    counts[1],
-                ),
+            key_set = {
+                "jql": self.jql,
+                "deployment": deployment,
+                "keys": sorted(keys),
+                "fetched_at": now,
+            }
+            jira_state.save_key_set(conn, self.profile_id, self.query_id, key_set, expires, now)
+            jira_state.save_changelogs(
+                conn,
+                self.profile_id,
+                self.query_id,
+                ((key, text) for key, text in self.changelogs.items() if key in keys),
+                expires,
+                now,
             )
+            jira_state.delete_changelogs(conn, self.profile_id, self.query_id, sorted(gone))
+            if statuses is not None:
+                jira_state.replace_statuses(conn, self.profile_id, statuses, now)
+            counts = count_query_issues(conn, self.profile_id, self.query_id)
+            outcome = jira_state.SyncOutcome(
+                deployment=deployment,
+                jql_hash=jql_hash,
+                time_zone=time_zone,
+                watermark=watermark,
+                synced_at=now,
+                full=mode == "full",
+                mode=mode,
+                issue_count=counts[0],
+                transition_count=counts[1],
+            )
+            jira_state.record_sync(conn, self.profile_id, self.query_id, outcome)
         return removed, counts
-
-    def _write_caches(
-        self,
-        conn: Connection,
-        keys: set[str],
-        gone: set[str],
-        now: str,
-        expires: str,
-        deployment: str,
-    ) -> None:
-        """The seed's cache tables: the query's key set, and each issue's status history."""
-        key_set = {
-            "jql": self.jql,
-            "deployment": deployment,
-            "keys": sorted(keys),
-            "fetched_at": now,
-        }
-        conn.execute(
-            "INSERT INTO jira_cache (profile_id, query_id, cache_key, response, expires_at, created_at) "
-            "VALUES (?, ?, 'key_set', ?, ?, ?) ON CONFLICT (profile_id, query_id, cache_key) DO UPDATE "
-            "SET response = excluded.response, expires_at = excluded.expires_at, "
-            "created_at = excluded.created_at",
-            (self.profile_id, self.query_id, json.dumps(key_set), expires, now),
-        )
-        conn.executemany(
-            "INSERT INTO jira_changelog_cache (profile_id, query_id, issue_key, changelog, expires_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, query_id, issue_key) DO "
-            "UPDATE SET changelog = excluded.changelog, expires_at = excluded.expires_at, "
-            "created_at = excluded.created_at",
-            [
-                (self.profile_id, self.query_id, key, text, expires, now)
-                for key, text in self.changelogs.items()
-                if key in keys
-            ],
-        )
-        conn.executemany(
-            "DELETE FROM jira_changelog_cache WHERE profile_id = ? AND query_id = ? AND issue_key = ?",
-            [(self.profile_id, self.query_id, key) for key in sorted(gone)],
-        )
 
     def record_error(self, message: str) -> None:
         """Remember the failure in the sync state (the data itself is untouched)."""
         try:
-            with get_db_connection(self.db_path) as conn, write_transaction(conn):
-                conn.execute(
-                    "INSERT INTO jira_sync_state (profile_id, query_id, last_error, last_error_at) "
-                    "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM queries WHERE profile_id = ? AND id = ?) "
-                    "ON CONFLICT (profile_id, query_id) DO UPDATE SET last_error = excluded.last_error, "
-                    "last_error_at = excluded.last_error_at",
-                    (
-                        self.profile_id,
-                        self.query_id,
-                        message,
-                        utc_now_iso(),
-                        self.profile_id,
-                        self.query_id,
-                    ),
+            with get_backend().session() as conn, write_transaction(conn):
+                jira_state.record_sync_error(
+                    conn, self.profile_id, self.query_id, message, utc_now_iso()
                 )
         except FlowcastError as exc:
             logger.warning("could not record the sync error: %s", exc)
 
 
-def _replace_statuses(
-    conn: Connection, profile_id: str, statuses: dict[str, str], fetched_at: str
-) -> None:
-    """The profile's status categories become exactly ``statuses`` (name → category key)."""
-    conn.execute("DELETE FROM jira_statuses WHERE profile_id = ?", (profile_id,))
-    conn.executemany(
-        "INSERT INTO jira_statuses (profile_id, name, category, fetched_at) VALUES (?, ?, ?, ?)",
-        [(profile_id, name, category, fetched_at) for name, category in statuses.items()],
-    )
-
-
 def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:
     """The stored sync state of a query (last sync, watermark, counts, last error), or None."""
-    backend = get_backend()
-    with get_db_connection(getattr(backend, "db_path", None)) as conn:
-        row = conn.execute(
-            "SELECT * FROM jira_sync_state WHERE profile_id = ? AND query_id = ?",
-            (profile_id, query_id),
-        ).fetchone()
-    return None if row is None else dict(row)
+    with get_backend().session() as conn:
+        return jira_state.read_sync_state(conn, profile_id, query_id)
 
 
 def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from data.errors import LegacyDataError, ValidationError
+from data.jira.normalize import IssueDataError, normalize_issue, status_transitions
 from data.json_files import read_json_text
 from data.locations import DB_FILENAME
-from data.store.issues import IssueDataError, NormalizedIssue, normalize_issue, status_transitions
+from data.store.issues import NormalizedIssue
 from data.store.json_backend import (
     ACTIVE_KEYS,
     APP_STATE_FILE,

@@ -81,15 +81,14 @@ def rollback_settings(profile_id: str, version: int, *, actor: str | None = None
     Returns the new version, or None when the settings already equal that version.
     """
     backend = get_backend()
-    # The SQLite backend (also inside dual storage) shares one connection through session(), so
-    # its save and the summary below are one transaction. The legacy JSON store has no versions.
-    session = getattr(backend, "session", None)
-    if session is None:
+    # The legacy JSON store has no versions. Elsewhere the backend's save and the summary below
+    # share one connection through session(), so they are one transaction.
+    if backend.legacy_json:
         raise ConfigError(
             "Settings versions live in the SQLite database; switch to sqlite or dual storage first."
         )
     who = audit.current_actor() if actor is None else actor
-    with session() as conn, write_transaction(conn):
+    with backend.session() as conn, write_transaction(conn):
         store.require_profile(conn, profile_id)
         target = store.read_settings(conn, profile_id, version)
         current = backend.get_profile(profile_id)

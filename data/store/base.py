@@ -41,6 +41,18 @@ TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
 class PersistenceBackend(ABC):
     """Abstract interface for persistence backends."""
 
+    #: True for the legacy JSON files alone (storage mode ``json``): profiles, queries, caches
+    #: and state live in those files, so there is no JIRA issue store and no settings versions.
+    legacy_json: bool = False
+
+    # Units of work ------------------------------------------------------------------------------
+    @abstractmethod
+    def session(self) -> AbstractContextManager[Any]:
+        """A unit of work on the store's database: one connection shared by every store call
+        inside the block (this backend's methods and the ``data.store`` functions handed it);
+        a nested ``session()`` joins the open one. Statements run in autocommit mode unless
+        wrapped in ``data.db.connection.write_transaction(conn)``."""
+
     # Profiles -------------------------------------------------------------------------------
     @abstractmethod
     def get_profile(self, profile_id: str) -> dict[str, Any] | None:

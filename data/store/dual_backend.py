@@ -95,6 +95,9 @@ class DualBackend(PersistenceBackend):
         self.secondary = secondary
         self.db_path = primary.db_path
 
+    def session(self) -> AbstractContextManager[Any]:
+        return self.primary.session()
+
     def task_lock(self, task_name: str) -> AbstractContextManager[None]:
         return self.primary.task_lock(task_name)
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile, no_query
 from data.json_files import read_json, write_json_atomic
 from data.locations import DB_FILENAME
@@ -51,6 +52,7 @@ from data.store.records import (
     query_from_row,
     query_row_values,
 )
+from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import WEEK_KEY_RE, parse_timestamp, to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import validate_id, validate_metric_type, validate_progress, validate_snapshot
 
@@ -138,6 +140,8 @@ def _is_live(expires_at: str | None, now: str) -> bool:
 class JSONBackend(PersistenceBackend):
     """Profiles, queries, caches and state in the legacy JSON files under ``root``."""
 
+    legacy_json = True
+
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
         self.profiles_dir = self.root / "profiles"
@@ -145,6 +149,7 @@ class JSONBackend(PersistenceBackend):
         with _process_locks_guard:
             self._lock = _process_locks.setdefault(key, threading.RLock())
         self._lock_depth = 0
+        self._database: SQLiteBackend | None = None
 
     # Files and locking ---------------------------------------------------------------------------
     @contextmanager
@@ -166,6 +171,13 @@ class JSONBackend(PersistenceBackend):
                     yield
                 finally:
                     self._lock_depth -= 1
+
+    def session(self) -> AbstractContextManager[Connection]:
+        # Plans, artifacts and settings versions live in the data directory's SQLite database
+        # whatever the storage mode; the JSON files hold the rest.
+        if self._database is None:
+            self._database = SQLiteBackend(self.profiles_dir / DB_FILENAME)
+        return self._database.session()
 
     def task_lock(self, task_name: str) -> AbstractContextManager[None]:
         # Where the SQLite backend's locks live, so a switch of storage mode keeps one lock.

@@ -13,7 +13,8 @@ import pandas as pd
 from data.analytics import frame_cache, loading
 from data.analytics.loading import load_query_frames
 from data.db.connection import get_db_connection, write_transaction
-from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.jira.normalize import normalize_issue
+from data.store.issues import add_query_members, store_issues
 from tests.metrics_support import NOW, POINTS, raw_issue
 
 ROOT = Path(__file__).resolve().parents[2]

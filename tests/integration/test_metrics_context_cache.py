@@ -6,7 +6,8 @@ import json
 
 from data.analytics.report import build_report, load_context
 from data.db.connection import get_db_connection, write_transaction
-from data.store.issues import normalize_issue, remove_query_members, store_issues
+from data.jira.normalize import normalize_issue
+from data.store.issues import remove_query_members, store_issues
 from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import POINTS, RAW, raw_issue
 

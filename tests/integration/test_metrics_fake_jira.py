@@ -17,10 +17,11 @@ import pytest
 from data.analytics.loading import load_query_frames
 from data.analytics.report import context_from_frames
 from data.db.connection import get_db_connection, write_transaction
+from data.jira.normalize import normalize_issue
 from data.metrics.cycle_time import cycle_time
 from data.metrics.mappings import MetricMappings
 from data.metrics.weekly import weekly_throughput
-from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.store.issues import add_query_members, store_issues
 from data.timeutil import parse_timestamp
 from fakejira.catalog import STATUSES
 from fakejira.dataset import Dataset

@@ -17,9 +17,10 @@ import pytest
 from data.db.connection import connect, get_db_connection, initialize_database, write_transaction
 from data.db.schema import latest_version
 from data.errors import ConfigError, DatabaseError, SchemaError, StorageFullError
+from data.jira.normalize import normalize_issue
 from data.ops.backup import backup_database, list_backups, restore_database
 from data.ops.verify import check_database_integrity
-from data.store.issues import normalize_issue, store_issues
+from data.store.issues import store_issues
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.reliability_workers import issue_json
 

@@ -11,7 +11,8 @@ from dash import html
 
 from callbacks import flow
 from data.db.connection import get_db_connection, write_transaction
-from data.store.issues import add_query_members, normalize_issue, store_issues
+from data.jira.normalize import normalize_issue
+from data.store.issues import add_query_members, store_issues
 from layouts import ids
 from layouts.flow import AGEING_ROWS, scatter_figure
 from tests.metrics_support import raw_issue

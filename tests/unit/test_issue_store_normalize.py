@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.store.issues import IssueDataError, normalize_issue
+from data.jira.normalize import IssueDataError, normalize_issue
 
 
 def _issue(**fields: object) -> dict[str, object]:
