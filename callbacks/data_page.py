@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
     ProgressSetter,
@@ -125,14 +125,13 @@ def dry_run(path: str | None) -> tuple[Any, bool]:
     return migration_summary(report), bool(report["problems"])
 
 
+@alert_on_error(ALERT, no_update)
 def migrate(set_progress: ProgressSetter, path: str | None, n_clicks: int) -> tuple[Any, Any]:
     """The background job: (summary or alert, the migrated marker that refreshes the header)."""
     try:
         report = migration.run_migration_job((path or "").strip() or None, reporter(set_progress))
     except TaskCancelled:
         return info_alert("Migration cancelled; the database is unchanged."), no_update
-    except FlowcastError as exc:
-        return alert_for(exc), no_update
     return migration_summary(report.to_dict()), n_clicks
 
 
@@ -145,11 +144,9 @@ def register(app: Dash) -> None:
         State(ids.DATA_EXPORT_TOKEN, "value"),
         prevent_initial_call=True,
     )
+    @alert_on_error(no_update, ALERT)
     def _export(_n, selection, include_token):
-        try:
-            return export((selection or {}).get("profile"), include_token)
-        except FlowcastError as exc:
-            return no_update, alert_for(exc)
+        return export((selection or {}).get("profile"), include_token)
 
     @app.callback(
         Output(ids.ALERTS, "children", allow_duplicate=True),
@@ -159,13 +156,11 @@ def register(app: Dash) -> None:
         State(ids.SELECTION_VERSION, "data"),
         prevent_initial_call=True,
     )
+    @alert_on_error(ALERT, no_update)
     def _import(contents, filename, version):
         if not contents:
             return no_update, no_update
-        try:
-            alert, _profile_id = import_upload(contents, filename)
-        except FlowcastError as exc:
-            return alert_for(exc), no_update
+        alert, _profile_id = import_upload(contents, filename)
         return alert, (version or 0) + 1
 
     @app.callback(
@@ -179,23 +174,21 @@ def register(app: Dash) -> None:
         State(ids.DATA_BACKUP_LIST, "value"),
         prevent_initial_call=True,
     )
+    @alert_on_error(ALERT, no_update, False)
     def _maintenance(_b, _r, _v, _cc, chosen):
         trigger = ctx.triggered_id
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
-        try:
-            if trigger == ids.DATA_BACKUP:
-                alert, options = backup_now()
-                return alert, options, False
-            if trigger == ids.DATA_RESTORE:
-                if not chosen:
-                    return info_alert("Choose a backup to restore first."), no_update, False
-                return no_update, no_update, True
-            if trigger == ids.DATA_VERIFY:
-                return verify(), no_update, False
-            return cleanup_cache(), no_update, False
-        except FlowcastError as exc:
-            return alert_for(exc), no_update, False
+        if trigger == ids.DATA_BACKUP:
+            alert, options = backup_now()
+            return alert, options, False
+        if trigger == ids.DATA_RESTORE:
+            if not chosen:
+                return info_alert("Choose a backup to restore first."), no_update, False
+            return no_update, no_update, True
+        if trigger == ids.DATA_VERIFY:
+            return verify(), no_update, False
+        return cleanup_cache(), no_update, False
 
     # A restore changes everything: the message goes to the shell's alerts, and the header and the
     # page reload from the restored database.
@@ -209,13 +202,11 @@ def register(app: Dash) -> None:
         State(ids.DATA_VERSION, "data"),
         prevent_initial_call=True,
     )
+    @alert_on_error(ALERT, no_update, no_update)
     def _restore(submitted, chosen, selection_version, data_version):
         if not submitted:
             return no_update, no_update, no_update
-        try:
-            alert = restore(chosen)
-        except FlowcastError as exc:
-            return alert_for(exc), no_update, no_update
+        alert = restore(chosen)
         return alert, (selection_version or 0) + 1, (data_version or 0) + 1
 
     @app.callback(
@@ -225,11 +216,9 @@ def register(app: Dash) -> None:
         State(ids.DATA_MIGRATE_PATH, "value"),
         prevent_initial_call=True,
     )
+    @alert_on_error(ALERT, True)
     def _dry_run(_n, path):
-        try:
-            return dry_run(path)
-        except FlowcastError as exc:
-            return alert_for(exc), True
+        return dry_run(path)
 
     # The job's outputs stay on this page so prevent_initial_call holds when the page renders;
     # a plain callback then tells the header that profiles may have changed.

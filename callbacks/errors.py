@@ -3,7 +3,10 @@ alert while the traceback goes to the server log only."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from dash import set_props
 
@@ -12,6 +15,41 @@ from layouts import ids
 from layouts.common import error_alert
 
 logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Alert:
+    """Where ``alert_on_error`` puts the alert among a callback's outputs."""
+
+    def __repr__(self) -> str:
+        return "ALERT"
+
+
+ALERT = _Alert()
+
+
+def alert_on_error(*outputs: Any) -> Callable[[F], F]:
+    """Make a callback (or the adapter it calls) return its error's one-sentence alert instead
+    of raising a ``FlowcastError``: it then returns ``outputs``, with ``ALERT`` where the alert
+    goes (no ``outputs``: the alert alone). Any other exception still reaches the app-wide
+    ``on_error`` (``on_unexpected_error``)."""
+    shape = outputs or (ALERT,)
+    if sum(value is ALERT for value in shape) != 1:
+        raise ValueError("alert_on_error needs ALERT exactly once among its outputs")
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except FlowcastError as exc:
+                values = tuple(alert_for(exc) if value is ALERT else value for value in shape)
+                return values if len(values) > 1 else values[0]
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def alert_for(exc: FlowcastError):

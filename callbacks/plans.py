@@ -6,11 +6,11 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import ALERT, alert_on_error
 from callbacks.plan_baseline import baseline_series, query_plan
 from callbacks.selection import missing_selection
 from data import plans
-from data.errors import FlowcastError, ValidationError
+from data.errors import ValidationError
 from data.plans.plan_document import PLAN_TYPES
 from data.profiles import manager as profile_manager
 from layouts import ids
@@ -58,6 +58,7 @@ def save_plan(
     return "Nothing changed." if version is None else f"Saved version {version} (draft)."
 
 
+@alert_on_error(no_update, ALERT)
 def plan_action(
     trigger: str | None,
     selection: dict[str, Any],
@@ -67,47 +68,42 @@ def plan_action(
 ) -> tuple[Any, Any]:
     """(refreshed page, alert) after one Plans button; the page stays as it was on an error."""
     profile_id, query_id = selection["profile"], selection["query"]
-    try:
-        if trigger == ids.PLANS_SAVE:
-            message = save_plan(profile_id, query_id, *form)
+    if trigger == ids.PLANS_SAVE:
+        message = save_plan(profile_id, query_id, *form)
+    else:
+        plan = query_plan(profile_id, query_id)
+        if plan is None:
+            return no_update, info_alert("Create the plan first.")
+        if trigger == ids.PLANS_SUBMIT:
+            plans.submit_version(plan["id"], notes=notes or None)
+            message = f"Submitted version {plan['version']} for review."
+        elif trigger == ids.PLANS_APPROVE:
+            plans.approve_version(plan["id"], notes=notes or None)
+            message = f"Approved version {plan['version']}; it is the baseline now."
+        elif trigger == ids.PLANS_REJECT:
+            plans.reject_version(plan["id"], notes=notes or None)
+            message = f"Rejected version {plan['version']}."
+        elif trigger == ids.PLANS_ROLLBACK:
+            if rollback_to is None:
+                return no_update, info_alert("Choose the version to roll back to.")
+            version = plans.rollback_to_version(plan["id"], int(rollback_to))
+            message = (
+                f"Version {version} restores the content of version {rollback_to}."
+                if version
+                else f"The current version already has the content of version {rollback_to}."
+            )
         else:
-            plan = query_plan(profile_id, query_id)
-            if plan is None:
-                return no_update, info_alert("Create the plan first.")
-            if trigger == ids.PLANS_SUBMIT:
-                plans.submit_version(plan["id"], notes=notes or None)
-                message = f"Submitted version {plan['version']} for review."
-            elif trigger == ids.PLANS_APPROVE:
-                plans.approve_version(plan["id"], notes=notes or None)
-                message = f"Approved version {plan['version']}; it is the baseline now."
-            elif trigger == ids.PLANS_REJECT:
-                plans.reject_version(plan["id"], notes=notes or None)
-                message = f"Rejected version {plan['version']}."
-            elif trigger == ids.PLANS_ROLLBACK:
-                if rollback_to is None:
-                    return no_update, info_alert("Choose the version to roll back to.")
-                version = plans.rollback_to_version(plan["id"], int(rollback_to))
-                message = (
-                    f"Version {version} restores the content of version {rollback_to}."
-                    if version
-                    else f"The current version already has the content of version {rollback_to}."
-                )
-            else:
-                return no_update, no_update
-    except FlowcastError as exc:
-        return no_update, alert_for(exc)
+            return no_update, no_update
     page = render(profile_id, query_id)
     return page, success_alert(message)
 
 
+@alert_on_error()
 def show_diff(selection: dict[str, Any], version_a: int | None, version_b: int | None) -> Any:
     plan = query_plan(selection["profile"], selection["query"])
     if plan is None or version_a is None or version_b is None:
         return no_update
-    try:
-        return diff_table(plans.diff_versions(plan["id"], int(version_a), int(version_b)))
-    except FlowcastError as exc:
-        return alert_for(exc)
+    return diff_table(plans.diff_versions(plan["id"], int(version_a), int(version_b)))
 
 
 def register(app: Dash) -> None:

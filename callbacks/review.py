@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
     ProgressSetter,
@@ -19,7 +19,7 @@ from callbacks.jobs import (
 from callbacks.selection import missing_selection
 from data import plans
 from data.analytics import snapshots
-from data.errors import FlowcastError, TaskCancelled
+from data.errors import TaskCancelled
 from data.jobs import backfill_task
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
@@ -49,17 +49,16 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     return review_layout(review, _deadline(profile_id), _signoffs(profile_id, query_id))
 
 
+@alert_on_error()
 def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
     if not profile_id or not query_id:
         return missing_selection(profile_id)
-    try:
-        review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
-        return review_content(review, _deadline(profile_id))
-    except FlowcastError as exc:
-        return alert_for(exc)
+    review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
+    return review_content(review, _deadline(profile_id))
 
 
+@alert_on_error(ALERT, no_update)
 def sign_off(
     selection: dict[str, Any] | None, week: str | None, notes: str | None
 ) -> tuple[Any, Any]:
@@ -69,13 +68,10 @@ def sign_off(
         return info_alert(
             "There is no snapshot week to sign off; backfill the snapshots first."
         ), no_update
-    try:
-        signed = plans.sign_off_week(profile_id, query_id, week, notes or "")
-        return success_alert(_signed_message(week, signed)), signoff_items(
-            _signoffs(profile_id, query_id)
-        )
-    except FlowcastError as exc:
-        return alert_for(exc), no_update
+    signed = plans.sign_off_week(profile_id, query_id, week, notes or "")
+    return success_alert(_signed_message(week, signed)), signoff_items(
+        _signoffs(profile_id, query_id)
+    )
 
 
 def _signed_message(week: str, signed: dict[str, Any]) -> str:
@@ -96,6 +92,7 @@ def backfill_task_of(selection: dict[str, Any] | None) -> str | None:
 BACKFILL = Job(ids.BACKFILL_JOB, backfill_task_of, "backfill", "the week it is computing")
 
 
+@alert_on_error(ALERT, no_update)
 def backfill(
     set_progress: ProgressSetter,
     selection: dict[str, Any] | None,
@@ -113,8 +110,6 @@ def backfill(
         )
     except TaskCancelled:
         return info_alert("Backfill cancelled; the snapshots are unchanged."), no_update
-    except FlowcastError as exc:
-        return alert_for(exc), no_update
     return (
         success_alert(f"Stored snapshots for {stored[0]} to {stored[-1]}."),
         show_weeks(selection, weeks_shown or DEFAULT_WEEKS),

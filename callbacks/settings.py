@@ -7,9 +7,9 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import ALERT, alert_on_error
 from callbacks.settings_mappings import VOCABULARY, derived_stages
-from data.errors import FlowcastError, ValidationError
+from data.errors import ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
 from data.profiles import manager as profile_manager
@@ -32,36 +32,32 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     )
 
 
+@alert_on_error(ALERT, no_update, False)
 def profile_action(
     trigger: str | None, name: str | None, profile_id: str | None, version: int
 ) -> tuple[Any, Any, Any]:
     """(alert, new selection version, show delete confirmation) for one profile button."""
     if trigger == ids.SETTINGS_PROFILE_DELETE:
         return no_update, no_update, True
-    try:
-        if trigger == ids.SETTINGS_PROFILE_CREATE:
-            new_id = profile_manager.create_profile(name or "")
-            profile_manager.switch_to(new_id)
-            message = f"Created profile {name!r}; it is now selected."
-        elif not profile_id:
-            raise ValidationError("No profile is selected; create one first.")
-        elif trigger == ids.SETTINGS_PROFILE_RENAME:
-            profile_manager.rename_profile(profile_id, name or "")
-            message = f"Renamed the profile to {name!r}."
-        elif trigger == ids.SETTINGS_PROFILE_DUPLICATE:
-            new_id = profile_manager.duplicate_profile(profile_id, name or "")
-            profile_manager.switch_to(new_id)
-            message = (
-                f"Duplicated the profile as {name!r} (settings and queries, not fetched data)."
-            )
-        elif trigger == ids.SETTINGS_PROFILE_DELETE_CONFIRM:
-            old_name = profile_manager.get_profile(profile_id)["name"]
-            profile_manager.delete_profile(profile_id)
-            message = f"Deleted profile {old_name!r}."
-        else:
-            return no_update, no_update, no_update
-    except FlowcastError as exc:
-        return alert_for(exc), no_update, False
+    if trigger == ids.SETTINGS_PROFILE_CREATE:
+        new_id = profile_manager.create_profile(name or "")
+        profile_manager.switch_to(new_id)
+        message = f"Created profile {name!r}; it is now selected."
+    elif not profile_id:
+        raise ValidationError("No profile is selected; create one first.")
+    elif trigger == ids.SETTINGS_PROFILE_RENAME:
+        profile_manager.rename_profile(profile_id, name or "")
+        message = f"Renamed the profile to {name!r}."
+    elif trigger == ids.SETTINGS_PROFILE_DUPLICATE:
+        new_id = profile_manager.duplicate_profile(profile_id, name or "")
+        profile_manager.switch_to(new_id)
+        message = f"Duplicated the profile as {name!r} (settings and queries, not fetched data)."
+    elif trigger == ids.SETTINGS_PROFILE_DELETE_CONFIRM:
+        old_name = profile_manager.get_profile(profile_id)["name"]
+        profile_manager.delete_profile(profile_id)
+        message = f"Deleted profile {old_name!r}."
+    else:
+        return no_update, no_update, no_update
     return success_alert(message), (version or 0) + 1, False
 
 
@@ -161,6 +157,7 @@ def save_query(profile_id: str, choice: str | None, name: str | None, jql: str |
     return success_alert(f"Saved query {name!r}; fetch it to update its data.")
 
 
+@alert_on_error(ALERT, no_update, False)
 def query_action(
     trigger: str | None,
     profile_id: str,
@@ -172,17 +169,14 @@ def query_action(
     """(alert, new selection version, show delete confirmation) for a query button."""
     if trigger == ids.SETTINGS_QUERY_DELETE:
         return no_update, no_update, True
-    try:
-        if trigger == ids.SETTINGS_QUERY_SAVE:
-            alert = save_query(profile_id, choice, name, jql)
-        elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice and choice != NEW_QUERY:
-            old = profile_manager.get_query(profile_id, choice)["name"]
-            profile_manager.delete_query(profile_id, choice)
-            alert = success_alert(f"Deleted query {old!r}.")
-        else:
-            return no_update, no_update, False
-    except FlowcastError as exc:
-        return alert_for(exc), no_update, False
+    if trigger == ids.SETTINGS_QUERY_SAVE:
+        alert = save_query(profile_id, choice, name, jql)
+    elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice and choice != NEW_QUERY:
+        old = profile_manager.get_query(profile_id, choice)["name"]
+        profile_manager.delete_query(profile_id, choice)
+        alert = success_alert(f"Deleted query {old!r}.")
+    else:
+        return no_update, no_update, False
     changed = alert.color == "success"
     return alert, (version or 0) + 1 if changed else no_update, False
 
@@ -237,11 +231,9 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_JIRA_TOKEN, "value"),
         prevent_initial_call=True,
     )
+    @alert_on_error()
     def _jira_save(_n, selection, url, deployment, email, token):
-        try:
-            return save_jira_connection(selection["profile"], url, deployment, email, token)
-        except FlowcastError as exc:
-            return alert_for(exc)
+        return save_jira_connection(selection["profile"], url, deployment, email, token)
 
     @app.callback(
         Output(ids.SETTINGS_FORECAST_RESULT, "children"),
@@ -253,11 +245,9 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_FORECAST_MILESTONE, "date"),
         prevent_initial_call=True,
     )
+    @alert_on_error()
     def _forecast_save(_n, selection, pert, points, deadline, milestone):
-        try:
-            return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
-        except FlowcastError as exc:
-            return alert_for(exc)
+        return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
 
     @app.callback(
         Output(ids.SETTINGS_JIRA_RESULT, "children", allow_duplicate=True),
@@ -269,11 +259,9 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_JIRA_TOKEN, "value"),
         prevent_initial_call=True,
     )
+    @alert_on_error()
     def _jira_test(_n, selection, url, deployment, email, token):
-        try:
-            return test_jira_connection(selection["profile"], url, deployment, email, token)
-        except FlowcastError as exc:
-            return alert_for(exc)
+        return test_jira_connection(selection["profile"], url, deployment, email, token)
 
     @app.callback(
         Output(ids.ALERTS, "children", allow_duplicate=True),

@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import alert_for, alert_on_error
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
 from data.metrics.mappings import (
@@ -186,6 +186,7 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_MAPPING_CHOICES, "data"),
         prevent_initial_call=True,
     )
+    @alert_on_error()
     def _mappings_save(
         _n, selection, points, status_ids, states, type_ids, items, stage_names_, stage_statuses,
         committed, done, default, zone, source, deployments, incidents, priorities, tiers, choices,
@@ -211,10 +212,7 @@ def register(app: Dash) -> None:
             "incident_priorities": priorities,
             "tier_set": tiers,
         }
-        try:
-            return save_mappings(selection["profile"], form)
-        except FlowcastError as exc:
-            return alert_for(exc)
+        return save_mappings(selection["profile"], form)
 
     @app.callback(
         Output(ids.SETTINGS_STAGES, "children"),
@@ -282,12 +280,9 @@ def register(app: Dash) -> None:
         try:
             controls, choices = discover_mappings(selection["profile"], offered)
         except FlowcastError as exc:
-            return (
-                (no_update,) * 2
-                + ([no_update] * len(stage_values),)
-                + (no_update,) * 3
-                + (alert_for(exc),)
-            )
+            # The stage dropdowns are a pattern-matched output: one no_update per stage.
+            unchanged = [no_update] * len(stage_values)
+            return no_update, no_update, unchanged, no_update, no_update, no_update, alert_for(exc)
         options = offered_options(choices, stage_values, deployments, incidents, priorities)
         message = "Loaded fields, statuses, issue types and priorities from JIRA."
         return controls, choices, *options, success_alert(message)

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks import data_page, dora, flow, forecast, plans, review, settings
-from callbacks.errors import alert_for
+from callbacks.errors import alert_for, alert_on_error
 from callbacks.sync_status import last_sync_text
 from data.errors import FlowcastError
 from data.profiles import manager as profile_manager
@@ -108,6 +108,7 @@ def update_selection(
     )
 
 
+@alert_on_error()
 def render_page(
     pathname: str | None, selection: Selection | None, forecast_unit: str | None = None
 ) -> Any:
@@ -119,10 +120,7 @@ def render_page(
         )
     selection = selection or {}
     extra = (forecast_unit,) if renderer is forecast.render else ()
-    try:
-        return renderer(selection.get("profile"), selection.get("query"), *extra)
-    except FlowcastError as exc:
-        return alert_for(exc)
+    return renderer(selection.get("profile"), selection.get("query"), *extra)
 
 
 UNIT_CHANGE = f"{ids.FORECAST_UNIT_STORE}.data"
