@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import diskcache
 from dash import Dash
 
 from callbacks import register_callbacks
-from callbacks.background import SpawningDiskcacheManager
+from callbacks.background import background_manager
 from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
 from data.analytics.loading import warm_active_profile_in_background
@@ -19,11 +18,10 @@ from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 def create_app() -> Dash:
     """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready."""
     prepare_data_dir()
-    cache = diskcache.Cache(str(get_data_dir() / "cache" / "background"))
     app = Dash(
         __name__,
         title="Flowcast",
-        background_callback_manager=SpawningDiskcacheManager(cache),
+        background_callback_manager=background_manager(get_data_dir() / "cache" / "background"),
         suppress_callback_exceptions=True,
         on_error=on_unexpected_error,
     )

@@ -10,10 +10,13 @@ and a stopped job leaves the data as they were (each job writes in one transacti
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import multiprocess
 from dash import DiskcacheManager
+
+from data.private_files import private_cache
 
 _SPAWN = multiprocess.get_context("spawn")
 
@@ -27,3 +30,9 @@ class SpawningDiskcacheManager(DiskcacheManager):
         )
         process.start()
         return process.pid
+
+
+def background_manager(directory: Path) -> SpawningDiskcacheManager:
+    """The app's manager, its results cache in ``directory``: a job's result is the page content
+    it returns (issue keys and summaries), so the cache's folder is 0700 and its files 0600."""
+    return SpawningDiskcacheManager(private_cache(directory))

@@ -25,6 +25,7 @@ from data.legacy import migration
 from data.locations import get_backups_dir, get_data_dir, get_db_path
 from data.ops import backup, transfer
 from data.ops.verify import run_integrity_checks
+from data.private_files import open_private
 from data.profiles import manager as profile_manager
 from data.store import get_backend
 from data.timeutil import utc_now_iso
@@ -69,7 +70,8 @@ def import_upload(contents: str, filename: str | None) -> tuple[Any, str]:
     _header, _, encoded = contents.partition(",")
     with tempfile.TemporaryDirectory(dir=get_data_dir()) as folder:
         path = Path(folder) / "import.zip"
-        path.write_bytes(base64.b64decode(encoded))
+        with open_private(path) as handle:  # the export holds issue text (and maybe the token)
+            handle.write(base64.b64decode(encoded))
         try:
             profile_id = transfer.import_profile(path)
         except FlowcastError as exc:

@@ -120,7 +120,7 @@ def storage_mode(mode: str | None, clear_failures: bool, as_json: bool) -> None:
         if current == "json":
             migrate_legacy(data_dir, replace=True)
         elif mode in ("dual", "json"):
-            export_legacy(data_dir, force=True)
+            export_legacy(data_dir, force=True, include_token=True)  # the files become a store
         set_storage_mode(mode)
         current = mode
     failures = list_dual_write_failures()
@@ -136,6 +136,6 @@ def storage_mode(mode: str | None, clear_failures: bool, as_json: bool) -> None:
     if failures:
         click.echo(
             f"{len(failures)} write(s) reached SQLite but not the legacy files; run "
-            "`flowcast export --format legacy <data dir> --force`, then "
+            "`flowcast export --format legacy <data dir> --force --include-token`, then "
             "`flowcast storage-mode --clear-failures`."
         )

@@ -35,14 +35,19 @@ def export_command(
 ) -> None:
     """Export a profile (DEST is a new folder, or a file ending in .zip) or the legacy layout."""
     if export_format == "legacy":
-        counts = export_legacy(dest, force=force)
+        counts = export_legacy(dest, force=force, include_token=include_token)
         if as_json:
-            print_json({"dest": dest, **counts})
+            print_json({"dest": dest, **counts, "token_included": include_token})
         else:
             click.echo(
                 f"Wrote {counts['profiles']} profile(s) and {counts['queries']} query(ies) in the "
                 f"legacy layout under {dest}."
             )
+            if not include_token:
+                click.echo(
+                    "The JIRA token is not included; enter it in the old version, or export "
+                    "again with --include-token."
+                )
         return
     if not profile_ref:
         raise ValidationError("Name the profile to export with --profile ID_OR_NAME.")

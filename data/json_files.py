@@ -1,18 +1,18 @@
 """Reading and atomically writing the JSON files of the legacy layout and the settings file.
 
-A write goes to a temporary file in the same folder, is flushed and fsynced, and then replaces the
-target with ``os.replace``: a crash leaves either the old or the new file, never half of one (the
-legacy app's own truncated files are what ``migrate-json`` has to cope with).
+A write goes to a private (0600) temporary file in the same folder, is flushed and fsynced, and then
+replaces the target with ``os.replace``: a crash leaves either the old or the new file, never half
+of one (the legacy app's own truncated files are what ``migrate-json`` has to cope with).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from data.errors import LegacyDataError
+from data.private_files import write_private_atomic
 
 
 def read_json(path: Path, *, label: str | None = None) -> Any:
@@ -41,34 +41,21 @@ def read_json_text(path: Path, *, label: str | None = None) -> tuple[Any, str | 
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "the file is probably truncated — restore it from a backup or remove it",
         ) from None
+    except RecursionError:
+        raise too_deep(label or str(path)) from None
+
+
+def too_deep(label: str) -> LegacyDataError:
+    """A JSON file whose lists or objects nest deeper than a parser follows (never real data)."""
+    return LegacyDataError(
+        label,
+        "",
+        "is nested too deeply to read (lists or objects inside each other hundreds of levels "
+        "deep); restore it from a backup or remove it",
+    )
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as indented UTF-8 JSON, replacing ``path`` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    # The rename itself must reach the disk too; not every platform can open a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """Write ``data`` as indented UTF-8 JSON, replacing ``path`` in one step; the file is 0600
+    (legacy files hold the JIRA token and issue text)."""
+    write_private_atomic(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))

@@ -8,7 +8,8 @@ the server loads them in a few milliseconds.
 
 The frames are stored unrestricted (everything fetched); the reader applies its own ``as_of``.
 The cache is ``<data dir>/cache/frames`` (diskcache: atomic, multi-process, size-bounded; its
-entries are pickles, so the folder is private to the user like the database). Deleting that
+entries are pickles of issue data, so the folder is 0700 and every file in it 0600, like the
+database). Deleting that
 folder is always safe. A cache that cannot be read or written (full disk,
 read-only folder, a damaged entry) is skipped: the frames are then read from SQLite.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import diskcache
 
 from data.locations import get_data_dir
 from data.metrics.frames import QueryFrames
+from data.private_files import private_cache
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,8 @@ def _cache() -> diskcache.Cache:
     with _caches_lock:
         cache = _caches.get(directory)
         if cache is None:
-            directory.mkdir(parents=True, exist_ok=True)
-            os.chmod(directory, 0o700)
-            cache = diskcache.Cache(
-                str(directory),
-                size_limit=SIZE_LIMIT_BYTES,
-                eviction_policy="least-recently-used",
+            cache = private_cache(
+                directory, size_limit=SIZE_LIMIT_BYTES, eviction_policy="least-recently-used"
             )
             _caches[directory] = cache
         return cache

@@ -33,6 +33,7 @@ from data.errors import (
     SQLiteTooOldError,
     StorageFullError,
 )
+from data.private_files import create_private_file
 
 logger = logging.getLogger("data.db.connection")
 sql_logger = logging.getLogger("data.db.connection.sql")
@@ -60,13 +61,10 @@ def _resolve(path: str | os.PathLike[str] | None) -> Path:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only (tokens live in it)."""
+    """Create an empty database file readable by its owner only (tokens live in it), in a folder
+    created 0700 when missing."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        return
+        create_private_file(path)
     except PermissionError:
         raise ConfigError(
             f"Cannot create the database in {path.parent} (permission denied); "

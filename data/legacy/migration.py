@@ -16,6 +16,7 @@ folders, duplicate names, unknown keys — kept); input whose data would be lost
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import shutil
@@ -27,7 +28,7 @@ from typing import Any
 from data.analytics.loading import warm_frame_cache
 from data.db.connection import get_db_connection, initialize_database, write_transaction
 from data.db.sqlite import Connection
-from data.errors import DatabaseError, LegacyDataError
+from data.errors import ConfigError, DatabaseError, LegacyDataError, StorageFullError
 from data.jobs import MIGRATION_TASK, Job, ProgressCallback, run_job
 from data.legacy.reader import (
     MIGRATION_FLAG,
@@ -40,6 +41,7 @@ from data.legacy.reader import (
     unique_name,
 )
 from data.locations import DB_FILENAME, get_data_dir
+from data.private_files import copy_private, make_private_dir
 from data.store import audit
 from data.store.base import TASK_STATUSES
 from data.store.issues import add_query_members
@@ -124,7 +126,8 @@ class MigrationReport:
 
 # Backup ------------------------------------------------------------------------------------------
 def backup_legacy_files(root: Path, files: list[Path], backups_dir: Path) -> Path:
-    """Copy the legacy files to ``backups_dir/migration-<UTC timestamp>/`` (paths kept).
+    """Copy the legacy files to ``backups_dir/migration-<UTC timestamp>/`` (paths kept; 0600
+    copies in 0700 folders). A copy that fails (full disk, read-only folder) leaves no folder.
 
     When the newest such backup already holds exactly these files (same paths, sizes and
     modification times — a migration that failed and is retried on every start), it is reused
@@ -146,12 +149,33 @@ def backup_legacy_files(root: Path, files: list[Path], backups_dir: Path) -> Pat
     n = 2
     while target.exists():
         target, n = backups_dir / f"migration-{stamp}-{n}", n + 1
-    for path in files:
-        destination = target / path.relative_to(root)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_dir(target)  # the copies hold the JIRA token and issue text: 0600 in 0700
+        for path in files:
+            copy_private(path, target / path.relative_to(root))
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)  # a partial copy is no backup
+        raise _backup_error(exc, root, target) from None
     return target
+
+
+def _backup_error(exc: OSError, root: Path, target: Path) -> Exception:
+    source = Path(exc.filename) if exc.filename else None
+    if source is not None and source.is_relative_to(root) and not source.is_relative_to(target):
+        return LegacyDataError(
+            source.relative_to(root).as_posix(),
+            "",
+            f"cannot be read ({exc.strerror}); check its permissions — nothing was migrated",
+        )
+    if exc.errno == errno.ENOSPC:
+        return StorageFullError(
+            f"No space left to back up the legacy files to {target.parent}; nothing was "
+            "migrated — free disk space and retry."
+        )
+    return ConfigError(
+        f"Cannot back up the legacy files to {target.parent} ({exc.strerror}); nothing was "
+        "migrated — make the data directory writable or choose another with --data-dir."
+    )
 
 
 def _file_stamp(path: Path) -> tuple[int, int]:

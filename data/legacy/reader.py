@@ -34,6 +34,7 @@ from data.store.json_backend import (
     legacy_expiry,
     read_task_records,
 )
+from data.store.locks import LOCK_DIR_NAME
 from data.store.records import dumps
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import slugify, validate_metric_type
@@ -57,7 +58,14 @@ PROFILE_DOCUMENTS = (
 )
 NUMERIC_FORECAST_KEYS = ("pert_factor", "data_points_count")
 STATISTICS_NUMBERS = ("completed_items", "completed_points", "created_items", "created_points")
-NOT_LEGACY = {DB_FILENAME, f"{DB_FILENAME}-wal", f"{DB_FILENAME}-shm", ".json-backend.lock"}
+# Flowcast's own files and folders beside the legacy ones under profiles/.
+NOT_LEGACY = {
+    DB_FILENAME,
+    f"{DB_FILENAME}-wal",
+    f"{DB_FILENAME}-shm",
+    ".json-backend.lock",
+    LOCK_DIR_NAME,
+}
 
 
 # Parsed legacy data ---------------------------------------------------------------------------
@@ -114,7 +122,9 @@ def legacy_files(root: Path) -> list[Path]:
         found += [
             p
             for p in profiles.rglob("*")
-            if p.is_file() and p.name not in NOT_LEGACY and not p.name.endswith(".tmp")
+            if p.is_file()
+            and p.relative_to(profiles).parts[0] not in NOT_LEGACY
+            and not p.name.endswith(".tmp")
         ]
     return sorted(p for p in found if p.is_file())
 

@@ -18,7 +18,6 @@ import errno
 import logging
 import os
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from data.errors import (
     StorageFullError,
     ValidationError,
 )
+from data.private_files import copy_private, create_private_file, make_private_dir
 from data.timeutil import utc_now
 
 logger = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ def _keep_current_database(target: Path, backups_dir: str | os.PathLike[str] | N
         keep_dir = folder / f"damaged-{stamp}"
         _make_private_dir(keep_dir)
         for path in _database_files(target):
-            shutil.copy2(path, keep_dir / path.name)
+            copy_private(path, keep_dir / path.name)
         logger.warning("could not back up %s (%s); copied its files to %s", target, exc, keep_dir)
         return keep_dir
 
@@ -331,17 +331,17 @@ def _remove_database_files(path: Path) -> None:
 
 def _make_private_dir(directory: Path) -> None:
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(directory)
     except OSError as exc:
         raise _file_error(exc, directory) from None
 
 
 def _create_private_file(path: Path) -> None:
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        if not create_private_file(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path))
     except OSError as exc:
         raise _file_error(exc, path.parent) from None
-    os.close(fd)
 
 
 def _file_error(exc: OSError, directory: Path) -> FlowcastError:

@@ -32,6 +32,7 @@ from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
 from data.legacy.reader import LOCAL_STATE_KEYS
 from data.locations import get_db_path
+from data.private_files import make_private_dir, open_private
 from data.store import audit
 from data.store.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.store.records import dumps, profile_row_values, query_row_values
@@ -138,12 +139,13 @@ def export_profile(
             files = _profile_files(backend, conn, profile_id, include_token)
         finally:
             conn.execute("COMMIT")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     encoded = {
         name: json.dumps(data, ensure_ascii=False, indent=2).encode()
         for name, data in files.items()
     }
-    # Written next to the target and renamed, so a failed export leaves nothing half-written.
+    # Written next to the target and renamed, so a failed export leaves nothing half-written;
+    # private (0600 files in 0700 folders: mkstemp and mkdtemp create them so) as the issues are.
     if target.suffix.lower() == ".zip":
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".zip.tmp")
         os.close(fd)
@@ -160,8 +162,9 @@ def export_profile(
     try:
         for name, payload in encoded.items():
             path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+            make_private_dir(path.parent)
+            with open_private(path) as handle:
+                handle.write(payload)
         if target.exists():
             target.rmdir()
         os.replace(staging, target)
@@ -401,12 +404,16 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
 
 
 # The legacy layout (rollback path) ---------------------------------------------------------------
-def export_legacy(dest_dir: str | os.PathLike[str], *, force: bool = False) -> dict[str, int]:
+def export_legacy(
+    dest_dir: str | os.PathLike[str], *, force: bool = False, include_token: bool = False
+) -> dict[str, int]:
     """Write every profile, query, cache, statistic, snapshot, app state and task record in the
     legacy JSON layout under ``dest_dir`` (through JSONBackend); returns what was written.
 
-    Refuses to write over existing legacy files unless ``force`` (then the exported profiles'
-    files are replaced and other legacy profiles stay).
+    The JIRA token and other secrets stay out of the files unless ``include_token`` (the storage
+    modes that use the files as a store or mirror ask for it). Refuses to write over existing
+    legacy files unless ``force`` (then the exported profiles' files are replaced and other
+    legacy profiles stay).
     """
     root = Path(dest_dir).expanduser().resolve()
     if (root / "profiles" / "profiles.json").exists() and not force:
@@ -437,6 +444,8 @@ def export_legacy(dest_dir: str | os.PathLike[str], *, force: bool = False) -> d
                 pid = profile["id"]
                 if target.get_profile(pid) is not None:
                     target.delete_profile(pid)  # replaced whole, so deleted queries go too
+                if not include_token:
+                    profile["jira_config"] = _strip_secrets(profile["jira_config"])
                 target.save_profile(profile)
                 counts["profiles"] += 1
                 for query in source.list_queries(pid):

@@ -4,7 +4,7 @@ Every write goes to SQLite first and then, through ``JSONBackend``, to the legac
 from SQLite. A failed mirror write never undoes the primary one (the user's change is safe in the
 database); it is recorded in the app-state key ``dual_write_failures`` so ``flowcast verify`` can
 report it (``dual_write_problems()``) and the user can rewrite the legacy files with
-``flowcast export --format legacy <data dir> --force``.
+``flowcast export --format legacy <data dir> --force --include-token``.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def dual_write_problems(db_path: str | os.PathLike[str] | None = None) -> list[s
     """One line per failed mirror write, for ``flowcast verify`` (empty when there are none)."""
     return [
         f"dual storage: {f['operation']} of {f['target']} reached SQLite but not the legacy JSON "
-        f"files at {f['at']} ({f['error']}); run `flowcast export --format legacy <data dir> --force` "
-        "to rewrite them, then `flowcast storage-mode --clear-failures`"
+        f"files at {f['at']} ({f['error']}); run `flowcast export --format legacy <data dir> "
+        "--force --include-token` to rewrite them, then `flowcast storage-mode --clear-failures`"
         for f in list_dual_write_failures(db_path)
     ]
 

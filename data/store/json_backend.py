@@ -44,8 +44,9 @@ from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile, no_query
 from data.json_files import read_json, write_json_atomic
 from data.locations import DB_FILENAME
+from data.private_files import make_private_dir
 from data.store.base import TASK_STATUSES, PersistenceBackend
-from data.store.locks import file_lock
+from data.store.locks import LOCK_DIR_NAME, file_lock
 from data.store.records import (
     profile_from_row,
     profile_row_values,
@@ -164,7 +165,7 @@ class JSONBackend(PersistenceBackend):
                 finally:
                     self._lock_depth -= 1
                 return
-            self.profiles_dir.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.profiles_dir)
             with FileLock(self.profiles_dir / ".json-backend.lock", mode=0o600, thread_local=False):
                 self._lock_depth += 1
                 try:
@@ -182,7 +183,7 @@ class JSONBackend(PersistenceBackend):
     def task_lock(self, task_name: str) -> AbstractContextManager[None]:
         # Where the SQLite backend's locks live, so a switch of storage mode keeps one lock.
         database = (self.profiles_dir / DB_FILENAME).resolve()
-        return file_lock(database.parent / "locks", str(database), task_name)
+        return file_lock(database.parent / LOCK_DIR_NAME, str(database), task_name)
 
     def _read(self, path: Path) -> Any:
         return read_json(path, label=self._label(path))

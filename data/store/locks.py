@@ -17,6 +17,9 @@ from filelock import FileLock, Timeout
 
 from data.errors import ConfigError
 
+# The folder beside the database that holds the lock files (never user data).
+LOCK_DIR_NAME = "locks"
+
 
 class LockHeld(Exception):
     """Another holder has this task's lock (the caller turns it into its own message)."""

@@ -19,7 +19,7 @@ from data.store.base import (
     PersistenceBackend,
 )
 from data.store.issues import delete_orphan_issues
-from data.store.locks import file_lock
+from data.store.locks import LOCK_DIR_NAME, file_lock
 from data.store.records import (
     dumps,
     loads,
@@ -68,7 +68,7 @@ class SQLiteBackend(PersistenceBackend):
 
     def task_lock(self, task_name: str) -> AbstractContextManager[None]:
         database = self.db_path.resolve()
-        return file_lock(database.parent / "locks", str(database), task_name)
+        return file_lock(database.parent / LOCK_DIR_NAME, str(database), task_name)
 
     # Profiles -----------------------------------------------------------------------------------
     def get_profile(self, profile_id: str) -> dict[str, Any] | None:

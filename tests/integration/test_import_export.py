@@ -203,7 +203,7 @@ def test_legacy_export_migrates_back_to_the_same_data(
 ) -> None:
     migrated.set_app_state("theme", {"dark": True})
     migrated.save_task_progress("sync", 40, "running", "Fetching", {"page": 2})
-    counts = export_legacy(tmp_path / "rollback")
+    counts = export_legacy(tmp_path / "rollback", include_token=True)
     assert counts["profiles"] == 1 and counts["queries"] == 2 and counts["changelog_entries"] == 30
 
     second = tmp_path / "second"
@@ -217,6 +217,34 @@ def test_legacy_export_migrates_back_to_the_same_data(
     assert again.get_app_state("active_query_id") == migrated.get_app_state("active_query_id")
     original_task = migrated.get_task_progress("sync")
     assert again.get_task_progress("sync") == original_task
+
+
+def test_legacy_export_leaves_the_token_out_unless_asked(
+    migrated: SQLiteBackend, tmp_path: Path
+) -> None:
+    def files_with_token(root: Path) -> list[str]:
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and b"secret-token" in p.read_bytes()
+        )
+
+    result = CliRunner().invoke(cli, ["export", "--format", "legacy", str(tmp_path / "plain")])
+    assert result.exit_code == 0, result.output
+    assert "The JIRA token is not included" in result.output
+    assert files_with_token(tmp_path / "plain") == []
+    written = json.loads((tmp_path / "plain/profiles/kafka/profile.json").read_text())
+    assert written["jira_config"] == {
+        "base_url": "https://jira.example.com",
+        "api_version": "v2",
+        "points_field": "customfield_10002",
+    }
+
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "legacy", str(tmp_path / "full"), "--include-token"]
+    )
+    assert result.exit_code == 0, result.output
+    assert files_with_token(tmp_path / "full") == ["profiles/kafka/profile.json"]
 
 
 def test_legacy_export_refuses_to_overwrite_without_force(
