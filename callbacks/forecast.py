@@ -1,19 +1,22 @@
 """Forecast page adapter: one metrics context → the forecast section → the page, drawn in the
 unit of the Items / Points switch (kept in the shell's browser-local store; the context is cached
-per process, so a unit switch reloads nothing)."""
+per process, so a unit switch reloads nothing), with the Monte Carlo scope model the profile
+chose (the page's Fixed / Growing switch saves it), and the "how many by" date picker."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, no_update
 
 from callbacks.plan_baseline import baseline_series
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report
+from data.profiles import manager as profile_manager
 from layouts import ids
-from layouts.forecast import forecast_layout
+from layouts.forecast import forecast_layout, how_many_figure
 
 
 def shown_unit(wanted: str | None, has_points: bool) -> str:
@@ -30,9 +33,9 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
     has_points = bool(ctx.mappings.points_field)
     shown = shown_unit(unit, has_points)
     if shown == "points":
-        forecasts = (section.pert_points, section.pert_items, section.monte_carlo_points)
+        forecasts = (section.pert_points, section.pert_items, section.when("points"))
     else:
-        forecasts = (section.pert_items, section.pert_points, section.monte_carlo_items)
+        forecasts = (section.pert_items, section.pert_points, section.when("items"))
     notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
     return forecast_layout(
         shown,
@@ -43,6 +46,36 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         ctx.today,
         baseline_series(profile_id, query_id),
         notes,
+        scope=section.scope_model,
+        view=section.view,
+        how_many=section.how_many
+        if shown == "items"
+        else report.how_many_section(ctx, None, shown),
+    )
+
+
+def choose_scope(selection: dict[str, Any] | None, scope: str | None, version: int | None) -> Any:
+    """Save the scope model chosen on the page with the profile; the new data version re-renders
+    the page with it. Nothing happens when it is the saved one (Dash also calls this when a page
+    render inserts the switch)."""
+    profile_id = (selection or {}).get("profile")
+    if not profile_id or not scope:
+        return no_update
+    settings = profile_manager.get_profile(profile_id).get("forecast_settings") or {}
+    if (settings.get("monte_carlo_scope") or "fixed") == scope:
+        return no_update
+    profile_manager.update_mappings(profile_id, {"forecast_settings": {"monte_carlo_scope": scope}})
+    return (version or 0) + 1
+
+
+def how_many_for(selection: dict[str, Any] | None, target: str | None, unit: str | None) -> Any:
+    """The "how many by" chart for the date picked (in the unit the page is drawn in)."""
+    profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
+    if not profile_id or not query_id or not target:
+        return no_update
+    ctx = report.load_context(profile_id, query_id)
+    return how_many_figure(
+        report.how_many_section(ctx, date.fromisoformat(target[:10]), unit or "items")
     )
 
 
@@ -61,3 +94,24 @@ def register(app: Dash) -> None:
         State(ids.FORECAST_UNIT_SHOWN, "data"),
         prevent_initial_call=True,
     )
+
+    @app.callback(
+        Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+        Input(ids.FORECAST_SCOPE_MODEL, "value"),
+        State(ids.SELECTION, "data"),
+        State(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _scope(scope, selection, version):
+        # A refused save reaches the page through the app's on_error (an alert).
+        return choose_scope(selection, scope, version)
+
+    @app.callback(
+        Output(ids.FORECAST_HOW_MANY, "figure"),
+        Input(ids.FORECAST_HOW_MANY_DATE, "date"),
+        State(ids.SELECTION, "data"),
+        State(ids.FORECAST_UNIT_SHOWN, "data"),
+        prevent_initial_call=True,
+    )
+    def _how_many(target, selection, unit):
+        return how_many_for(selection, target, unit)

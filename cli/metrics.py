@@ -42,14 +42,16 @@ def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
     forecast = data["forecast"]
     dora = data["dora"]
     flow = data["flow"]
+    when = forecast["monte_carlo_when"]
+    scope = when["parameters"]["scope_shown"]
+    shown = when["growing_scope"] if scope == "growing" else when
     rows = [
         {"metric": "remaining items", "value": forecast["remaining_items"]},
         {"metric": "PERT expected (items)", "value": forecast["pert"]["items"]["expected_date"]},
         {
-            "metric": "Monte Carlo P50 / P85 (items)",
+            "metric": f"Monte Carlo P50 / P85 (items, {scope} scope)",
             "value": " / ".join(
-                str((forecast["monte_carlo_when"]["items"]["completion_dates"] or {}).get(k))
-                for k in ("p50", "p85")
+                str((shown["items"]["completion_dates"] or {}).get(k)) for k in ("p50", "p85")
             ),
         },
         {"metric": "cycle time P50/P85/P95 days", "value": data["cycle_time"]["percentiles_days"]},

@@ -49,24 +49,45 @@ def value_lines(fig: go.Figure, lines: dict[str, float | str], color: str) -> No
     )
 
 
+def value_vlines(fig: go.Figure, lines: dict[str, float | str], color: str) -> None:
+    """Labelled vertical dotted lines at each x value (percentiles on a histogram), added in one
+    layout update; labels sit inside the plot's top edge, left of their line, stacked downwards
+    so close lines keep readable labels."""
+    shapes = [
+        {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": value,
+         "x1": value, "line": {"dash": "dot", "color": color}}
+        for value in lines.values()
+    ]  # fmt: skip
+    annotations = [
+        {"yref": "paper", "y": 1 - 0.08 * i, "xref": "x", "x": value, "text": label,
+         "showarrow": False, "xanchor": "right", "yanchor": "top"}
+        for i, (label, value) in enumerate(lines.items())
+    ]  # fmt: skip
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *annotations]
+    )
+
+
 def forecast_band(
     fig: go.Figure,
     start: date,
     start_value: float,
-    end_value: float,
+    end_value: float | dict[str, float],
     dates: dict[str, date] | None,
     name: str,
 ) -> None:
-    """Lines from (start, start_value) to each percentile date at end_value, the P50–P95 range
-    shaded: the Monte Carlo forecast drawn on a burndown or burnup."""
+    """Lines from (start, start_value) to each percentile date at end_value (one value, or one
+    per percentile when the target grows with time), the P50–P95 range shaded: the Monte Carlo
+    forecast drawn on a burndown or burnup."""
     if not dates or "p50" not in dates:
         return
+    ends = end_value if isinstance(end_value, dict) else dict.fromkeys(dates, end_value)
     x0 = start.isoformat()
     if "p95" in dates:
         fig.add_trace(
             go.Scatter(
                 x=[x0, dates["p50"].isoformat(), dates["p95"].isoformat(), x0],
-                y=[start_value, end_value, end_value, start_value],
+                y=[start_value, ends["p50"], ends["p95"], start_value],
                 fill="toself", fillcolor=BAND, line={"width": 0}, hoverinfo="skip",
                 name=f"{name} P50–P95", showlegend=True,
             )
@@ -75,7 +96,7 @@ def forecast_band(
         if key in dates:
             fig.add_trace(
                 go.Scatter(
-                    x=[x0, dates[key].isoformat()], y=[start_value, end_value],
+                    x=[x0, dates[key].isoformat()], y=[start_value, ends[key]],
                     mode="lines", line={"dash": dash, "color": INK},
                     name=f"{name} {key.upper()} ({dates[key].isoformat()})",
                 )

@@ -1,6 +1,8 @@
 """Forecast (the landing page): headline cards, burndown and burnup with forecast bands and
-deadline/milestone lines, weekly throughput with its rolling mean, scope change — every card and
-chart in the unit of the Items / Points switch."""
+deadline/milestone lines (first shown over the recent weeks and the forecast horizon), weekly
+throughput with its rolling mean, scope change, and the Monte Carlo distributions (finish dates,
+how many by a date) — every card and chart in the unit of the Items / Points switch, the Monte
+Carlo forecast with the scope model the profile chose (fixed or growing)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import date_line, forecast_band, rolling_mean
+from layouts.charts import date_line, forecast_band, rolling_mean, value_vlines
 from layouts.common import card_row, graph, stat_card
-from layouts.theme import BASELINE, COLORWAY, DEADLINE, MILESTONE, empty_figure, new_figure
+from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
 
 ROLLING_WEEKS = 4
+SCOPE_LABELS = {"fixed": "Fixed scope", "growing": "Growing scope"}
 NO_POINTS_NOTE = (
     "Points are off: this profile has no story-points field. Set it in Settings → Field "
     "mappings → Story points field, then fetch again."
@@ -44,6 +47,9 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
     dates = (when.dates or {}) if when else {}
     probability = when.probability_by_deadline if when else None
     other_unit = "items" if unit == "points" else "points"
+    scope = SCOPE_LABELS[when.scope].lower() if when else "fixed scope"
+    # Without dates the cards say why (e.g. the scope grows as fast as work is finished).
+    why = f"no forecast: {when.reason}" if when is not None and not dates else ""
     cards = [
         stat_card(
             "Remaining",
@@ -54,21 +60,22 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
         stat_card(
             "P50 completion",
             _date(dates.get("p50")),
-            "half of the simulated futures finish by then",
-            f"Monte Carlo: weekly throughput in {unit} resampled from the window, 50th "
-            "percentile date.",
+            why or "half of the simulated futures finish by then",
+            f"Monte Carlo ({scope}): weekly throughput in {unit} resampled from the window, "
+            "50th percentile date.",
         ),
         stat_card(
             "P85 completion",
             _date(dates.get("p85")),
-            "85% of the simulated futures finish by then",
-            f"Monte Carlo on {unit}: 85th percentile completion date.",
+            "" if why else "85% of the simulated futures finish by then",
+            f"Monte Carlo ({scope}) on {unit}: 85th percentile completion date.",
         ),
         stat_card(
             "Deadline probability",
             f"{probability:.0%}" if probability is not None else "–",
             f"deadline {deadline.isoformat()}" if deadline else "no deadline set (Settings)",
-            f"Share of Monte Carlo trials (in {unit}) finishing on or before the deadline.",
+            f"Share of Monte Carlo trials ({scope}, in {unit}) finishing on or before the "
+            "deadline.",
         ),
         stat_card(
             "PERT expected",
@@ -82,11 +89,17 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
 
 
 def burndown_figure(
-    burndown: Any, when: Any, today: date, baseline: Any = None, unit: str = "items"
+    burndown: Any,
+    when: Any,
+    today: date,
+    baseline: Any = None,
+    unit: str = "items",
+    view: tuple[date, date] | None = None,
 ) -> go.Figure:
     """Remaining work per week end in ``unit`` with its PERT projection, the Monte Carlo band
     (``when`` is that unit's forecast) and the plan baseline (``baseline["remaining"]`` in items,
-    ``baseline["remaining_points"]`` in points, drawn only when present)."""
+    ``baseline["remaining_points"]`` in points, drawn only when present), first shown over
+    ``view`` (the rest is one zoom-out away)."""
     series = burndown.series
     if series.empty:
         return empty_figure("Burndown", "No issues fetched for this query yet.")
@@ -127,10 +140,40 @@ def burndown_figure(
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
     date_line(fig, burndown.milestone, "milestone", MILESTONE, inside=True)
     fig.update_yaxes(rangemode="tozero", title=unit)
+    heights = [*_in_view(series, f"remaining_{unit}", view), *(remaining or [])]
+    _show(fig, view, heights + ([float(when.remaining)] if when is not None else []))
     return fig
 
 
-def burnup_figure(burndown: Any, when: Any, today: date, unit: str = "items") -> go.Figure:
+def _in_view(series: Any, column: str, view: tuple[date, date] | None) -> list[float]:
+    """The values of ``column`` at the week ends inside ``view`` (all of them without one)."""
+    if view is None:
+        return [float(v) for v in series[column]]
+    inside = [view[0] <= d <= view[1] for d in series["week_end"]]
+    return [float(v) for v, keep in zip(series[column], inside, strict=True) if keep]
+
+
+def _show(fig: go.Figure, view: tuple[date, date] | None, heights: list[float]) -> None:
+    """First show ``view`` on the x axis and, from zero, the highest of ``heights`` (the values
+    drawn inside it); plotly's autoscale button shows everything."""
+    if view is None:
+        return
+    fig.update_xaxes(range=[view[0].isoformat(), view[1].isoformat()])
+    top = max([h for h in heights if h == h] or [0.0])
+    if top > 0:
+        fig.update_yaxes(range=[0, top * 1.08])
+
+
+def burnup_figure(
+    burndown: Any,
+    when: Any,
+    today: date,
+    unit: str = "items",
+    view: tuple[date, date] | None = None,
+) -> go.Figure:
+    """Completed and scope per week end in ``unit`` with the Monte Carlo band; with a growing
+    scope the scope is projected at the sampled arrival rate and each percentile line ends where
+    the work done meets it."""
     series = burndown.series
     if series.empty:
         return empty_figure("Burnup", "No issues fetched for this query yet.")
@@ -145,12 +188,30 @@ def burnup_figure(burndown: Any, when: Any, today: date, unit: str = "items") ->
         go.Scatter(x=weeks, y=completed, mode="lines+markers", name="Completed",
                    line={"color": COLORWAY[2]})
     )  # fmt: skip
+    heights = _in_view(series, f"scope_{unit}", view)
     if when is not None and len(series):
         done = float(completed.iloc[-1])
-        forecast_band(fig, today, done, done + float(when.remaining), when.dates, "Forecast")
+        scope_now = done + float(when.remaining)
+        ends = dict.fromkeys(when.dates or {}, scope_now)
+        if when.scope == "growing" and when.dates:
+            per_day = (when.arrival_rate or 0.0) / 7
+            ends = {k: scope_now + per_day * (d - today).days for k, d in when.dates.items()}
+            last = max(when.dates, key=when.dates.__getitem__)
+            fig.add_trace(
+                go.Scatter(
+                    x=[today.isoformat(), when.dates[last].isoformat()],
+                    y=[scope_now, ends[last]],
+                    mode="lines",
+                    name=f"Scope growing {when.arrival_rate:.1f} {unit}/week",
+                    line={"color": COLORWAY[3], "dash": "dot"},
+                )
+            )
+        heights.extend([scope_now, *ends.values()])
+        forecast_band(fig, today, done, ends, when.dates, "Forecast")
     date_line(fig, burndown.deadline, "deadline", DEADLINE)
     date_line(fig, burndown.milestone, "milestone", MILESTONE, inside=True)
     fig.update_yaxes(rangemode="tozero", title=unit)
+    _show(fig, view, heights)
     return fig
 
 
@@ -196,6 +257,142 @@ def scope_figure(weekly: Any, unit: str = "items") -> go.Figure:
         yaxis2={"title": f"scope ({unit})", "overlaying": "y", "side": "right", "showgrid": False},
     )
     return fig
+
+
+def finish_dates_figure(when: Any, deadline: date | None) -> go.Figure:
+    """The Monte Carlo "when" distribution: the share of trials finishing on each day (bars),
+    the chance of being done by each day (line, right axis), the percentile dates, and the
+    deadline when it falls near them (a far one would squeeze the bars; the title gives the
+    chance of meeting it)."""
+    title = "Finish dates"
+    if when is None or not when.dates:
+        reason = (when.reason if when is not None else "") or "no forecast"
+        return empty_figure(title, f"No forecast: {reason}.")
+    histogram = when.histogram
+    days = [d.isoformat() for d in histogram["date"]]
+    share = histogram["trials"].to_numpy() / when.trials
+    chance = when.probability_by_deadline
+    by_deadline = f", {chance:.0%} by the deadline" if chance is not None else ""
+    fig = new_figure(f"{title} ({SCOPE_LABELS[when.scope].lower()}{by_deadline})")
+    fig.add_trace(
+        go.Bar(x=days, y=share * 100, name="Trials finishing that day", marker_color=COLORWAY[0],
+               hovertemplate="%{x}: %{y:.2f}% of trials<extra></extra>")
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=days, y=share.cumsum() * 100, name="Done by that day", mode="lines",
+                   yaxis="y2", line={"color": COLORWAY[1]},
+                   hovertemplate="%{x}: %{y:.1f}% done<extra></extra>")
+    )  # fmt: skip
+    value_vlines(
+        fig, {f"{k.upper()} {d.isoformat()}": d.isoformat() for k, d in when.dates.items()}, INK
+    )
+    first, last = histogram["date"].iloc[0], histogram["date"].iloc[-1]
+    if deadline is not None and first - (last - first) <= deadline <= last + (last - first):
+        date_line(fig, deadline, "deadline", DEADLINE)
+    fig.update_layout(
+        yaxis={"title": "% of trials", "rangemode": "tozero"},
+        yaxis2={"title": "% done by then", "overlaying": "y", "side": "right", "range": [0, 100],
+                "showgrid": False},
+        bargap=0,
+    )  # fmt: skip
+    return fig
+
+
+def how_many_figure(how_many: Any) -> go.Figure:
+    """The Monte Carlo "how many by a date" distribution with the amounts each confidence level
+    guarantees at least."""
+    if how_many is None:
+        return empty_figure("How many by a date", "No complete week of throughput yet.")
+    unit = how_many.unit
+    histogram = how_many.histogram
+    fig = new_figure(f"How many {unit} by {how_many.target_date.isoformat()}")
+    fig.add_trace(
+        go.Bar(x=histogram["completed"].to_numpy(),
+               y=histogram["trials"].to_numpy() / how_many.trials * 100,
+               name=f"Trials finishing that many {unit}", marker_color=COLORWAY[2],
+               hovertemplate=f"%{{x}} {unit}: %{{y:.2f}}% of trials<extra></extra>")
+    )  # fmt: skip
+    value_vlines(
+        fig,
+        {f"{k[1:]}% sure: ≥ {v:,.0f}": v for k, v in sorted(how_many.at_least.items())},
+        INK,
+    )
+    fig.update_xaxes(title=f"{unit} completed", rangemode="tozero")
+    fig.update_yaxes(title="% of trials", rangemode="tozero")
+    return fig
+
+
+def scope_note(when: Any, unit: str) -> str:
+    """Which Monte Carlo forecast the page shows and what it assumes, in a sentence."""
+    if when is None:
+        return ""
+    weeks = f"{when.window_weeks} week{'s' if when.window_weeks != 1 else ''}"
+    if when.scope == "growing":
+        return (
+            f"Shown: Monte Carlo with a growing scope. Each simulated week finishes work like "
+            f"one of the last {weeks} and adds new work like one of them "
+            f"({_number(when.arrival_rate, 1)} {unit} a week on average)."
+        )
+    return (
+        f"Shown: Monte Carlo with a fixed scope: the {_amount(when.remaining, unit)} open now, "
+        f"finished at the pace of the last {weeks}; work added later is not forecast."
+    )
+
+
+def scope_switch(scope: str, note: str) -> dbc.Row:
+    """Fixed or growing scope for the Monte Carlo forecast (saved with the profile)."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Span("Forecast", className="me-2 small text-muted"),
+                        dbc.RadioItems(
+                            id=ids.FORECAST_SCOPE_MODEL,
+                            options=[{"label": v, "value": k} for k, v in SCOPE_LABELS.items()],
+                            value=scope,
+                            className="btn-group",
+                            inputClassName="btn-check",
+                            labelClassName="btn btn-outline-primary btn-sm",
+                            labelCheckedClassName="active",
+                        ),
+                    ],
+                    className="forecast-scope d-flex align-items-center",
+                ),
+                width="auto",
+            ),
+            dbc.Col(
+                html.Small(note, id=ids.FORECAST_SCOPE_NOTE, className="text-muted"),
+                className="align-self-center",
+            ),
+        ],
+        className="g-2 mb-2 align-items-center",
+    )
+
+
+def distribution_header(how_many: Any, today: date) -> dbc.Row:
+    """The heading of the Monte Carlo distributions with the "how many by" date picker."""
+    picker = dcc.DatePickerSingle(
+        id=ids.FORECAST_HOW_MANY_DATE,
+        date=how_many.target_date.isoformat() if how_many is not None else None,
+        min_date_allowed=today.isoformat(),
+        display_format="YYYY-MM-DD",
+        clearable=False,
+    )
+    return dbc.Row(
+        [
+            dbc.Col(html.H6("Monte Carlo distributions", className="mb-0"), width="auto"),
+            dbc.Col(
+                html.Div(
+                    [html.Span("How many by", className="me-2 small text-muted"), picker],
+                    className="d-flex align-items-center",
+                ),
+                width="auto",
+                className="ms-auto",
+            ),
+        ],
+        className="g-2 mt-3 mb-1 align-items-center",
+    )
 
 
 def unit_note(has_points: bool, baseline: Any, unit: str) -> str:
@@ -258,9 +455,14 @@ def forecast_layout(
     today: date,
     baseline: Any = None,
     notes: list[Any] | None = None,
+    *,
+    scope: str = "fixed",
+    view: tuple[date, date] | None = None,
+    how_many: Any = None,
 ) -> html.Div:
     """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
-    that unit's Monte Carlo "when")."""
+    that unit's Monte Carlo "when" in the ``scope`` model shown); ``view`` is what the burndown
+    and burnup show first, ``how_many`` the "how many by a date" forecast."""
     pert, other, when = forecasts
     # Without any weekly data (a query never fetched) the simulation has nothing to forecast:
     # its "done today" dates would read as a real forecast.
@@ -269,6 +471,7 @@ def forecast_layout(
         [
             *(notes or []),
             unit_switch(has_points, unit, unit_note(has_points, baseline, unit)),
+            scope_switch(scope, scope_note(card_when, unit)),
             html.Div(
                 headline_cards(unit, pert, other, card_when, burndown.deadline),
                 id=ids.FORECAST_CARDS,
@@ -278,12 +481,14 @@ def forecast_layout(
                     dbc.Col(
                         graph(
                             ids.FORECAST_BURNDOWN,
-                            burndown_figure(burndown, when, today, baseline, unit),
+                            burndown_figure(burndown, when, today, baseline, unit, view),
                         ),
                         lg=6,
                     ),
                     dbc.Col(
-                        graph(ids.FORECAST_BURNUP, burnup_figure(burndown, when, today, unit)),
+                        graph(
+                            ids.FORECAST_BURNUP, burnup_figure(burndown, when, today, unit, view)
+                        ),
                         lg=6,
                     ),
                 ]
@@ -292,6 +497,19 @@ def forecast_layout(
                 [
                     dbc.Col(graph(ids.FORECAST_THROUGHPUT, throughput_figure(weekly, unit)), lg=6),
                     dbc.Col(graph(ids.FORECAST_SCOPE, scope_figure(weekly, unit)), lg=6),
+                ]
+            ),
+            distribution_header(how_many, today),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph(
+                            ids.FORECAST_FINISH_DATES,
+                            finish_dates_figure(card_when, burndown.deadline),
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(graph(ids.FORECAST_HOW_MANY, how_many_figure(how_many)), lg=6),
                 ]
             ),
         ]

@@ -71,6 +71,12 @@ FORECAST_UNIT_STORE = "forecast-unit-store"
 FORECAST_UNIT_NOTE = "forecast-unit-note"
 FORECAST_UNIT_SHOWN = "forecast-unit-shown"
 """The unit the rendered page is drawn in (the switch stores only a change from it)."""
+FORECAST_SCOPE_MODEL = "forecast-scope-model"
+"""Fixed or growing scope: which Monte Carlo forecast the profile shows (saved with it)."""
+FORECAST_SCOPE_NOTE = "forecast-scope-note"
+FORECAST_FINISH_DATES = "forecast-finish-dates"
+FORECAST_HOW_MANY = "forecast-how-many"
+FORECAST_HOW_MANY_DATE = "forecast-how-many-date"
 
 # Flow -------------------------------------------------------------------------------------------
 FLOW_METRICS = "flow-metrics"

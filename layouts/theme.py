@@ -3,6 +3,8 @@ so the same figure reads on the light and the dark page theme."""
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -57,9 +59,11 @@ def new_figure(title: str, height: int = 320) -> go.Figure:
 
 
 def empty_figure(title: str, message: str, height: int = 320) -> go.Figure:
-    """A figure that says why it has nothing to plot."""
+    """A figure that says why it has nothing to plot (a long reason on several lines: plotly
+    does not wrap annotations)."""
     fig = new_figure(title, height)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    text = "<br>".join(textwrap.wrap(message, 60))
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     return fig

@@ -32,11 +32,14 @@ from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycl
 from data.metrics.dora import DoraMetrics, dora_metrics
 from data.metrics.flow import FlowMetrics, flow_metrics
 from data.metrics.forecast import (
+    SCOPE_MODELS,
     Burndown,
     MonteCarloHowMany,
     MonteCarloWhen,
     PertForecast,
     burndown,
+    forecast_view,
+    how_many_date,
     monte_carlo_how_many,
     monte_carlo_when,
     pert_forecast,
@@ -174,15 +177,32 @@ def with_imported_statistics(
 @dataclass(frozen=True)
 class ForecastSection:
     window: Window
-    throughput: pd.DataFrame  # week, week_start, items, points (window weeks)
+    # week, week_start, items, points, created_items, created_points (window weeks)
+    throughput: pd.DataFrame
     remaining_items: float
     remaining_points: float
     pert_items: PertForecast
     pert_points: PertForecast | None
-    monte_carlo_items: MonteCarloWhen
+    # Monte Carlo "when" with a fixed scope, and with a growing scope (arrivals sampled too);
+    # None for a model not simulated (``forecast_section``'s ``scopes``) and for points without
+    # a points field.
+    monte_carlo_items: MonteCarloWhen | None
     monte_carlo_points: MonteCarloWhen | None
-    how_many_by_deadline: MonteCarloHowMany | None
+    growing_items: MonteCarloWhen | None
+    growing_points: MonteCarloWhen | None
+    # The scope model the profile shows (forecast_settings.monte_carlo_scope).
+    scope_model: str
+    how_many: MonteCarloHowMany | None  # by the deadline ahead, else four weeks from today
     burndown: Burndown
+    view: tuple[date, date]  # what the burndown and burnup show first
+
+    def when(self, unit: str) -> MonteCarloWhen | None:
+        """The Monte Carlo "when" the pages show in ``unit`` (None in points without a points
+        field): the growing-scope one when the profile asks for it, else the fixed-scope one."""
+        growing = self.scope_model == "growing"
+        if unit == "points":
+            return self.growing_points if growing else self.monte_carlo_points
+        return self.growing_items if growing else self.monte_carlo_items
 
 
 @dataclass(frozen=True)
@@ -201,66 +221,84 @@ def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
     return ctx.weekly
 
 
-def forecast_section(ctx: MetricsContext) -> ForecastSection:
+def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None) -> ForecastSection:
+    """PERT, Monte Carlo and burndown of a query. ``scopes`` = the Monte Carlo scope models to
+    simulate (default: only the one the profile shows; a growing scope that never catches up
+    costs a few hundred milliseconds, which pages and snapshots need not pay for a model they do
+    not show)."""
     m = ctx.mappings
+    wanted = {*(scopes or ()), m.monte_carlo_scope}
     window = ctx.window(m.data_points_count)
     throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
     last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
-    remaining_items = float(last.remaining_items) if last is not None else 0.0
-    remaining_points = float(last.remaining_points) if last is not None else 0.0
+    remaining = {
+        "items": float(last.remaining_items) if last is not None else 0.0,
+        "points": float(last.remaining_points) if last is not None else 0.0,
+    }
     today = ctx.today
-    items = throughput["items"].to_numpy(dtype=float)
-    points = throughput["points"].to_numpy(dtype=float)
-    with_points = bool(m.points_field)
-    pert_items = pert_forecast(items, remaining_items, m.pert_factor, today, "items")
-    pert_points = (
-        pert_forecast(points, remaining_points, m.pert_factor, today, "points")
-        if with_points
-        else None
-    )
+    units = ("items", "points") if m.points_field else ("items",)
+    pert = {
+        u: pert_forecast(throughput[u].to_numpy(dtype=float), remaining[u], m.pert_factor, today, u)
+        for u in units
+    }
+
+    def when(unit: str, growing: bool) -> MonteCarloWhen:
+        return monte_carlo_when(
+            throughput[unit].to_numpy(dtype=float),
+            remaining[unit],
+            today,
+            trials=m.monte_carlo_trials,
+            seed=m.monte_carlo_seed,
+            deadline=m.deadline,
+            unit=unit,
+            arrivals=throughput[f"created_{unit}"].to_numpy(dtype=float) if growing else None,
+        )
+
+    fixed = {u: when(u, False) for u in units} if "fixed" in wanted else {}
+    growing = {u: when(u, True) for u in units} if "growing" in wanted else {}
+    shown = growing if m.monte_carlo_scope == "growing" else fixed
+    chart = burndown(ctx.weekly, pert["items"], today, m.deadline, m.milestone, pert.get("points"))
+    first_day = chart.series["week_end"].iloc[0] if len(chart.series) else None
+    ahead = [*(shown["items"].dates or {}).values(), pert["items"].expected_date, m.deadline,
+             m.milestone]  # fmt: skip
     return ForecastSection(
         window=window,
         throughput=throughput,
-        remaining_items=remaining_items,
-        remaining_points=remaining_points,
-        pert_items=pert_items,
-        pert_points=pert_points,
-        monte_carlo_items=monte_carlo_when(
-            items,
-            remaining_items,
-            today,
-            trials=m.monte_carlo_trials,
-            seed=m.monte_carlo_seed,
-            deadline=m.deadline,
-            unit="items",
-        ),
-        monte_carlo_points=monte_carlo_when(
-            points,
-            remaining_points,
-            today,
-            trials=m.monte_carlo_trials,
-            seed=m.monte_carlo_seed,
-            deadline=m.deadline,
-            unit="points",
-        )
-        if with_points
-        else None,
-        how_many_by_deadline=monte_carlo_how_many(
-            items, today, m.deadline, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
-        )
-        if m.deadline is not None and m.deadline > today
-        else None,
-        burndown=burndown(ctx.weekly, pert_items, today, m.deadline, m.milestone, pert_points),
+        remaining_items=remaining["items"],
+        remaining_points=remaining["points"],
+        pert_items=pert["items"],
+        pert_points=pert.get("points"),
+        monte_carlo_items=fixed.get("items"),
+        monte_carlo_points=fixed.get("points"),
+        growing_items=growing.get("items"),
+        growing_points=growing.get("points"),
+        scope_model=m.monte_carlo_scope,
+        how_many=how_many_section(ctx),
+        burndown=chart,
+        view=forecast_view(first_day, today, m.data_points_count, ahead),
     )
 
 
-def how_many_section(ctx: MetricsContext, target_date: date) -> MonteCarloHowMany | None:
-    """Monte Carlo "how many items by ``target_date``" from the forecast window's throughput."""
+def how_many_section(
+    ctx: MetricsContext, target_date: date | None = None, unit: str = "items"
+) -> MonteCarloHowMany | None:
+    """Monte Carlo "how many ``unit`` by ``target_date``" (default: the deadline ahead, else four
+    weeks from today) from the forecast window's throughput, at most the remaining work (plus
+    what arrives, with the growing scope model)."""
     m = ctx.mappings
     window = ctx.window(m.data_points_count)
-    items = weekly_throughput(ctx.weekly).tail(window.weeks)["items"].to_numpy(dtype=float)
+    throughput = weekly_throughput(ctx.weekly).tail(window.weeks)
+    remaining = float(ctx.weekly.iloc[-1][f"remaining_{unit}"]) if len(ctx.weekly) else 0.0
+    growing = m.monte_carlo_scope == "growing"
     return monte_carlo_how_many(
-        items, ctx.today, target_date, trials=m.monte_carlo_trials, seed=m.monte_carlo_seed
+        throughput[unit].to_numpy(dtype=float),
+        ctx.today,
+        target_date or how_many_date(ctx.today, m.deadline),
+        trials=m.monte_carlo_trials,
+        seed=m.monte_carlo_seed,
+        unit=unit,
+        remaining=remaining,
+        arrivals=throughput[f"created_{unit}"].to_numpy(dtype=float) if growing else None,
     )
 
 
@@ -325,7 +363,7 @@ def report_from_context(ctx: MetricsContext) -> Report:
         as_of=ctx.frames.as_of,
         mappings=ctx.mappings,
         weekly=weekly_section(ctx),
-        forecast=forecast_section(ctx),
+        forecast=forecast_section(ctx, SCOPE_MODELS),
         flow=flow_section(ctx),
         cycle=cycle_section(ctx),
         dora=dora_section(ctx),
@@ -367,6 +405,7 @@ def _mc_json(mc: MonteCarloWhen | None) -> Any:
     if mc is None:
         return None
     data = jsonable(mc)
+    data["percentiles_days"] = data.pop("days")
     data["percentiles_weeks"] = data.pop("weeks")
     data["completion_dates"] = data.pop("dates")
     return data
@@ -423,16 +462,30 @@ def report_json(report: Report) -> dict[str, Any]:
                     "trials": m.monte_carlo_trials,
                     "seed": m.monte_carlo_seed,
                     "resample": "weekly throughput, with replacement",
+                    "finishing_week": "the share of it needed, so results are in days",
                     "percentiles": "linear interpolation",
                     "deadline": m.deadline,
+                    "scope_shown": f.scope_model,
                 },
                 "items": _mc_json(f.monte_carlo_items),
                 "points": _mc_json(f.monte_carlo_points),
+                "growing_scope": {
+                    "definition": "monte_carlo_when_growing_scope",
+                    "parameters": {
+                        "arrivals": "created items (points) per week of the window, resampled "
+                        "with replacement, independently of throughput",
+                    },
+                    "items": _mc_json(f.growing_items),
+                    "points": _mc_json(f.growing_points),
+                },
             },
             "monte_carlo_how_many": {
                 "definition": "monte_carlo_how_many",
-                "parameters": {"target_date": m.deadline, "trials": m.monte_carlo_trials},
-                "items": jsonable(f.how_many_by_deadline),
+                "parameters": {
+                    "target_date": f.how_many.target_date if f.how_many else None,
+                    "trials": m.monte_carlo_trials,
+                },
+                "items": jsonable(f.how_many),
             },
         },
         "cycle_time": {

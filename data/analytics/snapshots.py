@@ -69,8 +69,9 @@ def snapshot_rows(
     f = forecast_section(ctx)
     flow = flow_section(ctx)
     dora = dora_section(ctx)
-    mc = f.monte_carlo_items
-    dates = mc.dates or {}
+    mc = f.when("items")  # the scope model the profile shows, simulated by forecast_section
+    dates = (mc.dates if mc else None) or {}
+    weeks = (mc.weeks if mc else None) or {}
     forecast_metrics = {
         "as_of": ctx.frames.as_of.isoformat(),
         "remaining_items": f.remaining_items,
@@ -79,13 +80,15 @@ def snapshot_rows(
         "throughput_mean_items": f.pert_items.most_likely_rate,
         "pert_expected_weeks_items": f.pert_items.expected_weeks,
         "pert_expected_date_items": f.pert_items.expected_date,
-        "p50_weeks_items": (mc.weeks or {}).get("p50"),
-        "p85_weeks_items": (mc.weeks or {}).get("p85"),
-        "p95_weeks_items": (mc.weeks or {}).get("p95"),
-        "probability_by_deadline": mc.probability_by_deadline,
+        "p50_weeks_items": weeks.get("p50"),
+        "p85_weeks_items": weeks.get("p85"),
+        "p95_weeks_items": weeks.get("p95"),
+        "probability_by_deadline": mc.probability_by_deadline if mc else None,
+        "monte_carlo_scope": f.scope_model,
     }
     drift = {
         "unit": "items",
+        "scope": f.scope_model,
         "p50": dates.get("p50"),
         "p85": dates.get("p85"),
         "p95": dates.get("p95"),

@@ -1,5 +1,6 @@
-"""Forecasts from weekly throughput: PERT (the original tool's behaviour), Monte Carlo "when" and
-"how many by a date", and the burndown/burnup series they are drawn on."""
+"""Forecasts from weekly throughput: PERT (the original tool's behaviour), Monte Carlo "when" (with
+a fixed or a growing scope) and "how many by a date", in days, and the burndown/burnup series
+they are drawn on with the window of it shown first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import pandas as pd
 
 MAX_SIMULATED_WEEKS = 520  # ten years: beyond that a "forecast" says nothing
 _CHUNK_WEEKS = 32
+HOW_MANY_DEFAULT_DAYS = 28  # "how many by" four weeks from today when there is no deadline ahead
+MAX_VIEW_DAYS = 730  # the burndown's first view reaches at most two years ahead
+VIEW_MARGIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,12 @@ def pert_forecast(
     )
 
 
+SCOPE_MODELS = ("fixed", "growing")
+"""Monte Carlo "when" with the remaining work as it is (fixed), or with new work arriving at the
+rate sampled from the same weeks (growing), as jira-agile-metrics' burnup forecast samples
+backlog growth."""
+
+
 @dataclass(frozen=True)
 class MonteCarloWhen:
     unit: str
@@ -93,18 +103,42 @@ class MonteCarloWhen:
     trials: int
     seed: int
     window_weeks: int
-    # Weeks needed per percentile, and the completion dates (today + ceil(weeks * 7) days).
+    scope: str  # one of SCOPE_MODELS
+    # Mean arrivals per week in the sampled weeks (growing scope); None for a fixed scope.
+    arrival_rate: float | None
+    # Days needed per percentile (fractional: the finishing week is worked through at its own
+    # pace), the same in weeks, and the completion dates (today + ceil(days)).
+    days: dict[str, float] | None
     weeks: dict[str, float] | None
     dates: dict[str, date] | None
     deadline: date | None
     probability_by_deadline: float | None
     # Share of trials that did not finish within MAX_SIMULATED_WEEKS.
     unfinished_share: float
-    histogram: pd.DataFrame  # weeks needed, trials
+    histogram: pd.DataFrame  # date, days, trials: the finish dates of the finished trials
     reason: str = ""
 
 
 PERCENTILES = {"p50": 50, "p85": 85, "p95": 95}
+
+
+def _finish_histogram(days: np.ndarray, today: date) -> pd.DataFrame:
+    """Trials per completion date (today + ceil(days)) of the finished trials."""
+    finished = days[np.isfinite(days)]
+    counts = np.bincount(_whole_days(finished)) if len(finished) else np.zeros(0, "int64")
+    offsets = np.flatnonzero(counts)
+    return pd.DataFrame(
+        {
+            "date": [today + timedelta(days=int(d)) for d in offsets],
+            "days": offsets.astype("int64"),
+            "trials": counts[offsets].astype("int64"),
+        }
+    )
+
+
+def _whole_days(days: np.ndarray) -> np.ndarray:
+    # 14.000000000000002 days is 14: rounding first keeps float noise from adding a day.
+    return np.ceil(np.round(days, 9)).astype("int64")
 
 
 def monte_carlo_when(
@@ -116,18 +150,31 @@ def monte_carlo_when(
     seed: int = 42,
     deadline: date | None = None,
     unit: str = "items",
+    arrivals: np.ndarray | None = None,
 ) -> MonteCarloWhen:
     """Each trial draws weekly throughputs from ``samples`` with replacement until they add up
-    to ``remaining``; the result is the number of weeks drawn. Percentiles interpolate linearly."""
+    to ``remaining``; with ``arrivals`` (growing scope) it also draws a week of new work from
+    them each week, and finishes when what it completed catches up with the remaining work plus
+    everything that arrived. The finishing week counts the share of it needed (its throughput
+    spread evenly over its seven days), so results are in days. Percentiles interpolate linearly."""
     values = np.asarray(samples, dtype=float)
-    empty = pd.DataFrame({"weeks": pd.Series(dtype="int64"), "trials": pd.Series(dtype="int64")})
+    scope = "fixed" if arrivals is None else "growing"
+    grown = None if arrivals is None else np.asarray(arrivals, dtype=float)
+    rate = None if grown is None or len(grown) == 0 else float(grown.mean())
+    empty = pd.DataFrame(
+        {
+            "date": pd.Series(dtype=object),
+            "days": pd.Series(dtype="int64"),
+            "trials": pd.Series(dtype="int64"),
+        }
+    )
     if remaining <= 0:
-        weeks = dict.fromkeys(PERCENTILES, 0.0)
+        zeros = dict.fromkeys(PERCENTILES, 0.0)
         return MonteCarloWhen(
-            unit, float(remaining), trials, seed, len(values), weeks,
+            unit, float(remaining), trials, seed, len(values), scope, rate, zeros, dict(zeros),
             dict.fromkeys(PERCENTILES, today), deadline,
             None if deadline is None else float(today <= deadline), 0.0,
-            pd.DataFrame({"weeks": [0], "trials": [trials]}),
+            pd.DataFrame({"date": [today], "days": [0], "trials": [trials]}),
         )  # fmt: skip
     if len(values) == 0 or values.max() <= 0:
         reason = (
@@ -136,58 +183,78 @@ def monte_carlo_when(
             else ("throughput is zero in every week of the window")
         )
         return MonteCarloWhen(
-            unit, float(remaining), trials, seed, len(values), None, None, deadline, None, 1.0,
-            empty, reason,
+            unit, float(remaining), trials, seed, len(values), scope, rate, None, None, None,
+            deadline, None, 1.0, empty, reason,
         )  # fmt: skip
-    needed = simulate_weeks_needed(values, remaining, trials, seed)
-    finished = needed <= MAX_SIMULATED_WEEKS
+    needed = simulate_days_needed(values, remaining, trials, seed, grown)
+    finished = np.isfinite(needed)
     unfinished_share = float(1 - finished.mean())
     # Unfinished trials stay in the percentiles as "never" (infinity), so they cannot flatter them.
-    as_float = np.where(finished, needed, np.inf).astype(float)
     # Between two "never" trials linear interpolation computes inf - inf; that percentile is
     # "never" too, so the NaN it gives (silently) becomes infinity.
     with np.errstate(invalid="ignore"):
         quantiles = np.nan_to_num(
-            np.percentile(as_float, list(PERCENTILES.values())), nan=np.inf, posinf=np.inf
+            np.percentile(needed, list(PERCENTILES.values())), nan=np.inf, posinf=np.inf
         )
-    weeks = {name: float(w) for name, w in zip(PERCENTILES, quantiles, strict=True)}
+    days = {
+        name: float(d) for name, d in zip(PERCENTILES, quantiles, strict=True) if math.isfinite(d)
+    }
     dates = {
-        name: today + timedelta(days=math.ceil(w * 7))
-        for name, w in weeks.items()
-        if math.isfinite(w)
+        name: today + timedelta(days=int(_whole_days(np.array([d]))[0])) for name, d in days.items()
     }
     probability = None
     if deadline is not None:
-        allowed = (deadline - today).days / 7
-        probability = float(np.mean(as_float <= allowed))
-    counts = np.bincount(needed[finished].astype("int64"))
-    histogram = pd.DataFrame({"weeks": np.flatnonzero(counts), "trials": counts[counts > 0]})
+        probability = float(np.mean(needed <= (deadline - today).days))
+    if dates:
+        reason = ""
+    elif scope == "growing":
+        reason = (
+            "new work arrives about as fast as work is finished, so fewer than half the trials "
+            "finish within ten years"
+        )
+    else:
+        reason = "fewer than half the trials finish within ten years"
     return MonteCarloWhen(
-        unit, float(remaining), trials, seed, len(values),
-        {k: v for k, v in weeks.items() if math.isfinite(v)} or None,
-        dates or None, deadline, probability, unfinished_share, histogram,
-        "" if dates else "fewer than half the trials finish within ten years",
+        unit, float(remaining), trials, seed, len(values), scope, rate, days or None,
+        {k: v / 7 for k, v in days.items()} or None, dates or None, deadline, probability,
+        unfinished_share, _finish_histogram(needed, today), reason,
     )  # fmt: skip
 
 
-def simulate_weeks_needed(
-    values: np.ndarray, remaining: float, trials: int, seed: int
+def simulate_days_needed(
+    values: np.ndarray,
+    remaining: float,
+    trials: int,
+    seed: int,
+    arrivals: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Weeks each trial needs (``MAX_SIMULATED_WEEKS + 1`` when it never gets there)."""
+    """Days each trial needs (infinity when it does not finish within MAX_SIMULATED_WEEKS).
+
+    A trial finishing in week k (1-based) needs 7·(k − 1 + f) days, where f is the share of
+    week k's net progress (throughput minus arrivals) that was still missing at its start."""
     rng = np.random.default_rng(seed)
-    needed = np.full(trials, MAX_SIMULATED_WEEKS + 1, dtype="int64")
+    # Arrivals come from their own stream, so the throughput draws of a seed are the same with
+    # and without scope growth (the two forecasts differ only by what arrives).
+    arrival_rng = np.random.default_rng([seed, 1])
+    needed = np.full(trials, np.inf)
     total = np.zeros(trials)
     open_trials = np.arange(trials)
     drawn = 0
     while len(open_trials) and drawn < MAX_SIMULATED_WEEKS:
         chunk = min(_CHUNK_WEEKS, MAX_SIMULATED_WEEKS - drawn)
-        draws = values[rng.integers(0, len(values), size=(len(open_trials), chunk))]
-        running = total[open_trials, None] + np.cumsum(draws, axis=1)
+        shape = (len(open_trials), chunk)
+        net = values[rng.integers(0, len(values), size=shape)]
+        if arrivals is not None and len(arrivals):
+            net = net - arrivals[arrival_rng.integers(0, len(arrivals), size=shape)]
+        running = total[open_trials, None] + np.cumsum(net, axis=1)
         reached = running >= remaining
-        hit = reached.any(axis=1)
-        needed[open_trials[hit]] = drawn + reached[hit].argmax(axis=1) + 1
+        hit = np.flatnonzero(reached.any(axis=1))
+        week = reached[hit].argmax(axis=1)
+        before = np.where(week > 0, running[hit, np.maximum(week - 1, 0)], total[open_trials[hit]])
+        share = (remaining - before) / net[hit, week]
+        needed[open_trials[hit]] = 7.0 * (drawn + week + share)
         total[open_trials] = running[:, -1]
-        open_trials = open_trials[~hit]
+        open_trials = np.delete(open_trials, hit)
         drawn += chunk
     return needed
 
@@ -196,9 +263,13 @@ def simulate_weeks_needed(
 class MonteCarloHowMany:
     unit: str
     target_date: date
-    weeks: int
+    days: int
     trials: int
     seed: int
+    # At most this much can be finished (the remaining work, plus with a growing scope what
+    # arrives by then); None = no cap.
+    remaining: float | None
+    scope: str  # one of SCOPE_MODELS
     # "N% confident of at least X": the (100 − N)th percentile of simulated totals, rounded down.
     at_least: dict[str, float]
     histogram: pd.DataFrame  # completed, trials
@@ -212,23 +283,38 @@ def monte_carlo_how_many(
     trials: int = 10_000,
     seed: int = 42,
     unit: str = "items",
+    remaining: float | None = None,
+    arrivals: np.ndarray | None = None,
 ) -> MonteCarloHowMany | None:
-    """Totals of ``floor(days until target / 7)`` weekly draws per trial; None without samples."""
+    """Per trial, the total of one weekly draw for each whole week until ``target_date`` plus
+    the share of one more draw for the days left over (a week's throughput spread evenly over
+    its seven days), at most the ``remaining`` work — plus, with ``arrivals`` (growing scope),
+    the new work drawn the same way from its own random stream; None without samples."""
     values = np.asarray(samples, dtype=float)
-    weeks = max(0, (target_date - today).days // 7)
     if len(values) == 0:
         return None
-    rng = np.random.default_rng(seed)
-    totals = (
-        values[rng.integers(0, len(values), size=(trials, weeks))].sum(axis=1)
-        if weeks
-        else np.zeros(trials)
-    )
+    days = max(0, (target_date - today).days)
+    weeks, rest = divmod(days, 7)
+    columns = weeks + (1 if rest else 0)
+    weights = np.r_[np.ones(weeks), [rest / 7] if rest else []]
+
+    def totals_of(pool: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return pool[rng.integers(0, len(pool), size=(trials, columns))] @ weights
+
+    totals = totals_of(values, np.random.default_rng(seed))
+    grown = None if arrivals is None else np.asarray(arrivals, dtype=float)
+    if remaining is not None:
+        cap = np.full(trials, float(remaining))
+        if grown is not None and len(grown):
+            cap = cap + totals_of(grown, np.random.default_rng([seed, 1]))
+        totals = np.minimum(totals, cap)
     at_least = {f"p{c}": float(np.floor(np.percentile(totals, 100 - c))) for c in (50, 85, 95)}
-    rounded = np.floor(totals).astype("int64")
-    counts = np.bincount(rounded)
+    counts = np.bincount(np.floor(np.round(totals, 9)).astype("int64"))
     histogram = pd.DataFrame({"completed": np.flatnonzero(counts), "trials": counts[counts > 0]})
-    return MonteCarloHowMany(unit, target_date, weeks, trials, seed, at_least, histogram)
+    return MonteCarloHowMany(
+        unit, target_date, days, trials, seed, None if remaining is None else float(remaining),
+        "fixed" if arrivals is None else "growing", at_least, histogram,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -281,3 +367,27 @@ def burndown(
         pert_projection(pert_items if has_weeks else None, today, "items"),
         pert_projection(pert_points if has_weeks else None, today, "points"),
     )
+
+
+def how_many_date(today: date, deadline: date | None) -> date:
+    """The date "how many by" asks about first: the deadline while it lies ahead, else four
+    weeks from today."""
+    if deadline is not None and deadline > today:
+        return deadline
+    return today + timedelta(days=HOW_MANY_DEFAULT_DAYS)
+
+
+def forecast_view(
+    first_day: date | None, today: date, window_weeks: int, ahead: list[date | None]
+) -> tuple[date, date]:
+    """The span a burndown first shows: the forecast window before today (not before the first
+    data point) and, after it, the latest of the ``ahead`` dates (forecast dates, deadline,
+    milestone) — at most two years out, and the window's length when none lies ahead — with a
+    week's margin at both ends. The rest of the history stays one zoom-out away."""
+    back = today - timedelta(days=7 * max(window_weeks, 1))
+    start = max(back, first_day) if first_day is not None else back
+    later = [d for d in ahead if d is not None and d > today]
+    end = max(later) if later else today + timedelta(days=7 * max(window_weeks, 1))
+    end = min(end, today + timedelta(days=MAX_VIEW_DAYS))
+    margin = timedelta(days=VIEW_MARGIN_DAYS)
+    return start - margin, end + margin

@@ -14,7 +14,7 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
   tier_set: "2023"|"2021"}
 - ``flow_type_mappings``                   {issue type: Feature|Defect|Risk|Debt}
 - ``forecast_settings``                    pert_factor, data_points_count, deadline, milestone,
-  monte_carlo_trials, monte_carlo_seed, metrics_window_weeks
+  monte_carlo_trials, monte_carlo_seed, monte_carlo_scope (fixed|growing), metrics_window_weeks
 - ``jira_config.points_field``             the story-points field (points are read at ingest)
 """
 
@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from data.errors import ValidationError
+from data.metrics.forecast import SCOPE_MODELS
 
 FLOW_STATES = ("New", "Waiting", "Active", "Done", "Canceled", "Ignore")
 FLOW_ITEMS = ("Feature", "Defect", "Risk", "Debt")
@@ -76,6 +77,9 @@ class MetricMappings:
     milestone: date | None = None
     monte_carlo_trials: int = 10_000
     monte_carlo_seed: int = 42
+    # The Monte Carlo forecast the pages and the report show: the remaining work as it is, or
+    # with new work arriving as it did in the forecast window.
+    monte_carlo_scope: str = "fixed"
     metrics_window_weeks: int = 12
 
     @property
@@ -226,6 +230,11 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
             fs.get("monte_carlo_trials"), "forecast_settings.monte_carlo_trials", 10_000
         ),
         monte_carlo_seed=int(fs.get("monte_carlo_seed") or 42),
+        monte_carlo_scope=_choice(
+            fs.get("monte_carlo_scope") or "fixed",
+            "forecast_settings.monte_carlo_scope",
+            SCOPE_MODELS,
+        ),
         metrics_window_weeks=_positive_int(
             fs.get("metrics_window_weeks"), "forecast_settings.metrics_window_weeks", 12
         ),

@@ -237,10 +237,11 @@ def weekly_from_project_data(document: dict[str, Any], today: date) -> pd.DataFr
 
 
 def weekly_throughput(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Completed items and points per complete week (the forecasts' input)."""
-    done = weekly.loc[
-        weekly["complete"], ["week", "week_start", "completed_items", "completed_points"]
-    ]
+    """Completed (``items``, ``points``) and created items and points per complete week: the
+    forecasts' input (what was finished, and for a growing scope what arrived)."""
+    columns = ["week", "week_start", "completed_items", "completed_points", "created_items",
+               "created_points"]  # fmt: skip
+    done = weekly.loc[weekly["complete"], columns]
     return done.rename(
         columns={"completed_items": "items", "completed_points": "points"}
     ).reset_index(drop=True)

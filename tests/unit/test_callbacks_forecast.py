@@ -174,3 +174,27 @@ def _texts(component) -> str:
     children = getattr(component, "children", None)
     parts = children if isinstance(children, list | tuple) else [children]
     return " ".join(_texts(c) for c in parts if c is not None)
+
+
+def test_the_scope_switch_saves_the_model_and_re_renders(with_points):
+    # Dash calls the switch's callback when a render inserts it: the saved model changes nothing.
+    assert forecast.choose_scope(with_points, "fixed", 3) is no_update
+    assert forecast.choose_scope(with_points, "growing", 3) == 4  # the data version re-renders
+    saved = profile_manager.get_profile(with_points["profile"])["forecast_settings"]
+    assert saved["monte_carlo_scope"] == "growing"
+    page = forecast.render(with_points["profile"], with_points["query"], "items")
+    assert _find(page, ids.FORECAST_SCOPE_MODEL).value == "growing"
+    assert "growing scope" in _find(page, ids.FORECAST_SCOPE_NOTE).children
+    section = report.forecast_section(
+        report.load_context(with_points["profile"], with_points["query"])
+    )
+    # The eight imported weeks created 5+2+3+4+1+2+3+1 = 21 items: 2.6 a week arrive.
+    assert section.growing_items.arrival_rate == pytest.approx(21 / 8)
+
+
+def test_how_many_follows_the_date_picked_in_the_unit_shown(with_points):
+    figure = forecast.how_many_for(with_points, "2040-01-01", "points")
+    # Ten years of throughput would finish everything: at most the 30 open points.
+    assert figure.layout.title.text == "How many points by 2040-01-01"
+    assert max(figure.data[0].x) == 30
+    assert forecast.how_many_for(with_points, None, "items") is no_update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from data.errors import ValidationError
 from data.metrics.forecast import (
     MAX_SIMULATED_WEEKS,
     burndown,
+    forecast_view,
+    how_many_date,
     monte_carlo_how_many,
     monte_carlo_when,
     pert_forecast,
@@ -134,21 +137,66 @@ def test_pert_edge_cases():
 
 
 def test_monte_carlo_when_constant_throughput_is_exact():
-    # 5 a week, 12 remaining: 5, 10, 15 -> every trial needs 3 weeks (21 days).
-    result = monte_carlo_when(np.array([5, 5, 5]), 12, TODAY, deadline=TODAY + timedelta(days=21))
-    assert result.weeks == {"p50": 3.0, "p85": 3.0, "p95": 3.0}
-    assert result.dates == dict.fromkeys(("p50", "p85", "p95"), TODAY + timedelta(days=21))
+    # 5 a week, 12 remaining: 5 and 10 after two weeks, and the third week's 5 are spread over
+    # its 7 days, so the last 2 take 2/5 of it: 2.4 weeks = 16.8 days -> Mar 25 + 17 = Apr 11.
+    result = monte_carlo_when(np.array([5, 5, 5]), 12, TODAY, deadline=TODAY + timedelta(days=17))
+    assert result.days == pytest.approx({"p50": 16.8, "p85": 16.8, "p95": 16.8})
+    assert result.weeks == pytest.approx({"p50": 2.4, "p85": 2.4, "p95": 2.4})
+    assert result.dates == dict.fromkeys(("p50", "p85", "p95"), date(2026, 4, 11))
     assert result.probability_by_deadline == 1.0
-    early = monte_carlo_when(np.array([5]), 12, TODAY, deadline=TODAY + timedelta(days=20))
-    assert early.probability_by_deadline == 0.0  # 20 days = 2.86 weeks < 3
-    assert result.histogram.to_dict("records") == [{"weeks": 3, "trials": 10_000}]
+    early = monte_carlo_when(np.array([5]), 12, TODAY, deadline=TODAY + timedelta(days=16))
+    assert early.probability_by_deadline == 0.0  # 16 days < 16.8
+    assert result.histogram.to_dict("records") == [
+        {"date": date(2026, 4, 11), "days": 17, "trials": 10_000}
+    ]
+    assert (result.scope, result.arrival_rate) == ("fixed", None)
+
+
+def test_monte_carlo_p50_and_p85_differ_within_a_week():
+    # Weeks of 3 or 6 (6 with probability 1/3), 5 remaining:
+    # - a first week of 6 finishes after 5/6 of it: 5.83 days (1/3 of the trials);
+    # - a first week of 3 leaves 2: a second week of 6 takes 2/6 of it, 7 + 2.33 = 9.33 days
+    #   (2/3 · 1/3 = 2/9), a second week of 3 takes 2/3 of it, 7 + 4.67 = 11.67 days (4/9).
+    # Sorted, 9.33 days covers the 33%-56% ranks and 11.67 days the top 44%: P50 = 9.33 days
+    # (Mar 25 + 10 = Apr 4) and P85 = P95 = 11.67 days (Mar 25 + 12 = Apr 6), two days apart
+    # inside the second week.
+    result = monte_carlo_when(np.array([3, 3, 6]), 5, TODAY)
+    assert result.days == pytest.approx({"p50": 28 / 3, "p85": 35 / 3, "p95": 35 / 3})
+    assert result.dates == {"p50": date(2026, 4, 4), "p85": date(2026, 4, 6),
+                            "p95": date(2026, 4, 6)}  # fmt: skip
+    shares = result.histogram.set_index("days")["trials"] / result.trials
+    assert shares.index.tolist() == [6, 10, 12]
+    assert shares.tolist() == pytest.approx([1 / 3, 2 / 9, 4 / 9], abs=0.02)
+
+
+def test_monte_carlo_with_a_growing_scope_samples_arrivals_too():
+    # 5 done and 2 arriving every week: the gap of 12 closes by 3 a week, 3, 6, 9, 12 -> the
+    # whole fourth week is needed: 28 days -> Apr 22 (the fixed scope said 16.8 days).
+    result = monte_carlo_when(np.array([5]), 12, TODAY, arrivals=np.array([2]))
+    assert (result.scope, result.arrival_rate) == ("growing", 2.0)
+    assert result.days == pytest.approx({"p50": 28.0, "p85": 28.0, "p95": 28.0})
+    assert result.dates["p85"] == date(2026, 4, 22)
+    # As much arriving as finished: the gap never closes.
+    stuck = monte_carlo_when(np.array([5, 5]), 12, TODAY, arrivals=np.array([5]), trials=100)
+    assert stuck.dates is None and stuck.unfinished_share == 1.0
+    assert "new work arrives about as fast as work is finished" in stuck.reason
+
+
+def test_monte_carlo_with_nothing_arriving_is_the_fixed_scope_forecast():
+    # Arrivals come from their own random stream: with none arriving, every trial draws the
+    # same weeks as the fixed-scope forecast and finishes on the same day.
+    samples = np.array([0, 3, 7, 2, 9])
+    fixed = monte_carlo_when(samples, 40, TODAY, seed=11)
+    growing = monte_carlo_when(samples, 40, TODAY, seed=11, arrivals=np.array([0.0]))
+    assert growing.days == fixed.days
+    assert growing.histogram.equals(fixed.histogram)
 
 
 def test_monte_carlo_is_seeded_and_reports_no_forecast_for_zero_throughput():
     samples = np.array([0, 3, 7, 2, 9])
     first, again = (monte_carlo_when(samples, 40, TODAY, seed=7) for _ in range(2))
-    assert first.weeks == again.weeks and first.histogram.equals(again.histogram)
-    assert first.weeks["p50"] <= first.weeks["p85"] <= first.weeks["p95"]
+    assert first.days == again.days and first.histogram.equals(again.histogram)
+    assert first.days["p50"] <= first.days["p85"] <= first.days["p95"]
     zero = monte_carlo_when(np.array([0, 0]), 5, TODAY)
     assert zero.dates is None and zero.reason == "throughput is zero in every week of the window"
     empty = monte_carlo_when(np.array([]), 5, TODAY)
@@ -165,15 +213,53 @@ def test_monte_carlo_gives_up_after_ten_years():
 
 
 def test_monte_carlo_how_many():
-    # 2 whole weeks until Apr 9 (15 days); 4 a week in every draw -> 8 in every trial.
+    # Until Apr 9 (15 days): two whole weeks and 1/7 of a third; 4 a week in every draw ->
+    # 8 + 4/7 = 8.57 in every trial, 8 whole items.
     result = monte_carlo_how_many(np.array([4, 4]), TODAY, TODAY + timedelta(days=15))
-    assert result.weeks == 2
+    assert result.days == 15
     assert result.at_least == {"p50": 8.0, "p85": 8.0, "p95": 8.0}
+    # 10 days: one week and 3/7 of another -> 4 + 12/7 = 5.71 -> at least 5.
+    short = monte_carlo_how_many(np.array([4]), TODAY, TODAY + timedelta(days=10))
+    assert short.at_least == {"p50": 5.0, "p85": 5.0, "p95": 5.0}
+    assert short.histogram.to_dict("records") == [{"completed": 5, "trials": 10_000}]
     # Draws of 0 or 10 over one week: half the trials reach 10. 85% confident of at least the
     # 15th percentile = 0; 50% confident of at least the 50th percentile (between 0 and 10).
     mixed = monte_carlo_how_many(np.array([0, 10]), TODAY, TODAY + timedelta(days=7), seed=3)
     assert mixed.at_least["p85"] == 0.0 and mixed.at_least["p95"] == 0.0
     assert monte_carlo_how_many(np.array([]), TODAY, TODAY + timedelta(days=7)) is None
+
+
+def test_how_many_is_at_most_the_work_there_is():
+    # 4 a week for 3 weeks = 12, but 10 remain: every trial finishes the 10.
+    capped = monte_carlo_how_many(np.array([4]), TODAY, TODAY + timedelta(days=21), remaining=10)
+    assert capped.at_least == {"p50": 10.0, "p85": 10.0, "p95": 10.0}
+    # With 1 new item arriving each week there are 13 to do by then: the 12 finished all count.
+    growing = monte_carlo_how_many(
+        np.array([4]), TODAY, TODAY + timedelta(days=21), remaining=10, arrivals=np.array([1])
+    )
+    assert (growing.scope, growing.at_least["p50"]) == ("growing", 12.0)
+
+
+def test_how_many_asks_about_the_deadline_ahead_else_four_weeks_out():
+    assert how_many_date(TODAY, date(2026, 6, 1)) == date(2026, 6, 1)
+    assert how_many_date(TODAY, TODAY) == date(2026, 4, 22)  # a deadline today is not ahead
+    assert how_many_date(TODAY, None) == date(2026, 4, 22)
+
+
+def test_forecast_view_is_the_recent_window_and_the_forecast_horizon():
+    # 12 weeks back from Mar 25 is 2025-12-31; the latest date ahead is the deadline Jun 1;
+    # a week's margin at both ends.
+    ahead = [date(2026, 5, 1), None, date(2026, 6, 1), date(2026, 3, 1)]
+    assert forecast_view(date(2025, 1, 5), TODAY, 12, ahead) == (
+        date(2025, 12, 24), date(2026, 6, 8),
+    )  # fmt: skip
+    # A young project starts at its first point; nothing ahead -> the window's length ahead.
+    assert forecast_view(date(2026, 3, 9), TODAY, 12, [None]) == (
+        date(2026, 3, 2), date(2026, 6, 24),
+    )  # fmt: skip
+    # A forecast nine years out is cut to two years (730 days) ahead.
+    far = forecast_view(None, TODAY, 12, [date(2035, 1, 1)])
+    assert far == (date(2025, 12, 24), TODAY + timedelta(days=737))
 
 
 def test_burndown_projection_starts_today_at_remaining(ctx):
@@ -382,6 +468,29 @@ def test_issues_without_changelog_use_their_current_status_and_resolution():
 
 
 def test_how_many_by_any_date(ctx):
-    # Window throughput [1, 1, 1]; Apr 15 is 21 days after Mar 25 -> 3 weeks -> 3 items in every trial.
+    # Window throughput [1, 1, 1]; Apr 15 is 21 days after Mar 25 -> 3 weeks -> 3 items in every
+    # trial, but only 2 remain: at most 2.
     result = how_many_section(ctx, date(2026, 4, 15))
-    assert (result.weeks, result.at_least) == (3, {"p50": 3.0, "p85": 3.0, "p95": 3.0})
+    assert (result.days, result.at_least) == (21, {"p50": 2.0, "p85": 2.0, "p95": 2.0})
+    assert (result.remaining, result.scope) == (2.0, "fixed")
+    # Apr 1 (7 days): one week, 1 item.
+    assert how_many_section(ctx, date(2026, 4, 1)).at_least["p85"] == 1.0
+
+
+def test_forecast_section_offers_both_scope_models(ctx):
+    # Only the model the profile shows is simulated unless both are asked for (the report).
+    section = forecast_section(ctx)
+    assert section.scope_model == "fixed" and section.when("items") is section.monte_carlo_items
+    assert section.growing_items is None
+    both = forecast_section(ctx, ("fixed", "growing"))
+    # The window W10..W12 created 3, 2 and 0 items: 5/3 a week arrive while 1 a week is done.
+    assert both.throughput["created_items"].tolist() == [3, 2, 0]
+    assert both.growing_items.arrival_rate == pytest.approx(5 / 3)
+    assert both.when("points") is both.monte_carlo_points
+    growing = forecast_section(
+        replace(ctx, mappings=replace(MAPPINGS, monte_carlo_scope="growing"))
+    )
+    assert growing.monte_carlo_items is None
+    assert growing.when("items") is growing.growing_items
+    assert growing.when("points") is growing.growing_points
+    assert growing.growing_items.days == both.growing_items.days

@@ -22,6 +22,7 @@ from data.metrics.mappings import (
 def test_an_empty_profile_gives_the_metrics_md_defaults():
     m = mappings_from_profile({})
     assert m == MetricMappings()
+    assert m.monte_carlo_scope == "fixed"
     assert (m.committed_stage, m.done_stage, m.time_zone, m.points_field) == (
         "In Progress",
         "Done",
@@ -49,7 +50,7 @@ def test_every_key_is_read():
             "flow_type_mappings": {"Story": "Feature", "Spike": "Risk"},
             "forecast_settings": {"pert_factor": 2, "data_points_count": 8, "deadline": "2026-12-31",
                                   "milestone": "2026-10-01", "monte_carlo_trials": 500, "monte_carlo_seed": 7,
-                                  "metrics_window_weeks": 6},
+                                  "metrics_window_weeks": 6, "monte_carlo_scope": "growing"},
             "field_mappings": {
                 "status_to_flow_state": {"Blocked": "Waiting"},
                 "status_categories": {"Parked": "new"},
@@ -74,6 +75,7 @@ def test_every_key_is_read():
         date(2026, 10, 1),
     )
     assert (m.monte_carlo_trials, m.monte_carlo_seed, m.metrics_window_weeks) == (500, 7, 6)
+    assert m.monte_carlo_scope == "growing"
     assert m.workflow_stages[1] == Stage("Doing", ("In Progress", "Blocked"))
     assert (m.committed_stage, m.done_stage, m.time_zone) == ("Doing", "Shipped", "Europe/Berlin")
     assert m.dora == DoraMappings(
@@ -105,6 +107,8 @@ def test_every_key_is_read():
         ({"forecast_settings": {"data_points_count": "many"}}, "data_points_count is 'many'"),
         ({"forecast_settings": {"deadline": "next friday"}}, "forecast_settings.deadline is 'next friday'; use a date"),
         ({"field_mappings": []}, "field_mappings must be a JSON object, not list."),
+        ({"forecast_settings": {"monte_carlo_scope": "elastic"}},
+         "forecast_settings.monte_carlo_scope is 'elastic'; use one of fixed, growing."),
     ],
 )  # fmt: skip
 def test_bad_settings_are_refused_with_one_sentence(profile, message):
