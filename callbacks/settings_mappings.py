@@ -25,6 +25,7 @@ from data.profiles.mapping_choices import merge_choices
 from layouts import ids
 from layouts.common import success_alert
 from layouts.settings_mappings import (
+    FOLLOW_JIRA_ZONE,
     MappingVocabulary,
     mapping_controls,
     points_option,
@@ -61,7 +62,7 @@ def save_mappings(profile_id: str, form: dict[str, Any]) -> Any:
             "field_mappings": {
                 "status_to_flow_state": _chosen(form["statuses"], form["states"]),
                 **workflow,
-                "time_zone": form["time_zone"],
+                "time_zone": None if form["time_zone"] == FOLLOW_JIRA_ZONE else form["time_zone"],
                 "dora": {
                     "deployment_source": form["deployment_source"],
                     "deployment_issue_types": list(form["deployment_types"] or []),

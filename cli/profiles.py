@@ -88,11 +88,14 @@ def profile_show(profile_ref: str, as_json: bool) -> None:
     """Show one profile (the token is masked)."""
     p = mask_secrets(pm.find_profile(profile_ref))
     p["queries"] = [q["id"] for q in pm.list_queries(p["id"])]
+    p["metrics_time_zone"] = pm.metrics_time_zone(p)
     if as_json:
         print_json(p)
         return
     for key, value in p.items():
-        click.echo(f"{key:24} {value}")
+        if key != "metrics_time_zone":
+            click.echo(f"{key:24} {value}")
+    click.echo(f"{'metrics_time_zone':24} {p['metrics_time_zone']['reason']}")
 
 
 @profile.command("create")
@@ -138,6 +141,12 @@ def profile_create(
 )
 @click.option("--ask-token", is_flag=True, help="Prompt for the new token (hidden).")
 @click.option("--points-field")
+@click.option(
+    "--time-zone",
+    metavar="ZONE",
+    help="IANA zone the metrics count days and weeks in, e.g. Europe/Berlin; "
+    "'jira' follows the JIRA user's time zone again (the default).",
+)
 def profile_update(
     profile_ref: str,
     jira_url: str | None,
@@ -146,13 +155,17 @@ def profile_update(
     token_env: str | None,
     ask_token: bool,
     points_field: str | None,
+    time_zone: str | None,
 ) -> None:
-    """Change a profile's JIRA connection settings."""
+    """Change a profile's JIRA connection settings or its metrics time zone."""
     p = pm.find_profile(profile_ref)
     token = _read_token(token_env, ask_token)
-    pm.update_profile(
-        p["id"], {"jira_config": _jira_config(jira_url, deployment, email, token, points_field)}
-    )
+    config = _jira_config(jira_url, deployment, email, token, points_field)
+    if time_zone is not None:
+        updated = pm.set_metrics_time_zone(p["id"], None if time_zone == "jira" else time_zone)
+        click.echo(pm.metrics_time_zone(updated)["reason"])
+    if config or time_zone is None:
+        pm.update_profile(p["id"], {"jira_config": config})
     click.echo(f"Updated profile {p['id']}")
 
 

@@ -20,7 +20,8 @@ DEFINITIONS = {
     "in the window (P50 shown, P85 below).",
     "efficiency": "Flow efficiency: time Active ÷ (time Active + time Waiting), summed over the "
     "completed items' flow time.",
-    "load": "Flow load: items in an Active or Waiting state now (work in progress).",
+    "load": "Flow load: work in progress now — items that reached the committed stage and are "
+    "not done (or canceled), of every issue type; the same items as the ageing chart and table.",
     "distribution": "Flow distribution: share of completed items by flow item type "
     "(Feature, Defect, Risk, Debt) in the window.",
 }

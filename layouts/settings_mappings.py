@@ -270,6 +270,19 @@ def dora_controls(dora: dict[str, Any], issue_types: list[str], priorities: list
     ]
 
 
+# The time-zone choice that stores no override: the metrics follow the JIRA user's zone.
+FOLLOW_JIRA_ZONE = "jira"
+
+
+def _jira_zone_option(jira_zone: str | None) -> dict[str, str]:
+    label = (
+        f"The JIRA user's time zone ({jira_zone})"
+        if jira_zone
+        else "The JIRA user's time zone (not read yet: UTC until the next fetch)"
+    )
+    return {"label": label, "value": FOLLOW_JIRA_ZONE}
+
+
 def _options(offered: list[str], chosen: list[str]) -> list[str]:
     """The offered names plus any chosen one JIRA no longer offers (it stays removable)."""
     return list(dict.fromkeys([*offered, *chosen]))
@@ -336,11 +349,16 @@ def mappings_card(
                 "Time zone",
                 dropdown(
                     ids.SETTINGS_MAPPING_TIME_ZONE,
-                    zones,
-                    field_mappings.get("time_zone") or "UTC",
+                    [
+                        _jira_zone_option(jira.get("user_time_zone")),
+                        *({"label": z, "value": z} for z in zones),
+                    ],
+                    field_mappings.get("time_zone") or FOLLOW_JIRA_ZONE,
                     clearable=False,
                 ),
-                "Days and ISO weeks are counted in this IANA zone.",
+                "Every day and ISO week (cycle time, CFD, throughput, snapshots, ageing) is "
+                "counted in this zone; by default the JIRA user's, read at every fetch and Test "
+                "connection.",
             ),
             *dora_controls(
                 field_mappings.get("dora") or {}, choices["issue_types"], choices["priorities"]

@@ -47,6 +47,7 @@ from data.metrics.forecast import (
 from data.metrics.frames import (
     QueryFrames,
     as_of_day,
+    as_of_instant,
     day_to_date,
     local_day_of,
 )
@@ -125,19 +126,21 @@ _context_lock = threading.Lock()
 
 
 def load_context(
-    profile_id: str, query_id: str, as_of: datetime | str | None = None
+    profile_id: str, query_id: str, as_of: datetime | date | str | None = None
 ) -> MetricsContext:
     mappings = mappings_from_profile(profile_of(profile_id))
     require_query(profile_id, query_id)
+    # A date or a date-time without an offset is read in the metrics time zone.
+    instant = None if as_of is None else as_of_instant(as_of, mappings.time_zone).to_pydatetime()
     key = None
     with get_db_connection(database_path()) as conn, read_snapshot(conn):
         fingerprint = data_fingerprint(conn, profile_id, query_id)
-        if as_of is None:
+        if instant is None:
             key = (str(database_path()), profile_id, query_id, repr(mappings), fingerprint)
             cached = _cached_context(key)
             if cached is not None:
                 return cached
-        frames = load_query_frames(conn, profile_id, query_id, as_of, fingerprint)
+        frames = load_query_frames(conn, profile_id, query_id, instant, fingerprint)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
         ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
@@ -336,7 +339,7 @@ def dora_section(ctx: MetricsContext) -> DoraMetrics:
 
 
 def quality_section(ctx: MetricsContext) -> DataQuality:
-    return data_quality(ctx.frames, ctx.history, ctx.mappings.flow_type_mappings)
+    return data_quality(ctx.frames, ctx.history, ctx.mappings)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from data.errors import ValidationError
 from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
 from data.metrics.frames import (
     date_to_day,
+    day_to_date,
     local_day_of,
     local_midnight_ms,
     restrict_to,
@@ -171,7 +172,8 @@ def snapshot_weeks(
     zone = mappings.time_zone
     now_stamp = utc_timestamp(now or utc_now())
     target = validate_week_key(week) if week else current_week(zone, now_stamp.to_pydatetime())
-    if week_start(target) > now_stamp.date():
+    today = day_to_date(int(local_day_of(np.array([now_stamp.value // 1_000_000]), zone)[0]))
+    if week_start(target) > today:
         raise ValidationError(f"{target} has not started yet; pick this week or an earlier one.")
     first = date_to_day(week_start(target)) - 7 * (backfill - 1)
     weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]

@@ -73,11 +73,15 @@ def _client(profile: dict[str, Any] | str, retry: RetryPolicy | None, **options:
 def test_connection(
     profile: dict[str, Any] | str, *, retry: RetryPolicy | None = None, **options: Any
 ) -> ConnectionInfo:
-    """Check URL, deployment and credentials; raises JiraAuthError naming what to fix."""
-    with _client(profile, retry, **options) as client:
+    """Check URL, deployment and credentials; raises JiraAuthError naming what to fix. The JIRA
+    user's time zone is remembered on the profile (the metrics' default calendar)."""
+    record = pm.get_profile(profile) if isinstance(profile, str) else profile
+    with _client(record, retry, **options) as client:
         client.check_deployment()
         info = client.server_info()
         me = client.myself()
+        if record.get("id"):
+            pm.record_jira_time_zone(record["id"], me.get("timeZone"))
         return ConnectionInfo(
             deployment=client.deployment,
             server_version=str(info.get("version") or ""),

@@ -192,6 +192,8 @@ class _SyncRun:
         watermark = _server_time(client.server_info()) or utc_now_iso()
         me = client.myself()
         time_zone = _zone_name(me.get("timeZone"))
+        # The metrics count days in the JIRA user's zone unless the profile overrides it.
+        pm.record_jira_time_zone(self.profile_id, me.get("timeZone"))
         # JIRA's category of every status, for statuses only seen in transitions (metrics map
         # them by category); one request, on a full sync or when the profile has none yet.
         statuses = None

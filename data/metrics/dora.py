@@ -109,6 +109,7 @@ def _deployments(
     change_of = np.full(len(issues), -1, "int64")
     if dora.deployment_source == "fix_versions":
         versions = frames.versions
+        # A release dated after as_of lands after every window, so it never counts early.
         released = versions.loc[versions["released"] & versions["release_date"].notna()]
         if released.empty:
             return _no_deployments(), change_of

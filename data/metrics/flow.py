@@ -1,7 +1,8 @@
 """The five Flow Framework metrics (velocity, time, efficiency, load, distribution) over a window.
 
-Only issues whose type maps to a flow item (Feature, Defect, Risk, Debt) count; the others are
-listed in the data-quality note.
+Velocity, time, efficiency and distribution count only issues whose type maps to a flow item
+(Feature, Defect, Risk, Debt); the others are listed in the data-quality note. Load is the one
+work-in-progress count of every view (``History.wip``: committed, not done), of every type.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ class FlowMetrics:
     time_percentiles_days: dict[str, float] | None
     time_histogram: pd.DataFrame  # days (floor), items
     efficiency: float | None  # active / (active + waiting), summed over completed items
-    load_now: int
-    load: pd.DataFrame  # week, at (week end), items in Active or Waiting then
+    load_now: int  # work in progress at as_of (committed, not done, not canceled)
+    load: pd.DataFrame  # week, at (week end), items in progress then
     distribution: dict[str, float]  # share of completed items by flow item in the window
     distribution_weekly: pd.DataFrame  # week + share per flow item
     completed: int
@@ -78,7 +79,9 @@ def flow_metrics(
     waiting = facts["waiting_ms"].to_numpy()[in_window].sum()
 
     load_at = local_midnight_ms(window.start_day + 7 * np.arange(1, len(weeks) + 1), zone)
-    loads = _load_at(history, counted, np.r_[load_at, as_of_ms])
+    # Flow load is work in progress (committed, not done) of every issue type, as the ageing
+    # chart and its table count it.
+    loads = history.wip.count_at(np.r_[load_at, as_of_ms])
     load_counts, load_now = loads[:-1], int(loads[-1])
     return FlowMetrics(
         window_weeks=window.weeks,
@@ -102,15 +105,3 @@ def flow_metrics(
         distribution_weekly=shares.reset_index(),
         completed=total_done,
     )
-
-
-def _load_at(history: History, counted: np.ndarray, instants: np.ndarray) -> np.ndarray:
-    """Issues in Active or Waiting at each instant: intervals with start ≤ t < end."""
-    keep = counted[history.wip_issue] if len(history.wip_issue) else np.zeros(0, bool)
-    starts = np.sort(history.wip_start[keep])
-    ends = np.sort(history.wip_end[keep])
-    instants = np.asarray(instants, dtype="int64")
-    return (
-        np.searchsorted(starts, instants, side="right")
-        - np.searchsorted(ends, instants, side="right")
-    ).astype("int64")

@@ -119,6 +119,26 @@ def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:
     return stamp.as_unit("ms")
 
 
+def as_of_instant(value: pd.Timestamp | datetime | date | str | None, zone: str) -> pd.Timestamp:
+    """The UTC instant an as-of value means in the metrics time zone: a date or a date-time
+    without an offset (``--as-of 2026-11-01``, ``2026-11-01T09:00``) is local wall time in
+    ``zone`` (a date is its local midnight); a value with an offset is that instant; None is now."""
+    if value is None or (isinstance(value, datetime | pd.Timestamp) and value.tzinfo is not None):
+        return utc_timestamp(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.isoformat()
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        stamp = pd.NaT
+    if stamp is pd.NaT or stamp.tzinfo is not None:
+        return utc_timestamp(value)  # an offset given, or the one-sentence error
+    naive = pd.DatetimeIndex([stamp])
+    # A wall time skipped by a DST change moves forward; a repeated one is its first occurrence.
+    local = naive.tz_localize(ZoneInfo(zone), nonexistent="shift_forward", ambiguous=[True])
+    return local.tz_convert(UTC)[0].as_unit("ms")
+
+
 def to_utc_times(values: pd.Series) -> pd.Series:
     """Epoch milliseconds or ISO text → ``datetime64[ms, UTC]`` (missing → NaT)."""
     if len(values) and pd.api.types.is_numeric_dtype(values):
@@ -139,8 +159,8 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
     """The frames as they were known at ``as_of``: issues created and transitions made by then.
 
     Status becomes the status at ``as_of`` (the last transition by then, else the creation
-    status); a resolution after ``as_of`` is forgotten; fix versions count as released only
-    when their release date is on or before ``as_of``'s (UTC) date.
+    status); a resolution after ``as_of`` is forgotten. Fix versions keep JIRA's released flag:
+    a release dated after ``as_of`` falls after every metrics window, so it never counts early.
     """
     stamp = utc_timestamp(as_of)
     limit = stamp.value // 1_000_000
@@ -181,9 +201,6 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
     v_keep = keep[versions["issue"].to_numpy()]
     kept_versions = versions.loc[v_keep].reset_index(drop=True)
     kept_versions["issue"] = new_row[kept_versions["issue"].to_numpy()]
-    day_limit = limit // DAY_MS
-    release_day = kept_versions["release_date"].to_numpy(dtype="datetime64[D]").astype("int64")
-    kept_versions["released"] = kept_versions["released"].to_numpy() & (release_day <= day_limit)
     return replace(
         frames,
         issues=kept_issues,
@@ -267,7 +284,10 @@ def local_midnight_ms(day: int | np.ndarray, zone: str) -> np.ndarray:
     if zone == "UTC":
         return days * DAY_MS
     naive = pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ms]"))
-    local = naive.tz_localize(ZoneInfo(zone), nonexistent="shift_forward", ambiguous=False)
+    # A day whose midnight a DST change skips starts at the first wall time after the gap; one
+    # whose midnight repeats starts at its first occurrence (DST).
+    ambiguous = np.ones(len(days), bool)
+    local = naive.tz_localize(ZoneInfo(zone), nonexistent="shift_forward", ambiguous=ambiguous)
     return local.tz_convert(UTC).as_unit("ms").asi8
 
 

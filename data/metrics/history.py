@@ -26,7 +26,27 @@ from data.metrics.mappings import FLOW_STATES, MetricMappings, StatusMap, resolv
 
 NEW, WAITING, ACTIVE, DONE, CANCELED, IGNORE = range(len(FLOW_STATES))
 UNMAPPED = -1
-WIP_OPEN = np.iinfo(np.int64).max
+OPEN = np.iinfo(np.int64).max  # the end of a span still running at as_of
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Spans of time per issue, [start, end) in epoch ms (end = ``OPEN`` while still running)."""
+
+    issue: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def count_at(self, instants: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+        """How many spans (of issues where ``keep``, a per-issue mask) contain each instant."""
+        chosen = np.ones(len(self.issue), bool) if keep is None else keep[self.issue]
+        starts = np.sort(self.start[chosen])
+        ends = np.sort(self.end[chosen])
+        instants = np.asarray(instants, dtype="int64")
+        return (
+            np.searchsorted(starts, instants, side="right")
+            - np.searchsorted(ends, instants, side="right")
+        ).astype("int64")
 
 
 @dataclass(frozen=True)
@@ -47,11 +67,9 @@ class History:
     status_map: StatusMap
     facts: pd.DataFrame
     stage_days: np.ndarray
-    # Intervals in Active or Waiting (issue, start, end in ms; end = WIP_OPEN while still in it),
-    # for replaying the load at any instant.
-    wip_issue: np.ndarray
-    wip_start: np.ndarray
-    wip_end: np.ndarray
+    # Work in progress, the one definition every view uses: from the committed stage on, not yet
+    # in the done stage, not canceled (replayed, so it can be counted at any instant).
+    wip: Spans
 
 
 def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap:
@@ -118,7 +136,7 @@ def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
     events = history_events(frames, status_map)
     n = len(frames.issues)
     as_of_ms = frames.as_of.value // 1_000_000
-    facts, wip = _flow_facts(events, n, as_of_ms)
+    facts = _flow_facts(events, n, as_of_ms)
     facts["issue_type"] = frames.issues["issue_type"].to_numpy()
     facts["points"] = frames.issues["points"].fillna(0.0).to_numpy()
     facts["created"] = ms(frames.issues["created"])
@@ -129,12 +147,48 @@ def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
     use_resolved = no_history & (facts["done_at"].to_numpy() != NAT_MS) & (resolved != NAT_MS)
     facts.loc[use_resolved, "done_at"] = resolved[use_resolved]
     stage_days = _stage_days(events, n, len(status_map.stage_names), mappings.time_zone)
-    return History(status_map, facts, stage_days, *wip)
+    wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
+    return History(status_map, facts, stage_days, wip)
 
 
-def _flow_facts(
-    events: Events, n: int, as_of_ms: int
-) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _carried(valid: np.ndarray, values: np.ndarray, issue: np.ndarray) -> np.ndarray:
+    """Each event's latest valid value so far within its issue (-1 before the first one)."""
+    rows = np.arange(len(issue))
+    if not len(rows):
+        return np.zeros(0, "int64")
+    latest = np.maximum.accumulate(np.where(valid, rows, -1))
+    first_row = np.maximum.accumulate(np.where(np.r_[True, issue[1:] != issue[:-1]], rows, 0))
+    return np.where(latest >= first_row, values[np.maximum(latest, 0)], -1).astype("int64")
+
+
+def spans_where(flag: np.ndarray, issue: np.ndarray, at: np.ndarray) -> Spans:
+    """The spans during which a per-event flag (holding until the issue's next event) is true."""
+    count = len(issue)
+    if not count:
+        empty = np.zeros(0, "int64")
+        return Spans(empty, empty, empty)
+    new_issue = np.r_[True, issue[1:] != issue[:-1]]
+    first = np.flatnonzero(new_issue | np.r_[True, flag[1:] != flag[:-1]])
+    following = np.r_[first[1:], count - 1]
+    continues = np.r_[issue[first[1:]] == issue[first[:-1]], False]
+    end = np.where(continues, at[following], OPEN)
+    keep = flag[first]
+    return Spans(issue[first][keep], at[first][keep], end[keep])
+
+
+def _wip_spans(events: Events, committed: int, done: int) -> Spans:
+    """Committed, not done, not canceled: the stage reached by the latest status in a stage is
+    at least the committed stage and before the done stage, and the flow state (of the latest
+    mapped status) is not Canceled. At as_of this is exactly ``ageing_wip``'s set: the latest
+    stage with a date (``_stage_days``) is the stage of the latest staged status."""
+    stage = _carried(events.stage >= 0, events.stage, events.issue)
+    mapped = (events.state >= 0) & (events.state != IGNORE)
+    state = _carried(mapped, events.state, events.issue)
+    flag = (stage >= committed) & (stage < done) & (state != CANCELED)
+    return spans_where(flag, events.issue, events.at)
+
+
+def _flow_facts(events: Events, n: int, as_of_ms: int) -> pd.DataFrame:
     keep = (events.state >= 0) & (events.state != IGNORE)
     issue, at, state = events.issue[keep], events.at[keep], events.state[keep]
     count = len(issue)
@@ -160,7 +214,7 @@ def _flow_facts(
         return out
 
     in_flow = (state == ACTIVE) | (state == WAITING)
-    facts = pd.DataFrame(
+    return pd.DataFrame(
         {
             "state": final_state,
             "done_at": np.where(final_state == DONE, final_since, NAT_MS),
@@ -173,8 +227,6 @@ def _flow_facts(
             ],
         }
     )
-    wip_end = np.where(same_next, end, WIP_OPEN)[in_flow]
-    return facts, (issue[in_flow], at[in_flow], wip_end)
 
 
 def _stage_days(events: Events, n: int, stages: int, zone: str) -> np.ndarray:

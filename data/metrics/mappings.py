@@ -6,7 +6,9 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
 - ``field_mappings.workflow_stages``       [{"name": str, "statuses": [status, ...]}, ...] in order
 - ``field_mappings.committed_stage``       stage name where cycle time starts
 - ``field_mappings.done_stage``            stage name where cycle time ends
-- ``field_mappings.time_zone``             IANA zone for days and ISO weeks (default UTC)
+- ``field_mappings.time_zone``             IANA zone for days and ISO weeks, overriding the JIRA
+  user's time zone (``jira_config.user_time_zone``, stored by every sync and Test connection);
+  neither → UTC (``resolve_time_zone``)
 - ``field_mappings.status_categories``     {status: new|indeterminate|done}, JIRA's category of
   statuses no issue is in right now, over JIRA's status list a full sync stores (``jira_statuses``)
 - ``field_mappings.dora``                  {deployment_source: "fix_versions"|"issue_type",
@@ -69,7 +71,10 @@ class MetricMappings:
     done_stage: str = "Done"
     flow_type_mappings: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FLOW_TYPES))
     dora: DoraMappings = field(default_factory=DoraMappings)
+    # The zone every calendar computation uses, and where it came from (``resolve_time_zone``).
     time_zone: str = "UTC"
+    time_zone_source: str = "default"
+    jira_time_zone: str | None = None
     points_field: str | None = None
     pert_factor: int = 3
     data_points_count: int = 12
@@ -182,13 +187,11 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
             "field_mappings.committed_stage comes after done_stage; pick a committed stage before the done stage."
         )
 
-    time_zone = str(fm.get("time_zone") or "UTC")
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            f"field_mappings.time_zone is {time_zone!r}; use an IANA zone such as Europe/Berlin or UTC."
-        ) from None
+    override = fm.get("time_zone") or None
+    if override is not None:
+        check_time_zone(override, "field_mappings.time_zone")
+    jira_zone = jira.get("user_time_zone") or None
+    time_zone, zone_source = resolve_time_zone(override, jira_zone)
 
     return MetricMappings(
         status_to_flow_state=dict(states),
@@ -219,6 +222,8 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
             ),
         ),
         time_zone=time_zone,
+        time_zone_source=zone_source,
+        jira_time_zone=None if jira_zone is None else str(jira_zone),
         points_field=str(jira.get("points_field") or "") or None,
         pert_factor=_positive_int(fs.get("pert_factor"), "forecast_settings.pert_factor", 3),
         data_points_count=_positive_int(
@@ -238,6 +243,61 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
         metrics_window_weeks=_positive_int(
             fs.get("metrics_window_weeks"), "forecast_settings.metrics_window_weeks", 12
         ),
+    )
+
+
+def is_time_zone(name: Any) -> bool:
+    """An IANA zone name this machine's time-zone database knows."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def check_time_zone(name: Any, key: str) -> str:
+    """``name`` if it is a known IANA zone, else one sentence naming ``key``."""
+    if not is_time_zone(name):
+        raise ValidationError(
+            f"{key} is {name!r}, which is not a time zone this machine knows (misspelt, or a "
+            "retired IANA name); use one such as Europe/Berlin, America/Chicago or UTC."
+        )
+    return str(name)
+
+
+def resolve_time_zone(override: str | None, jira_zone: Any) -> tuple[str, str]:
+    """The metrics time zone and its source: the profile's override (``field_mappings.time_zone``)
+    if set, else the JIRA user's zone when this machine knows it, else UTC (``jira_unknown`` when
+    JIRA named a zone we cannot use, ``default`` when no sync or Test connection read it yet)."""
+    if override:
+        return override, "override"
+    if is_time_zone(jira_zone):
+        return str(jira_zone), "jira"
+    return "UTC", "jira_unknown" if jira_zone else "default"
+
+
+def time_zone_reason(zone: str, source: str, jira_zone: str | None) -> str:
+    """One sentence: which zone the days and weeks are counted in, and why (the arguments are a
+    ``MetricMappings``' ``time_zone``, ``time_zone_source`` and ``jira_time_zone``)."""
+    if source == "jira":
+        return f"Days and ISO weeks are counted in {zone}, the JIRA user's time zone."
+    if source == "override":
+        if jira_zone and jira_zone != zone:
+            return (
+                f"Days and ISO weeks are counted in {zone}, set in Settings; the JIRA user's time "
+                f"zone is {jira_zone}, so days near midnight can differ from JIRA's."
+            )
+        return f"Days and ISO weeks are counted in {zone}, set in Settings."
+    if source == "jira_unknown":
+        return (
+            f"Days and ISO weeks are counted in UTC: JIRA's user time zone {jira_zone!r} is not "
+            "one this machine knows; choose a time zone in Settings → Field mappings."
+        )
+    return (
+        "Days and ISO weeks are counted in UTC: the JIRA user's time zone is not known yet (the "
+        "next fetch or Test connection reads it); or choose a time zone in Settings → Field mappings."
     )
 
 

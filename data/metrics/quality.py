@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from data.metrics.frames import QueryFrames
 from data.metrics.history import History
+from data.metrics.mappings import MetricMappings, time_zone_reason
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class DataQuality:
     unmapped_issue_types: tuple[str, ...]
     issues_without_changelog: int
     issues_without_points: int
+    # The calendar of every day and week: the zone, where it came from, and that as a sentence.
+    time_zone: str
+    time_zone_source: str
+    time_zone_reason: str
 
     @property
     def unmapped_status_count(self) -> int:
@@ -29,6 +33,9 @@ class DataQuality:
     @property
     def note(self) -> str:
         parts = []
+        # A zone the user chose, or the JIRA user's, is not a data problem; falling back to UTC is.
+        if self.time_zone_source in ("default", "jira_unknown"):
+            parts.append(self.time_zone_reason)
         if self.unmapped_statuses:
             parts.append(
                 f"{self.unmapped_status_count} status(es) map to no flow state or stage and are "
@@ -42,18 +49,16 @@ class DataQuality:
             )
         if self.unmapped_issue_types:
             parts.append(
-                "Issue types left out of the five Flow Framework metrics (velocity, time, "
-                f"efficiency, load, distribution): {', '.join(self.unmapped_issue_types)}; "
-                "cycle time, CFD and ageing include every issue type."
+                "Issue types left out of flow velocity, time, efficiency and distribution: "
+                f"{', '.join(self.unmapped_issue_types)}; work in progress (flow load, ageing), "
+                "cycle time and CFD include every issue type."
             )
         if self.issues_without_changelog:
             parts.append(f"{self.issues_without_changelog} issue(s) have no status history.")
         return " ".join(parts) or "All statuses and issue types are mapped."
 
 
-def data_quality(
-    frames: QueryFrames, history: History, flow_types: Mapping[str, str]
-) -> DataQuality:
+def data_quality(frames: QueryFrames, history: History, mappings: MetricMappings) -> DataQuality:
     status_map = history.status_map
     unmapped = set(status_map.unmapped)
     issues, transitions = frames.issues, frames.transitions
@@ -65,7 +70,7 @@ def data_quality(
         touching[transitions["issue"].to_numpy()[hit]] = True
     has_history = np.zeros(len(issues), bool)
     has_history[transitions["issue"].to_numpy()] = True
-    types = sorted(set(issues["issue_type"].unique()) - set(flow_types) - {""})
+    types = sorted(set(issues["issue_type"].unique()) - set(mappings.flow_type_mappings) - {""})
     return DataQuality(
         unmapped_statuses=status_map.unmapped,
         issues_touching_unmapped=int(touching.sum()),
@@ -74,4 +79,9 @@ def data_quality(
         unmapped_issue_types=tuple(types),
         issues_without_changelog=int((~has_history).sum()),
         issues_without_points=int(issues["points"].isna().sum()),
+        time_zone=mappings.time_zone,
+        time_zone_source=mappings.time_zone_source,
+        time_zone_reason=time_zone_reason(
+            mappings.time_zone, mappings.time_zone_source, mappings.jira_time_zone
+        ),
     )

@@ -9,7 +9,12 @@ import copy
 from typing import Any
 
 from data.errors import ConflictError, NotFoundError, no_profile, no_query
-from data.metrics.mappings import mappings_from_profile
+from data.metrics.mappings import (
+    check_time_zone,
+    mappings_from_profile,
+    resolve_time_zone,
+    time_zone_reason,
+)
 from data.store import get_backend
 from data.timeutil import utc_now_iso
 from data.validation import slugify, validate_jql, validate_name
@@ -104,6 +109,41 @@ def update_mappings(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     mappings_from_profile(profile)
     get_backend().save_profile(profile)
     return get_profile(profile_id)
+
+
+def record_jira_time_zone(profile_id: str, time_zone: object) -> None:
+    """Remember the JIRA user's time zone (``/myself``'s ``timeZone``, read by every sync and
+    Test connection) as ``jira_config.user_time_zone``: the metrics use it unless the profile
+    overrides it. Saved only when it changed, as JIRA said it (a zone this machine does not know
+    is reported by the metrics, not refused here)."""
+    if not isinstance(time_zone, str) or not time_zone:
+        return
+    profile = get_backend().get_profile(profile_id)
+    if profile is None or (profile.get("jira_config") or {}).get("user_time_zone") == time_zone:
+        return
+    update_profile(profile_id, {"jira_config": {"user_time_zone": time_zone}})
+
+
+def metrics_time_zone(profile: dict[str, Any]) -> dict[str, Any]:
+    """The zone the profile's metrics count days in: ``name``, ``source`` (override, jira,
+    jira_unknown, default), ``jira`` (the JIRA user's zone as last read) and ``reason``."""
+    override = (profile.get("field_mappings") or {}).get("time_zone") or None
+    jira_zone = (profile.get("jira_config") or {}).get("user_time_zone") or None
+    name, source = resolve_time_zone(override, jira_zone)
+    return {
+        "name": name,
+        "source": source,
+        "jira": jira_zone,
+        "reason": time_zone_reason(name, source, jira_zone),
+    }
+
+
+def set_metrics_time_zone(profile_id: str, time_zone: str | None) -> dict[str, Any]:
+    """Override the metrics time zone with an IANA name, or follow the JIRA user's again (None
+    or ""); a name this machine does not know is refused with one sentence."""
+    if time_zone:
+        check_time_zone(time_zone, "The time zone")
+    return update_mappings(profile_id, {"field_mappings": {"time_zone": time_zone or None}})
 
 
 def rename_profile(profile_id: str, new_name: str) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from data.analytics.report import context_from_frames, dora_section, flow_section, quality_section
+from data.analytics.report import (
+    context_from_frames,
+    cycle_section,
+    dora_section,
+    flow_section,
+    quality_section,
+)
 from data.metrics.dora import tier_for
 from data.metrics.mappings import DoraMappings, MetricMappings
 from layouts.dora import key_values
@@ -75,12 +81,17 @@ def test_flow_efficiency(flow):
     assert result.efficiency == pytest.approx(4 / 7.25)
 
 
-def test_flow_load_replays_states_at_week_ends(flow):
-    _, result = flow
-    # Mar 16 00:00: F-3 (waiting) and F-6 (active); F-1 done, F-2/F-5 not created yet -> 2.
-    # Mar 23 00:00: F-3 and F-6 again (F-2, F-5 done) -> 2. Now: the same 2.
-    assert result.load["items"].tolist() == [2, 2]
+def test_flow_load_is_work_in_progress_committed_not_done(flow):
+    ctx, result = flow
+    # Work in progress = reached the committed stage (In Progress), not done, not canceled.
+    # Mar 16 00:00 (end of W11): F-6 in progress since Mar 14; F-3 still waits in To Do (before
+    # commitment: not load); F-1 and F-4 done; F-2, F-5 not created yet -> 1.
+    # Mar 23 00:00 (end of W12): F-3 (in progress since Mar 20) and F-6; F-2, F-5 done -> 2.
+    assert result.load["items"].tolist() == [1, 2]
     assert result.load_now == 2
+    # The card, the ageing chart and its table count the same items.
+    ageing = cycle_section(ctx).ageing_wip
+    assert sorted(ageing["key"]) == ["F-3", "F-6"] and len(ageing) == result.load_now
 
 
 def test_data_quality_lists_unmapped_types_and_statuses(flow):
@@ -89,8 +100,8 @@ def test_data_quality_lists_unmapped_types_and_statuses(flow):
     assert quality.unmapped_issue_types == ("Epic",)
     assert quality.unmapped_statuses == ()
     assert (
-        "Issue types left out of the five Flow Framework metrics (velocity, time, efficiency, "
-        "load, distribution): Epic; cycle time, CFD and ageing include every issue type."
+        "Issue types left out of flow velocity, time, efficiency and distribution: Epic; work "
+        "in progress (flow load, ageing), cycle time and CFD include every issue type."
     ) in quality.note
 
 
