@@ -1,6 +1,11 @@
 """Reading the legacy JSON layout (LEGACY_LAYOUT.md) for the migration: every file once, every
 problem collected (file + JSON path), messy-but-meaningful input accepted with a note.
 
+Each file is parsed and type-checked by its schema (``data.legacy.schemas``: a wrong type at any
+depth is a problem naming the file and JSON path); this module then converts what the schemas let
+through (numbers written as text, list-shaped registries, plain snapshot values …) and checks the
+rules that are not about types (a query's JQL, ISO week keys, dates that parse, safe ids).
+
 ``LegacyReader(root).read()`` returns ``LegacyData``: profiles with their queries, each query's
 normalized issues (status transitions from the changelog cache attached), cache rows, weekly
 statistics and snapshots, plus app state and task progress. It never writes.
@@ -17,7 +22,8 @@ from typing import Any
 
 from data.errors import LegacyDataError, ValidationError
 from data.jira.normalize import IssueDataError, normalize_issue, status_transitions
-from data.json_files import read_json_text
+from data.legacy import schemas
+from data.legacy.schemas import LegacyFile
 from data.locations import DB_FILENAME
 from data.store.issues import NormalizedIssue
 from data.store.json_backend import (
@@ -148,24 +154,34 @@ class LegacyReader:
     def note(self, path: Path, message: str) -> None:
         self.notes.append(f"{self.label(path)}: {message}")
 
-    def load(self, path: Path, *, want: type = dict) -> Any:
-        """The parsed file (None when missing or unusable; the problem is recorded)."""
-        return self.load_text(path, want=want)[0]
+    def load(self, path: Path, schema: LegacyFile) -> Any:
+        """The parsed file (None when missing or unusable; the problems are recorded)."""
+        return self.load_text(path, schema)[0]
 
-    def load_text(self, path: Path, *, want: type = dict) -> tuple[Any, str | None]:
-        """``(parsed, text)`` of a file read once; ``(None, None)`` when missing or unusable."""
+    def load_text(self, path: Path, schema: LegacyFile) -> tuple[Any, str | None]:
+        """``(parsed, text)`` of a file read once and checked against its schema; ``(None,
+        None)`` when it is missing, or unusable (every problem of it is recorded then)."""
         try:
-            data, text = read_json_text(path, label=self.label(path))
-        except LegacyDataError as exc:
-            self.problems.append(exc)
+            raw = path.read_bytes()
+        except FileNotFoundError:
             return None, None
         except OSError as exc:
             self.problem(path, "", f"cannot be read ({exc.strerror}); check its permissions")
             return None, None
-        if data is not None and not isinstance(data, want):
-            expected = "an object" if want is dict else "a list"
-            self.problem(path, "", f"expected {expected}, got {_kind(data)}")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problem(path, "", "is not UTF-8 text; restore it from a backup or remove it")
             return None, None
+        data, problems = schema.parse(text)
+        for found in problems:
+            self.problem(path, found.json_path, found.problem)
+        if data is None:
+            return None, None
+        for where in schema.duplicate_keys(text):
+            self.note(
+                path, f"{where}: given twice; the last one is migrated, as the old version read it"
+            )
         return data, text
 
     # Layouts ---------------------------------------------------------------------------------
@@ -191,11 +207,11 @@ class LegacyReader:
                 "app_settings.json); pass the folder that contains profiles/",
             )
         tasks_path = self.root / "task_progress.json"
-        tasks = self.load(tasks_path)
+        tasks = self.load(tasks_path, schemas.TASK_PROGRESS)
         if tasks:
             try:
                 legacy.tasks = list(read_task_records(tasks).values())
-            except (ValidationError, KeyError) as exc:
+            except ValidationError as exc:
                 self.problem(tasks_path, "", str(exc))
         self.notes += [
             f"{f}: {n} number(s) written as text converted" for f, n in self.converted.items()
@@ -205,17 +221,19 @@ class LegacyReader:
     def read_profiles_layout(self, profiles_dir: Path) -> LegacyData:
         legacy = LegacyData(layout="profiles")
         registry_path = profiles_dir / REGISTRY_FILE
-        registry = self.load(registry_path) or {}
-        summaries = registry.get("profiles")
-        if isinstance(summaries, list):
-            summaries = {
-                s["id"]: s
-                for s in summaries
-                if isinstance(s, dict) and isinstance(s.get("id"), str)
-            }
-        elif summaries is not None and not isinstance(summaries, dict):
-            self.problem(registry_path, "profiles", f"expected an object, got {_kind(summaries)}")
-        summaries = summaries if isinstance(summaries, dict) else {}
+        registry = self.load(registry_path, schemas.REGISTRY) or {}
+        summaries = registry.get("profiles") or {}
+        if isinstance(summaries, list):  # older versions: a list of summaries with their ids
+            listed: dict[str, dict[str, Any]] = {}
+            for index, summary in enumerate(summaries):
+                if summary["id"] in listed:
+                    self.note(
+                        registry_path,
+                        f"profiles[{index}]: profile {summary['id']!r} is listed twice; the "
+                        "last entry is migrated, as the old version read it",
+                    )
+                listed[summary["id"]] = summary
+            summaries = listed
 
         renamed: dict[str, str] = {}
         taken_ids: set[str] = set()
@@ -227,7 +245,7 @@ class LegacyReader:
                 self.note(folder, "not part of the legacy layout; ignored")
                 continue
             summary = summaries.get(folder.name)
-            if not (folder / "profile.json").is_file() and not isinstance(summary, dict):
+            if not (folder / "profile.json").is_file() and summary is None:
                 queries = folder / "queries"
                 if queries.is_dir() and any(queries.iterdir()):
                     self.problem(
@@ -238,7 +256,7 @@ class LegacyReader:
                 else:
                     self.note(folder, "no profile.json and no queries; ignored")
                 continue
-            profile = self.read_profile(folder, summary if isinstance(summary, dict) else {})
+            profile = self.read_profile(folder, summary or {})
             if profile is None:
                 continue
             if profile.id in taken_ids:
@@ -272,14 +290,14 @@ class LegacyReader:
             legacy.app_state.pop("active_profile_id")
             legacy.app_state.pop("active_query_id", None)
         state_path = profiles_dir / APP_STATE_FILE
-        for key, value in (self.load(state_path) or {}).items():
+        for key, value in (self.load(state_path, schemas.APP_STATE) or {}).items():
             if key not in LOCAL_STATE_KEYS and key not in ACTIVE_KEYS:
                 legacy.app_state[key] = value
         return legacy
 
     def read_profile(self, folder: Path, summary: dict[str, Any]) -> LegacyProfile | None:
         path = folder / "profile.json"
-        raw: dict[str, Any] | None = self.load(path) if path.is_file() else None
+        raw: dict[str, Any] | None = self.load(path, schemas.PROFILE) if path.is_file() else None
         if raw is None and not path.is_file():
             self.note(path, "missing; the profile is rebuilt from profiles.json")
             raw = {
@@ -292,10 +310,16 @@ class LegacyReader:
                 else {},
             }
         profile_id = folder.name if is_safe_id(folder.name) else slugify(folder.name)
+        stated = (raw or {}).get("id")
+        if stated not in (None, "", folder.name):
+            self.note(
+                path,
+                f"id: says {stated!r}, but the profile's folder is {folder.name!r}; migrated as "
+                f"{profile_id!r} (the old version found it by its folder)",
+            )
         # None: profile.json exists but is unreadable (already a problem).
         document = None if raw is None else self.profile_document(path, raw, summary, profile_id)
-        config = (raw or {}).get("jira_config")
-        points_field = (config.get("points_field") if isinstance(config, dict) else None) or None
+        points_field = ((raw or {}).get("jira_config") or {}).get("points_field") or None
         # Queries are read even under a broken profile.json, so every problem is reported at once.
         queries = self.read_queries(folder / "queries", profile_id, points_field)
         return None if document is None else LegacyProfile(profile_id, document, queries)
@@ -312,18 +336,14 @@ class LegacyReader:
         document["name"] = name
         problems_before = len(self.problems)
         for key in PROFILE_DOCUMENTS:
-            value = document.get(key)
-            if value is None:
+            if document.get(key) is None:
                 document[key] = {}
-            elif not isinstance(value, dict):
-                self.problem(path, key, f"expected an object, got {_kind(value)}")
-        forecast = document.get("forecast_settings")
-        if isinstance(forecast, dict):
-            for key in NUMERIC_FORECAST_KEYS:
-                if isinstance(forecast.get(key), str):
-                    number = self.number(path, f"forecast_settings.{key}", forecast[key])
-                    if number is not None:
-                        forecast[key] = number
+        forecast = document["forecast_settings"]
+        for key in NUMERIC_FORECAST_KEYS:
+            if isinstance(forecast.get(key), str):
+                number = self.number(path, f"forecast_settings.{key}", forecast[key])
+                if number is not None:
+                    forecast[key] = number
         for key in ("show_milestone", "show_points"):
             if key in document:
                 flag = _flag(document[key])
@@ -347,21 +367,18 @@ class LegacyReader:
             self.problem(path, "", str(exc))
             return None
 
-    def number(self, path: Path, json_path: str, value: Any) -> float | int | None:
-        if isinstance(value, bool):
-            self.problem(path, json_path, f"expected a number, got {value!r}")
-            return None
-        if isinstance(value, int | float):
-            return value
+    def number(self, path: Path, json_path: str, value: str) -> float | int | None:
+        """A number written as text (``"1.5"``), converted and counted; None (a problem) if it
+        is not one (``"high"``)."""
         try:
-            number = float(str(value).strip())
+            number = float(value.strip())
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
             self.problem(path, json_path, f"expected a number, got {value!r}")
             return None
         self.converted[self.label(path)] = self.converted.get(self.label(path), 0) + 1
-        return int(number) if number.is_integer() and "." not in str(value) else number
+        return int(number) if number.is_integer() and "." not in value else number
 
     # Queries -----------------------------------------------------------------------------------
     def read_queries(
@@ -385,16 +402,16 @@ class LegacyReader:
                 else:
                     self.note(folder, "empty query folder; ignored")
                 continue
-            raw = self.load(query_path)
-            if raw is None:
-                continue
+            raw = self.load(query_path, schemas.QUERY)
             query_id = (
                 folder.name if is_safe_id(folder.name) else _unique(slugify(folder.name), ids)
             )
             if query_id != folder.name:
                 self.note(folder, f"the folder name is not a valid id; migrated as {query_id!r}")
             ids.add(query_id)
-            document = self.query_document(query_path, raw, profile_id, query_id)
+            document = (
+                None if raw is None else self.query_document(query_path, raw, profile_id, query_id)
+            )
             if document is None:
                 self.read_query_data(
                     folder, LegacyQuery(query_id, {}), points_field
@@ -423,9 +440,6 @@ class LegacyReader:
             jql = document.pop("jql_query")
         if jql in (None, ""):
             self.problem(path, "jql", "missing; add the query's JQL (or jql_query)")
-            return None
-        if not isinstance(jql, str):
-            self.problem(path, "jql", f"expected a string, got {_kind(jql)}")
             return None
         document["jql"] = jql
         name = document.get("name")
@@ -457,20 +471,15 @@ class LegacyReader:
         self, path: Path, query: LegacyQuery
     ) -> dict[str, tuple[list[tuple[str, str | None, str, str | None]], int]]:
         """Status transitions per issue key from the changelog cache (and its rows for the cache)."""
-        entries, text = self.load_text(path)
+        entries, text = self.load_text(path, schemas.CHANGELOG_CACHE)
         entries = entries or {}
         found = {}
         now = utc_now_iso()
         # A file the old app wrote goes to the cache table as is: SQLite splits it (json_each),
         # which saves re-serializing every entry in Python. Entries Flowcast wrote lose their meta.
-        as_written = text is not None and all(
-            isinstance(e, dict) and META_KEY not in e for e in entries.values()
-        )
+        as_written = text is not None and all(META_KEY not in e for e in entries.values())
         expiry: dict[str, str] = {}
         for key, entry in entries.items():
-            if not isinstance(entry, dict):
-                self.problem(path, key, f"expected an object, got {_kind(entry)}")
-                continue
             if as_written:
                 changelog = entry
                 expiry[key] = legacy_expiry(entry.get("last_updated")) or now
@@ -480,9 +489,6 @@ class LegacyReader:
             history = changelog.get("changelog")
             if history is None:
                 continue
-            if not isinstance(history, dict):
-                self.problem(path, f"{key}.changelog", f"expected an object, got {_kind(history)}")
-                continue
             try:
                 transitions = status_transitions(
                     history.get("histories") or [], f"{key}.changelog.histories"
@@ -491,7 +497,10 @@ class LegacyReader:
                 self.problem(path, exc.json_path, exc.problem)
                 continue
             total = history.get("total")
-            found[key] = (transitions, _int(total, len(history.get("histories") or [])))
+            found[key] = (
+                transitions,
+                len(history.get("histories") or []) if total is None else total,
+            )
         if as_written and entries:
             query.changelog_file = (text or "", expiry)
         query.changelog_count = len(entries)
@@ -504,7 +513,7 @@ class LegacyReader:
         changelogs: dict[str, tuple[list[tuple[str, str | None, str, str | None]], int]],
         points_field: str | None,
     ) -> None:
-        document, text = self.load_text(path)
+        document, text = self.load_text(path, schemas.JIRA_CACHE)
         if document is None or text is None:
             return
         key, response, expires = cache_file_entry(document)
@@ -517,9 +526,6 @@ class LegacyReader:
         issues = document.get("issues")
         if issues is None:
             self.note(path, "issues: missing; no issues to migrate")
-            return
-        if not isinstance(issues, list):
-            self.problem(path, "issues", f"expected a list, got {_kind(issues)}")
             return
         seen: set[str] = set()
         for index, raw in enumerate(issues):
@@ -536,76 +542,56 @@ class LegacyReader:
             query.issues.append(issue)
 
     def read_project_data(self, path: Path, query: LegacyQuery) -> None:
-        data = self.load(path)
+        data = self.load(path, schemas.PROJECT_DATA)
         if data is None:
             return
-        statistics = data.get("statistics")
-        if statistics is None:
-            statistics = []
-        if not isinstance(statistics, list):
-            self.problem(path, "statistics", f"expected a list, got {_kind(statistics)}")
-            return
         rows = []
-        for index, row in enumerate(statistics):
+        for index, row in enumerate(data.get("statistics") or []):
             where = f"statistics[{index}]"
-            if not isinstance(row, dict):
-                self.problem(path, where, f"expected an object, got {_kind(row)}")
-                continue
             row = dict(row)
-            day = row.get("date")
-            if day in (None, ""):
+            day = row["date"]
+            if not day:
                 self.problem(path, f"{where}.date", "missing; every statistics row needs a date")
                 continue
             try:
-                date.fromisoformat(str(day)[:10])
+                date.fromisoformat(day[:10])
             except ValueError:
                 self.problem(path, f"{where}.date", f"expected a date like 2025-04-28, got {day!r}")
                 continue
             for key in STATISTICS_NUMBERS:
-                value = row.get(key)
-                if value is None or (
-                    isinstance(value, int | float) and not isinstance(value, bool)
-                ):
-                    continue
-                number = self.number(path, f"{where}.{key}", value)
-                if number is not None:
-                    row[key] = number
+                if isinstance(row.get(key), str):
+                    number = self.number(path, f"{where}.{key}", row[key])
+                    if number is not None:
+                        row[key] = number
             rows.append(row)
-        scope = data.get("project_scope")
-        if scope is not None and not isinstance(scope, dict):
-            self.problem(path, "project_scope", f"expected an object, got {_kind(scope)}")
-            return
         query.project_data = {**data, "statistics": rows}
 
     def read_snapshots(self, path: Path, meta_path: Path, query: LegacyQuery) -> None:
-        snapshots = self.load(path) or {}
-        meta = (self.load(meta_path) if meta_path.is_file() else None) or {}
+        snapshots = self.load(path, schemas.SNAPSHOTS) or {}
+        meta = self.load(meta_path, schemas.SNAPSHOT_META) or {}
         created = to_utc_iso(_file_time(path)) if snapshots else utc_now_iso()
-        for week, by_name in snapshots.items():
+        for label, by_name in snapshots.items():
+            week = _iso_week(label)
             try:
                 validate_week_key(week)
             except ValidationError as exc:
-                self.problem(path, week, str(exc))
+                self.problem(path, label, str(exc))
                 continue
-            if not isinstance(by_name, dict):
-                self.problem(path, week, f"expected an object, got {_kind(by_name)}")
-                continue
+            if week != label:
+                self.note(path, f"{label}: stored as ISO week {week!r}")
             kinds: set[str] = set()
             for name, metrics in by_name.items():
                 kind = _metric_type(name)
                 if kind is None or kind in kinds:
-                    self.problem(path, f"{week}.{name}", "cannot be used as a metric type name")
+                    self.problem(path, f"{label}.{name}", "cannot be used as a metric type name")
                     continue
                 if kind != name:
-                    self.note(path, f"{week}.{name}: stored as metric type {kind!r}")
+                    self.note(path, f"{label}.{name}: stored as metric type {kind!r}")
                 kinds.add(kind)
                 if not isinstance(metrics, dict):
-                    self.note(path, f'{week}.{name}: a plain value, stored as {{"value": ...}}')
+                    self.note(path, f'{label}.{name}: a plain value, stored as {{"value": ...}}')
                     metrics = {"value": metrics}
-                extra = (
-                    (meta.get(week) or {}).get(name) if isinstance(meta.get(week), dict) else None
-                )
-                extra = extra if isinstance(extra, dict) else {}
+                extra = (meta.get(label) or {}).get(name) or {}
                 forecast = extra.get("forecast")
                 query.snapshots.append(
                     (
@@ -621,20 +607,20 @@ class LegacyReader:
     def read_oldest_layout(self) -> LegacyData:
         legacy = LegacyData(layout="root")
         path = self.root / "app_settings.json"
-        settings = self.load(path)
+        settings = self.load(path, schemas.APP_SETTINGS)
         if settings is None:
             return legacy
-        comments = [k for k in settings if k.startswith("_")]
+        comments = _count_comments(settings)
         if comments:
-            self.note(path, f"{len(comments)} comment key(s) starting with '_' not migrated")
-        settings = {k: v for k, v in settings.items() if not k.startswith("_")}
-        endpoint = str(settings.pop("jira_api_endpoint", "") or "")
+            self.note(path, f"{comments} comment key(s) starting with '_' not migrated")
+        settings = _without_comments(settings)
+        endpoint = settings.pop("jira_api_endpoint", None) or ""
         match = re.search(r"/rest/api/(\d+)", endpoint)
-        jira_config = {
+        flat_config = {
             "base_url": endpoint.split("/rest/api", 1)[0].rstrip("/"),
             "api_version": f"v{match.group(1)}" if match else "v2",
-            "token": settings.pop("jira_token", "") or "",
-            "points_field": settings.pop("jira_story_points_field", "") or "",
+            "token": settings.pop("jira_token", None) or "",
+            "points_field": settings.pop("jira_story_points_field", None) or "",
             "cache_size_mb": settings.pop("jira_cache_max_size", None),
             "max_results_per_call": settings.pop("jira_max_results", None),
         }
@@ -645,11 +631,13 @@ class LegacyReader:
         }
         jql = settings.pop("jql_query", None) or settings.pop("jql", None)
         raw_profile = {
+            **settings,  # show_milestone, show_points, mappings and unknown keys
             "name": "Default",
             "description": "Migrated from app_settings.json",
-            "jira_config": {k: v for k, v in jira_config.items() if v is not None},
-            "forecast_settings": forecast,
-            **settings,  # show_milestone, show_points and unknown keys
+            # Later versions nested these objects; their keys win over the flat ones.
+            "jira_config": {k: v for k, v in flat_config.items() if v is not None}
+            | (settings.get("jira_config") or {}),
+            "forecast_settings": forecast | (settings.get("forecast_settings") or {}),
         }
         document = self.profile_document(path, raw_profile, {}, "default")
         if document is None:
@@ -668,12 +656,19 @@ class LegacyReader:
         return legacy
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number"
-    )
+def _count_comments(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(
+            1 if key.startswith("_") else _count_comments(item) for key, item in value.items()
+        )
+    return sum(_count_comments(item) for item in value) if isinstance(value, list) else 0
+
+
+def _without_comments(value: Any) -> Any:
+    """app_settings.json without its comment keys (``_...``) at any depth."""
+    if isinstance(value, dict):
+        return {k: _without_comments(v) for k, v in value.items() if not k.startswith("_")}
+    return [_without_comments(v) for v in value] if isinstance(value, list) else value
 
 
 def _flag(value: Any) -> bool | None:
@@ -694,11 +689,10 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _iso_week(label: str) -> str:
+    """Some old versions wrote weeks as ``2025-44``; the ISO form is ``2025-W44``."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", label)
+    return f"{match[1]}-W{int(match[2]):02d}" if match else label
 
 
 def _metric_type(name: Any) -> str | None:

@@ -264,6 +264,99 @@ def test_messy_files_migrate_with_notes(data_dir: Path) -> None:
     assert "duplicate query name 'Same name' renamed to 'Same name (2)'" in notes
 
 
+# Choices the migration makes are said in its report ------------------------------------------------
+def test_a_key_given_twice_in_the_registry_is_noted(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3, profiles=(("kafka", "Kafka"), ("spark", "Spark")))
+    registry = data_dir / "profiles" / "profiles.json"
+    text = registry.read_text(encoding="utf-8")
+    # The old version (json.load) used the last of two equal keys; so does the migration.
+    registry.write_text(
+        text.replace(
+            '"active_profile_id": "kafka"',
+            '"active_profile_id": "kafka", "active_profile_id": "spark"',
+        ),
+        encoding="utf-8",
+    )
+    report = migrate_legacy(data_dir)
+    assert (
+        "profiles/profiles.json: active_profile_id: given twice; the last one is migrated, "
+        "as the old version read it" in report.notes
+    )
+    assert SQLiteBackend(db_of(data_dir)).get_app_state("active_profile_id") == "spark"
+
+
+def test_a_profile_listed_twice_in_an_old_registry_is_noted(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    registry = data_dir / "profiles" / "profiles.json"
+    old = load(registry)
+    summary = old["profiles"]["kafka"]
+    old["profiles"] = [summary, {**summary, "name": "Kafka (later)"}]  # the list-shaped registry
+    write_json(registry, old)
+    (data_dir / "profiles" / "kafka" / "profile.json").unlink()  # rebuilt from the registry
+    report = migrate_legacy(data_dir)
+    assert (
+        "profiles/profiles.json: profiles[1]: profile 'kafka' is listed twice; the last entry "
+        "is migrated, as the old version read it" in report.notes
+    )
+    assert SQLiteBackend(db_of(data_dir)).get_profile("kafka")["name"] == "Kafka (later)"  # type: ignore[index]
+
+
+def test_a_profile_json_naming_another_id_is_noted(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    _edit("profiles/kafka/profile.json", lambda d: d.__setitem__("id", "spark"))(data_dir)
+    report = migrate_legacy(data_dir)
+    assert (
+        "profiles/kafka/profile.json: id: says 'spark', but the profile's folder is 'kafka'; "
+        "migrated as 'kafka' (the old version found it by its folder)" in report.notes
+    )
+    assert [p["id"] for p in SQLiteBackend(db_of(data_dir)).list_profiles()] == ["kafka"]
+
+
+def test_week_labels_without_w_become_iso_weeks(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    _edit(
+        f"{QUERY}/metrics_snapshots.json",
+        lambda d: d.__setitem__("2025-46", {"flow_velocity": {"value": 9}}),
+    )(data_dir)
+    report = migrate_legacy(data_dir)
+    assert f"{QUERY.as_posix()}/metrics_snapshots.json: 2025-46: stored as ISO week '2025-W46'" in (
+        report.notes
+    )
+    weeks = {
+        s["snapshot_date"]
+        for s in SQLiteBackend(db_of(data_dir)).get_metrics_snapshots("kafka", "12w")
+    }
+    assert weeks == {"2025-W44", "2025-W45", "2025-W46"}
+
+
+def test_deep_nesting_is_one_error_line_naming_the_file(data_dir: Path) -> None:
+    write_legacy_tree(data_dir, issues=3)
+    _nest_fix_versions(data_dir / QUERY / "jira_cache.json", 200_000)
+    result = CliRunner().invoke(cli, ["migrate-json", str(data_dir)])
+    assert result.exit_code == 1
+    # Progress lines, then the one sentence.
+    assert result.stderr.splitlines()[-1] == (
+        "Error: profiles/kafka/queries/12w/jira_cache.json: is nested too deeply to read (lists "
+        "or objects inside each other more than 200 levels deep); restore it from a backup or "
+        "remove it"
+    )
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert SQLiteBackend(db_of(data_dir)).list_profiles() == []
+
+
+def test_json_storage_reports_a_too_deep_file_in_one_sentence(data_dir: Path) -> None:
+    from data.errors import LegacyDataError
+    from data.store.json_backend import JSONBackend
+
+    write_legacy_tree(data_dir, issues=3)
+    _nest_fix_versions(data_dir / QUERY / "jira_cache.json", 200_000)
+    with pytest.raises(LegacyDataError) as caught:
+        JSONBackend(data_dir).get_jira_cache("kafka", "12w", "hash-12w")
+    assert str(caught.value).startswith(
+        "profiles/kafka/queries/12w/jira_cache.json: is nested too deeply to read"
+    )
+
+
 # Malformed files: refused, nothing written, nothing touched ------------------------------------------
 def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
@@ -302,7 +395,7 @@ MALFORMED = {
     ),
     "issue without a key": (
         _set_issue(2, "key", None),
-        "jira_cache.json: issues[2].key: expected the issue key as a string",
+        "jira_cache.json: issues[2].key: expected a string, got null",
     ),
     "issue without a creation date": (
         _edit(f"{QUERY}/jira_cache.json", lambda d: d["issues"][0]["fields"].pop("created")),
@@ -354,7 +447,7 @@ MALFORMED = {
             f"{QUERY}/jira_changelog_cache.json",
             lambda d: d["KAFKA-1"]["changelog"].__setitem__("histories", "x"),
         ),
-        "jira_changelog_cache.json: KAFKA-1.changelog.histories: expected a list of histories",
+        "jira_changelog_cache.json: KAFKA-1.changelog.histories: expected a list, got a string",
     ),
     "changelog history without a date": (
         _edit(
@@ -381,7 +474,54 @@ MALFORMED = {
         lambda root: write_json(root / "profiles" / "profiles.json", [1, 2]),
         "profiles/profiles.json: expected an object, got a list",
     ),
+    # Wrong types at nested paths, each of which used to migrate and lose or garble data.
+    "history items that are a string": (
+        _edit(
+            f"{QUERY}/jira_changelog_cache.json",
+            lambda d: d["KAFKA-1"]["changelog"]["histories"][0].__setitem__("items", "x"),
+        ),
+        "jira_changelog_cache.json: KAFKA-1.changelog.histories[0].items: expected a list, "
+        "got a string",
+    ),
+    "history date that is a number": (
+        _edit(
+            f"{QUERY}/jira_changelog_cache.json",
+            lambda d: d["KAFKA-1"]["changelog"]["histories"][0].__setitem__("created", 12345),
+        ),
+        "jira_changelog_cache.json: KAFKA-1.changelog.histories[0].created: expected a string, "
+        "got a number",
+    ),
+    "status name that is a list": (
+        _edit(
+            f"{QUERY}/jira_cache.json",
+            lambda d: d["issues"][5]["fields"]["status"].__setitem__("name", [1]),
+        ),
+        "jira_cache.json: issues[5].fields.status.name: expected a string, got a list",
+    ),
+    "snapshot value that is an object": (
+        _edit(
+            f"{QUERY}/metrics_snapshots.json",
+            lambda d: d["2025-W44"].__setitem__("flow_velocity", {"value": {"x": 1}}),
+        ),
+        "metrics_snapshots.json: 2025-W44.flow_velocity.value: expected a number, a string, "
+        "a boolean or null, got an object",
+    ),
+    "registry listing bare profile ids": (
+        _edit("profiles/profiles.json", lambda d: d.__setitem__("profiles", ["kafka"])),
+        "profiles/profiles.json: profiles[0]: expected an object, got a string",
+    ),
+    "fix versions nested 200,000 levels deep": (
+        lambda root: _nest_fix_versions(root / QUERY / "jira_cache.json", 200_000),
+        "profiles/kafka/queries/12w/jira_cache.json: is nested too deeply to read",
+    ),
 }
+
+
+def _nest_fix_versions(path: Path, depth: int) -> None:
+    # Written as text: json.dumps itself cannot go that deep.
+    text = path.read_text(encoding="utf-8")
+    deep = '"fixVersions": ' + "[" * depth + "]" * depth
+    path.write_text(text.replace('"fixVersions": []', deep, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
@@ -491,8 +631,17 @@ def test_the_commented_example_settings_drop_their_comment_keys(data_dir: Path) 
     report = migrate_legacy(data_dir)
     profile = SQLiteBackend(db_of(data_dir)).get_profile("default")
     assert profile is not None
-    assert not [k for k in profile if k.startswith("_")]
-    comments = [k for k in example if k.startswith("_")]
+
+    def comment_keys(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [k for k in value if k.startswith("_")] + [
+                c for k, v in value.items() if not k.startswith("_") for c in comment_keys(v)
+            ]
+        return [c for v in value for c in comment_keys(v)] if isinstance(value, list) else []
+
+    assert comment_keys(profile) == []  # nested ones too (jira_config._token_help …)
+    comments = comment_keys(example)
+    assert len(comments) > len([k for k in example if k.startswith("_")])
     assert f"{len(comments)} comment key(s) starting with '_' not migrated" in "\n".join(
         report.notes
     )

@@ -89,7 +89,9 @@ def test_a_refused_migration_prints_its_problems_and_leaves_a_failed_record(data
     result = migrate_json(str(source))
     assert result.exit_code == 1
     assert result.stdout == ""
-    message = "profiles/kafka/queries/12w/jira_cache.json: issues[1].fields: expected an object"
+    message = (
+        "profiles/kafka/queries/12w/jira_cache.json: issues[1].fields: expected an object, got null"
+    )
     assert result.stderr.splitlines()[-1] == f"Error: {message}"
     assert "problem:" not in result.stderr  # one problem: the error line says it all
     record = backend.get_task_progress(MIGRATION_TASK)
@@ -105,8 +107,8 @@ def test_a_refused_migration_prints_its_problems_and_leaves_a_failed_record(data
         "the Data page or `flowcast migrate-json --dry-run` lists them all"
     )
     assert result.stderr.splitlines()[-3:] == [
-        "problem: profiles/kafka/queries/12w/jira_cache.json: issues[1].fields: expected an object",
-        "problem: profiles/kafka/queries/12w/jira_cache.json: issues[3].fields: expected an object",
+        "problem: profiles/kafka/queries/12w/jira_cache.json: issues[1].fields: expected an object, got null",
+        "problem: profiles/kafka/queries/12w/jira_cache.json: issues[3].fields: expected an object, got null",
         f"Error: {record['message']}",
     ]
     assert profile_count(backend) == 0
