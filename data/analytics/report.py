@@ -390,7 +390,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.isoformat()
+        if pd.isna(value):
+            return None
+        # Naive midnights are the metrics' local calendar days (stage dates, CFD days).
+        if value.tzinfo is None and value == value.normalize():
+            return value.date().isoformat()
+        return value.isoformat()
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, np.datetime64):
@@ -503,6 +508,8 @@ def report_json(report: Report) -> dict[str, Any]:
             "count": ct.count,
             "percentiles_days": ct.percentiles_days,
             "histogram": jsonable(ct.histogram),
+            # Per issue, as jira-agile-metrics' cycle data lists them (done date order).
+            "items": jsonable(ct.scatter),
         },
         "cumulative_flow": {
             "definition": "cumulative_flow",

@@ -30,7 +30,7 @@ class CycleTime:
     done_stage: str
     count: int
     percentiles_days: dict[str, float] | None
-    scatter: pd.DataFrame  # key, issue_type, done_date, cycle_time_days
+    scatter: pd.DataFrame  # key, issue_type, committed_date, done_date, cycle_time_days
     histogram: pd.DataFrame  # cycle_time_days, items
     stage_dates: pd.DataFrame  # key + one date column per stage
 
@@ -46,6 +46,7 @@ def cycle_time(frames: QueryFrames, history: History) -> CycleTime:
         {
             "key": frames.issues["key"].to_numpy()[complete],
             "issue_type": frames.issues["issue_type"].to_numpy()[complete],
+            "committed_date": committed[complete].astype("datetime64[D]"),
             "done_date": done[complete].astype("datetime64[D]"),
             "cycle_time_days": values.astype("int64"),
         }
