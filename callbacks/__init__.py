@@ -15,6 +15,7 @@ def register_callbacks(app: Dash) -> None:
         plans,
         review,
         settings,
+        settings_health,
         settings_mappings,
         shell,
     )
@@ -29,6 +30,7 @@ def register_callbacks(app: Dash) -> None:
         plans,
         settings,
         settings_mappings,
+        settings_health,
         data_page,
     ):
         page.register(app)

@@ -48,9 +48,8 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         notes,
         scope=section.scope_model,
         view=section.view,
-        how_many=section.how_many
-        if shown == "items"
-        else report.how_many_section(ctx, None, shown),
+        how_many=section.how_many if shown == "items" else report.how_many_section(ctx, unit=shown),
+        health=report.health_section(ctx, section),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import ALERT, alert_on_error
+from callbacks.settings_health import threshold_rows
 from callbacks.settings_mappings import VOCABULARY, derived_stages
 from data.errors import ValidationError
 from data.jira import metadata
@@ -28,7 +29,13 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     selected = next((q for q in queries if q["id"] == query_id), None)
     choices = stored_choices(profile)
     return settings_layout(
-        profile, queries, selected, choices, derived_stages(profile, choices), VOCABULARY
+        profile,
+        queries,
+        selected,
+        choices,
+        derived_stages(profile, choices),
+        VOCABULARY,
+        threshold_rows(profile),
     )
 
 

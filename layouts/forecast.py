@@ -16,6 +16,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.charts import date_line, forecast_band, rolling_mean, value_vlines
 from layouts.common import card_row, graph, stat_card
+from layouts.health import health_summary
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
 
 ROLLING_WEEKS = 4
@@ -459,10 +460,12 @@ def forecast_layout(
     scope: str = "fixed",
     view: tuple[date, date] | None = None,
     how_many: Any = None,
+    health: Any = None,
 ) -> html.Div:
     """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
     that unit's Monte Carlo "when" in the ``scope`` model shown); ``view`` is what the burndown
-    and burnup show first, ``how_many`` the "how many by a date" forecast."""
+    and burnup show first, ``how_many`` the "how many by a date" forecast, ``health`` the health
+    summary on top."""
     pert, other, when = forecasts
     # Without any weekly data (a query never fetched) the simulation has nothing to forecast:
     # its "done today" dates would read as a real forecast.
@@ -470,6 +473,7 @@ def forecast_layout(
     return html.Div(
         [
             *(notes or []),
+            *([health_summary(health)] if health is not None else []),
             unit_switch(has_points, unit, unit_note(has_points, baseline, unit)),
             scope_switch(scope, scope_note(card_when, unit)),
             html.Div(

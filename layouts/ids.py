@@ -71,6 +71,7 @@ FORECAST_UNIT_STORE = "forecast-unit-store"
 FORECAST_UNIT_NOTE = "forecast-unit-note"
 FORECAST_UNIT_SHOWN = "forecast-unit-shown"
 """The unit the rendered page is drawn in (the switch stores only a change from it)."""
+FORECAST_HEALTH = "forecast-health"
 FORECAST_SCOPE_MODEL = "forecast-scope-model"
 """Fixed or growing scope: which Monte Carlo forecast the profile shows (saved with it)."""
 FORECAST_SCOPE_NOTE = "forecast-scope-note"
@@ -193,6 +194,9 @@ SETTINGS_STAGES_RESET = "settings-stages-reset"
 SETTINGS_COMMITTED_STAGE = "settings-committed-stage"
 SETTINGS_DONE_STAGE = "settings-done-stage"
 STAGE_PARTS = ("name", "statuses", "up", "down", "remove")
+# Settings: health thresholds.
+SETTINGS_HEALTH_SAVE = "settings-health-save"
+SETTINGS_HEALTH_RESULT = "settings-health-result"
 
 
 def stage_control(part: str, index: object) -> dict[str, object]:
@@ -234,6 +238,11 @@ MIGRATION_JOB = JobIds(
 )
 DATA_CACHE_CLEANUP = "data-cache-cleanup"
 DATA_AUDIT = "data-audit"
+
+
+def health_threshold(signal: str, bound: str) -> dict[str, str]:
+    """The green or amber bound input of one health signal on the Settings page."""
+    return {"type": "settings-health-threshold", "signal": signal, "bound": bound}
 
 
 def status_mapping(status: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.common import card, dropdown, field
+from layouts.health import thresholds_card
 from layouts.settings_mappings import MappingVocabulary, mappings_card
 
 DEPLOYMENTS = [
@@ -248,6 +249,7 @@ def settings_layout(
     choices: dict[str, Any],
     default_stages: list[dict[str, Any]],
     vocabulary: MappingVocabulary | None,
+    health_rows: list[dict[str, Any]] | None = None,
 ) -> html.Div:
     top = [profiles_card(profile)]
     if profile is None or vocabulary is None:
@@ -267,7 +269,13 @@ def settings_layout(
                         ],
                         lg=6,
                     ),
-                    dbc.Col(mappings_card(profile, choices, default_stages, vocabulary), lg=6),
+                    dbc.Col(
+                        [
+                            mappings_card(profile, choices, default_stages, vocabulary),
+                            thresholds_card(health_rows or []),
+                        ],
+                        lg=6,
+                    ),
                 ]
             )
         ]

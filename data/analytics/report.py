@@ -51,6 +51,8 @@ from data.metrics.frames import (
     day_to_date,
     local_day_of,
 )
+from data.metrics.health import WEIGHTS as HEALTH_WEIGHTS
+from data.metrics.health import Health, HealthInputs, health_summary
 from data.metrics.history import History, build_history
 from data.metrics.mappings import MetricMappings, mappings_from_profile
 from data.metrics.quality import DataQuality, data_quality
@@ -342,6 +344,45 @@ def quality_section(ctx: MetricsContext) -> DataQuality:
     return data_quality(ctx.frames, ctx.history, ctx.mappings)
 
 
+def health_section(
+    ctx: MetricsContext,
+    forecast: ForecastSection | None = None,
+    flow: FlowMetrics | None = None,
+    cycle: CycleSection | None = None,
+    dora: DoraMetrics | None = None,
+) -> Health:
+    """The health summary from the sections (computed here when not given): delivery from the
+    Monte Carlo shown, predictability from the forecast window's throughput, flow from ageing
+    work in progress and Little's law, quality from the bug share and the change failure rate."""
+    forecast = forecast or forecast_section(ctx)
+    flow = flow or flow_section(ctx)
+    cycle = cycle or cycle_section(ctx)
+    dora = dora or dora_section(ctx)
+    when = forecast.when("items")
+    scatter = cycle.cycle_time.scatter
+    window = forecast.window
+    done = scatter["done_date"].to_numpy().astype("datetime64[D]")
+    in_window = (done >= np.datetime64(window.start_date)) & (
+        done <= np.datetime64(window.end_date)
+    )
+    inputs = HealthInputs(
+        deadline=ctx.mappings.deadline,
+        deadline_probability=when.probability_by_deadline if when else None,
+        p85_date=(when.dates or {}).get("p85") if when else None,
+        weekly_throughput=forecast.throughput["items"].to_numpy(dtype=float),
+        wip_ages=cycle.ageing_wip["age_days"].to_numpy(dtype=float),
+        cycle_time_p85=(cycle.cycle_time.percentiles_days or {}).get("p85"),
+        window_cycle_times=scatter["cycle_time_days"].to_numpy(dtype=float)[in_window]
+        if window.weeks
+        else np.zeros(0),
+        bug_share=flow.distribution.get("Defect", 0.0) if flow.completed else None,
+        completed=flow.completed,
+        change_failure_rate=dora.change_failure_rate,
+        deployments=dora.deployments,
+    )
+    return health_summary(inputs, ctx.mappings.health_thresholds)
+
+
 @dataclass(frozen=True)
 class Report:
     profile_id: str
@@ -354,23 +395,29 @@ class Report:
     cycle: CycleSection
     dora: DoraMetrics
     quality: DataQuality
+    health: Health
 
     def to_json(self) -> dict[str, Any]:
         return report_json(self)
 
 
 def report_from_context(ctx: MetricsContext) -> Report:
+    forecast = forecast_section(ctx, SCOPE_MODELS)
+    flow = flow_section(ctx)
+    cycle = cycle_section(ctx)
+    dora = dora_section(ctx)
     return Report(
         profile_id=ctx.profile_id,
         query_id=ctx.query_id,
         as_of=ctx.frames.as_of,
         mappings=ctx.mappings,
         weekly=weekly_section(ctx),
-        forecast=forecast_section(ctx, SCOPE_MODELS),
-        flow=flow_section(ctx),
-        cycle=cycle_section(ctx),
-        dora=dora_section(ctx),
+        forecast=forecast,
+        flow=flow,
+        cycle=cycle,
+        dora=dora,
         quality=quality_section(ctx),
+        health=health_section(ctx, forecast, flow, cycle, dora),
     )
 
 
@@ -562,6 +609,15 @@ def report_json(report: Report) -> dict[str, Any]:
                 for k, v in jsonable(report.dora).items()
                 if k not in ("tier_set", "deployment_source")
             },
+        },
+        "health": {
+            "definition": "health_summary",
+            "parameters": {
+                "weights_percent": dict(HEALTH_WEIGHTS),
+                "score": "weighted mean of the dimensions with data, weights rescaled to 100",
+                "bands": {"green": ">= 70", "amber": ">= 40", "red": "< 40"},
+            },
+            **jsonable(report.health),
         },
         "data_quality": {
             **jsonable(report.quality),

@@ -16,7 +16,8 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
   tier_set: "2023"|"2021"}
 - ``flow_type_mappings``                   {issue type: Feature|Defect|Risk|Debt}
 - ``forecast_settings``                    pert_factor, data_points_count, deadline, milestone,
-  monte_carlo_trials, monte_carlo_seed, monte_carlo_scope (fixed|growing), metrics_window_weeks
+  monte_carlo_trials, monte_carlo_seed, monte_carlo_scope (fixed|growing), metrics_window_weeks,
+  health_thresholds ({signal: {green, amber}}, data.metrics.health)
 - ``jira_config.points_field``             the story-points field (points are read at ingest)
 """
 
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from data.errors import ValidationError
 from data.metrics.forecast import SCOPE_MODELS
+from data.metrics.health import DEFAULT_THRESHOLDS, HealthThresholds, health_thresholds
 
 FLOW_STATES = ("New", "Waiting", "Active", "Done", "Canceled", "Ignore")
 FLOW_ITEMS = ("Feature", "Defect", "Risk", "Debt")
@@ -86,6 +88,7 @@ class MetricMappings:
     # with new work arriving as it did in the forecast window.
     monte_carlo_scope: str = "fixed"
     metrics_window_weeks: int = 12
+    health_thresholds: HealthThresholds = DEFAULT_THRESHOLDS
 
     @property
     def zone(self) -> ZoneInfo:
@@ -243,6 +246,7 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
         metrics_window_weeks=_positive_int(
             fs.get("metrics_window_weeks"), "forecast_settings.metrics_window_weeks", 12
         ),
+        health_thresholds=health_thresholds(fs.get("health_thresholds")),
     )
 
 
