@@ -24,7 +24,9 @@ from data.errors import LegacyDataError, ValidationError
 from data.jira.normalize import IssueDataError, normalize_issue, status_transitions
 from data.legacy import schemas
 from data.legacy.schemas import LegacyFile
+from data.legacy.settings import convert_settings
 from data.locations import DB_FILENAME
+from data.metrics.mappings import mappings_from_profile
 from data.store.issues import NormalizedIssue
 from data.store.json_backend import (
     ACTIVE_KEYS,
@@ -361,11 +363,17 @@ class LegacyReader:
                 document.pop(key)
         if len(self.problems) > problems_before:
             return None
+        document, notes = convert_settings(document)
+        for note in notes:
+            self.note(path, note)
         try:
-            return canonical_profile(document)
+            canonical = canonical_profile(document)
+            # What Flowcast's metrics will read must pass their own checks, or no report works.
+            mappings_from_profile(canonical)
         except ValidationError as exc:
             self.problem(path, "", str(exc))
             return None
+        return canonical
 
     def number(self, path: Path, json_path: str, value: str) -> float | int | None:
         """A number written as text (``"1.5"``), converted and counted; None (a problem) if it

@@ -230,7 +230,7 @@ def test_messy_files_migrate_with_notes(data_dir: Path) -> None:
         name="Équipe Zürich 日本",
         jira_config=None,  # null where an object belongs
         field_mappings=None,
-        forecast_settings={"pert_factor": "1.5", "data_points_count": "12"},  # numbers as strings
+        forecast_settings={"pert_factor": "2", "data_points_count": "12"},  # numbers as strings
         show_points="true",
     )
     del profile["description"], profile["created_at"]  # missing optional keys
@@ -252,7 +252,7 @@ def test_messy_files_migrate_with_notes(data_dir: Path) -> None:
     stored = backend.get_profile("kafka")
     assert stored is not None and stored["name"] == "Équipe Zürich 日本"
     assert stored["jira_config"] == {} and stored["show_points"] is True
-    assert stored["forecast_settings"] == {"pert_factor": 1.5, "data_points_count": 12}
+    assert stored["forecast_settings"] == {"pert_factor": 2, "data_points_count": 12}
     names = sorted(q["name"] for q in backend.list_queries("kafka"))
     assert names == ["Same name", "Same name (2)"]
     assert backend.get_query("kafka", "12w")["colour"] == "red"  # type: ignore[index]
@@ -645,7 +645,10 @@ def test_the_commented_example_settings_drop_their_comment_keys(data_dir: Path) 
     assert f"{len(comments)} comment key(s) starting with '_' not migrated" in "\n".join(
         report.notes
     )
-    assert profile["forecast_settings"]["pert_factor"] == example["pert_factor"]
+    # 1.5 is no whole number of weeks (Flowcast's PERT factor); the original is kept.
+    assert example["pert_factor"] == 1.5
+    assert profile["forecast_settings"]["pert_factor"] == 1
+    assert profile["legacy_settings"]["forecast_settings"] == {"pert_factor": 1.5}
 
 
 def test_a_truncated_profile_still_has_its_queries_checked(data_dir: Path) -> None:
