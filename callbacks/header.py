@@ -12,7 +12,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.errors import alert_for
+from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
     ProgressSetter,
@@ -23,23 +23,24 @@ from callbacks.jobs import (
 )
 from callbacks.selection import profile_without_queries
 from callbacks.sync_status import last_sync_text, sync_progress
-from data.analytics import snapshots
-from data.errors import FlowcastError, TaskCancelled
+from data.analytics.fetch import SnapshotsCancelled, fetch
+from data.errors import TaskCancelled
 from data.jira import sync as jira_sync
+from data.jira.sync import SyncInProgress
 from data.jobs import ACTIVE
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
 
-SNAPSHOT_WEEKS = 26
 
-
+@alert_on_error(ALERT, no_update, no_update)
 def run_fetch(
     set_progress: ProgressSetter,
     selection: dict[str, Any] | None,
     full: bool,
     data_version: int | None,
 ) -> tuple[Any, Any, Any]:
-    """The background job: sync the selected query; (alert, data version, last-sync text)."""
+    """The background job: fetch the selected query (sync, then its weekly snapshots);
+    (alert, data version, last-sync text)."""
     profile_id = (selection or {}).get("profile")
     query_id = (selection or {}).get("query")
     if not profile_id or not query_id:
@@ -47,8 +48,12 @@ def run_fetch(
         if name is not None:  # say so, as the pages do
             return no_selection(name), no_update, no_update
         return info_alert("Choose a profile and a query before fetching."), no_update, no_update
-    running = sync_progress(profile_id, query_id)
-    if running and running["status"] in ACTIVE:
+    try:
+        result = fetch(profile_id, query_id, full=bool(full), progress=reporter(set_progress))
+    except SyncInProgress:
+        running = sync_progress(profile_id, query_id)
+        if running is None or running["status"] not in ACTIVE:
+            raise
         return (
             info_alert(
                 f"A fetch of this query is already running ({running['progress_percent']:.0f}%); "
@@ -57,31 +62,12 @@ def run_fetch(
             no_update,
             no_update,
         )
-
-    try:
-        result = jira_sync.sync(
-            profile_id, query_id, full=bool(full), progress=reporter(set_progress)
-        )
-    except TaskCancelled:
-        return (
-            info_alert("Fetch cancelled; the previously fetched data is unchanged."),
-            no_update,
-            no_update,
-        )
-    except FlowcastError as exc:
-        return alert_for(exc), no_update, no_update
-    # Weekly snapshots from the fetched history, so trends and drift show right after a fetch.
-    set_progress((100, "100%", f"Computing {SNAPSHOT_WEEKS} weekly snapshots"))
-    try:
-        snapshots.snapshot_weeks(profile_id, query_id, backfill=SNAPSHOT_WEEKS)
-    except FlowcastError as exc:
-        return alert_for(exc), (data_version or 0) + 1, last_sync_text(profile_id, query_id)
-    set_progress((100, "100%", "Done"))
+    except SnapshotsCancelled as exc:  # the fetched issues are stored: the pages redraw
+        return info_alert(str(exc)), (data_version or 0) + 1, last_sync_text(profile_id, query_id)
+    except TaskCancelled as exc:
+        return info_alert(str(exc)), no_update, no_update
     return (
-        success_alert(
-            f"Fetched {result.fetched:,} issues ({result.mode}); the query now has "
-            f"{result.issue_count:,} issues."
-        ),
+        success_alert(result.summary()),
         (data_version or 0) + 1,
         last_sync_text(profile_id, query_id),
     )

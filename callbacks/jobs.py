@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from data.jobs import ACTIVE, ProgressCallback, job_progress
+from data.jobs import ACTIVE, ProgressCallback, announce, job_progress
 from data.store import get_backend
 from layouts import ids
 from layouts.common import info_alert
@@ -112,6 +112,12 @@ class Job:
     def cancel(self, selection: Selection) -> Any:
         return request_cancel(self.task_of(selection), self.noun, self.stops_after)
 
+    def announce(self, selection: Selection) -> bool:
+        """At the start button's click: record the run as pending, so other tabs show it and
+        Cancel works before the job's process has started (about a second)."""
+        task = self.task_of(selection)
+        return task is not None and announce(task, STARTING)
+
     def poll(self, selection: Selection, seen_active: bool | None) -> tuple[Any, ...]:
         return poll_job(self.task_of(selection), seen_active)
 
@@ -130,6 +136,15 @@ def register_cancel_and_poll(app: Dash, job: Job, *, poll_on_selection: bool = F
     )
     def _cancel(_n, current):
         return job.cancel(current)
+
+    @app.callback(
+        Input(controls.start, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _announce(n_clicks, current):
+        if n_clicks:  # not when a page that holds the button is inserted
+            job.announce(current)
 
     # In the browser, at the click: a new run starts from an empty bar. The job's process takes
     # about a second to start; until its first report the last run's message ("Completed: …")

@@ -1,4 +1,5 @@
-"""``flowcast fetch`` (sync a query from JIRA) and ``flowcast profile test-connection``."""
+"""``flowcast fetch`` (sync a query from JIRA, then its weekly snapshots) and
+``flowcast profile test-connection``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import click
 
 from cli.output import ProgressLine, print_json
 from cli.profiles import profile
-from data.analytics.loading import warm_frame_cache
+from data.analytics.fetch import fetch as fetch_query
 from data.jira import metadata
-from data.jira.sync import sync
 from data.profiles import manager as pm
 
 
@@ -19,23 +19,25 @@ from data.profiles import manager as pm
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def fetch(profile_ref: str, query_ref: str, full: bool, quiet: bool, as_json: bool) -> None:
-    """Sync a query's issues and status history from JIRA (incremental unless --full)."""
+    """Fetch a query from JIRA (incremental unless --full) and update its weekly snapshots,
+    as the dashboard's Fetch does."""
     p = pm.find_profile(profile_ref)
     q = pm.find_query(p["id"], query_ref)
     line = None if quiet or as_json else ProgressLine()
     try:
-        result = sync(p["id"], q["id"], full=full, progress=line)
+        result = fetch_query(p["id"], q["id"], full=full, progress=line)
     finally:
         if line is not None:
             line.finish()
-    warm_frame_cache(p["id"], q["id"])  # the dashboard's next page then skips reading SQLite
     if as_json:
         print_json(result.as_dict())
         return
+    synced = result.sync
     click.echo(
-        f"{result.mode.capitalize()} sync of {q['name']!r}: {result.issue_count:,} issues, "
-        f"{result.transition_count:,} status changes ({result.fetched:,} fetched, "
-        f"{result.removed:,} removed, {result.requests:,} requests, {result.seconds:.1f} s)."
+        f"{synced.mode.capitalize()} sync of {q['name']!r}: {synced.issue_count:,} issues, "
+        f"{synced.transition_count:,} status changes ({synced.fetched:,} fetched, "
+        f"{synced.removed:,} removed, {synced.requests:,} requests, {synced.seconds:.1f} s); "
+        f"{len(result.snapshot_weeks)} weekly snapshots updated."
     )
 
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from typing import Any
 
 from data.errors import ConflictError, FlowcastError, TaskCancelled
 from data.store import get_backend
 from data.store.locks import LockHeld
+from data.timeutil import parse_timestamp, utc_now
 
 ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
@@ -58,16 +60,39 @@ def job_lock(
 
 
 INTERRUPTED = "Interrupted (its process stopped before it finished); nothing changed"
+NEVER_STARTED = "Did not start (its process never took the task); nothing changed"
+# A page announces a run at the click (``announce``); its process takes the task a second or
+# two later. A "pending" record older than this with nobody holding the task never started.
+PENDING_GRACE = timedelta(seconds=60)
+
+
+def announce(task: str, message: str) -> bool:
+    """Record ``task`` as pending (unless a run is active), from the click that starts it, so
+    every tab shows it and Cancel works before its process has started. True when recorded."""
+    backend = get_backend()
+    record = backend.get_task_progress(task)
+    if record is not None and record["status"] in ACTIVE:
+        return False
+    backend.save_task_progress(task, 0, "pending", message)
+    return True
 
 
 def close_interrupted_run(task: str) -> None:
     """With the task's lock held: a record still saying "running" belongs to a run whose process
-    was stopped or killed (the server stopped, a kill); close it as failed, so its cancel flag is
-    not inherited and nobody waits for it."""
+    was stopped or killed (the server stopped, a kill), and an old "pending" one to a run whose
+    process never started; close it as failed, so its cancel flag is not inherited and nobody
+    waits for it. A fresh "pending" record is a run about to start: it stays."""
     backend = get_backend()
     stale = backend.get_task_progress(task)
-    if stale and stale["status"] == "running":
+    if stale is None:
+        return
+    if stale["status"] == "running":
         backend.save_task_progress(task, stale["progress_percent"], "failed", INTERRUPTED)
+    elif (
+        stale["status"] == "pending"
+        and parse_timestamp(stale["updated_at"]) + PENDING_GRACE < utc_now()
+    ):
+        backend.save_task_progress(task, 0, "failed", NEVER_STARTED)
 
 
 def job_progress(task: str) -> dict[str, Any] | None:
@@ -76,7 +101,7 @@ def job_progress(task: str) -> dict[str, Any] | None:
     dead run as running, keeps its start button disabled or refuses a new run because of it."""
     backend = get_backend()
     record = backend.get_task_progress(task)
-    if record is None or record["status"] != "running":
+    if record is None or record["status"] not in ACTIVE:
         return record
     try:
         with job_lock(task, "running"):
@@ -96,12 +121,31 @@ class Job:
         self.percent = 0.0
         self.final_message = "Done"
         self.details: dict[str, Any] | None = None
+        self.span = (0.0, 100.0)
 
     def report(self, percent: float, message: str) -> None:
-        self.percent = max(self.percent, min(100.0, percent))
+        """Progress ``percent`` of the current phase (the whole run unless inside ``phase``)."""
+        start, end = self.span
+        self.percent = max(self.percent, min(100.0, start + (end - start) * percent / 100))
+        self.say(message)
+
+    def say(self, message: str) -> None:
+        """A new message at the progress reached so far (a retry's wait, a count)."""
         self.backend.save_task_progress(self.task, self.percent, "running", message)
         if self.progress_callback is not None:
             self.progress_callback(self.percent, message)
+
+    @contextmanager
+    def phase(self, start: float, end: float) -> Iterator[Job]:
+        """Within the block, 0-100 % reported by the work means ``start``-``end`` % of the run
+        (a fetch's sync is its first 80 %, the snapshots the next)."""
+        outer = self.span
+        low, high = outer
+        self.span = (low + (high - low) * start / 100, low + (high - low) * end / 100)
+        try:
+            yield self
+        finally:
+            self.span = outer
 
     def cancel_requested(self) -> bool:
         row = self.backend.get_task_progress(self.task)
@@ -120,7 +164,8 @@ class Job:
         """Progress of work inside an open write transaction, to the caller's callback only:
         writing the record — or a cancel request from another tab — waits for that very
         transaction, so this is no cancel point (the work's last ``step`` before it is)."""
-        self.percent = max(self.percent, min(100.0, percent))
+        start, end = self.span
+        self.percent = max(self.percent, min(100.0, start + (end - start) * percent / 100))
         if self.progress_callback is not None:
             self.progress_callback(self.percent, message)
 
@@ -155,8 +200,12 @@ def run_job(
         if progress is not None:
             progress(0, first_message)
         try:
+            job.check_cancel()  # Cancel pressed while the run was pending
             yield job
-        except (TaskCancelled, KeyboardInterrupt):
+        except TaskCancelled as exc:
+            backend.save_task_progress(task, job.percent, "cancelled", str(exc))
+            raise
+        except KeyboardInterrupt:
             backend.save_task_progress(task, job.percent, "cancelled", "Cancelled; nothing changed")
             raise
         except FlowcastError as exc:

@@ -28,6 +28,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -100,6 +101,22 @@ class SyncResult:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def summary(self) -> str:
+        """What changed, in one sentence ("No changes since the last sync; …")."""
+        return f"{self.changes()}."
+
+    def changes(self) -> str:
+        """``summary`` without its full stop, to go on with."""
+        total = f"the query has {self.issue_count:,} issues"
+        if self.mode == "full":
+            return f"Fetched all {self.fetched:,} issues (full sync); {total}"
+        if not self.fetched and not self.removed:
+            return f"No changes since the last sync; {total}"
+        parts = [f"{self.fetched:,} changed or new issues updated"] if self.fetched else []
+        if self.removed:
+            parts.append(f"{self.removed:,} that left the query removed")
+        return f"{' and '.join(parts)}; {total}"
+
 
 def task_name(profile_id: str, query_id: str) -> str:
     return f"sync:{profile_id}:{query_id}"
@@ -111,45 +128,69 @@ def sync(
     full: bool = False,
     progress: ProgressCallback | None = None,
     cancel: Callable[[], bool] | None = None,
+    **options: Any,
+) -> SyncResult:
+    """Bring the query's issues up to date from JIRA as its own job (``sync:<profile>:<query>``);
+    raises JiraError, TaskCancelled or SyncInProgress. ``options`` are ``sync_in_job``'s.
+
+    The dashboard's Fetch and ``flowcast fetch`` run ``data.analytics.fetch.fetch`` instead: this
+    sync and then the weekly snapshots, as one job."""
+    with sync_job(profile_id, query_id, progress) as job:
+        result = sync_in_job(job, profile_id, query_id, full, cancel, **options)
+        job.finish(result.summary(), result.as_dict())
+    return result
+
+
+def sync_job(
+    profile_id: str, query_id: str, progress: ProgressCallback | None
+) -> AbstractContextManager[Job]:
+    """The job a sync runs in: one per query, across processes (SyncInProgress otherwise)."""
+    if get_backend().legacy_json:
+        raise ConfigError(
+            "JIRA sync needs the SQLite storage; switch the storage mode to sqlite or dual first."
+        )
+    busy = (
+        f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
+        "finish or cancel it."
+    )
+    return run_job(
+        task_name(profile_id, query_id),
+        "Connecting to JIRA",
+        progress,
+        busy=busy,
+        error=SyncInProgress,
+    )
+
+
+def sync_in_job(
+    job: Job,
+    profile_id: str,
+    query_id: str,
+    full: bool = False,
+    cancel: Callable[[], bool] | None = None,
     *,
     retry: RetryPolicy | None = None,
     safety_margin: timedelta = DEFAULT_SAFETY_MARGIN,
     max_workers: int = 4,
     transport: httpx.BaseTransport | None = None,
 ) -> SyncResult:
-    """Bring the query's issues up to date from JIRA; raises JiraError, TaskCancelled or SyncInProgress."""
-    backend = get_backend()
-    if backend.legacy_json:
-        raise ConfigError(
-            "JIRA sync needs the SQLite storage; switch the storage mode to sqlite or dual first."
-        )
+    """The sync inside a caller's job (progress 0-100 % of the job's current phase)."""
     profile = pm.get_profile(profile_id)
     query = pm.get_query(profile_id, query_id)
-    busy = (
-        f"Query {query_id!r} of profile {profile_id!r} is already syncing; wait for it to "
-        "finish or cancel it."
-    )
-    task = task_name(profile_id, query_id)
-    with run_job(task, "Connecting to JIRA", progress, busy=busy, error=SyncInProgress) as job:
-        run = _SyncRun(job, profile, query, cancel, safety_margin)
-        policy = retry or RetryPolicy()
-        # Waits between retries are cancel points too, and their reason shows as the progress.
-        policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
-        try:
-            with JiraClient.from_profile(
-                profile, retry=policy, max_workers=max_workers, transport=transport
-            ) as client:
-                result = run.execute(client, full)
-        except TaskCancelled:
-            raise
-        except FlowcastError as exc:
-            run.record_error(str(exc))
-            raise
-        job.finish(
-            f"Synced {result.issue_count:,} issues ({result.mode}, {result.fetched:,} fetched)",
-            result.as_dict(),
-        )
-    return result
+    run = _SyncRun(job, profile, query, cancel, safety_margin)
+    policy = retry or RetryPolicy()
+    # Waits between retries are cancel points too, and their reason shows as the progress.
+    policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
+    try:
+        with JiraClient.from_profile(
+            profile, retry=policy, max_workers=max_workers, transport=transport
+        ) as client:
+            return run.execute(client, full)
+    except TaskCancelled:
+        raise
+    except FlowcastError as exc:
+        run.record_error(str(exc))
+        raise
 
 
 class _SyncRun:
@@ -257,7 +298,7 @@ class _SyncRun:
                     f"Fetched {fetched:,} of {max(total, fetched):,} {noun}",
                 )
             else:
-                self.report(self.job.percent, f"Fetched {fetched:,} {noun}")
+                self.job.say(f"Fetched {fetched:,} {noun}")
 
     def _keep(self, raw: dict[str, Any]) -> None:
         """Normalize one issue; its changelog is reduced to status changes first (all we use).
@@ -281,7 +322,7 @@ class _SyncRun:
         self.job.report(percent, message)
 
     def retrying(self, message: str) -> None:
-        self.report(self.job.percent, message)
+        self.job.say(message)
 
     def cancellable_sleep(self, sleep: Callable[[float], None]) -> Callable[[float], None]:
         """``sleep`` in steps of at most a quarter second, checking for a cancel before each."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash.testing.wait import until
 
 from data.jira.sync import sync, sync_state, task_name
+from data.profiles import manager as profile_manager
 from data.store import get_backend
 from layouts import ids
 from tests.browser.conftest import click, text_of, wait_for_graph
@@ -21,7 +22,9 @@ def test_first_start_and_fetch_reaches_100(start_app, demo):
 
     click(dash_duo, ids.HEADER_FETCH)
     dash_duo.wait_for_contains_text(
-        f"#{ids.HEADER_FETCH_RESULT}", "Fetched 600 issues", timeout=TIMEOUT
+        f"#{ids.HEADER_FETCH_RESULT}",
+        "Fetched all 600 issues (full sync); the query has 600 issues; 26 weekly snapshots updated.",
+        timeout=TIMEOUT,
     )
     dash_duo.wait_for_text_to_equal(f"#{ids.HEADER_PROGRESS}", "100%", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_LAST_SYNC}", "600 issues", timeout=TIMEOUT)
@@ -45,7 +48,9 @@ def test_cancel_mid_fetch_keeps_the_previous_data(start_app, demo):
     click(dash_duo, ids.HEADER_CANCEL)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_CANCEL_RESULT}", "Cancelling", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(
-        f"#{ids.HEADER_FETCH_RESULT}", "Fetch cancelled", timeout=TIMEOUT
+        f"#{ids.HEADER_FETCH_RESULT}",
+        f"The sync of query {demo['query']!r} was cancelled; the previous data is unchanged.",
+        timeout=TIMEOUT,
     )
     assert get_backend().get_task_progress(task)["status"] == "cancelled"
     after = sync_state(demo["profile"], demo["query"])
@@ -60,7 +65,7 @@ def test_a_new_fetch_starts_from_an_empty_bar_not_the_last_run_s_message(start_a
     sync(demo["profile"], demo["query"])
     dash_duo = start_app()
     message = f"#{ids.HEADER_PROGRESS_MESSAGE}"
-    dash_duo.wait_for_contains_text(message, "Completed: Synced 600 issues", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(message, "Completed: Fetched all 600 issues", timeout=TIMEOUT)
     # Every text the message shows from the click on, in order.
     dash_duo.driver.execute_script(
         """const element = document.getElementById(arguments[0]);
@@ -71,10 +76,58 @@ def test_a_new_fetch_starts_from_an_empty_bar_not_the_last_run_s_message(start_a
     )
     click(dash_duo, ids.HEADER_FETCH)
     dash_duo.wait_for_contains_text(
-        f"#{ids.HEADER_FETCH_RESULT}", "the query now has 600 issues", timeout=TIMEOUT
+        f"#{ids.HEADER_FETCH_RESULT}",
+        "No changes since the last sync; the query has 600 issues",
+        timeout=TIMEOUT,
     )
     shown = dash_duo.driver.execute_script("return window.shown")
     # At the click, before the job's process reports: the bar says so, not the last run's end.
     assert shown[0] == "Starting…"
-    assert not any("(full, 600 fetched)" in text for text in shown)
+    assert not any("Fetched all 600 issues" in text for text in shown)
+    assert dash_duo.get_logs() == []
+
+
+def test_cancel_works_while_the_fetch_is_starting(start_app, demo):
+    """Cancel pressed while the bar says "Starting…" (the job's process takes a second or two to
+    start) used to answer "No fetch is running." and the fetch then completed. The click records
+    the run as pending, so Cancel reaches it; the job stops at its first step (before asking JIRA
+    anything when it had not started yet: tests/integration/test_fetch.py)."""
+    demo["fake"].latency_ms = 500  # the run must not finish before Cancel lands
+    dash_duo = start_app()
+    dash_duo.wait_for_text_to_equal(f"#{ids.HEADER_LAST_SYNC}", "never", timeout=TIMEOUT)
+    task = task_name(demo["profile"], demo["query"])
+    click(dash_duo, ids.HEADER_FETCH)
+    until(lambda: (get_backend().get_task_progress(task) or {}).get("status") == "pending", TIMEOUT)
+    click(dash_duo, ids.HEADER_CANCEL)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_CANCEL_RESULT}", "Cancelling", timeout=TIMEOUT)
+    until(lambda: "ancelled" in text_of(dash_duo, ids.HEADER_FETCH_RESULT), TIMEOUT)
+    assert get_backend().get_task_progress(task)["status"] == "cancelled"
+    assert sync_state(demo["profile"], demo["query"]) is None
+    assert dash_duo.get_logs() == []
+
+
+def test_cancel_during_the_snapshots_keeps_the_fetched_issues(start_app, demo):
+    # A million Monte Carlo trials per forecast (a real setting): the 26 weeks take long enough
+    # to press Cancel while they are computed.
+    profile_manager.update_profile(
+        demo["profile"], {"forecast_settings": {"monte_carlo_trials": 1_000_000}}
+    )
+    dash_duo = start_app()
+    task = task_name(demo["profile"], demo["query"])
+    click(dash_duo, ids.HEADER_FETCH)
+
+    def computing_snapshots() -> bool:
+        record = get_backend().get_task_progress(task) or {}
+        return record.get("message", "").startswith("Computing week")
+
+    until(computing_snapshots, TIMEOUT)
+    click(dash_duo, ids.HEADER_CANCEL)
+    dash_duo.wait_for_contains_text(
+        f"#{ids.HEADER_FETCH_RESULT}",
+        "Cancelled after the issues were fetched: Fetched all 600 issues",
+        timeout=TIMEOUT,
+    )
+    assert get_backend().get_task_progress(task)["status"] == "cancelled"
+    assert sync_state(demo["profile"], demo["query"])["issue_count"] == 600
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_LAST_SYNC}", "600 issues", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []

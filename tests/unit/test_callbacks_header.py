@@ -8,6 +8,7 @@ import pytest
 from dash import no_update
 
 from callbacks import header, jobs
+from data.analytics.fetch import SNAPSHOT_WEEKS
 from data.analytics.snapshots import weekly_review
 from data.jira.sync import sync_state, task_name
 from data.jobs import INTERRUPTED, job_lock
@@ -46,11 +47,17 @@ def test_fetch_syncs_reports_progress_and_computes_snapshots(selection):
     assert alert.color == "success" and "80 issues" in alert.children
     assert version == 3
     assert "80 issues" in last_sync
-    assert reported[-1] == (100, "100%", "Done")
-    assert all(0 <= value <= 100 for value, _label, _message in reported)
+    # 100 % only when the whole job is done, after the snapshots (each phase reported on the way).
+    assert reported[-1] == (100, "100%", alert.children)
+    assert alert.children.endswith(f"{SNAPSHOT_WEEKS} weekly snapshots updated.")
+    assert all(0 <= value < 100 for value, _label, _message in reported[:-1])
+    messages = [message for _value, _label, message in reported]
+    first_week = next(i for i, m in enumerate(messages) if m.startswith("Computing week"))
+    assert any(m.startswith("Fetched") for m in messages[:first_week])
+    assert all(value >= 80 for value, _l, _m in reported[first_week:])
     assert sync_state(selection["profile"], selection["query"])["issue_count"] == 80
-    trends = weekly_review(selection["profile"], selection["query"], header.SNAPSHOT_WEEKS).trends
-    assert len(trends) == header.SNAPSHOT_WEEKS
+    trends = weekly_review(selection["profile"], selection["query"], SNAPSHOT_WEEKS).trends
+    assert len(trends) == SNAPSHOT_WEEKS
 
 
 def test_a_second_fetch_of_a_running_query_explains_and_does_nothing(selection, backend):
@@ -73,7 +80,7 @@ def test_a_fetch_whose_process_was_stopped_blocks_nothing(selection, backend):
     )  # fmt: skip
     assert header.FETCH.cancel(selection).children == "No fetch is running."
     alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
-    assert alert.children.startswith("Fetched 80 issues") and version == 1
+    assert alert.children.startswith("Fetched all 80 issues (full sync)") and version == 1
     assert backend.get_task_progress(task)["status"] == "completed"
 
 
