@@ -9,7 +9,7 @@ from dash import Dash
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report
-from data.store.issue_lookup import issue_summaries
+from data.analytics.loading import issue_summaries
 from layouts.flow import AGEING_ROWS, flow_layout
 
 

@@ -1,7 +1,8 @@
-"""Reading a query's rows into frames, and storing weekly statistics and snapshots.
+"""Loading a query's stored data as frames (through the frame cache), and storing weekly
+statistics and snapshots.
 
-The only I/O of the metrics engine: one SQL statement per frame, times converted to epoch
-milliseconds inside SQLite (``unixepoch(…, 'subsec')``), so pandas never parses text dates.
+The SQL is ``data.store.query_rows``; this module turns its rows into typed frames (times as
+UTC datetimes from epoch milliseconds, so pandas never parses text dates) and caches them.
 """
 
 from __future__ import annotations
@@ -9,16 +10,15 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data.analytics import frame_cache
-from data.db.connection import get_db_connection, write_transaction
+from data.db.connection import read_transaction, write_transaction
 from data.db.sqlite import Connection
 from data.errors import DatabaseError
 from data.metrics.frames import (
@@ -31,92 +31,17 @@ from data.metrics.frames import (
 from data.metrics.weekly import project_data_document
 from data.plans import add_metrics, list_plans
 from data.store import get_backend
+from data.store import issues as issues_store
 from data.store.base import PersistenceBackend
-from data.store.sqlite_backend import SQLiteBackend
+from data.store.query_rows import (
+    DataFingerprint,
+    data_fingerprint,
+    database_file,
+    query_ids,
+    read_query_rows,
+)
 
 logger = logging.getLogger(__name__)
-
-# Issues and their transitions come in the same order (the query's members by key; transitions
-# by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
-# is found from the per-issue counts, without sending 1.2 million keys to Python.
-# CROSS JOIN keeps the query's members as the outer loop (SQLite's planner would otherwise scan
-# every transition of the profile and look each one up in query_issues: four times slower).
-_ISSUES_SQL = (
-    "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
-    "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
-    # The creation status: where the first transition came from (its target if JIRA left
-    # "from" empty), or the current status when there never was a transition.
-    "COALESCE((SELECT COALESCE(t.from_status, t.to_status) FROM issue_transitions t "
-    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key ORDER BY t.seq LIMIT 1), "
-    "  i.status), i.changelog_total, "
-    "(SELECT COUNT(*) FROM issue_transitions t "
-    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key) "
-    "FROM query_issues q CROSS JOIN issues i "
-    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
-)
-_TRANSITIONS_SQL = (
-    "SELECT unixepoch(t.changed_at, 'subsec') * 1000, t.to_status "
-    "FROM query_issues q CROSS JOIN issue_transitions t "
-    "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key, t.seq"
-)
-_VERSIONS_SQL = (
-    "SELECT i.issue_key, v.value ->> '$.name', v.value ->> '$.released', "
-    "v.value ->> '$.releaseDate' "
-    "FROM query_issues q CROSS JOIN issues i "
-    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
-    "json_each(i.fields, '$.fixVersions') v "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
-)
-_STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
-
-
-# Everything load_query_frames reads changes one of these: a sync or import rewrites issues with a
-# new fetched_at, a removal changes the membership count, a full sync restamps the status list.
-# The query's imported statistics (project_data, read by load_context, not by load_query_frames)
-# carry updated_at.
-_FINGERPRINT_SQL = (
-    "SELECT (SELECT COUNT(*) FROM query_issues WHERE profile_id = ?1 AND query_id = ?2), "
-    "(SELECT COUNT(*) FROM issues WHERE profile_id = ?1), "
-    "(SELECT MAX(fetched_at) FROM issues WHERE profile_id = ?1), "
-    "(SELECT MAX(fetched_at) FROM jira_statuses WHERE profile_id = ?1), "
-    "(SELECT updated_at FROM project_data WHERE profile_id = ?1 AND query_id = ?2)"
-)
-
-
-class DataFingerprint(NamedTuple):
-    """A cheap value that changes whenever a query's stored data does (for caching)."""
-
-    members: int
-    issues: int
-    newest_fetch: str | None
-    statuses_fetch: str | None
-    statistics_update: str | None
-
-    @property
-    def frames(self) -> tuple[Any, ...]:
-        """What the frames depend on: everything but the imported statistics, which the fetch
-        job rewrites after it has read the frames for its snapshots."""
-        return (self.members, self.issues, self.newest_fetch, self.statuses_fetch)
-
-
-def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFingerprint:
-    return DataFingerprint(*conn.execute(_FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
-
-
-@contextmanager
-def read_snapshot(conn: Connection) -> Iterator[None]:
-    """One read transaction (unless one is open): every statement sees the same data even while
-    a sync writes."""
-    opened = not conn.in_transaction
-    if opened:
-        conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if opened:
-            conn.execute("COMMIT")
 
 
 def load_query_frames(
@@ -132,7 +57,7 @@ def load_query_frames(
 
     The data fingerprint and the rows are read in one read transaction; rows already read by any
     process for that fingerprint come from the frame cache instead of SQLite. A caller that
-    read ``fingerprint`` itself must hold the read transaction (``read_snapshot``) around both.
+    read ``fingerprint`` itself must hold the read transaction (``read_transaction``) around both.
     """
     stamp = utc_timestamp(as_of)
     # Millions of short-lived row tuples would trigger the cyclic garbage collector over and
@@ -140,11 +65,11 @@ def load_query_frames(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with read_snapshot(conn):
+        with read_transaction(conn):
             if fingerprint is None:
                 fingerprint = data_fingerprint(conn, profile_id, query_id)
             key = frame_cache.cache_key(
-                _database_file(conn), profile_id, query_id, fingerprint.frames
+                database_file(conn), profile_id, query_id, fingerprint.frames
             )
             frames = frame_cache.get_frames(key)
             if frames is None:
@@ -156,20 +81,18 @@ def load_query_frames(
             gc.enable()
 
 
+def issue_summaries(profile_id: str, keys: Iterable[str]) -> dict[str, str]:
+    """Summary per issue key of a profile, for the tables (the frames carry no issue text)."""
+    with get_backend().session() as conn:
+        return issues_store.issue_summaries(conn, profile_id, keys)
+
+
 def warm_frame_cache(profile_id: str | None = None, query_id: str | None = None) -> int:
     """Read the frames of every query (of ``profile_id``; only ``query_id`` if given) into the
     frame cache, so the first page drawn after an import, restore or CLI fetch does not read
     SQLite. Returns the number of queries read."""
-    sql = "SELECT profile_id, id FROM queries"
-    params: tuple[str, ...] = ()
-    if profile_id is not None:
-        sql += " WHERE profile_id = ?"
-        params = (profile_id,)
-        if query_id is not None:
-            sql += " AND id = ?"
-            params = (profile_id, query_id)
-    with get_db_connection(getattr(get_backend(), "db_path", None)) as conn:
-        pairs = conn.execute(sql, params).fetchall()
+    with get_backend().session() as conn:
+        pairs = query_ids(conn, profile_id, query_id)
         for pid, qid in pairs:
             load_query_frames(conn, pid, qid)
     return len(pairs)
@@ -193,23 +116,13 @@ def warm_active_profile_in_background() -> threading.Thread:
     return thread
 
 
-def _database_file(conn: Connection) -> str:
-    return str(conn.execute("PRAGMA main.database_list").fetchone()[2])
-
-
 def _read_frames(
     conn: Connection, profile_id: str, query_id: str, stamp: pd.Timestamp
 ) -> QueryFrames:
-    """Everything stored for the query (no ``as_of`` applied), from four statements."""
-    params = (profile_id, query_id)
-    cursor = conn.cursor()
-    # Plain tuples: building a Row object per row costs more than the query itself.
-    cursor.row_factory = None
-    issue_rows = cursor.execute(_ISSUES_SQL, params).fetchall()
-    transition_rows = cursor.execute(_TRANSITIONS_SQL, params).fetchall()
-    version_rows = cursor.execute(_VERSIONS_SQL, params).fetchall()
-    status_categories = dict(cursor.execute(_STATUSES_SQL, (profile_id,)).fetchall())
-
+    """Everything stored for the query (no ``as_of`` applied), as frames."""
+    rows = read_query_rows(conn, profile_id, query_id)
+    issue_rows, transition_rows, version_rows = rows.issues, rows.transitions, rows.versions
+    status_categories = rows.status_categories
     columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 11
     issues = pd.DataFrame(
         {
@@ -285,27 +198,19 @@ def save_snapshots(
     """Store (week, metric_type, metrics, forecast) rows; a stored week and type is replaced.
 
     ``plan_forecasts`` ({week: {metric: number or ISO date}}) is recorded for every plan of the
-    query (``record_plan_forecasts``). On SQLite all rows go in one transaction (all or nothing,
-    and 20x faster than one each).
+    query (``record_plan_forecasts``). All rows go in one transaction (all or nothing, and 20x
+    faster than one each).
     """
     rows = list(snapshots)
-    if isinstance(backend, SQLiteBackend):
-        with backend.session() as conn, write_transaction(conn):
-            for week, metric_type, metrics, forecast in rows:
-                backend.save_metrics_snapshot(
-                    profile_id, query_id, week, metric_type, metrics, forecast
-                )
-            if plan_forecasts:
-                record_plan_forecasts(conn, profile_id, query_id, plan_forecasts)
-    else:
+    # One transaction on the database: the snapshots (on SQLite; the legacy JSON store writes its
+    # files) and the plans' forecasts, which live in SQLite whatever the storage mode.
+    with backend.session() as conn, write_transaction(conn):
         for week, metric_type, metrics, forecast in rows:
             backend.save_metrics_snapshot(
                 profile_id, query_id, week, metric_type, metrics, forecast
             )
         if plan_forecasts:
-            # Plans live in SQLite whatever the backend (data.plans).
-            with get_db_connection(getattr(backend, "db_path", None)) as conn:
-                record_plan_forecasts(conn, profile_id, query_id, plan_forecasts)
+            record_plan_forecasts(conn, profile_id, query_id, plan_forecasts)
     return len(rows)
 
 

@@ -21,12 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.analytics.loading import (
-    data_fingerprint,
-    load_query_frames,
-    read_snapshot,
-)
-from data.db.connection import get_db_connection
+from data.analytics.loading import load_query_frames
+from data.db.connection import read_transaction
 from data.errors import no_profile, no_query
 from data.metrics.cycle_time import CycleTime, ageing_wip, cumulative_flow, cycle_time
 from data.metrics.dora import DoraMetrics, dora_metrics
@@ -64,6 +60,7 @@ from data.metrics.weekly import (
     weekly_throughput,
 )
 from data.store import get_backend
+from data.store.query_rows import data_fingerprint, database_file
 
 
 @dataclass(frozen=True)
@@ -113,11 +110,6 @@ def require_query(profile_id: str, query_id: str) -> None:
         raise no_query(profile_id, query_id)
 
 
-def database_path() -> Any:
-    # The SQLite file of the active backend (SQLite or dual); None = the data directory's default.
-    return getattr(get_backend(), "db_path", None)
-
-
 # Reading and replaying a query costs ~0.25 s at 10,000 issues, and every dashboard page needs
 # it: the current ("now") context is kept per process until the stored data or the mappings
 # change, for at most a few minutes (ages and "today" move on).
@@ -135,10 +127,10 @@ def load_context(
     # A date or a date-time without an offset is read in the metrics time zone.
     instant = None if as_of is None else as_of_instant(as_of, mappings.time_zone).to_pydatetime()
     key = None
-    with get_db_connection(database_path()) as conn, read_snapshot(conn):
+    with get_backend().session() as conn, read_transaction(conn):
         fingerprint = data_fingerprint(conn, profile_id, query_id)
         if instant is None:
-            key = (str(database_path()), profile_id, query_id, repr(mappings), fingerprint)
+            key = (database_file(conn), profile_id, query_id, repr(mappings), fingerprint)
             cached = _cached_context(key)
             if cached is not None:
                 return cached

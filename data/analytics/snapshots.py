@@ -21,7 +21,6 @@ from data.analytics.loading import (
 from data.analytics.report import (
     MetricsContext,
     context_from_frames,
-    database_path,
     dora_section,
     flow_section,
     forecast_section,
@@ -30,7 +29,6 @@ from data.analytics.report import (
     require_query,
     with_imported_statistics,
 )
-from data.db.connection import get_db_connection
 from data.errors import ValidationError
 from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
 from data.metrics.frames import (
@@ -178,7 +176,7 @@ def snapshot_weeks(
     first = date_to_day(week_start(target)) - 7 * (backfill - 1)
     weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
     ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
-    with get_db_connection(database_path()) as conn:
+    with get_backend().session() as conn:
         frames = load_query_frames(conn, profile_id, query_id, max(ends))
     backend = get_backend()
     imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)

@@ -165,6 +165,21 @@ def write_transaction(conn: Connection) -> Iterator[Connection]:
         raise
 
 
+@contextmanager
+def read_transaction(conn: Connection) -> Iterator[Connection]:
+    """One read transaction (unless one is open): every statement in the block sees the same
+    data, even while another connection writes."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
 def translate_operational_error(exc: OperationalError) -> Exception:
     """Turn SQLite's low-level messages into ones a user can act on."""
     message = str(exc).lower()

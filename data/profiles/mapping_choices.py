@@ -10,15 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from data.db.connection import get_db_connection
 from data.store import get_backend
-
-_STATUSES_SQL = (
-    "SELECT name, category FROM jira_statuses WHERE profile_id = ?1 "
-    "UNION SELECT DISTINCT status, status_category FROM issues WHERE profile_id = ?1"
-)
-_TYPES_SQL = "SELECT DISTINCT issue_type FROM issues WHERE profile_id = ?"
-_PRIORITIES_SQL = "SELECT DISTINCT priority FROM issues WHERE profile_id = ? AND priority <> ''"
+from data.store.issues import fetched_names
 
 
 def _sorted(names: Iterable[Any]) -> list[str]:
@@ -28,10 +21,10 @@ def _sorted(names: Iterable[Any]) -> list[str]:
 def stored_choices(profile: Mapping[str, Any]) -> dict[str, Any]:
     """``{"statuses": [...], "categories": {status: category}, "issue_types": [...],
     "priorities": [...]}`` from the profile's fetched data and its saved mappings."""
-    with get_db_connection(getattr(get_backend(), "db_path", None)) as conn:
-        status_rows = conn.execute(_STATUSES_SQL, (profile["id"],)).fetchall()
-        types = [row[0] for row in conn.execute(_TYPES_SQL, (profile["id"],))]
-        priorities = [row[0] for row in conn.execute(_PRIORITIES_SQL, (profile["id"],))]
+    with get_backend().session() as conn:
+        seen = fetched_names(conn, profile["id"])
+    status_rows = seen.statuses
+    types, priorities = seen.issue_types, seen.priorities
     categories: dict[str, str] = {}
     for name, category in status_rows:
         if name and category:

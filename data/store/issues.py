@@ -163,3 +163,52 @@ def member_issue_ids(conn: Connection, profile_id: str, query_id: str) -> dict[s
             (profile_id, query_id),
         )
     }
+
+
+@dataclass(frozen=True)
+class FetchedNames:
+    """The names a profile's fetched data uses (what the Settings mapping dropdowns offer)."""
+
+    statuses: list[tuple[str, str | None]]  # (status, category), JIRA's list and the issues'
+    issue_types: list[str]
+    priorities: list[str]
+
+
+def fetched_names(conn: Connection, profile_id: str) -> FetchedNames:
+    statuses = conn.execute(
+        "SELECT name, category FROM jira_statuses WHERE profile_id = ?1 "
+        "UNION SELECT DISTINCT status, status_category FROM issues WHERE profile_id = ?1",
+        (profile_id,),
+    ).fetchall()
+    types = conn.execute(
+        "SELECT DISTINCT issue_type FROM issues WHERE profile_id = ?", (profile_id,)
+    )
+    priorities = conn.execute(
+        "SELECT DISTINCT priority FROM issues WHERE profile_id = ? AND priority <> ''",
+        (profile_id,),
+    )
+    return FetchedNames(
+        [(row[0], row[1]) for row in statuses],
+        [row[0] for row in types],
+        [row[0] for row in priorities],
+    )
+
+
+# SQLite's default limit on bound parameters is far above this; batches keep each IN list short.
+_SUMMARY_BATCH = 500
+
+
+def issue_summaries(conn: Connection, profile_id: str, keys: Iterable[str]) -> dict[str, str]:
+    """Summary per issue key of a profile (keys not in the store are left out)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), _SUMMARY_BATCH):
+        batch = wanted[start : start + _SUMMARY_BATCH]
+        placeholders = ", ".join("?" * len(batch))
+        rows = conn.execute(
+            "SELECT issue_key, summary FROM issues WHERE profile_id = ? "  # noqa: S608 - placeholders only
+            f"AND issue_key IN ({placeholders})",
+            (profile_id, *batch),
+        ).fetchall()
+        found.update({row[0]: row[1] for row in rows})
+    return found

@@ -130,4 +130,7 @@ def test_cancel_during_the_snapshots_keeps_the_fetched_issues(start_app, demo):
     assert get_backend().get_task_progress(task)["status"] == "cancelled"
     assert sync_state(demo["profile"], demo["query"])["issue_count"] == 600
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_LAST_SYNC}", "600 issues", timeout=TIMEOUT)
+    # The pages redraw from the fetched issues (let that finish before the server stops).
+    wait_for_graph(dash_duo, ids.FORECAST_BURNDOWN, TIMEOUT)
+    until(lambda: "not been fetched" not in text_of(dash_duo, ids.PAGE), TIMEOUT)
     assert dash_duo.get_logs() == []

@@ -14,6 +14,7 @@ from data.analytics import frame_cache, loading
 from data.analytics.loading import load_query_frames
 from data.db.connection import get_db_connection, write_transaction
 from data.jira.normalize import normalize_issue
+from data.store import query_rows
 from data.store.issues import add_query_members, store_issues
 from tests.metrics_support import NOW, POINTS, raw_issue
 
@@ -23,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _key(db_path: Path) -> str:
     with get_db_connection(db_path) as conn:
         return frame_cache.cache_key(
-            loading._database_file(conn),
+            query_rows.database_file(conn),
             "team",
             "q",
-            loading.data_fingerprint(conn, "team", "q").frames,
+            query_rows.data_fingerprint(conn, "team", "q").frames,
         )
 
 
@@ -115,10 +116,10 @@ def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
 def _cached(profile_id: str, query_id: str) -> bool:
     with get_db_connection(None) as conn:
         key = frame_cache.cache_key(
-            loading._database_file(conn),
+            query_rows.database_file(conn),
             profile_id,
             query_id,
-            loading.data_fingerprint(conn, profile_id, query_id).frames,
+            query_rows.data_fingerprint(conn, profile_id, query_id).frames,
         )
     return frame_cache.get_frames(key) is not None
 

@@ -34,6 +34,7 @@ DATA_LAYERS: dict[str, set[str]] = {
         "data.metrics",
         "data.plans",
         "data.profiles",
+        "data.jira",  # a fetch is the sync, then the snapshots
     },
     "data.legacy": {
         KERNEL,

@@ -1,0 +1,125 @@
+"""Reading one query's stored rows for the metrics: its member issues, their status transitions
+and fix versions, the profile's JIRA status categories, and a fingerprint of all of it.
+
+Times come as epoch milliseconds computed inside SQLite (``unixepoch(…, 'subsec')``), so pandas
+never parses text dates; rows come as plain tuples (a Row object per row costs more than the
+query itself). ``data.analytics.loading`` builds the frames from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from data.db.sqlite import Connection
+
+# Issues and their transitions come in the same order (the query's members by key; transitions
+# by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
+# is found from the per-issue counts, without sending 1.2 million keys to Python.
+# CROSS JOIN keeps the query's members as the outer loop (SQLite's planner would otherwise scan
+# every transition of the profile and look each one up in query_issues: four times slower).
+ISSUES_SQL = (
+    "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
+    "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
+    # The creation status: where the first transition came from (its target if JIRA left
+    # "from" empty), or the current status when there never was a transition.
+    "COALESCE((SELECT COALESCE(t.from_status, t.to_status) FROM issue_transitions t "
+    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key ORDER BY t.seq LIMIT 1), "
+    "  i.status), i.changelog_total, "
+    "(SELECT COUNT(*) FROM issue_transitions t "
+    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key) "
+    "FROM query_issues q CROSS JOIN issues i "
+    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
+)
+TRANSITIONS_SQL = (
+    "SELECT unixepoch(t.changed_at, 'subsec') * 1000, t.to_status "
+    "FROM query_issues q CROSS JOIN issue_transitions t "
+    "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key, t.seq"
+)
+VERSIONS_SQL = (
+    "SELECT i.issue_key, v.value ->> '$.name', v.value ->> '$.released', "
+    "v.value ->> '$.releaseDate' "
+    "FROM query_issues q CROSS JOIN issues i "
+    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key, "
+    "json_each(i.fields, '$.fixVersions') v "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
+)
+STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
+
+
+# Everything load_query_frames reads changes one of these: a sync or import rewrites issues with a
+# new fetched_at, a removal changes the membership count, a full sync restamps the status list.
+# The query's imported statistics (project_data, read by load_context, not by load_query_frames)
+# carry updated_at.
+FINGERPRINT_SQL = (
+    "SELECT (SELECT COUNT(*) FROM query_issues WHERE profile_id = ?1 AND query_id = ?2), "
+    "(SELECT COUNT(*) FROM issues WHERE profile_id = ?1), "
+    "(SELECT MAX(fetched_at) FROM issues WHERE profile_id = ?1), "
+    "(SELECT MAX(fetched_at) FROM jira_statuses WHERE profile_id = ?1), "
+    "(SELECT updated_at FROM project_data WHERE profile_id = ?1 AND query_id = ?2)"
+)
+
+
+class DataFingerprint(NamedTuple):
+    """A cheap value that changes whenever a query's stored data does (for caching)."""
+
+    members: int
+    issues: int
+    newest_fetch: str | None
+    statuses_fetch: str | None
+    statistics_update: str | None
+
+    @property
+    def frames(self) -> tuple[Any, ...]:
+        """What the frames depend on: everything but the imported statistics, which the fetch
+        job rewrites after it has read the frames for its snapshots."""
+        return (self.members, self.issues, self.newest_fetch, self.statuses_fetch)
+
+
+def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFingerprint:
+    return DataFingerprint(*conn.execute(FINGERPRINT_SQL, (profile_id, query_id)).fetchone())
+
+
+@dataclass(frozen=True)
+class QueryRows:
+    """Everything stored for a query, as read: tuples in ``ISSUES_SQL``'s and the others' order."""
+
+    issues: list[tuple[Any, ...]]
+    transitions: list[tuple[Any, ...]]
+    versions: list[tuple[Any, ...]]
+    status_categories: dict[str, str]
+
+
+def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRows:
+    """The query's rows from four statements (call inside one read transaction)."""
+    params = (profile_id, query_id)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return QueryRows(
+        issues=cursor.execute(ISSUES_SQL, params).fetchall(),
+        transitions=cursor.execute(TRANSITIONS_SQL, params).fetchall(),
+        versions=cursor.execute(VERSIONS_SQL, params).fetchall(),
+        status_categories=dict(cursor.execute(STATUSES_SQL, (profile_id,)).fetchall()),
+    )
+
+
+def database_file(conn: Connection) -> str:
+    """The file the connection's main database lives in (the frame cache's key)."""
+    return str(conn.execute("PRAGMA main.database_list").fetchone()[2])
+
+
+def query_ids(
+    conn: Connection, profile_id: str | None = None, query_id: str | None = None
+) -> list[tuple[str, str]]:
+    """(profile id, query id) of every query, of ``profile_id``'s, or just that one."""
+    sql = "SELECT profile_id, id FROM queries"
+    params: tuple[str, ...] = ()
+    if profile_id is not None:
+        sql += " WHERE profile_id = ?"
+        params = (profile_id,)
+        if query_id is not None:
+            sql += " AND id = ?"
+            params = (profile_id, query_id)
+    return [(row[0], row[1]) for row in conn.execute(sql, params).fetchall()]
