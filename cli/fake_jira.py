@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
@@ -114,6 +116,11 @@ def fake_jira(
             fake.faults.add_spec(spec)
     except FakeJiraConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    # A process started in the background by a shell (``make test &``, nohup, CI runners) inherits
+    # SIGINT as ignored, and Python then leaves it ignored: Ctrl+C (or the SIGINT a test sends)
+    # would do nothing. This command stops on SIGINT and SIGTERM whatever it inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # Inside the try: a Ctrl+C right after the banner must still stop cleanly.
         fake.start()
@@ -126,3 +133,8 @@ def fake_jira(
         click.echo("Stopped.")
     finally:
         fake.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM stops the server like Ctrl+C does."""
+    raise KeyboardInterrupt

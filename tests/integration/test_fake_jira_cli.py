@@ -83,17 +83,39 @@ def test_cloud_with_custom_credentials(run_fake) -> None:
     )
 
 
-def test_sigint_stops_the_server_cleanly() -> None:
+def _started_with(disposition: signal.Handlers, *args: str) -> list[str]:
+    """A command line that execs ``flowcast`` with SIGINT set to ``disposition`` first: a shell's
+    background job (``make test &``, nohup, some CI runners) inherits SIGINT as ignored, and an
+    exec keeps an ignored signal ignored."""
+    start = (
+        "import os, signal, sys; "
+        f"signal.signal(signal.SIGINT, signal.{disposition.name}); "
+        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    )
+    return [sys.executable, "-c", start, *FLOWCAST[1:], *args]
+
+
+@pytest.mark.parametrize("inherited", [signal.SIG_DFL, signal.SIG_IGN], ids=["default", "ignored"])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_server_cleanly_whatever_it_inherited(
+    inherited: signal.Handlers, stop: signal.Signals
+) -> None:
+    # Under SIG_IGN the SIGINT used to do nothing: the test timed out and left the server running.
     process = subprocess.Popen(
-        [*FLOWCAST, "fake-jira", "--port", "0", "--issues", "3"],
+        _started_with(inherited, "fake-jira", "--port", "0", "--issues", "3"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None and "on http://127.0.0.1:" in process.stdout.readline()
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=10)
-    assert process.returncode == 0 and "Stopped." in out and "Traceback" not in err
+    try:
+        assert process.stdout is not None and "on http://127.0.0.1:" in process.stdout.readline()
+        process.send_signal(stop)
+        out, err = process.communicate(timeout=10)
+        assert process.returncode == 0 and "Stopped." in out and "Traceback" not in err
+    finally:
+        if process.poll() is None:  # whatever failed above, no server outlives the test
+            process.kill()
+            process.communicate()
 
 
 @pytest.mark.parametrize(
