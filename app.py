@@ -10,7 +10,7 @@ from callbacks.errors import on_unexpected_error
 from callbacks.shell import select_on_first_start, serve_layout
 from data.analytics.loading import warm_active_profile_in_background
 from data.db.connection import keep_database_open
-from data.locations import get_data_dir
+from data.locations import get_cache_dir
 from data.ops.startup import prepare_data_dir
 from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 
@@ -21,7 +21,7 @@ def create_app() -> Dash:
     app = Dash(
         __name__,
         title="Flowcast",
-        background_callback_manager=background_manager(get_data_dir() / "cache" / "background"),
+        background_callback_manager=background_manager(get_cache_dir() / "background"),
         suppress_callback_exceptions=True,
         on_error=on_unexpected_error,
     )

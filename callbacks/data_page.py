@@ -22,7 +22,7 @@ from data.analytics.loading import warm_frame_cache
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK
 from data.legacy import migration
-from data.locations import get_backups_dir, get_data_dir, get_db_path
+from data.locations import get_backups_dir, get_data_dir, get_db_path, get_exports_dir
 from data.ops import backup, transfer
 from data.ops.verify import run_integrity_checks
 from data.private_files import open_private
@@ -60,7 +60,7 @@ def export(profile_id: str | None, include_token: bool) -> tuple[Any, Any]:
     if not profile_id:
         return no_update, no_selection()
     stamp = utc_now_iso().replace(":", "").replace("-", "")[:15]
-    target = get_data_dir() / "exports" / f"{profile_id}-{stamp}.zip"
+    target = get_exports_dir() / f"{profile_id}-{stamp}.zip"
     path = transfer.export_profile(profile_id, target, include_token=bool(include_token))
     return dcc.send_file(str(path)), success_alert(f"Exported the profile to {path}.")
 

@@ -40,8 +40,14 @@ def save_plan(
     summary: str | None,
 ) -> str:
     """Create the query's plan, or write its next version; returns what happened."""
-    if items not in (None, "") and (float(items) < 0 or not float(items).is_integer()):
-        raise ValidationError(f"The scope target {items!r} is not a whole number of items.")
+    if items not in (None, "") and float(items) < 0:
+        raise ValidationError(
+            f"The scope target {items} is negative; enter the number of items, 0 or more."
+        )
+    if items not in (None, "") and not float(items).is_integer():
+        raise ValidationError(
+            f"The scope target {items} is not a whole number of items; enter one like 120."
+        )
     plan = query_plan(profile_id, query_id)
     document = dict(plan["data"]) if plan else {"status": "active", "scope_items": []}
     document.update(

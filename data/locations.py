@@ -36,3 +36,13 @@ def get_db_path() -> Path:
 
 def get_backups_dir() -> Path:
     return get_data_dir() / "backups"
+
+
+def get_exports_dir() -> Path:
+    """Where the Data page writes profile exports (``flowcast export`` writes where it is told)."""
+    return get_data_dir() / "exports"
+
+
+def get_cache_dir() -> Path:
+    """The frame cache and Dash's background-callback cache; deleting it is always safe."""
+    return get_data_dir() / "cache"

@@ -24,7 +24,7 @@ from typing import Any
 
 import diskcache
 
-from data.locations import get_data_dir
+from data.locations import get_cache_dir
 from data.metrics.frames import QueryFrames
 from data.private_files import private_cache
 
@@ -39,7 +39,7 @@ _caches_lock = threading.Lock()
 
 
 def cache_dir() -> Path:
-    return get_data_dir() / "cache" / "frames"
+    return get_cache_dir() / "frames"
 
 
 def _cache() -> diskcache.Cache:

@@ -23,7 +23,7 @@ def test_a_negative_scope_target_is_refused_and_keeps_the_saved_one(start_app, d
     replace_text(dash_duo.wait_for_element(f"#{ids.PLANS_ITEMS}", timeout=TIMEOUT), "-5")
     click(dash_duo, ids.PLANS_SAVE)
     dash_duo.wait_for_contains_text(
-        f"#{ids.ALERTS}", "-5 is not a whole number of items", timeout=TIMEOUT
+        f"#{ids.ALERTS}", "The scope target -5 is negative", timeout=TIMEOUT
     )
     plan = plans.list_plans(demo["profile"], demo["query"])[0]
     assert plan["version"] == 1 and plan["data"]["scope_target"] == {"items": 650}

@@ -127,3 +127,31 @@ def test_the_page_says_whether_the_baseline_is_on_the_burndown(backend):
     assert (
         _baseline_note(selection) == "Approved baseline: version 2 (drawn on the Forecast burndown)"
     )
+
+
+def test_a_bad_scope_target_says_what_is_wrong_with_it(backend):
+    selection = _query(backend)
+    for items, message in (
+        (
+            -5,
+            "Please check: The scope target -5 is negative; enter the number of items, 0 or more.",
+        ),
+        (
+            2.5,
+            "Please check: The scope target 2.5 is not a whole number of items; enter one like 120.",
+        ),
+    ):
+        page, alert = plans_page.plan_action(ids.PLANS_SAVE, selection, _form(items), None, None)
+        assert page is no_update and _text(alert) == message
+    assert plans.list_plans(selection["profile"], selection["query"]) == []
+
+
+def _text(component) -> str:
+    """The visible text of a component tree, as a browser would join it."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    parts = children if isinstance(children, list | tuple) else [children]
+    return "".join(_text(child) for child in parts)
