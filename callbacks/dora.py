@@ -12,12 +12,12 @@ from data.analytics import report, snapshots
 from layouts.dora import dora_layout
 
 TREND_WEEKS = 26
-# Snapshot column per DORA key, and how the trend's axis is labelled.
+# The snapshot column of each DORA key (the layout shows each in its unit).
 TREND_COLUMNS = {
-    "deployment_frequency": ("dora.deployments_per_week", "deployments / week"),
-    "lead_time": ("dora.lead_time_median_hours", "hours"),
-    "change_failure_rate": ("dora.change_failure_rate", "share"),
-    "time_to_restore": ("dora.time_to_restore_median_hours", "hours"),
+    "deployment_frequency": "dora.deployments_per_week",
+    "lead_time": "dora.lead_time_median_hours",
+    "change_failure_rate": "dora.change_failure_rate",
+    "time_to_restore": "dora.time_to_restore_median_hours",
 }
 
 
@@ -26,7 +26,7 @@ def trend_series(trends: Any) -> dict[str, tuple[list[str], list[Any]]]:
     weeks = list(trends["week"])
     return {
         key: (weeks, [None if v != v else v for v in trends[column]])  # NaN → gap
-        for key, (column, _unit) in TREND_COLUMNS.items()
+        for key, column in TREND_COLUMNS.items()
     }
 
 
@@ -35,11 +35,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
         return missing_selection(profile_id)
     ctx = report.load_context(profile_id, query_id)
     review = snapshots.weekly_review(profile_id, query_id, TREND_WEEKS)
-    page = dora_layout(
-        report.dora_section(ctx),
-        trend_series(review.trends),
-        {key: unit for key, (_column, unit) in TREND_COLUMNS.items()},
-    )
+    page = dora_layout(report.dora_section(ctx), trend_series(review.trends))
     notice = not_fetched_notice(profile_id, query_id)
     return [notice, page] if notice is not None else page
 

@@ -49,6 +49,48 @@ def value_lines(fig: go.Figure, lines: dict[str, float | str], color: str) -> No
     )
 
 
+def spread_labels(values: Sequence[float], gap: float, top: float) -> list[float]:
+    """Heights for the labels of lines at ``values`` (ascending) that keep them ``gap`` apart
+    inside [0, top]: close lines get their labels pushed apart, the top one pushed down when it
+    would leave the plot."""
+    heights: list[float] = []
+    for value in values:
+        heights.append(max(value, heights[-1] + gap) if heights else max(value, 0.0))
+    for i in range(len(heights) - 1, -1, -1):
+        ceiling = top if i == len(heights) - 1 else heights[i + 1] - gap
+        heights[i] = min(heights[i], ceiling)
+    return heights
+
+
+def percentile_lines(fig: go.Figure, lines: dict[str, float], top: float, color: str) -> None:
+    """Dotted horizontal lines at each value on an axis drawn from 0 to ``top``, labelled in the
+    right margin (never over the points or the axis ticks), labels spread so they never overlap."""
+    ordered = sorted(lines.items(), key=lambda item: item[1])
+    heights = spread_labels([value for _label, value in ordered], LABEL_GAP * top, top)
+    shapes = [
+        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value,
+         "y1": value, "line": {"dash": "dot", "color": color}}
+        for _label, value in ordered
+    ]  # fmt: skip
+    annotations = [
+        {"xref": "paper", "x": 1, "xshift": 4, "yref": "y", "y": height, "text": label,
+         "showarrow": False, "xanchor": "left", "yanchor": "middle", "font": {"color": color}}
+        for (label, _value), height in zip(ordered, heights, strict=True)
+    ]  # fmt: skip
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes],
+        annotations=[*fig.layout.annotations, *annotations],
+        margin_r=LABEL_MARGIN,
+    )
+
+
+LABEL_GAP = 0.08
+"""The least distance between two line labels, as a share of the axis (a 320 px chart's plot is
+about 230 px high: ~18 px, a line of 12 px text and some air)."""
+LABEL_MARGIN = 84
+"""Room right of the plot for labels like "P95 18.0 d"."""
+
+
 def value_vlines(fig: go.Figure, lines: dict[str, float | str], color: str) -> None:
     """Labelled vertical dotted lines at each x value (percentiles on a histogram), added in one
     layout update; labels sit inside the plot's top edge, left of their line, stacked downwards
@@ -101,6 +143,13 @@ def forecast_band(
                     name=f"{name} {key.upper()} ({dates[key].isoformat()})",
                 )
             )  # fmt: skip
+
+
+def zero_based_range(values: Sequence[float | None], headroom: float = 1.1) -> list[float]:
+    """A value axis from zero to a little above the highest value, for counts, durations and
+    rates: never below zero, and a flat or empty series still gets a readable [0, 1]."""
+    top = max((v for v in values if v is not None and v == v), default=0.0)
+    return [0.0, top * headroom if top > 0 else 1.0]
 
 
 def rolling_mean(values: Sequence[float], window: int) -> list[float | None]:

@@ -9,8 +9,10 @@ import plotly.graph_objects as go
 from dash import html
 
 from layouts import ids
+from layouts.charts import zero_based_range
 from layouts.common import graph
 from layouts.theme import COLORWAY, empty_figure, new_figure
+from layouts.units import DORA_UNITS, Unit
 
 TIER_COLORS = {"elite": "success", "high": "primary", "medium": "warning", "low": "danger"}
 TIER_SET_NAMES = {
@@ -28,34 +30,27 @@ KEYS = [
 ]  # fmt: skip
 
 
-def _hours(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value / 24:.1f} days" if value >= 48 else f"{value:.1f} h"
-
-
 def key_values(dora: Any) -> dict[str, tuple[str, str | None, str]]:
     """(value, tier, detail) per key."""
-    per_week = dora.deployments_per_week
-    rate = dora.change_failure_rate
+    units = DORA_UNITS
     return {
         "deployment_frequency": (
-            "–" if per_week is None else f"{per_week:.2f} / week",
+            units["deployment_frequency"].text(dora.deployments_per_week),
             dora.deployment_frequency_tier,
             f"{dora.deployments} deployments ({dora.deployment_source.replace('_', ' ')})",
         ),
         "lead_time": (
-            _hours(dora.lead_time_median_hours),
+            units["lead_time"].text(dora.lead_time_median_hours),
             dora.lead_time_tier,
             f"{dora.lead_time_changes} changes",
         ),
         "change_failure_rate": (
-            "–" if rate is None else f"{rate:.0%}",
+            units["change_failure_rate"].text(dora.change_failure_rate),
             dora.change_failure_rate_tier,
             f"{dora.failed_deployments} failed deployments",
         ),
         "time_to_restore": (
-            _hours(dora.time_to_restore_median_hours),
+            units["time_to_restore"].text(dora.time_to_restore_median_hours),
             dora.time_to_restore_tier,
             f"{dora.restored_incidents} restored incidents",
         ),
@@ -96,28 +91,31 @@ def dora_cards(dora: Any) -> dbc.Row:
 
 
 def trend_figure(
-    title: str, weeks: list[str], values: list[Any], unit: str, color: str
+    title: str, weeks: list[str], values: list[Any], unit: Unit, color: str
 ) -> go.Figure:
-    if not weeks or all(v is None for v in values):
+    """One key's weekly trend in its unit, the value axis from zero."""
+    shown = [unit.shown(v) for v in values]
+    if not weeks or all(v is None for v in shown):
         return empty_figure(
             title, "No weekly snapshots yet: fetch, then backfill on Weekly review.", 240
         )
     fig = new_figure(title, 240)
-    fig.add_trace(go.Scatter(x=weeks, y=values, mode="lines+markers", name=title,
-                             line={"color": color}, connectgaps=False))  # fmt: skip
-    fig.update_yaxes(title=unit, rangemode="tozero")
+    fig.add_trace(go.Scatter(x=weeks, y=shown, mode="lines+markers", name=title,
+                             line={"color": color}, connectgaps=False,
+                             hovertemplate=f"%{{x}}: %{{y:,.{unit.decimals}f}}{unit.suffix}"
+                                           "<extra></extra>"))  # fmt: skip
+    fig.update_yaxes(title=unit.axis, range=zero_based_range(shown))
     fig.update_layout(showlegend=False)
     return fig
 
 
-def dora_layout(
-    dora: Any, trends: dict[str, tuple[list[str], list[Any]]], units: dict[str, str]
-) -> html.Div:
+def dora_layout(dora: Any, trends: dict[str, tuple[list[str], list[Any]]]) -> html.Div:
+    """``trends``: (weeks, stored values) per key, as the weekly snapshots hold them."""
     figures = [
         dbc.Col(
             graph(
                 ids.dora_trend(key),
-                trend_figure(title, *trends.get(key, ([], [])), units.get(key, ""), COLORWAY[i]),
+                trend_figure(title, *trends.get(key, ([], [])), DORA_UNITS[key], COLORWAY[i]),
             ),
             lg=6,
         )

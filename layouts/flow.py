@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from layouts import ids
-from layouts.charts import value_lines
+from layouts.charts import percentile_lines, zero_based_range
 from layouts.common import card_row, graph, stat_card, text_table
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
@@ -82,8 +82,11 @@ def scatter_figure(cycle: Any) -> go.Figure:
             )
         )
     percentiles = cycle.percentiles_days or {}
-    value_lines(fig, {f"{n.upper()} {v:.1f} d": v for n, v in percentiles.items()}, INK)
-    fig.update_yaxes(title="days", rangemode="tozero")
+    axis = zero_based_range(list(scatter["cycle_time_days"]), 1.05)
+    percentile_lines(
+        fig, {f"{n.upper()} {v:.1f} d": v for n, v in percentiles.items()}, axis[1], INK
+    )
+    fig.update_yaxes(title="days", range=axis)
     return fig
 
 

@@ -14,7 +14,13 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import date_line, forecast_band, rolling_mean, value_vlines
+from layouts.charts import (
+    date_line,
+    forecast_band,
+    rolling_mean,
+    value_vlines,
+    zero_based_range,
+)
 from layouts.common import card_row, graph, stat_card
 from layouts.health import health_summary
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
@@ -222,7 +228,14 @@ def throughput_figure(weekly: Any, unit: str = "items") -> go.Figure:
     fig = new_figure(f"Weekly throughput ({unit})")
     weeks = list(weekly["week"])
     completed = [float(v) for v in weekly[f"completed_{unit}"]]
-    fig.add_trace(go.Bar(x=weeks, y=completed, name=f"Completed {unit}", marker_color=COLORWAY[0]))
+    # The running week is hatched: it has not ended, so its bar is short by the days to come.
+    running = [not bool(c) for c in weekly["complete"]]
+    fig.add_trace(
+        go.Bar(x=weeks, y=completed, name=f"Completed {unit}", marker_color=COLORWAY[0],
+               marker_pattern_shape=["/" if r else "" for r in running],
+               customdata=[" (partial week, so far)" if r else "" for r in running],
+               hovertemplate="%{x}%{customdata}: %{y}<extra></extra>")
+    )  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=weeks,
@@ -252,11 +265,15 @@ def scope_figure(weekly: Any, unit: str = "items") -> go.Figure:
         go.Scatter(x=weeks, y=weekly[f"scope_{unit}"], name="Total scope", mode="lines",
                    yaxis="y2", line={"color": COLORWAY[4]})
     )  # fmt: skip
+    # The total scope axis from zero: left to itself, plotly aligned its ticks with the bars'
+    # axis and labelled the part below the bars' zero with negative scope (-150).
     fig.update_layout(
         barmode="relative",
         yaxis={"title": f"{unit} per week"},
-        yaxis2={"title": f"scope ({unit})", "overlaying": "y", "side": "right", "showgrid": False},
-    )
+        yaxis2={"title": f"scope ({unit})", "overlaying": "y", "side": "right", "showgrid": False,
+                "range": zero_based_range(list(weekly[f"scope_{unit}"]), 1.05),
+                "tickmode": "auto"},
+    )  # fmt: skip
     return fig
 
 

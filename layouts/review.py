@@ -4,6 +4,7 @@ and the sign-off of a week with notes."""
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -12,30 +13,16 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from layouts import ids
-from layouts.charts import value_lines
+from layouts.charts import value_lines, zero_based_range
 from layouts.common import GRAPH_CONFIG, graph, text_table
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
+from layouts.units import snapshot_metric
 
 WEEK_CHOICES = [8, 12, 26, 52]
 DEFAULT_WEEKS = 12
 BACKFILL_CHOICES = [12, 26, 52, 104, 260]
 DEFAULT_BACKFILL_WEEKS = 26
-LABELS = {
-    "forecast.remaining_items": "Remaining items",
-    "forecast.throughput_mean_items": "Throughput (mean / week)",
-    "forecast.p85_weeks_items": "P85 weeks to finish",
-    "flow.velocity_per_week": "Flow velocity",
-    "flow.flow_time_p85_days": "Flow time P85 (days)",
-    "flow.efficiency": "Flow efficiency",
-    "flow.load": "Flow load",
-    "dora.deployments_per_week": "Deployments / week",
-    "dora.lead_time_median_hours": "Lead time (h)",
-    "dora.change_failure_rate": "Change failure rate",
-    "dora.time_to_restore_median_hours": "Time to restore (h)",
-}
-SHARES = {"flow.efficiency", "dora.change_failure_rate"}
-"""Metrics stored as a share (0-1): shown as percent, their change in percentage points."""
 TREND_COLUMNS = 3
 TREND_TICKS = 4
 """Week labels per small trend chart ("W48"; the hover names the full week)."""
@@ -45,24 +32,39 @@ def _clean(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def trends_figure(trends: Any) -> go.Figure:
+def trends_figure(trends: Any, partial: dict[str, str] | None = None) -> go.Figure:
+    """One small chart per headline metric in its unit, each value axis from zero; a week whose
+    snapshot was computed before it ended (``partial``: week -> that day) is an open marker."""
     metrics = [c for c in trends.columns if c != "week"]
     if trends.empty:
         return empty_figure(
             "Snapshot trends", "No weekly snapshots yet: press Backfill (or Fetch) to compute them."
         )
+    partial = partial or {}
     rows = math.ceil(len(metrics) / TREND_COLUMNS)
     fig = make_subplots(
-        rows=rows, cols=TREND_COLUMNS, subplot_titles=[LABELS.get(m, m) for m in metrics],
+        rows=rows, cols=TREND_COLUMNS,
+        subplot_titles=[snapshot_metric(m).label for m in metrics],
         vertical_spacing=0.12, horizontal_spacing=0.06,
     )  # fmt: skip
     weeks = list(trends["week"])
-    for i, metric in enumerate(metrics):
+    symbols = ["circle-open" if w in partial else "circle" for w in weeks]
+    notes = [f" (partial week, to {_day(partial[w])})" if w in partial else "" for w in weeks]
+    for i, column in enumerate(metrics):
+        metric = snapshot_metric(column)
+        values = [metric.unit.shown(v) for v in trends[column]]
+        row, col = i // TREND_COLUMNS + 1, i % TREND_COLUMNS + 1
         fig.add_trace(
-            go.Scatter(x=weeks, y=[_clean(v) for v in trends[metric]], mode="lines+markers",
-                       name=LABELS.get(metric, metric), marker={"size": 4},
-                       line={"color": COLORWAY[i % len(COLORWAY)]}),
-            row=i // TREND_COLUMNS + 1, col=i % TREND_COLUMNS + 1,
+            go.Scatter(x=weeks, y=values, mode="lines+markers", name=metric.label,
+                       marker={"size": 5, "symbol": symbols}, customdata=notes,
+                       line={"color": COLORWAY[i % len(COLORWAY)]},
+                       hovertemplate=f"%{{x}}%{{customdata}}: %{{y:,.{metric.unit.decimals}f}}"
+                                     f"{metric.unit.suffix}<extra></extra>"),
+            row=row, col=col,
+        )  # fmt: skip
+        fig.update_yaxes(
+            range=zero_based_range(values), ticksuffix="%" if metric.unit.percent else None,
+            row=row, col=col,
         )  # fmt: skip
     fig.update_layout(
         template=TEMPLATE_NAME, height=200 * rows, showlegend=False, title="Snapshot trends"
@@ -84,45 +86,37 @@ def week_ticks(weeks: list[str], count: int = TREND_TICKS) -> list[str]:
     return [weeks[round(i * step)] for i in range(count)]
 
 
-def _format(value: Any) -> str:
-    value = _clean(value)
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _value(metric: str, value: Any) -> str:
-    value = _clean(value)
-    if metric in SHARES and value is not None:
-        return f"{value:.1%}"
-    return _format(value)
-
-
-def _change(metric: str, delta: Any) -> str:
-    delta = _clean(delta)
-    sign = "+" if (delta or 0) > 0 else ""
-    if metric in SHARES and delta is not None:
-        return f"{sign}{delta * 100:.1f} pp"
-    return sign + _format(delta)
-
-
-def deltas_table(deltas: Any) -> Any:
+def deltas_table(deltas: Any, partial: dict[str, str] | None = None) -> Any:
+    """The last two complete weeks and their change in each metric's unit, then the running
+    week so far (marked partial, with the day its snapshot was computed: it is not compared)."""
     if deltas.empty:
-        return html.P("Week-over-week deltas need two weekly snapshots.", id=ids.REVIEW_DELTAS)
-    records = [
-        {
-            "metric": LABELS.get(r.metric, r.metric),
-            "previous": f"{_value(r.metric, r.previous)} ({r.previous_week})",
-            "current": f"{_value(r.metric, r.current)} ({r.week})",
-            "delta": _change(r.metric, r.delta),
-        }
-        for r in deltas.itertuples()
-    ]
-    columns = [("metric", "Metric"), ("previous", "Previous week"), ("current", "This week"),
-               ("delta", "Change")]  # fmt: skip
+        return html.P(
+            "Week-over-week changes need snapshots of two complete weeks.", id=ids.REVIEW_DELTAS
+        )
+    first = deltas.iloc[0]
+    partial_week = first["partial_week"]
+    records = []
+    for r in deltas.itertuples():
+        metric = snapshot_metric(r.metric)
+        unit = metric.unit
+        records.append(
+            {"metric": metric.label, "previous": unit.text(r.previous),
+             "current": unit.text(r.current), "delta": unit.change(r.delta),
+             "partial": unit.text(r.partial)}
+        )  # fmt: skip
+    columns = [("metric", "Metric"), ("previous", first["previous_week"]),
+               ("current", first["week"]), ("delta", "Change")]  # fmt: skip
+    if partial_week:
+        day = (partial or {}).get(partial_week)
+        through = f", to {_day(day)}" if day else ""
+        columns.append(("partial", f"{partial_week} so far (partial{through})"))
     return text_table(ids.REVIEW_DELTAS, columns, records)
+
+
+def _day(iso: str) -> str:
+    """``Wed 2 Dec`` for 2026-12-02."""
+    day = date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
@@ -148,12 +142,15 @@ def review_content(review: Any, deadline: str | None) -> html.Div:
             # Small multiples: the mode bar would cover the top-right chart's title.
             dcc.Graph(
                 id=ids.REVIEW_TRENDS,
-                figure=trends_figure(review.trends),
+                figure=trends_figure(review.trends, review.partial),
                 config={**GRAPH_CONFIG, "displayModeBar": False},
             ),
             dbc.Row(
                 [
-                    dbc.Col([html.H6("Week over week"), deltas_table(review.deltas)], lg=6),
+                    dbc.Col(
+                        [html.H6("Week over week"), deltas_table(review.deltas, review.partial)],
+                        lg=6,
+                    ),
                     dbc.Col(graph(ids.REVIEW_DRIFT, drift_figure(review.drift, deadline)), lg=6),
                 ],
                 className="mt-2",

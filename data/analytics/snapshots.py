@@ -223,11 +223,16 @@ def backfill_snapshots(
 
 
 # Weekly review ----------------------------------------------------------------------------------
+DELTA_COLUMNS = ["metric", "previous_week", "week", "previous", "current", "delta",
+                 "partial_week", "partial"]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class WeeklyReview:
     trends: pd.DataFrame  # week + one column per headline "type.metric"
-    deltas: pd.DataFrame  # metric, previous_week, week, previous, current, delta
+    deltas: pd.DataFrame  # DELTA_COLUMNS: the last two complete weeks, then the partial one
     drift: pd.DataFrame  # week, p50, p85, p95 (forecast completion dates, items)
+    partial: dict[str, str]  # week -> the day its snapshot was computed, for unfinished weeks
 
 
 def _is_number(value: Any) -> bool:
@@ -239,14 +244,35 @@ def _is_number(value: Any) -> bool:
     )
 
 
-def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
+def _computed_before_its_end(snap: dict[str, Any], zone: str) -> str | None:
+    """The local day a snapshot was computed on when that was before its week ended (the week
+    was not over), else None. Snapshots stored without ``as_of`` count as complete."""
+    as_of = (snap.get("metrics") or {}).get("as_of")
+    if not isinstance(as_of, str):
+        return None
+    computed = pd.Timestamp(as_of)
+    if computed.tzinfo is None:
+        computed = computed.tz_localize("UTC")
+    if computed >= week_end_instant(snap["snapshot_date"], zone):
+        return None
+    return computed.tz_convert(zone).date().isoformat()
+
+
+def review_from_snapshots(snapshots: Sequence[dict[str, Any]], zone: str = "UTC") -> WeeklyReview:
+    """Trends, deltas and drift from stored snapshots (``zone``: the metrics time zone, where
+    weeks end). Week over week compares the last two complete weeks; a week whose snapshot was
+    computed before it ended (the running week) is partial: shown beside them, not compared."""
     by_week: dict[str, dict[str, Any]] = {}
+    partial: dict[str, str] = {}
     drift_rows = []
     for snap in snapshots:
         row = by_week.setdefault(snap["snapshot_date"], {"week": snap["snapshot_date"]})
         for metric_type, name in HEADLINES:
             if snap["metric_type"] == metric_type:
                 row[f"{metric_type}.{name}"] = snap["metrics"].get(name)
+        day = _computed_before_its_end(snap, zone)
+        if day is not None:
+            partial[snap["snapshot_date"]] = day
         if snap["metric_type"] == "forecast" and snap.get("forecast"):
             drift_rows.append(
                 {
@@ -256,9 +282,12 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
             )
     columns = ["week", *(f"{t}.{n}" for t, n in HEADLINES)]
     trends = pd.DataFrame(sorted(by_week.values(), key=lambda r: r["week"]), columns=columns)
+    complete = trends[~trends["week"].isin(list(partial))]
+    latest = trends.iloc[-1] if len(trends) else None
+    running = latest if latest is not None and latest["week"] in partial else None
     deltas = []
-    if len(trends) >= 2:
-        previous, current = trends.iloc[-2], trends.iloc[-1]
+    if len(complete) >= 2:
+        previous, current = complete.iloc[-2], complete.iloc[-1]
         for column in columns[1:]:
             before, now = previous[column], current[column]
             numeric = _is_number(before) and _is_number(now)
@@ -270,22 +299,21 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]]) -> WeeklyReview:
                     "previous": None if pd.isna(before) else before,
                     "current": None if pd.isna(now) else now,
                     "delta": (now - before) if numeric else None,
+                    "partial_week": None if running is None else running["week"],
+                    "partial": None
+                    if running is None or pd.isna(running[column])
+                    else running[column],
                 }
             )
     drift = pd.DataFrame(
         sorted(drift_rows, key=lambda r: r["week"]), columns=["week", "p50", "p85", "p95"]
     )
-    return WeeklyReview(
-        trends,
-        pd.DataFrame(
-            deltas, columns=["metric", "previous_week", "week", "previous", "current", "delta"]
-        ),
-        drift,
-    )
+    return WeeklyReview(trends, pd.DataFrame(deltas, columns=DELTA_COLUMNS), drift, partial)
 
 
 def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:
+    zone = mappings_from_profile(profile_of(profile_id)).time_zone
     require_query(profile_id, query_id)
     return review_from_snapshots(
-        get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks)
+        get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks), zone
     )

@@ -103,6 +103,24 @@ def test_weekly_review_trends_deltas_and_drift(seeded):
     assert review.drift["week"].tolist() == ["2026-W10", "2026-W11", "2026-W12"]
 
 
+def test_week_over_week_compares_complete_weeks_and_keeps_the_running_one_apart(seeded):
+    # NOW is Wednesday 2026-03-25, in W13: its snapshot is computed mid-week. Comparing it with
+    # W12 made most changes 0 (issue 18); the complete weeks W11 and W12 are compared instead.
+    snapshot_weeks("team", "q", backfill=3, now=NOW)
+    review = weekly_review("team", "q")
+    assert review.trends["week"].tolist() == ["2026-W11", "2026-W12", "2026-W13"]
+    assert review.partial == {"2026-W13": "2026-03-25"}
+    remaining = review.deltas.set_index("metric").loc["forecast.remaining_items"]
+    assert (remaining["previous_week"], remaining["week"], remaining["partial_week"]) == (
+        "2026-W11",
+        "2026-W12",
+        "2026-W13",
+    )
+    # End of W11: M-2, M-3 open (M-4 is created on Monday of W12); end of W12 and so far in
+    # W13: M-3, M-4.
+    assert (remaining["previous"], remaining["current"], remaining["partial"]) == (2, 2, 2)
+
+
 def test_snapshot_refuses_bad_input(seeded):
     with pytest.raises(ValidationError, match="not an ISO week key"):
         snapshot_weeks("team", "q", "2026-47", now=NOW)

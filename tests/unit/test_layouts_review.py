@@ -18,27 +18,71 @@ from layouts.review import (
 )
 
 
+def _header(table) -> list[str]:
+    return [cell.children for cell in table.children.children[0].children.children]
+
+
 def _rows(table) -> list[list[str]]:
     body = table.children.children[1]
     return [[cell.children for cell in row.children] for row in body.children]
 
 
-def test_shares_show_as_percent_and_their_change_in_percentage_points():
+DELTA_COLUMNS = ["metric", "previous_week", "week", "previous", "current", "delta",
+                 "partial_week", "partial"]  # fmt: skip
+
+
+def test_each_metric_shows_in_its_unit_counts_as_whole_numbers_shares_in_percent():
     deltas = pd.DataFrame(
         [
-            ("flow.efficiency", "2026-W47", "2026-W48", 0.30, 0.334, 0.034),
-            ("dora.change_failure_rate", "2026-W47", "2026-W48", 0.5, 0.25, -0.25),
-            ("flow.load", "2026-W47", "2026-W48", 55.0, 57.0, 2.0),
-            ("flow.velocity_per_week", "2026-W47", "2026-W48", 16.5, 16.5, math.nan),
+            ("flow.efficiency", "2026-W47", "2026-W48", 0.30, 0.334, 0.034, None, None),
+            ("dora.change_failure_rate", "2026-W47", "2026-W48", 0.5, 0.25, -0.25, None, None),
+            ("flow.load", "2026-W47", "2026-W48", 55.0, 57.0, 2.0, None, None),
+            ("forecast.remaining_items", "2026-W47", "2026-W48", 52.0, 52.0, 0.0, None, None),
+            ("dora.lead_time_median_hours", "2026-W47", "2026-W48", 321.0, 309.0, -12.0, None,
+             None),
+            ("flow.velocity_per_week", "2026-W47", "2026-W48", 16.5, 16.5, math.nan, None, None),
         ],
-        columns=["metric", "previous_week", "week", "previous", "current", "delta"],
-    )
-    assert _rows(deltas_table(deltas)) == [
-        ["Flow efficiency", "30.0% (2026-W47)", "33.4% (2026-W48)", "+3.4 pp"],
-        ["Change failure rate", "50.0% (2026-W47)", "25.0% (2026-W48)", "-25.0 pp"],
-        ["Flow load", "55.00 (2026-W47)", "57.00 (2026-W48)", "+2.00"],
-        ["Flow velocity", "16.50 (2026-W47)", "16.50 (2026-W48)", "–"],
+        columns=DELTA_COLUMNS,
+    )  # fmt: skip
+    table = deltas_table(deltas)
+    assert _header(table) == ["Metric", "2026-W47", "2026-W48", "Change"]
+    assert _rows(table) == [
+        ["Flow efficiency (%)", "30.0%", "33.4%", "+3.4 pp"],
+        ["Change failure rate (%)", "50.0%", "25.0%", "-25.0 pp"],
+        ["Flow load (items)", "55", "57", "+2"],
+        ["Remaining items", "52", "52", "0"],
+        # 321 h = 13.375 days: lead time reads in days on every page, as on the DORA cards.
+        ["Lead time (days)", "13.4 d", "12.9 d", "-0.5 d"],
+        ["Flow velocity (items / week)", "16.5", "16.5", "–"],
     ]
+
+
+def test_the_running_week_is_shown_as_partial_beside_the_two_complete_weeks():
+    deltas = pd.DataFrame(
+        [("flow.load", "2026-W47", "2026-W48", 55.0, 57.0, 2.0, "2026-W49", 51.0)],
+        columns=DELTA_COLUMNS,
+    )
+    table = deltas_table(deltas, {"2026-W49": "2026-12-02"})
+    assert _header(table) == [
+        "Metric", "2026-W47", "2026-W48", "Change", "2026-W49 so far (partial, to Wed 2 Dec)"
+    ]  # fmt: skip
+    assert _rows(table) == [["Flow load (items)", "55", "57", "+2", "51"]]
+
+
+def test_trend_axes_start_at_zero_even_for_a_flat_series():
+    # A flat 0.5 deployments a week ran its axis from -0.5 to 1.5; shares are drawn in percent.
+    weeks = [f"2026-W{n:02d}" for n in range(37, 41)]
+    trends = pd.DataFrame(
+        {"week": weeks, "dora.deployments_per_week": [0.5] * 4,
+         "dora.change_failure_rate": [0.5, 0.25, 0.0, 0.0], "flow.load": [0] * 4}
+    )  # fmt: skip
+    figure = trends_figure(trends, {"2026-W40": "2026-10-01"})
+    deployments, failures, load = figure.data
+    assert list(figure.layout.yaxis.range) == [0, 0.55]
+    assert list(failures.y) == [50.0, 25.0, 0.0, 0.0] and figure.layout.yaxis2.ticksuffix == "%"
+    assert list(figure.layout.yaxis3.range) == [0, 1]
+    assert list(load.marker.symbol) == ["circle", "circle", "circle", "circle-open"]
+    assert load.customdata[-1] == " (partial week, to Thu 1 Oct)"
 
 
 def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
@@ -54,6 +98,7 @@ def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
         trends=trends,
         deltas=pd.DataFrame(),
         drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
+        partial={},
     )
     trends_graph = review_content(review, None).children[0]
     assert trends_graph.id == ids.REVIEW_TRENDS
@@ -77,6 +122,7 @@ def test_the_backfill_toolbar_keeps_cancel_answers_below_it():
         trends=pd.DataFrame(columns=["week"]),
         deltas=pd.DataFrame(),
         drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
+        partial={},
     )
     toolbar, below = review_layout(review, None, []).children[:2]
     assert {ids.REVIEW_BACKFILL, ids.BACKFILL_JOB.cancel} <= _ids(toolbar)
