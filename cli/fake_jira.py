@@ -83,6 +83,12 @@ from fakejira.faults import KINDS
     show_default=True,
     help="The JIRA user's time zone (timestamps and JQL dates use it).",
 )
+@click.option(
+    "--scrum",
+    is_flag=True,
+    help="A Scrum team: a Scrum board with fortnightly sprints, the Sprint field and its "
+    "history, epics and sub-tasks.",
+)
 def fake_jira(
     port: int,
     deployment: str,
@@ -96,6 +102,7 @@ def fake_jira(
     no_basic: bool,
     anonymous_myself: bool,
     timezone: str,
+    scrum: bool,
 ) -> None:
     """Serve a fake JIRA Cloud or Data Center on 127.0.0.1 until Ctrl+C."""
     try:
@@ -111,6 +118,7 @@ def fake_jira(
             anonymous_myself=anonymous_myself,
             port=port,
             timezone=timezone,
+            scrum=scrum,
         )
         for spec in faults:
             fake.faults.add_spec(spec)

@@ -62,7 +62,10 @@ ISSUE_TYPES = {
     "Task": IssueType("10002", "Task", "A small, distinct piece of work.", 0),
     "Bug": IssueType("10004", "Bug", "A problem or error.", 0),
     "Incident": IssueType("10005", "Incident", "A service disruption in production.", 0),
+    # Served (and generated) only by a Scrum dataset; hierarchy level -1 marks a sub-task.
+    "Sub-task": IssueType("10003", "Sub-task", "A part of a larger piece of work.", -1),
 }
+SCRUM_ONLY_TYPES = ("Sub-task",)
 
 PRIORITIES = {
     "1": "Highest",
@@ -114,6 +117,13 @@ CUSTOM_FIELDS = {
         "array",
         "com.pyxis.greenhopper.jira:gh-sprint",
         "json",
+    ),
+}
+# Data Center links an issue to its epic with this field (NOTES; vetted: gh-epic-link, the value is
+# the epic's key); Cloud uses the system `parent` field instead.
+DC_ONLY_CUSTOM_FIELDS = {
+    "epic_link": CustomField(
+        "Epic Link", 0, 10101, "any", "com.pyxis.greenhopper.jira:gh-epic-link"
     ),
 }
 # Team-managed projects on Cloud add this field next to "Story Points" (NOTES §3); it stays empty
@@ -177,6 +187,7 @@ SYSTEM_FIELDS = (
         "versions", "Affects versions", "array", "version", clause_names=("affectedVersion",)
     ),
     SystemField("labels", "Labels", "array", "string", clause_names=("labels",)),
+    SystemField("parent", "Parent", None, clause_names=("parent",)),
     SystemField("description", "Description", "string", clause_names=("description",)),
     SystemField(
         "issuekey", "Key", None, orderable=False, clause_names=("id", "issue", "issuekey", "key")

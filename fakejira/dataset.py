@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from fakejira.agile import Board, Sprint, add_scrum_work, make_boards
 from fakejira.catalog import (
     BLOCKED,
     DONE,
@@ -74,6 +75,8 @@ class Issue:
     resolved_ms: int | None = None
     fix_versions: tuple[int, ...] = ()
     labels: tuple[str, ...] = ()
+    sprints: tuple[int, ...] = ()  # the Sprint field: ids of every sprint it was left in
+    parent_id: int | None = None  # epic (a Story/Task/Bug's parent) or the sub-task's parent
     updated_ms: int = 0
     category_changed_ms: int = 0
     # Bumped on every change to this issue so cached renderings of it are rebuilt.
@@ -137,6 +140,7 @@ class Dataset:
         now: datetime | None = None,
         project: str = "DEMO",
         timezone: str = "America/Chicago",
+        scrum: bool = False,
     ) -> None:
         if issues < 0:
             raise ValueError(f"issues must be 0 or more, got {issues}; pass a non-negative count.")
@@ -160,7 +164,12 @@ class Dataset:
         self._project_counters: dict[str, int] = {project: 0}
         self.projects: dict[str, int] = {project: _PROJECT_ID_BASE}
         self.versions = self._make_versions()
+        self.scrum = scrum
+        self.boards: list[Board] = make_boards(project, scrum)
+        self.sprints: list[Sprint] = []
         self._generate(issues)
+        if scrum:
+            add_scrum_work(self)
 
     # ----------------------------------------------------------------- reading
 
@@ -181,6 +190,12 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self._issues)
+
+    def sprint(self, sprint_id: int) -> Sprint | None:
+        return next((s for s in self.sprints if s.id == sprint_id), None)
+
+    def board(self, board_id: int) -> Board | None:
+        return next((b for b in self.boards if b.id == board_id), None)
 
     # ---------------------------------------------------------------- mutation
 
@@ -212,6 +227,54 @@ class Dataset:
                 self._append(issue, at_ms, author, changes)
                 touched.append(issue)
         return touched
+
+    def add_to_sprint(self, keys: Iterable[str], sprint_id: int, at: datetime) -> None:
+        """Put each issue into a sprint at ``at`` (a Sprint field change, as the board does)."""
+        self._change_sprints(
+            keys, at, lambda ids: (*ids, sprint_id) if sprint_id not in ids else ids
+        )
+
+    def remove_from_sprint(self, keys: Iterable[str], sprint_id: int, at: datetime) -> None:
+        """Take each issue out of a sprint at ``at`` (back to the backlog)."""
+        self._change_sprints(keys, at, lambda ids: tuple(i for i in ids if i != sprint_id))
+
+    def _change_sprints(self, keys: Iterable[str], at: datetime, change: object) -> None:
+        at_ms = _ms(at)
+        with self.lock:
+            for key in keys:
+                issue = self._require(key)
+                if at_ms <= issue.updated_ms:
+                    raise ValueError(
+                        f"{issue.key} was last updated after {at_ms} ms; change it at a later time."
+                    )
+                author = issue.assignee if issue.assignee is not None else issue.reporter
+                new = change(issue.sprints)  # type: ignore[operator]
+                self._append(issue, at_ms, author, [("sprint", None, new)])
+
+    def insert_change(self, issue: Issue, at_ms: int, author: int, change: Change) -> None:
+        """Slot one change into an issue's past at ``at_ms`` (a free millisecond near it)."""
+        taken = {h.created_ms for h in issue.histories}
+        while at_ms in taken or at_ms <= issue.created_ms:
+            at_ms += 1
+        history = History(self._take_history_id(), author, at_ms, (change,))
+        position = next(
+            (n for n, h in enumerate(issue.histories) if h.created_ms > at_ms),
+            len(issue.histories),
+        )
+        issue.histories.insert(position, history)
+        self._replay(issue)
+        issue.revision += 1
+        self.generation += 1
+
+    def add_subtask(self, parent: Issue, created_ms: int) -> Issue:
+        """A new Sub-task of ``parent``, created at ``created_ms`` and worked like any issue."""
+        with self.lock:
+            issue = self._new_issue("Sub-task", created_ms)
+            issue.parent_id = parent.id
+            self._simulate(issue)
+            self._replay(issue)
+            self.generation += 1
+            return issue
 
     def delete(self, key: str) -> None:
         """Delete an issue: it disappears from searches and its key answers 404."""
@@ -486,6 +549,7 @@ class Dataset:
             "description": issue.initial_description,
             "rank": None,
             "project": None,
+            "sprint": (),
         }
         resolved_ms = None
         category_changed = issue.created_ms
@@ -514,6 +578,7 @@ class Dataset:
         issue.flagged = bool(state["flagged"])
         issue.fix_versions = state["fixVersion"]  # type: ignore[assignment]
         issue.labels = state["labels"]  # type: ignore[assignment]
+        issue.sprints = state["sprint"]  # type: ignore[assignment]
         issue.summary = state["summary"]  # type: ignore[assignment]
         issue.description = state["description"]  # type: ignore[assignment]
         issue.resolved_ms = resolved_ms

@@ -523,6 +523,8 @@ class Evaluator:
 
     def _key(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, (*_ORDERED, "in", "not in"))
+        if clause.field.lower() == "id" and clause.op in _ORDERED[2:]:
+            return self._id_range(clause)
         wanted: list[Issue] = []
         for value in clause.values:
             if value is None:
@@ -547,6 +549,15 @@ class Evaluator:
         return lambda issue: (
             issue.project == pivot.project and compare(_key_number(issue), _key_number(pivot))
         )
+
+    def _id_range(self, clause: Clause) -> Predicate:
+        """``id > 10042``: issue ids are numbers, compared as such whether or not an issue
+        has that id (keyset paging asks for ids after the last one seen, which may be gone)."""
+        value = clause.values[0]
+        if value is None or not value.isdigit():
+            raise JqlError(f"The issue key '{value}' for field '{clause.field}' is invalid.")
+        pivot, compare = int(value), _COMPARE[clause.op]
+        return lambda issue: compare(issue.id, pivot)
 
     def _summary(self, clause: Clause) -> Predicate:
         self._refuse_operator(clause, ("~", "!~"))

@@ -6,8 +6,10 @@ from fakejira.catalog import (
     CATEGORIES,
     CLOUD_ONLY_CUSTOM_FIELDS,
     CUSTOM_FIELDS,
+    DC_ONLY_CUSTOM_FIELDS,
     ISSUE_TYPES,
     PRIORITIES,
+    SCRUM_ONLY_TYPES,
     STATUSES,
     SYSTEM_FIELDS,
     CustomField,
@@ -101,8 +103,7 @@ def fields(renderer: Renderer) -> list[dict[str, object]]:
             body["schema"] = schema
         result.append(body)
     customs: list[CustomField] = list(CUSTOM_FIELDS.values())
-    if cloud:
-        customs += CLOUD_ONLY_CUSTOM_FIELDS.values()
+    customs += (CLOUD_ONLY_CUSTOM_FIELDS if cloud else DC_ONLY_CUSTOM_FIELDS).values()
     for custom in customs:
         field_id = custom.field_id(renderer.deployment)
         number = int(field_id.rsplit("_", 1)[1])
@@ -135,7 +136,12 @@ def categories(renderer: Renderer, version: str) -> list[dict[str, object]]:
 
 
 def issue_types(renderer: Renderer, version: str) -> list[dict[str, object]]:
-    return [renderer.issue_type(name, version) for name in ISSUE_TYPES]
+    scrum = renderer.dataset.scrum
+    return [
+        renderer.issue_type(name, version)
+        for name in ISSUE_TYPES
+        if scrum or name not in SCRUM_ONLY_TYPES
+    ]
 
 
 def priorities(renderer: Renderer, version: str) -> list[dict[str, object]]:

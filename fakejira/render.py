@@ -16,10 +16,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from fakejira.agile import Sprint
 from fakejira.catalog import (
     CATEGORIES,
     CLOUD_ONLY_CUSTOM_FIELDS,
     CUSTOM_FIELDS,
+    DC_ONLY_CUSTOM_FIELDS,
     FLAG_OPTION,
     ISSUE_TYPES,
     PRIORITIES,
@@ -131,6 +133,8 @@ class Renderer:
         ids += [self.custom_id(name) for name in CUSTOM_FIELDS]
         if self.deployment == "cloud":
             ids += [f.field_id("cloud") for f in CLOUD_ONLY_CUSTOM_FIELDS.values()]
+        else:
+            ids += [f.field_id("datacenter") for f in DC_ONLY_CUSTOM_FIELDS.values()]
         return ids
 
     def user(self, index: int, version: str) -> dict[str, object]:
@@ -196,7 +200,7 @@ class Renderer:
         }
         if self.deployment == "cloud":
             body["untranslatedName"] = issue_type.name
-        body["subtask"] = False
+        body["subtask"] = issue_type.hierarchy_level < 0
         body["avatarId"] = 10300 + int(issue_type.id) % 100
         if self.deployment == "cloud":
             body["hierarchyLevel"] = issue_type.hierarchy_level
@@ -406,12 +410,111 @@ class Renderer:
                 ),
             ),
             self.custom_id("rank"): b'"0|i%06x:"' % issue.id,
-            self.custom_id("sprint"): NULL,
+            self.custom_id("sprint"): self._sprint_field(issue.sprints),
+            "parent": NULL,
         }
+        parent = self.dataset.get(str(issue.parent_id)) if issue.parent_id else None
+        # Cloud links every child to its parent with `parent`; Data Center only sub-tasks, and
+        # epics through the Epic Link field (the epic's key).
+        if parent is not None and (self.deployment == "cloud" or parent.issue_type != "Epic"):
+            values["parent"] = dumps(self.parent_json(parent, version)).encode()
         if self.deployment == "cloud":
             for custom in CLOUD_ONLY_CUSTOM_FIELDS.values():
                 values[custom.field_id("cloud")] = NULL
+        else:
+            epic = parent is not None and parent.issue_type == "Epic"
+            link = DC_ONLY_CUSTOM_FIELDS["epic_link"].field_id("datacenter")
+            values[link] = dumps(parent.key).encode() if epic and parent else NULL
         return tuple(values[fid] for fid in self.field_ids)
+
+    def parent_json(self, parent: Issue, version: str) -> dict[str, object]:
+        """The `parent` field: id, key, self and a few fields of the parent (vetted shape)."""
+        return {
+            "id": str(parent.id),
+            "key": parent.key,
+            "self": f"{self.api(version)}/issue/{parent.id}",
+            "fields": {
+                "summary": parent.summary,
+                "status": self.status(parent.status, version),
+                "priority": self.priority(parent.priority, version),
+                "issuetype": self.issue_type(parent.issue_type, version),
+            },
+        }
+
+    # ---------------------------------------------------------------- sprints
+
+    def sprint_time(self, ms: int | None) -> str | None:
+        """Sprint dates are UTC with a `Z` (a real Cloud capture; DC's toString says the same)."""
+        if ms is None:
+            return None
+        t = time.gmtime(ms // 1000)
+        return (
+            f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+            f"{t.tm_sec:02d}.{ms % 1000:03d}Z"
+        )
+
+    def sprint_json(self, sprint: Sprint) -> dict[str, object]:
+        """A sprint as the Agile REST API returns it (`SprintBean`)."""
+        body: dict[str, object] = {
+            "id": sprint.id,
+            "self": f"{self.base_url}/rest/agile/1.0/sprint/{sprint.id}",
+            "state": sprint.state,
+            "name": sprint.name,
+        }
+        for key, ms in (
+            ("startDate", sprint.start_ms),
+            ("endDate", sprint.end_ms),
+            ("completeDate", sprint.complete_ms),
+        ):
+            if ms is not None:
+                body[key] = self.sprint_time(ms)
+        body["createdDate"] = self.sprint_time(sprint.created_ms)
+        body["originBoardId"] = sprint.board_id
+        body["goal"] = sprint.goal
+        return body
+
+    def _sprint_field(self, sprint_ids: tuple[int, ...]) -> bytes:
+        """The Sprint field's value: objects on Cloud, Java toString() strings on Data Center
+        (as Jira Software 10 and 11 still send them), in the order the issue joined."""
+        if not sprint_ids:
+            return NULL
+        values: list[object] = []
+        for sprint_id in sprint_ids:
+            sprint = self.dataset.sprint(sprint_id)
+            if sprint is None:
+                continue
+            if self.deployment == "cloud":
+                body = {
+                    "id": sprint.id,
+                    "name": sprint.name,
+                    "state": sprint.state,
+                    "boardId": sprint.board_id,
+                    "goal": sprint.goal,
+                }
+                for key, ms in (
+                    ("startDate", sprint.start_ms),
+                    ("endDate", sprint.end_ms),
+                    ("completeDate", sprint.complete_ms),
+                ):
+                    if ms is not None:
+                        body[key] = self.sprint_time(ms)
+                values.append(body)
+            else:
+                values.append(self._sprint_string(sprint))
+        return dumps(values).encode()
+
+    def _sprint_string(self, sprint: Sprint) -> str:
+        def shown(ms: int | None) -> str:
+            return self.sprint_time(ms) or "<null>"
+
+        return (
+            f"com.atlassian.greenhopper.service.sprint.Sprint@{sprint.id * 2654435761 % 2**32:x}"
+            f"[activatedDate={shown(sprint.start_ms)},autoStartStop=false,"
+            f"completeDate={shown(sprint.complete_ms)},endDate={shown(sprint.end_ms)},"
+            f"goal={sprint.goal or '<null>'},id={sprint.id},incompleteIssuesDestinationId=<null>,"
+            f"name={sprint.name},rapidViewId={sprint.board_id},sequence={sprint.id},"
+            f"startDate={shown(sprint.start_ms)},state={sprint.state.upper()},synced=false]"
+        )
 
     def _quoted_time(self, ms: int) -> bytes:
         return b'"%s"' % self.timestamp(ms).encode()
@@ -574,6 +677,26 @@ class Renderer:
             return [item(name, "jira", name, None, old, None, new)]
         if name == "rank":
             return [item("Rank", "custom", self.custom_id("rank"), "", "", "", new)]
+        if name == "sprint":
+            # Ids comma-space separated; names may hold commas, so clients read `from`/`to`.
+            def ids(value: object) -> str:
+                return ", ".join(str(i) for i in value)  # type: ignore[attr-defined]
+
+            def names(value: object) -> str:
+                found = (self.dataset.sprint(i) for i in value)  # type: ignore[attr-defined]
+                return ", ".join(s.name for s in found if s is not None)
+
+            return [
+                item(
+                    CUSTOM_FIELDS["sprint"].name,
+                    "custom",
+                    self.custom_id("sprint"),
+                    ids(old),
+                    names(old),
+                    ids(new),
+                    names(new),
+                )
+            ]
         if name == "project":
             old_project, new_project = str(old).rsplit("-", 1)[0], str(new).rsplit("-", 1)[0]
             return [

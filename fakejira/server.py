@@ -189,6 +189,7 @@ class FakeJira:
         anonymous_myself: bool = False,
         port: int = 0,
         timezone: str = "America/Chicago",
+        scrum: bool = False,
     ) -> None:
         if deployment not in DEPLOYMENTS:
             raise FakeJiraConfigError(
@@ -208,7 +209,7 @@ class FakeJira:
         self.anonymous_myself = anonymous_myself
         self.port = port
         self.dataset = Dataset(
-            issues=issues, seed=seed, now=now, project=project, timezone=timezone
+            issues=issues, seed=seed, now=now, project=project, timezone=timezone, scrum=scrum
         )
         self.faults = Faults()
         self._counts: Counter[str] = Counter()
@@ -804,6 +805,108 @@ def _project_versions(app: FakeJira, request: Request) -> Response:
     return json_response(200, metadata.project_versions(app.renderer, request.version, key))
 
 
+AGILE_PAGE_CAP = 50
+BOARD_NOT_FOUND = "Board does not exist or you do not have permission to see it."
+NO_SPRINTS = "The board does not support sprints"
+SPRINT_STATES = ("future", "active", "closed")
+
+
+def _agile_page(request: Request, values: list[object], *, total: bool) -> Response:
+    """One page of an Agile API list: startAt / maxResults (default and cap 50) / isLast."""
+    start_at = max(_int_param(request.one("startAt"), "startAt", 0), 0)
+    max_results = _int_param(request.one("maxResults"), "maxResults", AGILE_PAGE_CAP)
+    max_results = min(max(max_results, 1), AGILE_PAGE_CAP)
+    page = values[start_at : start_at + max_results]
+    body: dict[str, object] = {
+        "maxResults": max_results,
+        "startAt": start_at,
+        "isLast": start_at + len(page) >= len(values),
+    }
+    if total:  # boards say how many there are; sprint pages do not
+        body["total"] = len(values)
+    body["values"] = page
+    return json_response(200, body)
+
+
+def _board_json(app: FakeJira, board: Any) -> dict[str, object]:
+    project_id = app.dataset.projects[board.project]
+    return {
+        "id": board.id,
+        "self": f"{app.base_url}/rest/agile/1.0/board/{board.id}",
+        "name": board.name,
+        "type": board.type,
+        "location": {
+            "projectId": project_id,
+            "displayName": f"{board.project.title()} Project ({board.project})",
+            "projectName": f"{board.project.title()} Project",
+            "projectKey": board.project,
+            "projectTypeKey": "software",
+            "avatarURI": f"{app.base_url}/secure/projectavatar?size=small&pid={project_id}",
+            "name": f"{board.project.title()} Project ({board.project})",
+        },
+    }
+
+
+def _visible_board(app: FakeJira, request: Request) -> Any:
+    board_id = request.params["board"]
+    board = app.dataset.board(int(board_id)) if board_id.isdigit() else None
+    if board is None or request.anonymous:
+        raise BadRequest(error(404, BOARD_NOT_FOUND))
+    return board
+
+
+def _boards(app: FakeJira, request: Request) -> Response:
+    boards = [] if request.anonymous else list(app.dataset.boards)
+    kind = request.one("type")
+    if kind:
+        boards = [b for b in boards if b.type in kind.split(",")]
+    name = (request.one("name") or "").lower()
+    if name:
+        boards = [b for b in boards if name in b.name.lower()]
+    project = request.one("projectKeyOrId")
+    if project:
+        ids = {str(pid): key for key, pid in app.dataset.projects.items()}
+        wanted = ids.get(project, project.upper())
+        boards = [b for b in boards if b.project == wanted]
+    return _agile_page(request, [_board_json(app, b) for b in boards], total=True)
+
+
+def _board(app: FakeJira, request: Request) -> Response:
+    return json_response(200, _board_json(app, _visible_board(app, request)))
+
+
+def _board_sprints(app: FakeJira, request: Request) -> Response:
+    assert app.renderer is not None
+    board = _visible_board(app, request)
+    if board.type != "scrum":
+        raise BadRequest(error(400, NO_SPRINTS))
+    states = request.listed("state") or list(SPRINT_STATES)
+    unknown = [s for s in states if s not in SPRINT_STATES]
+    if unknown:
+        raise BadRequest(
+            error(
+                400,
+                f"The value '{unknown[0]}' is not a valid sprint state (future, active, closed).",
+            )
+        )
+    with app.dataset.lock:
+        sprints = [
+            app.renderer.sprint_json(s)
+            for s in app.dataset.sprints
+            if s.board_id == board.id and s.state in states
+        ]
+    return _agile_page(request, sprints, total=False)  # type: ignore[arg-type]
+
+
+def _sprint(app: FakeJira, request: Request) -> Response:
+    assert app.renderer is not None
+    sprint_id = request.params["sprint"]
+    sprint = app.dataset.sprint(int(sprint_id)) if sprint_id.isdigit() else None
+    if sprint is None or request.anonymous:
+        raise BadRequest(error(404, f"Sprint with id {sprint_id} does not exist."))
+    return json_response(200, app.renderer.sprint_json(sprint))
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     pattern: re.Pattern[str]
@@ -864,6 +967,19 @@ ROUTES = (
         "changelog/bulkfetch", "changelog/bulkfetch", {"POST": _bulkfetch}, deployments=("cloud",)
     ),
     _route("project/(?P<key>[^/]+)/versions", "project/versions", {"GET": _project_versions}),
+)
+
+
+def _agile_route(path: str, endpoint: str, methods: dict[str, Handler]) -> Route:
+    # JIRA Software's own API, the same path on Cloud and Data Center.
+    return Route(re.compile(rf"^/rest/agile/(?P<version>1\.0|latest)/{path}$"), endpoint, methods)
+
+
+ROUTES += (
+    _agile_route("board", "agile/board", {"GET": _boards}),
+    _agile_route("board/(?P<board>[^/]+)", "agile/board", {"GET": _board}),
+    _agile_route("board/(?P<board>[^/]+)/sprint", "agile/board/sprint", {"GET": _board_sprints}),
+    _agile_route("sprint/(?P<sprint>[^/]+)", "agile/sprint", {"GET": _sprint}),
 )
 
 
