@@ -37,6 +37,7 @@ import httpx
 from data.errors import JiraError, ValidationError
 from data.jira.errors import (
     JiraAuthError,
+    JiraBoardError,
     JiraDeploymentMismatch,
     JiraNotFound,
     JiraQueryError,
@@ -57,6 +58,7 @@ DATACENTER_PAGE_WORKERS = 2
 BULKFETCH_MAX_ISSUES = 1000
 BULKFETCH_MAX_RESULTS = 10000
 ISSUE_CHANGELOG_PAGE = 100
+AGILE_PAGE = 50  # the Agile API's default and largest page of boards or sprints
 # Epoch values below this are seconds (the bulkfetch example), above it milliseconds.
 _EPOCH_SECONDS_LIMIT = 100_000_000_000
 
@@ -507,6 +509,54 @@ class JiraClient:
         if not isinstance(changelog, dict) or not isinstance(changelog.get("histories"), list):
             raise JiraResponseError(f"JIRA's {path} answer has no changelog; retry later.")
         return changelog["histories"]
+
+    # JIRA Software (Agile REST API, the same on Cloud and Data Center) ----------------------------
+    def boards(self, project: str | None = None) -> list[dict[str, Any]]:
+        """Every board the user can see (``GET /rest/agile/1.0/board``), of one project if given."""
+        params = {"projectKeyOrId": project} if project else {}
+        return self._agile_pages("/rest/agile/1.0/board", params)
+
+    def sprints(self, board_id: int, states: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """A Scrum board's sprints, oldest first, every page (``/board/{id}/sprint``)."""
+        path = f"/rest/agile/1.0/board/{board_id}/sprint"
+        params = {"state": ",".join(states)} if states else {}
+        try:
+            return self._agile_pages(path, params)
+        except JiraNotFound:
+            # The Agile API answers 404 both for a missing board and for one the user may not
+            # see; a 403 (no licence, no permission) keeps the client's own sentence.
+            raise JiraBoardError(
+                f"JIRA has no board {board_id} this account can see; pick one of "
+                "`flowcast sprint boards --profile …` and set it on the profile or query."
+            ) from None
+        except JiraRequestError as exc:
+            if "support sprints" not in str(exc):
+                raise
+            raise JiraBoardError(
+                f"Board {board_id} is a Kanban board without sprints; name a Scrum board instead."
+            ) from None
+
+    def sprint(self, sprint_id: int) -> dict[str, Any]:
+        """One sprint (``GET /rest/agile/1.0/sprint/{id}``)."""
+        path = f"/rest/agile/1.0/sprint/{sprint_id}"
+        body = self._request("GET", path)
+        if not isinstance(body, dict):
+            raise JiraResponseError(f"JIRA's {path} answer is not an object; retry later.")
+        return body
+
+    def _agile_pages(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every ``values`` item of an Agile API list, following ``startAt`` until ``isLast``."""
+        values: list[dict[str, Any]] = []
+        while True:
+            page = self._request(
+                "GET", path, params={**params, "startAt": len(values), "maxResults": AGILE_PAGE}
+            )
+            items = page.get("values") if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise JiraResponseError(f"JIRA's {path} answer has no values; retry later.")
+            values.extend(item for item in items if isinstance(item, dict))
+            if page.get("isLast", True) or not items:
+                return values
 
     # Metadata -----------------------------------------------------------------------------------
     def fields(self) -> list[dict[str, Any]]:

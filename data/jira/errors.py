@@ -8,7 +8,8 @@ JiraError (data.errors)
 ├── JiraRequestError         any other 4xx JIRA refused
 ├── JiraRateLimited          429 still answered after every retry
 ├── JiraUnavailable          5xx, timeouts or dropped connections after every retry
-└── JiraResponseError        a 2xx whose body is truncated, not JSON or not the expected shape
+├── JiraResponseError        a 2xx whose body is truncated, not JSON or not the expected shape
+└── JiraBoardError           a board that does not exist, cannot be seen or has no sprints
 
 Messages never contain the token: they are built from JIRA's response body, the status code and the
 path, never from request headers.
@@ -49,3 +50,7 @@ class JiraUnavailable(JiraError):
 
 class JiraResponseError(JiraError):
     """JIRA's answer could not be read (truncated, not JSON, or an unexpected shape)."""
+
+
+class JiraBoardError(JiraError):
+    """The board named for sprints does not exist, is not visible, or is a Kanban board."""
