@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks import data_page, dora, flow, forecast, plans, review, settings
 from callbacks.errors import alert_for, alert_on_error
-from callbacks.sync_status import last_sync_text
+from callbacks.sync_status import sync_text
 from data.errors import FlowcastError
 from data.profiles import manager as profile_manager
 from data.store import get_backend
@@ -31,26 +31,11 @@ PAGE_RENDERERS: dict[str, Callable[[str | None, str | None], Any]] = {
 }
 
 
-def resolve_selection(
-    wanted_profile: str | None, wanted_query: str | None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Selection]:
-    """Profiles, the chosen profile's queries, and a selection that exists (falls back to the
-    most recently used profile/query when the wanted one is gone)."""
-    profiles = profile_manager.list_profiles()
-    profile_ids = [p["id"] for p in profiles]
-    profile_id = wanted_profile if wanted_profile in profile_ids else next(iter(profile_ids), None)
-    queries = profile_manager.list_queries(profile_id) if profile_id else []
-    query_ids = [q["id"] for q in queries]
-    query_id = wanted_query if wanted_query in query_ids else next(iter(query_ids), None)
-    return profiles, queries, {"profile": profile_id, "query": query_id}
-
-
-def active_selection() -> tuple[list[dict[str, Any]], list[dict[str, Any]], Selection]:
-    """The selection stored by the last switch (shared by every tab), made valid."""
-    backend = get_backend()
-    return resolve_selection(
-        backend.get_app_state("active_profile_id"), backend.get_app_state("active_query_id")
-    )
+def _header(selected: profile_manager.Selected) -> tuple[Any, ...]:
+    """Profiles, their values, queries, selection and last-sync text, from one ``select``."""
+    selection = {"profile": selected.profile_id, "query": selected.query_id}
+    last_sync = sync_text(selected.sync_state) if selected.query_id else ""
+    return selected.profiles, selected.queries, selection, last_sync
 
 
 def select_on_first_start(profile_id: str, query_id: str) -> None:
@@ -63,8 +48,8 @@ def select_on_first_start(profile_id: str, query_id: str) -> None:
 def serve_layout() -> html.Div:
     """The whole page for a fresh load (a function, so each load reads current data)."""
     try:
-        profiles, queries, selection = active_selection()
-        last_sync = last_sync_text(selection["profile"], selection["query"])
+        selected = profile_manager.select(None, None, stored=True, remember=False)
+        profiles, queries, selection, last_sync = _header(selected)
     except FlowcastError as exc:
         profiles, queries, selection, last_sync = [], [], {"profile": None, "query": None}, ""
         problem = alert_for(exc)
@@ -90,13 +75,12 @@ def update_selection(
     queries edited in Settings) re-reads the stored active selection.
     """
     if trigger == ids.SELECTION_VERSION:
-        profiles, queries, selection = active_selection()
+        selected = profile_manager.select(None, None, stored=True)
     elif trigger == ids.HEADER_PROFILE:
-        profiles, queries, selection = resolve_selection(profile_value, None)
+        selected = profile_manager.select(profile_value, None)
     else:
-        profiles, queries, selection = resolve_selection(profile_value, query_value)
-    if selection["profile"]:
-        profile_manager.switch_to(selection["profile"], selection["query"])
+        selected = profile_manager.select(profile_value, query_value)
+    profiles, queries, selection, last_sync = _header(selected)
     changed = selection != (current or {})
     return (
         _options(profiles),
@@ -104,7 +88,7 @@ def update_selection(
         _options(queries),
         selection["query"],
         selection if changed else no_update,
-        last_sync_text(selection["profile"], selection["query"]),
+        last_sync,
     )
 
 

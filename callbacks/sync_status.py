@@ -20,7 +20,11 @@ def last_sync_text(profile_id: str | None, query_id: str | None) -> str:
     """When the query last synced successfully, e.g. ``2026-11-23 00:16 UTC``, or ``never``."""
     if not profile_id or not query_id:
         return ""
-    state = sync_state(profile_id, query_id)
+    return sync_text(sync_state(profile_id, query_id))
+
+
+def sync_text(state: dict[str, Any] | None) -> str:
+    """``last_sync_text`` of a query's sync state (None: never synced)."""
     if not state or not state.get("last_sync_at"):
         return "never"
     return f"{state['last_sync_at'][:16].replace('T', ' ')} UTC · {state['issue_count']:,} issues"

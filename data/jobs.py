@@ -19,6 +19,8 @@ The JIRA sync (``data/jira/sync.py``) is one of these jobs too.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import timedelta
@@ -33,6 +35,8 @@ ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
 StepCallback = Callable[[float, str], None]
 ACTIVE = ("pending", "running")
+# How often a running job rewrites its task_progress record at most (seconds).
+RECORD_INTERVAL = 0.5
 
 
 class JobInProgress(ConflictError):
@@ -122,6 +126,7 @@ class Job:
         self.final_message = "Done"
         self.details: dict[str, Any] | None = None
         self.span = (0.0, 100.0)
+        self._recorded_at = -math.inf
 
     def report(self, percent: float, message: str) -> None:
         """Progress ``percent`` of the current phase (the whole run unless inside ``phase``)."""
@@ -130,8 +135,13 @@ class Job:
         self.say(message)
 
     def say(self, message: str) -> None:
-        """A new message at the progress reached so far (a retry's wait, a count)."""
-        self.backend.save_task_progress(self.task, self.percent, "running", message)
+        """A new message at the progress reached so far (a retry's wait, a count). The tab that
+        started the job hears every one; the record other tabs poll is written at most every
+        ``RECORD_INTERVAL`` seconds (they poll about once a second)."""
+        now = time.monotonic()
+        if now - self._recorded_at >= RECORD_INTERVAL:
+            self.backend.save_task_progress(self.task, self.percent, "running", message)
+            self._recorded_at = now
         if self.progress_callback is not None:
             self.progress_callback(self.percent, message)
 

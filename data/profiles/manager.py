@@ -6,6 +6,7 @@ They go through ``get_backend()``, so they work with every storage mode.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from data.errors import ConflictError, NotFoundError, no_profile, no_query
@@ -15,7 +16,7 @@ from data.metrics.mappings import (
     resolve_time_zone,
     time_zone_reason,
 )
-from data.store import get_backend
+from data.store import get_backend, jira_state
 from data.timeutil import utc_now_iso
 from data.validation import slugify, validate_jql, validate_name
 
@@ -248,13 +249,46 @@ def list_queries(profile_id: str) -> list[dict[str, Any]]:
 
 def switch_to(profile_id: str, query_id: str | None = None) -> None:
     """Make a profile (and optionally a query) the active selection and mark them used."""
+    get_backend().mark_selected(profile_id, query_id)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """What the header shows after a choice: every profile, the chosen profile's queries, the
+    selection (a profile and query that exist, or None) and the chosen query's sync state."""
+
+    profiles: list[dict[str, Any]]
+    queries: list[dict[str, Any]]
+    profile_id: str | None
+    query_id: str | None
+    sync_state: dict[str, Any] | None
+
+
+def select(
+    wanted_profile: str | None,
+    wanted_query: str | None,
+    *,
+    stored: bool = False,
+    remember: bool = True,
+) -> Selected:
+    """Resolve a choice to a selection that exists (the most recently used profile or query when
+    the wanted one is gone; ``stored``: the active selection another tab or run stored) and, with
+    ``remember``, make it the active one and mark it used — one session, one small write."""
     backend = get_backend()
-    profile = get_profile(profile_id)
-    profile["last_used"] = utc_now_iso()
-    backend.save_profile(profile)
-    backend.set_app_state("active_profile_id", profile_id)
-    if query_id is not None:
-        query = get_query(profile_id, query_id)
-        query["last_used"] = utc_now_iso()
-        backend.save_query(profile_id, query)
-        backend.set_app_state("active_query_id", query_id)
+    with backend.session() as conn:
+        if stored:
+            wanted_profile = backend.get_app_state("active_profile_id")
+            wanted_query = backend.get_app_state("active_query_id")
+        profiles = backend.list_profiles()
+        ids = [p["id"] for p in profiles]
+        profile_id = wanted_profile if wanted_profile in ids else next(iter(ids), None)
+        queries = backend.list_queries(profile_id) if profile_id else []
+        query_ids = [q["id"] for q in queries]
+        query_id = wanted_query if wanted_query in query_ids else next(iter(query_ids), None)
+        state = None
+        if profile_id is not None:
+            if remember:
+                backend.mark_selected(profile_id, query_id)
+            if query_id is not None:
+                state = jira_state.read_sync_state(conn, profile_id, query_id)
+    return Selected(profiles, queries, profile_id, query_id, state)

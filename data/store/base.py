@@ -18,6 +18,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
+from data.errors import no_profile, no_query
+from data.timeutil import utc_now_iso
+
 PROFILE_DOCUMENT_FIELDS = (
     "jira_config",
     "field_mappings",
@@ -164,6 +167,22 @@ class PersistenceBackend(ABC):
         """Snapshots of the latest ``limit`` weeks (all when None), oldest week first."""
 
     # App state ---------------------------------------------------------------------------------------
+    def mark_selected(self, profile_id: str, query_id: str | None = None) -> None:
+        """Make a profile (and a query of it) the active selection and mark them used, as one
+        small write: choosing is not a settings change, so no settings version is made."""
+        profile = self.get_profile(profile_id)
+        if profile is None:
+            raise no_profile(profile_id)
+        now = utc_now_iso()
+        self.save_profile({**profile, "last_used": now})
+        self.set_app_state("active_profile_id", profile_id)
+        if query_id is not None:
+            query = self.get_query(profile_id, query_id)
+            if query is None:
+                raise no_query(profile_id, query_id)
+            self.save_query(profile_id, {**query, "last_used": now})
+            self.set_app_state("active_query_id", query_id)
+
     @abstractmethod
     def get_app_state(self, key: str, default: Any = None) -> Any:
         """A JSON value stored under ``key``, or ``default``."""

@@ -223,6 +223,9 @@ class DualBackend(PersistenceBackend):
     def set_app_state(self, key: str, value: Any) -> None:
         self._both("set_app_state", key, value)
 
+    def mark_selected(self, profile_id: str, query_id: str | None = None) -> None:
+        self._both("mark_selected", profile_id, query_id)
+
     def save_task_progress(
         self,
         task_name: str,

@@ -425,15 +425,24 @@ class SQLiteBackend(PersistenceBackend):
                 f"The value for {key!r} cannot be stored as JSON; use strings, numbers, lists or objects."
             ) from None
         with self._conn() as conn, write_transaction(conn):
-            old = conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
-            conn.execute(
-                "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
-                "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, encoded, utc_now_iso()),
+            _write_app_state(conn, key, value, encoded)
+
+    def mark_selected(self, profile_id: str, query_id: str | None = None) -> None:
+        now = utc_now_iso()
+        with self._conn() as conn, write_transaction(conn):
+            used = conn.execute("UPDATE profiles SET last_used = ? WHERE id = ?", (now, profile_id))
+            if used.rowcount == 0:
+                raise no_profile(profile_id)
+            _write_app_state(conn, "active_profile_id", profile_id, dumps(profile_id))
+            if query_id is None:
+                return
+            used = conn.execute(
+                "UPDATE queries SET last_used = ? WHERE profile_id = ? AND id = ?",
+                (now, profile_id, query_id),
             )
-            old_value = None if old is None else json.loads(old[0])
-            if old is None or old_value != value:
-                audit.record(conn, "setting", key, "update" if old else "create", old_value, value)
+            if used.rowcount == 0:
+                raise no_query(profile_id, query_id)
+            _write_app_state(conn, "active_query_id", query_id, dumps(query_id))
 
     # Task progress -----------------------------------------------------------------------------------
     def save_task_progress(
@@ -507,3 +516,16 @@ def _require_query(conn: Connection, profile_id: str, query_id: str) -> None:
         "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
     ).fetchone():
         raise no_query(profile_id, query_id)
+
+
+def _write_app_state(conn: Connection, key: str, value: Any, encoded: str) -> None:
+    """Store one app-state value; a change is audited."""
+    old = conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+    conn.execute(
+        "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, encoded, utc_now_iso()),
+    )
+    old_value = None if old is None else json.loads(old[0])
+    if old is None or old_value != value:
+        audit.record(conn, "setting", key, "update" if old else "create", old_value, value)

@@ -7,6 +7,7 @@ from dash import no_update
 
 from callbacks import shell
 from data.profiles import manager as profile_manager
+from data.profiles import settings_versions
 from layouts import ids
 
 
@@ -18,18 +19,45 @@ def _two_profiles():
     return first, q1, second, q2
 
 
-def test_resolve_selection_falls_back_to_an_existing_profile_and_query(backend):
+def test_select_falls_back_to_an_existing_profile_and_query(backend):
     first, q1, _second, _q2 = _two_profiles()
-    profiles, queries, selection = shell.resolve_selection(first, "gone")
-    assert selection == {"profile": first, "query": q1}
-    assert [q["id"] for q in queries] == [q1]
-    assert len(profiles) == 2
-    _profiles, _queries, nothing = shell.resolve_selection("gone", None)
-    assert nothing["profile"] in {p["id"] for p in profiles}
+    selected = profile_manager.select(first, "gone")
+    assert (selected.profile_id, selected.query_id) == (first, q1)
+    assert [q["id"] for q in selected.queries] == [q1]
+    assert len(selected.profiles) == 2
+    assert profile_manager.select("gone", None).profile_id in {p["id"] for p in selected.profiles}
 
 
-def test_resolve_selection_with_no_profiles_selects_nothing(backend):
-    assert shell.resolve_selection(None, None) == ([], [], {"profile": None, "query": None})
+def test_select_with_no_profiles_selects_nothing(backend):
+    selected = profile_manager.select(None, None)
+    assert (selected.profiles, selected.queries, selected.profile_id) == ([], [], None)
+
+
+def test_a_switch_is_one_small_write_not_a_settings_save(backend):
+    first, q1, second, q2 = _two_profiles()
+    versions = len(settings_versions.settings_history(second))
+    audited = len(backend.list_audit_entries())
+    shell.update_selection(ids.HEADER_PROFILE, second, None, {"profile": first, "query": q1})
+    # Choosing is not a settings change: no new settings version, no profile or query audit row
+    # (only the changed active selection is audited).
+    assert len(settings_versions.settings_history(second)) == versions
+    new = backend.list_audit_entries()[: len(backend.list_audit_entries()) - audited]
+    assert {(e["entity_type"], e["entity_id"]) for e in new} == {
+        ("setting", "active_profile_id"),
+        ("setting", "active_query_id"),
+    }
+    assert profile_manager.list_profiles()[0]["id"] == second  # most recently used first
+    assert profile_manager.list_queries(second)[0]["id"] == q2
+
+
+def test_a_page_load_reads_the_selection_without_writing(backend):
+    first, q1, _second, _q2 = _two_profiles()
+    profile_manager.switch_to(first, q1)
+    audited = len(backend.list_audit_entries())
+    before = profile_manager.get_profile(first)["last_used"]
+    shell.serve_layout()
+    assert len(backend.list_audit_entries()) == audited
+    assert profile_manager.get_profile(first)["last_used"] == before
 
 
 def test_switching_profile_picks_its_query_and_persists_it(backend):
