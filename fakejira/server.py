@@ -62,6 +62,7 @@ CLOUD_PAGE_CAP_IDS = 5000
 CLOUD_PAGE_CAP_FIELDS = 1000
 CLOUD_PAGE_CAP_HEAVY = 100
 DC_PAGE_CAP = 1000
+DC_SEARCH_WINDOW = 10_000
 CHANGELOG_PAGE_CAP = 100
 REQUEST_LOG_SIZE = 100_000
 SEARCH_JQL_KEYS = {
@@ -642,6 +643,16 @@ def _search_datacenter(app: FakeJira, request: Request) -> Response:
     if max_results < 0:
         max_results = 50
     max_results = min(max_results, DC_PAGE_CAP)  # silently capped and echoed (NOTES §1.4)
+    if start_at + max_results > DC_SEARCH_WINDOW and max_results:
+        # The search platform's max_result_window (KB "Handling JQL REST API searching
+        # exceeding max_result_window"); the wording is the index's own [inferred].
+        raise BadRequest(
+            error(
+                400,
+                "Result window is too large, from + size must be less than or equal to: "
+                f"[{DC_SEARCH_WINDOW}] but was [{start_at + max_results}].",
+            )
+        )
     found = app.matching(jql, request.anonymous, bounded=False)
     if max_results == 0:
         return json_response(

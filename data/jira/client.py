@@ -46,6 +46,7 @@ from data.jira.errors import (
     JiraResponseError,
     JiraUnavailable,
 )
+from data.jira.jql import split_order_by
 
 logger = logging.getLogger("data.jira.client")
 
@@ -55,6 +56,8 @@ DEPLOYMENTS = ("auto", CLOUD, DATACENTER)
 CLOUD_MAX_PAGE = 5000
 DATACENTER_MAX_PAGE = 1000
 DATACENTER_PAGE_WORKERS = 2
+# Data Center's search window (max_result_window, default 10,000): startAt beyond it is refused.
+DATACENTER_SEARCH_WINDOW = 10_000
 BULKFETCH_MAX_ISSUES = 1000
 BULKFETCH_MAX_RESULTS = 10000
 ISSUE_CHANGELOG_PAGE = 100
@@ -309,12 +312,19 @@ class JiraClient:
     def _search_datacenter(
         self, jql: str, fields: Sequence[str], changelog: bool
     ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        """Pages ordered by id: by ``startAt`` (two in flight) while the whole result fits in
+        Data Center's search window, else by key set, ``(<jql>) AND id > LAST ORDER BY id ASC``,
+        one page after another (DC refuses ``startAt`` past the window, 10,000 by default).
+        The user's own ORDER BY is dropped: a sync needs every issue, not an order."""
         path = "/rest/api/2/search"
         wanted = min(self.page_size or DATACENTER_MAX_PAGE, DATACENTER_MAX_PAGE)
+        condition, _order = split_order_by(jql)
 
-        def page_at(start: int) -> dict[str, Any]:
+        def page(start: int, after: int | None = None) -> dict[str, Any]:
+            bounded = [f"({condition})" if condition else "", f"id > {after}" if after else ""]
+            where = " AND ".join(part for part in bounded if part)
             body: dict[str, Any] = {
-                "jql": jql,
+                "jql": f"{where} ORDER BY id ASC".strip(),
                 "startAt": start,
                 "maxResults": wanted,
                 "fields": list(fields),
@@ -323,18 +333,27 @@ class JiraClient:
                 body["expand"] = ["changelog"]
             return self._request("POST", path, json=body)
 
-        first = page_at(0)
+        first = page(0)
         issues = _issues_of(first, path)
         total = int(first.get("total") or 0)
         yield issues, total
         step = int(first.get("maxResults") or len(issues) or wanted)
         if not issues or step <= 0 or len(issues) >= total:
             return
-        starts = list(range(step, total, step))
-        # Pages of 1000 issues with changelogs parse to ~35 MB each: two in flight is enough to
-        # hide the latency and keeps a 10,000-issue sync well under 400 MB.
-        for page in self._parallel(page_at, starts, workers=DATACENTER_PAGE_WORKERS):
-            yield _issues_of(page, path), total
+        if total <= DATACENTER_SEARCH_WINDOW:
+            # Pages of 1000 issues with changelogs parse to ~35 MB each: two in flight is enough
+            # to hide the latency and keeps a 10,000-issue sync well under 400 MB.
+            starts = list(range(step, total, step))
+            for found in self._parallel(page, starts, workers=DATACENTER_PAGE_WORKERS):
+                yield _issues_of(found, path), total
+            return
+        fetched = len(issues)
+        while fetched < total:
+            issues = _issues_of(page(0, after=int(issues[-1]["id"])), path)
+            if not issues:
+                return  # issues deleted since the first page: there is no more
+            fetched += len(issues)
+            yield issues, total
 
     def search_ids(self, jql: str) -> list[str]:
         """Every issue id the JQL matches, cheaply: ``fields=["id"]`` in the largest pages allowed.
@@ -381,7 +400,7 @@ class JiraClient:
 
     # Changelogs ---------------------------------------------------------------------------------
     def search_with_changelogs(
-        self, jql: str, fields: Sequence[str]
+        self, jql: str, fields: Sequence[str], changelog_fields: Sequence[str] = ("status",)
     ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
         """Pages of issues, each with a complete ``changelog`` of (at least) its status changes.
 
@@ -391,14 +410,14 @@ class JiraClient:
         re-reading any issue whose embedded history is short.
         """
         if self.deployment == CLOUD:
-            yield from self._search_then_bulkfetch(jql, fields)
+            yield from self._search_then_bulkfetch(jql, fields, changelog_fields)
         else:
             for issues, total in self.search(jql, fields, changelog=True):
                 self.complete_changelogs(issues)
                 yield issues, total
 
     def _search_then_bulkfetch(
-        self, jql: str, fields: Sequence[str]
+        self, jql: str, fields: Sequence[str], changelog_fields: Sequence[str] = ("status",)
     ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
         """Cloud pages with their status histories; page k's bulkfetch overlaps page k+1's search
         (search pages must come one after another, so this is the only overlap available)."""
@@ -406,7 +425,7 @@ class JiraClient:
         pending: tuple[list[dict[str, Any]], int | None, Future[None]] | None = None
         try:
             for issues, total in self.search(jql, fields):
-                started = pool.submit(self.attach_status_changelogs, issues)
+                started = pool.submit(self.attach_status_changelogs, issues, changelog_fields)
                 if pending is not None:
                     pending[2].result()
                     yield pending[0], pending[1]
@@ -417,12 +436,14 @@ class JiraClient:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def attach_status_changelogs(self, issues: Sequence[dict[str, Any]]) -> None:
+    def attach_status_changelogs(
+        self, issues: Sequence[dict[str, Any]], field_ids: Sequence[str] = ("status",)
+    ) -> None:
         """Cloud: set each issue's ``changelog`` to its full status history via bulkfetch."""
         if not issues:
             return
         try:
-            found = self._bulkfetch([str(i["id"]) for i in issues], field_ids=["status"])
+            found = self._bulkfetch([str(i["id"]) for i in issues], field_ids=list(field_ids))
         except JiraNotFound:
             # Sites or apps without bulkfetch: the per-issue endpoint has the same histories.
             logger.info("changelog bulkfetch unavailable; paging per issue")

@@ -31,6 +31,10 @@ def _name(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _link(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _points(value: Any, path: str) -> float | None:
     if value in (None, ""):
         return None
@@ -58,6 +62,7 @@ def normalize_issue(
     *,
     points_field: str | None = None,
     flagged_field: str | None = None,
+    epic_link_field: str | None = None,
     path: str = "issue",
 ) -> NormalizedIssue:
     """Turn one JIRA issue object (with or without ``changelog``) into store rows."""
@@ -87,7 +92,10 @@ def normalize_issue(
         "labels": [str(x) for x in fields.get("labels") or []],
         "components": [n for n in (_name(c) for c in fields.get("components") or []) if n],
         "resolution": _name(fields.get("resolution")),
-        "parent": _object(fields.get("parent")).get("key"),
+        # Cloud's (and every sub-task's) parent, else Data Center's Epic Link (the epic's key).
+        "parent": _object(fields.get("parent")).get("key")
+        or (_link(fields.get(epic_link_field)) if epic_link_field else None),
+        "subtask": bool(_object(fields.get("issuetype")).get("subtask")),
         "flagged": bool(flagged_value),
     }
     changelog = raw.get("changelog")

@@ -38,13 +38,16 @@ import httpx
 
 from data.db.connection import write_transaction
 from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
+from data.jira.agile import AgileFields, agile_fields, sprint_changes, sprint_record
 from data.jira.client import JiraClient, RetryPolicy
+from data.jira.errors import JiraBoardError
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
 from data.jira.normalize import normalize_issue
 from data.jobs import Job, JobInProgress, run_job
 from data.profiles import manager as pm
 from data.store import get_backend, jira_state
+from data.store import sprints as sprint_store
 from data.store.issues import (
     NormalizedIssue,
     add_query_members,
@@ -214,6 +217,10 @@ class _SyncRun:
         self.flagged_field = mappings.get("flagged") or config.get("flagged_field") or None
         self.ttl = timedelta(hours=float(config.get("cache_ttl_hours") or DEFAULT_CACHE_TTL_HOURS))
         self.fields = [*BASE_FIELDS, *(f for f in (self.points_field, self.flagged_field) if f)]
+        board = config.get("board_id")
+        self.board_id = int(board) if board not in (None, "") else None
+        self.agile = AgileFields(None, None, None)
+        self.sprints: list[tuple[Any, ...]] | None = None
         self.cancel_callback = cancel
         self.safety_margin = safety_margin
         self.issues: dict[str, NormalizedIssue] = {}
@@ -244,6 +251,7 @@ class _SyncRun:
                 for name, info in statuses_by_name(client.statuses()).items()
                 if name
             }
+        self._read_agile(client)
         self.check_cancel()
         if mode == "full":
             total = client.approximate_count(self.jql)
@@ -274,6 +282,26 @@ class _SyncRun:
             watermark=watermark,
         )
 
+    def _read_agile(self, client: JiraClient) -> None:
+        """JIRA Software's fields (found by schema) join the fetch; a board's sprints are read
+        whole (a few pages) on every sync, so their states and dates are never stale."""
+        self.agile = agile_fields(client.fields())
+        self.fields += [f for f in (self.agile.sprint, self.agile.epic_link) if f]
+        if self.board_id is None:
+            return
+        if self.agile.sprint is None:
+            raise JiraBoardError(
+                "JIRA lists no Sprint field (com.pyxis.greenhopper.jira:gh-sprint), so this site "
+                "has no sprints to read; clear the profile's board or ask a JIRA admin about "
+                "JIRA Software."
+            )
+        self.job.say(f"Reading the sprints of board {self.board_id}")
+        records = [sprint_record(raw) for raw in client.sprints(self.board_id)]
+        self.sprints = [
+            (r.sprint_id, self.board_id, r.name, r.state, r.start, r.end, r.complete, r.goal)
+            for r in records
+        ]
+
     def _needs_full(self, state: dict[str, Any] | None, jql_hash: str) -> bool:
         if not state or not state["watermark"] or not state["last_full_sync_at"]:
             return True
@@ -286,7 +314,8 @@ class _SyncRun:
     ) -> None:
         """Fetch pages (each with complete status histories), keeping only normalized rows."""
         fetched = 0
-        for issues, page_total in client.search_with_changelogs(jql, fields):
+        changelog_fields = ["status", *([self.agile.sprint] if self.agile.sprint else [])]
+        for issues, page_total in client.search_with_changelogs(jql, fields, changelog_fields):
             total = page_total if page_total is not None else total
             for raw in issues:
                 self._keep(raw)
@@ -306,11 +335,18 @@ class _SyncRun:
         ``changelog_total`` therefore counts status changes, the same on Cloud (whose bulkfetch
         is asked for status only) and Data Center.
         """
+        membership = None
         if isinstance(raw, dict) and isinstance(raw.get("changelog"), dict):
+            if self.agile.sprint:
+                membership = _membership(raw["changelog"], self.agile)
             raw["changelog"] = _status_histories(raw["changelog"])
         issue = normalize_issue(
-            raw, points_field=self.points_field, flagged_field=self.flagged_field
+            raw,
+            points_field=self.points_field,
+            flagged_field=self.flagged_field,
+            epic_link_field=self.agile.epic_link,
         )
+        issue.sprint_changes = membership
         self.issues[issue.key] = issue
         if isinstance(raw.get("changelog"), dict):
             self.changelogs[issue.key] = json.dumps(
@@ -383,6 +419,11 @@ class _SyncRun:
         expires = to_utc_iso(utc_now() + self.ttl)
         with get_backend().session() as conn, write_transaction(conn):
             store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
+            sprint_store.store_sprint_changes(conn, self.profile_id, list(self.issues.values()))
+            if self.sprints is not None and self.board_id is not None:
+                sprint_store.replace_board_sprints(
+                    conn, self.profile_id, self.board_id, self.sprints, now
+                )
             gone = query_member_keys(conn, self.profile_id, self.query_id) - keys
             removed = remove_query_members(conn, self.profile_id, self.query_id, sorted(gone))
             add_query_members(conn, self.profile_id, self.query_id, sorted(keys), added_at=now)
@@ -435,6 +476,16 @@ def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:
     """The stored sync state of a query (last sync, watermark, counts, last error), or None."""
     with get_backend().session() as conn:
         return jira_state.read_sync_state(conn, profile_id, query_id)
+
+
+def _membership(changelog: dict[str, Any], agile: AgileFields) -> list[tuple[str, int, bool]]:
+    """The Sprint field's history as (time, sprint id, joined) rows: each change's new ids
+    joined, its dropped ids left."""
+    rows: list[tuple[str, int, bool]] = []
+    for at, before, after in sprint_changes(changelog.get("histories") or [], agile):
+        rows += [(at, sprint_id, True) for sprint_id in after if sprint_id not in before]
+        rows += [(at, sprint_id, False) for sprint_id in before if sprint_id not in after]
+    return rows
 
 
 def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,9 @@ class NormalizedIssue:
     changelog_total: int
     # (changed_at, from_status, to_status, history_id), oldest first; None = changelog not fetched.
     transitions: list[tuple[str, str | None, str, str | None]] | None = field(default=None)
+    # The Sprint field's history as (changed_at, sprint_id, joined), oldest first; None = not
+    # read (no Sprint field on the site, or no changelog); data.store.sprints keeps it.
+    sprint_changes: list[tuple[str, int, bool]] | None = field(default=None)
 
 
 def store_issues(
