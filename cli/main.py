@@ -55,6 +55,7 @@ from cli.plans import plan, settings  # noqa: E402
 from cli.profiles import profile, query  # noqa: E402
 from cli.safety import audit, backup, cache, restore, verify  # noqa: E402
 from cli.serve import serve  # noqa: E402
+from cli.sprints import sprint  # noqa: E402
 from cli.transfer import export_command, import_command  # noqa: E402
 
 cli.add_command(doctor)
@@ -79,3 +80,4 @@ cli.add_command(cache)
 cli.add_command(audit)
 cli.add_command(fake_jira)
 cli.add_command(fetch)
+cli.add_command(sprint)

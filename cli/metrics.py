@@ -11,6 +11,7 @@ from cli.output import ProgressLine, print_json, print_table
 from data.analytics.loading import save_weekly_statistics, warm_frame_cache
 from data.analytics.report import build_report
 from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
+from data.analytics.sprints import epics_summary
 from data.errors import ValidationError
 from data.metrics.mappings import mappings_from_profile
 from data.metrics.weekly import parse_statistics_csv
@@ -36,6 +37,7 @@ def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
     """Every metric of a query (forecasts, flow, cycle time, DORA) with its definition."""
     profile_id, query_id = _ids(profile, query)
     data = build_report(profile_id, query_id, as_of).to_json()
+    data["epics"] = epics_summary(profile_id, query_id, as_of=as_of)
     if as_json:
         print_json(data)
         return

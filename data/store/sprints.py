@@ -94,3 +94,20 @@ def read_query_sprint_changes(
         "WHERE c.profile_id = ? AND q.query_id = ? ORDER BY c.issue_key, c.seq",
         (profile_id, query_id),
     ).fetchall()
+
+
+def read_query_agile_issues(
+    conn: Connection, profile_id: str, query_id: str
+) -> list[tuple[Any, ...]]:
+    """(key, issue_type, summary, status, points, resolved, parent, subtask) of the query's
+    issues, plus the epics they name that are stored (an epic outside the query keeps its name)."""
+    return conn.execute(
+        "SELECT i.issue_key, i.issue_type, i.summary, i.status, i.points, i.resolved, "
+        "i.fields ->> '$.parent', coalesce(i.fields ->> '$.subtask', 0), "
+        "q.issue_key IS NOT NULL FROM issues i LEFT JOIN query_issues q ON q.profile_id = "
+        "i.profile_id AND q.issue_key = i.issue_key AND q.query_id = ?2 WHERE i.profile_id = ?1 "
+        "AND (q.issue_key IS NOT NULL OR i.issue_key IN (SELECT p.fields ->> '$.parent' FROM "
+        "issues p JOIN query_issues m ON m.profile_id = p.profile_id AND m.issue_key = "
+        "p.issue_key AND m.query_id = ?2 WHERE p.profile_id = ?1)) ORDER BY i.issue_key",
+        (profile_id, query_id),
+    ).fetchall()

@@ -1,0 +1,216 @@
+"""A query's sprints and epics for the CLI and the pages: the stored rows read in one session,
+turned into frames, and the pure metrics (data/metrics/sprints.py, epics.py) run on them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.errors import ValidationError
+from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, epic_progress
+from data.metrics.frames import NAT_MS, WEEK_MS, day_to_date, local_day_of
+from data.metrics.sprints import (
+    sprint_burndown,
+    sprint_forecast,
+    sprint_length_days,
+    sprint_reports,
+    velocity,
+)
+from data.profiles import manager as pm
+from data.store import get_backend
+from data.store import sprints as store
+from data.timeutil import utc_now
+
+VELOCITY_SPRINTS = 6
+
+
+def _ms(values: Any) -> np.ndarray:
+    times = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+    # The resolution pandas infers varies (s, ms, ns): state it before reading the integers.
+    values = times.dt.as_unit("ms").astype("int64").to_numpy()
+    return np.where(times.isna().to_numpy(), NAT_MS, values).astype("int64")
+
+
+def _read(profile_id: str, query_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    with get_backend().session() as conn:
+        sprints = store.read_sprints(conn, profile_id)
+        changes = store.read_query_sprint_changes(conn, profile_id, query_id)
+        issues = store.read_query_agile_issues(conn, profile_id, query_id)
+    sprint_frame = pd.DataFrame(
+        {
+            "sprint_id": [s["sprint_id"] for s in sprints],
+            "name": [s["name"] for s in sprints],
+            "state": [s["state"] for s in sprints],
+            "start": _ms([s["start_at"] for s in sprints]),
+            "end": _ms([s["end_at"] for s in sprints]),
+            "complete": _ms([s["complete_at"] for s in sprints]),
+        }
+    )
+    change_frame = pd.DataFrame(
+        {
+            "key": [c[0] for c in changes],
+            "at": _ms([c[1] for c in changes]),
+            "sprint_id": np.asarray([c[2] for c in changes], dtype="int64"),
+            "joined": np.asarray([bool(c[3]) for c in changes], dtype=bool),
+        }
+    )
+    issue_frame = pd.DataFrame(
+        {
+            "key": [r[0] for r in issues],
+            "issue_type": [r[1] for r in issues],
+            "summary": [r[2] for r in issues],
+            "status": [r[3] for r in issues],
+            "points": np.asarray([r[4] for r in issues], dtype="float64"),
+            "resolved": _ms([r[5] for r in issues]),
+            "parent": [r[6] for r in issues],
+            "subtask": [bool(r[7]) for r in issues],
+            "in_query": [bool(r[8]) for r in issues],
+        }
+    )
+    return sprint_frame, change_frame, issue_frame
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _iso(ms: int) -> str | None:
+    return None if ms == NAT_MS else pd.Timestamp(ms, unit="ms", tz="UTC").isoformat()
+
+
+def sprint_summary(
+    profile_id: str, query_id: str, *, sprint_id: int | None = None, as_of: Any = None
+) -> dict[str, Any]:
+    """Every started sprint's report, the velocity of the last sprints, the forecast of the
+    query's open work in sprints and one sprint's burndown (the active one unless named)."""
+    profile = pm.get_profile(profile_id)
+    zone = (
+        (profile.get("field_mappings") or {}).get("time_zone")
+        or (profile.get("jira_config") or {}).get("user_time_zone")
+        or "UTC"
+    )
+    now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
+    as_of_ms = int(now.value // 1_000_000)
+    sprints, changes, issues = _read(profile_id, query_id)
+    in_query = issues[issues["in_query"]]
+    reports = sprint_reports(sprints, changes, in_query, as_of_ms)
+    rows = [{k: _jsonable(v) for k, v in row.items()} for row in reports.to_dict("records")]
+    for row in rows:
+        for key in ("start", "end", "complete"):
+            row[key] = _iso(int(row[key]))
+    chosen = sprint_id
+    if chosen is None:
+        active = reports[reports["state"] == "active"]
+        chosen = (
+            int(active["sprint_id"].iloc[0])
+            if len(active)
+            else (int(reports["sprint_id"].iloc[-1]) if len(reports) else None)
+        )
+    burndown: list[dict[str, Any]] = []
+    if chosen is not None:
+        match = sprints[sprints["sprint_id"] == chosen]
+        if match.empty or int(match["start"].iloc[0]) == NAT_MS:
+            raise ValidationError(
+                f"Sprint {chosen} is not a started sprint of this profile's board; pick one "
+                "from `flowcast sprint list`."
+            )
+        frame = sprint_burndown(match.iloc[0], changes, in_query, zone, as_of_ms)
+        burndown = [{k: _jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    speeds = velocity(reports, VELOCITY_SPRINTS)
+    open_items = in_query[(in_query["resolved"] == NAT_MS) & (in_query["issue_type"] != "Epic")]
+    open_items = open_items[~open_items["subtask"]]
+    length = sprint_length_days(sprints)
+    upcoming = sprints[sprints["state"].isin(["active", "future"]) & (sprints["end"] != NAT_MS)]
+    next_start = (
+        day_to_date(int(local_day_of(np.array([int(upcoming["end"].iloc[0])]), zone)[0]))
+        if len(upcoming)
+        else day_to_date(int(local_day_of(np.array([as_of_ms]), zone)[0]))
+    )
+    forecasts = {}
+    for unit, remaining in (
+        ("items", float(len(open_items))),
+        ("points", float(open_items["points"].fillna(0).sum())),
+    ):
+        result = sprint_forecast(
+            speeds[f"completed_{unit}"].to_numpy(float), remaining, next_start,
+            sprint_days=length, unit=unit,
+        )  # fmt: skip
+        forecasts[unit] = _jsonable(asdict(result))
+    return {
+        "sprints": rows,
+        "sprint_id": chosen,
+        "burndown": burndown,
+        "velocity": [
+            {k: _jsonable(v) for k, v in r.items()}
+            for r in speeds.drop(columns="complete").to_dict("records")
+        ],
+        "forecast": forecasts,
+        "sprint_days": length,
+    }
+
+
+def closed_between(
+    profile_id: str, query_id: str, start: pd.Timestamp, end: pd.Timestamp
+) -> list[dict[str, Any]]:
+    """The reports of the sprints completed in [start, end) (the weekly review's week)."""
+    summary = sprint_summary(profile_id, query_id, as_of=end)
+    return [
+        row
+        for row in summary["sprints"]
+        if row["state"] == "closed"
+        and row["complete"]
+        and start <= pd.Timestamp(row["complete"]) < end
+    ]
+
+
+def epics_summary(
+    profile_id: str, query_id: str, *, as_of: Any = None, trials: int = 2_000
+) -> dict[str, Any]:
+    """Epic progress rows (risk order) and the epics named but outside the query."""
+    profile = pm.get_profile(profile_id)
+    settings = profile.get("forecast_settings") or {}
+    counting = settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING
+    window = int(settings.get("data_points_count") or 12)
+    now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
+    as_of_ms = int(now.value // 1_000_000)
+    _sprints, _changes, issues = _read(profile_id, query_id)
+    frame = issues.rename(columns={"resolved": "done_at"})
+    frame = frame[frame["in_query"] | (frame["issue_type"] == "Epic")].reset_index(drop=True)
+    done = frame.loc[frame["in_query"] & (frame["done_at"] != NAT_MS), "done_at"].to_numpy("int64")
+    start = as_of_ms - window * WEEK_MS
+    weeks = np.bincount(
+        ((done[(done >= start) & (done < as_of_ms)] - start) // WEEK_MS).astype("int64"),
+        minlength=window,
+    )[:window]
+    today = pd.Timestamp(as_of_ms, unit="ms", tz="UTC").date()
+    table = epic_progress(
+        frame, weeks.astype(float), start, today, subtask_counting=counting, trials=trials
+    )
+    members = set(frame.loc[frame["in_query"], "key"])
+    outside = sorted(set(table["epic"]) - members)
+    return {
+        "subtask_counting": counting,
+        "window_weeks": window,
+        "epics": [{k: _jsonable(v) for k, v in r.items()} for r in table.to_dict("records")],
+        "outside_scope": outside,
+        "note": (
+            f"{len(outside)} epic(s) named as parents are not in the query ({', '.join(outside[:5])}); "
+            "add them to the query's JQL to see their names and status."
+            if outside
+            else ""
+        ),
+    }
