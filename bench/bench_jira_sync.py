@@ -88,12 +88,12 @@ def dataset_stats(fake: FakeJira) -> dict[str, Any]:
 
 
 def minimum_requests(deployment: str, stats: dict[str, Any]) -> int:
-    """serverInfo + myself + the status list (categories, once per full sync) + the fewest
-    search pages (+ bulkfetch pages on Cloud)."""
+    """serverInfo + myself + the status list (categories, once per full sync) + the field list
+    (JIRA Software's fields by schema) + the fewest search pages (+ bulkfetch pages on Cloud)."""
     n = stats["issues"]
     if deployment == "cloud":
-        return 3 + math.ceil(n / CLOUD_PAGE_CAP_FIELDS) + stats["bulk_pages"]
-    return 3 + math.ceil(n / DC_PAGE_CAP)
+        return 4 + math.ceil(n / CLOUD_PAGE_CAP_FIELDS) + stats["bulk_pages"]
+    return 4 + math.ceil(n / DC_PAGE_CAP)
 
 
 def peak_rss_mb() -> float:
