@@ -8,13 +8,14 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks import data_page, dora, flow, forecast, plans, review, settings
+from callbacks import data_page, dora, flow, forecast, guide, plans, review, settings
 from callbacks.errors import alert_for, alert_on_error
 from callbacks.sync_status import sync_text
 from data.errors import FlowcastError
 from data.profiles import manager as profile_manager
 from data.store import get_backend
 from layouts import ids
+from layouts.guide import GUIDE_PATH
 from layouts.header import header_layout
 from layouts.shell import shell_layout
 
@@ -28,6 +29,7 @@ PAGE_RENDERERS: dict[str, Callable[[str | None, str | None], Any]] = {
     "/plans": plans.render,
     "/settings": settings.render,
     "/data": data_page.render,
+    GUIDE_PATH: guide.render,
 }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
+
+from layouts.guide import GUIDE_PATH
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -38,18 +41,69 @@ def not_available(feature: str) -> dbc.Alert:
     )
 
 
-def graph(component_id: str, figure: go.Figure) -> dcc.Graph:
-    return dcc.Graph(id=component_id, figure=figure, config=GRAPH_CONFIG)
+@dataclass(frozen=True)
+class About:
+    """What a chart or card shows, in a sentence or two, and the section of docs/metrics.md
+    (its anchor) that explains it in full."""
+
+    text: str
+    section: str
+
+
+def guide_href(section: str) -> str:
+    """The in-app metrics guide at ``section`` (a GitHub-style anchor of docs/metrics.md)."""
+    return f"{GUIDE_PATH}#{section}"
+
+
+def _guide_anchor(label: str, section: str, **kwargs: Any) -> html.A:
+    # A new tab: the page being read stays where it was.
+    return html.A(label, href=guide_href(section), target="_blank", rel="noopener", **kwargs)
+
+
+def about_line(about: About) -> html.Div:
+    """The "What is this?" line under a chart."""
+    return html.Div(
+        [
+            html.Span("What is this? ", className="fw-semibold"),
+            about.text,
+            " ",
+            _guide_anchor("Read more", about.section),
+        ],
+        className="chart-about small text-muted mb-3",
+    )
+
+
+def graph(component_id: str, figure: go.Figure, about: About | None = None) -> Any:
+    """A chart; with ``about``, its "What is this?" line below it."""
+    chart = dcc.Graph(id=component_id, figure=figure, config=GRAPH_CONFIG)
+    return chart if about is None else html.Div([chart, about_line(about)])
+
+
+def guide_link(title: str, about: About) -> html.A:
+    """The small "?" beside a card's title: the definition on hover, its guide section on click."""
+    return _guide_anchor(
+        "?", about.section, title=about.text, className="guide-link ms-1",
+        **{"aria-label": f"What is {title}? {about.text}"},
+    )  # fmt: skip
 
 
 def stat_card(
-    title: str, value: str, detail: str = "", tooltip: str = "", card_id: str | None = None
+    title: str,
+    value: str,
+    detail: str = "",
+    tooltip: str = "",
+    card_id: str | None = None,
+    section: str | None = None,
 ) -> dbc.Card:
-    """A headline number; ``tooltip`` (e.g. a metric definition) shows on hover."""
+    """A headline number; ``tooltip`` (its definition) shows on hover, and with ``section`` a
+    "?" beside the title links to that section of the metrics guide."""
     # Long values (a list of shares) get a smaller font so the card row stays even.
     size = "fs-4" if len(value) <= 16 else "fs-6"
+    heading: list[Any] = [title]
+    if section:
+        heading.append(guide_link(title, About(tooltip, section)))
     body = [
-        html.Div(title, className="stat-title text-muted small"),
+        html.Div(heading, className="stat-title text-muted small"),
         html.Div(value, className=f"stat-value {size} fw-semibold"),
     ]
     if detail:

@@ -10,10 +10,11 @@ from dash import html
 
 from layouts import ids
 from layouts.charts import zero_based_range
-from layouts.common import graph
+from layouts.common import About, graph, guide_href, guide_link
 from layouts.theme import COLORWAY, empty_figure, new_figure
 from layouts.units import DORA_UNITS, Unit
 
+DORA_DOC = "dora"
 TIER_COLORS = {"elite": "success", "high": "primary", "medium": "warning", "low": "danger"}
 TIER_SET_NAMES = {
     "2023": "DORA 2023 (State of DevOps report, as used by Apache DevLake)",
@@ -30,12 +31,16 @@ KEYS = [
 ]  # fmt: skip
 
 
+def _per_week(text: str) -> str:
+    return text if text == "–" else f"{text} / week"
+
+
 def key_values(dora: Any) -> dict[str, tuple[str, str | None, str]]:
     """(value, tier, detail) per key."""
     units = DORA_UNITS
     return {
         "deployment_frequency": (
-            units["deployment_frequency"].text(dora.deployments_per_week),
+            _per_week(units["deployment_frequency"].text(dora.deployments_per_week)),
             dora.deployment_frequency_tier,
             f"{dora.deployments} deployments ({dora.deployment_source.replace('_', ' ')})",
         ),
@@ -73,7 +78,13 @@ def dora_cards(dora: Any) -> dbc.Row:
                     dbc.CardBody(
                         html.Div(
                             [
-                                html.Div([html.Span(title, className="small text-muted"), badge]),
+                                html.Div(
+                                    [
+                                        html.Span(title, className="small text-muted"),
+                                        guide_link(title, About(definition, DORA_DOC)),
+                                        badge,
+                                    ]
+                                ),
                                 html.Div(value, className="fs-4 fw-semibold"),
                                 html.Div(detail, className="small text-muted"),
                             ],
@@ -116,10 +127,14 @@ def dora_layout(dora: Any, trends: dict[str, tuple[list[str], list[Any]]]) -> ht
             graph(
                 ids.dora_trend(key),
                 trend_figure(title, *trends.get(key, ([], [])), DORA_UNITS[key], COLORWAY[i]),
+                About(
+                    f"{title} at the end of each week, from the weekly snapshots. {definition}",
+                    DORA_DOC,
+                ),
             ),
             lg=6,
         )
-        for i, (key, title, _definition) in enumerate(KEYS)
+        for i, (key, title, definition) in enumerate(KEYS)
     ]
     return html.Div(
         [
@@ -127,7 +142,8 @@ def dora_layout(dora: Any, trends: dict[str, tuple[list[str], list[Any]]]) -> ht
                 [
                     html.Strong("Tier set: "),
                     TIER_SET_NAMES.get(dora.tier_set, dora.tier_set),
-                    f" · window {dora.window_start} to {dora.window_end} ({dora.window_weeks} weeks)",
+                    f" · window {dora.window_start} to {dora.window_end} ({dora.window_weeks} weeks) ",
+                    html.A("How are tiers set?", href=guide_href("tiers"), target="_blank"),
                 ],
                 id=ids.DORA_TIER_SET,
                 className="small",

@@ -11,13 +11,14 @@ from dash import html
 
 from layouts import ids
 from layouts.charts import percentile_lines, zero_based_range
-from layouts.common import card_row, graph, stat_card, text_table
+from layouts.common import About, card_row, graph, guide_href, stat_card, text_table
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
 DEFINITIONS = {
     "velocity": "Flow velocity: flow items completed per week over the window (all item types).",
     "time": "Flow time: days from the first Active or Waiting state to Done, for items completed "
-    "in the window (P50 shown, P85 below).",
+    "in the window (P50 shown, P85 below). It starts before commitment, where cycle time starts "
+    "at the committed stage, so it is usually the longer of the two.",
     "efficiency": "Flow efficiency: time Active ÷ (time Active + time Waiting), summed over the "
     "completed items' flow time.",
     "load": "Flow load: work in progress now — items that reached the committed stage and are "
@@ -25,6 +26,23 @@ DEFINITIONS = {
     "distribution": "Flow distribution: share of completed items by flow item type "
     "(Feature, Defect, Risk, Debt) in the window.",
 }
+FLOW_DOC = "flow-metrics"
+CYCLE_DOC = "cycle-time-cfd-ageing-wip"
+ABOUT = {
+    "scatter": About(
+        "Each dot is an item that reached the done stage: when, and how many days it took from "
+        "the committed stage; the dotted lines are the 50th, 85th and 95th percentiles.",
+        CYCLE_DOC),
+    "histogram": About(
+        "How many done items took each whole number of days from the committed stage to done.",
+        CYCLE_DOC),
+    "cfd": About(
+        "How many items had reached each stage by each day; the height of a band is the work "
+        "sitting in that stage, its slope the rate work arrives there.", CYCLE_DOC),
+    "ageing": About(
+        "Each dot is an item in progress now, in its stage: days since it was committed. Dots "
+        "high above the others are work at risk.", CYCLE_DOC),
+}  # fmt: skip
 AGEING_ROWS = 50  # the table lists the oldest; the chart shows every item in progress
 
 
@@ -41,22 +59,35 @@ def flow_cards(flow: Any) -> html.Div:
             "–" if flow.velocity_per_week is None else f"{flow.velocity_per_week:.1f} / week",
             f"{flow.completed} completed in {flow.window_weeks} weeks",
             DEFINITIONS["velocity"],
+            section=FLOW_DOC,
         ),
         stat_card(
             "Flow time",
             _days(time.get("p50")),
             f"P85 {_days(time.get('p85'))}",
             DEFINITIONS["time"],
+            section=FLOW_DOC,
         ),  # fmt: skip
         stat_card(
             "Flow efficiency",
             "–" if flow.efficiency is None else f"{flow.efficiency:.0%}",
             "active share of flow time",
             DEFINITIONS["efficiency"],
+            section=FLOW_DOC,
         ),
-        stat_card("Flow load", f"{flow.load_now}", "items in progress now", DEFINITIONS["load"]),
         stat_card(
-            "Flow distribution", distribution, "of completed items", DEFINITIONS["distribution"]
+            "Flow load",
+            f"{flow.load_now}",
+            "items in progress now",
+            DEFINITIONS["load"],
+            section=FLOW_DOC,
+        ),
+        stat_card(
+            "Flow distribution",
+            distribution,
+            "of completed items",
+            DEFINITIONS["distribution"],
+            section=FLOW_DOC,
         ),
     ]
     return html.Div(card_row(cards), id=ids.FLOW_METRICS)
@@ -154,6 +185,8 @@ def quality_note(quality: Any) -> html.Div:
             [
                 html.Strong("Data quality: "),
                 html.Span(text or "every status and issue type is mapped."),
+                " ",
+                html.A("What is checked?", href=guide_href("data-quality"), target="_blank"),
             ],
             color="warning" if text else "light",
             className="data-quality",
@@ -182,14 +215,16 @@ def flow_layout(
             flow_cards(flow),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FLOW_SCATTER, scatter_figure(cycle)), lg=7),
-                    dbc.Col(graph(ids.FLOW_HISTOGRAM, histogram_figure(cycle)), lg=5),
+                    dbc.Col(graph(ids.FLOW_SCATTER, scatter_figure(cycle), ABOUT["scatter"]), lg=7),
+                    dbc.Col(
+                        graph(ids.FLOW_HISTOGRAM, histogram_figure(cycle), ABOUT["histogram"]), lg=5
+                    ),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FLOW_CFD, cfd_figure(cfd)), lg=7),
-                    dbc.Col(graph(ids.FLOW_AGEING, ageing_figure(ageing)), lg=5),
+                    dbc.Col(graph(ids.FLOW_CFD, cfd_figure(cfd), ABOUT["cfd"]), lg=7),
+                    dbc.Col(graph(ids.FLOW_AGEING, ageing_figure(ageing), ABOUT["ageing"]), lg=5),
                 ]
             ),
             html.H6(shown, className="mt-2"),

@@ -21,12 +21,34 @@ from layouts.charts import (
     value_vlines,
     zero_based_range,
 )
-from layouts.common import card_row, graph, stat_card
+from layouts.common import About, card_row, graph, stat_card
 from layouts.health import health_summary
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
 
 ROLLING_WEEKS = 4
 SCOPE_LABELS = {"fixed": "Fixed scope", "growing": "Growing scope"}
+BURNDOWN_DOC = "weekly-statistics-throughput-burndown"
+MONTE_CARLO_DOC = "monte-carlo"
+ABOUT = {
+    "burndown": About(
+        "The work not done yet at the end of each week, the PERT projection, the Monte Carlo "
+        "finish dates (P50–P95 shaded) and, dashed grey, the approved plan.", BURNDOWN_DOC),
+    "burnup": About(
+        "Work completed (green) against the total scope (red) each week: the work is done "
+        "where the two meet; the forecast shows when that may be.", BURNDOWN_DOC),
+    "throughput": About(
+        "The work finished in each ISO week and its 4-week rolling mean, which the forecasts "
+        "resample; the hatched bar is the running week, not over yet.", BURNDOWN_DOC),
+    "scope": About(
+        "Work created (up) and finished (down) in each week; the line is the total scope, on "
+        "the right axis. More up than down means the scope grows.", BURNDOWN_DOC),
+    "finish_dates": About(
+        "The simulated futures of the Monte Carlo forecast: the share finishing on each day "
+        "(bars) and the chance of being done by then (line).", MONTE_CARLO_DOC),
+    "how_many": About(
+        "How much work the simulated futures finish by the chosen date; each confidence level "
+        "is at least that much.", MONTE_CARLO_DOC),
+}  # fmt: skip
 NO_POINTS_NOTE = (
     "Points are off: this profile has no story-points field. Set it in Settings → Field "
     "mappings → Story points field, then fetch again."
@@ -63,6 +85,7 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
             _amount(pert.remaining, unit),
             _amount(other.remaining, other_unit) if other else "no points field",
             "Issues (and story points) in the query that are not done yet.",
+            section=BURNDOWN_DOC,
         ),
         stat_card(
             "P50 completion",
@@ -70,12 +93,14 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
             why or "half of the simulated futures finish by then",
             f"Monte Carlo ({scope}): weekly throughput in {unit} resampled from the window, "
             "50th percentile date.",
+            section=MONTE_CARLO_DOC,
         ),
         stat_card(
             "P85 completion",
             _date(dates.get("p85")),
             "" if why else "85% of the simulated futures finish by then",
             f"Monte Carlo ({scope}) on {unit}: 85th percentile completion date.",
+            section=MONTE_CARLO_DOC,
         ),
         stat_card(
             "Deadline probability",
@@ -83,6 +108,7 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
             f"deadline {deadline.isoformat()}" if deadline else "no deadline set (Settings)",
             f"Share of Monte Carlo trials ({scope}, in {unit}) finishing on or before the "
             "deadline.",
+            section=MONTE_CARLO_DOC,
         ),
         stat_card(
             "PERT expected",
@@ -90,6 +116,7 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
             pert.reason or f"(O + 4M + P) / 6 = {_number(pert.expected_weeks, 1)} weeks",
             f"PERT on {unit} over the last data-points weeks: optimistic, most likely and "
             "pessimistic rates.",
+            section="pert",
         ),
     ]
     return card_row(cards)
@@ -503,12 +530,15 @@ def forecast_layout(
                         graph(
                             ids.FORECAST_BURNDOWN,
                             burndown_figure(burndown, when, today, baseline, unit, view),
+                            ABOUT["burndown"],
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         graph(
-                            ids.FORECAST_BURNUP, burnup_figure(burndown, when, today, unit, view)
+                            ids.FORECAST_BURNUP,
+                            burnup_figure(burndown, when, today, unit, view),
+                            ABOUT["burnup"],
                         ),
                         lg=6,
                     ),
@@ -516,8 +546,18 @@ def forecast_layout(
             ),
             dbc.Row(
                 [
-                    dbc.Col(graph(ids.FORECAST_THROUGHPUT, throughput_figure(weekly, unit)), lg=6),
-                    dbc.Col(graph(ids.FORECAST_SCOPE, scope_figure(weekly, unit)), lg=6),
+                    dbc.Col(
+                        graph(
+                            ids.FORECAST_THROUGHPUT,
+                            throughput_figure(weekly, unit),
+                            ABOUT["throughput"],
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        graph(ids.FORECAST_SCOPE, scope_figure(weekly, unit), ABOUT["scope"]),
+                        lg=6,
+                    ),
                 ]
             ),
             distribution_header(how_many, today),
@@ -527,10 +567,14 @@ def forecast_layout(
                         graph(
                             ids.FORECAST_FINISH_DATES,
                             finish_dates_figure(card_when, burndown.deadline),
+                            ABOUT["finish_dates"],
                         ),
                         lg=6,
                     ),
-                    dbc.Col(graph(ids.FORECAST_HOW_MANY, how_many_figure(how_many)), lg=6),
+                    dbc.Col(
+                        graph(ids.FORECAST_HOW_MANY, how_many_figure(how_many), ABOUT["how_many"]),
+                        lg=6,
+                    ),
                 ]
             ),
         ]

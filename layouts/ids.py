@@ -204,6 +204,9 @@ def stage_control(part: str, index: object) -> dict[str, object]:
     return {"type": f"settings-stage-{part}", "index": index}
 
 
+# Metrics guide ----------------------------------------------------------------------------------
+GUIDE_CONTENT = "guide-content"
+
 # Data -------------------------------------------------------------------------------------------
 DATA_RESULT = "data-result"
 DATA_EXPORT = "data-export"

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from layouts import ids
 from layouts.charts import value_lines, zero_based_range
-from layouts.common import GRAPH_CONFIG, graph, text_table
+from layouts.common import GRAPH_CONFIG, About, about_line, graph, text_table
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
 from layouts.units import snapshot_metric
@@ -136,6 +136,20 @@ def drift_figure(drift: Any, deadline: str | None) -> go.Figure:
     return fig
 
 
+REVIEW_DOC = "weekly-snapshots-trends-drift"
+ABOUT = {
+    "trends": About(
+        "Each headline metric as computed at the end of each ISO week; an open marker is the "
+        "running week so far.", REVIEW_DOC),
+    "deltas": About(
+        "The change from the week before to the last complete week; the running week is shown "
+        "apart, as it is not over.", REVIEW_DOC),
+    "drift": About(
+        "The forecast finish dates as each week saw them: a rising line is a forecast that "
+        "slips, a flat one a plan that holds.", REVIEW_DOC),
+}  # fmt: skip
+
+
 def review_content(review: Any, deadline: str | None) -> html.Div:
     return html.Div(
         [
@@ -145,13 +159,23 @@ def review_content(review: Any, deadline: str | None) -> html.Div:
                 figure=trends_figure(review.trends, review.partial),
                 config={**GRAPH_CONFIG, "displayModeBar": False},
             ),
+            about_line(ABOUT["trends"]),
             dbc.Row(
                 [
                     dbc.Col(
-                        [html.H6("Week over week"), deltas_table(review.deltas, review.partial)],
+                        [
+                            html.H6("Week over week"),
+                            deltas_table(review.deltas, review.partial),
+                            about_line(ABOUT["deltas"]),
+                        ],
                         lg=6,
                     ),
-                    dbc.Col(graph(ids.REVIEW_DRIFT, drift_figure(review.drift, deadline)), lg=6),
+                    dbc.Col(
+                        graph(
+                            ids.REVIEW_DRIFT, drift_figure(review.drift, deadline), ABOUT["drift"]
+                        ),
+                        lg=6,
+                    ),
                 ],
                 className="mt-2",
             ),

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.guide import GUIDE_PATH
 
 PAGES: list[tuple[str, str]] = [
     ("/", "Forecast"),
@@ -17,6 +18,7 @@ PAGES: list[tuple[str, str]] = [
     ("/plans", "Plans"),
     ("/settings", "Settings"),
     ("/data", "Data"),
+    (GUIDE_PATH, "Guide"),
 ]
 
 

@@ -59,7 +59,7 @@ PERCENT_PRECISE = Unit("%", "%", scale=100, decimals=1, percent=True)
 
 
 DORA_UNITS: dict[str, Unit] = {
-    "deployment_frequency": Unit("deployments / week", " / week", decimals=2),
+    "deployment_frequency": Unit("deployments / week", decimals=2),
     "lead_time": DAYS_FROM_HOURS,
     "change_failure_rate": PERCENT,
     "time_to_restore": HOURS,
