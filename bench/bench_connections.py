@@ -79,7 +79,10 @@ def main() -> None:
         counts.clear()
         shell.update_selection(ids.HEADER_PROFILE, DEMO_PROFILE_ID, None, current)
         counts.clear()
-        alert, _version, _last = header.run_fetch(lambda _p: None, current, False, 0)
+        try:
+            alert, _version, _last = header.run_fetch(current, False, 0)
+        except TypeError:  # before progress reached the page through the record alone
+            alert, _version, _last = header.run_fetch(lambda _p: None, current, False, 0)
         fetch = dict(counts)
     finally:
         fake.stop()

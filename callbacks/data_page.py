@@ -12,15 +12,12 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
-    ProgressSetter,
-    progress_outputs,
     register_cancel_and_poll,
-    reporter,
     running,
 )
 from data.analytics.loading import warm_frame_cache
 from data.errors import FlowcastError, TaskCancelled
-from data.jobs import MIGRATION_TASK
+from data.jobs import MIGRATION_TASK, ProgressCallback
 from data.legacy import migration
 from data.locations import get_backups_dir, get_data_dir, get_db_path, get_exports_dir
 from data.ops import backup, transfer
@@ -128,10 +125,12 @@ def dry_run(path: str | None) -> tuple[Any, bool]:
 
 
 @alert_on_error(ALERT, no_update)
-def migrate(set_progress: ProgressSetter, path: str | None, n_clicks: int) -> tuple[Any, Any]:
+def migrate(
+    path: str | None, n_clicks: int, progress: ProgressCallback | None = None
+) -> tuple[Any, Any]:
     """The background job: (summary or alert, the migrated marker that refreshes the header)."""
     try:
-        report = migration.run_migration_job((path or "").strip() or None, reporter(set_progress))
+        report = migration.run_migration_job((path or "").strip() or None, progress)
     except TaskCancelled:
         return info_alert("Migration cancelled; the database is unchanged."), no_update
     return migration_summary(report.to_dict()), n_clicks
@@ -234,11 +233,10 @@ def register(app: Dash) -> None:
             (Output(ids.DATA_MIGRATE_RUN, "disabled"), True, True),
             *running(ids.MIGRATION_JOB),
         ],
-        progress=progress_outputs(ids.MIGRATION_JOB),
         prevent_initial_call=True,
     )
-    def _migrate(set_progress, n_clicks, path):
-        return migrate(set_progress, path, n_clicks)
+    def _migrate(n_clicks, path):
+        return migrate(path, n_clicks)
 
     register_cancel_and_poll(app, MIGRATION)
 

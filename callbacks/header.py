@@ -15,10 +15,7 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
-    ProgressSetter,
-    progress_outputs,
     register_cancel_and_poll,
-    reporter,
     running,
 )
 from callbacks.selection import profile_without_queries
@@ -27,17 +24,17 @@ from data.analytics.fetch import SnapshotsCancelled, fetch
 from data.errors import TaskCancelled
 from data.jira import sync as jira_sync
 from data.jira.sync import SyncInProgress
-from data.jobs import ACTIVE
+from data.jobs import ACTIVE, ProgressCallback
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
 
 
 @alert_on_error(ALERT, no_update, no_update)
 def run_fetch(
-    set_progress: ProgressSetter,
     selection: dict[str, Any] | None,
     full: bool,
     data_version: int | None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Any, Any, Any]:
     """The background job: fetch the selected query (sync, then its weekly snapshots);
     (alert, data version, last-sync text)."""
@@ -49,7 +46,7 @@ def run_fetch(
             return no_selection(name), no_update, no_update
         return info_alert("Choose a profile and a query before fetching."), no_update, no_update
     try:
-        result = fetch(profile_id, query_id, full=bool(full), progress=reporter(set_progress))
+        result = fetch(profile_id, query_id, full=bool(full), progress=progress)
     except SyncInProgress:
         running = sync_progress(profile_id, query_id)
         if running is None or running["status"] not in ACTIVE:
@@ -93,10 +90,9 @@ def register(app: Dash) -> None:
         State(ids.DATA_VERSION, "data"),
         background=True,
         running=running(ids.FETCH_JOB),
-        progress=progress_outputs(ids.FETCH_JOB),
         prevent_initial_call=True,
     )
-    def _fetch(set_progress, _n, selection, full, data_version):
-        return run_fetch(set_progress, selection, full, data_version)
+    def _fetch(_n, selection, full, data_version):
+        return run_fetch(selection, full, data_version)
 
     register_cancel_and_poll(app, FETCH, poll_on_selection=True)

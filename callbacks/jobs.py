@@ -1,5 +1,6 @@
 """What every long job's controls share: the bar's values from a ``task_progress`` record, the
-poll every tab runs, the Cancel request, and the progress callback a background job reports to."""
+poll every tab runs (the tab that started the job too: progress reaches every page one way, through
+the record), the pending record written at the click, and the Cancel request."""
 
 from __future__ import annotations
 
@@ -9,34 +10,20 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from data.jobs import ACTIVE, ProgressCallback, announce, job_progress
+from data.jobs import ACTIVE, announce, job_progress
 from data.store import get_backend
 from layouts import ids
 from layouts.common import info_alert
 from layouts.ids import JobIds
 
-# No progress_default on the jobs: Dash would reset the bar to it the moment a job ends (before
-# the poll shows the finished record); without one the bar keeps the job's last report.
-ProgressSetter = Callable[[tuple[float, str, str]], None]
-
 
 def running(job: JobIds) -> list[tuple[Output, Any, Any]]:
-    """``running=`` of the job's background callback: start off, Cancel on, this tab's poller
-    paused (the job's own progress drives the bar), the bar animated."""
+    """``running=`` of the job's background callback: start off, Cancel on, the bar animated.
+    The tab's poller keeps running: it draws this tab's bar from the record as in every tab."""
     return [
         (Output(job.start, "disabled"), True, False),
         (Output(job.cancel, "disabled"), False, True),
-        (Output(job.poll, "disabled"), True, False),
         (Output(job.progress, "animated"), True, False),
-    ]
-
-
-def progress_outputs(job: JobIds) -> list[Output]:
-    """``progress=`` of the job's background callback (what ``reporter`` sets)."""
-    return [
-        Output(job.progress, "value"),
-        Output(job.progress, "label"),
-        Output(job.message, "children"),
     ]
 
 
@@ -63,15 +50,6 @@ def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
     if status not in ACTIVE and not message.casefold().startswith(status.casefold()):
         message = f"{status.capitalize()}: {message}"
     return percent, f"{percent:.0f}%", message
-
-
-def reporter(set_progress: ProgressSetter) -> ProgressCallback:
-    """A job's progress callback that updates the bar of the tab that started it."""
-
-    def report(percent: float, message: str) -> None:
-        set_progress((percent, f"{percent:.0f}%", message))
-
-    return report
 
 
 def poll_job(task: str | None, seen_active: bool | None) -> tuple[Any, ...]:

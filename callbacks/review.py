@@ -10,17 +10,14 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
     Job,
-    ProgressSetter,
-    progress_outputs,
     register_cancel_and_poll,
-    reporter,
     running,
 )
 from callbacks.selection import missing_selection
 from data import plans
 from data.analytics import snapshots
 from data.errors import TaskCancelled
-from data.jobs import backfill_task
+from data.jobs import ProgressCallback, backfill_task
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from layouts import ids
@@ -94,10 +91,10 @@ BACKFILL = Job(ids.BACKFILL_JOB, backfill_task_of, "backfill", "the week it is c
 
 @alert_on_error(ALERT, no_update)
 def backfill(
-    set_progress: ProgressSetter,
     selection: dict[str, Any] | None,
     weeks: int | str | None,
     weeks_shown: int | None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Any, Any]:
     """The background job: recompute the last ``weeks`` weekly snapshots, with progress per
     week; (alert, the review redrawn from the new snapshots)."""
@@ -106,7 +103,7 @@ def backfill(
         return missing_selection(profile_id), no_update
     try:
         stored = snapshots.backfill_snapshots(
-            profile_id, query_id, int(weeks or DEFAULT_BACKFILL_WEEKS), reporter(set_progress)
+            profile_id, query_id, int(weeks or DEFAULT_BACKFILL_WEEKS), progress
         )
     except TaskCancelled:
         return info_alert("Backfill cancelled; the snapshots are unchanged."), no_update
@@ -149,10 +146,9 @@ def register(app: Dash) -> None:
         State(ids.REVIEW_WEEKS, "value"),
         background=True,
         running=running(ids.BACKFILL_JOB),
-        progress=progress_outputs(ids.BACKFILL_JOB),
         prevent_initial_call=True,
     )
-    def _backfill(set_progress, _n, selection, weeks, weeks_shown):
-        return backfill(set_progress, selection, weeks, weeks_shown)
+    def _backfill(_n, selection, weeks, weeks_shown):
+        return backfill(selection, weeks, weeks_shown)
 
     register_cancel_and_poll(app, BACKFILL)

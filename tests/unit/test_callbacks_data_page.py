@@ -61,14 +61,16 @@ def test_dry_run_then_migrate_with_progress(backend, tmp_path):
     summary, migrate_disabled = data_page.dry_run(str(source))
     assert migrate_disabled is False and "Dry run: 1 profile(s)" in str(summary.children[0])
     shown = []
-    summary, migrated = data_page.migrate(shown.append, str(source), 1)
+    summary, migrated = data_page.migrate(
+        str(source), 1, lambda percent, message: shown.append((percent, message))
+    )
     assert migrated == 1 and "Migrated: 1 profile(s)" in str(summary.children[0])
-    messages = [m for _v, _l, m in shown]
+    messages = [m for _v, m in shown]
     assert (
         messages[0] == "Starting the migration"
         and "Writing 1 profile(s) in one transaction" in messages
     )
-    assert shown[-1][:2] == (100, "100%") and shown[-1][2].startswith("Migrated 1 profile(s)")
+    assert shown[-1][0] == 100 and shown[-1][1].startswith("Migrated 1 profile(s)")
     assert [p["name"] for p in profile_manager.list_profiles()] == ["Apache Kafka"]
     # The page (in any tab, after any re-render) shows what the last migration did.
     page = data_page.render(None, None)
@@ -79,12 +81,12 @@ def test_dry_run_then_migrate_with_progress(backend, tmp_path):
 def test_cancel_stops_the_migration_and_writes_nothing(backend, tmp_path):
     source = write_legacy_tree(tmp_path / "legacy", issues=4)
 
-    def press_cancel_while_reading(shown):
-        if shown[2].startswith("Reading the legacy files"):
+    def press_cancel_while_reading(_percent, message):
+        if message.startswith("Reading the legacy files"):
             alert = data_page.MIGRATION.cancel(None)
             assert alert.children.startswith("Cancelling")
 
-    alert, migrated = data_page.migrate(press_cancel_while_reading, str(source), 1)
+    alert, migrated = data_page.migrate(str(source), 1, press_cancel_while_reading)
     assert alert.children == "Migration cancelled; the database is unchanged."
     assert migrated is no_update and profile_manager.list_profiles() == []
 

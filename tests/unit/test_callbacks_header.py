@@ -43,18 +43,20 @@ def test_progress_values_format_the_record():
 
 def test_fetch_syncs_reports_progress_and_computes_snapshots(selection):
     reported = []
-    alert, version, last_sync = header.run_fetch(reported.append, selection, False, 2)
+    alert, version, last_sync = header.run_fetch(
+        selection, False, 2, lambda percent, message: reported.append((percent, message))
+    )
     assert alert.color == "success" and "80 issues" in alert.children
     assert version == 3
     assert "80 issues" in last_sync
     # 100 % only when the whole job is done, after the snapshots (each phase reported on the way).
-    assert reported[-1] == (100, "100%", alert.children)
+    assert reported[-1] == (100, alert.children)
     assert alert.children.endswith(f"{SNAPSHOT_WEEKS} weekly snapshots updated.")
-    assert all(0 <= value < 100 for value, _label, _message in reported[:-1])
-    messages = [message for _value, _label, message in reported]
+    assert all(0 <= value < 100 for value, _message in reported[:-1])
+    messages = [message for _value, message in reported]
     first_week = next(i for i, m in enumerate(messages) if m.startswith("Computing week"))
     assert any(m.startswith("Fetched") for m in messages[:first_week])
-    assert all(value >= 80 for value, _l, _m in reported[first_week:])
+    assert all(value >= 80 for value, _m in reported[first_week:])
     assert sync_state(selection["profile"], selection["query"])["issue_count"] == 80
     trends = weekly_review(selection["profile"], selection["query"], SNAPSHOT_WEEKS).trends
     assert len(trends) == SNAPSHOT_WEEKS
@@ -64,7 +66,7 @@ def test_a_second_fetch_of_a_running_query_explains_and_does_nothing(selection, 
     task = task_name(selection["profile"], selection["query"])
     with job_lock(task, "busy"):  # the running fetch holds its query's lock
         backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
-        alert, version, last_sync = header.run_fetch(lambda _p: None, selection, False, 0)
+        alert, version, last_sync = header.run_fetch(selection, False, 0)
     assert "already running (37%)" in alert.children
     assert version is no_update and last_sync is no_update
     assert sync_state(selection["profile"], selection["query"]) is None
@@ -79,23 +81,19 @@ def test_a_fetch_whose_process_was_stopped_blocks_nothing(selection, backend):
         37.0, "37%", f"Failed: {INTERRUPTED}", False, True, False
     )  # fmt: skip
     assert header.FETCH.cancel(selection).children == "No fetch is running."
-    alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
+    alert, version, _ = header.run_fetch(selection, False, 0)
     assert alert.children.startswith("Fetched all 80 issues (full sync)") and version == 1
     assert backend.get_task_progress(task)["status"] == "completed"
 
 
 def test_fetch_without_a_query_asks_for_one(backend):
-    alert, version, _ = header.run_fetch(
-        lambda _p: None, {"profile": None, "query": None}, False, 0
-    )
+    alert, version, _ = header.run_fetch({"profile": None, "query": None}, False, 0)
     assert "Choose a profile and a query" in alert.children and version is no_update
 
 
 def test_fetch_for_a_profile_without_queries_says_to_create_one(backend):
     profile_id = profile_manager.create_profile("Empty team")
-    alert, version, _ = header.run_fetch(
-        lambda _p: None, {"profile": profile_id, "query": None}, False, 0
-    )
+    alert, version, _ = header.run_fetch({"profile": profile_id, "query": None}, False, 0)
     assert alert.children == (
         "Profile 'Empty team' has no queries yet; create one in Settings → Queries."
     )
@@ -104,7 +102,7 @@ def test_fetch_for_a_profile_without_queries_says_to_create_one(backend):
 
 def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
     profile_manager.update_profile(selection["profile"], {"jira_config": {"token": "wrong"}})
-    alert, version, _ = header.run_fetch(lambda _p: None, selection, False, 0)
+    alert, version, _ = header.run_fetch(selection, False, 0)
     assert alert.color == "danger" and version is no_update
     assert "token" in str(alert.children).lower()
 

@@ -29,12 +29,14 @@ def test_sign_off_needs_a_snapshot_of_that_week(backend):
 def test_backfill_then_sign_off_a_week(backend):
     selection = _selection(backend)
     shown = []
-    alert, content = review.backfill(shown.append, selection, "12", 8)
+    alert, content = review.backfill(
+        selection, "12", 8, lambda percent, message: shown.append((percent, message))
+    )
     assert alert.color == "success" and content is not no_update
     # The bar of the tab that started it moved week by week; the redrawn review is page content.
-    assert shown[0] == (0, "0%", "Backfilling 12 weeks")
-    assert sum(m.startswith("Computing week") for _v, _l, m in shown) == 12
-    assert shown[-1][0] == 100 and shown[-1][2].startswith("Stored snapshots for")
+    assert shown[0] == (0, "Backfilling 12 weeks")
+    assert sum(m.startswith("Computing week") for _v, m in shown) == 12
+    assert shown[-1][0] == 100 and shown[-1][1].startswith("Stored snapshots for")
     assert getattr(content, "children", None) is not None
     # Every other tab's poll shows the finished run once it has seen it active.
     value, label, message, start_disabled, cancel_disabled, active = review.BACKFILL.poll(
@@ -62,14 +64,14 @@ def test_backfill_then_sign_off_a_week(backend):
 
 def test_cancel_stops_the_backfill_between_weeks_and_keeps_the_snapshots(backend):
     selection = _selection(backend)
-    review.backfill(lambda _shown: None, selection, 26, 8)
+    review.backfill(selection, 26, 8)
     before = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
 
-    def press_cancel_at_week_three(shown):
-        if "(3 of" in shown[2]:
+    def press_cancel_at_week_three(_percent, message):
+        if "(3 of" in message:
             assert "Cancelling" in review.BACKFILL.cancel(selection).children
 
-    alert, content = review.backfill(press_cancel_at_week_three, selection, 26, 8)
+    alert, content = review.backfill(selection, 26, 8, press_cancel_at_week_three)
     assert alert.children == "Backfill cancelled; the snapshots are unchanged."
     assert content is no_update
     after = get_backend().get_metrics_snapshots(selection["profile"], selection["query"])
