@@ -7,9 +7,16 @@ hitting `count` of them (None = all that follow). Kinds:
     429           rate limited: Retry-After and the X-RateLimit-* / RateLimit-Reason headers
     503           unavailable, with Retry-After when `retry_after` is given
     500 502 504   server errors with JIRA's error body
+    410           gone: the endpoint was removed (Atlassian's CHANGE-2046 body)
     reset         the connection is closed with a TCP reset before any response
-    slow          the response is delayed by `delay_ms`
+    slow          the response is delayed by `delay_ms` (nothing at all is sent meanwhile)
+    stall         the status line, headers and half the body are sent, then nothing for
+                  `delay_ms`, then the connection is closed (a server that hangs mid-answer)
     truncate      the response promises its full Content-Length but stops halfway
+    malformed     200 with a JSON Content-Type and the full Content-Length, but the body is not
+                  JSON (garbled bytes)
+    html          200 with an HTML sign-in page instead of JSON, as a proxy or SSO gateway
+                  answers in front of JIRA
     expire-token  from this request on, the configured token is refused (401 on Cloud; on Data
                   Center the caller is treated as anonymous)
 
@@ -24,7 +31,23 @@ from dataclasses import dataclass
 
 from fakejira.errors import FakeJiraConfigError
 
-KINDS = ("429", "503", "500", "502", "504", "reset", "slow", "truncate", "expire-token")
+KINDS = (
+    "429",
+    "503",
+    "500",
+    "502",
+    "504",
+    "410",
+    "reset",
+    "slow",
+    "stall",
+    "truncate",
+    "malformed",
+    "html",
+    "expire-token",
+)
+# Kinds that change how the real response is sent rather than replacing it.
+SEND_KINDS = ("slow", "stall", "truncate", "expire-token")
 
 
 @dataclass(slots=True)

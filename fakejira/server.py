@@ -35,7 +35,7 @@ from fakejira import metadata
 from fakejira.catalog import DEPLOYMENTS, Deployment
 from fakejira.dataset import Dataset, Issue, wall_clock_ms
 from fakejira.errors import FakeJiraConfigError
-from fakejira.faults import Fault, Faults
+from fakejira.faults import SEND_KINDS, Fault, Faults
 from fakejira.jql import Evaluator, JqlError, parse
 from fakejira.render import HistoryParts, Renderer, dumps
 
@@ -47,6 +47,11 @@ DEFAULT_TOKEN = "demo-token"
 LEGACY_SEARCH_GONE = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full "
     "migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
+)
+# What a proxy or single sign-on gateway in front of JIRA answers instead of the API.
+SIGN_IN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue"
+    b"</h1><form method='post' action='/login'><input name='username'></form></body></html>"
 )
 UNBOUNDED = (
     "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
@@ -371,6 +376,12 @@ class FakeJira:
                     "X-RateLimit-FillRate": "1",
                 }
             return error(429, "Rate limit exceeded.", headers=headers)
+        if fault.kind == "410":
+            return error(410, LEGACY_SEARCH_GONE)
+        if fault.kind == "malformed":
+            return json_response(200, b'{"issues": [{"id": "10001", "key": \x00\xff garbled')
+        if fault.kind == "html":
+            return Response(200, SIGN_IN_PAGE, content_type="text/html; charset=utf-8")
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = f"{fault.retry_after:g}"
@@ -1090,13 +1101,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay_ms / 1000)
         request = Request(self.command, url.path, "", {}, parse_qs(url.query), body, self.headers)
-        if fault is not None and fault.kind not in ("slow", "truncate", "expire-token"):
+        if fault is not None and fault.kind not in SEND_KINDS:
             response = app.fault_response(fault)
         else:
             response = self._dispatch(app, found, request)
         headers = {**app.common_headers(request), **response.headers}
         app._record(RequestRecord(self.command, self.path, endpoint, response.status))
-        self._send(response, headers, truncate=fault is not None and fault.kind == "truncate")
+        self._send(response, headers, fault)
 
     def _dispatch(
         self, app: FakeJira, found: tuple[Route, dict[str, str]] | None, request: Request
@@ -1124,17 +1135,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
             logger.exception("fake JIRA failed on %s %s", request.method, request.path)
             return error(500, "Internal server error")
 
-    def _send(self, response: Response, headers: dict[str, str], truncate: bool) -> None:
+    def _send(self, response: Response, headers: dict[str, str], fault: Fault | None) -> None:
+        """Send ``response``; a truncate or stall fault sends half its body, a stall then waits
+        ``delay_ms`` before the connection closes."""
+        cut = fault is not None and fault.kind in ("truncate", "stall")
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in headers.items():
             self.send_header(name, value)
-        if truncate:
+        if cut:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        self.wfile.write(response.body[: len(response.body) // 2] if truncate else response.body)
+        self.wfile.write(response.body[: len(response.body) // 2] if cut else response.body)
+        if fault is not None and fault.kind == "stall":
+            self.wfile.flush()
+            time.sleep(fault.delay_ms / 1000)
 
     def _reset(self) -> None:
         # SO_LINGER with a zero timeout makes close() send a TCP RST instead of a FIN.

@@ -123,8 +123,8 @@ def test_a_signal_stops_the_server_cleanly_whatever_it_inherited(
     [
         (
             ["--fault", "teapot"],
-            "Error: Unknown fault kind 'teapot'; use one of 429, 503, 500, "
-            "502, 504, reset, slow, truncate, expire-token.\n",
+            "Error: Unknown fault kind 'teapot'; use one of 429, 503, 500, 502, 504, 410, "
+            "reset, slow, stall, truncate, malformed, html, expire-token.\n",
         ),
         (
             ["--project", "no-such"],

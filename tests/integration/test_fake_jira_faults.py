@@ -123,6 +123,58 @@ def test_a_slow_response_trips_a_short_client_timeout(fake: FakeJira) -> None:
         assert search(patient).status_code == 200
 
 
+def test_a_stall_sends_half_the_answer_then_nothing_until_delay_ms(fake: FakeJira) -> None:
+    fake.faults.add("stall", delay_ms=3000)
+    with httpx.Client(base_url=fake.base_url, auth=AUTH, timeout=0.5) as impatient:
+        with impatient.stream("POST", "/rest/api/3/search/jql", json=SEARCH) as response:
+            # The status line and headers came: the silence is mid-body, not before the answer.
+            assert response.status_code == 200
+            promised = int(response.headers["Content-Length"])
+            received = b""
+            with pytest.raises(httpx.ReadTimeout):
+                for chunk in response.iter_raw():
+                    received += chunk
+    assert 0 < len(received) == promised // 2
+    with httpx.Client(base_url=fake.base_url, auth=AUTH, timeout=10) as patient:
+        assert search(patient).status_code == 200
+
+
+def test_a_stall_ends_with_the_connection_closed_after_delay_ms(fake: FakeJira) -> None:
+    fake.faults.add("stall", delay_ms=200)
+    with httpx.Client(base_url=fake.base_url, auth=AUTH, timeout=10) as patient:
+        with pytest.raises(httpx.RemoteProtocolError, match="incomplete|complete message"):
+            search(patient)
+
+
+def test_malformed_is_a_200_with_json_content_type_whose_body_is_not_json(
+    fake: FakeJira, client: httpx.Client
+) -> None:
+    fake.faults.add("malformed")
+    answer = search(client)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        "application/json"
+    )
+    assert int(answer.headers["Content-Length"]) == len(answer.content)
+    with pytest.raises(ValueError):
+        answer.json()
+    assert search(client).json()["issues"]
+
+
+def test_html_is_a_sign_in_page_instead_of_json(fake: FakeJira, client: httpx.Client) -> None:
+    fake.faults.add("html", endpoint="search/jql")
+    assert client.get("/rest/api/3/myself").status_code == 200  # only the search is hit
+    answer = search(client)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
+    assert answer.text.startswith("<!DOCTYPE html>") and "Sign in" in answer.text
+
+
+def test_410_answers_as_a_removed_api(fake: FakeJira, client: httpx.Client) -> None:
+    fake.faults.add("410", endpoint="search/jql")
+    gone = search(client)
+    assert gone.status_code == 410
+    assert "The requested API has been removed" in gone.json()["errorMessages"][0]
+
+
 def test_the_token_expires_after_n_requests_until_faults_are_cleared(
     fake: FakeJira, client: httpx.Client
 ) -> None:
@@ -191,8 +243,8 @@ def test_fault_specs_parse(spec: str, expected: tuple) -> None:
     [
         (
             "418",
-            "Unknown fault kind '418'; use one of 429, 503, 500, 502, 504, reset, slow, "
-            "truncate, expire-token.",
+            "Unknown fault kind '418'; use one of 429, 503, 500, 502, 504, 410, reset, slow, "
+            "stall, truncate, malformed, html, expire-token.",
         ),
         (
             "429:count=x",
