@@ -1103,9 +1103,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         request = Request(self.command, url.path, "", {}, parse_qs(url.query), body, self.headers)
         if fault is not None and fault.kind not in SEND_KINDS:
             response = app.fault_response(fault)
+            app.authenticate(request)  # so JIRA's headers say whom it took the caller for
         else:
             response = self._dispatch(app, found, request)
-        headers = {**app.common_headers(request), **response.headers}
+        # A proxy's page carries none of JIRA's headers.
+        proxied = fault is not None and fault.kind == "html"
+        headers = {**({} if proxied else app.common_headers(request)), **response.headers}
         app._record(RequestRecord(self.command, self.path, endpoint, response.status))
         self._send(response, headers, fault)
 

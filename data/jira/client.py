@@ -9,9 +9,11 @@
 - Changelogs: Cloud cuts embedded histories at 40 (newest first); the rest come from
   ``changelog/bulkfetch`` (or ``/issue/{key}/changelog`` where bulkfetch is refused). Data Center
   re-reads the issue with ``expand=changelog``.
-- Retries: 429/503 wait ``Retry-After`` (capped); otherwise exponential backoff with jitter
-  (Atlassian: 4 retries, 5 s doubling to 30 s, ×0.7–1.3). 502/504, timeouts, resets and unreadable
-  bodies are retried for reads only. ``RetryPolicy`` makes every delay configurable.
+- Retries: one loop per request (``JiraClient._call``) under a ``RetryPolicy`` that caps both the
+  attempts and the total wait, so a JIRA that keeps failing is named within seconds. A JIRA that
+  cannot be reached fails after one retry; 429/503 wait ``Retry-After``; a stalled answer ends at
+  the read timeout. While waiting, the policy's ``on_retry`` hears a countdown, and which request
+  JIRA is slow to answer.
 
 The token lives in one private header value; ``repr()``, logs and exceptions never show it.
 """
@@ -19,16 +21,21 @@ The token lives in one private header value; ``repr()``, logs and exceptions nev
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import logging
+import math
 import random
+import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from itertools import islice
 from typing import Any
 
@@ -39,6 +46,7 @@ from data.jira.errors import (
     JiraAuthError,
     JiraBoardError,
     JiraDeploymentMismatch,
+    JiraNoAnswer,
     JiraNotFound,
     JiraQueryError,
     JiraRateLimited,
@@ -68,41 +76,171 @@ _EPOCH_SECONDS_LIMIT = 100_000_000_000
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How long to wait and how often to retry; tests pass tiny delays and a no-op sleep."""
+    """How one request is retried. One loop (``JiraClient._call``) with two limits, whichever comes
+    first: ``max_attempts`` tries and ``max_total_wait`` seconds of waiting between them.
 
-    max_retries: int = 4
-    first_delay: float = 5.0
-    max_delay: float = 30.0
+    - 429, and 503 with ``Retry-After``: wait what JIRA asks (seconds or an HTTP date); when that
+      is more than the wait left, stop at once and say how long JIRA asked for.
+    - 503 without ``Retry-After``, 502, 504, connection resets, cut-off or garbled bodies:
+      ``first_delay`` doubling up to ``max_delay``, times a random factor in ``jitter``; the last
+      wait is shortened to what is left of ``max_total_wait``.
+    - Nothing listening, unknown host, no connection within ``connect_timeout``: fail fast after
+      ``unreachable_attempts`` tries (one retry): a dead JIRA does not come back in seconds.
+    - No byte for ``read_timeout`` (a stall): not retried, it has been waited for already.
+    - Anything else (4xx, 500, a web page instead of JSON): not retried.
+
+    Tests pass tiny delays and a no-op ``sleep``.
+    """
+
+    max_attempts: int = 4
+    max_total_wait: float = 15.0
+    first_delay: float = 2.0
+    max_delay: float = 8.0
     jitter: tuple[float, float] = (0.7, 1.3)
-    retry_after_cap: float = 60.0
-    timeout: float = 30.0
+    unreachable_attempts: int = 2
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    # A request unanswered this long is named to ``on_retry`` once a second until it answers.
+    slow_notice: float = 5.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-    # Told why and how long before each wait ("JIRA did not answer …; retrying in 5 s"), so a
-    # job can show it; the sleep may raise (a cancelled job) to stop retrying.
+    # Told, as one line a job can show, why the client waits: the countdown before a retry
+    # ("JIRA is busy …; retrying in 4 s (attempt 2 of 4)") or the request JIRA is slow to answer.
+    # The sleep may raise (a cancelled job) to stop waiting.
     on_retry: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
-    def wait(self, delay: float, reason: str) -> None:
-        if self.on_retry is not None:
-            self.on_retry(f"{reason}; retrying in {delay:.0f} s")
-        self.sleep(delay)
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
 
     def backoff(self, attempt: int) -> float:
-        """Delay before retry ``attempt`` (0-based): first_delay doubling, capped, with jitter."""
-        base = min(self.first_delay * (2**attempt), self.max_delay)
+        """The wait after failed attempt ``attempt`` (1-based): first_delay doubling, capped, with
+        jitter."""
+        base = min(self.first_delay * 2 ** (attempt - 1), self.max_delay)
         return base * random.uniform(*self.jitter)
 
-    def retry_after(self, header: str | None, attempt: int) -> float:
-        """The server's ``Retry-After`` seconds (capped), else the backoff."""
-        if header is not None:
-            try:
-                return min(max(float(header), 0.0), self.retry_after_cap)
-            except ValueError:
-                pass
-        return self.backoff(attempt)
+    def wait(self, delay: float, reason: str, attempt: int, attempts: int) -> None:
+        """Sleep ``delay`` seconds, telling ``on_retry`` the seconds left once a second."""
+        remaining = delay
+        while remaining > 0:
+            left = math.ceil(remaining)
+            if self.on_retry is not None:
+                self.on_retry(f"{reason}; retrying in {left} s (attempt {attempt} of {attempts})")
+            step = remaining - (left - 1)  # down to the next whole second
+            self.sleep(step)
+            remaining = round(remaining - step, 6)
 
 
-def _is_retryable_status(status: int, idempotent: bool) -> bool:
-    return status in (429, 503) or (idempotent and status in (502, 504))
+def retry_after_seconds(header: str | None) -> float | None:
+    """A ``Retry-After`` value in seconds from now (it may be seconds or an HTTP date), or None."""
+    if header is None:
+        return None
+    try:
+        return max(float(header), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Why one attempt failed and what the retry loop may do about it.
+
+    ``error`` builds the final error from the tally ("4 attempts in 14 s"); ``attempts`` is how
+    many tries this kind of failure gets (1: none again); ``asked`` is JIRA's Retry-After, and
+    ``too_long`` the error when that is longer than the wait left; ``unsent``: the request never
+    reached JIRA, so even a non-idempotent call may be retried.
+    """
+
+    reason: str
+    error: Callable[[str], JiraError]
+    attempts: int
+    asked: float | None = None
+    too_long: Callable[[float], JiraError] | None = None
+    unsent: bool = False
+
+
+def _tally(attempts: int, waited: float) -> str:
+    if attempts == 1:
+        return "1 attempt"
+    return f"{attempts} attempts in {waited:.0f} s"
+
+
+def _in_words(seconds: float) -> str:
+    if seconds < 120:
+        return f"{math.ceil(seconds)} s"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+# What a request is for, in the words of the progress message ("Waiting for JIRA to answer …").
+_PURPOSES = (
+    ("/search/approximate-count", "the issue count"),
+    ("/search", "a page of issues"),
+    ("/changelog", "status histories"),
+    ("/serverInfo", "the connection check"),
+    ("/myself", "the connection check"),
+)
+
+
+def describe_request(method: str, path: str) -> str:
+    """``a page of issues (POST /rest/api/2/search/jql)``, or the bare request when unlisted."""
+    request = f"{method} {path}"
+    for marker, purpose in _PURPOSES:
+        if marker in path:
+            return f"{purpose} ({request})"
+    return request
+
+
+class _SlowAnswers:
+    """Names, once a second, the request JIRA has left unanswered longest (after ``after`` s)."""
+
+    def __init__(self, notify: Callable[[str], None], after: float, gives_up: float) -> None:
+        self._notify = notify
+        self._after = after
+        self._gives_up = gives_up
+        self._lock = threading.Lock()
+        self._waiting: dict[int, tuple[str, float]] = {}
+        self._ids = itertools.count()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def waiting(self, what: str) -> Iterator[None]:
+        key = next(self._ids)
+        with self._lock:
+            self._waiting[key] = (what, time.monotonic())
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._watch, name="jira-slow-answers", daemon=True
+                )
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._waiting[key]
+
+    def _watch(self) -> None:
+        while not self._stop.wait(1.0):
+            with self._lock:
+                oldest = min(self._waiting.values(), key=lambda w: w[1], default=None)
+            if oldest is None:
+                continue
+            age = time.monotonic() - oldest[1]
+            if age >= self._after:
+                self._notify(
+                    f"Waiting for JIRA to answer {oldest[0]}: {age:.0f} s so far "
+                    f"(Flowcast gives up after {self._gives_up:g} s without data)"
+                )
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def jira_message(response: httpx.Response) -> str:
@@ -157,7 +295,7 @@ class JiraClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if deployment not in DEPLOYMENTS:
-            raise JiraRequestError(
+            raise ValidationError(
                 f"Unknown deployment {deployment!r}; use one of {', '.join(DEPLOYMENTS)}."
             )
         self.base_url = jira_base_url(base_url)
@@ -172,11 +310,16 @@ class JiraClient:
         self.request_count = 0
         self._http = httpx.Client(
             base_url=self.base_url,
-            timeout=self.retry.timeout,
+            timeout=self.retry.timeout(),
             transport=transport,
             headers={"Accept": "application/json"},
             follow_redirects=False,
             limits=httpx.Limits(max_connections=self.max_workers + 2),
+        )
+        self._slow = (
+            None
+            if self.retry.on_retry is None
+            else _SlowAnswers(self.retry.on_retry, self.retry.slow_notice, self.retry.read_timeout)
         )
 
     @classmethod
@@ -185,7 +328,7 @@ class JiraClient:
         config = profile.get("jira_config") or {}
         base_url = config.get("base_url")
         if not base_url:
-            raise JiraRequestError(
+            raise ValidationError(
                 f"Profile {profile.get('name', profile.get('id'))!r} has no JIRA URL; set it in "
                 "Settings → JIRA connection (or `flowcast profile update --jira-url`)."
             )
@@ -208,6 +351,8 @@ class JiraClient:
         self.close()
 
     def close(self) -> None:
+        if self._slow is not None:
+            self._slow.close()
         self._http.close()
 
     # Deployment and auth ---------------------------------------------------------------------
@@ -256,7 +401,7 @@ class JiraClient:
             return None
         if deployment == CLOUD:
             if not self._email:
-                raise JiraAuthError(
+                raise ValidationError(
                     "Jira Cloud API tokens need the account email (Basic auth); set the profile's email."
                 )
             raw = f"{self._email}:{self._token}".encode()
@@ -265,8 +410,7 @@ class JiraClient:
 
     def myself(self) -> dict[str, Any]:
         """The calling user; raises JiraAuthError when Data Center treats the token as anonymous."""
-        response = self._send("GET", "/rest/api/2/myself")
-        body = self._json(response, "/rest/api/2/myself")
+        response, body = self._call("GET", "/rest/api/2/myself")
         if (
             _answered_as_anonymous(response)
             or not isinstance(body, dict)
@@ -638,21 +782,8 @@ class JiraClient:
         json: Any = None,
         authorization: str | None | bool = True,
     ) -> Any:
-        """Send with retries and return the decoded JSON body (reads only: all our calls are)."""
-        for attempt in range(self.retry.max_retries + 1):
-            response = self._send(
-                method, path, params=params, json=json, authorization=authorization
-            )
-            try:
-                return self._json(response, path)
-            except JiraResponseError:
-                if attempt >= self.retry.max_retries:
-                    raise
-                self.retry.wait(
-                    self.retry.backoff(attempt),
-                    f"JIRA's answer to {path} was not JSON (attempt {attempt + 1})",
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
+        """The decoded JSON answer, retried per the policy (all our calls are reads)."""
+        return self._call(method, path, params=params, json=json, authorization=authorization)[1]
 
     def _send(
         self,
@@ -664,75 +795,255 @@ class JiraClient:
         authorization: str | None | bool = True,
         idempotent: bool = True,
     ) -> httpx.Response:
-        """One request with the retry policy; returns a 2xx response or raises a JiraError."""
+        """The 2xx response (its body checked to be JSON), retried per the policy."""
+        return self._call(
+            method,
+            path,
+            params=params,
+            json=json,
+            authorization=authorization,
+            idempotent=idempotent,
+        )[0]
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        authorization: str | None | bool = True,
+        idempotent: bool = True,
+    ) -> tuple[httpx.Response, Any]:
+        """The one retry loop: a 2xx response and its JSON, or the JiraError that ended it.
+
+        Each failed attempt is a ``_Failure`` saying how many tries its kind gets and what to
+        tell; the policy caps the attempts and the total wait. A non-idempotent call is retried
+        only when JIRA cannot have acted on it (never sent, or refused with 429/503).
+        """
         headers = {}
         auth_value = (
             self._authorization(self.deployment) if authorization is True else authorization
         )
         if auth_value:
             headers["Authorization"] = auth_value
-        attempts = self.retry.max_retries + 1
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
+        policy = self.retry
+        waited = 0.0
+        for attempt in itertools.count(1):
             try:
-                with self._count_lock:
-                    self.request_count += 1
-                response = self._http.request(
-                    method, path, params=params, json=json, headers=headers
-                )
-                response.read()
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                if not idempotent or last:
-                    if isinstance(exc, httpx.RemoteProtocolError) and "body" in str(exc).lower():
-                        raise JiraResponseError(
-                            f"JIRA's answer to {method} {path} was cut off mid-body "
-                            f"{attempt + 1} times; retry later."
-                        ) from None
-                    raise JiraUnavailable(
-                        f"JIRA at {self.base_url} did not answer {method} {path} "
-                        f"({type(exc).__name__}) after {attempt + 1} attempts; check the network "
-                        "and retry later."
-                    ) from None
-                delay = self.retry.backoff(attempt)
-                logger.info("%s %s: %s; retrying in %.2fs", method, path, type(exc).__name__, delay)
-                self.retry.wait(
-                    delay,
-                    f"JIRA did not answer {path} ({type(exc).__name__}, attempt {attempt + 1})",
-                )
-                continue
-            status = response.status_code
-            if auth_value and status < 500 and status != 429 and _answered_as_anonymous(response):
-                # Data Center ignores a token it no longer accepts and serves an anonymous caller
-                # (no results, or "project does not exist"): report the token, not the symptom.
-                # Rate limits and server errors are about the server, whoever it thinks we are.
-                raise JiraAuthError(
-                    f"JIRA answered {path} as an anonymous user, so the token was refused; "
-                    "create a new personal access token and store it in the profile."
-                )
-            if status < 300:
-                return response
-            if _is_retryable_status(status, idempotent) and not last:
-                delay = self.retry.retry_after(response.headers.get("Retry-After"), attempt)
-                logger.info("%s %s: %s; retrying in %.2fs", method, path, status, delay)
-                self.retry.wait(
-                    delay, f"JIRA answered {path} with {status} (attempt {attempt + 1})"
-                )
-                continue
-            raise self._error(response, method, path, attempts=attempt + 1)
+                response = self._exchange(method, path, params, json, headers)
+            except _AttemptFailed as failed:
+                failure = failed.failure
+            else:
+                failure_or_body = self._answer(response, method, path, bool(auth_value))
+                if not isinstance(failure_or_body, _Failure):
+                    return response, failure_or_body
+                failure = failure_or_body
+            limit = failure.attempts if idempotent or failure.unsent else 1
+            left = policy.max_total_wait - waited
+            if attempt >= limit or left <= 0:
+                raise failure.error(_tally(attempt, waited))
+            if failure.asked is not None and failure.asked > left:
+                assert failure.too_long is not None
+                raise failure.too_long(failure.asked)
+            delay = (
+                failure.asked if failure.asked is not None else min(policy.backoff(attempt), left)
+            )
+            logger.info("%s %s: %s; retrying in %.2fs", method, path, failure.reason, delay)
+            policy.wait(delay, failure.reason, attempt, limit)
+            waited += delay
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _json(self, response: httpx.Response, path: str) -> Any:
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        json: Any,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        """One attempt: the response with its body read, or ``_AttemptFailed`` saying what broke
+        (before JIRA answered, or while its body arrived)."""
+        with self._count_lock:
+            self.request_count += 1
+        what = describe_request(method, path)
+        request = self._http.build_request(method, path, params=params, json=json, headers=headers)
+        with self._slow.waiting(what) if self._slow is not None else nullcontext():
+            try:
+                response = self._http.send(request, stream=True)
+            except httpx.TransportError as exc:
+                raise _AttemptFailed(self._no_answer(exc, what)) from None
+            try:
+                response.read()
+            except httpx.TransportError as exc:
+                raise _AttemptFailed(self._cut_off(exc, what)) from None
+            finally:
+                response.close()
+        return response
+
+    def _no_answer(self, exc: httpx.TransportError, what: str) -> _Failure:
+        """A failure before any answer: nothing reachable, no answer in time, or a dropped line."""
+        policy = self.retry
+        fast = policy.unreachable_attempts
+        if isinstance(exc, httpx.ConnectTimeout):
+            return _Failure(
+                f"{self.base_url} does not accept connections",
+                lambda tally: JiraNoAnswer(
+                    f"Nothing answered at {self.base_url}: no connection within "
+                    f"{policy.connect_timeout:g} s ({tally}); check the profile's JIRA URL and "
+                    "that your network or VPN reaches it, then retry."
+                ),
+                fast,
+                unsent=True,
+            )
+        if isinstance(exc, httpx.ConnectError):
+            cause = _root_cause(exc)
+            if isinstance(cause, socket.gaierror):
+                host = httpx.URL(self.base_url).host
+                return _Failure(
+                    f"The JIRA host {host} is not found",
+                    lambda tally: JiraNoAnswer(
+                        f"The JIRA host {host} was not found (DNS: {cause.strerror}; {tally}); "
+                        "check the profile's JIRA URL and your network or VPN, then retry."
+                    ),
+                    fast,
+                    unsent=True,
+                )
+            why = (
+                "connection refused"
+                if isinstance(cause, ConnectionRefusedError)
+                else getattr(cause, "strerror", None) or str(exc) or type(exc).__name__
+            )
+            return _Failure(
+                f"Nothing answers at {self.base_url} ({why})",
+                lambda tally: JiraNoAnswer(
+                    f"Nothing answered at {self.base_url} ({why}, {tally}); check the profile's "
+                    "JIRA URL and that your network or VPN reaches it, then retry."
+                ),
+                fast,
+                unsent=True,
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return _Failure(
+                f"JIRA did not answer {what}",
+                lambda tally: JiraNoAnswer(
+                    f"JIRA did not answer {what} within {policy.read_timeout:g} s, so Flowcast "
+                    "stopped waiting; JIRA may be overloaded, retry later."
+                ),
+                1,
+            )
+        return _Failure(
+            f"JIRA closed the connection during {what}",
+            lambda tally: JiraNoAnswer(
+                f"JIRA closed the connection without answering {what} ({tally}); JIRA or a "
+                "proxy in between is dropping connections, retry later."
+            ),
+            policy.max_attempts,
+        )
+
+    def _cut_off(self, exc: httpx.TransportError, what: str) -> _Failure:
+        """A failure while the answer's body arrived: it stalled, or it was cut off."""
+        policy = self.retry
+        if isinstance(exc, httpx.TimeoutException):
+            return _Failure(
+                f"JIRA stopped answering {what}",
+                lambda tally: JiraNoAnswer(
+                    f"JIRA began answering {what} but then sent nothing for "
+                    f"{policy.read_timeout:g} s, so Flowcast stopped waiting; JIRA may be "
+                    "overloaded, retry later."
+                ),
+                1,
+            )
+        return _Failure(
+            f"JIRA's answer to {what} was cut off",
+            lambda tally: JiraResponseError(
+                f"JIRA's answer to {what} was cut off before its end ({tally}); JIRA or a proxy "
+                "in between is dropping connections, retry later."
+            ),
+            policy.max_attempts,
+        )
+
+    def _answer(self, response: httpx.Response, method: str, path: str, authenticated: bool) -> Any:
+        """The JSON body of a 2xx answer, a ``_Failure`` for one worth retrying, or raises the
+        JiraError of an answer that is final."""
+        status = response.status_code
+        what = describe_request(method, path)
+        if authenticated and status < 500 and status != 429 and _answered_as_anonymous(response):
+            # Data Center ignores a token it no longer accepts and serves an anonymous caller
+            # (no results, or "project does not exist"): report the token, not the symptom.
+            # Rate limits and server errors are about the server, whoever it thinks we are.
+            raise JiraAuthError(
+                f"JIRA answered {path} as an anonymous user, so the token was refused; "
+                "create a new personal access token and store it in the profile."
+            )
+        if status < 300:
+            return self._json_or_failure(response, what)
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        if status == 429 or (status == 503 and asked is not None):
+            return self._busy(response, what, asked)
+        if status in (502, 503, 504):
+            said = jira_message(response).rstrip(".")
+            return _Failure(
+                f"JIRA is busy: {status} on {what}",
+                lambda tally: JiraUnavailable(
+                    f"JIRA kept answering {what} with {status} ({said}; {tally}); it is down or "
+                    "overloaded, retry later."
+                ),
+                self.retry.max_attempts,
+            )
+        raise self._error(response, method, path)
+
+    def _busy(self, response: httpx.Response, what: str, asked: float | None) -> _Failure:
+        """429, or 503 with Retry-After: JIRA says when to come back."""
+        status = response.status_code
+        limited = status == 429
+        kind = JiraRateLimited if limited else JiraUnavailable
+        state = "rate-limiting Flowcast" if limited else "unavailable (503)"
+        advice = (
+            "wait a minute and retry; fetching fewer queries at once helps"
+            if limited
+            else "it is down or overloaded, retry later"
+        )
+
+        def too_long(seconds: float) -> JiraError:
+            return kind(
+                f"JIRA is {state} and asked to wait {seconds:.0f} s before {what}, longer than "
+                f"Flowcast waits ({self.retry.max_total_wait:g} s); try again in "
+                f"{_in_words(seconds)}."
+            )
+
+        return _Failure(
+            f"JIRA is {'rate-limiting' if limited else 'busy'}: {status} on {what}",
+            lambda tally: kind(f"JIRA kept answering {what} with {status} ({tally}); {advice}."),
+            self.retry.max_attempts,
+            asked=asked,
+            too_long=too_long,
+            unsent=True,
+        )
+
+    def _json_or_failure(self, response: httpx.Response, what: str) -> Any:
         try:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            pass
+        if "html" in response.headers.get("Content-Type", "").lower():
+            # A sign-in page or proxy in front of JIRA: asking again gets the same page.
             raise JiraResponseError(
-                f"JIRA's answer to {path} was cut off or is not JSON; retry, and check that "
-                "the URL points at JIRA, not a proxy or login page."
-            ) from None
+                f"JIRA's answer to {what} is a web page, not JIRA's data (a sign-in page or a "
+                "proxy?); check that the profile's JIRA URL is the JIRA site itself and that "
+                "this network reaches it without signing in."
+            )
+        return _Failure(
+            f"JIRA's answer to {what} was not valid JSON",
+            lambda tally: JiraResponseError(
+                f"JIRA's answer to {what} was not valid JSON ({tally}); retry later, and check "
+                "that the profile's JIRA URL points at JIRA, not a proxy."
+            ),
+            self.retry.max_attempts,
+        )
 
-    def _error(
-        self, response: httpx.Response, method: str, path: str, *, attempts: int
-    ) -> JiraError:
+    def _error(self, response: httpx.Response, method: str, path: str) -> JiraError:
+        """The error of an answer that asking again would not change (4xx, 500)."""
         status = response.status_code
         message = jira_message(response)
         if status == 400 and "/search" in path:
@@ -761,20 +1072,21 @@ class JiraClient:
             return JiraNotFound(
                 f"JIRA answered 404 for {path} ({message}) Check the profile's JIRA URL."
             )
+        if status == 410 and self._deployment == CLOUD:
+            # Cloud itself removed an endpoint Flowcast calls: no profile setting fixes that.
+            return JiraRequestError(
+                f"JIRA says {method} {path} was removed (410: {message}) This version of "
+                "Flowcast calls an endpoint the site no longer serves; update Flowcast."
+            )
         if status == 410:
             return JiraDeploymentMismatch(
                 f"JIRA says {path} was removed (410: {message}) The site is Jira Cloud: set the "
                 "profile's deployment to cloud or auto."
             )
-        if status == 429:
-            return JiraRateLimited(
-                f"JIRA kept rate-limiting {method} {path} after {attempts} attempts; wait a few "
-                "minutes and retry."
-            )
         if status >= 500:
             return JiraUnavailable(
-                f"JIRA failed with {status} on {method} {path} after {attempts} attempt(s) "
-                f"({message}) Retry later."
+                f"JIRA failed with {status} on {method} {path} ({message}) Retry later, and "
+                "tell the JIRA admin if it keeps happening."
             )
         return JiraRequestError(f"JIRA refused {method} {path} ({status}: {message})")
 
@@ -787,6 +1099,21 @@ class JiraClient:
             "Check the profile's token (and, on Cloud, its email); a Data Center token must be a "
             "personal access token."
         )
+
+
+class _AttemptFailed(Exception):
+    """Carries one attempt's ``_Failure`` out of ``_exchange``."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause (httpx wraps httpcore, which wraps the socket's OSError)."""
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return exc
 
 
 def _answered_as_anonymous(response: httpx.Response) -> bool:

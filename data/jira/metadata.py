@@ -65,7 +65,7 @@ def _client(profile: dict[str, Any] | str, retry: RetryPolicy | None, **options:
     record = pm.get_profile(profile) if isinstance(profile, str) else profile
     # Interactive checks should answer quickly: fewer, shorter retries than a sync.
     policy = retry or RetryPolicy(
-        max_retries=1, first_delay=1.0, max_delay=2.0, retry_after_cap=5.0, timeout=15.0
+        max_attempts=2, max_total_wait=5.0, first_delay=1.0, max_delay=2.0, read_timeout=15.0
     )
     return JiraClient.from_profile(record, retry=policy, **options)
 

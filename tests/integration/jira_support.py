@@ -14,7 +14,7 @@ from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 
 # Real retry logic, tiny delays: a 429 storm takes milliseconds instead of minutes.
 FAST_RETRY = RetryPolicy(
-    first_delay=0.005, max_delay=0.02, retry_after_cap=0.02, timeout=2.0, sleep=lambda s: None
+    first_delay=0.005, max_delay=0.02, max_total_wait=10.0, read_timeout=2.0, sleep=lambda s: None
 )
 POINTS_FIELD = {"cloud": "customfield_10016", "datacenter": "customfield_10002"}
 

@@ -6,18 +6,19 @@ import base64
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from data.jira.client import JiraClient, RetryPolicy, epoch_to_iso
+from data.jira.client import JiraClient, RetryPolicy, epoch_to_iso, retry_after_seconds
 from data.jira.errors import (
     JiraAuthError,
     JiraDeploymentMismatch,
     JiraQueryError,
     JiraRateLimited,
-    JiraResponseError,
     JiraUnavailable,
 )
 
@@ -26,21 +27,26 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 class Recorder:
-    """Answers requests with a handler and keeps them, plus the delays the client slept."""
+    """Answers requests with a handler and keeps them, plus the time the client slept before each
+    retry (the default policy's waits, slept in steps of at most a second for the countdown)."""
 
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.requests: list[httpx.Request] = []
         self.sleeps: list[float] = []
+        self.told: list[str] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         return self.handler(request)
 
+    def sleep(self, seconds: float) -> None:
+        if len(self.sleeps) < len(self.requests):  # the first step of the wait after a request
+            self.sleeps.append(0.0)
+        self.sleeps[-1] = round(self.sleeps[-1] + seconds, 6)
+
     def client(self, deployment: str = "cloud", **options: Any) -> JiraClient:
-        policy = RetryPolicy(
-            first_delay=5.0, max_delay=30.0, retry_after_cap=60.0, sleep=self.sleeps.append
-        )
+        policy = RetryPolicy(sleep=self.sleep, on_retry=self.told.append)
         return JiraClient(
             "https://acme.example",
             deployment=deployment,
@@ -113,7 +119,19 @@ def test_datacenter_search_steps_by_the_echoed_max_results() -> None:
     assert starts == [0, 2, 4]
 
 
-def test_429_honours_retry_after_capped() -> None:
+def test_429_waits_what_retry_after_asks_with_a_countdown() -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "3"}), ok([])])
+    rec = Recorder(lambda r: next(answers))
+    assert rec.client().fields() == []
+    assert rec.sleeps == [3.0]
+    assert [m.split("; ")[-1] for m in rec.told] == [
+        "retrying in 3 s (attempt 1 of 4)",
+        "retrying in 2 s (attempt 1 of 4)",
+        "retrying in 1 s (attempt 1 of 4)",
+    ]
+
+
+def test_a_retry_after_longer_than_the_wait_left_stops_at_once_and_says_when() -> None:
     answers = iter(
         [
             httpx.Response(429, headers={"Retry-After": "7"}),
@@ -122,44 +140,43 @@ def test_429_honours_retry_after_capped() -> None:
         ]
     )
     rec = Recorder(lambda r: next(answers))
-    assert rec.client().fields() == []
-    assert rec.sleeps == [7.0, 60.0]
-
-
-def test_backoff_without_retry_after_doubles_with_jitter_up_to_the_cap() -> None:
-    rec = Recorder(lambda r: httpx.Response(503))
-    with pytest.raises(JiraUnavailable, match="503"):
+    with pytest.raises(JiraRateLimited, match=r"asked to wait 500 s .* try again in 9 minutes"):
         rec.client().fields()
-    # 4 retries: 5, 10, 20, 30 (capped) seconds, each times a factor in 0.7–1.3.
-    assert len(rec.sleeps) == 4 and len(rec.requests) == 5
-    for delay, base in zip(rec.sleeps, [5, 10, 20, 30], strict=True):
+    assert rec.sleeps == [7.0] and len(rec.requests) == 2
+
+
+def test_retry_after_may_be_an_http_date() -> None:
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 28 <= (retry_after_seconds(soon) or 0) <= 30
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: now
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_backoff_without_retry_after_doubles_with_jitter_within_the_total_wait() -> None:
+    rec = Recorder(lambda r: httpx.Response(503))
+    with pytest.raises(JiraUnavailable, match=r"503 .*4 attempts in \d+ s"):
+        rec.client().fields()
+    # 4 attempts: 2 and 4 s (each times a factor in 0.7–1.3), then 8 s cut to what is left of 15.
+    assert len(rec.requests) == 4 and len(rec.sleeps) == 3
+    for delay, base in zip(rec.sleeps[:2], [2, 4], strict=True):
         assert 0.7 * base <= delay <= 1.3 * base
+    assert 0.7 * 8 <= rec.sleeps[2] <= 1.3 * 8 and sum(rec.sleeps) <= 15.0
+    assert rec.told[0].startswith("JIRA is busy: 503 on GET /rest/api/2/field; retrying in")
 
 
 def test_rate_limit_that_never_ends_is_a_typed_error() -> None:
     rec = Recorder(lambda r: httpx.Response(429, headers={"Retry-After": "1"}))
-    with pytest.raises(JiraRateLimited, match="5 attempts"):
+    with pytest.raises(JiraRateLimited, match="4 attempts in 3 s"):
         rec.client().fields()
 
 
-def test_connection_resets_and_timeouts_are_retried() -> None:
-    failures = iter([httpx.ConnectError("reset"), httpx.ReadTimeout("slow")])
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        failure = next(failures, None)
-        if failure is not None:
-            raise failure
-        return ok([{"id": "status"}])
-
-    rec = Recorder(handler)
-    assert rec.client().fields() == [{"id": "status"}]
-    assert len(rec.requests) == 3
-
-
-def test_truncated_body_is_retried_then_reported() -> None:
-    rec = Recorder(lambda r: httpx.Response(200, content=b'{"issues": [{"id": "1"'))
-    with pytest.raises(JiraResponseError, match="cut off"):
-        rec.client().fields()
+def test_a_non_idempotent_call_is_retried_only_when_jira_cannot_have_acted() -> None:
+    rec = Recorder(lambda r: httpx.Response(502))
+    with pytest.raises(JiraUnavailable, match="1 attempt"):
+        rec.client()._send("POST", "/rest/api/2/thing", idempotent=False)
+    answers = iter([httpx.Response(503, headers={"Retry-After": "1"}), ok({})])
+    rec = Recorder(lambda r: next(answers))
+    assert rec.client()._send("POST", "/rest/api/2/thing", idempotent=False).status_code == 200
 
 
 def test_bad_jql_carries_jiras_sentence() -> None:
