@@ -4,7 +4,7 @@ See docs/fake-jira.md. `FakeJira` is the server; `Dataset` the generated project
 """
 
 from fakejira.dataset import Dataset
-from fakejira.faults import Fault, Faults
+from fakejira.faults import Fault, Faults, dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira, RequestRecord
 
 __all__ = [
@@ -15,4 +15,5 @@ __all__ = [
     "Fault",
     "Faults",
     "RequestRecord",
+    "dead_jira",
 ]

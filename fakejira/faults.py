@@ -20,13 +20,19 @@ hitting `count` of them (None = all that follow). Kinds:
     expire-token  from this request on, the configured token is refused (401 on Cloud; on Data
                   Center the caller is treated as anonymous)
 
+`dead_jira()` gives an address where no JIRA answers at all: nothing listening (connection refused)
+or a host that never accepts the connection (the client's connect timeout ends it).
+
 The CLI takes the same as text: `KIND[:key=value,...]`, e.g. `429:count=3,retry_after=1`,
 `reset:after=5,endpoint=search`, `slow:delay_ms=2000,count=all`, `expire-token:after=20`.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from fakejira.errors import FakeJiraConfigError
@@ -149,3 +155,39 @@ class Faults:
 
     def __len__(self) -> int:
         return len(self._faults)
+
+
+DEAD_KINDS = ("refused", "silent")
+# Connections a listener's accept queue takes before the kernel drops further SYNs (backlog 0
+# holds one or two on Linux; a few more leave no doubt).
+_QUEUE_FILLERS = 4
+
+
+@contextmanager
+def dead_jira(kind: str = "refused") -> Iterator[str]:
+    """A base URL on 127.0.0.1 where no JIRA answers, for as long as the block runs.
+
+    ``refused``: nothing listens, so a connection is refused at once (a stopped server, a wrong
+    port). ``silent``: a listener that never accepts, its queue filled, so the kernel drops new
+    connection attempts and a client waits for its connect timeout (a firewall dropping packets,
+    a host that is down).
+    """
+    if kind not in DEAD_KINDS:
+        raise FakeJiraConfigError(
+            f"Unknown dead JIRA {kind!r}; use one of {', '.join(DEAD_KINDS)}."
+        )
+    with ExitStack() as stack:
+        bound = stack.enter_context(socket.socket())
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+        # Bound but not listening, the port is refused and reserved (nobody else gets it).
+        if kind == "silent":
+            bound.listen(0)
+            for _ in range(_QUEUE_FILLERS):
+                filler = stack.enter_context(socket.socket())
+                filler.setblocking(False)
+                try:
+                    filler.connect(("127.0.0.1", port))
+                except BlockingIOError:
+                    pass  # pending: it fills the queue all the same
+        yield f"http://127.0.0.1:{port}"

@@ -150,7 +150,7 @@ def retry_after_seconds(header: str | None) -> float | None:
 class _Failure:
     """Why one attempt failed and what the retry loop may do about it.
 
-    ``error`` builds the final error from the tally ("4 attempts in 14 s"); ``attempts`` is how
+    ``error`` builds the final error from the tally ("4 times in 14 s"); ``attempts`` is how
     many tries this kind of failure gets (1: none again); ``asked`` is JIRA's Retry-After, and
     ``too_long`` the error when that is longer than the wait left; ``unsent``: the request never
     reached JIRA, so even a non-idempotent call may be retried.
@@ -164,10 +164,11 @@ class _Failure:
     unsent: bool = False
 
 
-def _tally(attempts: int, waited: float) -> str:
+def _tally(attempts: int, seconds: float) -> str:
+    """How often and for how long a request was tried ("4 times in 14 s")."""
     if attempts == 1:
-        return "1 attempt"
-    return f"{attempts} attempts in {waited:.0f} s"
+        return "once"
+    return f"{attempts} times in {seconds:.0f} s"
 
 
 def _in_words(seconds: float) -> str:
@@ -829,6 +830,7 @@ class JiraClient:
             headers["Authorization"] = auth_value
         policy = self.retry
         waited = 0.0
+        started = time.monotonic()
         for attempt in itertools.count(1):
             try:
                 response = self._exchange(method, path, params, json, headers)
@@ -842,7 +844,7 @@ class JiraClient:
             limit = failure.attempts if idempotent or failure.unsent else 1
             left = policy.max_total_wait - waited
             if attempt >= limit or left <= 0:
-                raise failure.error(_tally(attempt, waited))
+                raise failure.error(_tally(attempt, time.monotonic() - started))
             if failure.asked is not None and failure.asked > left:
                 assert failure.too_long is not None
                 raise failure.too_long(failure.asked)
@@ -890,7 +892,7 @@ class JiraClient:
                 f"{self.base_url} does not accept connections",
                 lambda tally: JiraNoAnswer(
                     f"Nothing answered at {self.base_url}: no connection within "
-                    f"{policy.connect_timeout:g} s ({tally}); check the profile's JIRA URL and "
+                    f"{policy.connect_timeout:g} s (tried {tally}); check the profile's JIRA URL and "
                     "that your network or VPN reaches it, then retry."
                 ),
                 fast,
@@ -903,7 +905,7 @@ class JiraClient:
                 return _Failure(
                     f"The JIRA host {host} is not found",
                     lambda tally: JiraNoAnswer(
-                        f"The JIRA host {host} was not found (DNS: {cause.strerror}; {tally}); "
+                        f"The JIRA host {host} was not found (DNS: {cause.strerror}; tried {tally}); "
                         "check the profile's JIRA URL and your network or VPN, then retry."
                     ),
                     fast,
@@ -917,7 +919,7 @@ class JiraClient:
             return _Failure(
                 f"Nothing answers at {self.base_url} ({why})",
                 lambda tally: JiraNoAnswer(
-                    f"Nothing answered at {self.base_url} ({why}, {tally}); check the profile's "
+                    f"Nothing answered at {self.base_url} ({why}; tried {tally}); check the profile's "
                     "JIRA URL and that your network or VPN reaches it, then retry."
                 ),
                 fast,
@@ -935,7 +937,7 @@ class JiraClient:
         return _Failure(
             f"JIRA closed the connection during {what}",
             lambda tally: JiraNoAnswer(
-                f"JIRA closed the connection without answering {what} ({tally}); JIRA or a "
+                f"JIRA closed the connection {tally} without answering {what}; JIRA or a "
                 "proxy in between is dropping connections, retry later."
             ),
             policy.max_attempts,
@@ -957,7 +959,7 @@ class JiraClient:
         return _Failure(
             f"JIRA's answer to {what} was cut off",
             lambda tally: JiraResponseError(
-                f"JIRA's answer to {what} was cut off before its end ({tally}); JIRA or a proxy "
+                f"JIRA's answer to {what} was cut off before its end, {tally}; JIRA or a proxy "
                 "in between is dropping connections, retry later."
             ),
             policy.max_attempts,
@@ -986,7 +988,7 @@ class JiraClient:
             return _Failure(
                 f"JIRA is busy: {status} on {what}",
                 lambda tally: JiraUnavailable(
-                    f"JIRA kept answering {what} with {status} ({said}; {tally}); it is down or "
+                    f"JIRA answered {what} with {status} ({said}) {tally}; it is down or "
                     "overloaded, retry later."
                 ),
                 self.retry.max_attempts,
@@ -1014,7 +1016,7 @@ class JiraClient:
 
         return _Failure(
             f"JIRA is {'rate-limiting' if limited else 'busy'}: {status} on {what}",
-            lambda tally: kind(f"JIRA kept answering {what} with {status} ({tally}); {advice}."),
+            lambda tally: kind(f"JIRA answered {what} with {status} {tally}; {advice}."),
             self.retry.max_attempts,
             asked=asked,
             too_long=too_long,
@@ -1036,7 +1038,7 @@ class JiraClient:
         return _Failure(
             f"JIRA's answer to {what} was not valid JSON",
             lambda tally: JiraResponseError(
-                f"JIRA's answer to {what} was not valid JSON ({tally}); retry later, and check "
+                f"JIRA's answer to {what} was not valid JSON, {tally}; retry later, and check "
                 "that the profile's JIRA URL points at JIRA, not a proxy."
             ),
             self.retry.max_attempts,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from fakejira import FakeJira
+from fakejira import FakeJira, dead_jira
 from fakejira.errors import FakeJiraConfigError
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -173,6 +173,17 @@ def test_410_answers_as_a_removed_api(fake: FakeJira, client: httpx.Client) -> N
     gone = search(client)
     assert gone.status_code == 410
     assert "The requested API has been removed" in gone.json()["errorMessages"][0]
+
+
+def test_a_dead_jira_refuses_at_once_or_never_accepts() -> None:
+    with dead_jira("refused") as url:
+        with pytest.raises(httpx.ConnectError, match="refused"):
+            httpx.get(f"{url}/rest/api/2/serverInfo", timeout=5)
+    with dead_jira("silent") as url:
+        with pytest.raises(httpx.ConnectTimeout):
+            httpx.get(f"{url}/rest/api/2/serverInfo", timeout=httpx.Timeout(5, connect=0.3))
+    with pytest.raises(FakeJiraConfigError, match="Unknown dead JIRA 'gone'"):
+        dead_jira("gone").__enter__()
 
 
 def test_the_token_expires_after_n_requests_until_faults_are_cleared(

@@ -5,8 +5,8 @@ state, never a mix. (The wall-clock of each persistent fault is bench/bench_jira
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from data.jira.errors import (
 )
 from data.jira.sync import sync, sync_state, task_name
 from data.store.sqlite_backend import SQLiteBackend
-from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira, dead_jira
 from tests.integration.jira_support import (
     FAST_RETRY,
     assert_sound,
@@ -126,13 +126,13 @@ def test_three_503s_show_a_countdown_then_the_sync_completes(
 @pytest.mark.parametrize(
     ("kind", "error", "message", "attempts"),
     [
-        ("truncate", JiraResponseError, "was cut off before its end (4 attempts", 4),
-        ("malformed", JiraResponseError, "was not valid JSON (4 attempts", 4),
+        ("truncate", JiraResponseError, "was cut off before its end, 4 times in", 4),
+        ("malformed", JiraResponseError, "was not valid JSON, 4 times in", 4),
         ("html", JiraResponseError, "is a web page, not JIRA's data", 1),
-        ("reset", JiraNoAnswer, "closed the connection without answering", 4),
-        ("503", JiraUnavailable, "with 503 (Service Unavailable; 4 attempts", 4),
+        ("reset", JiraNoAnswer, "closed the connection 4 times in", 4),
+        ("503", JiraUnavailable, "with 503 (Service Unavailable) 4 times in", 4),
         ("500", JiraUnavailable, "failed with 500", 1),
-        ("429", JiraRateLimited, "with 429 (4 attempts", 4),
+        ("429", JiraRateLimited, "with 429 4 times in", 4),
     ],
 )
 def test_a_page_that_keeps_failing_mid_sync_names_the_fault_and_leaves_the_previous_data(
@@ -168,7 +168,7 @@ def test_a_page_that_keeps_failing_mid_sync_names_the_fault_and_leaves_the_previ
 def test_503_on_every_request_ends_at_the_first_request(fake: FakeJira, db_path: Path) -> None:
     profile_id, query_id = make_profile(fake)
     fault = fake.faults.add("503", count=None)
-    with pytest.raises(JiraUnavailable, match="connection check .*4 attempts in") as raised:
+    with pytest.raises(JiraUnavailable, match="connection check .*4 times in") as raised:
         sync(profile_id, query_id, retry=FAST_RETRY)
     assert "it is down or overloaded, retry later" in str(raised.value)
     assert fault.fired == fake.total_requests == 4
@@ -209,29 +209,27 @@ def test_a_stalled_request_ends_with_a_clear_error_and_the_progress_named_it(
     assert "gives up after 1.5 s without data" in waiting[0]
 
 
-def _closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.parametrize(
-    ("host", "said"),
+    ("dead", "said"),
     [
-        (None, r"Nothing answered at http://127\.0\.0\.1:\d+ \(connection refused, 2 attempts in \d+ s\)"),
-        ("jira.flowcast-test.invalid", r"The JIRA host jira\.flowcast-test\.invalid was not found "
-         r"\(DNS: .*; 2 attempts in \d+ s\)"),
+        ("refused", r"Nothing answered at http://127\.0\.0\.1:\d+ \(connection refused; tried 2 times in \d+ s\)"),
+        ("silent", r"Nothing answered at http://127\.0\.0\.1:\d+: no connection within 0\.3 s \(tried 2 times in \d+ s\)"),
+        ("unknown-host", r"The JIRA host jira\.flowcast-test\.invalid was not found \(DNS: .*; tried 2 times in \d+ s\)"),
     ],
-    ids=["connection-refused", "unknown-host"],
 )  # fmt: skip
 def test_a_jira_that_cannot_be_reached_fails_after_one_retry(
-    db_path: Path, host: str | None, said: str
+    db_path: Path, dead: str, said: str
 ) -> None:
-    base_url = f"https://{host}" if host else f"http://127.0.0.1:{_closed_port()}"
     told: list[str] = []
-    policy = RetryPolicy(sleep=lambda s: None, on_retry=told.append)
-    with JiraClient(base_url, email=DEFAULT_EMAIL, token=DEFAULT_TOKEN, retry=policy) as client:
+    policy = RetryPolicy(sleep=lambda s: None, on_retry=told.append, connect_timeout=0.3)
+    with ExitStack() as stack:
+        if dead == "unknown-host":
+            base_url = "https://jira.flowcast-test.invalid"  # .invalid never resolves (RFC 6761)
+        else:
+            base_url = stack.enter_context(dead_jira(dead))
+        client = stack.enter_context(
+            JiraClient(base_url, email=DEFAULT_EMAIL, token=DEFAULT_TOKEN, retry=policy)
+        )
         with pytest.raises(JiraNoAnswer, match=said) as raised:
             client.server_info()
         assert client.request_count == 2
@@ -242,13 +240,12 @@ def test_a_jira_that_cannot_be_reached_fails_after_one_retry(
 def test_a_fetch_of_a_dead_jira_fails_fast_and_says_nothing_answered(
     backend: SQLiteBackend,
 ) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
-    profile_id = "dead"
-    backend.save_profile({"id": profile_id, "name": "Dead", "jira_config": {"base_url": url}})
-    backend.save_query(profile_id, {"id": "q", "name": "Q", "jql": "project = X"})
-    with pytest.raises(JiraNoAnswer, match="Nothing answered at .*connection refused"):
-        sync(profile_id, "q", retry=RetryPolicy(sleep=lambda s: None))
-    row = backend.get_task_progress(task_name(profile_id, "q"))
+    with dead_jira() as url:
+        backend.save_profile({"id": "dead", "name": "Dead", "jira_config": {"base_url": url}})
+        backend.save_query("dead", {"id": "q", "name": "Q", "jql": "project = X"})
+        with pytest.raises(JiraNoAnswer, match="Nothing answered at .*connection refused"):
+            sync("dead", "q", retry=RetryPolicy(sleep=lambda s: None))
+    row = backend.get_task_progress(task_name("dead", "q"))
     assert row is not None and row["status"] == "failed"
     assert row["message"].startswith(f"Nothing answered at {url}")
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from data.errors import ValidationError
 from data.jira.client import JiraClient, RetryPolicy, epoch_to_iso, retry_after_seconds
 from data.jira.errors import (
     JiraAuthError,
@@ -154,7 +155,7 @@ def test_retry_after_may_be_an_http_date() -> None:
 
 def test_backoff_without_retry_after_doubles_with_jitter_within_the_total_wait() -> None:
     rec = Recorder(lambda r: httpx.Response(503))
-    with pytest.raises(JiraUnavailable, match=r"503 .*4 attempts in \d+ s"):
+    with pytest.raises(JiraUnavailable, match=r"503 .*4 times in \d+ s"):
         rec.client().fields()
     # 4 attempts: 2 and 4 s (each times a factor in 0.7–1.3), then 8 s cut to what is left of 15.
     assert len(rec.requests) == 4 and len(rec.sleeps) == 3
@@ -166,13 +167,13 @@ def test_backoff_without_retry_after_doubles_with_jitter_within_the_total_wait()
 
 def test_rate_limit_that_never_ends_is_a_typed_error() -> None:
     rec = Recorder(lambda r: httpx.Response(429, headers={"Retry-After": "1"}))
-    with pytest.raises(JiraRateLimited, match="4 attempts in 3 s"):
+    with pytest.raises(JiraRateLimited, match="4 times in"):
         rec.client().fields()
 
 
 def test_a_non_idempotent_call_is_retried_only_when_jira_cannot_have_acted() -> None:
     rec = Recorder(lambda r: httpx.Response(502))
-    with pytest.raises(JiraUnavailable, match="1 attempt"):
+    with pytest.raises(JiraUnavailable, match="once"):
         rec.client()._send("POST", "/rest/api/2/thing", idempotent=False)
     answers = iter([httpx.Response(503, headers={"Retry-After": "1"}), ok({})])
     rec = Recorder(lambda r: next(answers))
@@ -295,3 +296,18 @@ def test_cloud_falls_back_to_per_issue_changelogs_when_bulkfetch_is_missing() ->
     rec = Recorder(handler)
     [(issues, _)] = list(rec.client().search_with_changelogs("project = A", ["status"]))
     assert len(issues[0]["changelog"]["histories"]) == issues[0]["changelog"]["total"] == 45
+
+
+def test_what_is_wrong_with_the_profile_itself_is_not_something_jira_said() -> None:
+    """Raised before any request: ValidationError ("Please check"), not a JiraError."""
+    with pytest.raises(ValidationError, match="Unknown deployment 'server'"):
+        JiraClient("https://acme.example", deployment="server")
+    with pytest.raises(ValidationError, match="has no JIRA URL; set it in Settings"):
+        JiraClient.from_profile({"name": "Team", "jira_config": {}})
+    rec = Recorder(lambda r: ok([]))
+    client = JiraClient(
+        "https://acme.example", deployment="cloud", token=SECRET, transport=httpx.MockTransport(rec)
+    )
+    with pytest.raises(ValidationError, match="need the account email"):
+        client.fields()
+    assert rec.requests == []
