@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from dash import set_props
 
 from data.errors import FlowcastError, JiraError, NotFoundError, ValidationError
+from data.jira.errors import JiraNoAnswer, JiraResponseError
 from layouts import ids
 from layouts.common import error_alert
 
@@ -52,17 +53,24 @@ def alert_on_error(*outputs: Any) -> Callable[[F], F]:
     return decorate
 
 
+def alert_title(exc: FlowcastError) -> str:
+    """What the alert's bold start says: who is speaking, and only "JIRA said" when it did."""
+    if isinstance(exc, JiraNoAnswer):
+        return "No answer from JIRA"
+    if isinstance(exc, JiraResponseError):
+        return "Unreadable answer from JIRA"
+    if isinstance(exc, JiraError):
+        return "JIRA said"
+    if isinstance(exc, NotFoundError):
+        return "Not found"
+    if isinstance(exc, ValidationError):
+        return "Please check"
+    return "Could not finish"
+
+
 def alert_for(exc: FlowcastError):
     """The alert for a data-layer error; its message is already the user-facing sentence."""
-    if isinstance(exc, JiraError):
-        title = "JIRA said"
-    elif isinstance(exc, NotFoundError):
-        title = "Not found"
-    elif isinstance(exc, ValidationError):
-        title = "Please check"
-    else:
-        title = "Could not finish"
-    return error_alert(str(exc), title)
+    return error_alert(str(exc), alert_title(exc))
 
 
 def on_unexpected_error(exc: Exception) -> None:

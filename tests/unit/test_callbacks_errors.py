@@ -7,6 +7,9 @@ from dash import no_update
 
 from callbacks.errors import ALERT, alert_on_error
 from data.errors import JiraError, NotFoundError, ValidationError
+from data.jira import metadata
+from data.jira.client import RetryPolicy
+from fakejira import FakeJira, dead_jira
 
 
 def _alert_text(alert) -> tuple[str, str]:
@@ -45,6 +48,29 @@ def test_jira_errors_say_jira_said() -> None:
         raise JiraError("The JQL has an error: Field 'x' does not exist.")
 
     assert _alert_text(discover())[0] == "JIRA said: "
+
+
+@pytest.mark.parametrize(
+    ("dead", "title"),
+    [("refused", "No answer from JIRA: "), ("silent", "No answer from JIRA: ")],
+)
+def test_nothing_answering_is_not_jira_said(dead: str, title: str) -> None:
+    """Test connection against an address where no JIRA answers, as the Settings page runs it."""
+    policy = RetryPolicy(sleep=lambda s: None, connect_timeout=0.3)
+    with dead_jira(dead) as url:
+        profile = {"name": "Dead", "jira_config": {"base_url": url, "deployment": "datacenter"}}
+        alert = alert_on_error()(metadata.test_connection)(profile, retry=policy)
+    heading, message = _alert_text(alert)
+    assert heading == title and message.startswith(f"Nothing answered at {url}")
+
+
+def test_an_answer_that_cannot_be_read_says_so() -> None:
+    with FakeJira("cloud", issues=3) as fake:
+        fake.faults.add("html")
+        profile = {"name": "Proxied", "jira_config": {"base_url": fake.base_url}}
+        alert = alert_on_error()(metadata.test_connection)(profile)
+    heading, message = _alert_text(alert)
+    assert heading == "Unreadable answer from JIRA: " and "is a web page" in message
 
 
 def test_an_unexpected_error_still_reaches_the_app_wide_handler() -> None:
