@@ -4,8 +4,8 @@
    what it returns): p50 / p95 over repeated calls, in three states:
    - UNCACHED: both caches emptied before every call, so the query is read from SQLite — the
      first page drawn after an import or restore, or with the frame cache deleted;
-   - FIRST: the per-process metrics context cache (``report._context_cache``) emptied, the
-     on-disk frame cache (``data.analytics.frame_cache``) filled — the first page drawn after a
+   - FIRST: the per-process metrics context cache (``cache._contexts``) emptied, the
+     on-disk frame cache (``data.analytics.cache``) filled — the first page drawn after a
      fetch (whose job read the rows) or after a mappings change;
    - WARM: a context cache hit, as on every later call.
 2. In headless Chromium against the running app: first page load (Forecast with its four charts
@@ -88,7 +88,7 @@ def timed(
 
 def server_times(repeats: int) -> None:
     from callbacks import data_page, dora, flow, forecast, header, plans, review, settings, shell
-    from data.analytics import frame_cache, report
+    from data.analytics import cache
     from layouts import ids
 
     selection = {"profile": "bench", "query": "all"}
@@ -112,8 +112,8 @@ def server_times(repeats: int) -> None:
     ]  # fmt: skip
 
     def uncached() -> None:
-        report._context_cache.clear()
-        frame_cache.clear()
+        cache.clear_contexts()
+        cache.clear()
 
     print(f"server time per callback in ms ({repeats} calls each, incl. JSON encoding);")
     print("  uncached = read from SQLite; first = first call after a fetch or mappings change")
@@ -125,7 +125,7 @@ def server_times(repeats: int) -> None:
         fn()  # warm up imports once
         times = timed(fn, repeats, before=uncached)
         fn()  # fill the frame cache
-        times += timed(fn, repeats, before=report._context_cache.clear)
+        times += timed(fn, repeats, before=cache.clear_contexts)
         fn()  # fill the context cache
         times += timed(fn, repeats)
         print(f"  {name:28}" + "".join(f"{value:14.1f}" for value in times))

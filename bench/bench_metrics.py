@@ -27,7 +27,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.analytics import frame_cache  # noqa: E402
+from data.analytics import cache  # noqa: E402
 from data.analytics.report import build_report, load_context, report_from_context  # noqa: E402
 from data.analytics.snapshots import snapshot_weeks  # noqa: E402
 from data.db.connection import get_db_connection, write_transaction  # noqa: E402
@@ -208,7 +208,7 @@ def dashboard_run(label: str, issues: int, per_issue: int, repeats: int) -> None
         times, cpu = [], []
         with PeakMemory() as memory:
             for _ in range(repeats):
-                frame_cache.clear()  # every run reads SQLite, as the first read of new data does
+                cache.clear()  # every run reads SQLite, as the first read of new data does
                 started, started_cpu = time.perf_counter(), time.process_time()
                 report = build_report("bench", "all", NOW)
                 times.append(time.perf_counter() - started)
@@ -220,7 +220,7 @@ def dashboard_run(label: str, issues: int, per_issue: int, repeats: int) -> None
             f"{statistics.median(cpu):.3f} s CPU, min {min(times):.3f} s over {repeats} runs; "
             f"peak RSS {memory.peak / 2**20:.0f} MiB"
         )
-        frame_cache.clear()
+        cache.clear()
         started = time.perf_counter()
         context = load_context("bench", "all", NOW)
         loaded = time.perf_counter() - started

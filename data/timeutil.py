@@ -77,11 +77,6 @@ def parse_timestamp(value: datetime | str | int | float) -> datetime:
     return dt
 
 
-def iso_week_key(day: date | datetime) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year:04d}-W{week:02d}"
-
-
 def validate_week_key(key: str) -> str:
     """Return ``key`` if it names a real ISO week, else raise ValidationError."""
     match = WEEK_KEY_RE.match(key) if isinstance(key, str) else None

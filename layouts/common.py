@@ -32,15 +32,6 @@ def info_alert(message: str) -> dbc.Alert:
     return dbc.Alert(message, color="info", dismissable=True, className="mb-2")
 
 
-def not_available(feature: str) -> dbc.Alert:
-    """Said plainly when the data module behind a feature is not part of this build yet."""
-    return dbc.Alert(
-        f"{feature} is not available yet in this version of Flowcast.",
-        color="secondary",
-        className="feature-unavailable",
-    )
-
-
 @dataclass(frozen=True)
 class About:
     """What a chart or card shows, in a sentence or two, and the section of docs/metrics.md

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from data.analytics import frame_cache
 from data.db.connection import initialize_database
 from data.locations import DATA_DIR_ENV
 from data.store import set_backend
@@ -23,7 +22,6 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     set_backend(None)
     yield directory
     set_backend(None)
-    frame_cache.close_all()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.analytics import frame_cache
+from data.analytics import cache
 from data.db.connection import read_transaction, write_transaction
 from data.db.sqlite import Connection
 from data.errors import DatabaseError
@@ -68,13 +68,11 @@ def load_query_frames(
         with read_transaction(conn):
             if fingerprint is None:
                 fingerprint = data_fingerprint(conn, profile_id, query_id)
-            key = frame_cache.cache_key(
-                database_file(conn), profile_id, query_id, fingerprint.frames
-            )
-            frames = frame_cache.get_frames(key)
+            key = cache.cache_key(database_file(conn), profile_id, query_id, fingerprint.frames)
+            frames = cache.get_frames(key)
             if frames is None:
                 frames = _read_frames(conn, profile_id, query_id, stamp)
-                frame_cache.put_frames(key, frames)
+                cache.put_frames(key, frames)
         return restrict_to(frames, stamp)
     finally:
         if enabled:

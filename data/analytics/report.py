@@ -11,16 +11,14 @@ records each week's forecast for the query's plans (forecast drift per plan vers
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from data.analytics import cache
 from data.analytics.loading import load_query_frames
 from data.db.connection import read_transaction
 from data.errors import no_profile, no_query
@@ -110,15 +108,6 @@ def require_query(profile_id: str, query_id: str) -> None:
         raise no_query(profile_id, query_id)
 
 
-# Reading and replaying a query costs ~0.25 s at 10,000 issues, and every dashboard page needs
-# it: the current ("now") context is kept per process until the stored data or the mappings
-# change, for at most a few minutes (ages and "today" move on).
-_CONTEXT_TTL_SECONDS = 300.0
-_CONTEXT_CACHE_SIZE = 4
-_context_cache: OrderedDict[tuple[Any, ...], tuple[float, MetricsContext]] = OrderedDict()
-_context_lock = threading.Lock()
-
-
 def load_context(
     profile_id: str, query_id: str, as_of: datetime | date | str | None = None
 ) -> MetricsContext:
@@ -131,29 +120,16 @@ def load_context(
         fingerprint = data_fingerprint(conn, profile_id, query_id)
         if instant is None:
             key = (database_file(conn), profile_id, query_id, repr(mappings), fingerprint)
-            cached = _cached_context(key)
+            cached = cache.get_context(key)
             if cached is not None:
-                return cached
+                return cast(MetricsContext, cached)
         frames = load_query_frames(conn, profile_id, query_id, instant, fingerprint)
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
         ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
     if key is not None:
-        with _context_lock:
-            _context_cache[key] = (time.monotonic(), ctx)
-            while len(_context_cache) > _CONTEXT_CACHE_SIZE:
-                _context_cache.popitem(last=False)
+        cache.put_context(key, ctx)
     return ctx
-
-
-def _cached_context(key: tuple[Any, ...]) -> MetricsContext | None:
-    with _context_lock:
-        entry = _context_cache.get(key)
-        if entry is None or time.monotonic() - entry[0] > _CONTEXT_TTL_SECONDS:
-            _context_cache.pop(key, None)
-            return None
-        _context_cache.move_to_end(key)
-        return entry[1]
 
 
 def with_imported_statistics(

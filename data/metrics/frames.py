@@ -55,55 +55,6 @@ class QueryFrames:
     status_categories: Mapping[str, str] = field(default_factory=dict)
 
 
-def frames_from_records(
-    issues: list[tuple],
-    transitions: list[tuple],
-    versions: list[tuple],
-    as_of: pd.Timestamp | datetime | str,
-    status_categories: Mapping[str, str] | None = None,
-) -> QueryFrames:
-    """Build frames from plain rows, as a test or a notebook writes them by hand.
-
-    issues: (key, issue_type, status, status_category, priority, created, resolved, points,
-    initial_status, changelog_total) with times as epoch ms or ISO text;
-    transitions: (issue_row, at, to_status) in time order per issue;
-    versions: (issue_row, name, released, release_date);
-    status_categories: status name → JIRA category key (as the ``jira_statuses`` table holds).
-    """
-    issue_frame = pd.DataFrame.from_records(issues, columns=list(ISSUE_COLUMNS))
-    for column in ("key", "issue_type", "status", "status_category", "initial_status"):
-        issue_frame[column] = issue_frame[column].astype(object).fillna("").astype(str)
-    issue_frame["priority"] = (
-        issue_frame["priority"].astype(object).where(issue_frame["priority"].notna(), None)
-    )
-    issue_frame["created"] = to_utc_times(issue_frame["created"])
-    issue_frame["resolved"] = to_utc_times(issue_frame["resolved"])
-    issue_frame["points"] = pd.to_numeric(issue_frame["points"], errors="coerce").astype("float64")
-    issue_frame["changelog_total"] = (
-        pd.to_numeric(issue_frame["changelog_total"], errors="coerce").fillna(0).astype("int64")
-    )
-    transition_frame = pd.DataFrame.from_records(transitions, columns=["issue", "at", "to_status"])
-    transition_frame["issue"] = transition_frame["issue"].astype("int64")
-    transition_frame["at"] = to_utc_times(transition_frame["at"])
-    transition_frame["to_status"] = transition_frame["to_status"].astype(object).astype(str)
-    version_frame = pd.DataFrame.from_records(
-        versions, columns=["issue", "name", "released", "release_date"]
-    )
-    version_frame["issue"] = version_frame["issue"].astype("int64")
-    version_frame["name"] = version_frame["name"].astype(object).astype(str)
-    version_frame["released"] = version_frame["released"].astype(bool)
-    version_frame["release_date"] = pd.to_datetime(
-        version_frame["release_date"], errors="coerce"
-    ).astype("datetime64[ms]")
-    encode_statuses(issue_frame, transition_frame)
-    stamp = utc_timestamp(as_of)
-    # Like load_query_frames: only what was known at as_of.
-    frames = QueryFrames(
-        issue_frame, transition_frame, version_frame, stamp, dict(status_categories or {})
-    )
-    return restrict_to(frames, stamp)
-
-
 def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:
     if value is None:
         return pd.Timestamp.now(tz=UTC).floor("ms")
@@ -137,17 +88,6 @@ def as_of_instant(value: pd.Timestamp | datetime | date | str | None, zone: str)
     # A wall time skipped by a DST change moves forward; a repeated one is its first occurrence.
     local = naive.tz_localize(ZoneInfo(zone), nonexistent="shift_forward", ambiguous=[True])
     return local.tz_convert(UTC)[0].as_unit("ms")
-
-
-def to_utc_times(values: pd.Series) -> pd.Series:
-    """Epoch milliseconds or ISO text → ``datetime64[ms, UTC]`` (missing → NaT)."""
-    if len(values) and pd.api.types.is_numeric_dtype(values):
-        return pd.to_datetime(values, unit="ms", utc=True).astype("datetime64[ms, UTC]")
-    if len(values) and values.map(lambda v: isinstance(v, int | float), na_action="ignore").any():
-        return pd.to_datetime(pd.to_numeric(values, errors="coerce"), unit="ms", utc=True).astype(
-            "datetime64[ms, UTC]"
-        )
-    return pd.to_datetime(values, utc=True, format="ISO8601").astype("datetime64[ms, UTC]")
 
 
 def ms(values: pd.Series) -> np.ndarray:

@@ -4,13 +4,14 @@ and a cache that cannot be used never breaks the metrics."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from data.analytics import frame_cache, loading
+from data.analytics import cache, loading
 from data.analytics.loading import load_query_frames
 from data.db.connection import get_db_connection, write_transaction
 from data.jira.normalize import normalize_issue
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _key(db_path: Path) -> str:
     with get_db_connection(db_path) as conn:
-        return frame_cache.cache_key(
+        return cache.cache_key(
             query_rows.database_file(conn),
             "team",
             "q",
@@ -44,15 +45,15 @@ def _assert_same(a, b) -> None:
 
 
 def test_a_load_stores_the_frames_and_a_cached_load_equals_a_sqlite_load(seeded):
-    assert frame_cache.get_frames(_key(seeded.db_path)) is None
+    assert cache.get_frames(_key(seeded.db_path)) is None
     from_sqlite = _load(seeded.db_path)
-    cached = frame_cache.get_frames(_key(seeded.db_path))
+    cached = cache.get_frames(_key(seeded.db_path))
     assert cached is not None and len(cached.issues) == 5
     _assert_same(_load(seeded.db_path), from_sqlite)
     # Another as_of is applied to the cached (unrestricted) frames, as a SQLite read would.
     early = _load(seeded.db_path, "2026-03-11T00:00:00Z")
     assert sorted(early.issues["key"]) == ["M-1", "M-2", "M-3"]
-    frame_cache.clear()
+    cache.clear()
     _assert_same(early, _load(seeded.db_path, "2026-03-11T00:00:00Z"))
 
 
@@ -83,21 +84,21 @@ def test_frames_read_by_another_process_are_served_from_the_cache(seeded, data_d
     )
     env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT, timeout=120)
-    cached = frame_cache.get_frames(_key(seeded.db_path))
+    cached = cache.get_frames(_key(seeded.db_path))
     assert cached is not None and sorted(cached.issues["key"]) == [f"M-{n}" for n in range(1, 6)]
 
 
 def test_a_damaged_entry_is_a_miss_and_the_frames_come_from_sqlite(seeded):
     key = _key(seeded.db_path)
-    frame_cache._cache().set(key, "not frames")
+    cache._cache().set(key, "not frames")
     frames = _load(seeded.db_path)
     assert len(frames.issues) == 5
-    assert frame_cache.get_frames(key) is not None  # rewritten with the real frames
+    assert cache.get_frames(key) is not None  # rewritten with the real frames
 
 
 def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
-    frame_cache.close_all()
-    target = frame_cache.cache_dir()
+    _load(seeded.db_path)  # the cache is open and holds the frames
+    target = cache.cache_dir()
     if target.exists():
         for child in target.iterdir():
             child.unlink()
@@ -107,21 +108,29 @@ def test_an_unusable_cache_folder_never_fails_the_metrics(seeded, data_dir):
     try:
         frames = _load(seeded.db_path)
         assert len(frames.issues) == 5 and len(frames.transitions) == 6
-        assert frame_cache.get_frames(_key(seeded.db_path)) is None
+        assert cache.get_frames(_key(seeded.db_path)) is None
     finally:
         target.unlink()
-        frame_cache.close_all()
+
+
+def test_deleting_the_cache_folder_while_running_is_safe(seeded):
+    _load(seeded.db_path)
+    shutil.rmtree(cache.cache_dir())
+    assert cache.get_frames(_key(seeded.db_path)) is None  # gone with its folder
+    _load(seeded.db_path)
+    assert cache.cache_dir().is_dir()  # a new folder, and the frames are in it again
+    assert cache.get_frames(_key(seeded.db_path)) is not None
 
 
 def _cached(profile_id: str, query_id: str) -> bool:
     with get_db_connection(None) as conn:
-        key = frame_cache.cache_key(
+        key = cache.cache_key(
             query_rows.database_file(conn),
             profile_id,
             query_id,
             query_rows.data_fingerprint(conn, profile_id, query_id).frames,
         )
-    return frame_cache.get_frames(key) is not None
+    return cache.get_frames(key) is not None
 
 
 def test_warming_reads_every_query_of_a_profile_into_the_cache(seeded):
@@ -137,7 +146,7 @@ def test_an_imported_profile_arrives_with_its_frames_cached(seeded, tmp_path):
     from data.ops.transfer import export_profile, import_profile
 
     archive = export_profile("team", tmp_path / "team.zip")
-    frame_cache.clear()
+    cache.clear()
     new_id = import_profile(archive, "Team copy")
     assert _cached(new_id, "q")
 

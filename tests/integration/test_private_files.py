@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from callbacks.background import background_manager
 from cli.main import cli
-from data.analytics import frame_cache
+from data.analytics import cache
 from data.analytics.loading import warm_frame_cache
 from tests.legacy_tree import write_legacy_tree
 
@@ -106,8 +106,8 @@ def test_the_background_callback_cache_is_private(tmp_path: Path) -> None:
 
 
 def test_an_old_cache_index_is_made_private(data_dir: Path) -> None:
-    folder = frame_cache.cache_dir()
+    folder = cache.cache_dir()
     folder.mkdir(parents=True)
     (folder / "cache.db").touch(mode=0o644)  # an older version's index, world-readable
-    frame_cache.put_frames("k", None)  # type: ignore[arg-type]
+    cache.put_frames("k", None)  # type: ignore[arg-type]
     assert stat.S_IMODE((folder / "cache.db").stat().st_mode) == 0o600

@@ -1,0 +1,129 @@
+"""The analytics' one result cache, in two tiers keyed by the state of the data they hold.
+
+**Frames** (disk, shared by every Flowcast process): a query's frames as read from SQLite.
+Reading a 10,000-issue query costs ~0.2 s, and the first page drawn after a fetch would pay it
+in the server process although the fetch job (another process) has just read the same rows for
+the weekly snapshots. The job leaves the frames here, keyed by the query's data fingerprint
+(``data.store.query_rows.data_fingerprint``, which changes whenever the stored data does), so
+the server loads them in a few milliseconds. They are stored unrestricted (everything fetched);
+the reader applies its own ``as_of``. The folder is ``<data dir>/cache/frames`` (diskcache:
+atomic, multi-process, size-bounded; its entries are pickles of issue data, so the folder is 0700
+and every file in it 0600, like the database). Deleting it is always safe; a cache that cannot be
+read or written (full disk, read-only folder, a damaged entry) is a miss, never an error.
+
+**Contexts** (this process's memory, in front of the frames): the current ("now") metrics
+context — the frames with their replayed history for one set of mappings — so every page after
+the first skips the replay too. A few entries, each for at most ``CONTEXT_TTL_SECONDS`` (ages and
+"today" move on); their key adds the mappings to the data fingerprint, so a Settings change is
+seen at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from data.locations import get_cache_dir
+from data.metrics.frames import QueryFrames
+from data.private_files import private_cache
+
+logger = logging.getLogger(__name__)
+
+SIZE_LIMIT_BYTES = 512 * 1024 * 1024
+# Bumped whenever QueryFrames or the way it is read changes, so old entries are never used.
+FORMAT_VERSION = 1
+
+CONTEXT_TTL_SECONDS = 300.0
+CONTEXT_ENTRIES = 4
+
+_caches: dict[Path, diskcache.Cache] = {}
+_caches_lock = threading.Lock()
+_contexts: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+_contexts_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    return get_cache_dir() / "frames"
+
+
+def _cache() -> diskcache.Cache:
+    directory = cache_dir()
+    with _caches_lock:
+        cache = _caches.get(directory)
+        if cache is not None and not directory.is_dir():
+            # The folder was deleted while the process ran (always safe): start a new one.
+            _caches.pop(directory).close()
+            cache = None
+        if cache is None:
+            # A process works in one data directory at a time (tests switch between many):
+            # the handle of a directory it left is closed.
+            for old in _caches.values():
+                old.close()
+            _caches.clear()
+            cache = private_cache(
+                directory, size_limit=SIZE_LIMIT_BYTES, eviction_policy="least-recently-used"
+            )
+            _caches[directory] = cache
+        return cache
+
+
+def cache_key(db_file: str, profile_id: str, query_id: str, fingerprint: tuple[Any, ...]) -> str:
+    """One key per database file, query and state of its data."""
+    text = repr((FORMAT_VERSION, db_file, profile_id, query_id, fingerprint))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def get_frames(key: str) -> QueryFrames | None:
+    try:
+        value = _cache().get(key)
+    except Exception as exc:  # a damaged or unreadable entry is a miss, never an error
+        logger.debug("Frame cache read failed (%s); reading SQLite instead.", type(exc).__name__)
+        return None
+    return value if isinstance(value, QueryFrames) else None
+
+
+def put_frames(key: str, frames: QueryFrames) -> None:
+    try:
+        _cache().set(key, frames)
+    except Exception as exc:  # a full disk or read-only folder must not fail the metrics
+        logger.debug("Frame cache write failed (%s); continuing without it.", type(exc).__name__)
+
+
+def clear() -> None:
+    """Empty both tiers (benchmarks measure the uncached path with it)."""
+    clear_contexts()
+    try:
+        _cache().clear()
+    except Exception as exc:
+        logger.debug("Frame cache clear failed (%s).", type(exc).__name__)
+
+
+def get_context(key: tuple[Any, ...]) -> Any | None:
+    """This process's context for ``key`` while it is fresh, else None."""
+    with _contexts_lock:
+        entry = _contexts.get(key)
+        if entry is None or time.monotonic() - entry[0] > CONTEXT_TTL_SECONDS:
+            _contexts.pop(key, None)
+            return None
+        _contexts.move_to_end(key)
+        return entry[1]
+
+
+def put_context(key: tuple[Any, ...], context: Any) -> None:
+    with _contexts_lock:
+        _contexts[key] = (time.monotonic(), context)
+        while len(_contexts) > CONTEXT_ENTRIES:
+            _contexts.popitem(last=False)
+
+
+def clear_contexts() -> None:
+    """Forget this process's contexts (the next page replays the history from the frames)."""
+    with _contexts_lock:
+        _contexts.clear()
