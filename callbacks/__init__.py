@@ -7,6 +7,7 @@ from dash import Dash
 
 def register_callbacks(app: Dash) -> None:
     from callbacks import (
+        alerts,
         data_page,
         dora,
         flow,
@@ -23,6 +24,7 @@ def register_callbacks(app: Dash) -> None:
 
     for page in (
         shell,
+        alerts,
         header,
         forecast,
         guide,

@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, State, no_update
 from data.jobs import ACTIVE, announce, job_progress
 from data.store import get_backend
 from layouts import ids
-from layouts.common import info_alert
+from layouts.common import info_alert, notice_alert
 from layouts.ids import JobIds
 
 
@@ -69,7 +69,7 @@ def request_cancel(task: str | None, noun: str, where: str) -> Any:
     progress = job_progress(task) if task else None
     if progress and progress["status"] in ACTIVE and get_backend().request_task_cancel(task):
         return info_alert(f"Cancelling: the {noun} stops after {where}.")
-    return info_alert(f"No {noun} is running.")
+    return notice_alert(f"No {noun} is running.")
 
 
 Selection = dict[str, Any] | None

@@ -14,20 +14,29 @@ from data.errors import ValidationError
 from data.plans.plan_document import PLAN_TYPES
 from data.profiles import manager as profile_manager
 from layouts import ids
-from layouts.common import info_alert, success_alert
-from layouts.plans import diff_table, plans_layout
+from layouts.common import notice_alert, success_alert
+from layouts.plans import diff_table, plans_body, plans_layout
 
 HISTORY_LIMIT = 50
+
+
+def _page_parts(profile_id: str, query_id: str) -> tuple[Any, ...]:
+    plan = query_plan(profile_id, query_id)
+    history = plans.get_version_history(plan["id"], HISTORY_LIMIT) if plan else []
+    query = profile_manager.get_query(profile_id, query_id)
+    drawn = plan is not None and baseline_series(profile_id, query_id) is not None
+    return plan, history, f"{query['name']} plan", PLAN_TYPES, drawn
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return missing_selection(profile_id)
-    plan = query_plan(profile_id, query_id)
-    history = plans.get_version_history(plan["id"], HISTORY_LIMIT) if plan else []
-    query = profile_manager.get_query(profile_id, query_id)
-    drawn = plan is not None and baseline_series(profile_id, query_id) is not None
-    return plans_layout(plan, history, f"{query['name']} plan", PLAN_TYPES, drawn)
+    return plans_layout(*_page_parts(profile_id, query_id))
+
+
+def render_body(profile_id: str, query_id: str) -> list[Any]:
+    """The page's content after an action (its result slot stays)."""
+    return plans_body(*_page_parts(profile_id, query_id))
 
 
 def save_plan(
@@ -79,7 +88,7 @@ def plan_action(
     else:
         plan = query_plan(profile_id, query_id)
         if plan is None:
-            return no_update, info_alert("Create the plan first.")
+            return no_update, notice_alert("Create the plan first.")
         if trigger == ids.PLANS_SUBMIT:
             plans.submit_version(plan["id"], notes=notes or None)
             message = f"Submitted version {plan['version']} for review."
@@ -91,7 +100,7 @@ def plan_action(
             message = f"Rejected version {plan['version']}."
         elif trigger == ids.PLANS_ROLLBACK:
             if rollback_to is None:
-                return no_update, info_alert("Choose the version to roll back to.")
+                return no_update, notice_alert("Choose the version to roll back to.")
             version = plans.rollback_to_version(plan["id"], int(rollback_to))
             message = (
                 f"Version {version} restores the content of version {rollback_to}."
@@ -100,8 +109,7 @@ def plan_action(
             )
         else:
             return no_update, no_update
-    page = render(profile_id, query_id)
-    return page, success_alert(message)
+    return render_body(profile_id, query_id), success_alert(message)
 
 
 @alert_on_error()
@@ -115,7 +123,7 @@ def show_diff(selection: dict[str, Any], version_a: int | None, version_b: int |
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.PLANS_CONTENT, "children"),
-        Output(ids.ALERTS, "children", allow_duplicate=True),
+        Output(ids.PLANS_RESULT, "children"),
         Input(ids.PLANS_SAVE, "n_clicks"),
         Input(ids.PLANS_SUBMIT, "n_clicks"),
         Input(ids.PLANS_APPROVE, "n_clicks"),

@@ -18,7 +18,7 @@ from data.profiles.mapping_choices import stored_choices
 from data.validation import validate_jql
 from layouts import ids
 from layouts.common import error_alert, success_alert
-from layouts.settings import NEW_QUERY, query_options, settings_layout
+from layouts.settings import query_form_labels, query_options, settings_layout
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
@@ -48,8 +48,11 @@ def profile_action(
         return no_update, no_update, True
     if trigger == ids.SETTINGS_PROFILE_CREATE:
         new_id = profile_manager.create_profile(name or "")
-        profile_manager.switch_to(new_id)
-        message = f"Created profile {name!r}; it is now selected."
+        profile_manager.switch_to(new_id)  # with no query: the last profile's does not follow
+        message = (
+            f"Created profile {name!r} and selected it. Next: connect it to JIRA below, then "
+            "add a query under Queries."
+        )
     elif not profile_id:
         raise ValidationError("No profile is selected; create one first.")
     elif trigger == ids.SETTINGS_PROFILE_RENAME:
@@ -151,17 +154,27 @@ def test_jira_connection(
 
 
 def save_query(profile_id: str, choice: str | None, name: str | None, jql: str | None) -> Any:
-    """Check the JQL with JIRA, then create or update the query; JIRA's message when it refuses."""
+    """Check the JQL with JIRA, then create the query (no ``choice``: "New query") or change the
+    chosen one, saying what changed; JIRA's message when it refuses."""
     jql = validate_jql(jql)
     problem = metadata.validate_jql(profile_id, jql)
     if problem:
         return error_alert(problem, "JIRA said")
-    if not choice or choice == NEW_QUERY:
+    if not choice:
         query_id = profile_manager.create_query(profile_id, name or "", jql)
         profile_manager.switch_to(profile_id, query_id)
         return success_alert(f"Created query {name!r}; it is now selected.")
-    profile_manager.update_query(profile_id, choice, name=name, jql=jql)
-    return success_alert(f"Saved query {name!r}; fetch it to update its data.")
+    old = profile_manager.get_query(profile_id, choice)
+    query = profile_manager.update_query(profile_id, choice, name=name, jql=jql)
+    renamed = query["name"] != old["name"]
+    new_jql = query["jql"] != old["jql"]
+    if not renamed and not new_jql:
+        return success_alert(f"Nothing changed in query {old['name']!r}.")
+    said = f"Renamed query {old['name']!r} to {query['name']!r}" if renamed else ""
+    if new_jql:
+        said = f"{said} and saved its JQL" if said else f"Saved the JQL of query {query['name']!r}"
+        said += "; fetch it to update its data"
+    return success_alert(f"{said}.")
 
 
 @alert_on_error(ALERT, no_update, False)
@@ -178,7 +191,7 @@ def query_action(
         return no_update, no_update, True
     if trigger == ids.SETTINGS_QUERY_SAVE:
         alert = save_query(profile_id, choice, name, jql)
-    elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice and choice != NEW_QUERY:
+    elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice:
         old = profile_manager.get_query(profile_id, choice)["name"]
         profile_manager.delete_query(profile_id, choice)
         alert = success_alert(f"Deleted query {old!r}.")
@@ -188,21 +201,30 @@ def query_action(
     return alert, (version or 0) + 1 if changed else no_update, False
 
 
-def query_fields(query_choice: str | None, profile_id: str | None) -> tuple[str, str, bool]:
-    """Name, JQL and whether Delete is disabled, for the query chosen in the Settings list."""
-    if not profile_id or not query_choice or query_choice == NEW_QUERY:
-        return "", "", True
-    query = profile_manager.get_query(profile_id, query_choice)
-    return query["name"], query["jql"], False
+def query_form(
+    trigger: str | None, choice: str | None, profile_id: str | None
+) -> tuple[Any, str, str, bool, str, str]:
+    """(list value, name, JQL, Delete disabled, what the form edits, Save's label) for the query
+    chosen in the list, or a blank form for "New query" (and for a choice that is not a query of
+    the profile: the list can answer for the previous profile while a new one is selected)."""
+    query = None
+    if trigger != ids.SETTINGS_QUERY_NEW and profile_id and choice:
+        query = next(
+            (q for q in profile_manager.list_queries(profile_id) if q["id"] == choice), None
+        )
+    editing, save_label = query_form_labels(query["name"] if query else None)
+    if query is None:
+        return None, "", "", True, editing, save_label
+    return no_update, query["name"], query["jql"], False, editing, save_label
 
 
-def query_list(profile_id: str | None, choice: str | None) -> tuple[list[dict[str, str]], str]:
+def query_list(profile_id: str | None, choice: str | None) -> tuple[Any, Any]:
     """The Settings query list after queries changed (renamed, created, deleted) and the entry
-    to keep chosen: the same query while it exists, else "+ New query"."""
+    to keep chosen: the same query while it exists, else none ("New query")."""
     queries = profile_manager.list_queries(profile_id) if profile_id else []
     options = query_options(queries)
-    kept = choice if any(o["value"] == choice for o in options) else NEW_QUERY
-    return options, kept
+    kept = choice if any(o["value"] == choice for o in options) else None
+    return options, no_update if kept == choice else kept
 
 
 def register(app: Dash) -> None:
@@ -303,12 +325,16 @@ def register(app: Dash) -> None:
         return query_list((selection or {}).get("profile"), choice)
 
     @app.callback(
+        Output(ids.SETTINGS_QUERY_SELECT, "value", allow_duplicate=True),
         Output(ids.SETTINGS_QUERY_NAME, "value"),
         Output(ids.SETTINGS_QUERY_JQL, "value"),
         Output(ids.SETTINGS_QUERY_DELETE, "disabled"),
+        Output(ids.SETTINGS_QUERY_EDITING, "children"),
+        Output(ids.SETTINGS_QUERY_SAVE, "children"),
         Input(ids.SETTINGS_QUERY_SELECT, "value"),
+        Input(ids.SETTINGS_QUERY_NEW, "n_clicks"),
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def _query_fields(choice, selection):
-        return query_fields(choice, (selection or {}).get("profile"))
+    def _query_form(choice, _new, selection):
+        return query_form(ctx.triggered_id, choice, (selection or {}).get("profile"))

@@ -71,7 +71,9 @@ def update_selection(
     query_value: str | None,
     current: Selection | None,
 ) -> tuple[Any, ...]:
-    """Selector options/values, the selection store and last-sync text after a change.
+    """Selector options/values, the selection store, last-sync text and the three alert slots
+    (shell, fetch result, Cancel answer: cleared when the user picks another profile or query)
+    after a change.
 
     A profile change picks that profile's most recently used query; a version bump (profiles or
     queries edited in Settings) re-reads the stored active selection.
@@ -84,6 +86,9 @@ def update_selection(
         selected = profile_manager.select(profile_value, query_value)
     profiles, queries, selection, last_sync = _header(selected)
     changed = selection != (current or {})
+    # A choice made by hand ends what the alerts said about the previous profile or query
+    # (a version bump comes from an action whose own alert must stay).
+    cleared = None if trigger in (ids.HEADER_PROFILE, ids.HEADER_QUERY) and changed else no_update
     return (
         _options(profiles),
         selection["profile"],
@@ -91,6 +96,9 @@ def update_selection(
         selection["query"],
         selection if changed else no_update,
         last_sync,
+        cleared,
+        cleared,
+        cleared,
     )
 
 
@@ -135,6 +143,9 @@ def register(app: Dash) -> None:
         Output(ids.HEADER_QUERY, "value"),
         Output(ids.SELECTION, "data"),
         Output(ids.HEADER_LAST_SYNC, "children"),
+        Output(ids.ALERTS, "children", allow_duplicate=True),
+        Output(ids.HEADER_FETCH_RESULT, "children", allow_duplicate=True),
+        Output(ids.HEADER_CANCEL_RESULT, "children", allow_duplicate=True),
         Input(ids.HEADER_PROFILE, "value"),
         Input(ids.HEADER_QUERY, "value"),
         Input(ids.SELECTION_VERSION, "data"),

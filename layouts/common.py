@@ -24,11 +24,32 @@ def error_alert(message: str, title: str = "Something went wrong") -> dbc.Alert:
     )
 
 
+def fade_after_ms(message: str) -> int:
+    """How long a passing message stays: 8 s, longer for a long one (about 20 characters a
+    second to read it), at most 20 s."""
+    return min(20_000, max(8_000, 50 * len(message)))
+
+
 def success_alert(message: str) -> dbc.Alert:
-    return dbc.Alert(message, color="success", dismissable=True, duration=8000, className="mb-2")
+    """What an action did; it fades (errors and notices about the page stay)."""
+    return dbc.Alert(
+        message,
+        color="success",
+        dismissable=True,
+        duration=fade_after_ms(message),
+        className="mb-2",
+    )
+
+
+def notice_alert(message: str) -> dbc.Alert:
+    """A passing answer that changes nothing ("No fetch is running."); it fades like a success."""
+    return dbc.Alert(
+        message, color="info", dismissable=True, duration=fade_after_ms(message), className="mb-2"
+    )
 
 
 def info_alert(message: str) -> dbc.Alert:
+    """A notice that stays while it holds (a query never fetched, a job that was cancelled)."""
     return dbc.Alert(message, color="info", dismissable=True, className="mb-2")
 
 

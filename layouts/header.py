@@ -45,7 +45,7 @@ def header_layout(
                         options=_options(queries),
                         value=query_id,
                         clearable=False,
-                        placeholder="No query yet",
+                        placeholder="No query yet: add one in Settings",
                     ),
                 ],
                 md=3,

@@ -125,6 +125,7 @@ BACKFILL_JOB = JobIds(
 
 # Plans ------------------------------------------------------------------------------------------
 PLANS_CONTENT = "plans-content"
+PLANS_RESULT = "plans-result"
 PLANS_CURRENT = "plans-current"
 PLANS_NAME = "plans-name"
 PLANS_TYPE = "plans-type"
@@ -175,6 +176,9 @@ SETTINGS_FORECAST_MILESTONE = "settings-forecast-milestone"
 SETTINGS_FORECAST_SAVE = "settings-forecast-save"
 SETTINGS_FORECAST_RESULT = "settings-forecast-result"
 SETTINGS_QUERY_SELECT = "settings-query-select"
+SETTINGS_QUERY_HINT = "settings-query-hint"
+SETTINGS_QUERY_NEW = "settings-query-new"
+SETTINGS_QUERY_EDITING = "settings-query-editing"
 SETTINGS_QUERY_NAME = "settings-query-name"
 SETTINGS_QUERY_JQL = "settings-query-jql"
 SETTINGS_QUERY_SAVE = "settings-query-save"

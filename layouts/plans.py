@@ -268,6 +268,26 @@ def plans_layout(
     plan_types: Sequence[str],
     baseline_drawn: bool = False,
 ) -> html.Div:
+    """The page: what its buttons answer (it goes with the page), then its content."""
+    return html.Div(
+        [
+            html.Div(id=ids.PLANS_RESULT),
+            html.Div(
+                plans_body(plan, history, default_name, plan_types, baseline_drawn),
+                id=ids.PLANS_CONTENT,
+            ),
+        ]
+    )
+
+
+def plans_body(
+    plan: dict[str, Any] | None,
+    history: list[dict[str, Any]],
+    default_name: str,
+    plan_types: Sequence[str],
+    baseline_drawn: bool = False,
+) -> list[Any]:
+    """The plan, its form, history and workflow (what a Plans action redraws)."""
     if plan is None:
         body: list[Any] = [
             dbc.Alert("This query has no delivery plan yet.", color="info"),
@@ -293,4 +313,4 @@ def plans_layout(
                 ]
             ),
         ]
-    return html.Div(body, id=ids.PLANS_CONTENT)
+    return body

@@ -18,7 +18,6 @@ DEPLOYMENTS = [
     {"label": "Cloud", "value": "cloud"},
     {"label": "Data Center", "value": "datacenter"},
 ]
-NEW_QUERY = "__new__"
 
 
 def profiles_card(profile: dict[str, Any] | None) -> dbc.Card:
@@ -187,26 +186,59 @@ def forecast_card(settings: dict[str, Any]) -> dbc.Card:
 
 
 def query_options(queries: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The Settings query list: the profile's queries, then "+ New query"."""
-    options = [{"label": q["name"], "value": q["id"]} for q in queries]
-    options.append({"label": "+ New query", "value": NEW_QUERY})
-    return options
+    """The Settings query list: the profile's queries (a new one starts from "New query")."""
+    return [{"label": q["name"], "value": q["id"]} for q in queries]
+
+
+def query_form_labels(query_name: str | None) -> tuple[str, str]:
+    """(what the form edits, the Save button's label): a chosen query is changed in place, its
+    name included, so the form says so; "New query" starts a blank one."""
+    if query_name is None:
+        return "New query: name it and write its JQL.", "Create query"
+    return f"Editing {query_name!r}: a new name renames it.", "Save changes"
 
 
 def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None) -> dbc.Card:
-    options = query_options(queries)
+    hint = [] if queries else [
+        dbc.Alert(
+            "This profile has no queries yet: name one, write its JQL and press Create query.",
+            color="info",
+            className="small py-2",
+            id=ids.SETTINGS_QUERY_HINT,
+        )
+    ]  # fmt: skip
+    editing, save_label = query_form_labels(selected["name"] if selected else None)
+    chooser = dbc.Row(
+        [
+            dbc.Col(
+                dropdown(
+                    ids.SETTINGS_QUERY_SELECT,
+                    query_options(queries),
+                    selected["id"] if selected else None,
+                    clearable=False,
+                    placeholder="New query (not saved yet)",
+                )
+            ),
+            dbc.Col(
+                dbc.Button(
+                    "New query",
+                    id=ids.SETTINGS_QUERY_NEW,
+                    n_clicks=0,
+                    color="primary",
+                    outline=True,
+                    size="sm",
+                ),
+                width="auto",
+            ),
+        ],
+        className="g-2 align-items-center",
+    )
     return card(
         "Queries",
         [
-            field(
-                "Query",
-                dropdown(
-                    ids.SETTINGS_QUERY_SELECT,
-                    options,
-                    selected["id"] if selected else NEW_QUERY,
-                    clearable=False,
-                ),
-            ),
+            *hint,
+            field("Query", chooser),
+            html.Div(editing, id=ids.SETTINGS_QUERY_EDITING, className="small text-muted mb-2"),
             field(
                 "Name",
                 dbc.Input(id=ids.SETTINGS_QUERY_NAME, value=selected["name"] if selected else ""),
@@ -223,7 +255,7 @@ def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None)
             ),
             dbc.ButtonGroup(
                 [
-                    dbc.Button("Save query", id=ids.SETTINGS_QUERY_SAVE, n_clicks=0),
+                    dbc.Button(save_label, id=ids.SETTINGS_QUERY_SAVE, n_clicks=0),
                     dbc.Button(
                         "Delete query",
                         id=ids.SETTINGS_QUERY_DELETE,

@@ -168,20 +168,23 @@ class PersistenceBackend(ABC):
 
     # App state ---------------------------------------------------------------------------------------
     def mark_selected(self, profile_id: str, query_id: str | None = None) -> None:
-        """Make a profile (and a query of it) the active selection and mark them used, as one
-        small write: choosing is not a settings change, so no settings version is made."""
+        """Make a profile (and a query of it, or no query) the active selection and mark them
+        used, as one small write: choosing is not a settings change, so no settings version is
+        made."""
         profile = self.get_profile(profile_id)
         if profile is None:
             raise no_profile(profile_id)
         now = utc_now_iso()
         self.save_profile({**profile, "last_used": now})
         self.set_app_state("active_profile_id", profile_id)
-        if query_id is not None:
-            query = self.get_query(profile_id, query_id)
-            if query is None:
-                raise no_query(profile_id, query_id)
-            self.save_query(profile_id, {**query, "last_used": now})
-            self.set_app_state("active_query_id", query_id)
+        if query_id is None:
+            self.set_app_state("active_query_id", None)
+            return
+        query = self.get_query(profile_id, query_id)
+        if query is None:
+            raise no_query(profile_id, query_id)
+        self.save_query(profile_id, {**query, "last_used": now})
+        self.set_app_state("active_query_id", query_id)
 
     @abstractmethod
     def get_app_state(self, key: str, default: Any = None) -> Any:

@@ -435,6 +435,9 @@ class SQLiteBackend(PersistenceBackend):
                 raise no_profile(profile_id)
             _write_app_state(conn, "active_profile_id", profile_id, dumps(profile_id))
             if query_id is None:
+                # A profile without a query chosen (a new one): the last profile's query must not
+                # stay active with it.
+                conn.execute("DELETE FROM app_state WHERE key = 'active_query_id'")
                 return
             used = conn.execute(
                 "UPDATE queries SET last_used = ? WHERE profile_id = ? AND id = ?",

@@ -18,12 +18,12 @@ def test_a_negative_scope_target_is_refused_and_keeps_the_saved_one(start_app, d
     dash_duo.driver.get(dash_duo.server_url + "/plans")
     replace_text(dash_duo.wait_for_element(f"#{ids.PLANS_ITEMS}", timeout=TIMEOUT), "650")
     click(dash_duo, ids.PLANS_SAVE)
-    dash_duo.wait_for_contains_text(f"#{ids.ALERTS}", "version 1", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.PLANS_RESULT}", "version 1", timeout=TIMEOUT)
 
     replace_text(dash_duo.wait_for_element(f"#{ids.PLANS_ITEMS}", timeout=TIMEOUT), "-5")
     click(dash_duo, ids.PLANS_SAVE)
     dash_duo.wait_for_contains_text(
-        f"#{ids.ALERTS}", "The scope target -5 is negative", timeout=TIMEOUT
+        f"#{ids.PLANS_RESULT}", "The scope target -5 is negative", timeout=TIMEOUT
     )
     plan = plans.list_plans(demo["profile"], demo["query"])[0]
     assert plan["version"] == 1 and plan["data"]["scope_target"] == {"items": 650}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from data.profiles import manager as profile_manager
 from layouts import ids
-from tests.browser.conftest import choose_option, click, replace_text
+from tests.browser.conftest import click, replace_text
 
 TIMEOUT = 30
 
@@ -33,7 +33,8 @@ def test_bad_jql_shows_jiras_message(start_app, demo):
     dash_duo = start_app()
     dash_duo.driver.get(dash_duo.server_url + "/settings")
     dash_duo.wait_for_element(f"#{ids.SETTINGS_QUERY_SELECT}", timeout=TIMEOUT)
-    choose_option(dash_duo, ids.SETTINGS_QUERY_SELECT, "+ New query", TIMEOUT)
+    click(dash_duo, ids.SETTINGS_QUERY_NEW)
+    dash_duo.wait_for_text_to_equal(f"#{ids.SETTINGS_QUERY_SAVE}", "Create query", timeout=TIMEOUT)
     dash_duo.find_element(f"#{ids.SETTINGS_QUERY_NAME}").send_keys("Broken")
     dash_duo.find_element(f"#{ids.SETTINGS_QUERY_JQL}").send_keys("project = DEMO AND foo ~ bar")
     click(dash_duo, ids.SETTINGS_QUERY_SAVE)

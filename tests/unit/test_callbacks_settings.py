@@ -10,7 +10,6 @@ from data.errors import ValidationError
 from data.profiles import manager as profile_manager
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN
 from layouts import ids
-from layouts.settings import NEW_QUERY
 
 
 def test_create_rename_duplicate_delete_profile(backend):
@@ -99,7 +98,7 @@ def test_forecast_settings_are_saved(profile_id):
 
 def test_bad_jql_shows_jiras_message_and_saves_nothing(profile_id):
     alert, version, _ = settings.query_action(
-        ids.SETTINGS_QUERY_SAVE, profile_id, NEW_QUERY, "Broken", "project = DEMO AND foo ~ bar", 0
+        ids.SETTINGS_QUERY_SAVE, profile_id, None, "Broken", "project = DEMO AND foo ~ bar", 0
     )
     assert alert.color == "danger"
     assert "Field 'foo' does not exist" in str(alert.children)
@@ -109,7 +108,7 @@ def test_bad_jql_shows_jiras_message_and_saves_nothing(profile_id):
 
 def test_good_jql_creates_then_updates_then_deletes_a_query(profile_id):
     alert, version, _ = settings.query_action(
-        ids.SETTINGS_QUERY_SAVE, profile_id, NEW_QUERY, "Stories", "project = DEMO", 0
+        ids.SETTINGS_QUERY_SAVE, profile_id, None, "Stories", "project = DEMO", 0
     )
     assert alert.color == "success" and version == 1
     query_id = profile_manager.list_queries(profile_id)[0]["id"]
@@ -133,10 +132,48 @@ def test_the_query_list_follows_a_rename_and_a_deletion(profile_id):
     profile_manager.update_query(profile_id, other, name="Stories only", jql="project = DEMO")
     options, kept = settings.query_list(profile_id, other)
     assert [o["label"] for o in options] == [
-        *(q["name"] for q in profile_manager.list_queries(profile_id)),
-        "+ New query",
+        q["name"] for q in profile_manager.list_queries(profile_id)
     ]
-    assert "Stories only" in [o["label"] for o in options] and kept == other
+    assert "Stories only" in [o["label"] for o in options] and kept is no_update
     profile_manager.delete_query(profile_id, other)
     options, kept = settings.query_list(profile_id, other)
-    assert other not in [o["value"] for o in options] and kept == NEW_QUERY
+    assert other not in [o["value"] for o in options] and kept is None
+
+
+def test_save_says_whether_it_renamed_the_chosen_query_or_changed_its_jql(profile_id):
+    # Typing a new name with a query chosen renames that query: the form says so before Save
+    # ("Editing 'Stories': a new name renames it.", "Save changes") and the answer after it.
+    query_id = profile_manager.create_query(profile_id, "Stories", "project = DEMO")
+    value, name, jql, no_delete, editing, save = settings.query_form(
+        ids.SETTINGS_QUERY_SELECT, query_id, profile_id
+    )
+    assert (name, jql, no_delete, save) == ("Stories", "project = DEMO", False, "Save changes")
+    assert editing == "Editing 'Stories': a new name renames it."
+    answers = [
+        ("Stories", "project = DEMO", "Nothing changed in query 'Stories'."),
+        ("Story work", "project = DEMO", "Renamed query 'Stories' to 'Story work'."),
+        ("Story work", "project = DEMO AND type = Story",
+         "Saved the JQL of query 'Story work'; fetch it to update its data."),
+        ("Stories", "project = DEMO",
+         "Renamed query 'Story work' to 'Stories' and saved its JQL; fetch it to update its data."),
+    ]  # fmt: skip
+    for typed_name, typed_jql, said in answers:
+        alert, _version, _ = settings.query_action(
+            ids.SETTINGS_QUERY_SAVE, profile_id, query_id, typed_name, typed_jql, 0
+        )
+        assert alert.children == said
+    assert [q["id"] for q in profile_manager.list_queries(profile_id)] == [query_id]
+
+
+def test_new_query_blanks_the_form_and_creates_a_second_query(profile_id):
+    query_id = profile_manager.create_query(profile_id, "Stories", "project = DEMO")
+    form = settings.query_form(ids.SETTINGS_QUERY_NEW, query_id, profile_id)
+    assert form == (None, "", "", True, "New query: name it and write its JQL.", "Create query")
+    alert, version, _ = settings.query_action(
+        ids.SETTINGS_QUERY_SAVE, profile_id, form[0], "Bugs", "project = DEMO AND type = Bug", 0
+    )
+    assert alert.children == "Created query 'Bugs'; it is now selected." and version == 1
+    assert [q["name"] for q in profile_manager.list_queries(profile_id)] == ["Bugs", "Stories"]
+    # A choice left over from the previous profile is not a query of this one: a blank form,
+    # not a "Not found" alert.
+    assert settings.query_form(ids.SETTINGS_QUERY_SELECT, "all-work", profile_id)[0] is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import no_update
 
-from callbacks import shell
+from callbacks import settings, shell
+from data.ops.verify import run_integrity_checks
 from data.profiles import manager as profile_manager
 from data.profiles import settings_versions
 from layouts import ids
@@ -63,8 +64,10 @@ def test_a_page_load_reads_the_selection_without_writing(backend):
 def test_switching_profile_picks_its_query_and_persists_it(backend):
     first, q1, second, q2 = _two_profiles()
     out = shell.update_selection(ids.HEADER_PROFILE, second, q1, {"profile": first, "query": q1})
-    _profile_options, profile, query_options, query, selection, last_sync = out
+    _profile_options, profile, query_options, query, selection, last_sync, *alert_slots = out
     assert (profile, query) == (second, q2)
+    # What the alerts said was about the previous profile: the shell's, the fetch's, Cancel's.
+    assert alert_slots == [None, None, None]
     assert query_options == [{"label": "Beta", "value": q2}]
     assert selection == {"profile": second, "query": q2}
     assert last_sync == "never"
@@ -75,7 +78,32 @@ def test_switching_profile_picks_its_query_and_persists_it(backend):
 def test_an_unchanged_selection_does_not_rerender_the_page(backend):
     first, q1, _second, _q2 = _two_profiles()
     out = shell.update_selection(ids.HEADER_QUERY, first, q1, {"profile": first, "query": q1})
-    assert out[4] is no_update
+    assert out[4] is no_update and out[6:] == (no_update,) * 3
+
+
+def test_a_new_profile_is_selected_with_no_query_and_a_hint_to_add_one(backend):
+    first, q1, _second, _q2 = _two_profiles()
+    profile_manager.switch_to(first, q1)
+    alert, version, _confirm = settings.profile_action(
+        ids.SETTINGS_PROFILE_CREATE, "Third", first, 3
+    )
+    assert alert.color == "success" and "add a query under Queries" in alert.children
+    # The header then re-reads the stored selection: Third, with no query, and the version bump
+    # keeps the Create alert (only a choice made by hand clears the alerts).
+    out = shell.update_selection(ids.SELECTION_VERSION, None, None, {"profile": first, "query": q1})
+    third = out[1]
+    assert profile_manager.get_profile(third)["name"] == "Third"
+    assert (out[3], out[4]) == (None, {"profile": third, "query": None})
+    assert out[6:] == (no_update,) * 3
+    # The last profile's query did not stay active (verify used to flag it) ...
+    assert backend.get_app_state("active_query_id") is None
+    assert run_integrity_checks(backend.db_path) == (True, [])
+    # ... and no page renders a "Not found" for it: each says the profile needs a query.
+    for path in ("/", "/flow", "/plans"):
+        page = shell.render_page(path, out[4])
+        assert "has no queries yet" in str(page) and "Not found" not in str(page), path
+    settings_page = str(shell.render_page("/settings", out[4]))
+    assert "This profile has no queries yet" in settings_page
 
 
 def test_unknown_path_says_so(backend):
