@@ -61,14 +61,14 @@ def test_cancel_s_answer_goes_when_the_fetch_ends_and_a_new_fetch_clears_the_las
     until(lambda: dash_duo.find_element(f"#{ids.HEADER_CANCEL}").is_enabled(), TIMEOUT)
     click(dash_duo, ids.HEADER_CANCEL)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_CANCEL_RESULT}", "Cancelling", timeout=TIMEOUT)
-    dash_duo.wait_for_contains_text(f"#{ids.HEADER_FETCH_RESULT}", "Cancelled", timeout=60)
+    dash_duo.wait_for_contains_text(f"#{ids.HEADER_FETCH_RESULT}", "ancelled", timeout=60)
     # "Cancelling: …" does not stay beside the result once the fetch has stopped.
     until(lambda: text_of(dash_duo, ids.HEADER_CANCEL_RESULT) == "", TIMEOUT)
 
     demo["fake"].latency_ms = 0
     click(dash_duo, ids.HEADER_FETCH)
     # The last fetch's result goes at the click, not when the next one ends.
-    assert "Cancelled" not in text_of(dash_duo, ids.HEADER_FETCH_RESULT)
+    assert "ancelled" not in text_of(dash_duo, ids.HEADER_FETCH_RESULT)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_FETCH_RESULT}", "Fetched all 600", timeout=60)
     # A success fades by itself.
     until(lambda: text_of(dash_duo, ids.HEADER_FETCH_RESULT) == "", 30)
