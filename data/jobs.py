@@ -19,6 +19,7 @@ The JIRA sync (``data/jira/sync.py``) is one of these jobs too.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +30,10 @@ from typing import Any
 from data.errors import ConflictError, FlowcastError, TaskCancelled
 from data.store import get_backend
 from data.store.locks import LockHeld
+from data.store.sqlite_backend import write_task_progress
 from data.timeutil import parse_timestamp, utc_now
+
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, str], None]
 # What a job hands the work it drives: report (percent, message), raise TaskCancelled if asked.
@@ -100,19 +104,30 @@ def close_interrupted_run(task: str) -> None:
 
 
 def job_progress(task: str) -> dict[str, Any] | None:
-    """The task's ``task_progress`` record as pages should read it: a "running" record whose
-    lock no process holds is closed first (``close_interrupted_run``), so a page never shows a
-    dead run as running, keeps its start button disabled or refuses a new run because of it."""
-    backend = get_backend()
-    record = backend.get_task_progress(task)
+    """The task's ``task_progress`` record as pages should read it (``as_shown``)."""
+    return as_shown(get_backend().get_task_progress(task))
+
+
+def as_shown(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A task record as it may be shown: a "running" (or stale "pending") record whose lock no
+    process holds is closed first (``close_interrupted_run``), so a page, an export or a second
+    run never takes a dead run for a live one. When even that cannot be written (a read-only
+    database), a dead "running" record is shown interrupted all the same, and closed by the
+    first run that can write."""
     if record is None or record["status"] not in ACTIVE:
         return record
+    task = record["task_name"]
     try:
         with job_lock(task, "running"):
             close_interrupted_run(task)
     except JobInProgress:
         return record  # a live run holds the lock
-    return backend.get_task_progress(task)
+    except FlowcastError as exc:
+        logger.warning("could not close the interrupted record of %s: %s", task, exc)
+        if record["status"] == "running":
+            return {**record, "status": "failed", "message": INTERRUPTED}
+        return record
+    return get_backend().get_task_progress(task)
 
 
 class Job:
@@ -127,6 +142,9 @@ class Job:
         self.details: dict[str, Any] | None = None
         self.span = (0.0, 100.0)
         self._recorded_at = -math.inf
+        # True once the work wrote its completed record into its own transaction (finish_in);
+        # whether that committed, the record itself says (``completed_by_work``).
+        self.recorded = False
 
     def report(self, percent: float, message: str) -> None:
         """Progress ``percent`` of the current phase (the whole run unless inside ``phase``)."""
@@ -184,6 +202,26 @@ class Job:
         self.final_message = message
         self.details = details
 
+    def finish_in(self, conn: Any, message: str, details: dict[str, Any] | None = None) -> None:
+        """``finish``, with the completed record written on ``conn`` — a connection to the
+        store's database inside the work's own open write transaction — so the work and the
+        record saying it is done commit together: a failure after that commit (a full disk, a
+        killed process) can no longer leave a "running" record over completed work, nor a
+        "nothing was written" message. (Storage mode ``json`` keeps records in its files,
+        which no transaction covers: there the record is written when the run ends.)"""
+        self.finish(message, details)
+        if not self.backend.legacy_json:
+            write_task_progress(conn, self.task, 100, "completed", message, details)
+            self.recorded = True
+
+    def completed_by_work(self) -> bool:
+        """True when the work's transaction committed the completed record (``finish_in``): this
+        run wrote "running" when it started, so "completed" can only be that commit's."""
+        if not self.recorded:
+            return False
+        record = self.backend.get_task_progress(self.task)
+        return record is not None and record["status"] == "completed"
+
 
 @contextmanager
 def run_job(
@@ -213,17 +251,29 @@ def run_job(
             job.check_cancel()  # Cancel pressed while the run was pending
             yield job
         except TaskCancelled as exc:
-            backend.save_task_progress(task, job.percent, "cancelled", str(exc))
+            _close(job, "cancelled", str(exc))
             raise
         except KeyboardInterrupt:
-            backend.save_task_progress(task, job.percent, "cancelled", "Cancelled; nothing changed")
+            _close(job, "cancelled", "Cancelled; nothing changed")
             raise
         except FlowcastError as exc:
-            backend.save_task_progress(task, job.percent, "failed", str(exc))
+            _close(job, "failed", str(exc))
             raise
         except BaseException:
-            backend.save_task_progress(task, job.percent, "failed", "Stopped by an internal error")
+            _close(job, "failed", "Stopped by an internal error")
             raise
-        backend.save_task_progress(task, 100, "completed", job.final_message, job.details)
+        if not job.completed_by_work():
+            backend.save_task_progress(task, 100, "completed", job.final_message, job.details)
         if progress is not None:
             progress(100, job.final_message)
+
+
+def _close(job: Job, status: str, message: str) -> None:
+    """The record of a run that stopped: never over a completed record its work committed, and
+    never at the cost of the error that stopped it (a full disk may refuse this write too; the
+    record then stays "running" and reads as interrupted, see ``as_shown``)."""
+    try:
+        if not job.completed_by_work():
+            job.backend.save_task_progress(job.task, job.percent, status, message)
+    except FlowcastError as exc:
+        logger.warning("could not record that %s %s: %s", job.task, status, exc)

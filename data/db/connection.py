@@ -12,6 +12,7 @@ import errno
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,17 +66,16 @@ def _create_private_file(path: Path) -> None:
     created 0700 when missing."""
     try:
         create_private_file(path)
-    except PermissionError:
-        raise ConfigError(
-            f"Cannot create the database in {path.parent} (permission denied); "
-            "choose a writable data directory with --data-dir."
-        ) from None
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise StorageFullError(
                 f"No space left to create {path}; free disk space or choose another --data-dir."
             ) from None
-        raise ConfigError(f"Cannot create the database at {path}: {exc.strerror}.") from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise ConfigError(
+            f"Cannot create the database in {path.parent} ({reason}); make the data directory "
+            "writable or choose another with --data-dir."
+        ) from None
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Connection:
@@ -106,6 +106,11 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if _nearly_full(db_path.parent):
+            raise StorageFullError(
+                f"The disk holding {db_path.parent} is full (SQLite needs room there for the "
+                "database's -wal and -shm files); free space and retry."
+            ) from None
         if not _writable(db_path):
             raise ConfigError(
                 f"The data directory {db_path.parent} is read-only (SQLite needs to write the database "
@@ -115,6 +120,14 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
             f"{db_path} is not a usable SQLite database ({exc}); {RESTORE_HINT}."
         ) from None
     return conn
+
+
+def _nearly_full(folder: Path) -> bool:
+    # Opening a WAL database creates its 32 KiB -shm file and the -wal beside it.
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def _writable(db_path: Path) -> bool:

@@ -120,6 +120,9 @@ class MigrationReport:
         )
         return {k: sum(getattr(q, k) for q in self.queries) for k in keys}
 
+    def summary(self) -> str:
+        return f"Migrated {self.profiles} profile(s) and {self.totals()['issues']:,} issues"
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"totals": self.totals(), "query_count": len(self.queries)}
 
@@ -525,6 +528,12 @@ def migrate_legacy(
         mark = time.perf_counter()
         report.queries = _check(conn, legacy)
         report.phase_seconds["check"] = time.perf_counter() - mark
+        if job is not None:
+            # The record saying it is done commits with the data, or neither does: a disk that
+            # fills up after the commit can no longer leave the job "running" over migrated
+            # data, nor an error saying nothing was written.
+            report.seconds = time.perf_counter() - started
+            job.finish_in(conn, report.summary(), report.to_dict())
         mark = time.perf_counter()
     report.phase_seconds["commit"] = time.perf_counter() - mark
     report.seconds = time.perf_counter() - started
@@ -548,8 +557,10 @@ def run_migration_job(
     """``migrate_legacy`` as a job (``task_progress`` record ``migrate-legacy``): progress per
     phase and profile, Cancel between them (nothing is written then), one run at a time, whether
     the Data page or ``flowcast migrate-json`` started it. The completed record keeps the report
-    (``details``), so every tab can show what was migrated; a refused migration (problems listed
-    in its LegacyMigrationError) leaves the record failed with that error's message."""
+    (``details``), so every tab can show what was migrated, and commits with the migrated data;
+    a refused migration (problems listed in its LegacyMigrationError) leaves the record failed
+    with that error's message, and one that failed on a full disk or a read-only folder says
+    so and leaves nothing a retry would trip over."""
     busy = (
         "A legacy migration is already running; wait for it to finish or cancel it on the "
         "Data page."
@@ -560,11 +571,6 @@ def run_migration_job(
         for number, query in enumerate(report.queries):
             job.tick(95 + 5 * number / len(report.queries), "Preparing the charts")
             warm_frame_cache(query.profile_id, query.query_id)
-        totals = report.totals()
-        job.finish(
-            f"Migrated {report.profiles} profile(s) and {totals.get('issues', 0):,} issues",
-            report.to_dict(),
-        )
     return report
 
 

@@ -64,6 +64,9 @@ PROFILE_DOCUMENTS = (
     "project_classification",
     "flow_type_mappings",
 )
+LEGACY_INTERRUPTED = (
+    "Interrupted (the process running it stopped before it finished); migrated as it was left"
+)
 NUMERIC_FORECAST_KEYS = ("pert_factor", "data_points_count")
 STATISTICS_NUMBERS = ("completed_items", "completed_points", "created_items", "created_points")
 # Flowcast's own files and folders beside the legacy ones under profiles/.
@@ -212,13 +215,37 @@ class LegacyReader:
         tasks = self.load(tasks_path, schemas.TASK_PROGRESS)
         if tasks:
             try:
-                legacy.tasks = list(read_task_records(tasks).values())
+                legacy.tasks = [
+                    self.task_record(tasks_path, t) for t in read_task_records(tasks).values()
+                ]
             except ValidationError as exc:
                 self.problem(tasks_path, "", str(exc))
         self.notes += [
             f"{f}: {n} number(s) written as text converted" for f, n in self.converted.items()
         ]
         return legacy
+
+    def task_record(self, path: Path, record: dict[str, Any]) -> dict[str, Any]:
+        """A task the old version (or a Flowcast process) left pending or running cannot be
+        running now — its process is gone: it is migrated as interrupted, its own status and
+        message kept in its details."""
+        if record["status"] not in ("pending", "running"):
+            return record
+        self.note(
+            path,
+            f"task {record['task_name']!r} was left {record['status']} at "
+            f"{record['progress_percent']:g}% by a process that is gone; migrated as interrupted",
+        )
+        return {
+            **record,
+            "status": "failed",
+            "message": LEGACY_INTERRUPTED,
+            "details": {
+                **(record.get("details") or {}),
+                "legacy_status": record["status"],
+                "legacy_message": record.get("message") or "",
+            },
+        }
 
     def read_profiles_layout(self, profiles_dir: Path) -> LegacyData:
         legacy = LegacyData(layout="profiles")

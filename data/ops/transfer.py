@@ -30,6 +30,7 @@ from data.analytics.loading import warm_frame_cache
 from data.db.connection import get_db_connection, write_transaction
 from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
+from data.jobs import as_shown
 from data.legacy.reader import LOCAL_STATE_KEYS
 from data.locations import get_db_path
 from data.private_files import make_private_dir, open_private
@@ -484,8 +485,9 @@ def export_legacy(
             for key, value in conn.execute("SELECT key, value FROM app_state ORDER BY key"):
                 if key not in LOCAL_STATE_KEYS:
                     target.set_app_state(key, json.loads(value))
+            # A record a dead run left "running" goes out as interrupted, as every page shows it.
             tasks = [
-                source.get_task_progress(r[0])
+                as_shown(source.get_task_progress(r[0]))
                 for r in conn.execute("SELECT task_name FROM task_progress")
             ]
             target.replace_task_progress([t for t in tasks if t is not None])

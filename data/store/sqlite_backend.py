@@ -456,22 +456,8 @@ class SQLiteBackend(PersistenceBackend):
         message: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        percent = validate_progress(progress_percent, status, TASK_STATUSES)
-        now = utc_now_iso()
         with self._conn() as conn, write_transaction(conn):
-            conn.execute(
-                "INSERT INTO task_progress (task_name, progress_percent, status, message, details, "
-                "cancel_requested, started_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), 0, ?, ?) "
-                "ON CONFLICT (task_name) DO UPDATE SET progress_percent = excluded.progress_percent, "
-                "status = excluded.status, message = excluded.message, details = excluded.details, "
-                # A new run (pending/running after a finished one) starts fresh.
-                "cancel_requested = CASE WHEN task_progress.status IN ('completed', 'failed', 'cancelled') "
-                "  THEN 0 ELSE task_progress.cancel_requested END, "
-                "started_at = CASE WHEN task_progress.status IN ('completed', 'failed', 'cancelled') "
-                "  AND excluded.status IN ('pending', 'running') THEN excluded.started_at "
-                "  ELSE task_progress.started_at END, updated_at = excluded.updated_at",
-                (task_name, percent, status, message or "", dumps(details or {}), now, now),
-            )
+            write_task_progress(conn, task_name, progress_percent, status, message, details)
 
     def get_task_progress(self, task_name: str) -> dict[str, Any] | None:
         with self._conn() as conn:
@@ -512,6 +498,33 @@ class SQLiteBackend(PersistenceBackend):
     ) -> list[dict[str, Any]]:
         with self._conn() as conn:
             return audit.list_entries(conn, entity_type, entity_id, limit)
+
+
+def write_task_progress(
+    conn: Connection,
+    task_name: str,
+    progress_percent: float,
+    status: str,
+    message: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Insert or update a task's record on ``conn`` (in the caller's transaction, if one is
+    open: a job whose work and completed record must commit together writes it so)."""
+    percent = validate_progress(progress_percent, status, TASK_STATUSES)
+    now = utc_now_iso()
+    conn.execute(
+        "INSERT INTO task_progress (task_name, progress_percent, status, message, details, "
+        "cancel_requested, started_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), 0, ?, ?) "
+        "ON CONFLICT (task_name) DO UPDATE SET progress_percent = excluded.progress_percent, "
+        "status = excluded.status, message = excluded.message, details = excluded.details, "
+        # A new run (pending/running after a finished one) starts fresh.
+        "cancel_requested = CASE WHEN task_progress.status IN ('completed', 'failed', 'cancelled') "
+        "  THEN 0 ELSE task_progress.cancel_requested END, "
+        "started_at = CASE WHEN task_progress.status IN ('completed', 'failed', 'cancelled') "
+        "  AND excluded.status IN ('pending', 'running') THEN excluded.started_at "
+        "  ELSE task_progress.started_at END, updated_at = excluded.updated_at",
+        (task_name, percent, status, message or "", dumps(details or {}), now, now),
+    )
 
 
 def _require_query(conn: Connection, profile_id: str, query_id: str) -> None:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from data.db.connection import get_db_connection
 from data.errors import ConflictError, NotFoundError, ValidationError
+from data.jobs import INTERRUPTED
 from data.legacy.migration import migrate_legacy
 from data.ops.transfer import FORMAT_VERSION, export_legacy, export_profile, import_profile
 from data.store.sqlite_backend import SQLiteBackend
@@ -215,7 +216,10 @@ def test_legacy_export_migrates_back_to_the_same_data(
     assert issue_store(again.db_path, "kafka") == issue_store(migrated.db_path, "kafka")
     assert again.get_app_state("theme") == {"dark": True}
     assert again.get_app_state("active_query_id") == migrated.get_app_state("active_query_id")
+    # The "running" record no process holds goes out as every page shows it: interrupted.
     original_task = migrated.get_task_progress("sync")
+    assert original_task is not None
+    assert (original_task["status"], original_task["message"]) == ("failed", INTERRUPTED)
     assert again.get_task_progress("sync") == original_task
 
 

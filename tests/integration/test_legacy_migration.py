@@ -312,6 +312,30 @@ def test_a_profile_json_naming_another_id_is_noted(data_dir: Path) -> None:
     assert [p["id"] for p in SQLiteBackend(db_of(data_dir)).list_profiles()] == ["kafka"]
 
 
+def test_a_task_the_old_version_left_running_is_migrated_as_interrupted(data_dir: Path) -> None:
+    from data.legacy.reader import LEGACY_INTERRUPTED
+
+    write_legacy_tree(data_dir, issues=3)
+    _edit(
+        "task_progress.json",
+        lambda d: d.update(status="running", progress_percent=45, message="Fetching page 3"),
+    )(data_dir)
+    report = migrate_legacy(data_dir)
+    assert (
+        "task_progress.json: task 'update_data' was left running at 45% by a process that is "
+        "gone; migrated as interrupted" in report.notes
+    )
+    task = SQLiteBackend(db_of(data_dir)).get_task_progress("update_data")
+    assert task is not None
+    assert (task["status"], task["message"], task["progress_percent"]) == (
+        "failed",
+        LEGACY_INTERRUPTED,
+        45,
+    )
+    assert task["details"]["legacy_status"] == "running"
+    assert task["details"]["legacy_message"] == "Fetching page 3"  # nothing lost
+
+
 def test_week_labels_without_w_become_iso_weeks(data_dir: Path) -> None:
     write_legacy_tree(data_dir, issues=3)
     _edit(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from data.ops.backup import backup_database, list_backups, restore_database
 from data.ops.verify import check_database_integrity
 from data.store.issues import store_issues
 from data.store.sqlite_backend import SQLiteBackend
+from tests.filesystems import mount_tmpfs, remount_read_only, unmount
 from tests.integration.reliability_workers import issue_json
 
 
@@ -37,26 +37,13 @@ def filled(backend: SQLiteBackend) -> SQLiteBackend:
     return backend
 
 
-def _mount_tmpfs(path: Path, size: str) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-
-
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB file system of its own."""
     mount = tmp_path / "tiny"
-    _mount_tmpfs(mount, "2m")
+    mount_tmpfs(mount, "2m")
     yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    unmount(mount)
 
 
 # Truncated, foreign and newer databases ----------------------------------------------------------
@@ -132,17 +119,17 @@ def read_only_data(filled: SQLiteBackend, tmp_path: Path) -> Iterator[Path]:
         filled.db_path.chmod(0o600)
         return
     mount = tmp_path / "ro"
-    _mount_tmpfs(mount, "8m")
+    mount_tmpfs(mount, "8m")
     try:
         backup_database(mount, db_path=filled.db_path)
         (copy,) = list_backups(mount)
         db = mount / "burndown.db"
         copy.rename(db)
         initialize_database(db)  # back to WAL, as a live database is
-        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        remount_read_only(mount)
         yield db
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+        unmount(mount)
 
 
 def test_read_only_data_directory_gets_a_clear_error(read_only_data: Path) -> None:
