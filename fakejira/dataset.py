@@ -168,6 +168,7 @@ class Dataset:
         self.boards: list[Board] = make_boards(project, scrum)
         self.sprints: list[Sprint] = []
         self._generate(issues)
+        self._add_flow_cases()
         if scrum:
             add_scrum_work(self)
 
@@ -275,6 +276,21 @@ class Dataset:
             self._replay(issue)
             self.generation += 1
             return issue
+
+    def flag(self, keys: Iterable[str], at: datetime, value: object = True) -> None:
+        """Set (a true value) or clear (None or False) JIRA's Flagged field on each issue at
+        ``at``. A value other than True is rendered as given, so tests can send the unexpected
+        values a hand-configured Flagged field holds."""
+        at_ms = _ms(at)
+        with self.lock:
+            for key in keys:
+                issue = self._require(key)
+                if at_ms <= issue.updated_ms:
+                    raise ValueError(
+                        f"{issue.key} was last updated after {at_ms} ms; flag it at a later time."
+                    )
+                author = issue.assignee if issue.assignee is not None else issue.reporter
+                self._append(issue, at_ms, author, [("flagged", None, value or None)])
 
     def delete(self, key: str) -> None:
         """Delete an issue: it disappears from searches and its key answers 404."""
@@ -493,6 +509,31 @@ class Dataset:
             when = max(when, last + 1)  # strictly increasing times within an issue
             last = when
             issue.histories.append(History(self._take_history_id(), author, when, tuple(changes)))
+
+    def _add_flow_cases(self) -> None:
+        """What the flow views need that a year of ordinary work rarely shows, from a generator
+        of its own so the work above stays as it was for a seed: items that stalled in progress
+        weeks ago (stale work, ageing outliers) and bugs reopened after Done (defects)."""
+        rng = random.Random(f"{self.seed}:flow-cases")
+        for issue in list(self._issues.values()):
+            last = issue.histories[-1].created_ms if issue.histories else issue.created_ms
+            if issue.issue_type in ("Story", "Task") and issue.status == TODO:
+                # Picked up 15-50 days ago and not moved since.
+                started = self.now_ms - int(rng.uniform(15, 50) * DAY_MS)
+                if rng.random() < 0.06 and started > last:
+                    worker = rng.randrange(len(TEAM))
+                    changes: list[Change] = [("assignee", None, worker)]
+                    self._append(issue, started, worker, changes + [("status", TODO, IN_PROGRESS)])
+            elif issue.issue_type == "Bug" and issue.status == DONE and rng.random() < 0.2:
+                reopened = last + int(rng.uniform(1, 10) * DAY_MS)
+                if reopened < self.now_ms:
+                    self._append(
+                        issue, reopened, issue.reporter, self._status_changes(DONE, IN_PROGRESS)
+                    )
+                    done = reopened + int(rng.expovariate(1 / 2) * DAY_MS) + 1000
+                    if done < self.now_ms and rng.random() < 0.7:
+                        worker = issue.assignee if issue.assignee is not None else issue.reporter
+                        self._append(issue, done, worker, self._status_changes(IN_PROGRESS, DONE))
 
     def _side_edit(self, issue: Issue) -> Change:
         rng = self._rng

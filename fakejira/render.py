@@ -625,16 +625,13 @@ class Renderer:
                 )
             ]
         if name == "flagged":
-            option = f"[{FLAG_OPTION['id']}]"
             return [
                 item(
                     "Flagged",
                     "custom",
                     self.custom_id("flagged"),
-                    option if old else None,
-                    FLAG_OPTION["value"] if old else None,
-                    option if new else None,
-                    FLAG_OPTION["value"] if new else None,
+                    *_flag_value(old),
+                    *_flag_value(new),
                 )
             ]
         if name == "fixVersion":
@@ -722,6 +719,16 @@ class Renderer:
     @staticmethod
     def _user_name(index: object) -> str | None:
         return None if index is None else TEAM[index].display_name  # type: ignore[index]
+
+
+def _flag_value(value: object) -> tuple[str | None, str | None]:
+    """A Flagged history item's id and string: JIRA's one option "Impediment" for True; any
+    other value (a test's unexpected one) as its own string without an option id."""
+    if value is True:
+        return f"[{FLAG_OPTION['id']}]", str(FLAG_OPTION["value"])
+    if value is None or value is False:
+        return None, None
+    return None, str(value)
 
 
 def _number(value: object) -> str | None:

@@ -16,8 +16,12 @@ ISSUES = 250
 
 
 def expected_changelog(history: History) -> tuple[str, int, list[tuple[str, object, object]]]:
-    """A history as (id, epoch ms, status moves), straight from the dataset model."""
-    moves = [(name, old, new) for name, old, new in history.changes if name == "status"]
+    """A history as (id, epoch ms, status moves and Flagged set/cleared), from the dataset."""
+    moves = [
+        (name, old, new) if name == "status" else (name, bool(old), bool(new))
+        for name, old, new in history.changes
+        if name in ("status", "flagged")
+    ]
     return str(history.id), history.created_ms, moves
 
 
@@ -27,8 +31,10 @@ def read_changelog(raw_histories: list[dict]) -> list[tuple[str, int, list]]:
         created = datetime.strptime(raw["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
         moves = [
             ("status", item["from"], item["to"])
-            for item in raw["items"]
             if item["field"] == "status"
+            else ("flagged", item["fromString"] == "Impediment", item["toString"] == "Impediment")
+            for item in raw["items"]
+            if item["field"] in ("status", "Flagged")
         ]
         result.append((raw["id"], int(created.timestamp() * 1000), moves))
     return result

@@ -214,3 +214,49 @@ def test_create_adds_new_to_do_stories_with_fresh_ids() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         Dataset(10, now=datetime(2026, 1, 1))
+
+
+def _last_status_change(issue: Issue) -> int:
+    return max(
+        (h.created_ms for h in issue.histories if any(c[0] == "status" for c in h.changes)),
+        default=issue.created_ms,
+    )
+
+
+def test_some_work_stalled_in_progress_for_weeks(big: Dataset) -> None:
+    # The stale-work list and the ageing chart's outliers need items picked up weeks ago and
+    # not moved since.
+    stale = [
+        i
+        for i in big.issues()
+        if i.status in (IN_PROGRESS, IN_REVIEW, BLOCKED)
+        and NOW_MS - _last_status_change(i) >= 14 * DAY_MS
+    ]
+    assert len(stale) >= 20
+
+
+def test_some_bugs_were_reopened_after_done(big: Dataset) -> None:
+    reopened = [
+        i
+        for i in big.issues()
+        if i.issue_type == "Bug"
+        and any(c[:3] == ("status", DONE, IN_PROGRESS) for h in i.histories for c in h.changes)
+    ]
+    assert len(reopened) >= 20
+    # Some are done again, some still open: both the open-bug trend and bug cycle time see them.
+    assert {i.status == DONE for i in reopened} == {True, False}
+    assert all((i.resolved_ms is None) == (i.status != DONE) for i in reopened)
+
+
+def test_flag_sets_and_clears_the_flagged_field_with_any_value() -> None:
+    dataset = Dataset(30, seed=3, now=NOW)
+    issue = dataset.issues()[0]
+    start = datetime.fromtimestamp(issue.updated_ms / 1000, UTC)
+    dataset.flag([issue.key], start + timedelta(hours=1))
+    assert issue.flagged and issue.histories[-1].changes == (("flagged", False, True),)
+    dataset.flag([issue.key], start + timedelta(hours=2), None)
+    assert not issue.flagged and issue.histories[-1].changes == (("flagged", True, None),)
+    dataset.flag([issue.key], start + timedelta(hours=3), "Waiting for vendor")
+    assert issue.flagged and issue.histories[-1].changes[0][2] == "Waiting for vendor"
+    with pytest.raises(ValueError, match="flag it at a later time"):
+        dataset.flag([issue.key], start)

@@ -85,3 +85,21 @@ def test_id_only_and_description_formats() -> None:
     v3 = json.loads(renderer.issue_json(issue, "3", ["description"]))["fields"]["description"]
     v2 = json.loads(renderer.issue_json(issue, "2", ["description"]))["fields"]["description"]
     assert v3["type"] == "doc" and v3["content"][0]["content"][0]["text"] == v2.split("\n")[0]
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_flagged_items_carry_jiras_option_or_an_unexpected_value(deployment: str) -> None:
+    dataset = Dataset(issues=20, seed=5, now=NOW)
+    issue = dataset.issues()[0]
+    start = datetime.fromtimestamp(issue.updated_ms / 1000, UTC)
+    dataset.flag([issue.key], start + timedelta(hours=1))
+    dataset.flag([issue.key], start + timedelta(hours=2), "Waiting for vendor")
+    dataset.flag([issue.key], start + timedelta(hours=3), None)
+    renderer = Renderer(dataset, deployment, "http://127.0.0.1:1")
+    items = [json.loads(text)["items"][0] for text in renderer.histories_bytes(issue, "2")[-3:]]
+    assert [(i["field"], i["fromString"], i["toString"]) for i in items] == [
+        ("Flagged", None, "Impediment"),
+        ("Flagged", "Impediment", "Waiting for vendor"),
+        ("Flagged", "Waiting for vendor", None),
+    ]
+    assert (items[0]["from"], items[0]["to"], items[1]["to"]) == (None, "[10019]", None)
