@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
-    Job,
+    PageJob,
     register_cancel_and_poll,
     running,
 )
@@ -113,7 +113,7 @@ def cleanup_cache() -> Any:
     return success_alert(f"Removed {removed:,} expired cache entries.")
 
 
-MIGRATION = Job(
+MIGRATION = PageJob(
     ids.MIGRATION_JOB, lambda _selection: MIGRATION_TASK, "migration", "the phase it is in"
 )
 

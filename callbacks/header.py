@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
-    Job,
+    PageJob,
     register_cancel_and_poll,
     running,
 )
@@ -76,7 +76,7 @@ def fetch_task_of(selection: dict[str, Any] | None) -> str | None:
     return jira_sync.task_name(profile_id, query_id) if profile_id and query_id else None
 
 
-FETCH = Job(ids.FETCH_JOB, fetch_task_of, "fetch", "the page it is reading")
+FETCH = PageJob(ids.FETCH_JOB, fetch_task_of, "fetch", "the page it is reading")
 
 
 def register(app: Dash) -> None:

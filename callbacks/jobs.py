@@ -77,7 +77,7 @@ STARTING = "Starting…"
 
 
 @dataclass(frozen=True)
-class Job:
+class PageJob:
     """One long job as the pages see it: its controls, the task it runs for the header's
     selection, and how its Cancel answer names it ("the fetch stops after the page it is
     reading")."""
@@ -100,7 +100,7 @@ class Job:
         return poll_job(self.task_of(selection), seen_active)
 
 
-def register_cancel_and_poll(app: Dash, job: Job, *, poll_on_selection: bool = False) -> None:
+def register_cancel_and_poll(app: Dash, job: PageJob, *, poll_on_selection: bool = False) -> None:
     """The job's Cancel callback and the poll every tab runs (``poll_on_selection``: also when the
     header's selection changes, for a control that outlives page changes)."""
     controls = job.controls

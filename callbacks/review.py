@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.jobs import (
-    Job,
+    PageJob,
     register_cancel_and_poll,
     running,
 )
@@ -86,7 +86,7 @@ def backfill_task_of(selection: dict[str, Any] | None) -> str | None:
     return backfill_task(profile_id, query_id) if profile_id and query_id else None
 
 
-BACKFILL = Job(ids.BACKFILL_JOB, backfill_task_of, "backfill", "the week it is computing")
+BACKFILL = PageJob(ids.BACKFILL_JOB, backfill_task_of, "backfill", "the week it is computing")
 
 
 @alert_on_error(ALERT, no_update)

@@ -31,12 +31,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fakejira import metadata
+from fakejira import metadata_bodies
 from fakejira.catalog import DEPLOYMENTS, Deployment
 from fakejira.dataset import Dataset, Issue, wall_clock_ms
 from fakejira.errors import FakeJiraConfigError
 from fakejira.faults import SEND_KINDS, Fault, Faults
-from fakejira.jql import Evaluator, JqlError, parse
+from fakejira.jql_engine import Evaluator, JqlError, parse
 from fakejira.render import HistoryParts, Renderer, dumps
 
 logger = logging.getLogger(__name__)
@@ -324,7 +324,7 @@ class FakeJira:
                 return json_response(403, {"message": BASIC_DISABLED})
             users = {self.email}
             if self.deployment == "datacenter":
-                users.add(metadata.dc_username(self.email))
+                users.add(metadata_bodies.dc_username(self.email))
             if user in users and secret == self.token and token_ok:
                 request.authenticated = True
                 return None
@@ -351,7 +351,7 @@ class FakeJira:
                 "X-RateLimit-Limit": "350",
                 "X-RateLimit-Remaining": "348",
             }
-        user = metadata.dc_username(self.email) if request.authenticated else "anonymous"
+        user = metadata_bodies.dc_username(self.email) if request.authenticated else "anonymous"
         return {"X-AUSERNAME": user}
 
     def fault_response(self, fault: Fault) -> Response:
@@ -440,7 +440,7 @@ class FakeJira:
 
 def _server_info(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.server_info(app.renderer))
+    return json_response(200, metadata_bodies.server_info(app.renderer))
 
 
 def _myself(app: FakeJira, request: Request) -> Response:
@@ -451,32 +451,32 @@ def _myself(app: FakeJira, request: Request) -> Response:
             # only X-AUSERNAME and the missing name/key tell.
             return json_response(200, {})
         return FakeJira._unauthenticated({})
-    return json_response(200, metadata.myself(app.renderer, request.version, app.email))
+    return json_response(200, metadata_bodies.myself(app.renderer, request.version, app.email))
 
 
 def _fields(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.fields(app.renderer))
+    return json_response(200, metadata_bodies.fields(app.renderer))
 
 
 def _statuses(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.statuses(app.renderer, request.version))
+    return json_response(200, metadata_bodies.statuses(app.renderer, request.version))
 
 
 def _categories(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.categories(app.renderer, request.version))
+    return json_response(200, metadata_bodies.categories(app.renderer, request.version))
 
 
 def _issue_types(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.issue_types(app.renderer, request.version))
+    return json_response(200, metadata_bodies.issue_types(app.renderer, request.version))
 
 
 def _priorities(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
-    return json_response(200, metadata.priorities(app.renderer, request.version))
+    return json_response(200, metadata_bodies.priorities(app.renderer, request.version))
 
 
 def _project(app: FakeJira, request: Request) -> Response:
@@ -552,7 +552,7 @@ def _names_and_schema(app: FakeJira, fields: list[str] | None, expand: set[str])
     assert app.renderer is not None
     if not fields or not expand & {"names", "schema"}:
         return ""
-    catalog = {item["id"]: item for item in metadata.fields(app.renderer)}
+    catalog = {item["id"]: item for item in metadata_bodies.fields(app.renderer)}
     parts = []
     if "names" in expand:
         parts.append('"names":' + dumps({fid: catalog[fid]["name"] for fid in fields}))
@@ -824,7 +824,7 @@ def _bulkfetch(app: FakeJira, request: Request) -> Response:
 def _project_versions(app: FakeJira, request: Request) -> Response:
     assert app.renderer is not None
     key = _visible_project(app, request)
-    return json_response(200, metadata.project_versions(app.renderer, request.version, key))
+    return json_response(200, metadata_bodies.project_versions(app.renderer, request.version, key))
 
 
 AGILE_PAGE_CAP = 50

@@ -44,7 +44,7 @@ from data.jira.errors import JiraBoardError
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
 from data.jira.normalize import normalize_issue
-from data.jobs import Job, JobInProgress, run_job
+from data.jobs import Job, JobInProgress, ProgressCallback, run_job
 from data.profiles import manager as pm
 from data.store import get_backend, jira_state
 from data.store import sprints as sprint_store
@@ -80,7 +80,6 @@ BASE_FIELDS = (
     "components",
     "parent",
 )
-ProgressCallback = Callable[[float, str], None]
 CANCEL_POLL_SECONDS = 0.25
 
 

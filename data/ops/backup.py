@@ -48,7 +48,7 @@ from data.timeutil import utc_now
 logger = logging.getLogger(__name__)
 
 # (status, remaining pages, total pages) after each step, as sqlite3's backup() reports it.
-ProgressCallback = Callable[[int, int, int], object]
+CopyProgress = Callable[[int, int, int], object]
 
 # Where a backup file comes from, in the dashboard and in the CLI.
 _CHOOSE_A_BACKUP = "choose a file made by Back up now on the Data page or by `flowcast backup`"
@@ -72,7 +72,7 @@ class RestoreResult:
 def backup_database(
     dest_dir: str | os.PathLike[str] | None = None,
     keep: int | None = None,
-    progress: ProgressCallback | None = None,
+    progress: CopyProgress | None = None,
     *,
     db_path: str | os.PathLike[str] | None = None,
     reason: str = "",
@@ -169,7 +169,7 @@ def restore_database(
 # Backup internals -----------------------------------------------------------------------------
 
 
-def _copy_snapshot(source_path: Path, target_path: Path, progress: ProgressCallback | None) -> None:
+def _copy_snapshot(source_path: Path, target_path: Path, progress: CopyProgress | None) -> None:
     source = connect(source_path, create=False)
     target = sqlite3.connect(str(target_path), isolation_level=None)
     try:

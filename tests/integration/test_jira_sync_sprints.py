@@ -17,7 +17,7 @@ from data.db.connection import get_db_connection
 from data.jira.errors import JiraBoardError
 from data.jira.sync import sync
 from data.profiles import manager as pm
-from fakejira import FakeJira, metadata
+from fakejira import FakeJira, metadata_bodies
 from tests.integration.jira_support import FAST_RETRY, make_profile, store_snapshot, visible_keys
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -146,15 +146,15 @@ def test_no_sprint_field_on_the_site_is_one_sentence(db_path: Path) -> None:
         assert original is not None
         profile_id, query_id = make_profile(fake, board_id=1)
         # A site without JIRA Software's Sprint field: /field lists none with its schema.
-        real = metadata.fields
-        metadata.fields = lambda renderer: [  # type: ignore[assignment]
+        real = metadata_bodies.fields
+        metadata_bodies.fields = lambda renderer: [  # type: ignore[assignment]
             f for f in real(renderer) if f["name"] != "Sprint"
         ]
         try:
             with pytest.raises(JiraBoardError, match=r"^JIRA lists no Sprint field \(com\.pyxis"):
                 sync(profile_id, query_id, retry=FAST_RETRY)
         finally:
-            metadata.fields = real  # type: ignore[assignment]
+            metadata_bodies.fields = real  # type: ignore[assignment]
         assert _rows(db_path, "SELECT count(*) FROM issues WHERE profile_id = ?", profile_id) == [
             (0,)
         ]

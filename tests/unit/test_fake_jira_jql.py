@@ -9,7 +9,7 @@ import pytest
 
 from fakejira.catalog import DONE, STATUSES
 from fakejira.dataset import Dataset, Issue
-from fakejira.jql import BoolNode, Clause, Evaluator, JqlError, parse, tokenize
+from fakejira.jql_engine import BoolNode, Clause, Evaluator, JqlError, parse, tokenize
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)
