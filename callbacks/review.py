@@ -20,6 +20,7 @@ from data.errors import TaskCancelled
 from data.jobs import ProgressCallback, backfill_task
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
+from data.profiles import people
 from layouts import ids
 from layouts.common import info_alert, success_alert
 from layouts.review import (
@@ -43,7 +44,9 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return missing_selection(profile_id)
     review = snapshots.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
-    return review_layout(review, _deadline(profile_id), _signoffs(profile_id, query_id))
+    return review_layout(
+        review, _deadline(profile_id), _signoffs(profile_id, query_id), people.display_name()
+    )
 
 
 @alert_on_error()
@@ -57,15 +60,17 @@ def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
 
 @alert_on_error(ALERT, no_update)
 def sign_off(
-    selection: dict[str, Any] | None, week: str | None, notes: str | None
+    selection: dict[str, Any] | None, week: str | None, notes: str | None, name: str | None = None
 ) -> tuple[Any, Any]:
-    """(alert, refreshed sign-off list) after signing off ``week`` with ``notes``."""
+    """(alert, refreshed sign-off list) after ``name`` signed off ``week`` with ``notes``; the
+    name is remembered for the next sign-off."""
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
     if not week:
         return info_alert(
             "There is no snapshot week to sign off; backfill the snapshots first."
         ), no_update
-    signed = plans.sign_off_week(profile_id, query_id, week, notes or "")
+    signer = people.display_name() if name is None else people.remember_display_name(name)
+    signed = plans.sign_off_week(profile_id, query_id, week, notes or "", actor=signer)
     return success_alert(_signed_message(week, signed)), signoff_items(
         _signoffs(profile_id, query_id)
     )
@@ -130,10 +135,11 @@ def register(app: Dash) -> None:
         State(ids.SELECTION, "data"),
         State(ids.REVIEW_SIGNOFF_WEEK, "value"),
         State(ids.REVIEW_SIGNOFF_NOTES, "value"),
+        State(ids.REVIEW_SIGNOFF_NAME, "value"),
         prevent_initial_call=True,
     )
-    def _sign_off(_n, selection, week, notes):
-        return sign_off(selection, week, notes)
+    def _sign_off(_n, selection, week, notes, name):
+        return sign_off(selection, week, notes, name)
 
     # Inputs and outputs all live on this page, so prevent_initial_call holds when it is rendered
     # (an output outside the page would make Dash run the job on every visit).

@@ -17,7 +17,7 @@ from layouts.charts import value_lines, zero_based_range
 from layouts.common import GRAPH_CONFIG, About, about_line, graph, text_table
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
-from layouts.units import snapshot_metric
+from layouts.units import local_time, snapshot_metric
 
 WEEK_CHOICES = [8, 12, 26, 52]
 DEFAULT_WEEKS = 12
@@ -188,7 +188,8 @@ def signoff_items(signoffs: list[dict[str, Any]]) -> list[html.Li]:
         html.Li(
             [
                 html.Strong(s["artifact_type"]),
-                f" signed off by {s['approved_by'] or 'unknown'} at {s['approved_at'][:16]}",
+                f" signed off by {s['approved_by'] or 'an unnamed user'}"
+                f" on {local_time(s['approved_at'])}",
                 html.Span(f" — {s['approval_notes']}" if s.get("approval_notes") else ""),
             ]
         )
@@ -196,7 +197,7 @@ def signoff_items(signoffs: list[dict[str, Any]]) -> list[html.Li]:
     ]
 
 
-def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]]) -> dbc.Card:
+def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]], signer: str = "") -> dbc.Card:
     return dbc.Card(
         [
             dbc.CardHeader("Sign off a week"),
@@ -215,12 +216,20 @@ def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]]) -> dbc.Card:
                                 md=3,
                             ),
                             dbc.Col(
+                                dbc.Input(
+                                    id=ids.REVIEW_SIGNOFF_NAME,
+                                    value=signer,
+                                    placeholder="Your name (shown on the sign-off)",
+                                ),
+                                md=2,
+                            ),
+                            dbc.Col(
                                 dbc.Textarea(
                                     id=ids.REVIEW_SIGNOFF_NOTES,
                                     placeholder="Review notes (what was discussed, decisions)",
                                     rows=2,
                                 ),
-                                md=7,
+                                md=5,
                             ),
                             dbc.Col(
                                 dbc.Button("Sign off", id=ids.REVIEW_SIGNOFF_BUTTON, n_clicks=0),
@@ -240,7 +249,9 @@ def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]]) -> dbc.Card:
     )
 
 
-def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, Any]]) -> html.Div:
+def review_layout(
+    review: Any, deadline: str | None, signoffs: list[dict[str, Any]], signer: str = ""
+) -> html.Div:
     weeks = list(review.trends["week"])
     return html.Div(
         [
@@ -293,6 +304,6 @@ def review_layout(review: Any, deadline: str | None, signoffs: list[dict[str, An
             job_cancel_result(ids.BACKFILL_JOB),
             html.Div(id=ids.REVIEW_BACKFILL_RESULT),
             html.Div(review_content(review, deadline), id=ids.REVIEW_CONTENT),
-            signoff_panel(weeks, signoffs),
+            signoff_panel(weeks, signoffs, signer),
         ]
     )

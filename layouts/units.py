@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 
@@ -95,3 +96,20 @@ trends show them."""
 
 def snapshot_metric(column: str) -> Metric:
     return SNAPSHOT_METRICS.get(column, Metric(column, Unit("")))
+
+
+def local_time(iso: str | None, tz: Any = None) -> str:
+    """A stored UTC timestamp as a reader's local time: ``2 Dec 2026, 14:40 CET`` (``tz``: a
+    tzinfo, default this machine's zone). An empty or unreadable value is shown as given."""
+    from datetime import datetime
+
+    if not iso:
+        return "an unknown time"
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()

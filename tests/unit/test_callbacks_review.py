@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from dash import no_update
 
 from callbacks import review
 from data import plans
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
+from data.profiles import people
 from data.store import get_backend
 
 
@@ -100,3 +103,38 @@ def test_signing_a_week_again_keeps_or_replaces_its_notes(backend):
     alert, _ = review.sign_off(selection, "2026-W48", "Back on track")
     assert alert.children == "Re-signed 2026-W48; the new notes replace the earlier ones."
     assert stored_notes() == "Back on track"
+
+
+def test_a_sign_off_shows_the_signers_name_and_a_readable_local_time(backend):
+    selection = _selection(backend)
+    backend.save_metrics_snapshot(
+        selection["profile"], selection["query"], "2026-W48", "forecast", {"remaining_items": 5}
+    )
+    alert, items = review.sign_off(selection, "2026-W48", "ok", "  Ada   Lovelace ")
+    assert alert.children == "Signed off 2026-W48."
+    text = str(items)
+    assert "signed off by Ada Lovelace on " in text
+    signed = plans.get_week_sign_off(selection["profile"], selection["query"], "2026-W48")
+    assert signed["approved_by"] == "Ada Lovelace"
+    shown = text.split(" on ")[1].split("'")[0]
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \S+", shown), shown
+    # The name is remembered: the page offers it for the next sign-off.
+    assert people.display_name() == "Ada Lovelace"
+    assert "Ada Lovelace" in str(review.render(selection["profile"], selection["query"]))
+
+
+def test_a_sign_off_without_a_name_is_refused_and_nothing_is_signed(backend):
+    selection = _selection(backend)
+    backend.save_metrics_snapshot(
+        selection["profile"], selection["query"], "2026-W48", "forecast", {"remaining_items": 5}
+    )
+    alert, items = review.sign_off(selection, "2026-W48", "ok", "   ")
+    assert alert.color == "danger"
+    assert "Enter your name (as colleagues know you) before signing off." in str(alert.children)
+    assert items is no_update
+    assert plans.get_week_sign_off(selection["profile"], selection["query"], "2026-W48") is None
+
+
+def test_the_default_name_is_the_os_accounts_full_name_or_login(backend):
+    assert people.display_name() == people.os_full_name()
+    assert people.os_full_name() != ""
