@@ -1,14 +1,11 @@
-"""``flowcast fetch`` (sync a query from JIRA, then its weekly snapshots) and
-``flowcast profile test-connection``."""
+"""``flowcast fetch``: sync a query from JIRA, then its weekly snapshots."""
 
 from __future__ import annotations
 
 import click
 
 from cli.output import ProgressLine, print_json
-from cli.profiles import profile
 from data.analytics.fetch import fetch as fetch_query
-from data.jira import metadata
 from data.profiles import manager as pm
 
 
@@ -38,20 +35,4 @@ def fetch(profile_ref: str, query_ref: str, full: bool, quiet: bool, as_json: bo
         f"{synced.transition_count:,} status changes ({synced.fetched:,} fetched, "
         f"{synced.removed:,} removed, {synced.requests:,} requests, {synced.seconds:.1f} s); "
         f"{len(result.snapshot_weeks)} weekly snapshots updated."
-    )
-
-
-@profile.command("test-connection")
-@click.argument("profile_ref")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def test_connection(profile_ref: str, as_json: bool) -> None:
-    """Check a profile's JIRA URL and credentials."""
-    p = pm.find_profile(profile_ref)
-    info = metadata.test_connection(p)
-    if as_json:
-        print_json(info.__dict__)
-        return
-    click.echo(
-        f"Connected to {info.server_title} {info.server_version} ({info.deployment}) as "
-        f"{info.user_display_name} (time zone {info.time_zone})."
     )

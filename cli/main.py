@@ -1,10 +1,17 @@
-"""The ``flowcast`` root command: global options, error handling and sub-command registration."""
+"""The ``flowcast`` root command: global options, error handling and sub-command registration.
+
+Sub-commands are imported only when they run (or when their own ``--help`` is asked): their modules
+pull in pandas, the JIRA client and the store, which a bare ``flowcast --help`` must not pay for.
+``COMMANDS`` says where each one lives and carries the one-line summary the root help lists;
+tests/unit/test_cli_lazy.py checks each summary against the command's own docstring.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -12,8 +19,131 @@ from data.errors import FlowcastError
 from data.locations import set_data_dir
 
 
+class Entry(NamedTuple):
+    """Where a sub-command lives (``module:attribute``) and the summary ``flowcast --help`` shows."""
+
+    target: str
+    summary: str
+
+
+# Sub-commands register here, one line each.
+COMMANDS: dict[str, Entry] = {
+    "audit": Entry(
+        "cli.safety:audit",
+        "List who created, changed or deleted what, newest first (tokens are masked).",
+    ),
+    "backup": Entry(
+        "cli.safety:backup", "Write a consistent copy of the database (safe while the app runs)."
+    ),
+    "cache": Entry("cli.safety:cache", "The JIRA response and changelog caches."),
+    "db": Entry("cli.db:db", "Schema status, migration, downgrade and statistics."),
+    "doctor": Entry(
+        "cli.db:doctor", "Print the Python, SQLite and driver versions and where the data lives."
+    ),
+    "export": Entry(
+        "cli.transfer:export_command",
+        "Export a profile (DEST is a new folder, or a file ending in .zip) or the legacy layout.",
+    ),
+    "fake-jira": Entry(
+        "cli.fake_jira:fake_jira",
+        "Serve a fake JIRA Cloud or Data Center on 127.0.0.1 until Ctrl+C.",
+    ),
+    "fetch": Entry(
+        "cli.jira:fetch",
+        "Fetch a query from JIRA (incremental unless --full) and update its weekly snapshots,"
+        " as the dashboard's Fetch does.",
+    ),
+    "import": Entry(
+        "cli.transfer:import_command",
+        "Import a profile that `flowcast export --profile` wrote (folder or .zip).",
+    ),
+    "import-csv": Entry(
+        "cli.metrics:import_csv",
+        "Import weekly statistics from the upstream CSV (date,completed_items,completed_points,"
+        " created_items,created_points); a query without JIRA issues forecasts from them.",
+    ),
+    "init": Entry(
+        "cli.db:init", "Create the database (if needed) and bring its schema up to date."
+    ),
+    "migrate-json": Entry(
+        "cli.legacy:migrate_json",
+        "Migrate legacy JSON files (default: the data directory) into the database.",
+    ),
+    "plan": Entry(
+        "cli.plans:plan",
+        "Versioned delivery plans: history, diff, rollback and review"
+        " (draft → submitted → approved).",
+    ),
+    "profile": Entry(
+        "cli.profiles:profile",
+        "Profiles: JIRA connections with their mappings and forecast settings.",
+    ),
+    "query": Entry("cli.profiles:query", "Queries: named JQL scopes inside a profile."),
+    "report": Entry(
+        "cli.metrics:report",
+        "Every metric of a query (forecasts, flow, cycle time, DORA) with its definition.",
+    ),
+    "restore": Entry(
+        "cli.safety:restore",
+        "Replace the database with a backup FILE (the current one is kept as a backup).",
+    ),
+    "serve": Entry("cli.serve:serve", "Start the dashboard on http://HOST:PORT."),
+    "settings": Entry(
+        "cli.plans:settings",
+        "Profile settings versions: history, diff, rollback (tokens are never stored in clear).",
+    ),
+    "snapshot": Entry(
+        "cli.metrics:snapshot",
+        "Store weekly DORA, flow and forecast snapshots (re-running a week replaces it).",
+    ),
+    "sprint": Entry(
+        "cli.sprints:sprint",
+        "Sprints of the profile's Scrum board (set jira_config.board_id; fetch to store them).",
+    ),
+    "storage-mode": Entry(
+        "cli.legacy:storage_mode",
+        "Show or set where data is stored: sqlite (default), dual (SQLite + legacy JSON) or json.",
+    ),
+    "verify": Entry(
+        "cli.safety:verify",
+        "Check the database: integrity, foreign keys, schema, JSON documents, consistency.",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of sub-command ``name`` and return its click command."""
+    module_name, attribute = COMMANDS[name].target.split(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name].target} is not a click command")
+    return command
+
+
+def _short_help(summary: str, limit: int) -> str:
+    """``summary`` cut as click cuts a command's docstring for its group's help."""
+    return click.Command(None, help=summary).get_short_help_str(limit)
+
+
 class FlowcastGroup(click.Group):
-    """Turns Flowcast's errors into a one-line message and exit code 1, never a traceback."""
+    """Loads sub-commands on demand, and turns Flowcast's errors into a one-line message and exit
+    code 1, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        return load_command(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The root help's command list from ``COMMANDS``, without importing any command."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, _short_help(COMMANDS[name].summary, limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -43,41 +173,3 @@ def cli(data_dir: str | None, verbose: bool) -> None:
 
 def main() -> None:
     cli(prog_name="flowcast")
-
-
-# Sub-commands register here, one line each.
-from cli.db import db, doctor, init  # noqa: E402
-from cli.fake_jira import fake_jira  # noqa: E402
-from cli.jira import fetch  # noqa: E402  (also adds `profile test-connection`)
-from cli.legacy import migrate_json, storage_mode  # noqa: E402
-from cli.metrics import import_csv, report, snapshot  # noqa: E402
-from cli.plans import plan, settings  # noqa: E402
-from cli.profiles import profile, query  # noqa: E402
-from cli.safety import audit, backup, cache, restore, verify  # noqa: E402
-from cli.serve import serve  # noqa: E402
-from cli.sprints import sprint  # noqa: E402
-from cli.transfer import export_command, import_command  # noqa: E402
-
-cli.add_command(doctor)
-cli.add_command(init)
-cli.add_command(db)
-cli.add_command(profile)
-cli.add_command(query)
-cli.add_command(plan)
-cli.add_command(settings)
-cli.add_command(serve)
-cli.add_command(report)
-cli.add_command(snapshot)
-cli.add_command(import_csv)
-cli.add_command(migrate_json)
-cli.add_command(storage_mode)
-cli.add_command(export_command)
-cli.add_command(import_command)
-cli.add_command(backup)
-cli.add_command(restore)
-cli.add_command(verify)
-cli.add_command(cache)
-cli.add_command(audit)
-cli.add_command(fake_jira)
-cli.add_command(fetch)
-cli.add_command(sprint)

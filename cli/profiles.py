@@ -249,3 +249,21 @@ def query_delete(profile_ref: str, query_ref: str, yes: bool) -> None:
         click.confirm(f"Delete query {q['name']!r}?", abort=True)
     pm.delete_query(p["id"], q["id"])
     click.echo(f"Deleted query {q['id']}")
+
+
+@profile.command("test-connection")
+@click.argument("profile_ref")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def test_connection(profile_ref: str, as_json: bool) -> None:
+    """Check a profile's JIRA URL and credentials."""
+    from data.jira import metadata  # the JIRA client only when a connection is tested
+
+    p = pm.find_profile(profile_ref)
+    info = metadata.test_connection(p)
+    if as_json:
+        print_json(info.__dict__)
+        return
+    click.echo(
+        f"Connected to {info.server_title} {info.server_version} ({info.deployment}) as "
+        f"{info.user_display_name} (time zone {info.time_zone})."
+    )

@@ -28,8 +28,10 @@ is out of date.
 
 
 def iter_commands(group: click.Group, prefix: list[str]):
-    for name in sorted(group.commands):
-        command = group.commands[name]
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # the root group loads its commands on demand
+        command = group.get_command(ctx, name)
+        assert command is not None
         path = [*prefix, name]
         yield path, command
         if isinstance(command, click.Group):

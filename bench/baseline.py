@@ -1,0 +1,87 @@
+"""Benchmarks against the previous main: the same command run alternately on this tree and on a
+reference tree, on the same data, in one run (issue 16). On a shared machine a figure alone is noise;
+the ratio of two interleaved medians is not.
+
+The reference is a checkout of the previous main named by ``FLOWCAST_BENCH_BASELINE``, e.g.
+``git worktree add --detach /work/prev-main main`` then ``FLOWCAST_BENCH_BASELINE=/work/prev-main
+make bench``. Without it a benchmark prints only its figure and goal, and says so.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+THIS_TREE = Path(__file__).resolve().parent.parent
+BASELINE_ENV = "FLOWCAST_BENCH_BASELINE"
+
+
+def baseline_tree() -> Path | None:
+    """The reference tree named by FLOWCAST_BENCH_BASELINE, or None when unset."""
+    value = os.environ.get(BASELINE_ENV)
+    if not value:
+        return None
+    tree = Path(value).resolve()
+    if not (tree / "cli" / "main.py").is_file():
+        raise SystemExit(f"{BASELINE_ENV}={value} is not a Flowcast checkout (no cli/main.py).")
+    return tree
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float
+
+
+def run_in(tree: Path, args: list[str], env: dict[str, str]) -> Timing:
+    """Run ``python args`` as a whole process with ``tree`` first on the import path; wall clock
+    and the child's user + system CPU time."""
+    child_env = {**os.environ, **env, "PYTHONPATH": str(tree)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = _now()
+    subprocess.run(
+        [sys.executable, *args], cwd=tree, env=child_env, check=True, stdout=subprocess.DEVNULL
+    )
+    wall = _now() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(wall, cpu)
+
+
+def _now() -> float:
+    import time
+
+    return time.perf_counter()
+
+
+def compare(label: str, goal: float, args: list[str], env: dict[str, str], rounds: int) -> None:
+    """Print ``label``'s median wall and CPU time on this tree with its goal (seconds) and, when a
+    baseline is set, the ratio to the baseline's median from the same alternating rounds."""
+    reference = baseline_tree()
+    new: list[Timing] = []
+    old: list[Timing] = []
+    for _ in range(rounds):
+        new.append(run_in(THIS_TREE, args, env))
+        if reference is not None:
+            old.append(run_in(reference, args, env))
+    wall = statistics.median(t.wall for t in new)
+    cpu = statistics.median(t.cpu for t in new)
+    line = (
+        f"{label}: median {wall:.3f} s wall / {cpu:.3f} s CPU over {rounds} runs "
+        f"(goal < {goal:g} s: {'met' if wall < goal else 'NOT met'})"
+    )
+    if reference is None:
+        line += f"; no baseline ({BASELINE_ENV} unset), so no ratio"
+    else:
+        old_wall = statistics.median(t.wall for t in old)
+        old_cpu = statistics.median(t.cpu for t in old)
+        line += (
+            f"; previous main {old_wall:.3f} s wall / {old_cpu:.3f} s CPU, "
+            f"ratio {wall / old_wall:.2f}x wall / {cpu / old_cpu:.2f}x CPU"
+        )
+    print(line, flush=True)

@@ -1,0 +1,75 @@
+"""The root command imports no sub-command until it runs: `flowcast --help` stays cheap (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from cli.main import COMMANDS, cli, load_command
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ["pandas", "numpy", "httpx", "data.jira", "data.store", "data.analytics", "data.db"]
+
+PROBE = """
+import json, sys
+from cli.main import cli
+try:
+    cli.main(sys.argv[1:], prog_name="flowcast", standalone_mode=False)
+finally:
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str) -> tuple[str, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+def test_root_help_imports_no_pandas_jira_client_or_store() -> None:
+    out, modules = _modules_after("--help")
+    assert "Commands:" in out
+    assert _heavy(modules) == []
+    assert not [m for m in modules if m.startswith("cli.") and m != "cli.main"]
+
+
+def test_root_help_lists_every_command_with_its_own_summary() -> None:
+    out = CliRunner().invoke(cli, ["--help"]).output
+    for name in COMMANDS:
+        assert f"  {name} " in out
+
+
+def test_each_summary_is_the_commands_own_short_help() -> None:
+    for name, entry in COMMANDS.items():
+        command = load_command(name)
+        assert command.name == name
+        assert command.get_short_help_str(10_000) == entry.summary, name
+
+
+def test_a_commands_help_loads_only_that_command() -> None:
+    out, modules = _modules_after("doctor", "--help")
+    assert "Print the Python, SQLite and driver versions" in out
+    assert "cli.db" in modules
+    assert "cli.metrics" not in modules and "data.jira" not in modules
+
+
+def test_profile_test_connection_is_still_a_profile_command() -> None:
+    profile = load_command("profile")
+    assert isinstance(profile, click.Group)
+    assert "test-connection" in profile.list_commands(click.Context(profile))
+
+
+def test_an_unknown_command_is_refused_as_before() -> None:
+    result = CliRunner().invoke(cli, ["no-such-command"])
+    assert result.exit_code == 2
+    assert "No such command 'no-such-command'" in result.output
