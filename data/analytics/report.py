@@ -194,6 +194,67 @@ def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
     return ctx.weekly
 
 
+def _forecast_basis(ctx: MetricsContext) -> tuple[Window, pd.DataFrame, dict[str, float]]:
+    """The forecast window, its weeks' throughput and the remaining items and points."""
+    window = ctx.window(ctx.mappings.data_points_count)
+    throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
+    last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
+    remaining = {
+        "items": float(last.remaining_items) if last is not None else 0.0,
+        "points": float(last.remaining_points) if last is not None else 0.0,
+    }
+    return window, throughput, remaining
+
+
+def _monte_carlo(
+    ctx: MetricsContext,
+    throughput: pd.DataFrame,
+    remaining: dict[str, float],
+    unit: str,
+    growing: bool,
+) -> MonteCarloWhen:
+    m = ctx.mappings
+    return monte_carlo_when(
+        throughput[unit].to_numpy(dtype=float),
+        remaining[unit],
+        ctx.today,
+        trials=m.monte_carlo_trials,
+        seed=m.monte_carlo_seed,
+        deadline=m.deadline,
+        unit=unit,
+        arrivals=throughput[f"created_{unit}"].to_numpy(dtype=float) if growing else None,
+    )
+
+
+@dataclass(frozen=True)
+class HeadlineForecast:
+    """What a weekly snapshot records of ``forecast_section``: the same values, without the
+    points Monte Carlo, the how-many forecast and the burndown it does not store."""
+
+    window: Window
+    remaining_items: float
+    remaining_points: float
+    pert_items: PertForecast
+    scope_model: str
+    when_items: MonteCarloWhen  # ForecastSection.when("items")
+
+
+def headline_forecast(ctx: MetricsContext) -> HeadlineForecast:
+    m = ctx.mappings
+    window, throughput, remaining = _forecast_basis(ctx)
+    items = throughput["items"].to_numpy(dtype=float)
+    return HeadlineForecast(
+        window=window,
+        remaining_items=remaining["items"],
+        remaining_points=remaining["points"],
+        pert_items=pert_forecast(items, remaining["items"], m.pert_factor, ctx.today, "items"),
+        scope_model=m.monte_carlo_scope,
+        when_items=_monte_carlo(
+            ctx, throughput, remaining, "items", m.monte_carlo_scope == "growing"
+        ),
+    )
+
+
 def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None) -> ForecastSection:
     """PERT, Monte Carlo and burndown of a query. ``scopes`` = the Monte Carlo scope models to
     simulate (default: only the one the profile shows; a growing scope that never catches up
@@ -201,13 +262,7 @@ def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None)
     not show)."""
     m = ctx.mappings
     wanted = {*(scopes or ()), m.monte_carlo_scope}
-    window = ctx.window(m.data_points_count)
-    throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
-    last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
-    remaining = {
-        "items": float(last.remaining_items) if last is not None else 0.0,
-        "points": float(last.remaining_points) if last is not None else 0.0,
-    }
+    window, throughput, remaining = _forecast_basis(ctx)
     today = ctx.today
     units = ("items", "points") if m.points_field else ("items",)
     pert = {
@@ -216,16 +271,7 @@ def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None)
     }
 
     def when(unit: str, growing: bool) -> MonteCarloWhen:
-        return monte_carlo_when(
-            throughput[unit].to_numpy(dtype=float),
-            remaining[unit],
-            today,
-            trials=m.monte_carlo_trials,
-            seed=m.monte_carlo_seed,
-            deadline=m.deadline,
-            unit=unit,
-            arrivals=throughput[f"created_{unit}"].to_numpy(dtype=float) if growing else None,
-        )
+        return _monte_carlo(ctx, throughput, remaining, unit, growing)
 
     fixed = {u: when(u, False) for u in units} if "fixed" in wanted else {}
     growing = {u: when(u, True) for u in units} if "growing" in wanted else {}

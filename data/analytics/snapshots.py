@@ -23,7 +23,7 @@ from data.analytics.report import (
     context_from_frames,
     dora_section,
     flow_section,
-    forecast_section,
+    headline_forecast,
     jsonable,
     profile_of,
     require_query,
@@ -65,10 +65,10 @@ def snapshot_rows(
     ctx: MetricsContext, week: str
 ) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
     """The (week, type, metrics, forecast) rows stored for one ISO week."""
-    f = forecast_section(ctx)
+    f = headline_forecast(ctx)
     flow = flow_section(ctx)
     dora = dora_section(ctx)
-    mc = f.when("items")  # the scope model the profile shows, simulated by forecast_section
+    mc = f.when_items  # the scope model the profile shows
     dates = (mc.dates if mc else None) or {}
     weeks = (mc.weeks if mc else None) or {}
     forecast_metrics = {
