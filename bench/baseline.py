@@ -38,17 +38,22 @@ class Timing:
     cpu: float
 
 
-def run_in(tree: Path, args: list[str], env: dict[str, str]) -> Timing:
-    """Run ``python args`` as a whole process with ``tree`` first on the import path; wall clock
-    and the child's user + system CPU time."""
+def run_in(tree: Path, args: list[str], env: dict[str, str], *, inside: bool = False) -> Timing:
+    """Run ``python args`` with ``tree`` first on the import path. The timing is the whole
+    process's wall clock and user + system CPU time, or with ``inside`` what the child measured
+    itself and printed as its last line, ``<wall seconds> <cpu seconds>`` (a step of a process
+    without its start-up)."""
     child_env = {**os.environ, **env, "PYTHONPATH": str(tree)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = _now()
-    subprocess.run(
-        [sys.executable, *args], cwd=tree, env=child_env, check=True, stdout=subprocess.DEVNULL
+    done = subprocess.run(
+        [sys.executable, *args], cwd=tree, env=child_env, check=True, capture_output=True, text=True
     )
     wall = _now() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if inside:
+        child_wall, child_cpu = done.stdout.strip().splitlines()[-1].split()
+        return Timing(float(child_wall), float(child_cpu))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Timing(wall, cpu)
 
@@ -59,16 +64,24 @@ def _now() -> float:
     return time.perf_counter()
 
 
-def compare(label: str, goal: float, args: list[str], env: dict[str, str], rounds: int) -> None:
+def compare(
+    label: str,
+    goal: float,
+    args: list[str],
+    env: dict[str, str],
+    rounds: int,
+    *,
+    inside: bool = False,
+) -> None:
     """Print ``label``'s median wall and CPU time on this tree with its goal (seconds) and, when a
     baseline is set, the ratio to the baseline's median from the same alternating rounds."""
     reference = baseline_tree()
     new: list[Timing] = []
     old: list[Timing] = []
     for _ in range(rounds):
-        new.append(run_in(THIS_TREE, args, env))
+        new.append(run_in(THIS_TREE, args, env, inside=inside))
         if reference is not None:
-            old.append(run_in(reference, args, env))
+            old.append(run_in(reference, args, env, inside=inside))
     wall = statistics.median(t.wall for t in new)
     cpu = statistics.median(t.cpu for t in new)
     line = (

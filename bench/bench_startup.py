@@ -1,10 +1,12 @@
-"""CLI start-up as whole processes (issue 16): ``flowcast --help`` and ``flowcast report --json`` of
-10,000 issues from a warm cache, each run alternately on this tree and on the previous main
-(FLOWCAST_BENCH_BASELINE, see bench/baseline.py), on the same data.
+"""Issue 16's figures, each run alternately on this tree and on the previous main
+(FLOWCAST_BENCH_BASELINE, see bench/baseline.py), on the same data: ``flowcast --help`` and
+``flowcast report --json`` of 10,000 issues from a warm cache as whole processes, and a 26-week
+snapshot backfill of the same 10,000 issues (the backfill alone, without the process start-up).
 
     python bench/bench_startup.py
 
-Prints numbers; never asserts on time. Goals: ``--help`` < 0.15 s, ``report --json`` at 10k < 0.4 s.
+Prints numbers; never asserts on time. Goals: ``--help`` < 0.15 s, ``report --json`` at 10k < 0.4 s,
+backfill of 26 weeks at 10k < 0.4 s.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from data.locations import DATA_DIR_ENV  # noqa: E402
 
 FLOWCAST = ["-c", "import sys; from cli.main import main; sys.argv[0] = 'flowcast'; main()"]
 ROUNDS = 7
+BACKFILL = """
+import time
+from datetime import UTC, datetime
+from data.analytics.snapshots import snapshot_weeks
+started, started_cpu = time.perf_counter(), time.process_time()
+snapshot_weeks("bench", "all", backfill=26, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
+print(time.perf_counter() - started, time.process_time() - started_cpu)
+"""
 
 
 def main() -> None:
@@ -34,6 +44,8 @@ def main() -> None:
         for tree in filter(None, [THIS_TREE, baseline_tree()]):
             run_in(tree, report, env)  # warms the frame cache, as a second report finds it
         compare("flowcast report --json, 10k issues, warm cache", 0.4, report, env, ROUNDS)
+        backfill = ["-c", BACKFILL]
+        compare("snapshot backfill of 26 weeks, 10k issues", 0.4, backfill, env, 5, inside=True)
 
 
 if __name__ == "__main__":
