@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from cli.output import print_json, print_table
 from data import locations
 from data.db.connection import get_db_connection, initialize_database
+from data.db.postgres import DATABASE_URL_ENV, describe, postgres_connection
 from data.db.schema import (
     all_migrations,
     applied_migrations,
@@ -55,10 +59,36 @@ def db() -> None:
     """Schema status, migration, downgrade and statistics."""
 
 
-def _status_rows() -> list[dict[str, object]]:
+# Every schema command works on the local SQLite file or, given a URL, on a team database.
+database_url_option = click.option(
+    "--database-url",
+    envvar=DATABASE_URL_ENV,
+    default=None,
+    metavar="URL",
+    help=f"A PostgreSQL team database (postgresql://user@host:5432/db); default ${DATABASE_URL_ENV}, "
+    "else the local SQLite file.",
+)
+
+
+@contextmanager
+def _schema_connection(database_url: str | None) -> Iterator[tuple[Any, str]]:
+    """A connection to the database the command works on, and its name for the output."""
+    if database_url:
+        with postgres_connection(database_url) as conn:
+            yield conn, f"PostgreSQL {describe(database_url)}"
+        return
     with get_db_connection(initialize_database(migrate=False)) as conn:
+        yield conn, str(locations.get_db_path())
+
+
+@db.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@database_url_option
+def status(as_json: bool, database_url: str | None) -> None:
+    """List migrations and whether each is applied."""
+    with _schema_connection(database_url) as (conn, name):
         applied = {a.version: a for a in applied_migrations(conn)}
-    return [
+    rows = [
         {
             "version": m.version,
             "description": m.description,
@@ -67,33 +97,20 @@ def _status_rows() -> list[dict[str, object]]:
         }
         for m in all_migrations()
     ]
-
-
-@db.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def status(as_json: bool) -> None:
-    """List migrations and whether each is applied."""
-    rows = _status_rows()
     if as_json:
-        print_json(
-            {
-                "database": str(locations.get_db_path()),
-                "latest": latest_version(),
-                "migrations": rows,
-            }
-        )
+        print_json({"database": name, "latest": latest_version(), "migrations": rows})
     else:
-        click.echo(f"Database: {locations.get_db_path()}")
+        click.echo(f"Database: {name}")
         print_table(rows, ["version", "state", "applied_at", "description"])
 
 
 @db.command()
 @click.option("--dry-run", is_flag=True, help="Show what would be applied; change nothing.")
 @click.option("--to", "target", type=int, default=None, help="Stop at this version.")
-def migrate(dry_run: bool, target: int | None) -> None:
+@database_url_option
+def migrate(dry_run: bool, target: int | None, database_url: str | None) -> None:
     """Apply pending schema migrations, each in its own transaction."""
-    path = initialize_database(migrate=False)
-    with get_db_connection(path) as conn:
+    with _schema_connection(database_url) as (conn, _name):
         done = apply_migrations(conn, target, dry_run=dry_run)
     verb = "Would apply" if dry_run else "Applied"
     if not done:
@@ -105,10 +122,10 @@ def migrate(dry_run: bool, target: int | None) -> None:
 @db.command()
 @click.argument("version", type=int)
 @click.option("--dry-run", is_flag=True, help="Show what would be undone; change nothing.")
-def downgrade(version: int, dry_run: bool) -> None:
+@database_url_option
+def downgrade(version: int, dry_run: bool, database_url: str | None) -> None:
     """Undo migrations above VERSION (back up first: `flowcast backup`)."""
-    path = initialize_database(migrate=False)
-    with get_db_connection(path) as conn:
+    with _schema_connection(database_url) as (conn, _name):
         done = downgrade_schema(conn, version, dry_run=dry_run)
     verb = "Would undo" if dry_run else "Undid"
     if not done:

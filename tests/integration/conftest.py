@@ -6,6 +6,7 @@ import pytest
 
 from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import seed_team
+from tests.postgres_support import postgres_url  # noqa: F401 - a fixture for team-mode tests
 
 
 @pytest.fixture

@@ -30,3 +30,7 @@ CREATE TABLE jira_sync_state (
 DOWN = """
 DROP TABLE jira_sync_state;
 """
+
+# PostgreSQL (team mode): the same table; WITHOUT ROWID has no counterpart.
+POSTGRES_UP = UP.replace(") WITHOUT ROWID;", ");")
+POSTGRES_DOWN = DOWN

@@ -19,3 +19,7 @@ CREATE TABLE jira_statuses (
 DOWN = """
 DROP TABLE jira_statuses;
 """
+
+# PostgreSQL (team mode): the same table, in the same SQL.
+POSTGRES_UP = UP
+POSTGRES_DOWN = DOWN

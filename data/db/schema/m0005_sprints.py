@@ -40,3 +40,7 @@ DROP TABLE issue_sprint_changes;
 DROP INDEX idx_jira_sprints_board;
 DROP TABLE jira_sprints;
 """
+
+# PostgreSQL (team mode): the same tables and index; WITHOUT ROWID has no counterpart.
+POSTGRES_UP = UP.replace(") WITHOUT ROWID;", ");")
+POSTGRES_DOWN = DOWN

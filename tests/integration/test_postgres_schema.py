@@ -1,0 +1,189 @@
+"""The numbered migrations on a real PostgreSQL 15 (issue 14 §1): the same schema as SQLite's,
+one transaction per migration, checksums per dialect, `flowcast db` on a team database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from data.db.connection import get_db_connection
+from data.db.postgres import connect
+from data.db.schema import (
+    POSTGRESQL,
+    all_migrations,
+    applied_migrations,
+    apply_migrations,
+    downgrade,
+    latest_version,
+)
+from data.db.sqlite import connect as sqlite_connect
+from data.errors import ConfigError, DatabaseError, SchemaError
+
+
+def sqlite_schema(conn) -> dict[str, list[str]]:
+    """Each table's columns in order, as SQLite declares them."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {t: [c[1] for c in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+
+
+def postgres_schema(conn) -> dict[str, list[str]]:
+    rows = conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    schema: dict[str, list[str]] = {}
+    for table, column in rows:
+        schema.setdefault(table, []).append(column)
+    return schema
+
+
+def sqlite_indexes(conn) -> set[str]:
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+        )
+    }
+
+
+def postgres_indexes(conn) -> set[str]:
+    # Primary keys and UNIQUE constraints are implicit indexes on SQLite too (sql IS NULL there).
+    rows = conn.execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_every_migration_gives_postgresql_the_schema_it_gives_sqlite(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    lite = sqlite_connect(tmp_path / "same.db", isolation_level=None)
+    lite.execute("PRAGMA foreign_keys = ON")
+    with connect(postgres_url) as pg:
+        for migration in all_migrations():
+            apply_migrations(lite, migration.version)
+            apply_migrations(pg, migration.version)
+            assert postgres_schema(pg) == sqlite_schema(lite), migration.name
+            assert postgres_indexes(pg) == sqlite_indexes(lite), migration.name
+    lite.close()
+
+
+def test_migrations_go_down_to_nothing_and_up_again(postgres_url: str) -> None:
+    with connect(postgres_url) as pg:
+        apply_migrations(pg)
+        assert [a.version for a in applied_migrations(pg)] == [m.version for m in all_migrations()]
+        undone = downgrade(pg, 0)
+        assert [m.version for m in undone] == [m.version for m in reversed(all_migrations())]
+        assert set(postgres_schema(pg)) == {"schema_version"}
+        assert applied_migrations(pg) == []
+        apply_migrations(pg)
+        assert len(postgres_schema(pg)) > 10
+
+
+def test_postgresql_records_its_own_steps_checksum_and_refuses_an_edited_migration(
+    postgres_url: str,
+) -> None:
+    with connect(postgres_url) as pg:
+        apply_migrations(pg)
+        recorded = {a.version: a.checksum for a in applied_migrations(pg)}
+        assert recorded == {m.version: m.checksum_for(POSTGRESQL) for m in all_migrations()}
+        # The first migration's steps differ between the dialects, so do their checksums.
+        first = all_migrations()[0]
+        assert recorded[1] != first.checksum
+        pg.execute("UPDATE schema_version SET checksum = 'edited' WHERE version = 2")
+        with pytest.raises(SchemaError, match=r"Migration 0002 .* changed after it was applied"):
+            apply_migrations(pg)
+
+
+def test_a_migration_that_fails_on_postgresql_leaves_nothing_of_itself(postgres_url: str) -> None:
+    with connect(postgres_url) as pg:
+        apply_migrations(pg, 1)
+        pg.execute("CREATE TABLE plan_metrics (x INTEGER)")  # in the way of migration 0002
+        with pytest.raises(
+            SchemaError,
+            match=r'refused to apply migration 0002 .*"plan_metrics" already exists; nothing was changed',
+        ):
+            apply_migrations(pg)
+        assert [a.version for a in applied_migrations(pg)] == [1]
+        tables = set(postgres_schema(pg))
+        assert "plans" not in tables and "plan_versions" not in tables  # created before the failure
+
+
+def test_plan_search_uses_the_jsonb_expression_indexes(postgres_url: str) -> None:
+    with connect(postgres_url) as pg:
+        apply_migrations(pg)
+        with pg.transaction():
+            pg.execute("SET LOCAL enable_seqscan = off")
+            plan = " ".join(
+                r[0]
+                for r in pg.execute(
+                    "EXPLAIN SELECT id FROM plans WHERE data ->> 'status' = 'active' "
+                    "ORDER BY updated_at, id"
+                )
+            )
+        assert "idx_plans_status" in plan
+
+
+def test_app_state_refuses_a_value_that_is_not_json(postgres_url: str) -> None:
+    with connect(postgres_url) as pg:
+        apply_migrations(pg)
+        with pytest.raises(psycopg.DataError):
+            pg.execute(
+                "INSERT INTO app_state (key, value, updated_at) VALUES ('k', '{not json', 'now')"
+            )
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_flowcast_db_migrates_and_lists_a_team_database(postgres_url: str, db_path: Path) -> None:
+    code, out = run("db", "migrate", "--database-url", postgres_url, "--to", "2")
+    assert code == 0, out
+    assert out.splitlines()[:2] == [
+        f"Applied 0001 {all_migrations()[0].description}",
+        f"Applied 0002 {all_migrations()[1].description}",
+    ]
+    code, out = run("db", "status", "--database-url", postgres_url, "--json")
+    status = json.loads(out)
+    assert status["database"].startswith("PostgreSQL database flowcast_test_")
+    assert [m["state"] for m in status["migrations"]] == ["applied", "applied"] + ["pending"] * (
+        latest_version() - 2
+    )
+    code, out = run("db", "downgrade", "1", "--database-url", postgres_url)
+    assert code == 0 and out.startswith("Undid 0002"), out
+    # The local SQLite file is not touched by any of it.
+    with get_db_connection(db_path) as lite:
+        assert [a.version for a in applied_migrations(lite)] == [
+            m.version for m in all_migrations()
+        ]
+
+
+def test_a_database_url_that_is_not_postgresql_is_one_sentence(db_path: Path) -> None:
+    code, out = run("db", "status", "--database-url", "mysql://root:hunter2@db/flowcast")
+    assert code == 1
+    assert "is not a PostgreSQL database URL; give postgresql://" in out
+    assert "hunter2" not in out  # the password is never echoed
+    with pytest.raises(ConfigError):
+        connect("postgresql://127.0.0.1:5432")  # no database name
+
+
+def test_a_team_database_that_does_not_answer_is_one_sentence(db_path: Path) -> None:
+    url = "postgresql://flowcast:secret@127.0.0.1:1/team"
+    with pytest.raises(DatabaseError, match=r"PostgreSQL \(database team on 127.0.0.1:1\) refused"):
+        connect(url)
+    code, out = run("db", "migrate", "--database-url", url)
+    assert code == 1 and "start PostgreSQL or fix FLOWCAST_DATABASE_URL" in out
+    assert "secret" not in out
