@@ -13,11 +13,12 @@ from callbacks.settings_mappings import VOCABULARY, derived_stages
 from data.errors import ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
+from data.jira.errors import JiraTransientError
 from data.profiles import manager as profile_manager
 from data.profiles.mapping_choices import stored_choices
 from data.validation import validate_jql
 from layouts import ids
-from layouts.common import error_alert, success_alert
+from layouts.common import error_alert, success_alert, warning_alert
 from layouts.settings import query_form_labels, query_options, settings_layout
 
 
@@ -153,28 +154,53 @@ def test_jira_connection(
     )
 
 
+def _jql_problem(profile_id: str, jql: str) -> tuple[str | None, JiraTransientError | None]:
+    """(JIRA's message when it refuses the JQL, the failure when JIRA could not check it)."""
+    try:
+        return metadata.validate_jql(profile_id, jql), None
+    except JiraTransientError as exc:  # unreachable, busy or garbled: a later fetch will tell
+        return None, exc
+
+
 def save_query(profile_id: str, choice: str | None, name: str | None, jql: str | None) -> Any:
-    """Check the JQL with JIRA, then create the query (no ``choice``: "New query") or change the
-    chosen one, saying what changed; JIRA's message when it refuses."""
+    """Check new JQL with JIRA, then create the query (no ``choice``: "New query") or change the
+    chosen one, saying what changed; JIRA's message when it refuses. When JIRA cannot check it
+    (no answer, busy), the query is saved all the same with a warning that the JQL is unchecked;
+    a rename that keeps the JQL asks JIRA nothing."""
     jql = validate_jql(jql)
-    problem = metadata.validate_jql(profile_id, jql)
+    old = profile_manager.get_query(profile_id, choice) if choice else None
+    problem, unchecked = (
+        _jql_problem(profile_id, jql) if old is None or old["jql"] != jql else (None, None)
+    )
     if problem:
         return error_alert(problem, "JIRA said")
-    if not choice:
+    if old is None:
         query_id = profile_manager.create_query(profile_id, name or "", jql)
         profile_manager.switch_to(profile_id, query_id)
-        return success_alert(f"Created query {name!r}; it is now selected.")
-    old = profile_manager.get_query(profile_id, choice)
-    query = profile_manager.update_query(profile_id, choice, name=name, jql=jql)
+        said = f"Created query {name!r}; it is now selected."
+    else:
+        said = _what_changed(
+            old, profile_manager.update_query(profile_id, old["id"], name=name, jql=jql)
+        )
+    if unchecked is not None:
+        return warning_alert(
+            f"{said} Its JQL was not checked, because JIRA could not: {unchecked} "
+            "The next fetch will say if JIRA refuses it.",
+            "Saved without checking the JQL",
+        )
+    return success_alert(said)
+
+
+def _what_changed(old: dict[str, Any], query: dict[str, Any]) -> str:
     renamed = query["name"] != old["name"]
     new_jql = query["jql"] != old["jql"]
     if not renamed and not new_jql:
-        return success_alert(f"Nothing changed in query {old['name']!r}.")
+        return f"Nothing changed in query {old['name']!r}."
     said = f"Renamed query {old['name']!r} to {query['name']!r}" if renamed else ""
     if new_jql:
         said = f"{said} and saved its JQL" if said else f"Saved the JQL of query {query['name']!r}"
         said += "; fetch it to update its data"
-    return success_alert(f"{said}.")
+    return f"{said}."
 
 
 @alert_on_error(ALERT, no_update, False)
@@ -197,7 +223,7 @@ def query_action(
         alert = success_alert(f"Deleted query {old!r}.")
     else:
         return no_update, no_update, False
-    changed = alert.color == "success"
+    changed = alert.color in ("success", "warning")
     return alert, (version or 0) + 1 if changed else no_update, False
 
 

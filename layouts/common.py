@@ -24,6 +24,16 @@ def error_alert(message: str, title: str = "Something went wrong") -> dbc.Alert:
     )
 
 
+def warning_alert(message: str, title: str) -> dbc.Alert:
+    """A dismissable amber alert: the action was done, with a caveat the user should know."""
+    return dbc.Alert(
+        [html.Strong(f"{title}: "), html.Span(message)],
+        color="warning",
+        dismissable=True,
+        className="mb-2",
+    )
+
+
 def fade_after_ms(message: str) -> int:
     """How long a passing message stays: 8 s, longer for a long one (about 20 characters a
     second to read it), at most 20 s."""

@@ -8,6 +8,7 @@ from dash import no_update
 from callbacks import settings
 from data.errors import ValidationError
 from data.profiles import manager as profile_manager
+from fakejira import dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN
 from layouts import ids
 
@@ -177,3 +178,44 @@ def test_new_query_blanks_the_form_and_creates_a_second_query(profile_id):
     # A choice left over from the previous profile is not a query of this one: a blank form,
     # not a "Not found" alert.
     assert settings.query_form(ids.SETTINGS_QUERY_SELECT, "all-work", profile_id)[0] is None
+
+
+def test_a_query_saved_while_jira_does_not_answer_is_saved_with_a_warning(profile_id):
+    # Saving checks the JQL with JIRA; when nothing answers, the query is saved all the same and
+    # the alert says its JQL was not checked (it used to be refused, and nothing was saved).
+    with dead_jira() as url:
+        settings.save_jira_connection(profile_id, url, "cloud", DEFAULT_EMAIL, "")
+        alert, version, _ = settings.query_action(
+            ids.SETTINGS_QUERY_SAVE, profile_id, None, "Stories", "project = DEMO", 0
+        )
+        assert alert.color == "warning" and version == 1
+        text = str(alert.children)
+        assert "Saved without checking the JQL" in text and "Created query 'Stories'" in text
+        assert "Nothing answered at " + url in text and "The next fetch will say" in text
+        [query] = profile_manager.list_queries(profile_id)
+        assert (query["name"], query["jql"]) == ("Stories", "project = DEMO")
+
+        # Changed JQL is saved unchecked too; a rename that keeps the JQL asks JIRA nothing.
+        alert, _version, _ = settings.query_action(
+            ids.SETTINGS_QUERY_SAVE, profile_id, query["id"], "Stories", "project = OPS", 1
+        )
+        assert alert.color == "warning" and "Saved the JQL of query 'Stories'" in str(
+            alert.children
+        )
+        alert, _version, _ = settings.query_action(
+            ids.SETTINGS_QUERY_SAVE, profile_id, query["id"], "Story work", "project = OPS", 2
+        )
+        assert (alert.color, alert.children) == (
+            "success", "Renamed query 'Stories' to 'Story work'."
+        )  # fmt: skip
+    assert profile_manager.get_query(profile_id, query["id"])["jql"] == "project = OPS"
+
+
+def test_a_query_saved_while_jira_is_busy_is_saved_with_a_warning(profile_id, fake):
+    fake.faults.add("503", count=None, endpoint="search/jql")
+    alert, version, _ = settings.query_action(
+        ids.SETTINGS_QUERY_SAVE, profile_id, None, "Stories", "project = DEMO", 0
+    )
+    assert alert.color == "warning" and version == 1
+    assert "Its JQL was not checked" in str(alert.children)
+    assert [q["name"] for q in profile_manager.list_queries(profile_id)] == ["Stories"]
