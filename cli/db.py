@@ -56,7 +56,7 @@ def init() -> None:
 
 @click.group()
 def db() -> None:
-    """Schema status, migration, downgrade and statistics."""
+    """Schema status, migration, downgrade, copy and statistics."""
 
 
 # Every schema command works on the local SQLite file or, given a URL, on a team database.
@@ -132,6 +132,56 @@ def downgrade(version: int, dry_run: bool, database_url: str | None) -> None:
         click.echo(f"Nothing above version {version}.")
     for m in done:
         click.echo(f"{verb} {m.version:04d} {m.description}")
+
+
+@db.command()
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL|FILE",
+    help="A PostgreSQL URL (copies the local SQLite file there) or a new .db file (copies the "
+    "--database-url team database into it).",
+)
+@database_url_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def copy(target: str, database_url: str | None, as_json: bool) -> None:
+    """Copy the whole database to PostgreSQL or back, verified, in one transaction."""
+    from pathlib import Path
+
+    from data.db.copy import copy_postgres_to_sqlite, copy_sqlite_to_postgres, is_database_url
+    from data.errors import ValidationError
+
+    if is_database_url(target):
+        if database_url:
+            raise ValidationError(
+                "Copy from the local SQLite file to PostgreSQL, or from PostgreSQL to a file; "
+                "drop --database-url (or FLOWCAST_DATABASE_URL) to copy the local file to a team "
+                "database."
+            )
+        result = copy_sqlite_to_postgres(locations.get_db_path(), target)
+    else:
+        if not database_url:
+            raise ValidationError(
+                f"Copying into the file {target} needs the team database to copy from: give "
+                "--database-url postgresql://… (a copy of the local file is `flowcast backup`)."
+            )
+        result = copy_postgres_to_sqlite(database_url, Path(target))
+    if as_json:
+        print_json(
+            {
+                "source": result.source,
+                "target": result.target,
+                "tables": {t.name: t.rows for t in result.tables},
+                "rows": result.rows,
+                "seconds": round(result.seconds, 3),
+            }
+        )
+        return
+    click.echo(
+        f"Copied {len(result.tables)} tables ({result.rows:,} rows) from {result.source} to "
+        f"{result.target} in {result.seconds:.1f} s; every table's rows and contents verified."
+    )
 
 
 @db.command()

@@ -36,7 +36,7 @@ COMMANDS: dict[str, Entry] = {
         "cli.safety:backup", "Write a consistent copy of the database (safe while the app runs)."
     ),
     "cache": Entry("cli.safety:cache", "The JIRA response and changelog caches."),
-    "db": Entry("cli.db:db", "Schema status, migration, downgrade and statistics."),
+    "db": Entry("cli.db:db", "Schema status, migration, downgrade, copy and statistics."),
     "doctor": Entry(
         "cli.db:doctor", "Print the Python, SQLite and driver versions and where the data lives."
     ),
