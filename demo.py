@@ -1,5 +1,8 @@
 """Demo mode: the built-in fake JIRA Cloud started with the app, and a "Demo" profile pointing at it.
 
+The fake runs its Scrum side (a Scrum board with fortnightly sprints, epics and sub-tasks), and
+the profile names that board, so the Sprints page and the Epics view have data after a Fetch.
+
 A new user's first Fetch then works without a JIRA account. The fake binds a free port on
 127.0.0.1, so the profile's ``base_url`` is rewritten on every start; everything else a user
 changed in the profile is left alone. Same seed, same data: demo numbers are reproducible.
@@ -23,8 +26,15 @@ DEMO_SEED = 7
 DEMO_ISSUES = 600
 DEMO_POINTS_FIELD = "customfield_10016"  # "Story Points" on the fake Cloud
 DEMO_FLAGGED_FIELD = "customfield_10021"
+DEMO_BOARD_ID = 1  # the fake's Scrum board (fakejira.agile.SCRUM_BOARD_ID)
 DEMO_QUERIES = (
-    ("all-work", "All work", "project = DEMO", "Every issue of the demo team."),
+    # Sub-tasks stay out: they are counted through their parent stories, not as items.
+    (
+        "all-work",
+        "All work",
+        "project = DEMO AND issuetype != Sub-task",
+        "Every story, task, bug, incident and epic of the demo team.",
+    ),
     (
         "bugs-and-incidents",
         "Bugs and incidents",
@@ -44,6 +54,7 @@ def demo_settings(base_url: str) -> dict[str, Any]:
             "email": DEFAULT_EMAIL,
             "token": DEFAULT_TOKEN,
             "points_field": DEMO_POINTS_FIELD,
+            "board_id": DEMO_BOARD_ID,
             "cache_ttl_hours": 24,
         },
         "field_mappings": {
@@ -93,11 +104,13 @@ def ensure_demo_profile(base_url: str) -> str:
             if n.casefold() not in taken
         )
         pm.create_profile(name, demo_settings(base_url), profile_id=DEMO_PROFILE_ID)
-    elif (profile.get("jira_config") or {}).get("base_url") != base_url:
-        # Only the address moves; keep whatever the user changed in the demo profile.
-        get_backend().save_profile(
-            {**profile, "jira_config": {**(profile.get("jira_config") or {}), "base_url": base_url}}
-        )
+    else:
+        # Only the address moves (and a demo profile made before the demo had sprints gets the
+        # Scrum board); keep whatever the user changed in the demo profile.
+        config = profile.get("jira_config") or {}
+        wanted = {"base_url": base_url, "board_id": config.get("board_id", DEMO_BOARD_ID)}
+        if any(config.get(k) != v for k, v in wanted.items()) or "board_id" not in config:
+            get_backend().save_profile({**profile, "jira_config": {**config, **wanted}})
     existing = {q["id"] for q in pm.list_queries(DEMO_PROFILE_ID)}
     for query_id, name, jql, description in DEMO_QUERIES:
         if query_id not in existing:
@@ -113,7 +126,7 @@ def start_demo(*, issues: int = DEMO_ISSUES, seed: int = DEMO_SEED) -> FakeJira:
 
     The caller owns the returned server (``stop()`` it on shutdown; it runs on a daemon thread).
     """
-    fake = FakeJira("cloud", issues=issues, seed=seed).start()
+    fake = FakeJira("cloud", issues=issues, seed=seed, scrum=True).start()
     ensure_demo_profile(fake.base_url)
     logger.info("demo JIRA serving %d issues on %s", issues, fake.base_url)
     return fake

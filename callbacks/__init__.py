@@ -20,6 +20,7 @@ def register_callbacks(app: Dash) -> None:
         settings_health,
         settings_mappings,
         shell,
+        sprints,
     )
 
     for page in (
@@ -28,6 +29,7 @@ def register_callbacks(app: Dash) -> None:
         header,
         forecast,
         guide,
+        sprints,
         flow,
         dora,
         review,

@@ -16,7 +16,7 @@ from data.jira.client import jira_base_url
 from data.jira.errors import JiraTransientError
 from data.profiles import manager as profile_manager
 from data.profiles.mapping_choices import stored_choices
-from data.validation import validate_jql
+from data.validation import validate_board_id, validate_jql
 from layouts import ids
 from layouts.common import error_alert, success_alert, warning_alert
 from layouts.settings import query_form_labels, query_options, settings_layout
@@ -162,26 +162,36 @@ def _jql_problem(profile_id: str, jql: str) -> tuple[str | None, JiraTransientEr
         return None, exc
 
 
-def save_query(profile_id: str, choice: str | None, name: str | None, jql: str | None) -> Any:
+def save_query(
+    profile_id: str, choice: str | None, name: str | None, jql: str | None, board: Any = None
+) -> Any:
     """Check new JQL with JIRA, then create the query (no ``choice``: "New query") or change the
     chosen one, saying what changed; JIRA's message when it refuses. When JIRA cannot check it
     (no answer, busy), the query is saved all the same with a warning that the JQL is unchecked;
-    a rename that keeps the JQL asks JIRA nothing."""
+    a rename that keeps the JQL asks JIRA nothing. A new board is checked with JIRA (a missing,
+    hidden or Kanban board is refused, nothing saved); an empty one leaves the query reading its
+    profile's board."""
     jql = validate_jql(jql)
+    board_id = validate_board_id(board)
     old = profile_manager.get_query(profile_id, choice) if choice else None
     problem, unchecked = (
         _jql_problem(profile_id, jql) if old is None or old["jql"] != jql else (None, None)
     )
     if problem:
         return error_alert(problem, "JIRA said")
+    if board_id is not None and board_id != (old or {}).get("board_id"):
+        refused = metadata.check_board(profile_id, board_id)
+        if refused:
+            return error_alert(refused, "Not saved")
     if old is None:
-        query_id = profile_manager.create_query(profile_id, name or "", jql)
+        query_id = profile_manager.create_query(profile_id, name or "", jql, board_id=board_id)
         profile_manager.switch_to(profile_id, query_id)
         said = f"Created query {name!r}; it is now selected."
     else:
-        said = _what_changed(
-            old, profile_manager.update_query(profile_id, old["id"], name=name, jql=jql)
+        query = profile_manager.update_query(
+            profile_id, old["id"], name=name, jql=jql, board_id=board_id
         )
+        said = _what_changed(old, query)
     if unchecked is not None:
         return warning_alert(
             f"{said} Its JQL was not checked, because JIRA could not: {unchecked} "
@@ -193,12 +203,26 @@ def save_query(profile_id: str, choice: str | None, name: str | None, jql: str |
 
 def _what_changed(old: dict[str, Any], query: dict[str, Any]) -> str:
     renamed = query["name"] != old["name"]
-    new_jql = query["jql"] != old["jql"]
-    if not renamed and not new_jql:
+    changes = [
+        *(["saved its JQL"] if query["jql"] != old["jql"] else []),
+        *(
+            [f"set its board to {query['board_id']}" if query["board_id"] else "cleared its board"]
+            if query.get("board_id") != old.get("board_id")
+            else []
+        ),
+    ]
+    if not renamed and not changes:
         return f"Nothing changed in query {old['name']!r}."
-    said = f"Renamed query {old['name']!r} to {query['name']!r}" if renamed else ""
-    if new_jql:
-        said = f"{said} and saved its JQL" if said else f"Saved the JQL of query {query['name']!r}"
+    what = " and ".join(changes)
+    if renamed:
+        said = f"Renamed query {old['name']!r} to {query['name']!r}" + (
+            f" and {what}" if what else ""
+        )
+    elif changes == ["saved its JQL"]:
+        said = f"Saved the JQL of query {query['name']!r}"
+    else:
+        said = f"Query {query['name']!r}: {what}"
+    if changes:
         said += "; fetch it to update its data"
     return f"{said}."
 
@@ -211,12 +235,13 @@ def query_action(
     name: str | None,
     jql: str | None,
     version: int | None,
+    board: Any = None,
 ) -> tuple[Any, Any, Any]:
     """(alert, new selection version, show delete confirmation) for a query button."""
     if trigger == ids.SETTINGS_QUERY_DELETE:
         return no_update, no_update, True
     if trigger == ids.SETTINGS_QUERY_SAVE:
-        alert = save_query(profile_id, choice, name, jql)
+        alert = save_query(profile_id, choice, name, jql, board)
     elif trigger == ids.SETTINGS_QUERY_DELETE_CONFIRM and choice:
         old = profile_manager.get_query(profile_id, choice)["name"]
         profile_manager.delete_query(profile_id, choice)
@@ -242,6 +267,16 @@ def query_form(
     if query is None:
         return None, "", "", True, editing, save_label
     return no_update, query["name"], query["jql"], False, editing, save_label
+
+
+def query_board(trigger: str | None, choice: str | None, profile_id: str | None) -> str:
+    """The Board field for the query chosen in the list (empty for "New query", for a query
+    reading its profile's board and for a choice that is not a query of the profile)."""
+    if trigger == ids.SETTINGS_QUERY_NEW or not profile_id or not choice:
+        return ""
+    query = next((q for q in profile_manager.list_queries(profile_id) if q["id"] == choice), None)
+    board = (query or {}).get("board_id")
+    return "" if board is None else str(board)
 
 
 def query_list(profile_id: str | None, choice: str | None) -> tuple[Any, Any]:
@@ -330,13 +365,26 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_QUERY_NAME, "value"),
         State(ids.SETTINGS_QUERY_JQL, "value"),
         State(ids.SELECTION_VERSION, "data"),
+        State(ids.SETTINGS_QUERY_BOARD, "value"),
         prevent_initial_call=True,
     )
-    def _queries(_save, _delete, _confirm, selection, choice, name, jql, version):
+    def _queries(_save, _delete, _confirm, selection, choice, name, jql, version, board):
         # Dash also calls this when the page is inserted (its outputs live in the shell).
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
-        return query_action(ctx.triggered_id, selection["profile"], choice, name, jql, version)
+        return query_action(
+            ctx.triggered_id, selection["profile"], choice, name, jql, version, board
+        )
+
+    @app.callback(
+        Output(ids.SETTINGS_QUERY_BOARD, "value"),
+        Input(ids.SETTINGS_QUERY_SELECT, "value"),
+        Input(ids.SETTINGS_QUERY_NEW, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _query_board(choice, _new, selection):
+        return query_board(ctx.triggered_id, choice, (selection or {}).get("profile"))
 
     @app.callback(
         Output(ids.SETTINGS_QUERY_SELECT, "options"),

@@ -8,7 +8,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks import data_page, dora, flow, forecast, guide, plans, review, settings
+from callbacks import data_page, dora, flow, forecast, guide, plans, review, settings, sprints
 from callbacks.errors import alert_for, alert_on_error
 from callbacks.sync_status import sync_text
 from data.errors import FlowcastError
@@ -23,6 +23,7 @@ Selection = dict[str, str | None]
 
 PAGE_RENDERERS: dict[str, Callable[[str | None, str | None], Any]] = {
     "/": forecast.render,
+    "/sprints": sprints.render,
     "/flow": flow.render,
     "/dora": dora.render,
     "/review": review.render,

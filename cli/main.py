@@ -98,7 +98,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "sprint": Entry(
         "cli.sprints:sprint",
-        "Sprints of the profile's Scrum board (set jira_config.board_id; fetch to store them).",
+        "Sprints of the query's Scrum board (query --board or the profile's board_id; fetch first).",
     ),
     "storage-mode": Entry(
         "cli.legacy:storage_mode",

@@ -202,7 +202,7 @@ def query() -> None:
 def query_list(profile_ref: str, as_json: bool) -> None:
     """List a profile's queries."""
     p = pm.find_profile(profile_ref)
-    print_listing(pm.list_queries(p["id"]), ["id", "name", "jql", "last_used"], as_json)
+    print_listing(pm.list_queries(p["id"]), ["id", "name", "jql", "board_id", "last_used"], as_json)
 
 
 @query.command("create")
@@ -210,11 +210,16 @@ def query_list(profile_ref: str, as_json: bool) -> None:
 @click.argument("name")
 @click.option("--jql", required=True, help='The JQL scope, e.g. "project = DEMO".')
 @click.option("--description", default="")
+@click.option(
+    "--board", default=None, help="Scrum board id for its sprints (default: the profile's)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new query id as JSON.")
-def query_create(profile_ref: str, name: str, jql: str, description: str, as_json: bool) -> None:
+def query_create(
+    profile_ref: str, name: str, jql: str, description: str, board: str | None, as_json: bool
+) -> None:
     """Create a query."""
     p = pm.find_profile(profile_ref)
-    query_id = pm.create_query(p["id"], name, jql, description)
+    query_id = pm.create_query(p["id"], name, jql, description, board_id=board)
     if as_json:
         print_json({"id": query_id})
     else:
@@ -227,13 +232,24 @@ def query_create(profile_ref: str, name: str, jql: str, description: str, as_jso
 @click.option("--name", default=None)
 @click.option("--jql", default=None)
 @click.option("--description", default=None)
+@click.option(
+    "--board", default=None, help='Scrum board id for its sprints; "" reads the profile\'s.'
+)
 def query_update(
-    profile_ref: str, query_ref: str, name: str | None, jql: str | None, description: str | None
+    profile_ref: str,
+    query_ref: str,
+    name: str | None,
+    jql: str | None,
+    description: str | None,
+    board: str | None,
 ) -> None:
-    """Change a query's name, JQL or description."""
+    """Change a query's name, JQL, description or board."""
     p = pm.find_profile(profile_ref)
     q = pm.find_query(p["id"], query_ref)
-    pm.update_query(p["id"], q["id"], name=name, jql=jql, description=description)
+    pm.update_query(
+        p["id"], q["id"], name=name, jql=jql, description=description,
+        board_id=pm.KEEP if board is None else board,
+    )  # fmt: skip
     click.echo(f"Updated query {q['id']}")
 
 

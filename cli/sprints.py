@@ -1,4 +1,4 @@
-"""``flowcast sprint boards|list|report``: a profile's Scrum boards and a query's sprints."""
+"""``flowcast sprint boards|list|report``: a profile's boards and the sprints of a query's board."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _ids(profile: str, query: str) -> tuple[str, str]:
 
 @click.group("sprint")
 def sprint() -> None:
-    """Sprints of the profile's Scrum board (set jira_config.board_id; fetch to store them)."""
+    """Sprints of the query's Scrum board (query --board or the profile's board_id; fetch first)."""
 
 
 @sprint.command("boards")
@@ -77,7 +77,9 @@ def report(
         return
     chosen = next((s for s in data["sprints"] if s["sprint_id"] == data["sprint_id"]), None)
     if chosen is None:
-        click.echo("No started sprint is stored; set the profile's board and fetch.")
+        click.echo(
+            "No started sprint is stored; name the query's or the profile's board and fetch."
+        )
         return
     print_table(
         [chosen],

@@ -50,6 +50,19 @@ def validate_jql(value: Any) -> str:
     return value.strip()
 
 
+def validate_board_id(value: Any) -> int | None:
+    """A JIRA board id (a positive whole number), or None for none (empty, None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) <= 0:
+        raise ValidationError(
+            f"Board {value!r} is not a board id; give the number `flowcast sprint boards` lists "
+            "(a whole number), or leave it empty for none."
+        )
+    return int(text)
+
+
 def validate_metric_type(value: Any) -> str:
     if not isinstance(value, str) or not _METRIC_TYPE_RE.match(value):
         raise ValidationError(

@@ -253,6 +253,19 @@ def queries_card(queries: list[dict[str, Any]], selected: dict[str, Any] | None)
                 ),
                 "Checked against JIRA before it is saved.",
             ),
+            field(
+                "Board",
+                dbc.Input(
+                    id=ids.SETTINGS_QUERY_BOARD,
+                    value=""
+                    if (selected or {}).get("board_id") is None
+                    else str(selected["board_id"]),
+                    inputmode="numeric",
+                    placeholder="the profile's board",
+                ),
+                "The Scrum board whose sprints the Sprints page shows (`flowcast sprint boards` "
+                "lists them); empty: the profile's board. Checked against JIRA before it is saved.",
+            ),
             dbc.ButtonGroup(
                 [
                     dbc.Button(save_label, id=ids.SETTINGS_QUERY_SAVE, n_clicks=0),

@@ -12,6 +12,7 @@ from layouts.guide import GUIDE_PATH
 
 PAGES: list[tuple[str, str]] = [
     ("/", "Forecast"),
+    ("/sprints", "Sprints"),
     ("/flow", "Flow"),
     ("/dora", "DORA"),
     ("/review", "Weekly review"),

@@ -4,7 +4,7 @@ Runs the app in this process on a free loopback port with a throw-away data dire
 the demo queries from the built-in fake JIRA, and drives headless Chromium (the Debian
 /usr/bin/chromium with the chromedriver on PATH). Usage:
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark] [--only sprints ...]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 # (file name, path, CSS selector present once the page is drawn)
 PAGES = [
     ("forecast", "/", "#forecast-burndown .main-svg .trace"),
+    ("sprints", "/sprints", "#sprints-burndown .main-svg .trace"),
     ("flow", "/flow", "#flow-scatter"),
     ("dora", "/dora", "#dora-cards"),
     ("weekly-review", "/review", "#review-trends"),
@@ -73,6 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true", help="also take dark-theme shots")
+    parser.add_argument(
+        "--only", action="append", choices=[name for name, *_ in PAGES], help="only this page"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -92,11 +96,12 @@ def main() -> None:
             target=lambda: app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False),
             daemon=True,
         ).start()
-        shoot(f"http://127.0.0.1:{port}", out, args.dark)
+        pages = [page for page in PAGES if not args.only or page[0] in args.only]
+        shoot(f"http://127.0.0.1:{port}", out, args.dark, pages)
         fake.stop()
 
 
-def shoot(base_url: str, out: Path, dark: bool) -> None:
+def shoot(base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]]) -> None:
     from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -112,7 +117,7 @@ def shoot(base_url: str, out: Path, dark: bool) -> None:
     driver = webdriver.Chrome(options=options)
     try:
         for theme in ("light", "dark") if dark else ("light",):
-            for name, path, ready in PAGES:
+            for name, path, ready in pages:
                 driver.get(base_url + path)
                 WebDriverWait(driver, 60).until(
                     expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready))
@@ -123,7 +128,9 @@ def shoot(base_url: str, out: Path, dark: bool) -> None:
                     )
                 time.sleep(1.5)  # let plotly finish its transitions before the picture
                 height = driver.execute_script("return document.body.scrollHeight")
-                driver.set_window_size(WIDTH, min(max(height, HEIGHT), 2600))
+                # The window's own frame is not page: without it the page's foot was cut off.
+                frame = driver.execute_script("return window.outerHeight - window.innerHeight")
+                driver.set_window_size(WIDTH, min(max(height, HEIGHT), 2600) + frame)
                 suffix = "" if theme == "light" else "-dark"
                 target = out / f"{name}{suffix}.png"
                 driver.save_screenshot(str(target))

@@ -3,13 +3,14 @@ turned into frames, and the pure metrics (data/metrics/sprints.py, epics.py) run
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from data.analytics import report
 from data.errors import ValidationError
 from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, epic_progress
 from data.metrics.frames import NAT_MS, WEEK_MS, day_to_date, local_day_of
@@ -35,16 +36,25 @@ def _ms(values: Any) -> np.ndarray:
     return np.where(times.isna().to_numpy(), NAT_MS, values).astype("int64")
 
 
-def _read(profile_id: str, query_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _texts(values: Any) -> np.ndarray:
+    # Object, also when empty: pandas would make an empty column float64, which cannot merge.
+    return np.asarray(list(values), dtype=object)
+
+
+def _read(
+    profile_id: str, query_id: str, board_id: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The board's sprints (every stored one without a board), the query's Sprint field history
+    and its issues with the epics they name."""
     with get_backend().session() as conn:
-        sprints = store.read_sprints(conn, profile_id)
+        sprints = store.read_sprints(conn, profile_id, board_id)
         changes = store.read_query_sprint_changes(conn, profile_id, query_id)
         issues = store.read_query_agile_issues(conn, profile_id, query_id)
     sprint_frame = pd.DataFrame(
         {
             "sprint_id": [s["sprint_id"] for s in sprints],
-            "name": [s["name"] for s in sprints],
-            "state": [s["state"] for s in sprints],
+            "name": _texts(s["name"] for s in sprints),
+            "state": _texts(s["state"] for s in sprints),
             "start": _ms([s["start_at"] for s in sprints]),
             "end": _ms([s["end_at"] for s in sprints]),
             "complete": _ms([s["complete_at"] for s in sprints]),
@@ -52,7 +62,7 @@ def _read(profile_id: str, query_id: str) -> tuple[pd.DataFrame, pd.DataFrame, p
     )
     change_frame = pd.DataFrame(
         {
-            "key": [c[0] for c in changes],
+            "key": _texts(c[0] for c in changes),
             "at": _ms([c[1] for c in changes]),
             "sprint_id": np.asarray([c[2] for c in changes], dtype="int64"),
             "joined": np.asarray([bool(c[3]) for c in changes], dtype=bool),
@@ -60,15 +70,15 @@ def _read(profile_id: str, query_id: str) -> tuple[pd.DataFrame, pd.DataFrame, p
     )
     issue_frame = pd.DataFrame(
         {
-            "key": [r[0] for r in issues],
-            "issue_type": [r[1] for r in issues],
-            "summary": [r[2] for r in issues],
-            "status": [r[3] for r in issues],
+            "key": _texts(r[0] for r in issues),
+            "issue_type": _texts(r[1] for r in issues),
+            "summary": _texts(r[2] for r in issues),
+            "status": _texts(r[3] for r in issues),
             "points": np.asarray([r[4] for r in issues], dtype="float64"),
             "resolved": _ms([r[5] for r in issues]),
-            "parent": [r[6] for r in issues],
-            "subtask": [bool(r[7]) for r in issues],
-            "in_query": [bool(r[8]) for r in issues],
+            "parent": _texts(r[6] for r in issues),
+            "subtask": np.asarray([bool(r[7]) for r in issues], dtype=bool),
+            "in_query": np.asarray([bool(r[8]) for r in issues], dtype=bool),
         }
     )
     return sprint_frame, change_frame, issue_frame
@@ -98,6 +108,7 @@ def sprint_summary(
     """Every started sprint's report, the velocity of the last sprints, the forecast of the
     query's open work in sprints and one sprint's burndown (the active one unless named)."""
     profile = pm.get_profile(profile_id)
+    board = pm.query_board(profile, pm.get_query(profile_id, query_id))
     zone = (
         (profile.get("field_mappings") or {}).get("time_zone")
         or (profile.get("jira_config") or {}).get("user_time_zone")
@@ -105,7 +116,7 @@ def sprint_summary(
     )
     now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
     as_of_ms = int(now.value // 1_000_000)
-    sprints, changes, issues = _read(profile_id, query_id)
+    sprints, changes, issues = _read(profile_id, query_id, board)
     in_query = issues[issues["in_query"]]
     reports = sprint_reports(sprints, changes, in_query, as_of_ms)
     rows = [{k: _jsonable(v) for k, v in row.items()} for row in reports.to_dict("records")]
@@ -125,7 +136,7 @@ def sprint_summary(
         match = sprints[sprints["sprint_id"] == chosen]
         if match.empty or int(match["start"].iloc[0]) == NAT_MS:
             raise ValidationError(
-                f"Sprint {chosen} is not a started sprint of this profile's board; pick one "
+                f"Sprint {chosen} is not a started sprint of the query's board; pick one "
                 "from `flowcast sprint list`."
             )
         frame = sprint_burndown(match.iloc[0], changes, in_query, zone, as_of_ms)
@@ -151,6 +162,8 @@ def sprint_summary(
         )  # fmt: skip
         forecasts[unit] = _jsonable(asdict(result))
     return {
+        "board_id": board,
+        "sprints_stored": len(sprints),
         "sprints": rows,
         "sprint_id": chosen,
         "burndown": burndown,
@@ -161,6 +174,64 @@ def sprint_summary(
         "forecast": forecasts,
         "sprint_days": length,
     }
+
+
+@dataclass(frozen=True)
+class SprintsPage:
+    """What the Sprints page shows: ``notice`` (one sentence) when there is nothing to show,
+    else the sprint summary (``sprint_summary``) and the weekly forecast beside the sprint one."""
+
+    notice: str
+    summary: dict[str, Any] | None
+    # Per unit ("items", and "points" with a points field): remaining, pert_date, p50, p85.
+    weekly: dict[str, dict[str, Any]]
+
+
+def sprints_page(profile_id: str, query_id: str, sprint_id: int | None = None) -> SprintsPage:
+    """The Sprints page's data for the query's board (the query's own, else the profile's)."""
+    board = pm.query_board(pm.get_profile(profile_id), pm.get_query(profile_id, query_id))
+    if board is None:
+        return SprintsPage(
+            "This query reads no Scrum board: name one for the query in Settings → Queries "
+            "(Board) or for the profile (jira_config.board_id), then press Fetch.",
+            None,
+            {},
+        )
+    summary = sprint_summary(profile_id, query_id, sprint_id=sprint_id)
+    if not summary["sprints_stored"]:
+        return SprintsPage(
+            f"No sprints of board {board} are stored for this query: press Fetch to read them "
+            "(a Kanban board has none; the fetch then says so and a Scrum board is needed).",
+            None,
+            {},
+        )
+    if not summary["sprints"]:
+        return SprintsPage(
+            f"Board {board} has no started sprint yet: this page fills in once one starts.",
+            None,
+            {},
+        )
+    return SprintsPage("", summary, weekly_forecast(profile_id, query_id))
+
+
+def weekly_forecast(profile_id: str, query_id: str) -> dict[str, dict[str, Any]]:
+    """The Forecast page's PERT and Monte Carlo (the scope model it shows), per unit."""
+    ctx = report.load_context(profile_id, query_id)
+    section = report.forecast_section(ctx)
+    found: dict[str, dict[str, Any]] = {}
+    for unit, pert in (("items", section.pert_items), ("points", section.pert_points)):
+        when = section.when(unit)
+        if pert is None or when is None:
+            continue
+        dates = when.dates or {}
+        found[unit] = {
+            "remaining": pert.remaining,
+            "pert_date": pert.expected_date,
+            "p50": dates.get("p50"),
+            "p85": dates.get("p85"),
+            "reason": pert.reason or when.reason,
+        }
+    return found
 
 
 def closed_between(

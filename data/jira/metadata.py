@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from data.jira.client import JiraClient, RetryPolicy
-from data.jira.errors import JiraQueryError
+from data.jira.errors import JiraBoardError, JiraQueryError
 from data.jira.jql import split_order_by
 from data.profiles import manager as pm
 
@@ -178,6 +178,19 @@ def list_priorities(
     with _client(profile, retry, **options) as client:
         priorities = client.priorities()
     return list(dict.fromkeys(str(p.get("name")) for p in priorities if p.get("name")))
+
+
+def check_board(
+    profile: dict[str, Any] | str, board_id: int, *, retry: RetryPolicy | None = None
+) -> str | None:
+    """None when ``board_id`` is a Scrum board the account can see, else one sentence saying
+    what is wrong with it (missing or hidden, a Kanban board)."""
+    with _client(profile, retry) as client:
+        try:
+            client.sprints(board_id, states=("active",))
+        except JiraBoardError as exc:
+            return str(exc)
+    return None
 
 
 def validate_jql(

@@ -216,8 +216,7 @@ class _SyncRun:
         self.flagged_field = mappings.get("flagged") or config.get("flagged_field") or None
         self.ttl = timedelta(hours=float(config.get("cache_ttl_hours") or DEFAULT_CACHE_TTL_HOURS))
         self.fields = [*BASE_FIELDS, *(f for f in (self.points_field, self.flagged_field) if f)]
-        board = config.get("board_id")
-        self.board_id = int(board) if board not in (None, "") else None
+        self.board_id = pm.query_board(profile, query)
         self.agile = AgileFields(None, None, None)
         self.sprints: list[tuple[Any, ...]] | None = None
         self.cancel_callback = cancel

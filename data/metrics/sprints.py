@@ -92,6 +92,10 @@ def _issue_flags(sprints: pd.DataFrame, intervals: pd.DataFrame, as_of_ms: int) 
         during=(joined > s) & (joined <= e),
         at_end=(joined <= e) & (e < left),
     )
+    if spans.empty:  # no sprint history at all: grouping would lose the key columns
+        return spans.assign(e=spans["e"].astype("int64"))[
+            ["sprint_id", "key", "at_start", "during", "at_end", "e"]
+        ]
     flags = spans.groupby(["sprint_id", "key"], sort=False).agg(
         at_start=("at_start", "any"),
         during=("during", "any"),

@@ -18,7 +18,7 @@ from data.metrics.mappings import (
 )
 from data.store import get_backend, jira_state
 from data.timeutil import utc_now_iso
-from data.validation import slugify, validate_jql, validate_name
+from data.validation import slugify, validate_board_id, validate_jql, validate_name
 
 DEFAULT_FORECAST_SETTINGS = {
     "pert_factor": 3,
@@ -26,6 +26,9 @@ DEFAULT_FORECAST_SETTINGS = {
     "data_points_count": 12,
     "milestone": None,
 }
+
+
+KEEP: Any = object()  # update_query: leave the board as it is
 
 
 def _unique_id(name: str, taken: set[str]) -> str:
@@ -194,7 +197,9 @@ def find_query(profile_id: str, id_or_name: str) -> dict[str, Any]:
     return matches[0]
 
 
-def create_query(profile_id: str, name: str, jql: str, description: str = "") -> str:
+def create_query(
+    profile_id: str, name: str, jql: str, description: str = "", board_id: Any = None
+) -> str:
     backend = get_backend()
     get_profile(profile_id)
     name = validate_name("query", name)
@@ -212,6 +217,7 @@ def create_query(profile_id: str, name: str, jql: str, description: str = "") ->
             "name": name,
             "jql": validate_jql(jql),
             "description": description,
+            "board_id": validate_board_id(board_id),
             "created_at": now,
             "last_used": now,
         },
@@ -226,7 +232,9 @@ def update_query(
     name: str | None = None,
     jql: str | None = None,
     description: str | None = None,
+    board_id: Any = KEEP,
 ) -> dict[str, Any]:
+    """Change what is given; ``board_id`` None (or empty) clears the query's board."""
     query = get_query(profile_id, query_id)
     if name is not None:
         query["name"] = validate_name("query", name)
@@ -234,8 +242,19 @@ def update_query(
         query["jql"] = validate_jql(jql)
     if description is not None:
         query["description"] = description
+    if board_id is not KEEP:
+        query["board_id"] = validate_board_id(board_id)
     get_backend().save_query(profile_id, query)
     return get_query(profile_id, query_id)
+
+
+def query_board(profile: dict[str, Any], query: dict[str, Any]) -> int | None:
+    """The Scrum board whose sprints a query reads: the query's own, else the profile's
+    (``jira_config.board_id``), else None."""
+    own = validate_board_id(query.get("board_id"))
+    if own is not None:
+        return own
+    return validate_board_id((profile.get("jira_config") or {}).get("board_id"))
 
 
 def delete_query(profile_id: str, query_id: str) -> None:

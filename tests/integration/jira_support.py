@@ -77,3 +77,19 @@ def status_changes(fake: FakeJira, key: str) -> int:
 
 def visible_keys(fake: FakeJira, project: str = "DEMO") -> set[str]:
     return {i.key for i in fake.dataset.issues() if i.project == project}
+
+
+def sprint_members_at(fake: FakeJira, sprint_id: int, at_ms: int) -> set[str]:
+    """Issues whose Sprint field held the sprint at ``at_ms``, replayed from the fake's model."""
+    found = set()
+    for issue in fake.dataset.issues():
+        current: tuple = ()
+        for history in issue.histories:
+            if history.created_ms > at_ms:
+                break
+            for name, _old, new in history.changes:
+                if name == "sprint":
+                    current = new  # type: ignore[assignment]
+        if sprint_id in current:
+            found.add(issue.key)
+    return found

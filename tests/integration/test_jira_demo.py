@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from data.analytics.sprints import sprint_summary
 from data.jira import metadata
 from data.jira.sync import sync
 from data.profiles import manager as pm
@@ -21,7 +22,13 @@ def test_the_demo_profile_fetches_from_the_built_in_fake(db_path: Path) -> None:
         queries = {q["name"]: q["id"] for q in pm.list_queries(DEMO_PROFILE_ID)}
         assert set(queries) == {"All work", "Bugs and incidents"}
         result = sync(DEMO_PROFILE_ID, queries["All work"])
-        assert result.issue_count == DEMO_ISSUES
+        assert result.issue_count == DEMO_ISSUES  # sub-tasks left out of All work
+        # The demo is a Scrum team: the Sprints page has the board's sprints after a fetch.
+        summary = sprint_summary(DEMO_PROFILE_ID, queries["All work"])
+        assert summary["board_id"] == 1
+        assert [s["sprint_id"] for s in summary["sprints"]] == [
+            s.id for s in fake.dataset.sprints if s.state != "future"
+        ]
         bugs = sync(DEMO_PROFILE_ID, queries["Bugs and incidents"])
         expected = {i.key for i in fake.dataset.issues() if i.issue_type in ("Bug", "Incident")}
         assert bugs.issue_count == len(expected) > 0

@@ -15,7 +15,7 @@ import pytest
 
 from data.jira.sync import sync
 from fakejira import FakeJira
-from tests.integration.jira_support import FAST_RETRY, make_profile
+from tests.integration.jira_support import FAST_RETRY, make_profile, sprint_members_at
 
 FLOWCAST = str(Path(sys.executable).with_name("flowcast"))
 pytestmark = pytest.mark.usefixtures("backend")
@@ -35,22 +35,6 @@ def synced() -> Iterator[tuple[FakeJira, str]]:
         yield fake, profile_id
 
 
-def _members_at(fake: FakeJira, sprint_id: int, at_ms: int) -> set[str]:
-    """Issues whose Sprint field held the sprint at ``at_ms``, replayed from the fake's model."""
-    found = set()
-    for issue in fake.dataset.issues():
-        current: tuple = ()
-        for history in issue.histories:
-            if history.created_ms > at_ms:
-                break
-            for name, _old, new in history.changes:
-                if name == "sprint":
-                    current = new  # type: ignore[assignment]
-        if sprint_id in current:
-            found.add(issue.key)
-    return found
-
-
 def test_sprint_list_counts_match_the_fakes_model(synced: tuple[FakeJira, str]) -> None:
     fake, profile_id = synced
     done = _flowcast("sprint", "list", "--profile", profile_id, "--query", "Q", "--json")
@@ -60,8 +44,8 @@ def test_sprint_list_counts_match_the_fakes_model(synced: tuple[FakeJira, str]) 
     assert sorted(rows) == [s.id for s in started]
     for sprint in started[-6:-1]:  # closed ones
         assert sprint.start_ms is not None and sprint.complete_ms is not None
-        committed = _members_at(fake, sprint.id, sprint.start_ms)
-        at_end = _members_at(fake, sprint.id, sprint.complete_ms)
+        committed = sprint_members_at(fake, sprint.id, sprint.start_ms)
+        at_end = sprint_members_at(fake, sprint.id, sprint.complete_ms)
         resolved = {
             i.key
             for i in fake.dataset.issues()
@@ -93,7 +77,7 @@ def test_sprint_report_has_the_burndown_velocity_and_forecast(
     refused = _flowcast("sprint", "report", "-p", profile_id, "-q", "Q", "--sprint", "999")
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
-        "Error: Sprint 999 is not a started sprint of this profile's board; pick one from "
+        "Error: Sprint 999 is not a started sprint of the query's board; pick one from "
         "`flowcast sprint list`."
     )
 

@@ -1,0 +1,129 @@
+"""Sprints page adapter as plain functions over a synced Scrum fake (real HTTP, a real SQLite
+file): what it says without a board, before a fetch, on a Kanban board; the picker's order; the
+scope-change table against the fake's own model of who was in the sprint when."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from dash import dcc, html
+
+from callbacks import sprints
+from data.jira.errors import JiraBoardError
+from data.jira.sync import sync
+from fakejira import FakeJira
+from layouts import ids
+from tests.integration.jira_support import FAST_RETRY, make_profile, sprint_members_at
+
+
+def _walk(component: Any) -> Iterator[Any]:
+    if isinstance(component, list | tuple):
+        for item in component:
+            yield from _walk(item)
+        return
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _walk(child)
+
+
+def _by_id(page: Any, component_id: str) -> Any:
+    return next(c for c in _walk(page) if getattr(c, "id", None) == component_id)
+
+
+def _text(component: Any) -> str:
+    return " ".join(
+        c.children for c in _walk(component) if isinstance(getattr(c, "children", None), str)
+    )
+
+
+def _table(page: Any, component_id: str) -> list[list[str]]:
+    rows = [c for c in _walk(_by_id(page, component_id)) if isinstance(c, html.Tr)]
+    return [[cell.children for cell in row.children] for row in rows]
+
+
+@pytest.fixture
+def scrum(backend) -> Iterator[FakeJira]:
+    with FakeJira("cloud", issues=250, seed=9, scrum=True) as fake:
+        yield fake
+
+
+def test_without_a_board_the_page_says_where_to_name_one(scrum: FakeJira) -> None:
+    profile_id, query_id = make_profile(scrum)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    notice = _by_id(sprints.render(profile_id, query_id), ids.SPRINTS_NOTICE)
+    assert _text(notice) == (
+        "This query reads no Scrum board: name one for the query in Settings → Queries (Board) "
+        "or for the profile (jira_config.board_id), then press Fetch."
+    )
+
+
+def test_before_a_fetch_and_on_a_kanban_board_the_page_says_no_sprints_are_stored(
+    scrum: FakeJira,
+) -> None:
+    profile_id, query_id = make_profile(scrum, board_id=2)
+    page = sprints.render(profile_id, query_id)
+    assert "This query has not been fetched yet" in _text(page)
+    expected = (
+        "No sprints of board 2 are stored for this query: press Fetch to read them (a Kanban "
+        "board has none; the fetch then says so and a Scrum board is needed)."
+    )
+    assert _text(_by_id(page, ids.SPRINTS_NOTICE)) == expected
+    with pytest.raises(JiraBoardError, match="Board 2 is a Kanban board without sprints"):
+        sync(profile_id, query_id, retry=FAST_RETRY)
+    assert _text(_by_id(sprints.render(profile_id, query_id), ids.SPRINTS_NOTICE)) == expected
+
+
+def test_the_picker_lists_the_active_sprint_first_then_the_closed_ones_newest_first(
+    scrum: FakeJira,
+) -> None:
+    profile_id, query_id = make_profile(scrum, board_id=1)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    page = sprints.render(profile_id, query_id)
+    picker = _by_id(page, ids.SPRINTS_PICKER)
+    assert isinstance(picker, dcc.Dropdown)
+    active = [s.id for s in scrum.dataset.sprints if s.state == "active"]
+    closed = [s.id for s in scrum.dataset.sprints if s.state == "closed"]
+    assert [o["value"] for o in picker.options] == active + closed[::-1]
+    assert picker.value == active[0]
+    assert "(active, " in picker.options[0]["label"]
+    for graph_id in (ids.SPRINTS_BURNDOWN, ids.SPRINTS_VELOCITY):
+        assert _by_id(page, graph_id).figure.data, graph_id
+
+
+def test_a_closed_sprints_scope_table_counts_what_the_fake_did(scrum: FakeJira) -> None:
+    profile_id, query_id = make_profile(scrum, board_id=1)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    sprint = [s for s in scrum.dataset.sprints if s.state == "closed"][-2]
+    assert sprint.start_ms is not None and sprint.complete_ms is not None
+    selection = {"profile": profile_id, "query": query_id}
+    content = sprints.show_sprint(selection, sprint.id, "points")
+    at_start = sprint_members_at(scrum, sprint.id, sprint.start_ms)
+    at_end = sprint_members_at(scrum, sprint.id, sprint.complete_ms)
+    resolved = {
+        i.key
+        for i in scrum.dataset.issues()
+        if i.resolved_ms is not None and i.resolved_ms <= sprint.complete_ms
+    }
+    rows = {row[0]: row[1:] for row in _table(content, ids.SPRINTS_SCOPE_TABLE)}
+    assert rows[sprint.name] == ["Items", "Points"]  # the header names the sprint
+    assert rows["Committed at start"][0] == str(len(at_start))
+    assert rows["Completed"][0] == str(len(at_end & resolved))
+    assert rows["Carried over"][0] == str(len(at_end - resolved))
+    committed = len(at_start)
+    assert rows["Say/do (completed ÷ committed)"][0] == f"{len(at_end & resolved) / committed:.0%}"
+    burndown = _by_id(content, ids.SPRINTS_BURNDOWN).figure
+    assert burndown.layout.title.text == f"Burndown of {sprint.name} (remaining points)"
+    assert [t.name for t in burndown.data] == ["Scope", "Remaining", "Ideal"]
+    forecast = _table(content, ids.SPRINTS_FORECAST)
+    assert [row[0].split(" (")[0] for row in forecast[1:]] == ["In sprints", "In weeks"]
+
+
+def test_a_sprint_of_another_board_is_refused_in_one_sentence(scrum: FakeJira) -> None:
+    profile_id, query_id = make_profile(scrum, board_id=1)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    alert = sprints.show_sprint({"profile": profile_id, "query": query_id}, 999, "items")
+    assert "Sprint 999 is not a started sprint of the query's board" in _text(alert)
