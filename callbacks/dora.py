@@ -9,25 +9,9 @@ from dash import Dash
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report, snapshots
-from layouts.dora import dora_layout
+from layouts.dora import dora_layout, trend_series
 
 TREND_WEEKS = 26
-# The snapshot column of each DORA key (the layout shows each in its unit).
-TREND_COLUMNS = {
-    "deployment_frequency": "dora.deployments_per_week",
-    "lead_time": "dora.lead_time_median_hours",
-    "change_failure_rate": "dora.change_failure_rate",
-    "time_to_restore": "dora.time_to_restore_median_hours",
-}
-
-
-def trend_series(trends: Any) -> dict[str, tuple[list[str], list[Any]]]:
-    """(weeks, values) per DORA key from the weekly review's trend frame."""
-    weeks = list(trends["week"])
-    return {
-        key: (weeks, [None if v != v else v for v in trends[column]])  # NaN → gap
-        for key, column in TREND_COLUMNS.items()
-    }
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:

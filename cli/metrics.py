@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cli.output import ProgressLine, print_json, print_table
 from data.analytics.loading import save_weekly_statistics, warm_frame_cache
 from data.analytics.report import build_report
+from data.analytics.report_bundle import DEFAULT_REVIEW_WEEKS, build_report_bundle
 from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
 from data.analytics.sprints import epics_summary
 from data.errors import ValidationError
@@ -33,10 +35,33 @@ _query_option = click.option("--query", "-q", required=True, help="Query id or n
 @_query_option
 @click.option("--as-of", help="Compute as known at this date or time (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print every metric as JSON.")
-def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path),
+    help="Also write the standalone HTML report (one file, opens offline) to this file.",
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 520),
+    help=f"Weeks of weekly review in the HTML report (default {DEFAULT_REVIEW_WEEKS}).",
+)
+def report(
+    profile: str,
+    query: str,
+    as_of: str | None,
+    as_json: bool,
+    html_file: Path | None,
+    weeks: int | None,
+) -> None:
     """Every metric of a query (forecasts, flow, cycle time, DORA) with its definition."""
     profile_id, query_id = _ids(profile, query)
-    data = build_report(profile_id, query_id, as_of).to_json()
+    if weeks is not None and html_file is None:
+        raise ValidationError("--weeks sets the HTML report's weekly review; add --html FILE.")
+    if html_file is None:
+        data = build_report(profile_id, query_id, as_of).to_json()
+    else:
+        data = _write_html(profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS, html_file)
     data["epics"] = epics_summary(profile_id, query_id, as_of=as_of)
     if as_json:
         print_json(data)
@@ -79,6 +104,18 @@ def report(profile: str, query: str, as_of: str | None, as_json: bool) -> None:
     ]
     print_table([{**row, "value": _rounded(row["value"])} for row in rows], ["metric", "value"])
     click.echo(f"Data quality: {data['data_quality']['note']}")
+
+
+def _write_html(
+    profile_id: str, query_id: str, as_of: str | None, weeks: int, path: Path
+) -> dict[str, Any]:
+    """Write the HTML report; its document (the numbers in the file) for the other outputs."""
+    from cli.report_files import write_html_report  # the page builders: only when asked
+
+    bundle = build_report_bundle(profile_id, query_id, as_of, weeks)
+    size = write_html_report(bundle, path)
+    click.echo(f"Wrote {path} ({size / 1_000_000:.1f} MB).", err=True)
+    return bundle.document
 
 
 def _rounded(value: object) -> object:

@@ -101,6 +101,24 @@ def dora_cards(dora: Any) -> dbc.Row:
     return dbc.Row(cols, className="g-2 mb-2", id=ids.DORA_CARDS)
 
 
+# The snapshot column of each DORA key (the layout shows each in its unit).
+TREND_COLUMNS = {
+    "deployment_frequency": "dora.deployments_per_week",
+    "lead_time": "dora.lead_time_median_hours",
+    "change_failure_rate": "dora.change_failure_rate",
+    "time_to_restore": "dora.time_to_restore_median_hours",
+}
+
+
+def trend_series(trends: Any) -> dict[str, tuple[list[str], list[Any]]]:
+    """(weeks, values) per DORA key from the weekly review's trend frame."""
+    weeks = list(trends["week"])
+    return {
+        key: (weeks, [None if v != v else v for v in trends[column]])  # NaN → gap
+        for key, column in TREND_COLUMNS.items()
+    }
+
+
 def trend_figure(
     title: str, weeks: list[str], values: list[Any], unit: Unit, color: str
 ) -> go.Figure:

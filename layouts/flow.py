@@ -165,16 +165,26 @@ def ageing_figure(ageing: Any) -> go.Figure:
     return fig
 
 
-def ageing_table(rows: Any, summaries: dict[str, str]) -> html.Div:
-    """The oldest items in progress with their JIRA summaries, as text (markup in a summary shows
-    as the characters it is)."""
+AGEING_COLUMNS = [("key", "Key"), ("summary", "Summary"), ("issue_type", "Type"),
+                  ("stage", "Stage"), ("committed", "Committed"), ("age_days", "Age (days)")]  # fmt: skip
+
+
+def ageing_records(
+    rows: Any, summaries: dict[str, str]
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """The oldest items in progress as the table lists them: (columns, records)."""
     records = [
         {"key": r.key, "summary": summaries.get(r.key, ""), "issue_type": r.issue_type,
          "stage": r.stage, "committed": str(r.committed_date)[:10], "age_days": int(r.age_days)}
         for r in rows.itertuples()
     ]  # fmt: skip
-    columns = [("key", "Key"), ("summary", "Summary"), ("issue_type", "Type"), ("stage", "Stage"),
-               ("committed", "Committed"), ("age_days", "Age (days)")]  # fmt: skip
+    return AGEING_COLUMNS, records
+
+
+def ageing_table(rows: Any, summaries: dict[str, str]) -> html.Div:
+    """The oldest items in progress with their JIRA summaries, as text (markup in a summary shows
+    as the characters it is)."""
+    columns, records = ageing_records(rows, summaries)
     return text_table(ids.FLOW_AGEING_TABLE, columns, records, max_height="22rem")
 
 

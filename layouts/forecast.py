@@ -122,6 +122,20 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
     return card_row(cards)
 
 
+def plan_baseline_line(plan: Any) -> dict[str, Any] | None:
+    """The approved plan (``data.analytics.report_bundle.ApprovedPlan``) as the burndown's
+    baseline: from its approval (the scope target) to its deadline (zero); None without a plan,
+    a scope target in items or a deadline. ``remaining_points`` is None without a points target."""
+    if plan is None or plan.scope_items is None or not plan.deadline:
+        return None
+    return {
+        "name": f"Approved plan v{plan.version}",
+        "dates": [plan.approved_at[:10], plan.deadline],
+        "remaining": [plan.scope_items, 0],
+        "remaining_points": None if plan.scope_points is None else [plan.scope_points, 0],
+    }
+
+
 def burndown_figure(
     burndown: Any,
     when: Any,

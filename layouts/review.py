@@ -86,13 +86,14 @@ def week_ticks(weeks: list[str], count: int = TREND_TICKS) -> list[str]:
     return [weeks[round(i * step)] for i in range(count)]
 
 
-def deltas_table(deltas: Any, partial: dict[str, str] | None = None) -> Any:
+def deltas_records(
+    deltas: Any, partial: dict[str, str] | None = None
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """The last two complete weeks and their change in each metric's unit, then the running
-    week so far (marked partial, with the day its snapshot was computed: it is not compared)."""
+    week so far (marked partial, with the day its snapshot was computed: it is not compared), as
+    (columns, records); no records without two complete weeks."""
     if deltas.empty:
-        return html.P(
-            "Week-over-week changes need snapshots of two complete weeks.", id=ids.REVIEW_DELTAS
-        )
+        return [], []
     first = deltas.iloc[0]
     partial_week = first["partial_week"]
     records = []
@@ -110,6 +111,15 @@ def deltas_table(deltas: Any, partial: dict[str, str] | None = None) -> Any:
         day = (partial or {}).get(partial_week)
         through = f", to {_day(day)}" if day else ""
         columns.append(("partial", f"{partial_week} so far (partial{through})"))
+    return columns, records
+
+
+def deltas_table(deltas: Any, partial: dict[str, str] | None = None) -> Any:
+    columns, records = deltas_records(deltas, partial)
+    if not records:
+        return html.P(
+            "Week-over-week changes need snapshots of two complete weeks.", id=ids.REVIEW_DELTAS
+        )
     return text_table(ids.REVIEW_DELTAS, columns, records)
 
 

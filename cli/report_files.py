@@ -1,0 +1,30 @@
+"""The files ``flowcast report`` writes: the standalone HTML report (``--html``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from data.analytics.report_bundle import ReportBundle
+from data.errors import ValidationError
+from data.private_files import write_private_atomic
+from layouts.report_html import report_html
+
+
+def write_report_file(path: Path, content: str) -> int:
+    """Write ``content`` to ``path`` in one step (the old file or the new one, never half of
+    one; 0600: it holds issue text); the bytes written."""
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name, e.g. {path / 'report.html'}.")
+    payload = content.encode("utf-8")
+    try:
+        write_private_atomic(path, payload)
+    except OSError as exc:
+        raise ValidationError(
+            f"Could not write {path} ({exc.strerror or exc}); choose a file in a folder you can "
+            "write to."
+        ) from None
+    return len(payload)
+
+
+def write_html_report(bundle: ReportBundle, path: Path) -> int:
+    return write_report_file(path, report_html(bundle))

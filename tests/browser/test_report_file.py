@@ -1,0 +1,55 @@
+"""The standalone HTML report opened in Chromium from disk: every chart drawn by the one
+embedded plotly.js, nothing fetched from anywhere, no console error, no script from JIRA text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from dash.testing.wait import until
+from selenium.common.exceptions import NoAlertPresentException
+
+from cli.main import cli
+from data.jira.sync import sync
+
+TIMEOUT = 60
+
+
+def test_report_file_opens_offline_with_every_chart(dash_duo, fetched_demo, tmp_path: Path):
+    # Markup in DEMO-3's summary, listed among the items in progress.
+    fetched_demo["fake"].dataset.touch(["DEMO-3"], status="In Progress")
+    sync(fetched_demo["profile"], fetched_demo["query"])
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["report", "-p", fetched_demo["profile"], "-q", fetched_demo["query"], "--html",
+              str(out)], catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    driver = dash_duo.driver
+    driver.get(out.as_uri())
+    expected = driver.execute_script("return document.querySelectorAll('figure.chart').length")
+    assert expected == 16
+    until(
+        lambda: (
+            driver.execute_script(
+                "return document.querySelectorAll('figure.chart .js-plotly-plot .main-svg').length"
+            )
+            >= expected
+        ),
+        TIMEOUT,
+    )
+    drawn = driver.execute_script(
+        "return [...document.querySelectorAll('figure.chart')]"
+        ".filter(f => f.querySelector('.js-plotly-plot .main-svg')).length"
+    )
+    assert drawn == expected
+    # Nothing was loaded from anywhere but the file itself.
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
+    try:
+        alert_text = driver.switch_to.alert.text
+    except NoAlertPresentException:
+        alert_text = None
+    assert alert_text is None
+    assert "DEMO-3" in driver.execute_script("return document.getElementById('flow').innerText")
+    assert driver.execute_script("return document.querySelectorAll('table img').length") == 0
+    assert dash_duo.get_logs() == []
