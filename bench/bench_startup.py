@@ -1,12 +1,15 @@
 """Issue 16's figures, each run alternately on this tree and on the previous main
 (FLOWCAST_BENCH_BASELINE, see bench/baseline.py), on the same data: ``flowcast --help`` and
-``flowcast report --json`` of 10,000 issues from a warm cache as whole processes, and a 26-week
-snapshot backfill of the same 10,000 issues (the backfill alone, without the process start-up).
+``flowcast report --json`` of 10,000 issues from a warm cache as whole processes, a 26-week
+snapshot backfill of the same 10,000 issues, and the uncached read of 10,000 and 100,000 issues
+(SQLite into frames + history replay, ``load_context`` after ``cache.clear()``) — these two are the
+step alone, without the process start-up.
 
     python bench/bench_startup.py
 
 Prints numbers; never asserts on time. Goals: ``--help`` < 0.15 s, ``report --json`` at 10k < 0.4 s,
-backfill of 26 weeks at 10k < 0.4 s.
+backfill of 26 weeks at 10k < 0.4 s, uncached read at 100k < 1.5 s (at 10k a tenth of it, 0.15 s:
+the read should grow no faster than the data).
 """
 
 from __future__ import annotations
@@ -33,6 +36,16 @@ started, started_cpu = time.perf_counter(), time.process_time()
 snapshot_weeks("bench", "all", backfill=26, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
 print(time.perf_counter() - started, time.process_time() - started_cpu)
 """
+UNCACHED_READ = """
+import time
+from datetime import UTC, datetime
+from data.analytics import cache
+from data.analytics.report import load_context
+cache.clear()
+started, started_cpu = time.perf_counter(), time.process_time()
+load_context("bench", "all", datetime(2026, 11, 23, 12, tzinfo=UTC))
+print(time.perf_counter() - started, time.process_time() - started_cpu)
+"""
 
 
 def main() -> None:
@@ -46,6 +59,12 @@ def main() -> None:
         compare("flowcast report --json, 10k issues, warm cache", 0.4, report, env, ROUNDS)
         backfill = ["-c", BACKFILL]
         compare("snapshot backfill of 26 weeks, 10k issues", 0.4, backfill, env, 5, inside=True)
+        read = ["-c", UNCACHED_READ]
+        compare("uncached read + history replay, 10k issues", 0.15, read, env, 5, inside=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        setup(Path(tmp), 100_000, 12)
+        env = {DATA_DIR_ENV: tmp}
+        compare("uncached read + history replay, 100k issues", 1.5, read, env, 5, inside=True)
 
 
 if __name__ == "__main__":

@@ -119,8 +119,7 @@ def _read_frames(
 ) -> QueryFrames:
     """Everything stored for the query (no ``as_of`` applied), as frames."""
     rows = read_query_rows(conn, profile_id, query_id)
-    issue_rows, transition_rows, version_rows = rows.issues, rows.transitions, rows.versions
-    status_categories = rows.status_categories
+    issue_rows, version_rows = rows.issues, rows.versions
     columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 11
     issues = pd.DataFrame(
         {
@@ -129,8 +128,8 @@ def _read_frames(
             "status": np.asarray(columns[2], dtype=object),
             "status_category": np.asarray(columns[3], dtype=object),
             "priority": np.asarray(columns[4], dtype=object),
-            "created": _times(columns[5]),
-            "resolved": _times(columns[6]),
+            "created": _utc_times(np.asarray(columns[5], dtype="int64")),
+            "resolved": _utc_times(np.asarray(columns[6], dtype="int64")),
             "points": np.asarray(columns[7], dtype="float64"),
             "initial_status": np.asarray(columns[8], dtype=object),
             "changelog_total": np.asarray(columns[9], dtype="int64"),
@@ -139,16 +138,19 @@ def _read_frames(
     )
     counts = np.asarray(columns[10], dtype="int64")
 
-    t_columns = list(zip(*transition_rows, strict=True)) if transition_rows else [()] * 2
-    if int(counts.sum()) != len(t_columns[0]):
+    at_ms = np.fromstring(rows.transition_ms, dtype="int64", sep=",")
+    codes = np.fromstring(rows.transition_codes, dtype="int64", sep=",")
+    if not int(counts.sum()) == len(at_ms) == len(codes):
         raise DatabaseError(
             "The issue store changed while metrics were read; run the command again."
         )
     transitions = pd.DataFrame(
         {
             "issue": np.repeat(np.arange(len(counts)), counts),
-            "at": _times(t_columns[0]),
-            "to_status": np.asarray(t_columns[1], dtype=object),
+            "at": _utc_times(at_ms),
+            "to_status": pd.Categorical.from_codes(
+                codes, pd.Index(rows.transition_statuses, dtype=object)
+            ),
         }
     )
 
@@ -164,13 +166,12 @@ def _read_frames(
         }
     )
     encode_statuses(issues, transitions)
-    return QueryFrames(issues, transitions, versions, stamp, status_categories)
+    return QueryFrames(issues, transitions, versions, stamp, rows.status_categories)
 
 
-def _times(values: Iterable[Any]) -> pd.Series:
-    millis = np.asarray(values, dtype="float64")
-    integral = np.where(np.isnan(millis), np.iinfo("int64").min, np.round(millis)).astype("int64")
-    return pd.Series(integral.astype("datetime64[ms]")).dt.tz_localize("UTC")
+def _utc_times(epoch_ms: np.ndarray) -> pd.Series:
+    """Epoch milliseconds as UTC times (``MISSING_MS`` is NaT)."""
+    return pd.Series(epoch_ms.astype("datetime64[ms]")).dt.tz_localize("UTC")
 
 
 def save_weekly_statistics(

@@ -152,17 +152,24 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
 
 def encode_statuses(issues: pd.DataFrame, transitions: pd.DataFrame) -> None:
     """Turn the status columns into categoricals sharing one category list (always including "",
-    the unknown status), so the metrics work on small integer codes. One hashing pass."""
+    the unknown status, first; then the names in order of first appearance), so the metrics work
+    on small integer codes."""
     # ``status_category`` belongs to the status the issue is in now; ``restrict_to`` rewrites
     # ``status`` to the status at as_of, so the pair is kept as ``current_status``.
     columns = [(issues, "status"), (issues, "initial_status"), (transitions, "to_status")]
-    arrays = [frame[column].to_numpy(dtype=object) for frame, column in columns]
-    codes, names = pd.factorize(np.concatenate([np.array([""], dtype=object), *arrays]))
+    # Each column is factorized on its own (a categorical one by its codes, without hashing a
+    # million strings), then their names together: the same categories in the same order as one
+    # factorize of all the columns.
+    factorized = [pd.factorize(frame[column]) for frame, column in columns]
+    uniques = [np.asarray(names, dtype=object) for _, names in factorized]
+    name_codes, names = pd.factorize(np.concatenate([np.array([""], dtype=object), *uniques]))
     dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
     offset = 1
-    for (frame, column), values in zip(columns, arrays, strict=True):
-        frame[column] = pd.Categorical.from_codes(codes[offset : offset + len(values)], dtype=dtype)
-        offset += len(values)
+    for (frame, column), (codes, column_names) in zip(columns, factorized, strict=True):
+        # A missing value's code, -1, picks the appended -1.
+        mapping = np.append(name_codes[offset : offset + len(column_names)], -1)
+        frame[column] = pd.Categorical.from_codes(mapping[codes], dtype=dtype)
+        offset += len(column_names)
     issues["current_status"] = issues["status"]
 
 

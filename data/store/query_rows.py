@@ -1,9 +1,10 @@
 """Reading one query's stored rows for the metrics: its member issues, their status transitions
 and fix versions, the profile's JIRA status categories, and a fingerprint of all of it.
 
-Times come as epoch milliseconds computed inside SQLite (``unixepoch(…, 'subsec')``), so pandas
-never parses text dates; rows come as plain tuples (a Row object per row costs more than the
-query itself). ``data.analytics.loading`` builds the frames from them.
+Times come as integer epoch milliseconds computed inside SQLite (``unixepoch(…, 'subsec')``), so
+pandas never parses text dates; issues and versions come as plain tuples (a Row object per row
+costs more than the query itself), the transitions, ten times as many, as two columns of text
+that numpy parses at once. ``data.analytics.loading`` builds the frames from them.
 """
 
 from __future__ import annotations
@@ -13,14 +14,23 @@ from typing import Any, NamedTuple
 
 from data.db.sqlite import Connection
 
+# Epoch milliseconds of a stored time, computed by SQLite; a time it cannot read (or none) is
+# -9223372036854775808, which is NaT as numpy's datetime64.
+MISSING_MS = -9223372036854775808
+
+
+def _epoch_ms(column: str) -> str:
+    return f"coalesce(CAST(round(unixepoch({column}, 'subsec') * 1000) AS INTEGER), {MISSING_MS})"
+
+
 # Issues and their transitions come in the same order (the query's members by key; transitions
 # by key, then seq) — both straight from the primary keys, no sorting — so each transition's issue
 # is found from the per-issue counts, without sending 1.2 million keys to Python.
 # CROSS JOIN keeps the query's members as the outer loop (SQLite's planner would otherwise scan
 # every transition of the profile and look each one up in query_issues: four times slower).
 ISSUES_SQL = (
-    "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "
-    "unixepoch(i.created, 'subsec') * 1000, unixepoch(i.resolved, 'subsec') * 1000, i.points, "
+    "SELECT i.issue_key, i.issue_type, i.status, i.status_category, i.priority, "  # noqa: S608 - constant SQL
+    f"{_epoch_ms('i.created')}, {_epoch_ms('i.resolved')}, i.points, "
     # The creation status: where the first transition came from (its target if JIRA left
     # "from" empty), or the current status when there never was a transition.
     "COALESCE((SELECT COALESCE(t.from_status, t.to_status) FROM issue_transitions t "
@@ -32,12 +42,34 @@ ISSUES_SQL = (
     "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
 )
-TRANSITIONS_SQL = (
-    "SELECT unixepoch(t.changed_at, 'subsec') * 1000, t.to_status "
+MEMBER_TRANSITIONS = (
     "FROM query_issues q CROSS JOIN issue_transitions t "
     "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
-    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key, t.seq"
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
+TRANSITION_STATUSES_SQL = f"SELECT DISTINCT t.to_status {MEMBER_TRANSITIONS}"
+
+
+def transitions_sql(statuses: int) -> str:
+    """The query's transitions as two columns of comma-separated integers (one row, not 1.2
+    million: a row tuple and its values cost Python 0.6 µs each): the time in epoch milliseconds
+    and the target status as its index among ``statuses`` names bound from ?3 on (the
+    ``TRANSITION_STATUSES_SQL`` list; a CASE, as statuses are few).
+
+    The aggregates read the ordered subquery in its order: SQLite keeps a FROM subquery's ORDER BY
+    under an aggregate (it neither flattens that subquery nor omits its ORDER BY), and the order
+    comes from the primary keys, so there is no sort; an ORDER BY inside the aggregates would sort
+    1.2 million rows twice (2x slower). tests/integration/test_query_frames_read.py holds it to
+    a row-by-row read.
+    """
+    whens = " ".join(f"WHEN ?{n + 3} THEN {n}" for n in range(statuses))
+    return (
+        "SELECT group_concat(at_ms, ','), group_concat(code, ',') FROM ("  # noqa: S608 - constant SQL, bound names
+        f"SELECT {_epoch_ms('t.changed_at')} AS at_ms, CASE t.to_status {whens} END AS code "
+        f"{MEMBER_TRANSITIONS} ORDER BY q.issue_key, t.seq)"
+    )
+
+
 VERSIONS_SQL = (
     "SELECT i.issue_key, v.value ->> '$.name', v.value ->> '$.released', "
     "v.value ->> '$.releaseDate' "
@@ -84,22 +116,34 @@ def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFi
 
 @dataclass(frozen=True)
 class QueryRows:
-    """Everything stored for a query, as read: tuples in ``ISSUES_SQL``'s and the others' order."""
+    """Everything stored for a query, as read: issue and version tuples in ``ISSUES_SQL``'s and
+    ``VERSIONS_SQL``'s order, and the transitions as ``transitions_sql`` returns them: two
+    comma-separated columns ("" when there are none), times in epoch milliseconds and target
+    statuses as indexes into ``transition_statuses``."""
 
     issues: list[tuple[Any, ...]]
-    transitions: list[tuple[Any, ...]]
+    transition_ms: str
+    transition_codes: str
+    transition_statuses: list[Any]
     versions: list[tuple[Any, ...]]
     status_categories: dict[str, str]
 
 
 def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRows:
-    """The query's rows from four statements (call inside one read transaction)."""
+    """The query's rows (call inside one read transaction)."""
     params = (profile_id, query_id)
     cursor = conn.cursor()
     cursor.row_factory = None
+    statuses = [row[0] for row in cursor.execute(TRANSITION_STATUSES_SQL, params)]
+    transition_ms, transition_codes = "", ""
+    if statuses:
+        sql = transitions_sql(len(statuses))
+        transition_ms, transition_codes = cursor.execute(sql, (*params, *statuses)).fetchone()
     return QueryRows(
         issues=cursor.execute(ISSUES_SQL, params).fetchall(),
-        transitions=cursor.execute(TRANSITIONS_SQL, params).fetchall(),
+        transition_ms=transition_ms,
+        transition_codes=transition_codes,
+        transition_statuses=statuses,
         versions=cursor.execute(VERSIONS_SQL, params).fetchall(),
         status_categories=dict(cursor.execute(STATUSES_SQL, (profile_id,)).fetchall()),
     )

@@ -1,0 +1,291 @@
+"""The frames ``load_query_frames`` reads from SQLite equal a plain row-by-row read of the same
+file, on data with every kind of value a stored column holds: NULLs, JSON fix versions, times with
+offsets, before 1970 and unreadable, awkward floats, status names with separators, quotes and
+non-ASCII letters, more statuses than a handful, issues without transitions, rows written out of
+key order, and other queries' and profiles' rows that must stay out."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.analytics import cache
+from data.analytics.loading import load_query_frames
+from data.db.connection import get_db_connection, write_transaction
+from data.db.sqlite import connect
+from data.metrics.frames import ISSUE_COLUMNS, QueryFrames, restrict_to, utc_timestamp
+from data.store.sqlite_backend import SQLiteBackend
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Times as the store may hold them (to_utc_iso writes the first form); each one SQLite and
+# datetime.fromisoformat read alike, or neither ("not a date").
+TIMES = [
+    "2026-03-02T10:00:00.000Z",
+    "2026-03-02T10:00:00Z",
+    "2026-03-02T15:30:00.250+05:30",
+    "2026-03-02T08:00:00.5-01:00",
+    "2026-03-02 10:00:00",
+    "2026-03-02",
+    "1969-12-31T23:59:59.999Z",
+    "2025-12-31T23:59:59.999Z",
+]
+STATUSES = [
+    "To Do",
+    "In Progress",
+    "Done",
+    "Waiting, for customer",  # the comma the read's columns are joined with
+    "Prüfung „extern“",
+    'Quote " and \\ backslash',
+    "10",  # looks like a number
+    "",  # the unknown status
+    "Tab\tand\x1fseparator",
+    *[f"Step {n}" for n in range(25)],  # a workflow with many steps
+]
+POINTS = [None, 1.0, 0.1 + 0.2, 1e-300, 123456789.123456789, -0.5, 2.0**53 + 1, 8.0]
+
+
+def _dataset(seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    # Keys whose text order differs from their numeric order, lower case and non-ASCII.
+    keys = [f"A-{n}" for n in range(1, 40)] + ["B-1", "a-1", "Ä-2", "Z-10", "Z-9"]
+    issues, transitions = [], []
+    for key in keys:
+        created = rng.choice(TIMES)
+        resolved = rng.choice([None, "not a date", *TIMES])
+        issues.append(
+            {
+                "issue_key": key,
+                "issue_type": rng.choice(["Story", "Bug", "Épopée"]),
+                "status": rng.choice(STATUSES),
+                "status_category": rng.choice(["new", "indeterminate", "done", ""]),
+                "priority": rng.choice([None, "High", "Low"]),
+                "created": created if rng.random() > 0.05 else "garbage",
+                "resolved": resolved,
+                "points": rng.choice(POINTS),
+                "changelog_total": rng.randrange(0, 30),
+                "fields": json.dumps(_fields(rng)),
+            }
+        )
+        for seq in rng.sample(range(40), rng.choice([0, 0, 1, 2, 5, 12])):
+            transitions.append(
+                {
+                    "issue_key": key,
+                    "seq": seq,
+                    "changed_at": rng.choice([*TIMES, "not a date"]),
+                    "from_status": rng.choice([None, *STATUSES]),
+                    "to_status": rng.choice(STATUSES),
+                }
+            )
+    rng.shuffle(issues)
+    rng.shuffle(transitions)
+    return {"issues": issues, "transitions": transitions}
+
+
+def _fields(rng: random.Random) -> dict[str, Any]:
+    kind = rng.randrange(5)
+    if kind == 0:
+        return {}
+    if kind == 1:
+        return {"fixVersions": []}
+    versions = []
+    for n in range(rng.randrange(1, 4)):
+        version: dict[str, Any] = {"name": rng.choice([f"r{n}", "2026.1 «beta»", "x,y"])}
+        if rng.random() < 0.7:
+            version["released"] = rng.random() < 0.5
+        if rng.random() < 0.8:
+            version["releaseDate"] = rng.choice(["2026-03-06", "2025-12-31", "someday"])
+        versions.append(version)
+    return {"fixVersions": versions, "summary": "text"}
+
+
+@pytest.fixture
+def stored(backend: SQLiteBackend) -> SQLiteBackend:
+    """Profile 'p' with query 'q' (most issues) and 'other' (a few); profile 'p2' holds the same
+    keys with other values."""
+    for profile in ("p", "p2"):
+        backend.save_profile({"id": profile, "name": profile})
+        backend.save_query(profile, {"id": "q", "name": "Q", "jql": "project = A"})
+    backend.save_query("p", {"id": "other", "name": "Other", "jql": "project = B"})
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        for profile, seed in (("p", 1), ("p2", 2)):
+            data = _dataset(seed)
+            conn.executemany(
+                "INSERT INTO issues (profile_id, issue_key, issue_id, issue_type, status, "
+                "status_category, priority, created, resolved, points, fields, changelog_total, "
+                "fetched_at) VALUES (:profile, :issue_key, :issue_key, :issue_type, :status, "
+                ":status_category, :priority, :created, :resolved, :points, jsonb(:fields), "
+                ":changelog_total, '2026-03-20T00:00:00.000Z')",
+                [{**row, "profile": profile} for row in data["issues"]],
+            )
+            conn.executemany(
+                "INSERT INTO issue_transitions (profile_id, issue_key, seq, changed_at, "
+                "from_status, to_status) VALUES "
+                "(:profile, :issue_key, :seq, :changed_at, :from_status, :to_status)",
+                [{**row, "profile": profile} for row in data["transitions"]],
+            )
+            keys = [row["issue_key"] for row in data["issues"]]
+            members = [(profile, "q", key) for key in keys if key != "A-3"]
+            if profile == "p":
+                members += [(profile, "other", key) for key in keys[:5]]
+            conn.executemany(
+                "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) "
+                "VALUES (?, ?, ?, '2026-03-20T00:00:00.000Z')",
+                members,
+            )
+        conn.executemany(
+            "INSERT INTO jira_statuses (profile_id, name, category, fetched_at) "
+            "VALUES ('p', ?, ?, '2026-03-20T00:00:00.000Z')",
+            [("To Do", "new"), ("Retired", "done"), ("Prüfung „extern“", "indeterminate")],
+        )
+    return backend
+
+
+def _epoch_ms(text: str | None) -> int | None:
+    try:
+        moment = datetime.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def _utc(texts: list[str | None]) -> pd.Series:
+    stamps = [
+        pd.NaT if (ms := _epoch_ms(t)) is None else pd.Timestamp(ms, unit="ms", tz=UTC)
+        for t in texts
+    ]
+    return pd.Series(stamps, dtype="datetime64[ms, UTC]")
+
+
+def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> QueryFrames:
+    """The frames as a plain reading of the rows, one issue at a time, times parsed by Python."""
+    conn = connect(db_path)
+    keys = sorted(
+        row[0]
+        for row in conn.execute(
+            "SELECT issue_key FROM query_issues WHERE profile_id = ? AND query_id = ?",
+            (profile, query),
+        )
+    )
+    issues: dict[str, list[Any]] = {column: [] for column in ISSUE_COLUMNS}
+    transitions: dict[str, list[Any]] = {"issue": [], "at": [], "to_status": []}
+    versions: dict[str, list[Any]] = {"issue": [], "name": [], "released": [], "release_date": []}
+    for number, key in enumerate(keys):
+        (type_, status, category, priority, created, resolved, points, total, fields) = (
+            conn.execute(
+                "SELECT issue_type, status, status_category, priority, created, resolved, points, "
+                "changelog_total, json(fields) FROM issues WHERE profile_id = ? AND issue_key = ?",
+                (profile, key),
+            ).fetchone()
+        )
+        moves = conn.execute(
+            "SELECT changed_at, from_status, to_status FROM issue_transitions "
+            "WHERE profile_id = ? AND issue_key = ? ORDER BY seq",
+            (profile, key),
+        ).fetchall()
+        initial = status if not moves else (moves[0][1] if moves[0][1] is not None else moves[0][2])
+        values = [key, type_, status, category, priority, created, resolved, points, initial, total]
+        for column, value in zip(ISSUE_COLUMNS, values, strict=True):
+            issues[column].append(value)
+        for changed_at, _, to_status in moves:
+            transitions["issue"].append(number)
+            transitions["at"].append(changed_at)
+            transitions["to_status"].append(to_status)
+        for version in json.loads(fields).get("fixVersions", []):
+            versions["issue"].append(number)
+            versions["name"].append(version.get("name"))
+            versions["released"].append(bool(version.get("released")))
+            date = pd.to_datetime(version.get("releaseDate"), errors="coerce", format="ISO8601")
+            versions["release_date"].append(date)
+    categories = dict(
+        conn.execute("SELECT name, category FROM jira_statuses WHERE profile_id = ?", (profile,))
+    )
+    conn.close()
+
+    names = list(
+        dict.fromkeys(["", *issues["status"], *issues["initial_status"], *transitions["to_status"]])
+    )
+    status_type = pd.CategoricalDtype(pd.Index(names, dtype=object))
+    issue_frame = pd.DataFrame(issues)
+    issue_frame["created"] = _utc(issues["created"])
+    issue_frame["resolved"] = _utc(issues["resolved"])
+    issue_frame["points"] = issue_frame["points"].astype("float64")
+    issue_frame["changelog_total"] = issue_frame["changelog_total"].astype("int64")
+    for column in ("status", "initial_status"):
+        issue_frame[column] = pd.Categorical(issues[column], dtype=status_type)
+    issue_frame["current_status"] = issue_frame["status"]
+    transition_frame = pd.DataFrame(
+        {
+            "issue": np.array(transitions["issue"], dtype="int64"),
+            "at": _utc(transitions["at"]),
+            "to_status": pd.Categorical(transitions["to_status"], dtype=status_type),
+        }
+    )
+    version_frame = pd.DataFrame(
+        {
+            "issue": np.array(versions["issue"], dtype="int64"),
+            "name": pd.Series(versions["name"], dtype="str"),
+            "released": np.array(versions["released"], dtype=bool),
+            "release_date": pd.Series(versions["release_date"], dtype="datetime64[ms]"),
+        }
+    )
+    frames = QueryFrames(issue_frame, transition_frame, version_frame, as_of, categories)
+    return restrict_to(frames, as_of)
+
+
+def _assert_same(read: QueryFrames, expected: QueryFrames) -> None:
+    for name in ("issues", "transitions", "versions"):
+        pd.testing.assert_frame_equal(
+            getattr(read, name), getattr(expected, name), check_exact=True
+        )
+    for column in ("status", "initial_status", "current_status"):
+        assert list(read.issues[column].cat.categories) == list(
+            expected.issues[column].cat.categories
+        )
+    assert dict(read.status_categories) == dict(expected.status_categories)
+    assert read.as_of == expected.as_of
+
+
+@pytest.mark.parametrize("as_of", ["2030-01-01T00:00:00Z", "2026-03-02T10:00:00Z"])
+@pytest.mark.parametrize(("profile", "query"), [("p", "q"), ("p", "other"), ("p2", "q")])
+def test_frames_equal_a_row_by_row_read(stored, profile, query, as_of):
+    cache.clear()
+    with get_db_connection(stored.db_path) as conn:
+        read = load_query_frames(conn, profile, query, as_of)
+    expected = _row_by_row(str(stored.db_path), profile, query, utc_timestamp(as_of))
+    assert len(read.transitions) > 0 and read.versions["name"].notna().any()  # data to compare
+    _assert_same(read, expected)
+
+
+def test_points_keep_every_bit(stored):
+    with get_db_connection(stored.db_path) as conn:
+        read = load_query_frames(conn, "p", "q", "2030-01-01T00:00:00Z")
+    stored_points = {p for p in POINTS if p is not None}
+    assert set(read.issues["points"].dropna()) <= stored_points
+    assert 0.1 + 0.2 in set(read.issues["points"])  # not 0.3, as SQLite would print it
+
+
+def test_query_without_transitions_or_issues(stored):
+    stored.save_query("p", {"id": "empty", "name": "Empty", "jql": "project = C"})
+    stored.save_query("p", {"id": "still", "name": "Still", "jql": "project = D"})
+    with get_db_connection(stored.db_path) as conn:
+        with write_transaction(conn):
+            conn.execute(
+                "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) "
+                "SELECT 'p', 'still', issue_key, '2026-03-20' FROM issues i WHERE profile_id = 'p' "
+                "AND NOT EXISTS (SELECT 1 FROM issue_transitions t WHERE t.profile_id = 'p' "
+                "AND t.issue_key = i.issue_key)"
+            )
+        empty = load_query_frames(conn, "p", "empty", "2030-01-01T00:00:00Z")
+        still = load_query_frames(conn, "p", "still", "2030-01-01T00:00:00Z")
+    assert empty.issues.empty and empty.transitions.empty and empty.versions.empty
+    assert len(still.issues) > 0 and still.transitions.empty
+    expected = _row_by_row(str(stored.db_path), "p", "still", utc_timestamp("2030-01-01T00:00:00Z"))
+    _assert_same(still, expected)
