@@ -12,7 +12,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.errors import ALERT, alert_on_error
+from callbacks.errors import ALERT, alert_on_error, alert_title
 from callbacks.jobs import (
     PageJob,
     register_cancel_and_poll,
@@ -23,10 +23,12 @@ from callbacks.sync_status import last_sync_text, sync_progress
 from data.analytics.fetch import SnapshotsCancelled, fetch
 from data.errors import TaskCancelled
 from data.jira import sync as jira_sync
+from data.jira.errors import JiraTransientError
 from data.jira.sync import SyncInProgress
 from data.jobs import ACTIVE, ProgressCallback
 from layouts import ids
 from layouts.common import info_alert, no_selection, success_alert
+from layouts.header import fetch_failed_alert
 
 
 @alert_on_error(ALERT, no_update, no_update)
@@ -63,6 +65,8 @@ def run_fetch(
         return info_alert(str(exc)), (data_version or 0) + 1, last_sync_text(profile_id, query_id)
     except TaskCancelled as exc:
         return info_alert(str(exc)), no_update, no_update
+    except JiraTransientError as exc:  # unreachable, busy, garbled: offer to try again
+        return fetch_failed_alert(str(exc), alert_title(exc)), no_update, no_update
     return (
         success_alert(result.summary()),
         (data_version or 0) + 1,
@@ -96,3 +100,13 @@ def register(app: Dash) -> None:
         return run_fetch(selection, full, data_version)
 
     register_cancel_and_poll(app, FETCH, poll_on_selection=True)
+
+    # Retry does what Fetch does (the pending record, the empty bar, the cleared alerts, the job):
+    # it presses Fetch, which is disabled, so Retry does nothing, while a fetch runs.
+    app.clientside_callback(
+        f"""function(n) {{
+            if (n) {{ document.getElementById('{ids.HEADER_FETCH}').click(); }}
+        }}""",
+        Input(ids.HEADER_FETCH_RETRY, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -14,10 +14,11 @@ from layouts.guide import GUIDE_PATH
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def error_alert(message: str, title: str = "Something went wrong") -> dbc.Alert:
-    """A dismissable red alert; the message is plain text (never parsed as HTML)."""
+def error_alert(message: str, title: str = "Something went wrong", action: Any = None) -> dbc.Alert:
+    """A dismissable red alert; the message is plain text (never parsed as HTML). ``action``: a
+    button after the message (Retry)."""
     return dbc.Alert(
-        [html.Strong(f"{title}: "), html.Span(message)],
+        [html.Strong(f"{title}: "), html.Span(message), *([action] if action else [])],
         color="danger",
         dismissable=True,
         className="mb-2",

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.common import error_alert
 from layouts.jobs import job_bar, job_poll
 
 
@@ -95,3 +96,12 @@ def header_layout(
         ],
         className="flowcast-header py-2",
     )
+
+
+def fetch_failed_alert(message: str, title: str) -> dbc.Alert:
+    """A fetch that met a failure a later try may not meet (JIRA unreachable, busy, garbled): the
+    red alert with a Retry button, which fetches again as Fetch does."""
+    retry = dbc.Button(
+        "Retry", id=ids.HEADER_FETCH_RETRY, color="danger", size="sm", n_clicks=0, className="ms-2"
+    )
+    return error_alert(message, title, action=retry)

@@ -47,6 +47,8 @@ HEADER_PROGRESS_MESSAGE = "header-progress-message"
 HEADER_PROGRESS_POLL = "header-progress-poll"
 HEADER_POLL_SEEN_ACTIVE = "header-poll-seen-active"
 HEADER_FETCH_RESULT = "header-fetch-result"
+HEADER_FETCH_RETRY = "header-fetch-retry"
+"""In a fetch's alert when JIRA did not answer or was busy: fetches again, as Fetch does."""
 HEADER_CANCEL_RESULT = "header-cancel-result"
 FETCH_JOB = JobIds(
     HEADER_FETCH,

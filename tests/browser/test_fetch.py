@@ -7,6 +7,7 @@ from dash.testing.wait import until
 from data.jira.sync import sync, sync_state, task_name
 from data.profiles import manager as profile_manager
 from data.store import get_backend
+from fakejira import dead_jira
 from layouts import ids
 from tests.browser.conftest import click, text_of, wait_for_graph
 
@@ -33,6 +34,31 @@ def test_first_start_and_fetch_reaches_100(start_app, demo):
     until(lambda: "not been fetched" not in text_of(dash_duo, ids.PAGE), TIMEOUT)
     state = sync_state(demo["profile"], demo["query"])
     assert state is not None and state["issue_count"] == 600
+    assert dash_duo.get_logs() == []
+
+
+def test_a_dead_jira_fails_fast_in_red_and_retry_fetches_again(start_app, demo):
+    # Nothing answers at the profile's URL: the fetch ends within seconds (one retry) in a red
+    # alert with a Retry button; once JIRA is back, Retry fetches as Fetch does.
+    jira = profile_manager.get_profile(demo["profile"])["jira_config"]
+    with dead_jira() as url:
+        profile_manager.update_profile(demo["profile"], {"jira_config": {"base_url": url}})
+        dash_duo = start_app()
+        click(dash_duo, ids.HEADER_FETCH)
+        result = f"#{ids.HEADER_FETCH_RESULT}"
+        dash_duo.wait_for_contains_text(result, "No answer from JIRA", timeout=TIMEOUT)
+        assert f"Nothing answered at {url} (connection refused" in text_of(
+            dash_duo, ids.HEADER_FETCH_RESULT
+        )
+        assert dash_duo.find_element(f"{result} .alert").get_attribute("class").count("danger")
+        dash_duo.wait_for_contains_text(
+            f"#{ids.HEADER_PROGRESS_MESSAGE}", "Failed: Nothing answered", timeout=TIMEOUT
+        )
+    assert sync_state(demo["profile"], demo["query"])["issue_count"] == 0
+    profile_manager.update_profile(demo["profile"], {"jira_config": {"base_url": jira["base_url"]}})
+    click(dash_duo, ids.HEADER_FETCH_RETRY)
+    dash_duo.wait_for_contains_text(result, "Fetched all 600 issues", timeout=TIMEOUT)
+    assert sync_state(demo["profile"], demo["query"])["issue_count"] == 600
     assert dash_duo.get_logs() == []
 
 

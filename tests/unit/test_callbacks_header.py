@@ -13,7 +13,9 @@ from data.analytics.snapshots import weekly_review
 from data.jira.sync import sync_state, task_name
 from data.jobs import INTERRUPTED, job_lock
 from data.profiles import manager as profile_manager
+from fakejira import dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
+from layouts import ids
 
 
 @pytest.fixture
@@ -105,6 +107,24 @@ def test_a_jira_error_is_an_alert_with_jiras_message(selection, fake):
     alert, version, _ = header.run_fetch(selection, False, 0)
     assert alert.color == "danger" and version is no_update
     assert "token" in str(alert.children).lower()
+
+
+def test_a_jira_that_does_not_answer_is_a_red_alert_with_retry(selection):
+    with dead_jira() as url:
+        profile_manager.update_profile(selection["profile"], {"jira_config": {"base_url": url}})
+        alert, version, last_sync = header.run_fetch(selection, False, 0)
+    assert alert.color == "danger" and version is no_update and last_sync is no_update
+    title, message, retry = alert.children
+    assert title.children == "No answer from JIRA: "
+    assert message.children.startswith(f"Nothing answered at {url} (connection refused")
+    assert (retry.id, retry.children) == (ids.HEADER_FETCH_RETRY, "Retry")
+    assert sync_state(selection["profile"], selection["query"])["issue_count"] == 0
+
+
+def test_an_error_a_retry_cannot_fix_offers_no_retry(selection):
+    profile_manager.update_profile(selection["profile"], {"jira_config": {"token": "wrong"}})
+    alert, _version, _ = header.run_fetch(selection, False, 0)
+    assert [type(part).__name__ for part in alert.children] == ["Strong", "Span"]
 
 
 def test_cancel_flags_a_running_job_only(selection, backend):
