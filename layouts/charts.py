@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -163,13 +162,3 @@ def rolling_mean(values: Sequence[float], window: int) -> list[float | None]:
             total -= values[i - window]
         result.append(total / window if i >= window - 1 else None)
     return result
-
-
-def png_filename(profile: str, query: str, chart: str, day: date) -> str:
-    """The name plotly's "Download plot as a PNG" gives a chart (without ``.png``):
-    ``<profile>_<query>_<chart>_<date>``, each part reduced to letters, digits and dashes."""
-
-    def part(text: str) -> str:
-        return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-").lower() or "none"
-
-    return "_".join([part(profile), part(query), part(chart), day.isoformat()])

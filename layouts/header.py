@@ -1,4 +1,5 @@
-"""The header: profile and query selectors, last sync, Fetch with progress bar and Cancel."""
+"""The header: profile and query selectors, last sync, Fetch with progress bar and Cancel,
+Download report."""
 
 from __future__ import annotations
 
@@ -74,6 +75,18 @@ def header_layout(
                         ],
                         size="sm",
                     ),
+                    dbc.Button(
+                        "Download report",
+                        id=ids.HEADER_REPORT,
+                        color="secondary",
+                        outline=True,
+                        size="sm",
+                        n_clicks=0,
+                        className="ms-2",
+                        title="One HTML file with this query's numbers and charts, to share; it "
+                        "opens offline in any browser.",
+                    ),
+                    dcc.Download(id=ids.HEADER_REPORT_DOWNLOAD),
                     dbc.Checkbox(
                         id=ids.HEADER_FULL_FETCH,
                         label="full refresh",
@@ -92,6 +105,7 @@ def header_layout(
             selectors,
             html.Div(id=ids.HEADER_FETCH_RESULT),
             html.Div(id=ids.HEADER_CANCEL_RESULT),
+            html.Div(id=ids.HEADER_REPORT_RESULT),
             *job_poll(ids.FETCH_JOB),
         ],
         className="flowcast-header py-2",

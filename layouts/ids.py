@@ -50,6 +50,10 @@ HEADER_FETCH_RESULT = "header-fetch-result"
 HEADER_FETCH_RETRY = "header-fetch-retry"
 """In a fetch's alert when JIRA did not answer or was busy: fetches again, as Fetch does."""
 HEADER_CANCEL_RESULT = "header-cancel-result"
+HEADER_REPORT = "header-report"
+"""Download report: the standalone HTML report of the selected query."""
+HEADER_REPORT_DOWNLOAD = "header-report-download"
+HEADER_REPORT_RESULT = "header-report-result"
 FETCH_JOB = JobIds(
     HEADER_FETCH,
     HEADER_CANCEL,

@@ -26,8 +26,8 @@ from layouts import dora as dora_layout
 from layouts import flow as flow_layout
 from layouts import forecast as forecast_layout
 from layouts import review as review_layout
-from layouts.charts import png_filename
 from layouts.common import About
+from layouts.exports import export_name
 from layouts.health import STATUS_WORDS, score_text, signal_line, weights_text
 from layouts.theme import COLORWAY
 from layouts.units import DAYS, DORA_UNITS, local_time
@@ -213,7 +213,7 @@ class Charts:
             "displaylogo": False,
             "responsive": True,
             "toImageButtonOptions": {
-                "filename": png_filename(self.profile, self.query, name, self.day)
+                "filename": export_name(self.profile, self.query, name, self.day)
             },
         }
         div = figure.to_html(

@@ -11,6 +11,8 @@ from selenium.common.exceptions import NoAlertPresentException
 
 from cli.main import cli
 from data.jira.sync import sync
+from layouts import ids
+from tests.browser.conftest import click
 
 TIMEOUT = 60
 
@@ -52,4 +54,18 @@ def test_report_file_opens_offline_with_every_chart(dash_duo, fetched_demo, tmp_
     assert alert_text is None
     assert "DEMO-3" in driver.execute_script("return document.getElementById('flow').innerText")
     assert driver.execute_script("return document.querySelectorAll('table img').length") == 0
+    assert dash_duo.get_logs() == []
+
+
+def test_download_report_from_any_page(start_app, fetched_demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/dora")
+    dash_duo.wait_for_element(f"#{ids.DORA_CARDS}", timeout=TIMEOUT)
+    click(dash_duo, ids.HEADER_REPORT, TIMEOUT)
+    downloads = Path(dash_duo.download_path)
+    until(lambda: list(downloads.glob("*.html")), TIMEOUT)
+    saved = next(downloads.glob("*.html"))
+    assert saved.name.startswith("demo_all-work_report_")
+    until(lambda: saved.read_text(encoding="utf-8").rstrip().endswith("</html>"), TIMEOUT)
+    assert saved.read_text(encoding="utf-8").count('<figure class="chart"') == 16
     assert dash_duo.get_logs() == []
