@@ -10,12 +10,14 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
+from callbacks.errors import alert_on_error
 from callbacks.plan_baseline import baseline_series
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
-from data.analytics import report
+from data.analytics import report, sprints
 from data.profiles import manager as profile_manager
 from layouts import ids
+from layouts.epics import epics_table, epics_view
 from layouts.forecast import forecast_layout, how_many_figure
 
 
@@ -50,6 +52,7 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         view=section.view,
         how_many=section.how_many if shown == "items" else report.how_many_section(ctx, unit=shown),
         health=report.health_section(ctx, section),
+        epics=epics_view(sprints.epics_summary(profile_id, query_id)),
     )
 
 
@@ -65,6 +68,16 @@ def choose_scope(selection: dict[str, Any] | None, scope: str | None, version: i
         return no_update
     profile_manager.update_mappings(profile_id, {"forecast_settings": {"monte_carlo_scope": scope}})
     return (version or 0) + 1
+
+
+@alert_on_error()
+def count_subtasks(selection: dict[str, Any] | None, counting: str | None) -> Any:
+    """Save how the Epics view counts sub-tasks (with the profile) and redraw its table."""
+    profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
+    if not profile_id or not query_id or not counting:
+        return no_update
+    sprints.set_subtask_counting(profile_id, counting)
+    return epics_table(sprints.epics_summary(profile_id, query_id))
 
 
 def how_many_for(selection: dict[str, Any] | None, target: str | None, unit: str | None) -> Any:
@@ -104,6 +117,15 @@ def register(app: Dash) -> None:
     def _scope(scope, selection, version):
         # A refused save reaches the page through the app's on_error (an alert).
         return choose_scope(selection, scope, version)
+
+    @app.callback(
+        Output(ids.FORECAST_EPICS, "children"),
+        Input(ids.FORECAST_EPICS_COUNTING, "value"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def _epics(counting, selection):
+        return count_subtasks(selection, counting)
 
     @app.callback(
         Output(ids.FORECAST_HOW_MANY, "figure"),

@@ -519,11 +519,12 @@ def forecast_layout(
     view: tuple[date, date] | None = None,
     how_many: Any = None,
     health: Any = None,
+    epics: Any = None,
 ) -> html.Div:
     """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
     that unit's Monte Carlo "when" in the ``scope`` model shown); ``view`` is what the burndown
     and burnup show first, ``how_many`` the "how many by a date" forecast, ``health`` the health
-    summary on top."""
+    summary on top, ``epics`` the Epics view (layouts.epics) at the foot."""
     pert, other, when = forecasts
     # Without any weekly data (a query never fetched) the simulation has nothing to forecast:
     # its "done today" dates would read as a real forecast.
@@ -591,5 +592,6 @@ def forecast_layout(
                     ),
                 ]
             ),
+            *([epics] if epics is not None else []),
         ]
     )

@@ -84,6 +84,11 @@ FORECAST_SCOPE_NOTE = "forecast-scope-note"
 FORECAST_FINISH_DATES = "forecast-finish-dates"
 FORECAST_HOW_MANY = "forecast-how-many"
 FORECAST_HOW_MANY_DATE = "forecast-how-many-date"
+FORECAST_EPICS_VIEW = "forecast-epics-view"
+FORECAST_EPICS = "forecast-epics"
+"""The Epics view's table (or its sentence), redrawn when the sub-task counting changes."""
+FORECAST_EPICS_TABLE = "forecast-epics-table"
+FORECAST_EPICS_COUNTING = "forecast-epics-counting"
 
 # Flow -------------------------------------------------------------------------------------------
 FLOW_METRICS = "flow-metrics"

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = [
     ("forecast", "/", "#forecast-burndown .main-svg .trace"),
     ("sprints", "/sprints", "#sprints-burndown .main-svg .trace"),
+    ("forecast-epics", "/", "#forecast-epics-table"),
     ("flow", "/flow", "#flow-scatter"),
     ("dora", "/dora", "#dora-cards"),
     ("weekly-review", "/review", "#review-trends"),
@@ -31,6 +32,8 @@ PAGES = [
     ("settings", "/settings", "#settings-jira-url"),
     ("data", "/data", "#data-audit"),
 ]
+# Pages shown by one part only: that element's picture instead of the whole page.
+CROPS = {"forecast-epics": "#forecast-epics-view"}
 WIDTH, HEIGHT = 1280, 1000
 
 
@@ -133,7 +136,10 @@ def shoot(base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]
                 driver.set_window_size(WIDTH, min(max(height, HEIGHT), 2600) + frame)
                 suffix = "" if theme == "light" else "-dark"
                 target = out / f"{name}{suffix}.png"
-                driver.save_screenshot(str(target))
+                if name in CROPS:
+                    driver.find_element(By.CSS_SELECTOR, CROPS[name]).screenshot(str(target))
+                else:
+                    driver.save_screenshot(str(target))
                 driver.set_window_size(WIDTH, HEIGHT)
                 print(target)
     finally:

@@ -42,11 +42,10 @@ FORMAT_VERSION = 1
 
 CONTEXT_TTL_SECONDS = 300.0
 CONTEXT_ENTRIES = 4
+RESULT_ENTRIES = 8
 
 _caches: dict[Path, diskcache.Cache] = {}
 _caches_lock = threading.Lock()
-_contexts: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
-_contexts_lock = threading.Lock()
 
 
 def cache_dir() -> Path:
@@ -105,25 +104,60 @@ def clear() -> None:
         logger.debug("Frame cache clear failed (%s).", type(exc).__name__)
 
 
+class _Memo:
+    """A few values of this process, each fresh for ``CONTEXT_TTL_SECONDS``, the least recently
+    used dropped first."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.values: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any | None:
+        with self.lock:
+            entry = self.values.get(key)
+            if entry is None or time.monotonic() - entry[0] > CONTEXT_TTL_SECONDS:
+                self.values.pop(key, None)
+                return None
+            self.values.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self.lock:
+            self.values[key] = (time.monotonic(), value)
+            while len(self.values) > self.entries:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_contexts = _Memo(CONTEXT_ENTRIES)
+# Results computed from more than the frames (a query's sprints and epics), keyed by the caller
+# with everything they depend on; kept apart so they never push a context out.
+_results = _Memo(RESULT_ENTRIES)
+
+
 def get_context(key: tuple[Any, ...]) -> Any | None:
     """This process's context for ``key`` while it is fresh, else None."""
-    with _contexts_lock:
-        entry = _contexts.get(key)
-        if entry is None or time.monotonic() - entry[0] > CONTEXT_TTL_SECONDS:
-            _contexts.pop(key, None)
-            return None
-        _contexts.move_to_end(key)
-        return entry[1]
+    return _contexts.get(key)
 
 
 def put_context(key: tuple[Any, ...], context: Any) -> None:
-    with _contexts_lock:
-        _contexts[key] = (time.monotonic(), context)
-        while len(_contexts) > CONTEXT_ENTRIES:
-            _contexts.popitem(last=False)
+    _contexts.put(key, context)
+
+
+def get_result(key: tuple[Any, ...]) -> Any | None:
+    """This process's result for ``key`` while it is fresh, else None."""
+    return _results.get(key)
+
+
+def put_result(key: tuple[Any, ...], value: Any) -> None:
+    _results.put(key, value)
 
 
 def clear_contexts() -> None:
-    """Forget this process's contexts (the next page replays the history from the frames)."""
-    with _contexts_lock:
-        _contexts.clear()
+    """Forget this process's contexts and results (the next page computes them again)."""
+    _contexts.clear()
+    _results.clear()

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.analytics import report
+from data.analytics import cache, report
 from data.errors import ValidationError
-from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, epic_progress
+from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, check_subtask_counting, epic_progress
 from data.metrics.frames import NAT_MS, WEEK_MS, day_to_date, local_day_of
 from data.metrics.sprints import (
     sprint_burndown,
@@ -24,6 +24,7 @@ from data.metrics.sprints import (
 from data.profiles import manager as pm
 from data.store import get_backend
 from data.store import sprints as store
+from data.store.query_rows import data_fingerprint, database_file
 from data.timeutil import utc_now
 
 VELOCITY_SPRINTS = 6
@@ -102,11 +103,52 @@ def _iso(ms: int) -> str | None:
     return None if ms == NAT_MS else pd.Timestamp(ms, unit="ms", tz="UTC").isoformat()
 
 
+def _remembered(what: tuple[Any, ...], profile_id: str, query_id: str, compute: Any) -> Any:
+    """``compute()``, kept in this process (data.analytics.cache's results) until the query's
+    data, the profile's sprints or the settings the result reads change, or a few minutes
+    pass (its "now" moves on)."""
+    profile = pm.get_profile(profile_id)
+    settings = (
+        (profile.get("field_mappings") or {}).get("time_zone"),
+        (profile.get("jira_config") or {}).get("user_time_zone"),
+        repr(sorted((profile.get("forecast_settings") or {}).items())),
+        pm.query_board(profile, pm.get_query(profile_id, query_id)),
+    )
+    with get_backend().session() as conn:
+        key = (
+            *what,
+            database_file(conn),
+            profile_id,
+            query_id,
+            data_fingerprint(conn, profile_id, query_id),
+            store.sprints_stamp(conn, profile_id),
+            settings,
+        )
+    found = cache.get_result(key)
+    if found is None:
+        found = compute()
+        cache.put_result(key, found)
+    return found
+
+
 def sprint_summary(
     profile_id: str, query_id: str, *, sprint_id: int | None = None, as_of: Any = None
 ) -> dict[str, Any]:
     """Every started sprint's report, the velocity of the last sprints, the forecast of the
     query's open work in sprints and one sprint's burndown (the active one unless named)."""
+    if as_of is not None:
+        return _sprint_summary(profile_id, query_id, sprint_id, as_of)
+    return _remembered(
+        ("sprints", sprint_id),
+        profile_id,
+        query_id,
+        lambda: _sprint_summary(profile_id, query_id, sprint_id, None),
+    )
+
+
+def _sprint_summary(
+    profile_id: str, query_id: str, sprint_id: int | None, as_of: Any
+) -> dict[str, Any]:
     profile = pm.get_profile(profile_id)
     board = pm.query_board(profile, pm.get_query(profile_id, query_id))
     zone = (
@@ -252,6 +294,17 @@ def epics_summary(
     profile_id: str, query_id: str, *, as_of: Any = None, trials: int = 2_000
 ) -> dict[str, Any]:
     """Epic progress rows (risk order) and the epics named but outside the query."""
+    if as_of is not None:
+        return _epics_summary(profile_id, query_id, as_of, trials)
+    return _remembered(
+        ("epics", trials),
+        profile_id,
+        query_id,
+        lambda: _epics_summary(profile_id, query_id, None, trials),
+    )
+
+
+def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> dict[str, Any]:
     profile = pm.get_profile(profile_id)
     settings = profile.get("forecast_settings") or {}
     counting = settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING
@@ -285,3 +338,11 @@ def epics_summary(
             else ""
         ),
     }
+
+
+def set_subtask_counting(profile_id: str, counting: str) -> None:
+    """How the profile's epic views count sub-tasks: ``parents`` (only through their parent,
+    the default) or ``items`` (as items of their own as well)."""
+    pm.update_profile(
+        profile_id, {"forecast_settings": {"subtask_counting": check_subtask_counting(counting)}}
+    )

@@ -59,13 +59,19 @@ class EpicItems:
     outside_scope: tuple[str, ...]  # parents named by issues but not among the issues
 
 
-def epic_items(issues: pd.DataFrame, subtask_counting: str = DEFAULT_SUBTASK_COUNTING) -> EpicItems:
-    """Each countable issue with its epic (see the module's rules)."""
-    if subtask_counting not in SUBTASK_COUNTING:
+def check_subtask_counting(value: object) -> str:
+    """``value`` when it is one of ``SUBTASK_COUNTING``, else a one-sentence ValidationError."""
+    if value not in SUBTASK_COUNTING:
         raise ValidationError(
-            f"Sub-task counting {subtask_counting!r} is not one of {', '.join(SUBTASK_COUNTING)}; "
+            f"Sub-task counting {value!r} is not one of {', '.join(SUBTASK_COUNTING)}; "
             "choose parents (the default) or items."
         )
+    return str(value)
+
+
+def epic_items(issues: pd.DataFrame, subtask_counting: str = DEFAULT_SUBTASK_COUNTING) -> EpicItems:
+    """Each countable issue with its epic (see the module's rules)."""
+    check_subtask_counting(subtask_counting)
     known = pd.Series(issues["parent"].to_numpy(), index=issues["key"].to_numpy())
     subtask = issues["subtask"].to_numpy(bool)
     parent = issues["parent"]
@@ -113,9 +119,10 @@ def epic_progress(
     epics = issues[issues["issue_type"] == EPIC_TYPE].set_index("key")
     keys = sorted(set(sums.index) | set(epics.index))
     table = sums.reindex(keys, fill_value=0)
-    table["summary"] = [epics["summary"].get(k, "") if k in epics.index else "" for k in keys]
-    table["status"] = [epics["status"].get(k, "") if k in epics.index else "" for k in keys]
-    table["in_scope"] = [k in epics.index for k in keys]
+    epics = epics[~epics.index.duplicated()]
+    table["summary"] = epics["summary"].reindex(keys).fillna("").to_numpy(object)
+    table["status"] = epics["status"].reindex(keys).fillna("").to_numpy(object)
+    table["in_scope"] = pd.Index(keys).isin(epics.index)
     table["remaining_items"] = table["total_items"] - table["done_items"]
     table["remaining_points"] = table["total_points"] - table["done_points"]
     table["share"] = table["recent"] / team_recent if team_recent else 0.0

@@ -84,6 +84,15 @@ def read_sprints(
     return [dict(zip(SPRINT_COLUMNS, row, strict=True)) for row in conn.execute(sql, params)]
 
 
+def sprints_stamp(conn: Connection, profile_id: str) -> tuple[int, str | None]:
+    """(count, newest fetched_at) of the profile's stored sprints: changes with every sync that
+    reads a board, so results computed from the sprints can be kept until then."""
+    row = conn.execute(
+        "SELECT count(*), max(fetched_at) FROM jira_sprints WHERE profile_id = ?", (profile_id,)
+    ).fetchone()
+    return int(row[0]), row[1]
+
+
 def read_query_sprint_changes(
     conn: Connection, profile_id: str, query_id: str
 ) -> list[tuple[str, str, int, int]]:
