@@ -24,6 +24,7 @@ from data import plans  # noqa: E402
 from data.db.connection import get_db_connection, initialize_database, write_transaction  # noqa: E402
 from data.locations import DATA_DIR_ENV, get_db_path  # noqa: E402
 from data.profiles import manager as pm  # noqa: E402
+from data.store import get_backend  # noqa: E402
 
 PLAN_COUNT = int(os.environ.get("FLOWCAST_BENCH_PLANS", "10000"))
 VERSION_COUNT = 1_000
@@ -68,11 +69,11 @@ def bench_create_version(profile_id: str, query_id: str) -> str:
     plan_id = plans.create_plan(profile_id, query_id, "Versioned", document(1))
     counter = iter(range(2, 10**9))
 
-    with get_db_connection() as conn:
+    with get_backend().session():
         timed(
             "create_version, shared connection (synchronous=FULL)",
             500,
-            lambda: plans.create_version(plan_id, document(next(counter)), "bench", conn=conn),
+            lambda: plans.create_version(plan_id, document(next(counter)), "bench"),
         )
     with get_db_connection():
         # While any other connection is open (a running app), closing one does not checkpoint.
@@ -87,49 +88,49 @@ def bench_create_version(profile_id: str, query_id: str) -> str:
         lambda: plans.create_version(plan_id, document(next(counter)), "bench"),
     )
     same = plans.get_current_plan(plan_id)["data"]
-    with get_db_connection() as conn:
+    with get_backend().session():
         timed(
             "create_version, unchanged content (returns None, writes nothing)",
             300,
-            lambda: plans.create_version(plan_id, same, "same", conn=conn),
+            lambda: plans.create_version(plan_id, same, "same"),
         )
     return plan_id
 
 
 def bench_history(plan_id: str) -> None:
-    with get_db_connection() as conn:
-        have = plans.get_current_plan(plan_id, conn=conn)["version"]
+    with get_backend().session() as conn:
+        have = plans.get_current_plan(plan_id)["version"]
         with write_transaction(conn):
             for n in range(have, VERSION_COUNT):
-                plans.create_version(plan_id, document(10**6 + n), "fill", conn=conn)
-        total = plans.get_current_plan(plan_id, conn=conn)["version"]
+                plans.create_version(plan_id, document(10**6 + n), "fill")
+        total = plans.get_current_plan(plan_id)["version"]
         timed(
             f"get_version_history, all {total} versions (no documents)",
             50,
-            lambda: plans.get_version_history(plan_id, None, conn=conn),
+            lambda: plans.get_version_history(plan_id, None),
         )
         timed(
             f"get_version_history, all {total} versions with documents + LAG",
             20,
-            lambda: plans.get_version_history(plan_id, None, include_data=True, conn=conn),
+            lambda: plans.get_version_history(plan_id, None, include_data=True),
         )
         timed(
             "get_version_history, newest 50 (default)",
             100,
-            lambda: plans.get_version_history(plan_id, conn=conn),
+            lambda: plans.get_version_history(plan_id),
         )
         timed(
             f"lineage from version {total} (recursive CTE)",
             50,
-            lambda: plans.lineage(plan_id, conn=conn),
+            lambda: plans.lineage(plan_id),
         )
 
 
 def bench_search(profile_id: str, query_id: str) -> None:
     start = time.perf_counter()
-    with get_db_connection() as conn, write_transaction(conn):
+    with get_backend().session() as conn, write_transaction(conn):
         for i in range(PLAN_COUNT):
-            plans.create_plan(profile_id, query_id, f"Plan {i}", document(i, items=5), conn=conn)
+            plans.create_plan(profile_id, query_id, f"Plan {i}", document(i, items=5))
     print(f"created {PLAN_COUNT} plans in {time.perf_counter() - start:.1f} s (one transaction)")
     cases: list[tuple[str, Any, int]] = [
         ("indexed  $.status = 'cancelled' (1%)", {"status": "cancelled"}, 100),
@@ -157,13 +158,13 @@ def bench_search(profile_id: str, query_id: str) -> None:
             100,
         ),
     ]
-    with get_db_connection() as conn:
+    with get_backend().session():
         for label, filters, limit in cases:
-            found = len(plans.search_plans(filters, limit=limit, conn=conn))
+            found = len(plans.search_plans(filters, limit=limit))
             timed(
                 f"search {label} -> {found}",
                 30,
-                lambda f=filters, n=limit: plans.search_plans(f, limit=n, conn=conn),
+                lambda f=filters, n=limit: plans.search_plans(f, limit=n),
             )
 
 

@@ -221,8 +221,9 @@ def record_plan_forecasts(
 ) -> None:
     """Record each week's forecast in ``plan_metrics`` for every live (not deleted) plan of the
     query, against the plan's current version, so forecast drift shows per plan version
-    (docs/plans.md). One transaction (joins the caller's)."""
+    (docs/plans.md). One transaction on ``conn``, the caller's store session, which the plan
+    calls join."""
     with write_transaction(conn):
-        for plan in list_plans(profile_id, query_id, conn=conn):
+        for plan in list_plans(profile_id, query_id):
             for week, values in forecasts.items():
-                add_metrics(plan["id"], week, dict(values), conn=conn)
+                add_metrics(plan["id"], week, dict(values))

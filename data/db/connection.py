@@ -271,13 +271,3 @@ def release_anchor(path: str | os.PathLike[str] | None = None) -> None:
     anchor = _anchors.pop(str(_resolve(path).resolve()), None)
     if anchor is not None and _anchors_pid == os.getpid():
         anchor.close()
-
-
-@contextmanager
-def use_connection(conn: Connection | None) -> Iterator[Connection]:
-    """The caller's connection (to share one per callback), else a fresh one for this block."""
-    if conn is not None:
-        yield conn
-        return
-    with get_db_connection() as fresh:
-        yield fresh

@@ -11,12 +11,13 @@ import math
 import re
 from typing import Any
 
-from data.db.connection import use_connection, write_transaction
-from data.db.sqlite import Connection
+from data.db.connection import write_transaction
 from data.errors import ValidationError
 from data.plans.errors import PlanLockedError
 from data.plans.plan_document import is_iso_date
 from data.plans.versions import read_head, require_version
+from data.store import get_backend
+from data.store import plans as store
 from data.timeutil import utc_now_iso, validate_week_key
 
 _METRIC_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -39,7 +40,6 @@ def add_metrics(
     metrics: dict[str, Any],
     *,
     version: int | None = None,
-    conn: Connection | None = None,
 ) -> int:
     """Record ``{metric_name: value}`` for ``week`` against a version (default: the current one).
 
@@ -59,19 +59,14 @@ def add_metrics(
             )
         rows.append((name, _value(name, value)))
     now = utc_now_iso()
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         if head["is_deleted"]:
             raise PlanLockedError(
                 f"Plan {plan_id!r} is deleted; restore it before recording metrics."
             )
         number = head["version"] if version is None else require_version(c, plan_id, version)
-        c.executemany(
-            "INSERT INTO plan_metrics (plan_id, version, metric_name, week, value, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, version, metric_name, week) "
-            "DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at",
-            [(plan_id, number, name, week, value, now) for name, value in rows],
-        )
+        store.upsert_metrics(c, plan_id, number, week, rows, now)
     return number
 
 
@@ -80,15 +75,8 @@ def get_metrics(
     *,
     version: int | None = None,
     metric_name: str | None = None,
-    conn: Connection | None = None,
 ) -> list[dict[str, Any]]:
     """Recorded metrics as rows ``{version, week, metric_name, value, recorded_at}``, oldest first."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         read_head(c, plan_id)
-        rows = c.execute(
-            "SELECT version, week, metric_name, value, recorded_at FROM plan_metrics "
-            "WHERE plan_id = ?1 AND (?2 IS NULL OR version = ?2) AND (?3 IS NULL OR metric_name = ?3) "
-            "ORDER BY week, version, metric_name",
-            (plan_id, version, metric_name),
-        ).fetchall()
-    return [dict(r) for r in rows]
+        return store.list_metrics(c, plan_id, version, metric_name)

@@ -5,8 +5,9 @@ Every version is a row of ``plan_versions`` (immutable content, SHA-256 of its c
 one ``BEGIN IMMEDIATE`` transaction, so two writers never both read version N and write N + 1:
 the second waits for the first, then sees N + 1 and writes N + 2.
 
-Every function takes an optional ``conn`` to share one connection (one per callback or command);
-without it a fresh connection is opened.
+Every function runs in the store's session (``get_backend().session()``): inside a caller's open
+session it shares that connection (one per callback or command), else it opens one for itself.
+The SQL is in ``data.store.plans``.
 """
 
 from __future__ import annotations
@@ -14,61 +15,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from data.db.connection import use_connection, write_transaction
-from data.db.sqlite import Connection, IntegrityError, Row
+from data.db.connection import write_transaction
+from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.plans.errors import PlanLockedError
 from data.plans.plan_document import validate_plan_document
-from data.store import audit
+from data.store import audit, get_backend
+from data.store import plans as store
 from data.store.documents import canonical_json, content_hash, diff_documents
 from data.timeutil import utc_now_iso
 from data.validation import slugify, validate_id, validate_name
 
 MAX_HISTORY_LIMIT = 10_000
 
-PLAN_SELECT = (
-    "SELECT p.id, p.profile_id, p.query_id, p.name, p.version, p.content_hash, json(p.data) AS data, "
-    "p.created_at, p.created_by, p.updated_at, p.is_deleted, p.deleted_at, p.deleted_by, "
-    "v.version_status, v.parent_version, v.change_summary, "
-    "(SELECT a.version FROM plan_versions a WHERE a.plan_id = p.id "
-    " AND a.version_status = 'approved') AS baseline_version "
-    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version "
-)
-_VERSION_COLUMNS = (
-    "plan_id, version, content_hash, change_summary, parent_version, version_status, created_at, "
-    "created_by, submitted_at, submitted_by, reviewed_at, reviewed_by, review_notes, archived_at"
-)
-
 
 def resolve_actor(actor: str | None) -> str:
     return audit.current_actor() if actor is None else actor
-
-
-def plan_from_row(row: Row) -> dict[str, Any]:
-    plan = dict(row)
-    plan["data"] = json.loads(plan["data"])
-    plan["is_deleted"] = bool(plan["is_deleted"])
-    return plan
 
 
 def _missing_plan(plan_id: str) -> NotFoundError:
     return NotFoundError(f"No plan {plan_id!r}; check the plan id in the list of plans.")
 
 
-def read_head(conn: Connection, plan_id: str) -> Row:
+def read_head(conn: Connection, plan_id: str) -> dict[str, Any]:
     """The plan's row with its current version's status (raises NotFoundError)."""
-    row = conn.execute(
-        "SELECT p.id, p.profile_id, p.query_id, p.name, p.version, p.content_hash, p.is_deleted, "
-        "v.version_status FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version "
-        "WHERE p.id = ?",
-        (plan_id,),
-    ).fetchone()
-    if row is None:
+    head = store.read_head(conn, plan_id)
+    if head is None:
         raise _missing_plan(plan_id)
-    return row
+    return head
 
 
-def require_editable(head: Row) -> None:
+def require_editable(head: dict[str, Any]) -> None:
     """Refuse changes to a deleted plan or one whose current version is awaiting review."""
     if head["is_deleted"]:
         raise PlanLockedError(f"Plan {head['id']!r} is deleted; restore it before changing it.")
@@ -82,9 +59,7 @@ def require_editable(head: Row) -> None:
 def require_version(conn: Connection, plan_id: str, version: Any) -> int:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValidationError(f"{version!r} is not a version number; use a whole number from 1.")
-    if not conn.execute(
-        "SELECT 1 FROM plan_versions WHERE plan_id = ? AND version = ?", (plan_id, version)
-    ).fetchone():
+    if not store.version_exists(conn, plan_id, version):
         raise NotFoundError(
             f"Plan {plan_id!r} has no version {version}; pick one from its version history."
         )
@@ -94,7 +69,7 @@ def require_version(conn: Connection, plan_id: str, version: Any) -> int:
 def _new_plan_id(conn: Connection, name: str) -> str:
     base = slugify(name)
     candidate, n = base, 2
-    while conn.execute("SELECT 1 FROM plans WHERE id = ?", (candidate,)).fetchone():
+    while store.plan_id_taken(conn, candidate):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
@@ -107,7 +82,6 @@ def create_plan(
     change_summary: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> str:
     """Create a plan for a query with ``data`` as draft version 1; return the new plan's id.
 
@@ -126,29 +100,19 @@ def create_plan(
     canonical = canonical_json(document)
     digest = content_hash(canonical)
     now, who = utc_now_iso(), resolve_actor(actor)
-    with use_connection(conn) as c, write_transaction(c):
-        if not c.execute(
-            "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
-        ).fetchone():
+    with get_backend().session() as c, write_transaction(c):
+        if not store.query_exists(c, profile_id, query_id):
             raise NotFoundError(
                 f"No query {query_id!r} in profile {profile_id!r}; pick one of the profile's queries."
             )
         plan_id = _new_plan_id(c, name)
-        try:
-            c.execute(
-                "INSERT INTO plans (id, profile_id, query_id, name, data, version, content_hash, "
-                "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, jsonb(?), 1, ?, ?, ?, ?)",
-                (plan_id, profile_id, query_id, name, canonical, digest, now, who, now),
-            )
-        except IntegrityError:
+        if not store.insert_plan(
+            c, plan_id, profile_id, query_id, name, canonical, digest, now, who
+        ):
             raise ConflictError(
                 f"Query {query_id!r} already has a plan named {name!r}; choose another name."
-            ) from None
-        c.execute(
-            "INSERT INTO plan_versions (plan_id, version, data, content_hash, change_summary, "
-            "created_at, created_by) VALUES (?, 1, jsonb(?), ?, ?, ?, ?)",
-            (plan_id, canonical, digest, summary, now, who),
-        )
+            )
+        store.insert_version(c, plan_id, 1, canonical, digest, summary, None, now, who)
         audit.record(
             c,
             "plan",
@@ -163,7 +127,7 @@ def create_plan(
 
 def write_next_version(
     conn: Connection,
-    head: Row,
+    head: dict[str, Any],
     document: dict[str, Any],
     change_summary: str,
     parent_version: int,
@@ -177,26 +141,17 @@ def write_next_version(
         return None
     require_editable(head)
     version, now = head["version"] + 1, utc_now_iso()
-    conn.execute(
-        "UPDATE plan_versions SET archived_at = ? WHERE plan_id = ? AND version = ?",
-        (now, head["id"], head["version"]),
+    store.archive_version(conn, head["id"], head["version"], now)
+    store.insert_version(
+        conn, head["id"], version, canonical, digest, change_summary, parent_version, now, actor
     )
-    conn.execute(
-        "INSERT INTO plan_versions (plan_id, version, data, content_hash, change_summary, "
-        "parent_version, created_at, created_by) VALUES (?, ?, jsonb(?), ?, ?, ?, ?, ?)",
-        (head["id"], version, canonical, digest, change_summary, parent_version, now, actor),
-    )
-    try:
-        conn.execute(
-            "UPDATE plans SET data = jsonb(?), version = ?, content_hash = ?, name = ?, "
-            "updated_at = ? WHERE id = ?",
-            (canonical, version, digest, document["name"], now, head["id"]),
-        )
-    except IntegrityError:
+    if not store.update_plan_head(
+        conn, head["id"], version, document["name"], canonical, digest, now
+    ):
         raise ConflictError(
             f"Query {head['query_id']!r} already has a plan named {document['name']!r}; "
             "choose another name."
-        ) from None
+        )
     audit.record(
         conn,
         "plan",
@@ -229,7 +184,6 @@ def create_version(
     *,
     actor: str | None = None,
     parent_version: int | None = None,
-    conn: Connection | None = None,
 ) -> int | None:
     """Store ``data`` as the plan's next (draft) version and return its number.
 
@@ -240,7 +194,7 @@ def create_version(
     document = validate_plan_document(data)
     summary = _summary(change_summary)
     who = resolve_actor(actor)
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         parent = (
             head["version"]
@@ -250,16 +204,16 @@ def create_version(
         return write_next_version(c, head, document, summary, parent, who, "version")
 
 
-def get_current_plan(plan_id: str, *, conn: Connection | None = None) -> dict[str, Any]:
+def get_current_plan(plan_id: str) -> dict[str, Any]:
     """The plan with its current document, status of the current version and baseline version.
 
     Deleted plans are returned too (``is_deleted``), so they can be shown and restored.
     """
-    with use_connection(conn) as c:
-        row = c.execute(PLAN_SELECT + "WHERE p.id = ?", (plan_id,)).fetchone()
-    if row is None:
+    with get_backend().session() as c:
+        plan = store.get_plan(c, plan_id)
+    if plan is None:
         raise _missing_plan(plan_id)
-    return plan_from_row(row)
+    return plan
 
 
 def list_plans(
@@ -267,38 +221,26 @@ def list_plans(
     query_id: str | None = None,
     *,
     include_deleted: bool = False,
-    conn: Connection | None = None,
 ) -> list[dict[str, Any]]:
     """A profile's (or one query's) plans, most recently changed first; deleted ones hidden."""
-    with use_connection(conn) as c:
-        rows = c.execute(
-            PLAN_SELECT + "WHERE p.profile_id = ? AND (? IS NULL OR p.query_id = ?) "
-            "AND (? OR p.is_deleted = 0) ORDER BY p.updated_at DESC, p.id DESC",
-            (profile_id, query_id, query_id, int(include_deleted)),
-        ).fetchall()
-    return [plan_from_row(r) for r in rows]
+    with get_backend().session() as c:
+        return store.list_plans(c, profile_id, query_id, include_deleted)
 
 
-def _version_from_row(row: Row, current: int) -> dict[str, Any]:
-    version = dict(row)
+def _version_from_row(version: dict[str, Any], current: int) -> dict[str, Any]:
     if "data" in version:
         version["data"] = json.loads(version["data"])
     version["is_current"] = version["version"] == current
     return version
 
 
-def get_specific_version(
-    plan_id: str, version: int, *, conn: Connection | None = None
-) -> dict[str, Any]:
+def get_specific_version(plan_id: str, version: int) -> dict[str, Any]:
     """One version with its document and review fields; ``is_current`` tells if it is the head."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         head = read_head(c, plan_id)
         require_version(c, plan_id, version)
-        row = c.execute(
-            f"SELECT {_VERSION_COLUMNS}, json(data) AS data FROM plan_versions "  # noqa: S608 - fixed column list
-            "WHERE plan_id = ? AND version = ?",
-            (plan_id, version),
-        ).fetchone()
+        row = store.read_version(c, plan_id, version)
+    assert row is not None
     return _version_from_row(row, head["version"])
 
 
@@ -307,7 +249,6 @@ def get_version_history(
     limit: int | None = 50,
     *,
     include_data: bool = False,
-    conn: Connection | None = None,
 ) -> list[dict[str, Any]]:
     """Versions newest first, each with ``previous_version`` / ``next_version`` (window functions).
 
@@ -318,25 +259,12 @@ def get_version_history(
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_HISTORY_LIMIT
     ):
         raise ValidationError(f"{limit!r} is not a history limit; use 1 to {MAX_HISTORY_LIMIT}.")
-    documents = (
-        ", json(data) AS data, json(LEAD(data) OVER w) AS previous_data" if include_data else ""
-    )
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         head = read_head(c, plan_id)
-        rows = c.execute(
-            # The window runs newest first like the result, so no second sort is needed (half
-            # the time for 1,000 versions): LEAD is the previous version, LAG the next one.
-            f"SELECT {_VERSION_COLUMNS}, LEAD(version) OVER w AS previous_version, "  # noqa: S608 - fixed column lists
-            f"LAG(version) OVER w AS next_version{documents} FROM plan_versions WHERE plan_id = ? "
-            "AND version >= ? WINDOW w AS (ORDER BY version DESC) ORDER BY version DESC LIMIT ?",
-            # Versions run 1..current without gaps, so the newest `limit` plus the one before
-            # them (for the last row's previous version) are all the window needs to see.
-            (
-                plan_id,
-                1 if limit is None else head["version"] - limit,
-                -1 if limit is None else limit,
-            ),
-        ).fetchall()
+        # Versions run 1..current without gaps, so the newest `limit` plus the one before
+        # them (for the last row's previous version) are all the window needs to see.
+        first = 1 if limit is None else head["version"] - limit
+        rows = store.version_history(c, plan_id, first, limit, include_data)
     history = [_version_from_row(r, head["version"]) for r in rows]
     if include_data:
         for entry in history:
@@ -347,10 +275,9 @@ def get_version_history(
 
 def read_document(conn: Connection, plan_id: str, version: int) -> dict[str, Any]:
     require_version(conn, plan_id, version)
-    row = conn.execute(
-        "SELECT json(data) FROM plan_versions WHERE plan_id = ? AND version = ?", (plan_id, version)
-    ).fetchone()
-    return json.loads(row[0])
+    document = store.read_document(conn, plan_id, version)
+    assert document is not None
+    return document
 
 
 def rollback_to_version(
@@ -359,45 +286,28 @@ def rollback_to_version(
     change_summary: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> int | None:
     """Write a new version with the content of ``target_version`` (its parent); None if unchanged."""
     summary = _summary(change_summary) or f"Rollback to version {target_version}"
     who = resolve_actor(actor)
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         document = read_document(c, plan_id, target_version)
         return write_next_version(c, head, document, summary, target_version, who, "rollback")
 
 
-def diff_versions(
-    plan_id: str, version_a: int, version_b: int, *, conn: Connection | None = None
-) -> list[dict[str, Any]]:
+def diff_versions(plan_id: str, version_a: int, version_b: int) -> list[dict[str, Any]]:
     """What changed from version ``a`` to version ``b``: added / removed / changed JSON paths."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         read_head(c, plan_id)
         old = read_document(c, plan_id, version_a)
         new = read_document(c, plan_id, version_b)
     return diff_documents(old, new)
 
 
-def lineage(
-    plan_id: str, version: int | None = None, *, conn: Connection | None = None
-) -> list[dict[str, Any]]:
+def lineage(plan_id: str, version: int | None = None) -> list[dict[str, Any]]:
     """The chain of parent versions from ``version`` (default: current) back to the first one."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         head = read_head(c, plan_id)
         start = head["version"] if version is None else require_version(c, plan_id, version)
-        rows = c.execute(
-            "WITH RECURSIVE chain(version, depth) AS ("
-            "  SELECT ?2, 0"
-            "  UNION ALL"
-            "  SELECT v.parent_version, chain.depth + 1 FROM chain"
-            "  JOIN plan_versions v ON v.plan_id = ?1 AND v.version = chain.version"
-            "  WHERE v.parent_version IS NOT NULL"
-            ") SELECT v.version, v.parent_version, v.version_status, v.change_summary, v.created_at, "
-            "v.created_by, chain.depth FROM chain "
-            "JOIN plan_versions v ON v.plan_id = ?1 AND v.version = chain.version ORDER BY chain.depth",
-            (plan_id, start),
-        ).fetchall()
-    return [dict(r) for r in rows]
+        return store.lineage(c, plan_id, start)

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.db.connection import use_connection, write_transaction
-from data.db.sqlite import Connection, IntegrityError
+from data.db.connection import write_transaction
 from data.errors import ConflictError, ValidationError
 from data.plans.artifacts import BASELINE_ARTIFACT, PLANNING_PHASE, approve_artifact
 from data.plans.errors import IllegalTransitionError, PlanLockedError
@@ -30,7 +29,8 @@ from data.plans.versions import (
     resolve_actor,
     write_next_version,
 )
-from data.store import audit
+from data.store import audit, get_backend
+from data.store import plans as store
 from data.timeutil import utc_now_iso
 
 # action -> (status it requires, status it leads to, past tense for messages)
@@ -65,19 +65,15 @@ def _transition(
     action: str,
     notes: str,
     actor: str | None,
-    conn: Connection | None,
 ) -> dict[str, Any]:
     required, target, past = TRANSITIONS[action]
     who, now = resolve_actor(actor), utc_now_iso()
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         if head["is_deleted"]:
             raise PlanLockedError(f"Plan {plan_id!r} is deleted; restore it first.")
         number = head["version"] if version is None else require_version(c, plan_id, version)
-        status = c.execute(
-            "SELECT version_status FROM plan_versions WHERE plan_id = ? AND version = ?",
-            (plan_id, number),
-        ).fetchone()[0]
+        status = store.version_status(c, plan_id, number)
         if status != required:
             raise IllegalTransitionError(
                 f"Version {number} of plan {plan_id!r} is {status}, and only a {required} version "
@@ -90,25 +86,12 @@ def _transition(
             )
         previous_baseline = None
         if action == "submit":
-            c.execute(
-                "UPDATE plan_versions SET version_status = 'submitted', submitted_at = ?, "
-                "submitted_by = ? WHERE plan_id = ? AND version = ?",
-                (now, who, plan_id, number),
-            )
+            store.mark_submitted(c, plan_id, number, now, who)
         if action == "approve":
             # Supersede first: the partial unique index allows one approved version at a time.
-            row = c.execute(
-                "UPDATE plan_versions SET version_status = 'superseded' "
-                "WHERE plan_id = ? AND version_status = 'approved' RETURNING version",
-                (plan_id,),
-            ).fetchone()
-            previous_baseline = None if row is None else row[0]
+            previous_baseline = store.supersede_approved(c, plan_id)
         if action in ("approve", "reject"):
-            digest = c.execute(
-                "UPDATE plan_versions SET version_status = ?, reviewed_at = ?, reviewed_by = ?, "
-                "review_notes = ? WHERE plan_id = ? AND version = ? RETURNING content_hash",
-                (target, now, who, notes, plan_id, number),
-            ).fetchone()[0]
+            digest = store.record_review(c, plan_id, number, target, now, who, notes)
         if action == "approve":
             approve_artifact(
                 head["profile_id"],
@@ -122,7 +105,6 @@ def _transition(
                 content_hash=digest,
                 notes=notes,
                 actor=who,
-                conn=c,
             )
         result = {
             "plan_id": plan_id,
@@ -148,10 +130,9 @@ def submit_version(
     notes: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> dict[str, Any]:
     """Send the current draft for review (draft → submitted)."""
-    return _transition(plan_id, version, "submit", _notes(notes, required=False), actor, conn)
+    return _transition(plan_id, version, "submit", _notes(notes, required=False), actor)
 
 
 def approve_version(
@@ -160,10 +141,9 @@ def approve_version(
     notes: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> dict[str, Any]:
     """Approve a submitted version; it becomes the baseline and the previous baseline is superseded."""
-    return _transition(plan_id, version, "approve", _notes(notes, required=False), actor, conn)
+    return _transition(plan_id, version, "approve", _notes(notes, required=False), actor)
 
 
 def reject_version(
@@ -172,21 +152,16 @@ def reject_version(
     notes: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> dict[str, Any]:
     """Reject a submitted version; review notes are required (they say what must change)."""
-    return _transition(plan_id, version, "reject", _notes(notes, required=True), actor, conn)
+    return _transition(plan_id, version, "reject", _notes(notes, required=True), actor)
 
 
-def get_baseline(plan_id: str, *, conn: Connection | None = None) -> int | None:
+def get_baseline(plan_id: str) -> int | None:
     """The approved version's number, or None when nothing is approved yet."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         read_head(c, plan_id)
-        row = c.execute(
-            "SELECT version FROM plan_versions WHERE plan_id = ? AND version_status = 'approved'",
-            (plan_id,),
-        ).fetchone()
-    return None if row is None else row[0]
+        return store.approved_version(c, plan_id)
 
 
 def start_revision(
@@ -195,7 +170,6 @@ def start_revision(
     change_summary: str | None = None,
     *,
     actor: str | None = None,
-    conn: Connection | None = None,
 ) -> int | None:
     """Start a new draft from ``from_version`` (default: the baseline, else the current version).
 
@@ -205,21 +179,15 @@ def start_revision(
     None when the result equals the current document (then edit it with ``create_version``).
     """
     who = resolve_actor(actor)
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         require_editable(head)
         if from_version is None:
-            row = c.execute(
-                "SELECT version FROM plan_versions WHERE plan_id = ? AND version_status = 'approved'",
-                (plan_id,),
-            ).fetchone()
-            base = head["version"] if row is None else row[0]
+            approved = store.approved_version(c, plan_id)
+            base = head["version"] if approved is None else approved
         else:
             base = require_version(c, plan_id, from_version)
-        status = c.execute(
-            "SELECT version_status FROM plan_versions WHERE plan_id = ? AND version = ?",
-            (plan_id, base),
-        ).fetchone()[0]
+        status = store.version_status(c, plan_id, base)
         document = read_document(c, plan_id, base)
         if status in ("approved", "superseded"):
             document = carry_forward(document, base)
@@ -227,39 +195,31 @@ def start_revision(
         return write_next_version(c, head, document, summary, base, who, "revise")
 
 
-def delete_plan(plan_id: str, *, actor: str | None = None, conn: Connection | None = None) -> None:
+def delete_plan(plan_id: str, *, actor: str | None = None) -> None:
     """Soft-delete: hidden from lists and search, history and metrics kept, restorable."""
     who, now = resolve_actor(actor), utc_now_iso()
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         if head["is_deleted"]:
             raise ConflictError(f"Plan {plan_id!r} is already deleted.")
-        c.execute(
-            "UPDATE plans SET is_deleted = 1, deleted_at = ?, deleted_by = ? WHERE id = ?",
-            (now, who, plan_id),
-        )
+        store.mark_deleted(c, plan_id, now, who)
         audit.record(
             c, "plan", plan_id, "delete", {"is_deleted": False}, {"is_deleted": True}, actor=who
         )
 
 
-def restore_plan(plan_id: str, *, actor: str | None = None, conn: Connection | None = None) -> None:
+def restore_plan(plan_id: str, *, actor: str | None = None) -> None:
     """Undo a soft delete (refused if a live plan of the query took its name meanwhile)."""
     who = resolve_actor(actor)
-    with use_connection(conn) as c, write_transaction(c):
+    with get_backend().session() as c, write_transaction(c):
         head = read_head(c, plan_id)
         if not head["is_deleted"]:
             raise ConflictError(f"Plan {plan_id!r} is not deleted; there is nothing to restore.")
-        try:
-            c.execute(
-                "UPDATE plans SET is_deleted = 0, deleted_at = NULL, deleted_by = NULL WHERE id = ?",
-                (plan_id,),
-            )
-        except IntegrityError:
+        if not store.mark_restored(c, plan_id):
             raise ConflictError(
                 f"Query {head['query_id']!r} has another plan named {head['name']!r}; rename or "
                 "delete that one before restoring this."
-            ) from None
+            )
         audit.record(
             c, "plan", plan_id, "restore", {"is_deleted": True}, {"is_deleted": False}, actor=who
         )

@@ -13,8 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from data.db.connection import use_connection, write_transaction
-from data.db.sqlite import Connection
+from data.db.connection import write_transaction
 from data.errors import ConfigError
 from data.store import audit, get_backend
 from data.store import settings_versions as store
@@ -26,28 +25,23 @@ def settings_history(
     profile_id: str,
     *,
     include_settings: bool = False,
-    conn: Connection | None = None,
 ) -> list[dict[str, Any]]:
     """Settings versions newest first, with ``previous_version`` and ``is_current``."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         store.require_profile(c, profile_id)
         return store.read_history(c, profile_id, include_settings=include_settings)
 
 
-def get_settings_version(
-    profile_id: str, version: int, *, conn: Connection | None = None
-) -> dict[str, Any]:
+def get_settings_version(profile_id: str, version: int) -> dict[str, Any]:
     """The stored (masked) settings of one version."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         store.require_profile(c, profile_id)
         return store.read_settings(c, profile_id, version)
 
 
-def diff_settings(
-    profile_id: str, version_a: int, version_b: int, *, conn: Connection | None = None
-) -> list[dict[str, Any]]:
+def diff_settings(profile_id: str, version_a: int, version_b: int) -> list[dict[str, Any]]:
     """What changed from settings version ``a`` to ``b`` (JSON paths with old and new values)."""
-    with use_connection(conn) as c:
+    with get_backend().session() as c:
         store.require_profile(c, profile_id)
         return diff_documents(
             store.read_settings(c, profile_id, version_a),

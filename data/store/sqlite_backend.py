@@ -20,6 +20,7 @@ from data.store.base import (
 )
 from data.store.issues import delete_orphan_issues
 from data.store.locks import LOCK_DIR_NAME, file_lock
+from data.store.plans import query_exists
 from data.store.records import (
     dumps,
     loads,
@@ -528,9 +529,7 @@ def write_task_progress(
 
 
 def _require_query(conn: Connection, profile_id: str, query_id: str) -> None:
-    if not conn.execute(
-        "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
-    ).fetchone():
+    if not query_exists(conn, profile_id, query_id):
         raise no_query(profile_id, query_id)
 
 

@@ -10,7 +10,7 @@ import pytest
 from data import plans
 from data.db.connection import get_db_connection
 from data.errors import ValidationError
-from data.plans.search import build_search_query
+from data.store.plan_search import build_search_query
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import make_query, plan_document
 

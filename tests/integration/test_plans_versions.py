@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.db.connection import get_db_connection
+from data.db.connection import get_db_connection, write_transaction
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.profiles import manager as pm
 from data.store.documents import canonical_json, content_hash
@@ -220,7 +220,13 @@ def test_deleting_the_query_removes_its_plans(
     assert count(db_path, "plan_versions") == 0
 
 
-def test_a_shared_connection_can_be_passed(plan_id: str, db_path: Path) -> None:
-    with get_db_connection(db_path) as conn:
-        assert plans.create_version(plan_id, plan_document(status="active"), conn=conn) == 2
-        assert plans.get_current_plan(plan_id, conn=conn)["version"] == 2
+def test_calls_inside_a_session_share_its_transaction(
+    plan_id: str, backend: SQLiteBackend, db_path: Path
+) -> None:
+    """Plan calls join the caller's store session: rolling its transaction back undoes them."""
+    with pytest.raises(RuntimeError), backend.session() as conn, write_transaction(conn):
+        assert plans.create_version(plan_id, plan_document(status="active")) == 2
+        assert plans.get_current_plan(plan_id)["version"] == 2
+        raise RuntimeError("undo")
+    assert plans.get_current_plan(plan_id)["version"] == 1
+    assert count(db_path, "plan_versions") == 1

@@ -7,6 +7,7 @@ Every import counts, also one inside a function: a lazy import is still a depend
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,64 @@ OUTER: dict[str, set[str]] = {
 }
 # Third-party packages the data layer must never import (it serves CLI, jobs and notebooks too).
 DATA_NEVER = ("dash", "dash_bootstrap_components", "plotly", "flask")
+
+
+# SQL lives in data/db and data/store (issue 10 §2): no other module runs a statement or writes one.
+SQL_HOMES = ("data.db", "data.store")
+SQL_CALLS = {"execute", "executemany", "executescript"}
+SQL_TEXT = re.compile(
+    r"^\s*(SELECT\s.*\bFROM\s|SELECT\s+\d|INSERT\s+(OR\s+\w+\s+)?INTO\s|UPDATE\s+[\w?.]+\s+SET\s"
+    r"|DELETE\s+FROM\s|(CREATE|DROP)\s+(TEMP\s+)?(TABLE|INDEX|VIEW|TRIGGER)\s|ALTER\s+TABLE\s"
+    r"|PRAGMA\s|WITH\s+RECURSIVE\s|BEGIN(\s+IMMEDIATE)?\s*$|COMMIT\s*$|ROLLBACK\s*$|VACUUM\b"
+    r"|ATTACH\s)",
+    re.DOTALL,
+)
+# Modules whose SQL is still to move into data/store (emptied as they move).
+SQL_NOT_YET_MOVED = {
+    "data.jira.sync",
+    "data.legacy.migration",
+    "data.ops.backup",
+    "data.ops.stats",
+    "data.ops.transfer",
+    "data.ops.verify",
+}
+
+
+def _text(node: ast.AST) -> str | None:
+    """A string literal's text; an f-string's with ``?`` for each placeholder."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "?" for v in node.values)
+    return None
+
+
+def _sql_uses(path: Path) -> list[str]:
+    """Each call of a DB-API execute method and each SQL statement written in ``path``."""
+    tree = ast.parse(path.read_text(), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SQL_CALLS
+        ):
+            found.append(f"line {node.lineno}: .{node.func.attr}()")
+        text = _text(node)
+        if text is not None and SQL_TEXT.match(text):
+            found.append(f"line {node.lineno}: SQL {text.strip()[:40]!r}")
+    return found
+
+
+def _sql_outside_the_store() -> list[str]:
+    problems = []
+    for name, path in _modules():
+        if name.split(".")[0] == "fakejira" or name.startswith(SQL_HOMES):
+            continue
+        if name in SQL_NOT_YET_MOVED:
+            continue
+        problems += [f"{name} {use}" for use in _sql_uses(path)]
+    return problems
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -159,6 +218,36 @@ def test_every_import_follows_the_layers() -> None:
 def test_every_data_package_has_a_layer() -> None:
     packages = {p.name for p in (ROOT / "data").iterdir() if (p / "__init__.py").exists()}
     assert {f"data.{p}" for p in packages} == set(DATA_LAYERS) - {KERNEL, "data.jobs"}
+
+
+def test_sql_lives_in_the_store() -> None:
+    """Only data/db and data/store run SQL, so a second database is one new store, not a hunt."""
+    assert _sql_outside_the_store() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("data.plans.versions", "conn.execute('SELECT 1')", True),
+        ("data.ops.startup", "def f(c):\n    c.executemany(q, rows)", True),
+        ("callbacks.plans", "c.executescript(script)", True),
+        ("data.plans.versions", "Q = 'SELECT id FROM plans WHERE id = ?'", True),
+        ("data.analytics.x", "Q = ('INSERT INTO t (a) '\n     'VALUES (?)')", True),
+        ("data.jira.client", "Q = f'UPDATE {table} SET a = ?'", True),
+        ("cli.db", "Q = 'PRAGMA integrity_check'", True),
+        ("data.store.plans", "conn.execute('SELECT id FROM plans')", False),
+        ("data.db.connection", "conn.execute('BEGIN IMMEDIATE')", False),
+        ("data.plans.versions", "msg = 'Select a plan from the list.'", False),
+        ("data.plans.workflow", "msg = 'Update the plan, then submit it.'", False),
+    ],
+)
+def test_the_check_catches_sql_outside_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str, expected: bool
+) -> None:
+    path = tmp_path / (name.rpartition(".")[2] + ".py")
+    path.write_text(source)
+    monkeypatch.setattr("tests.unit.test_layers._modules", lambda: [(name, path)], raising=True)
+    assert bool(_sql_outside_the_store()) is expected
 
 
 @pytest.mark.parametrize(

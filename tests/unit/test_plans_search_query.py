@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from data.errors import ValidationError
-from data.plans.search import INDEXED_PATHS, build_search_query, normalize_filters
+from data.store.plan_search import INDEXED_PATHS, build_search_query, normalize_filters
 
 
 def where_clause(sql: str) -> str:
