@@ -187,7 +187,7 @@ def sync_in_job(
         with JiraClient.from_profile(
             profile, retry=policy, max_workers=max_workers, transport=transport
         ) as client:
-            return run.execute(client, full)
+            return run.perform(client, full)
     except TaskCancelled:
         raise
     except FlowcastError as exc:
@@ -225,7 +225,7 @@ class _SyncRun:
         self.changelogs: dict[str, str] = {}
 
     # Driving ------------------------------------------------------------------------------------
-    def execute(self, client: JiraClient, full: bool) -> SyncResult:
+    def perform(self, client: JiraClient, full: bool) -> SyncResult:
         started = time.monotonic()
         with get_backend().session() as conn:
             state = jira_state.read_sync_state(conn, self.profile_id, self.query_id)

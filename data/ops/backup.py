@@ -18,22 +18,16 @@ import errno
 import logging
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from data import locations
-from data.db.connection import (
-    connect,
-    initialize_database,
-    release_anchor,
-    translate_operational_error,
-)
+from data.db import sqlite_backup
+from data.db.connection import initialize_database, release_anchor
 from data.db.schema import all_migrations, latest_version
-from data.db.sqlite import Connection, OperationalError, sqlite3
+from data.db.sqlite import sqlite3
+from data.db.sqlite_backup import CopyProgress
 from data.errors import (
-    RESTORE_HINT,
     ConfigError,
     DatabaseError,
     FlowcastError,
@@ -47,8 +41,6 @@ from data.timeutil import utc_now
 
 logger = logging.getLogger(__name__)
 
-# (status, remaining pages, total pages) after each step, as sqlite3's backup() reports it.
-CopyProgress = Callable[[int, int, int], object]
 
 # Where a backup file comes from, in the dashboard and in the CLI.
 _CHOOSE_A_BACKUP = "choose a file made by Back up now on the Data page or by `flowcast backup`"
@@ -94,7 +86,7 @@ def backup_database(
     partial = directory / f".{final.name}.{os.getpid()}.partial"
     _create_private_file(partial)
     try:
-        _copy_snapshot(source_path, partial, progress)
+        sqlite_backup.copy_snapshot(source_path, partial, progress, PAGES_PER_STEP)
         _fsync(partial)
         os.replace(partial, final)
         _fsync(directory)
@@ -169,29 +161,6 @@ def restore_database(
 # Backup internals -----------------------------------------------------------------------------
 
 
-def _copy_snapshot(source_path: Path, target_path: Path, progress: CopyProgress | None) -> None:
-    source = connect(source_path, create=False)
-    target = sqlite3.connect(str(target_path), isolation_level=None)
-    try:
-        # The copy is atomic by rename and flushed by _fsync: no journal or syncs needed while writing.
-        target.execute("PRAGMA journal_mode = OFF")
-        target.execute("PRAGMA synchronous = OFF")
-        # Pin one snapshot for the whole copy (see the module docstring).
-        source.execute("BEGIN")
-        source.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
-        source.backup(target, pages=PAGES_PER_STEP, progress=progress)
-        source.execute("COMMIT")
-        # A backup is one self-contained file; WAL comes back when it is restored.
-        target.execute("PRAGMA journal_mode = DELETE")
-    except OperationalError as exc:
-        raise translate_operational_error(exc) from None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"SQLite cannot read {source_path} ({exc}); {RESTORE_HINT}.") from None
-    finally:
-        target.close()
-        source.close()
-
-
 def _free_backup_name(directory: Path, reason: str) -> Path:
     if reason and not re.fullmatch(r"[a-z0-9-]+", reason):
         raise ValidationError(
@@ -230,40 +199,21 @@ def _process_alive(pid: int) -> bool:
 def _stage_backup(source: Path, staging: Path) -> int:
     """Copy ``source`` into ``staging`` and check it; returns the backup's schema version."""
     not_a_backup = f"{source} is not a Flowcast database or is damaged; {_CHOOSE_A_BACKUP}."
-    try:
-        reader = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
-    except sqlite3.Error:
-        raise DatabaseError(not_a_backup) from None
-    stage = sqlite3.connect(str(staging), isolation_level=None)
-    try:
-        try:
-            reader.backup(stage)
-            problems = [r[0] for r in stage.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError:
-            raise DatabaseError(not_a_backup) from None
-        if problems != ["ok"]:
-            raise DatabaseError(f"{source} is damaged ({problems[0]}); choose another backup.")
-        version = _check_backup_schema(stage, source)
-        stage.execute("PRAGMA journal_mode = WAL")
-    finally:
-        stage.close()
-        reader.close()
+    problems, applied = sqlite_backup.stage_copy(source, staging, not_a_backup)
+    if problems != ["ok"]:
+        raise DatabaseError(f"{source} is damaged ({problems[0]}); choose another backup.")
+    version = _check_backup_schema(applied, source)
+    sqlite_backup.use_wal(staging)
     _fsync(staging)
     return version
 
 
-def _check_backup_schema(conn: Connection, source: Path) -> int:
-    has_versions = conn.execute(
-        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'"
-    ).fetchone()
-    if not has_versions:
+def _check_backup_schema(applied: list[tuple[int, str]] | None, source: Path) -> int:
+    if applied is None:
         raise DatabaseError(
             f"{source} is a SQLite file but not a Flowcast database; {_CHOOSE_A_BACKUP}."
         )
     known = {m.version: m for m in all_migrations()}
-    applied = conn.execute(
-        "SELECT version, checksum FROM schema_version ORDER BY version"
-    ).fetchall()
     for version, checksum in applied:
         if version not in known:
             raise SchemaError(
@@ -299,20 +249,11 @@ def _retire_wal_files(target: Path) -> None:
 
     A ``-wal`` file left next to the restored database would be replayed into it.
     """
-    if target.exists():
-        conn = None
-        try:
-            conn = sqlite3.connect(str(target), isolation_level=None, timeout=10)
-            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        except sqlite3.DatabaseError:
-            busy = 0  # damaged: its files were copied raw by _keep_current_database
-        finally:
-            if conn is not None:
-                conn.close()
-        if busy:
-            raise DatabaseError(
-                f"Another process is using {target}; stop the Flowcast app and commands, then retry."
-            )
+    # A damaged one counts as folded: its files were copied raw by _keep_current_database.
+    if target.exists() and not sqlite_backup.checkpoint(target):
+        raise DatabaseError(
+            f"Another process is using {target}; stop the Flowcast app and commands, then retry."
+        )
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
 

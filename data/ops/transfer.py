@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from data.analytics.loading import warm_frame_cache
-from data.db.connection import get_db_connection, write_transaction
+from data.db.connection import read_transaction, write_transaction
 from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
 from data.jobs import as_shown
@@ -35,31 +35,16 @@ from data.legacy.reader import LOCAL_STATE_KEYS
 from data.locations import get_db_path
 from data.private_files import make_private_dir, open_private
 from data.store import audit
+from data.store import transfer as store
 from data.store.json_backend import JSONBackend, canonical_profile, canonical_query
-from data.store.records import dumps, profile_row_values, query_row_values
+from data.store.records import dumps
 from data.store.sqlite_backend import SQLiteBackend
+from data.store.transfer import ISSUE_COLUMNS
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import slugify, validate_metric_type, validate_name
 
 EXPORT_FORMAT = "flowcast-profile-export"
 FORMAT_VERSION = 1
-ISSUE_COLUMNS = (
-    "issue_key",
-    "issue_id",
-    "project_key",
-    "issue_type",
-    "summary",
-    "status",
-    "status_category",
-    "priority",
-    "created",
-    "updated",
-    "resolved",
-    "points",
-    "fields",
-    "changelog_total",
-    "fetched_at",
-)
 
 
 def _strip_secrets(config: dict[str, Any]) -> dict[str, Any]:
@@ -85,28 +70,11 @@ def _profile_files(
         files[f"snapshots/{query['id']}.json"] = backend.get_metrics_snapshots(
             profile_id, query["id"]
         )
-    issues = []
-    for row in conn.execute(
-        f"SELECT {', '.join(c if c != 'fields' else 'json(fields)' for c in ISSUE_COLUMNS)} "  # noqa: S608 — fixed column names
-        "FROM issues WHERE profile_id = ? ORDER BY issue_key",
-        (profile_id,),
-    ):
-        issue = dict(zip(ISSUE_COLUMNS, tuple(row), strict=True))
-        issue["fields"] = json.loads(issue["fields"])
-        issues.append(issue)
-    transitions: dict[str, list[list[Any]]] = {}
-    for row in conn.execute(
-        "SELECT issue_key, changed_at, from_status, to_status, history_id FROM issue_transitions "
-        "WHERE profile_id = ? ORDER BY issue_key, seq",
-        (profile_id,),
-    ):
-        transitions.setdefault(row[0], []).append(list(row)[1:])
+    issues = store.profile_issues(conn, profile_id)
+    transitions = store.profile_transitions(conn, profile_id)
     members: dict[str, list[str]] = {q["id"]: [] for q in queries}
-    for row in conn.execute(
-        "SELECT query_id, issue_key FROM query_issues WHERE profile_id = ? ORDER BY query_id, issue_key",
-        (profile_id,),
-    ):
-        members[row[0]].append(row[1])
+    for query_id, issue_key in store.profile_members(conn, profile_id):
+        members[query_id].append(issue_key)
     files["issues.json"] = {"issues": issues, "transitions": transitions, "members": members}
     files["manifest.json"] = {
         "format": EXPORT_FORMAT,
@@ -134,12 +102,9 @@ def export_profile(
     if target.exists() and (target.is_file() or any(target.iterdir())):
         raise ConflictError(f"{target} already exists; choose a new folder or file name.")
     backend = SQLiteBackend(get_db_path())
-    with backend.session() as conn:
-        conn.execute("BEGIN")  # one consistent view for every read
-        try:
-            files = _profile_files(backend, conn, profile_id, include_token)
-        finally:
-            conn.execute("COMMIT")
+    # One read transaction: every read sees the same data.
+    with backend.session() as conn, read_transaction(conn):
+        files = _profile_files(backend, conn, profile_id, include_token)
     make_private_dir(target.parent)
     encoded = {
         name: json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -359,42 +324,17 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
         files.get("issues.json") or {}, set(query_ids)
     )
     now = utc_now_iso()
-    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
-        conn.execute(
-            "INSERT INTO profiles (id, name, description, created_at, last_used, show_milestone, "
-            "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
-            "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
-            "jsonb(?), jsonb(?), jsonb(?))",
-            profile_row_values(document),
-        )
-        conn.executemany(
-            "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, "
-            "extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-            [query_row_values(new_id, q) for q in queries],
-        )
-        conn.executemany(
-            "INSERT INTO project_data (profile_id, query_id, data, updated_at) "
-            "VALUES (?, ?, jsonb(?), ?)",
-            [(new_id, q, dumps(d), now) for q, d in statistics.items()],
-        )
-        conn.executemany(
-            "INSERT INTO metrics_snapshots (profile_id, query_id, snapshot_date, metric_type, "
-            "metrics, forecast, created_at) VALUES (?, ?, ?, ?, jsonb(?), jsonb(?), ?)",
-            [(new_id, *s) for s in snapshots],
-        )
-        conn.executemany(
-            f"INSERT INTO issues (profile_id, {', '.join(ISSUE_COLUMNS)}) VALUES (?, "  # noqa: S608 — fixed column names
-            f"{', '.join('jsonb(?)' if c == 'fields' else '?' for c in ISSUE_COLUMNS)})",
-            [(new_id, *row) for row in issue_rows],
-        )
-        conn.executemany(
-            "INSERT INTO issue_transitions (profile_id, issue_key, seq, changed_at, from_status, "
-            "to_status, history_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(new_id, *row) for row in transition_rows],
-        )
-        conn.executemany(
-            "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) VALUES (?, ?, ?, ?)",
-            [(new_id, q, key, now) for q, key in member_rows],
+    with backend.session() as conn, write_transaction(conn):
+        store.insert_profile(
+            conn,
+            document,
+            queries,
+            statistics,
+            snapshots,
+            issue_rows,
+            transition_rows,
+            member_rows,
+            now,
         )
         audit.record(conn, "profile", new_id, "create", None, document)
         for query in queries:
@@ -438,60 +378,41 @@ def export_legacy(
         "changelog_entries": 0,
         "snapshots": 0,
     }
-    with source.session() as conn:
-        conn.execute("BEGIN")  # one consistent view for every read
-        try:
-            for profile in source.list_profiles():
-                pid = profile["id"]
-                if target.get_profile(pid) is not None:
-                    target.delete_profile(pid)  # replaced whole, so deleted queries go too
-                if not include_token:
-                    profile["jira_config"] = _strip_secrets(profile["jira_config"])
-                target.save_profile(profile)
-                counts["profiles"] += 1
-                for query in source.list_queries(pid):
-                    qid = query["id"]
-                    target.save_query(pid, query)
-                    counts["queries"] += 1
-                    data = source.get_project_data(pid, qid)
-                    if data is not None:
-                        target.save_project_data(pid, qid, data)
-                    # The legacy layout holds one response per query: the newest.
-                    cached = conn.execute(
-                        "SELECT cache_key, response, expires_at FROM jira_cache WHERE profile_id = ? "
-                        "AND query_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-                        (pid, qid),
-                    ).fetchone()
-                    if cached is not None:
-                        target.save_jira_cache(
-                            pid, qid, cached[0], json.loads(cached[1]), cached[2]
-                        )
-                        counts["cache_entries"] += 1
-                    changelogs = {
-                        r[0]: (json.loads(r[1]), r[2])
-                        for r in conn.execute(
-                            "SELECT issue_key, changelog, expires_at FROM jira_changelog_cache "
-                            "WHERE profile_id = ? AND query_id = ?",
-                            (pid, qid),
-                        )
-                    }
-                    if changelogs:
-                        target.save_changelog_entries(pid, qid, changelogs)
-                        counts["changelog_entries"] += len(changelogs)
-                    snapshots = source.get_metrics_snapshots(pid, qid)
-                    if snapshots:
-                        target.restore_metrics_snapshots(pid, qid, snapshots)
-                        counts["snapshots"] += len(snapshots)
-            for key, value in conn.execute("SELECT key, value FROM app_state ORDER BY key"):
-                if key not in LOCAL_STATE_KEYS:
-                    target.set_app_state(key, json.loads(value))
-            # A record a dead run left "running" goes out as interrupted, as every page shows it.
-            tasks = [
-                as_shown(source.get_task_progress(r[0]))
-                for r in conn.execute("SELECT task_name FROM task_progress")
-            ]
-            target.replace_task_progress([t for t in tasks if t is not None])
-            counts["task_progress"] = len(tasks)
-        finally:
-            conn.execute("COMMIT")
+    # One read transaction: every read sees the same data.
+    with source.session() as conn, read_transaction(conn):
+        for profile in source.list_profiles():
+            pid = profile["id"]
+            if target.get_profile(pid) is not None:
+                target.delete_profile(pid)  # replaced whole, so deleted queries go too
+            if not include_token:
+                profile["jira_config"] = _strip_secrets(profile["jira_config"])
+            target.save_profile(profile)
+            counts["profiles"] += 1
+            for query in source.list_queries(pid):
+                qid = query["id"]
+                target.save_query(pid, query)
+                counts["queries"] += 1
+                data = source.get_project_data(pid, qid)
+                if data is not None:
+                    target.save_project_data(pid, qid, data)
+                # The legacy layout holds one response per query: the newest.
+                cached = store.newest_jira_response(conn, pid, qid)
+                if cached is not None:
+                    target.save_jira_cache(pid, qid, *cached)
+                    counts["cache_entries"] += 1
+                changelogs = store.all_changelogs(conn, pid, qid)
+                if changelogs:
+                    target.save_changelog_entries(pid, qid, changelogs)
+                    counts["changelog_entries"] += len(changelogs)
+                snapshots = source.get_metrics_snapshots(pid, qid)
+                if snapshots:
+                    target.restore_metrics_snapshots(pid, qid, snapshots)
+                    counts["snapshots"] += len(snapshots)
+        for key, value in store.app_state_items(conn):
+            if key not in LOCAL_STATE_KEYS:
+                target.set_app_state(key, value)
+        # A record a dead run left "running" goes out as interrupted, as every page shows it.
+        tasks = [as_shown(source.get_task_progress(name)) for name in store.task_names(conn)]
+        target.replace_task_progress([t for t in tasks if t is not None])
+        counts["task_progress"] = len(tasks)
     return counts

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from data.db.connection import connect, get_db_connection
+from data.db.inspect import payload_bytes
 from data.ops.backup import list_backups
-from data.ops.stats import payload_bytes
 from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import to_utc_iso, utc_now
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from data.db.connection import connect, get_db_connection, initialize_database
+from data.db.inspect import document_columns
 from data.db.schema import apply_migrations, latest_version
-from data.ops.verify import check_database_integrity, document_columns
+from data.ops.verify import check_database_integrity
 from data.plans import create_plan, create_version, get_current_plan
 from data.store.dual_backend import record_dual_write_failure
 from data.store.sqlite_backend import SQLiteBackend

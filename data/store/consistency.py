@@ -1,0 +1,87 @@
+"""SQL of the consistency checks ``flowcast verify`` runs on the store's tables: the
+migration-strategy seed's orphan, duplicate and contradictory-state queries adapted to this schema.
+``data.ops.verify`` words what they find.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data.db.sqlite import Connection
+
+# The seed's orphan / duplicate / consistency queries for this schema: (problem, tables, query).
+# Each query returns the offending rows; the first columns identify them.
+CONSISTENCY_CHECKS = (
+    (
+        "query membership pointing at a missing issue",
+        ("query_issues", "issues"),
+        "SELECT q.profile_id, q.query_id, q.issue_key FROM query_issues q LEFT JOIN issues i "
+        "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key WHERE i.issue_key IS NULL",
+    ),
+    (
+        "transitions of an issue that is not stored",
+        ("issue_transitions", "issues"),
+        "SELECT t.profile_id, t.issue_key, t.seq FROM issue_transitions t LEFT JOIN issues i "
+        "ON i.profile_id = t.profile_id AND i.issue_key = t.issue_key WHERE i.issue_key IS NULL",
+    ),
+    (
+        "transition sequence with gaps (numbers must run 0, 1, 2 … per issue)",
+        ("issue_transitions",),
+        "SELECT profile_id, issue_key FROM issue_transitions GROUP BY profile_id, issue_key "
+        "HAVING MIN(seq) != 0 OR MAX(seq) + 1 != COUNT(*)",
+    ),
+    (
+        "transitions out of order (a later sequence number with an earlier time)",
+        ("issue_transitions",),
+        "SELECT a.profile_id, a.issue_key, a.seq FROM issue_transitions a JOIN issue_transitions b "
+        "ON a.profile_id = b.profile_id AND a.issue_key = b.issue_key AND b.seq = a.seq + 1 "
+        "WHERE b.changed_at < a.changed_at",
+    ),
+    (
+        "status change recorded twice (same issue and JIRA history id)",
+        ("issue_transitions",),
+        "SELECT profile_id, issue_key, history_id FROM issue_transitions "
+        "WHERE history_id IS NOT NULL GROUP BY profile_id, issue_key, history_id, to_status "
+        "HAVING COUNT(*) > 1",
+    ),
+    (
+        "issues resolved before they were created",
+        ("issues",),
+        "SELECT profile_id, issue_key FROM issues WHERE resolved IS NOT NULL AND resolved < created",
+    ),
+    (
+        # plans holds a copy of the newest version (every change, rollback included, appends one).
+        "plan whose current version or content hash differs from its newest plan_versions row",
+        ("plans", "plan_versions"),
+        "SELECT p.id, p.version, v.version FROM plans p LEFT JOIN plan_versions v "
+        "ON v.plan_id = p.id AND v.version = "
+        "(SELECT MAX(version) FROM plan_versions WHERE plan_id = p.id) "
+        "WHERE v.plan_id IS NULL OR v.version != p.version OR v.content_hash != p.content_hash",
+    ),
+    (
+        "active profile that does not exist",
+        ("app_state", "profiles"),
+        "SELECT value FROM app_state WHERE key = 'active_profile_id' AND value ->> '$' "
+        "NOT IN (SELECT id FROM profiles)",
+    ),
+    (
+        "active query that is not a query of the active profile",
+        ("app_state", "queries"),
+        "SELECT q.value FROM app_state q WHERE q.key = 'active_query_id' AND NOT EXISTS ("
+        "SELECT 1 FROM queries, app_state p WHERE p.key = 'active_profile_id' "
+        "AND queries.profile_id = p.value ->> '$' AND queries.id = q.value ->> '$')",
+    ),
+)
+
+
+def inconsistencies(conn: Connection, tables: set[str]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """``(problem, offending rows)`` of each check that finds rows (checks whose tables are not
+    all in ``tables`` are skipped)."""
+    found = []
+    for description, needs, sql in CONSISTENCY_CHECKS:
+        if not set(needs) <= tables:
+            continue
+        rows = [tuple(r) for r in conn.execute(sql).fetchall()]
+        if rows:
+            found.append((description, rows))
+    return found
