@@ -17,7 +17,6 @@ folders, duplicate names, unknown keys — kept); input whose data would be lost
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import shutil
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from data.analytics.loading import warm_frame_cache
-from data.db.connection import get_db_connection, initialize_database, write_transaction
+from data.db.connection import write_transaction
 from data.db.sqlite import Connection
 from data.errors import ConfigError, DatabaseError, LegacyDataError, StorageFullError
 from data.jobs import MIGRATION_TASK, Job, ProgressCallback, run_job
@@ -43,16 +42,12 @@ from data.legacy.reader import (
 from data.locations import DB_FILENAME, get_data_dir
 from data.private_files import copy_private, make_private_dir
 from data.store import audit
+from data.store import legacy_import as store
 from data.store.base import TASK_STATUSES
 from data.store.issues import add_query_members
 from data.store.issues import store_issues as store_issue_rows
-from data.store.records import (
-    dumps,
-    profile_from_row,
-    profile_row_values,
-    query_from_row,
-    query_row_values,
-)
+from data.store.records import dumps
+from data.store.sqlite_backend import SQLiteBackend, read_profile, read_query
 from data.timeutil import utc_now, utc_now_iso
 from data.validation import validate_progress
 
@@ -191,7 +186,7 @@ def _conflicts(
     conn: Connection, legacy: LegacyData, replace: bool, notes: list[str]
 ) -> list[LegacyDataError]:
     problems = []
-    existing = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM profiles")}
+    existing = store.profile_names(conn)
     migrated_ids = {p.id for p in legacy.profiles}
     names_in_use = {name for pid, name in existing.items() if not (replace and pid in migrated_ids)}
     for profile in legacy.profiles:
@@ -226,55 +221,25 @@ def _write(
     """Everything in one open transaction (the job's progress goes to its caller only)."""
     stamp = utc_now_iso()
     if replace:
-        conn.executemany("DELETE FROM profiles WHERE id = ?", [(p.id,) for p in legacy.profiles])
-    conn.executemany(
-        "INSERT INTO profiles (id, name, description, created_at, last_used, show_milestone, "
-        "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
-        "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
-        "jsonb(?), jsonb(?), jsonb(?))",
-        [profile_row_values(p.document) for p in legacy.profiles],
-    )
+        store.delete_profiles(conn, [p.id for p in legacy.profiles])
+    store.insert_profiles(conn, [p.document for p in legacy.profiles])
     queries = [(p, q) for p in legacy.profiles for q in p.queries]
-    conn.executemany(
-        "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, extra) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-        [query_row_values(p.id, q.document) for p, q in queries],
-    )
+    store.insert_queries(conn, [(p.id, q.document) for p, q in queries])
     for profile in legacy.profiles:
         audit.record(conn, "profile", profile.id, "create", None, profile.document)
     for profile, query in queries:
         audit.record(conn, "query", f"{profile.id}/{query.id}", "create", None, query.document)
-    conn.executemany(
-        "INSERT INTO jira_cache (profile_id, query_id, cache_key, response, expires_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(p.id, q.id, *q.cache, stamp) for p, q in queries if q.cache is not None],
+    store.insert_jira_responses(
+        conn, [(p.id, q.id, *q.cache, stamp) for p, q in queries if q.cache is not None]
     )
-    conn.executemany(
-        "INSERT INTO jira_changelog_cache (profile_id, query_id, issue_key, changelog, expires_at, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(p.id, q.id, *entry, stamp) for p, q in queries for entry in q.changelogs],
+    store.insert_changelogs(
+        conn, [(p.id, q.id, *entry, stamp) for p, q in queries for entry in q.changelogs]
     )
-    as_written = [(p, q) for p, q in queries if q.changelog_file]
-    if as_written:
-        # Expiry times go through an indexed temp table: joining two json_each() scans is quadratic.
-        conn.execute(
-            "CREATE TEMP TABLE legacy_changelog_expiry (issue_key TEXT PRIMARY KEY, "
-            "expires_at TEXT NOT NULL) WITHOUT ROWID"
-        )
-        for profile, query in as_written:
-            text, expiry = query.changelog_file  # type: ignore[misc]
-            conn.execute("DELETE FROM temp.legacy_changelog_expiry")
-            conn.executemany(
-                "INSERT INTO temp.legacy_changelog_expiry (issue_key, expires_at) VALUES (?, ?)",
-                expiry.items(),
-            )
-            conn.execute(
-                "INSERT INTO jira_changelog_cache (profile_id, query_id, issue_key, changelog, "
-                "expires_at, created_at) SELECT ?, ?, e.key, e.value, x.expires_at, ? "
-                "FROM json_each(?) e JOIN temp.legacy_changelog_expiry x ON x.issue_key = e.key",
-                (profile.id, query.id, stamp, text),
-            )
-        conn.execute("DROP TABLE temp.legacy_changelog_expiry")
+    store.insert_changelog_files(
+        conn,
+        [(p.id, q.id, *q.changelog_file) for p, q in queries if q.changelog_file],
+        stamp,
+    )
     for number, profile in enumerate(legacy.profiles):
         if job is not None:
             job.tick(
@@ -287,26 +252,14 @@ def _write(
             add_query_members(
                 conn, profile.id, query.id, [i.key for i in query.issues], added_at=stamp
             )
-    conn.executemany(
-        "INSERT INTO project_data (profile_id, query_id, data, updated_at) VALUES (?, ?, jsonb(?), ?)",
-        [
-            (p.id, q.id, dumps(q.project_data), stamp)
-            for p, q in queries
-            if q.project_data is not None
-        ],
+    store.insert_project_data(
+        conn,
+        [(p.id, q.id, q.project_data) for p, q in queries if q.project_data is not None],
+        stamp,
     )
-    conn.executemany(
-        "INSERT INTO metrics_snapshots (profile_id, query_id, snapshot_date, metric_type, metrics, "
-        "forecast, created_at) VALUES (?, ?, ?, ?, jsonb(?), jsonb(?), ?)",
-        [(p.id, q.id, *s) for p, q in queries for s in q.snapshots],
-    )
-    conn.executemany(
-        "INSERT INTO task_progress (task_name, progress_percent, status, message, details, "
-        "cancel_requested, started_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?, ?) "
-        "ON CONFLICT (task_name) DO UPDATE SET progress_percent = excluded.progress_percent, "
-        "status = excluded.status, message = excluded.message, details = excluded.details, "
-        "cancel_requested = excluded.cancel_requested, started_at = excluded.started_at, "
-        "updated_at = excluded.updated_at",
+    store.insert_snapshots(conn, [(p.id, q.id, *s) for p, q in queries for s in q.snapshots])
+    store.put_task_records(
+        conn,
         [
             (
                 t["task_name"],
@@ -321,12 +274,7 @@ def _write(
             for t in legacy.tasks
         ],
     )
-    state = legacy.app_state | {MIGRATION_FLAG: "true"}
-    conn.executemany(
-        "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
-        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        [(k, dumps(v), stamp) for k, v in state.items()],
-    )
+    store.put_app_state(conn, legacy.app_state | {MIGRATION_FLAG: "true"}, stamp)
     audit.record(conn, "migration", source, "create", None, {"profiles": len(legacy.profiles)})
 
 
@@ -342,14 +290,7 @@ def _check(conn: Connection, legacy: LegacyData) -> list[QueryReport]:
         )
 
     for profile in legacy.profiles:
-        row = conn.execute(
-            "SELECT id, name, description, created_at, last_used, show_milestone, show_points, "
-            "json(jira_config), json(field_mappings), json(forecast_settings), "
-            "json(project_classification), json(flow_type_mappings), json(extra) "
-            "FROM profiles WHERE id = ?",
-            (profile.id,),
-        ).fetchone()
-        stored = None if row is None else profile_from_row(tuple(row))
+        stored = read_profile(conn, profile.id)
         if stored != profile.document:
             mismatch(f"profile {profile.id!r}", stored, profile.document)
         transitions_by_key = {
@@ -357,70 +298,36 @@ def _check(conn: Connection, legacy: LegacyData) -> list[QueryReport]:
         }
         for query in profile.queries:
             where = f"query {profile.id}/{query.id}"
-            row = conn.execute(
-                "SELECT id, profile_id, name, jql, description, created_at, last_used, json(extra) "
-                "FROM queries WHERE profile_id = ? AND id = ?",
-                (profile.id, query.id),
-            ).fetchone()
-            stored_query = None if row is None else query_from_row(tuple(row))
+            stored_query = read_query(conn, profile.id, query.id)
             expected_query = {**query.document, "profile_id": profile.id}
             if stored_query != expected_query:
                 mismatch(where, stored_query, expected_query)
             report = QueryReport(profile.id, query.id, query.document["name"])
-            keys = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT issue_key FROM query_issues WHERE profile_id = ? AND query_id = ?",
-                    (profile.id, query.id),
-                )
-            }
+            keys = store.member_keys(conn, profile.id, query.id)
             expected_keys = {i.key for i in query.issues}
             if keys != expected_keys:
                 mismatch(f"the issue keys of {where}", len(keys), len(expected_keys))
             report.issues = len(keys)
-            report.transitions = conn.execute(
-                "SELECT COUNT(*) FROM issue_transitions t JOIN query_issues q ON "
-                "q.profile_id = t.profile_id AND q.issue_key = t.issue_key "
-                "WHERE q.profile_id = ? AND q.query_id = ?",
-                (profile.id, query.id),
-            ).fetchone()[0]
+            report.transitions = store.member_transition_count(conn, profile.id, query.id)
             expected_transitions = sum(transitions_by_key[k] for k in expected_keys)
             if report.transitions != expected_transitions:
                 mismatch(f"the transitions of {where}", report.transitions, expected_transitions)
-            weeks = sorted(
-                (r[0], r[1])
-                for r in conn.execute(
-                    "SELECT snapshot_date, metric_type FROM metrics_snapshots "
-                    "WHERE profile_id = ? AND query_id = ?",
-                    (profile.id, query.id),
-                )
-            )
+            weeks = store.snapshot_keys(conn, profile.id, query.id)
             expected_weeks = sorted((s[0], s[1]) for s in query.snapshots)
             if weeks != expected_weeks:
                 mismatch(f"the snapshots of {where}", weeks, expected_weeks)
             report.snapshots = len(weeks)
-            row = conn.execute(
-                "SELECT json_array_length(data, '$.statistics') FROM project_data "
-                "WHERE profile_id = ? AND query_id = ?",
-                (profile.id, query.id),
-            ).fetchone()
-            statistics = None if row is None else row[0]
+            statistics = store.statistics_row_count(conn, profile.id, query.id)
             expected_statistics = (
                 None if query.project_data is None else len(query.project_data["statistics"])
             )
             if statistics != expected_statistics:
                 mismatch(f"the statistics rows of {where}", statistics, expected_statistics)
             report.statistics_rows = statistics or 0
-            report.cache_entries = conn.execute(
-                "SELECT COUNT(*) FROM jira_cache WHERE profile_id = ? AND query_id = ?",
-                (profile.id, query.id),
-            ).fetchone()[0]
+            report.cache_entries = store.jira_response_count(conn, profile.id, query.id)
             if report.cache_entries != (query.cache is not None):
                 mismatch(f"the cached responses of {where}", report.cache_entries, 1)
-            report.changelog_entries = conn.execute(
-                "SELECT COUNT(*) FROM jira_changelog_cache WHERE profile_id = ? AND query_id = ?",
-                (profile.id, query.id),
-            ).fetchone()[0]
+            report.changelog_entries = store.changelog_count(conn, profile.id, query.id)
             if report.changelog_entries != query.changelog_count:
                 mismatch(
                     f"the cached changelogs of {where}",
@@ -429,9 +336,9 @@ def _check(conn: Connection, legacy: LegacyData) -> list[QueryReport]:
                 )
             reports.append(report)
     for key, value in legacy.app_state.items():
-        row = conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
-        if row is None or json.loads(row[0]) != value:
-            mismatch(f"app state {key!r}", row and json.loads(row[0]), value)
+        found, stored_value = store.app_state_value(conn, key)
+        if not found or stored_value != value:
+            mismatch(f"app state {key!r}", stored_value if found else None, value)
     return reports
 
 
@@ -504,9 +411,9 @@ def migrate_legacy(
     report.notes = reader.notes
     problems = reader.problems
     progress(40, "Checking the legacy data against the database")
-    if database.exists() or not dry_run:
-        initialize_database(database)
-        with get_db_connection(database) as conn:
+    target = SQLiteBackend(database) if database.exists() or not dry_run else None
+    if target is not None:
+        with target.session() as conn:
             problems += _conflicts(conn, legacy, replace, report.notes)
     report.profiles = len(legacy.profiles)
     report.task_progress = len(legacy.tasks)
@@ -519,7 +426,8 @@ def migrate_legacy(
             raise LegacyMigrationError(problems, report)
         return report
     progress(45, f"Writing {report.profiles} profile(s) in one transaction")
-    with get_db_connection(database) as conn, write_transaction(conn):
+    assert target is not None  # not a dry run
+    with target.session() as conn, write_transaction(conn):
         mark = time.perf_counter()
         _write(conn, legacy, replace, str(root), job)
         report.phase_seconds["write"] = time.perf_counter() - mark
@@ -584,13 +492,11 @@ def run_migration_if_needed(data_dir: str | Path | None = None) -> MigrationRepo
     root = Path(data_dir).expanduser().resolve() if data_dir is not None else get_data_dir()
     if not has_legacy_data(root):
         return None
-    database = initialize_database(root / "profiles" / DB_FILENAME)
-    with get_db_connection(database) as conn:
-        flag = conn.execute(
-            "SELECT value FROM app_state WHERE key = ?", (MIGRATION_FLAG,)
-        ).fetchone()
-        in_use = conn.execute("SELECT 1 FROM profiles LIMIT 1").fetchone() is not None
-    if flag is not None and json.loads(flag[0]) == "true":
+    database = root / "profiles" / DB_FILENAME
+    with SQLiteBackend(database).session() as conn:
+        found, flag = store.app_state_value(conn, MIGRATION_FLAG)
+        in_use = store.any_profile(conn)
+    if found and flag == "true":
         return None
     if in_use:
         logger.warning(

@@ -77,14 +77,7 @@ class SQLiteBackend(PersistenceBackend):
             return self._read_profile(conn, profile_id)
 
     def _read_profile(self, conn: Connection, profile_id: str) -> dict[str, Any] | None:
-        row = conn.execute(
-            "SELECT id, name, description, created_at, last_used, show_milestone, show_points, "
-            "json(jira_config), json(field_mappings), json(forecast_settings), "
-            "json(project_classification), json(flow_type_mappings), json(extra) "
-            "FROM profiles WHERE id = ?",
-            (profile_id,),
-        ).fetchone()
-        return None if row is None else profile_from_row(tuple(row))
+        return read_profile(conn, profile_id)
 
     def save_profile(self, profile: dict[str, Any]) -> None:
         values = profile_row_values(profile)
@@ -176,12 +169,7 @@ class SQLiteBackend(PersistenceBackend):
     def _read_query(
         self, conn: Connection, profile_id: str, query_id: str
     ) -> dict[str, Any] | None:
-        row = conn.execute(
-            "SELECT id, profile_id, name, jql, description, created_at, last_used, json(extra) "
-            "FROM queries WHERE profile_id = ? AND id = ?",
-            (profile_id, query_id),
-        ).fetchone()
-        return None if row is None else query_from_row(tuple(row))
+        return read_query(conn, profile_id, query_id)
 
     def save_query(self, profile_id: str, query: dict[str, Any]) -> None:
         values = query_row_values(profile_id, query)
@@ -499,6 +487,28 @@ class SQLiteBackend(PersistenceBackend):
     ) -> list[dict[str, Any]]:
         with self._conn() as conn:
             return audit.list_entries(conn, entity_type, entity_id, limit)
+
+
+def read_profile(conn: Connection, profile_id: str) -> dict[str, Any] | None:
+    """A profile as stored, or None."""
+    row = conn.execute(
+        "SELECT id, name, description, created_at, last_used, show_milestone, show_points, "
+        "json(jira_config), json(field_mappings), json(forecast_settings), "
+        "json(project_classification), json(flow_type_mappings), json(extra) "
+        "FROM profiles WHERE id = ?",
+        (profile_id,),
+    ).fetchone()
+    return None if row is None else profile_from_row(tuple(row))
+
+
+def read_query(conn: Connection, profile_id: str, query_id: str) -> dict[str, Any] | None:
+    """A query as stored, or None."""
+    row = conn.execute(
+        "SELECT id, profile_id, name, jql, description, created_at, last_used, json(extra) "
+        "FROM queries WHERE profile_id = ? AND id = ?",
+        (profile_id, query_id),
+    ).fetchone()
+    return None if row is None else query_from_row(tuple(row))
 
 
 def write_task_progress(
