@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
@@ -11,7 +12,7 @@ from callbacks.plan_baseline import baseline_series, query_plan
 from callbacks.selection import missing_selection
 from data import plans
 from data.errors import ValidationError
-from data.plans.plan_document import PLAN_TYPES
+from data.plans.plan_document import PLAN_TYPES, check_dates
 from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.common import notice_alert, success_alert
@@ -59,6 +60,12 @@ def save_plan(
         )
     plan = query_plan(profile_id, query_id)
     document = dict(plan["data"]) if plan else {"status": "active", "scope_items": []}
+    check_dates(
+        deadline or None,
+        document.get("milestone"),
+        date.today(),
+        kept=(document.get("deadline"), document.get("milestone")),
+    )
     document.update(
         name=(name or "").strip(), type=plan_type or "release", deadline=deadline or None
     )

@@ -3,6 +3,7 @@ field-mappings card's are ``callbacks/settings_mappings.py``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
@@ -14,6 +15,7 @@ from data.errors import ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
 from data.jira.errors import JiraTransientError
+from data.plans.plan_document import check_dates
 from data.profiles import manager as profile_manager
 from data.profiles.mapping_choices import stored_choices
 from data.validation import validate_board_id, validate_jql
@@ -119,6 +121,13 @@ def save_forecast_settings(
         "deadline": deadline or None,
         "milestone": milestone or None,
     }
+    saved = profile_manager.get_profile(profile_id).get("forecast_settings") or {}
+    check_dates(
+        settings["deadline"],
+        settings["milestone"],
+        date.today(),
+        kept=(saved.get("deadline"), saved.get("milestone")),
+    )
     for key, (label, highest) in FORECAST_NUMBERS.items():
         settings[key] = _whole_number(settings[key], label, highest)
     profile_manager.update_profile(profile_id, {"forecast_settings": settings})

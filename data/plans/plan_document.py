@@ -55,6 +55,35 @@ def is_iso_date(value: Any) -> bool:
     return True
 
 
+def check_dates(
+    deadline: str | None,
+    milestone: str | None,
+    today: date,
+    kept: tuple[str | None, str | None] = (None, None),
+) -> None:
+    """Refuse, in one sentence, a deadline or milestone as entered (Settings, Plans) that is not
+    a real ``YYYY-MM-DD`` date, lies before ``today``, or a milestone after the deadline. ``kept``:
+    the (deadline, milestone) already saved, which may have passed since (not entered now)."""
+    for label, value, saved in (("deadline", deadline, kept[0]), ("milestone", milestone, kept[1])):
+        if value is None:
+            continue
+        if not is_iso_date(value):
+            raise ValidationError(
+                f"The {label} {value!r} is not a date on the calendar; pick one in the date "
+                "picker (YYYY-MM-DD, e.g. 2027-01-29)."
+            )
+        if value != saved and date.fromisoformat(value) < today:
+            raise ValidationError(
+                f"The {label} {value} is in the past; pick today ({today.isoformat()}) or a "
+                "later day."
+            )
+    if deadline is not None and milestone is not None and milestone > deadline:
+        raise ValidationError(
+            f"The milestone {milestone} is after the deadline {deadline}; move the milestone "
+            "to the deadline or before it, or the deadline later."
+        )
+
+
 def _iso_date(value: Any, where: str) -> None:
     if value is not None and not is_iso_date(value):
         raise ValidationError(f"{where} is {value!r}; use an ISO date like 2027-01-29, or null.")

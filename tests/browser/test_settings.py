@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.keys import Keys
+
 from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text
@@ -48,4 +50,29 @@ def test_bad_jql_shows_jiras_message(start_app, demo):
     click(dash_duo, ids.SETTINGS_QUERY_SAVE)
     dash_duo.wait_for_contains_text(f"#{ids.ALERTS}", "Created query", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text(f"#{ids.HEADER_QUERY}", "Broken", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def test_dates_typed_into_the_pickers_that_cannot_hold_are_refused(start_app, demo):
+    # A past deadline and a milestone after the deadline were saved ("Saved"), and the charts
+    # stretched back to 1999. The date picker sends what it shows; the server refuses it.
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/settings")
+    result = f"#{ids.SETTINGS_FORECAST_RESULT}"
+    for deadline, milestone, said in (
+        ("1999-01-01", "", "The deadline 1999-01-01 is in the past; pick today ("),
+        ("2099-03-31", "2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
+    ):
+        for picker, text in (
+            (ids.SETTINGS_FORECAST_DEADLINE, deadline),
+            (ids.SETTINGS_FORECAST_MILESTONE, milestone),
+        ):
+            field = dash_duo.wait_for_element(f"input#{picker}", timeout=TIMEOUT)
+            replace_text(field, text)
+            field.send_keys(Keys.TAB)
+        click(dash_duo, ids.SETTINGS_FORECAST_SAVE)
+        dash_duo.wait_for_contains_text(result, said, timeout=TIMEOUT)
+        assert "Saved" not in dash_duo.find_element(result).text
+    saved = profile_manager.get_profile(demo["profile"])["forecast_settings"]
+    assert (saved["deadline"], saved["milestone"]) == (None, None)
     assert dash_duo.get_logs() == []

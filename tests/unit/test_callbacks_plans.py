@@ -146,6 +146,18 @@ def test_a_bad_scope_target_says_what_is_wrong_with_it(backend):
     assert plans.list_plans(selection["profile"], selection["query"]) == []
 
 
+def test_a_plan_deadline_in_the_past_or_not_on_the_calendar_is_refused(backend):
+    selection = _query(backend)
+    for deadline, message in (
+        ("1999-01-01", "Please check: The deadline 1999-01-01 is in the past; pick today ("),
+        ("2027-02-31", "Please check: The deadline '2027-02-31' is not a date on the calendar"),
+    ):
+        form = ("Release 1", "release", 100, deadline, "")
+        page, alert = plans_page.plan_action(ids.PLANS_SAVE, selection, form, None, None)
+        assert page is no_update and _text(alert).startswith(message)
+    assert plans.list_plans(selection["profile"], selection["query"]) == []
+
+
 def _text(component) -> str:
     """The visible text of a component tree, as a browser would join it."""
     if isinstance(component, str | int | float):

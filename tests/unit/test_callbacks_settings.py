@@ -90,6 +90,28 @@ def test_bad_forecast_settings_are_refused_with_the_fields_rule(profile_id, pert
     assert profile_manager.get_profile(profile_id)["forecast_settings"] == before
 
 
+@pytest.mark.parametrize(
+    ("deadline", "milestone", "message"),
+    [
+        ("2027-02-31", None, "The deadline '2027-02-31' is not a date on the calendar"),
+        ("31/01/2027", None, "The deadline '31/01/2027' is not a date on the calendar"),
+        ("tomorrow", None, "The deadline 'tomorrow' is not a date on the calendar"),
+        ("1999-01-01", None, "The deadline 1999-01-01 is in the past"),
+        ("2099-03-31", "2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
+    ],
+)
+def test_bad_forecast_dates_are_refused_and_nothing_is_saved(
+    profile_id, deadline, milestone, message
+):
+    # They used to be saved: 2027-02-31 as 2027-03-03, a deadline before the milestone, 1999
+    # (the charts then stretched back to it).
+    settings.save_forecast_settings(profile_id, 3, 12, "2099-01-31", None)
+    before = profile_manager.get_profile(profile_id)["forecast_settings"]
+    with pytest.raises(ValidationError, match=message):
+        settings.save_forecast_settings(profile_id, 3, 12, deadline, milestone)
+    assert profile_manager.get_profile(profile_id)["forecast_settings"] == before
+
+
 def test_forecast_settings_are_saved(profile_id):
     settings.save_forecast_settings(profile_id, "4", 10.0, "2027-01-31", "")
     saved = profile_manager.get_profile(profile_id)["forecast_settings"]

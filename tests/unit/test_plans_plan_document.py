@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 import pytest
 
 from data.errors import ValidationError
-from data.plans.plan_document import carry_forward, is_iso_date, validate_plan_document
+from data.plans.plan_document import (
+    carry_forward,
+    check_dates,
+    is_iso_date,
+    validate_plan_document,
+)
 
 
 def plan(**changes: Any) -> dict[str, Any]:
@@ -102,6 +108,35 @@ def test_a_document_must_be_an_object() -> None:
 )
 def test_iso_dates(value: object, expected: bool) -> None:
     assert is_iso_date(value) is expected
+
+
+TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "milestone", "message"),
+    [
+        ("2027-02-31", None, "The deadline '2027-02-31' is not a date on the calendar; pick one"),
+        ("31/01/2027", None, "The deadline '31/01/2027' is not a date on the calendar"),
+        (None, "tomorrow", "The milestone 'tomorrow' is not a date on the calendar"),
+        ("1999-01-01", None, r"The deadline 1999-01-01 is in the past; pick today \(2026-12-03\)"),
+        ("2027-03-31", "2026-12-02", "The milestone 2026-12-02 is in the past"),
+        ("2027-03-31", "2027-04-01", "The milestone 2027-04-01 is after the deadline 2027-03-31"),
+    ],
+)
+def test_dates_entered_are_refused_in_one_sentence(deadline, milestone, message) -> None:
+    with pytest.raises(ValidationError, match=message):
+        check_dates(deadline, milestone, TODAY)
+
+
+def test_dates_that_hold_are_accepted_and_a_saved_one_may_have_passed() -> None:
+    check_dates(None, None, TODAY)
+    check_dates("2026-12-03", "2026-12-03", TODAY)  # today is not the past
+    check_dates("2027-03-31", "2027-01-29", TODAY)
+    # A deadline saved before it passed stays as it is when other settings are saved.
+    check_dates("2026-11-30", None, TODAY, kept=("2026-11-30", None))
+    with pytest.raises(ValidationError, match="in the past"):
+        check_dates("2026-11-29", None, TODAY, kept=("2026-11-30", None))
 
 
 def items(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
