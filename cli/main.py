@@ -104,6 +104,9 @@ COMMANDS: dict[str, Entry] = {
         "cli.legacy:storage_mode",
         "Show or set where data is stored: sqlite (default), dual (SQLite + legacy JSON) or json.",
     ),
+    "user": Entry(
+        "cli.users:user", "Team accounts: who may sign in to a team server, with which role."
+    ),
     "verify": Entry(
         "cli.safety:verify",
         "Check the database: integrity, foreign keys, schema, JSON documents, consistency.",

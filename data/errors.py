@@ -12,6 +12,8 @@ FlowcastError
 ├── LegacyDataError             a legacy JSON file that cannot be migrated (names file and path)
 ├── StorageFullError            the disk or the database's page limit is full
 ├── JiraError                   anything JIRA said or failed to say (subclasses in data/jira)
+├── AuthError                   a team-mode login that failed (wrong password, rate limit …)
+├── PermissionDenied            a team-mode action the user's role does not allow
 └── TaskCancelled               a long job stopped at the user's request
 """
 
@@ -71,6 +73,14 @@ class StorageFullError(FlowcastError):
 
 class JiraError(FlowcastError):
     """JIRA could not be reached or refused the request."""
+
+
+class AuthError(FlowcastError):
+    """A login failed: wrong name or password, a disabled account, too many attempts."""
+
+
+class PermissionDenied(FlowcastError):
+    """The signed-in user's role does not allow the action."""
 
 
 class TaskCancelled(FlowcastError):

@@ -25,6 +25,7 @@ DATA_LAYERS: dict[str, set[str]] = {
     "data.metrics": {KERNEL},
     "data.jobs": {KERNEL, "data.store"},
     "data.plans": {KERNEL, "data.db", "data.store"},
+    "data.team": {KERNEL, "data.db", "data.store"},
     "data.profiles": {KERNEL, "data.db", "data.store", "data.metrics"},
     "data.jira": {KERNEL, "data.db", "data.store", "data.jobs", "data.profiles"},
     "data.analytics": {
