@@ -7,16 +7,20 @@ from dash import Dash
 from callbacks import register_callbacks
 from callbacks.background import background_manager
 from callbacks.errors import on_unexpected_error
+from callbacks.roles import actions_by_output
 from callbacks.shell import select_on_first_start, serve_layout
 from data.analytics.loading import warm_active_profile_in_background
 from data.db.connection import keep_database_open
 from data.locations import get_cache_dir
 from data.ops.startup import prepare_data_dir
 from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
+from server import auth
+from server.permissions import ACTIONS_KEY
 
 
-def create_app() -> Dash:
-    """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready."""
+def create_app(team: auth.AuthConfig | None = None) -> Dash:
+    """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready;
+    ``team``: a team server, every request signed in and checked against the user's role."""
     prepare_data_dir()
     app = Dash(
         __name__,
@@ -27,6 +31,9 @@ def create_app() -> Dash:
     )
     app.layout = serve_layout
     register_callbacks(app)
+    if team is not None:
+        auth.install(app.server, team)
+        app.server.config[ACTIONS_KEY] = actions_by_output(app)
     return app
 
 

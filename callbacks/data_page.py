@@ -15,6 +15,7 @@ from callbacks.jobs import (
     register_cancel_and_poll,
     running,
 )
+from callbacks.roles import requires
 from data.analytics.loading import warm_frame_cache
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK, ProgressCallback
@@ -146,6 +147,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error(no_update, ALERT)
+    @requires("settings")
     def _export(_n, selection, include_token):
         return export((selection or {}).get("profile"), include_token)
 
@@ -158,6 +160,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error(ALERT, no_update)
+    @requires("settings")
     def _import(contents, filename, version):
         if not contents:
             return no_update, no_update
@@ -176,6 +179,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error(ALERT, no_update, False)
+    @requires("settings")
     def _maintenance(_b, _r, _v, _cc, chosen):
         trigger = ctx.triggered_id
         if not ctx.triggered or not ctx.triggered[0]["value"]:
@@ -204,6 +208,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error(ALERT, no_update, no_update)
+    @requires("settings")
     def _restore(submitted, chosen, selection_version, data_version):
         if not submitted:
             return no_update, no_update, no_update
@@ -218,6 +223,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error(ALERT, True)
+    @requires("settings")
     def _dry_run(_n, path):
         return dry_run(path)
 
@@ -235,6 +241,7 @@ def register(app: Dash) -> None:
         ],
         prevent_initial_call=True,
     )
+    @requires("settings")
     def _migrate(n_clicks, path):
         return migrate(path, n_clicks)
 

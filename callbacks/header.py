@@ -18,6 +18,7 @@ from callbacks.jobs import (
     register_cancel_and_poll,
     running,
 )
+from callbacks.roles import requires
 from callbacks.selection import profile_without_queries
 from callbacks.sync_status import last_sync_text, sync_progress
 from data.analytics.fetch import SnapshotsCancelled, fetch
@@ -96,6 +97,7 @@ def register(app: Dash) -> None:
         running=running(ids.FETCH_JOB),
         prevent_initial_call=True,
     )
+    @requires("fetch")
     def _fetch(_n, selection, full, data_version):
         return run_fetch(selection, full, data_version)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
+from callbacks.roles import requires
 from data.jobs import ACTIVE, announce, job_progress
 from data.store import get_backend
 from layouts import ids
@@ -112,6 +113,7 @@ def register_cancel_and_poll(app: Dash, job: PageJob, *, poll_on_selection: bool
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
+    @requires("fetch")
     def _cancel(_n, current):
         return job.cancel(current)
 
@@ -120,6 +122,7 @@ def register_cancel_and_poll(app: Dash, job: PageJob, *, poll_on_selection: bool
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
+    @requires("fetch")
     def _announce(n_clicks, current):
         if n_clicks:  # not when a page that holds the button is inserted
             job.announce(current)

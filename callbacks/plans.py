@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.plan_baseline import baseline_series, query_plan
+from callbacks.roles import requires
 from callbacks.selection import missing_selection
 from data import plans
 from data.errors import ValidationError
@@ -146,6 +147,7 @@ def register(app: Dash) -> None:
         State(ids.PLANS_ROLLBACK_VERSION, "value"),
         prevent_initial_call=True,
     )
+    @requires("plan")
     def _action(*args):
         selection, name, plan_type, items, deadline, summary, notes, rollback_to = args[5:]
         if not ctx.triggered or not ctx.triggered[0]["value"]:

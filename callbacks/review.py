@@ -13,8 +13,10 @@ from callbacks.jobs import (
     register_cancel_and_poll,
     running,
 )
+from callbacks.roles import requires
 from callbacks.selection import missing_selection
 from data import plans
+from data.acting import acting_user
 from data.analytics import snapshots
 from data.errors import TaskCancelled
 from data.jobs import ProgressCallback, backfill_task
@@ -69,7 +71,10 @@ def sign_off(
         return info_alert(
             "There is no snapshot week to sign off; backfill the snapshots first."
         ), no_update
-    signer = people.display_name() if name is None else people.remember_display_name(name)
+    signer = (
+        acting_user()  # a team server's signed-in user signs, whatever the box says
+        or (people.display_name() if name is None else people.remember_display_name(name))
+    )
     signed = plans.sign_off_week(profile_id, query_id, week, notes or "", actor=signer)
     return success_alert(_signed_message(week, signed)), signoff_items(
         _signoffs(profile_id, query_id)
@@ -138,6 +143,7 @@ def register(app: Dash) -> None:
         State(ids.REVIEW_SIGNOFF_NAME, "value"),
         prevent_initial_call=True,
     )
+    @requires("sign_off")
     def _sign_off(_n, selection, week, notes, name):
         return sign_off(selection, week, notes, name)
 
@@ -154,6 +160,7 @@ def register(app: Dash) -> None:
         running=running(ids.BACKFILL_JOB),
         prevent_initial_call=True,
     )
+    @requires("fetch")
     def _backfill(_n, selection, weeks, weeks_shown):
         return backfill(selection, weeks, weeks_shown)
 

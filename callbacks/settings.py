@@ -9,6 +9,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import ALERT, alert_on_error
+from callbacks.roles import requires
 from callbacks.settings_health import threshold_rows
 from callbacks.settings_mappings import VOCABULARY, derived_stages
 from data.errors import ValidationError
@@ -313,6 +314,7 @@ def register(app: Dash) -> None:
         State(ids.SELECTION_VERSION, "data"),
         prevent_initial_call=True,
     )
+    @requires("settings")
     def _profiles(*args):
         *_clicks, name, selection, version = args
         # Dash also calls this when the page is inserted (its outputs live in the shell).
@@ -331,6 +333,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error()
+    @requires("settings")
     def _jira_save(_n, selection, url, deployment, email, token):
         return save_jira_connection(selection["profile"], url, deployment, email, token)
 
@@ -345,6 +348,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error()
+    @requires("settings")
     def _forecast_save(_n, selection, pert, points, deadline, milestone):
         return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
 
@@ -359,6 +363,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error()
+    @requires("settings")
     def _jira_test(_n, selection, url, deployment, email, token):
         return test_jira_connection(selection["profile"], url, deployment, email, token)
 
@@ -377,6 +382,7 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_QUERY_BOARD, "value"),
         prevent_initial_call=True,
     )
+    @requires("settings")
     def _queries(_save, _delete, _confirm, selection, choice, name, jql, version, board):
         # Dash also calls this when the page is inserted (its outputs live in the shell).
         if not ctx.triggered or not ctx.triggered[0]["value"]:

@@ -8,6 +8,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx
 
 from callbacks.errors import alert_on_error
+from callbacks.roles import requires
 from data.errors import ValidationError
 from data.metrics.health import SIGNALS
 from data.metrics.mappings import mappings_from_profile
@@ -67,6 +68,7 @@ def register(app: Dash) -> None:
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
+    @requires("settings")
     def _save(_n, values, selection):
         components = [item["id"] for item in ctx.states_list[0]]
         return save_thresholds(

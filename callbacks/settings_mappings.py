@@ -8,6 +8,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.errors import alert_for, alert_on_error
+from callbacks.roles import requires
 from data.errors import FlowcastError, ValidationError
 from data.jira import metadata
 from data.metrics.mappings import (
@@ -188,6 +189,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     @alert_on_error()
+    @requires("settings")
     def _mappings_save(
         _n, selection, points, status_ids, states, type_ids, items, stage_names_, stage_statuses,
         committed, done, default, zone, source, deployments, incidents, priorities, tiers, choices,
@@ -277,6 +279,7 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_MAPPING_INCIDENT_PRIORITIES, "value"),
         prevent_initial_call=True,
     )
+    @requires("settings")
     def _discover(_n, selection, offered, stage_values, deployments, incidents, priorities):
         try:
             controls, choices = discover_mappings(selection["profile"], offered)

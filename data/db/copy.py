@@ -234,11 +234,13 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _primary_key_order(sqlite: Any, table: str) -> str:
+def _ordered(sqlite: Any, table: str) -> str:
+    """`` ORDER BY`` the table's primary key (a self-referencing row then follows the one it
+    points to, e.g. plan versions), or nothing for a table without one."""
     keys = sorted(
         (r[5], r[1]) for r in sqlite.execute(f"PRAGMA table_info({_quoted(table)})") if r[5]
     )
-    return ", ".join(_quoted(name) for _, name in keys) or "rowid"
+    return f" ORDER BY {', '.join(_quoted(name) for _, name in keys)}" if keys else ""
 
 
 # Rows --------------------------------------------------------------------------------------------
@@ -259,7 +261,7 @@ def _copy_into_postgres(
 ) -> tuple[int, str]:
     names = ", ".join(_quoted(c.name) for c in columns)
     digest = _Digest(columns, from_postgres=False)
-    select = f"{_sqlite_select(table, columns)} ORDER BY {_primary_key_order(sqlite, table)}"
+    select = _sqlite_select(table, columns) + _ordered(sqlite, table)
     with (
         postgres.cursor() as cursor,
         cursor.copy(f"COPY {_quoted(table)} ({names}) FROM STDIN") as copy,
@@ -285,7 +287,7 @@ def _copy_into_sqlite(
         f"VALUES ({placeholders})"
     )
     digest = _Digest(columns, from_postgres=True)
-    select = f"{_postgres_select(table, columns)} ORDER BY {_primary_key_order(sqlite, table)}"
+    select = _postgres_select(table, columns) + _ordered(sqlite, table)
     with postgres.cursor(name=f"copy_{table}") as cursor:  # server-side: memory stays flat
         cursor.itersize = BATCH_ROWS
         cursor.execute(select)

@@ -6,6 +6,7 @@ import getpass
 import json
 from typing import Any
 
+from data.acting import acting_user
 from data.db.sqlite import Connection
 from data.timeutil import utc_now_iso
 
@@ -26,6 +27,10 @@ def mask_secrets(value: Any) -> Any:
 
 
 def current_actor() -> str:
+    """The signed-in user on a team server (data/acting.py), else this machine's login."""
+    signed_in = acting_user()
+    if signed_in:
+        return signed_in
     try:
         return getpass.getuser()
     except Exception:  # no user database entry (containers)

@@ -44,8 +44,8 @@ def filled(backend: SQLiteBackend, db_path: Path) -> Path:
     return db_path
 
 
-def tables_of(conn, ordered: bool = True) -> dict[str, list[tuple]]:
-    """Every table's rows, documents as parsed JSON, in primary-key order (a plain SQLite read)."""
+def tables_of(conn) -> dict[str, list[tuple]]:
+    """Every table's rows, documents as parsed JSON, sorted (a plain SQLite read)."""
     names = [
         r[0]
         for r in conn.execute(
@@ -57,16 +57,15 @@ def tables_of(conn, ordered: bool = True) -> dict[str, list[tuple]]:
     for name in names:
         info = conn.execute(f"PRAGMA table_info({name})").fetchall()
         columns = [f"json({c[1]})" if c[2] == "BLOB" else c[1] for c in info]
-        keys = ", ".join(c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]) or "rowid"
-        select = f"SELECT {', '.join(columns)} FROM {name} ORDER BY {keys}"  # noqa: S608 - catalog names
-        rows = conn.execute(select).fetchall()
-        contents[name] = [
+        select = f"SELECT {', '.join(columns)} FROM {name}"  # noqa: S608 - catalog names
+        rows = [
             tuple(
                 json.loads(v) if c[2] == "BLOB" and v is not None else v
                 for c, v in zip(info, row, strict=True)
             )
-            for row in rows
+            for row in conn.execute(select).fetchall()
         ]
+        contents[name] = sorted(rows, key=repr)
     return contents
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_PARTY = ("app", "demo", "callbacks", "layouts", "cli", "data", "fakejira")
+FIRST_PARTY = ("app", "demo", "callbacks", "layouts", "cli", "data", "fakejira", "server")
 
 # data's top-level modules: the kernel every layer may use.
 KERNEL = "data"
@@ -69,7 +69,8 @@ OUTER: dict[str, set[str]] = {
     "callbacks": {"layouts", "data"},
     "cli": {"data", "fakejira", "app", "layouts"},  # layouts: the HTML report's builders
     "demo": {"data", "fakejira"},
-    "app": {"callbacks", "data", "demo"},
+    "app": {"callbacks", "data", "demo", "server"},
+    "server": {"data"},  # the team server's sign-in and role checks, on Flask
 }
 # Third-party packages the data layer must never import (it serves CLI, jobs and notebooks too).
 DATA_NEVER = ("dash", "dash_bootstrap_components", "plotly", "flask")
