@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash
+from flask import Flask
 
 from callbacks import register_callbacks
 from callbacks.background import background_manager
@@ -35,6 +36,14 @@ def create_app(team: auth.AuthConfig | None = None) -> Dash:
         auth.install(app.server, team)
         app.server.config[ACTIONS_KEY] = actions_by_output(app)
     return app
+
+
+def team_app(config: auth.AuthConfig) -> Flask:
+    """The WSGI app of one team-server worker (gunicorn calls this in each worker)."""
+    app = create_app(config)
+    keep_database_open()
+    warm_active_profile_in_background()
+    return app.server
 
 
 def run_server(

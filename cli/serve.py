@@ -1,4 +1,4 @@
-"""``flowcast serve``: run the dashboard on this machine."""
+"""``flowcast serve``: run the dashboard on this machine, or for a team (``--team``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,65 @@ import click
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Dash debug mode (never on a shared network).")
 @click.option("--no-demo", is_flag=True, help="Do not start the built-in demo JIRA server.")
-def serve(host: str, port: int, debug: bool, no_demo: bool) -> None:
+@click.option(
+    "--team",
+    is_flag=True,
+    help="Serve a team under gunicorn, everyone signed in (docs/team.md); needs "
+    "FLOWCAST_SECRET_KEY and an admin account.",
+)
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--auth",
+    "auth_mode",
+    type=click.Choice(["password", "proxy"]),
+    default="password",
+    show_default=True,
+    help="Team sign-in: Flowcast accounts, or a sign-in proxy's header.",
+)
+@click.option("--auth-header", default="X-Forwarded-User", show_default=True)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="The sign-in proxy's address (repeat for several); --auth proxy needs it.",
+)
+@click.option(
+    "--insecure-cookies",
+    is_flag=True,
+    help="Let the session cookie travel over plain HTTP (only behind a TLS-terminating proxy "
+    "on the same host, or for a trial).",
+)
+def serve(
+    host: str,
+    port: int,
+    debug: bool,
+    no_demo: bool,
+    team: bool,
+    workers: int,
+    auth_mode: str,
+    auth_header: str,
+    trusted_proxies: tuple[str, ...],
+    insecure_cookies: bool,
+) -> None:
     """Start the dashboard on http://HOST:PORT."""
-    from app import run_server
+    if not team:
+        from app import run_server
 
-    run_server(host=host, port=port, debug=debug, demo=not no_demo)
+        run_server(host=host, port=port, debug=debug, demo=not no_demo)
+        return
+    from app import team_app
+    from data.db.connection import initialize_database
+    from server.team import run_team_server, team_config
+
+    initialize_database()
+    config = team_config(
+        auth_mode,
+        header=auth_header,
+        trusted_proxies=trusted_proxies,
+        secure_cookies=not insecure_cookies,
+    )
+    click.echo(
+        f"Flowcast team server on http://{host}:{port} ({workers} workers, {auth_mode} sign-in)"
+    )
+    run_team_server(lambda: team_app(config), host=host, port=port, workers=workers)
