@@ -9,11 +9,10 @@ import click
 from cli.output import print_json, print_listing
 from data import locations
 from data.analytics.loading import warm_frame_cache
-from data.db.connection import get_db_connection, initialize_database
 from data.ops.backup import backup_database, restore_database
 from data.ops.verify import check_database_integrity
 from data.store import get_backend
-from data.store.audit import list_entries
+from data.store.sqlite_backend import SQLiteBackend
 
 DEFAULT_KEEP = 10
 
@@ -111,6 +110,8 @@ def cleanup() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with old and new values).")
 def audit(entity_type: str | None, entity_id: str | None, limit: int, as_json: bool) -> None:
     """List who created, changed or deleted what, newest first (tokens are masked)."""
-    with get_db_connection(initialize_database()) as conn:
-        entries = list_entries(conn, entity_type, entity_id, limit)
+    # The audit log is in the SQLite database whatever the storage mode.
+    entries = SQLiteBackend(locations.get_db_path()).list_audit_entries(
+        entity_type, entity_id, limit
+    )
     print_listing(entries, ["id", "at", "entity_type", "entity_id", "action", "actor"], as_json)

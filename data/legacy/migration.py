@@ -41,7 +41,7 @@ from data.legacy.reader import (
 )
 from data.locations import DB_FILENAME, get_data_dir
 from data.private_files import copy_private, make_private_dir
-from data.store import audit
+from data.store import audit, bulk
 from data.store import legacy_import as store
 from data.store.base import TASK_STATUSES
 from data.store.issues import add_query_members
@@ -222,9 +222,9 @@ def _write(
     stamp = utc_now_iso()
     if replace:
         store.delete_profiles(conn, [p.id for p in legacy.profiles])
-    store.insert_profiles(conn, [p.document for p in legacy.profiles])
+    bulk.insert_profiles(conn, [p.document for p in legacy.profiles])
     queries = [(p, q) for p in legacy.profiles for q in p.queries]
-    store.insert_queries(conn, [(p.id, q.document) for p, q in queries])
+    bulk.insert_queries(conn, [(p.id, q.document) for p, q in queries])
     for profile in legacy.profiles:
         audit.record(conn, "profile", profile.id, "create", None, profile.document)
     for profile, query in queries:
@@ -252,12 +252,12 @@ def _write(
             add_query_members(
                 conn, profile.id, query.id, [i.key for i in query.issues], added_at=stamp
             )
-    store.insert_project_data(
+    bulk.insert_project_data(
         conn,
         [(p.id, q.id, q.project_data) for p, q in queries if q.project_data is not None],
         stamp,
     )
-    store.insert_snapshots(conn, [(p.id, q.id, *s) for p, q in queries for s in q.snapshots])
+    bulk.insert_snapshots(conn, [(p.id, q.id, *s) for p, q in queries for s in q.snapshots])
     store.put_task_records(
         conn,
         [

@@ -1,6 +1,6 @@
-"""SQL of the one-way legacy JSON migration: the profiles already there, the whole write (rows
-built and checked by ``data.legacy.migration``) and the counts read back to compare with the
-files. Functions run on the caller's connection, the writes inside its ``write_transaction``.
+"""SQL of the one-way legacy JSON migration: the profiles already there, the write beyond the
+profile rows of ``data.store.bulk`` (rows built and checked by ``data.legacy.migration``) and the
+counts read back to compare with the files. Functions run on the caller's connection, the writes inside its ``write_transaction``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from data.db.sqlite import Connection
-from data.store.records import dumps, profile_row_values, query_row_values
+from data.store.records import dumps
 
 
 def profile_names(conn: Connection) -> dict[str, str]:
@@ -32,25 +32,6 @@ def app_state_value(conn: Connection, key: str) -> tuple[bool, Any]:
 def delete_profiles(conn: Connection, profile_ids: Iterable[str]) -> None:
     """Delete profiles and, through the foreign keys, everything under them."""
     conn.executemany("DELETE FROM profiles WHERE id = ?", [(p,) for p in profile_ids])
-
-
-def insert_profiles(conn: Connection, profiles: Iterable[dict[str, Any]]) -> None:
-    conn.executemany(
-        "INSERT INTO profiles (id, name, description, created_at, last_used, show_milestone, "
-        "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
-        "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
-        "jsonb(?), jsonb(?), jsonb(?))",
-        [profile_row_values(p) for p in profiles],
-    )
-
-
-def insert_queries(conn: Connection, queries: Iterable[tuple[str, dict[str, Any]]]) -> None:
-    """Queries as ``(profile_id, query document)``."""
-    conn.executemany(
-        "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, extra) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-        [query_row_values(profile_id, q) for profile_id, q in queries],
-    )
 
 
 def insert_jira_responses(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
@@ -99,25 +80,6 @@ def insert_changelog_files(
             (profile_id, query_id, created_at, text),
         )
     conn.execute("DROP TABLE temp.legacy_changelog_expiry")
-
-
-def insert_project_data(
-    conn: Connection, rows: Iterable[tuple[str, str, dict[str, Any]]], updated_at: str
-) -> None:
-    """Rows ``(profile_id, query_id, project data)``."""
-    conn.executemany(
-        "INSERT INTO project_data (profile_id, query_id, data, updated_at) VALUES (?, ?, jsonb(?), ?)",
-        [(p, q, dumps(d), updated_at) for p, q, d in rows],
-    )
-
-
-def insert_snapshots(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
-    """Rows ``(profile_id, query_id, week, metric_type, metrics JSON, forecast JSON, created_at)``."""
-    conn.executemany(
-        "INSERT INTO metrics_snapshots (profile_id, query_id, snapshot_date, metric_type, metrics, "
-        "forecast, created_at) VALUES (?, ?, ?, ?, jsonb(?), jsonb(?), ?)",
-        rows,
-    )
 
 
 def put_task_records(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:

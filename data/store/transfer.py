@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from data.db.sqlite import Connection
-from data.store.records import dumps, profile_row_values, query_row_values
+from data.store import bulk
 
 # The columns of an exported issue, in the order of an imported issue row.
 ISSUE_COLUMNS = (
@@ -90,28 +90,10 @@ def insert_profile(
     snapshots ``(query_id, week, type, metrics JSON, forecast JSON, created_at)``, issues in
     ``ISSUE_COLUMNS`` order, transitions ``(key, seq, changed_at, from, to, history_id)``)."""
     profile_id = profile["id"]
-    conn.execute(
-        "INSERT INTO profiles (id, name, description, created_at, last_used, show_milestone, "
-        "show_points, jira_config, field_mappings, forecast_settings, project_classification, "
-        "flow_type_mappings, extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?), jsonb(?), jsonb(?), "
-        "jsonb(?), jsonb(?), jsonb(?))",
-        profile_row_values(profile),
-    )
-    conn.executemany(
-        "INSERT INTO queries (id, profile_id, name, jql, description, created_at, last_used, "
-        "extra) VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?))",
-        [query_row_values(profile_id, q) for q in queries],
-    )
-    conn.executemany(
-        "INSERT INTO project_data (profile_id, query_id, data, updated_at) "
-        "VALUES (?, ?, jsonb(?), ?)",
-        [(profile_id, q, dumps(d), now) for q, d in statistics.items()],
-    )
-    conn.executemany(
-        "INSERT INTO metrics_snapshots (profile_id, query_id, snapshot_date, metric_type, "
-        "metrics, forecast, created_at) VALUES (?, ?, ?, ?, jsonb(?), jsonb(?), ?)",
-        [(profile_id, *s) for s in snapshots],
-    )
+    bulk.insert_profiles(conn, [profile])
+    bulk.insert_queries(conn, [(profile_id, q) for q in queries])
+    bulk.insert_project_data(conn, [(profile_id, q, d) for q, d in statistics.items()], now)
+    bulk.insert_snapshots(conn, [(profile_id, *s) for s in snapshots])
     conn.executemany(
         f"INSERT INTO issues (profile_id, {', '.join(ISSUE_COLUMNS)}) VALUES (?, "  # noqa: S608 — fixed column names
         f"{', '.join('jsonb(?)' if c == 'fields' else '?' for c in ISSUE_COLUMNS)})",
