@@ -16,6 +16,7 @@ from data.store import get_backend
 from layouts import ids
 from layouts.common import info_alert, notice_alert
 from layouts.ids import JobIds
+from layouts.jobs import BAR_IDLE, BAR_SHOWN
 
 
 def running(job: JobIds) -> list[tuple[Output, Any, Any]]:
@@ -37,6 +38,7 @@ def poll_outputs(job: JobIds) -> list[Output]:
         Output(job.start, "disabled", allow_duplicate=True),
         Output(job.cancel, "disabled", allow_duplicate=True),
         Output(job.seen_active, "data"),
+        Output(job.progress, "className", allow_duplicate=True),
     ]
 
 
@@ -54,15 +56,17 @@ def progress_values(progress: dict[str, Any] | None) -> tuple[float, str, str]:
 
 
 def poll_job(task: str | None, seen_active: bool | None) -> tuple[Any, ...]:
-    """Bar value, label, message, start disabled, Cancel disabled, and whether a run is active —
-    for every tab. The buttons are only touched while a run is active and once when it ends: a
-    poll answered just after this tab started its own run must not undo ``running=``."""
+    """Bar value, label, message, start disabled, Cancel disabled, whether a run is active and
+    the bar's class (hidden when the job never ran) — for every tab. The buttons are only touched
+    while a run is active and once when it ends: a poll answered just after this tab started its
+    own run must not undo ``running=``."""
     progress = job_progress(task) if task else None
     value, label, message = progress_values(progress)
     active = bool(progress and progress["status"] in ACTIVE)
+    bar = BAR_IDLE if progress is None else BAR_SHOWN
     if not active and not seen_active:
-        return value, label, message, no_update, no_update, False
-    return value, label, message, active, not active, active
+        return value, label, message, no_update, no_update, False, bar
+    return value, label, message, active, not active, active, bar
 
 
 def request_cancel(task: str | None, noun: str, where: str) -> Any:
@@ -131,10 +135,11 @@ def register_cancel_and_poll(app: Dash, job: PageJob, *, poll_on_selection: bool
     # about a second to start; until its first report the last run's message ("Completed: …")
     # would otherwise stay under a bar that is already animated.
     app.clientside_callback(
-        f"function() {{ return [0, '', '{STARTING}']; }}",
+        f"function() {{ return [0, '', '{STARTING}', '{BAR_SHOWN}']; }}",
         Output(controls.progress, "value", allow_duplicate=True),
         Output(controls.progress, "label", allow_duplicate=True),
         Output(controls.message, "children", allow_duplicate=True),
+        Output(controls.progress, "className", allow_duplicate=True),
         Input(controls.start, "n_clicks"),
         prevent_initial_call=True,
     )

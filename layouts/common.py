@@ -8,6 +8,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts.guide import GUIDE_PATH
 
@@ -161,20 +162,25 @@ def no_selection(profile_without_queries: str | None = None) -> dbc.Alert:
     )
 
 
+def _cell(value: Any) -> Any:
+    """A table cell's children: a component as it is, anything else as text."""
+    return value if isinstance(value, Component) else str(value)
+
+
 def text_table(
     component_id: str | None,
     columns: list[tuple[str, str]],
     records: list[dict[str, Any]],
     max_height: str | None = None,
 ) -> html.Div:
-    """A plain Bootstrap table; every cell is a text child (escaped by React, never HTML).
-    ``columns`` are (record key, header) pairs."""
+    """A plain Bootstrap table; every cell is text (escaped by React, never HTML) or a component
+    built of text. ``columns`` are (record key, header) pairs."""
     table = dbc.Table(
         [
             html.Thead(html.Tr([html.Th(label) for _key, label in columns])),
             html.Tbody(
                 [
-                    html.Tr([html.Td(str(r.get(key, ""))) for key, _label in columns])
+                    html.Tr([html.Td(_cell(r.get(key, ""))) for key, _label in columns])
                     for r in records
                 ]
             ),

@@ -10,24 +10,63 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.common import card, text_table
+from layouts.common import card, field, text_table
 from layouts.jobs import job_cancel_result, job_progress
 
+MAX_SHOWN = 120
+"""Characters of one field's value shown in the audit table; a longer one ends in "…"."""
 
-def _value(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:160]
+
+def _shown(value: Any) -> str:
+    text = (
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    )
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
+
+
+def _fields(value: Any, path: str = "") -> dict[str, Any]:
+    """A JSON value as {dotted path: leaf value}; a value that is not an object is one leaf at ""."""
+    if isinstance(value, dict) and value:
+        fields: dict[str, Any] = {}
+        for key, item in value.items():
+            fields.update(_fields(item, f"{path}.{key}" if path else str(key)))
+        return fields
+    return {path: value}
+
+
+def audit_changes(old: Any, new: Any) -> list[str]:
+    """What an audit entry changed, one line per field that differs, by its dotted path:
+    "path: old → new", "+ path: value" (added), "− path: value" (removed); a value that is not
+    an object has no path ("x → y"). Unchanged fields are left out."""
+    before = {} if old is None else _fields(old)
+    after = {} if new is None else _fields(new)
+    lines = []
+    for path in sorted(before.keys() | after.keys()):
+        label = f"{path}: " if path else ""
+        if path not in before:
+            lines.append(f"+ {label}{_shown(after[path])}")
+        elif path not in after:
+            lines.append(f"− {label}{_shown(before[path])}")
+        elif before[path] != after[path]:
+            lines.append(f"{label}{_shown(before[path])} → {_shown(after[path])}")
+    return lines or ["no field changed"]
+
+
+def _change_cell(old: Any, new: Any) -> html.Div:
+    return html.Div([html.Div(line) for line in audit_changes(old, new)])
 
 
 def audit_table(entries: list[dict[str, Any]]) -> html.Div:
-    """Newest first; values are shown as JSON text (secrets already masked by the data layer)."""
+    """Newest first; each entry's change as one line per field (secrets already masked by the
+    data layer)."""
     records = [
         {"at": e["at"][:19].replace("T", " "), "what": f"{e['entity_type']} {e['entity_id']}",
-         "action": e["action"], "old": _value(e["old_value"]), "new": _value(e["new_value"]),
+         "action": e["action"], "change": _change_cell(e["old_value"], e["new_value"]),
          "actor": e.get("actor") or ""}
         for e in entries
     ]  # fmt: skip
-    columns = [("at", "When (UTC)"), ("what", "What"), ("action", "Action"), ("old", "Old"),
-               ("new", "New"), ("actor", "Who")]  # fmt: skip
+    columns = [("at", "When (UTC)"), ("what", "What"), ("action", "Action"),
+               ("change", "Change"), ("actor", "Who")]  # fmt: skip
     return text_table(ids.DATA_AUDIT, columns, records, max_height="32rem")
 
 
@@ -121,11 +160,11 @@ def data_layout(
     migrate_card = card(
         "Migrate legacy JSON data",
         [
-            dbc.Input(
-                id=ids.DATA_MIGRATE_PATH,
-                placeholder="Folder that contains profiles/ (empty: the data directory)",
-                className="mb-2",
-            ),  # fmt: skip
+            field(
+                "Legacy data folder",
+                dbc.Input(id=ids.DATA_MIGRATE_PATH, placeholder="the data directory"),
+                "The folder that holds the old profiles/ folder; empty: the data directory.",
+            ),
             dbc.ButtonGroup(
                 [
                     dbc.Button(

@@ -11,6 +11,10 @@ from dash import dcc, html
 from layouts.ids import JobIds
 
 POLL_MS = 1000
+BAR_SHOWN = "mt-1"
+BAR_IDLE = "mt-1 d-none"
+"""The bar's class: hidden while the job has never run for the selection (an empty, unlabelled
+bar said nothing), shown from the click on and with the last run's result."""
 
 
 def job_progress(job: JobIds) -> html.Div:
@@ -29,14 +33,14 @@ def job_progress(job: JobIds) -> html.Div:
 
 
 def job_bar(job: JobIds) -> list[Any]:
-    """The job's progress bar and the message under it."""
+    """The job's progress bar (hidden until the poll finds a run) and the message under it."""
     return [
         dbc.Progress(
             id=job.progress,
             value=0,
             label="",
             striped=True,
-            className="mt-1",
+            className=BAR_IDLE,
             style={"height": "1rem"},
         ),
         html.Div("", id=job.message, className="small text-muted text-truncate"),

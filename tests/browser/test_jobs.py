@@ -114,6 +114,8 @@ def test_backfill_reaches_100_and_redraws_the_review(start_app, big_query):
     dash_duo = start_app()
     dash_duo.driver.get(f"{dash_duo.server_url}/review")
     Select(dash_duo.wait_for_element(f"#{ids.REVIEW_BACKFILL_WEEKS}")).select_by_value("12")
+    # No backfill ran for this query: its bar is hidden, not empty and unlabelled.
+    assert not dash_duo.find_element(f"#{ids.REVIEW_BACKFILL_PROGRESS}").is_displayed()
     click(dash_duo, ids.REVIEW_BACKFILL)
     dash_duo.wait_for_contains_text(
         f"#{ids.REVIEW_BACKFILL_RESULT}", "Stored snapshots for", timeout=TIMEOUT
@@ -136,6 +138,18 @@ def test_migration_shows_its_progress_and_reaches_100(start_app, db_path, tmp_pa
     source = write_legacy_tree(tmp_path / "legacy", issues=30, profiles=(("kafka", "Kafka"),))
     dash_duo = start_app()
     dash_duo.driver.get(f"{dash_duo.server_url}/data")
+    # No migration ran: no empty, unlabelled bar; the folder field's placeholder is not cut off.
+    dash_duo.wait_for_element(f"#{ids.DATA_MIGRATE_PROGRESS}", timeout=TIMEOUT)
+    assert not dash_duo.find_element(f"#{ids.DATA_MIGRATE_PROGRESS}").is_displayed()
+    text_width, room = dash_duo.driver.execute_script(
+        """const e = document.getElementById(arguments[0]), s = getComputedStyle(e);
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = s.font;
+        return [c.measureText(e.placeholder).width,
+                e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)];""",
+        ids.DATA_MIGRATE_PATH,
+    )
+    assert 0 < text_width <= room
     dash_duo.find_element(f"#{ids.DATA_MIGRATE_PATH}").send_keys(str(source))
     click(dash_duo, ids.DATA_MIGRATE_DRY_RUN)
     dash_duo.wait_for_contains_text(f"#{ids.DATA_MIGRATE_RESULT}", "Dry run", timeout=TIMEOUT)
@@ -143,6 +157,7 @@ def test_migration_shows_its_progress_and_reaches_100(start_app, db_path, tmp_pa
     click(dash_duo, ids.DATA_MIGRATE_RUN)
     dash_duo.wait_for_contains_text(f"#{ids.DATA_MIGRATE_RESULT}", "Migrated:", timeout=TIMEOUT)
     until(lambda: text_of(dash_duo, ids.DATA_MIGRATE_PROGRESS) == "100%", TIMEOUT)
+    assert dash_duo.find_element(f"#{ids.DATA_MIGRATE_PROGRESS}").is_displayed()
     until(
         lambda: text_of(dash_duo, ids.DATA_MIGRATE_MESSAGE).startswith(
             "Completed: Migrated 1 profile(s)"

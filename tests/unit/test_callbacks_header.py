@@ -16,6 +16,7 @@ from data.profiles import manager as profile_manager
 from fakejira import dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 from layouts import ids
+from layouts.jobs import BAR_IDLE, BAR_SHOWN
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_fetch_whose_process_was_stopped_blocks_nothing(selection, backend):
     backend.save_task_progress(task, 37, "running", "Fetched 30 of 80 issues")
     # Every tab's poll shows it ended, with Fetch enabled and Cancel disabled.
     assert header.FETCH.poll(selection, True) == (
-        37.0, "37%", f"Failed: {INTERRUPTED}", False, True, False
+        37.0, "37%", f"Failed: {INTERRUPTED}", False, True, False, BAR_SHOWN
     )  # fmt: skip
     assert header.FETCH.cancel(selection).children == "No fetch is running."
     alert, version, _ = header.run_fetch(selection, False, 0)
@@ -137,17 +138,20 @@ def test_cancel_flags_a_running_job_only(selection, backend):
 
 
 def test_poll_shows_a_running_job_to_every_tab(selection, backend):
-    # Nothing ran: the buttons are left to this tab (its own fetch may just have started).
-    assert header.FETCH.poll(selection, False) == (0, "", "", no_update, no_update, False)
+    # Nothing ran: the buttons are left to this tab (its own fetch may just have started), and
+    # the bar is hidden (an empty, unlabelled bar said nothing).
+    assert header.FETCH.poll(selection, False) == (
+        0, "", "", no_update, no_update, False, BAR_IDLE
+    )  # fmt: skip
     task = task_name(selection["profile"], selection["query"])
     with job_lock(task, "busy"):
         backend.save_task_progress(task, 50, "running", "Fetched 40 of 80 issues")
         # Running: Fetch disabled, Cancel enabled.
         assert header.FETCH.poll(selection, False) == (
-            50.0, "50%", "Fetched 40 of 80 issues", True, False, True
+            50.0, "50%", "Fetched 40 of 80 issues", True, False, True, BAR_SHOWN
         )  # fmt: skip
     backend.save_task_progress(task, 100, "completed", "Synced 80 issues")
     # The end of a job seen running re-enables Fetch once.
     assert header.FETCH.poll(selection, True) == (
-        100.0, "100%", "Completed: Synced 80 issues", False, True, False
+        100.0, "100%", "Completed: Synced 80 issues", False, True, False, BAR_SHOWN
     )  # fmt: skip

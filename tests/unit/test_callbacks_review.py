@@ -12,6 +12,7 @@ from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from data.profiles import people
 from data.store import get_backend
+from layouts.jobs import BAR_SHOWN
 
 
 def _selection(backend) -> dict[str, str]:
@@ -42,15 +43,16 @@ def test_backfill_then_sign_off_a_week(backend):
     assert shown[-1][0] == 100 and shown[-1][1].startswith("Stored snapshots for")
     assert getattr(content, "children", None) is not None
     # Every other tab's poll shows the finished run once it has seen it active.
-    value, label, message, start_disabled, cancel_disabled, active = review.BACKFILL.poll(
+    value, label, message, start_disabled, cancel_disabled, active, bar = review.BACKFILL.poll(
         selection, True
     )
-    assert (value, label, start_disabled, cancel_disabled, active) == (
+    assert (value, label, start_disabled, cancel_disabled, active, bar) == (
         100,
         "100%",
         False,
         True,
         False,
+        BAR_SHOWN,
     )
     assert message.startswith("Completed: Stored snapshots for")
     week = alert.children.split(" to ")[1].rstrip(".")
