@@ -165,8 +165,16 @@ def _read_frames(
             ).astype("datetime64[ms]"),
         }
     )
+    f_columns = list(zip(*rows.flags, strict=True)) if rows.flags else [()] * 3
+    flags = pd.DataFrame(
+        {
+            "issue": pd.Index(issues["key"]).get_indexer(np.asarray(f_columns[0], dtype=object)),
+            "at": _utc_times(np.asarray(f_columns[1], dtype="int64")),
+            "value": pd.Series(f_columns[2], dtype=object).fillna("").to_numpy(dtype=object),
+        }
+    )
     encode_statuses(issues, transitions)
-    return QueryFrames(issues, transitions, versions, stamp, rows.status_categories)
+    return QueryFrames(issues, transitions, versions, stamp, rows.status_categories, flags)
 
 
 def _utc_times(epoch_ms: np.ndarray) -> pd.Series:

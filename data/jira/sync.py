@@ -41,11 +41,13 @@ from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationErr
 from data.jira.agile import AgileFields, agile_fields, sprint_changes, sprint_record
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.errors import JiraBoardError
+from data.jira.flags import flag_changes, flagged_field_id
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
 from data.jira.normalize import normalize_issue
 from data.jobs import Job, JobInProgress, ProgressCallback, run_job
 from data.profiles import manager as pm
+from data.store import flags as flag_store
 from data.store import get_backend, jira_state
 from data.store import sprints as sprint_store
 from data.store.issues import (
@@ -283,8 +285,13 @@ class _SyncRun:
     def _read_agile(self, client: JiraClient) -> None:
         """JIRA Software's fields (found by schema) join the fetch; a board's sprints are read
         whole (a few pages) on every sync, so their states and dates are never stale."""
-        self.agile = agile_fields(client.fields())
+        site_fields = client.fields()
+        self.agile = agile_fields(site_fields)
         self.fields += [f for f in (self.agile.sprint, self.agile.epic_link) if f]
+        # The Flagged field the profile names, else the site's field of that name.
+        if self.flagged_field is None:
+            self.flagged_field = flagged_field_id(site_fields)
+            self.fields += [self.flagged_field] if self.flagged_field else []
         if self.board_id is None:
             return
         if self.agile.sprint is None:
@@ -312,7 +319,10 @@ class _SyncRun:
     ) -> None:
         """Fetch pages (each with complete status histories), keeping only normalized rows."""
         fetched = 0
-        changelog_fields = ["status", *([self.agile.sprint] if self.agile.sprint else [])]
+        changelog_fields = [
+            "status",
+            *(f for f in (self.agile.sprint, self.flagged_field) if f),
+        ]
         for issues, page_total in client.search_with_changelogs(jql, fields, changelog_fields):
             total = page_total if page_total is not None else total
             for raw in issues:
@@ -334,9 +344,11 @@ class _SyncRun:
         is asked for status only) and Data Center.
         """
         membership = None
+        flags = None
         if isinstance(raw, dict) and isinstance(raw.get("changelog"), dict):
             if self.agile.sprint:
                 membership = _membership(raw["changelog"], self.agile)
+            flags = flag_changes(raw["changelog"].get("histories") or [], self.flagged_field)
             raw["changelog"] = _status_histories(raw["changelog"])
         issue = normalize_issue(
             raw,
@@ -345,6 +357,7 @@ class _SyncRun:
             epic_link_field=self.agile.epic_link,
         )
         issue.sprint_changes = membership
+        issue.flag_changes = flags
         self.issues[issue.key] = issue
         if isinstance(raw.get("changelog"), dict):
             self.changelogs[issue.key] = json.dumps(
@@ -418,6 +431,7 @@ class _SyncRun:
         with get_backend().session() as conn, write_transaction(conn):
             store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
             sprint_store.store_sprint_changes(conn, self.profile_id, list(self.issues.values()))
+            flag_store.store_flag_changes(conn, self.profile_id, list(self.issues.values()))
             if self.sprints is not None and self.board_id is not None:
                 sprint_store.replace_board_sprints(
                     conn, self.profile_id, self.board_id, self.sprints, now

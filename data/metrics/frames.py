@@ -46,6 +46,8 @@ class QueryFrames:
     - ``versions``: ``issue``, ``name``, ``released``, ``release_date`` (naive midnight).
     - ``status_categories``: status name → JIRA category key for every status JIRA lists (from
       the last full sync), including statuses no issue is in now.
+    - ``flags``: ``issue``, ``at``, ``value`` (the Flagged field after the change, "" = cleared),
+      sorted by issue then time.
     """
 
     issues: pd.DataFrame
@@ -53,6 +55,17 @@ class QueryFrames:
     versions: pd.DataFrame
     as_of: pd.Timestamp
     status_categories: Mapping[str, str] = field(default_factory=dict)
+    flags: pd.DataFrame = field(default_factory=lambda: empty_flags())
+
+
+def empty_flags() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "issue": np.zeros(0, "int64"),
+            "at": pd.Series(np.zeros(0, "datetime64[ms]")).dt.tz_localize(UTC),
+            "value": np.zeros(0, dtype=object),
+        }
+    )
 
 
 def utc_timestamp(value: pd.Timestamp | datetime | str | None) -> pd.Timestamp:
@@ -141,11 +154,16 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
     v_keep = keep[versions["issue"].to_numpy()]
     kept_versions = versions.loc[v_keep].reset_index(drop=True)
     kept_versions["issue"] = new_row[kept_versions["issue"].to_numpy()]
+    flags = frames.flags
+    f_issue = flags["issue"].to_numpy()
+    kept_flags = flags.loc[keep[f_issue] & (ms(flags["at"]) <= limit)].reset_index(drop=True)
+    kept_flags["issue"] = new_row[kept_flags["issue"].to_numpy()]
     return replace(
         frames,
         issues=kept_issues,
         transitions=kept_transitions,
         versions=kept_versions,
+        flags=kept_flags,
         as_of=stamp,
     )
 

@@ -37,6 +37,9 @@ class NormalizedIssue:
     # The Sprint field's history as (changed_at, sprint_id, joined), oldest first; None = not
     # read (no Sprint field on the site, or no changelog); data.store.sprints keeps it.
     sprint_changes: list[tuple[str, int, bool]] | None = field(default=None)
+    # The Flagged field's history as (changed_at, value; None = cleared), oldest first; None = not
+    # read (no changelog); data.store.flags keeps it.
+    flag_changes: list[tuple[str, str | None]] | None = field(default=None)
 
 
 def store_issues(

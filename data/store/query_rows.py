@@ -1,5 +1,6 @@
-"""Reading one query's stored rows for the metrics: its member issues, their status transitions
-and fix versions, the profile's JIRA status categories, and a fingerprint of all of it.
+"""Reading one query's stored rows for the metrics: its member issues, their status transitions,
+fix versions and Flagged changes, the profile's JIRA status categories, and a fingerprint of all
+of it.
 
 Times come as integer epoch milliseconds computed inside SQLite (``unixepoch(…, 'subsec')``), so
 pandas never parses text dates; issues and versions come as plain tuples (a Row object per row
@@ -78,6 +79,12 @@ VERSIONS_SQL = (
     "json_each(i.fields, '$.fixVersions') v "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
+FLAGS_SQL = (
+    f"SELECT f.issue_key, {_epoch_ms('f.changed_at')}, f.value "  # noqa: S608 - constant SQL
+    "FROM query_issues q CROSS JOIN issue_flag_changes f "
+    "ON f.profile_id = q.profile_id AND f.issue_key = q.issue_key "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key, f.seq"
+)
 STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
 
 
@@ -126,6 +133,7 @@ class QueryRows:
     transition_codes: str
     transition_statuses: list[Any]
     versions: list[tuple[Any, ...]]
+    flags: list[tuple[Any, ...]]
     status_categories: dict[str, str]
 
 
@@ -145,6 +153,7 @@ def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRo
         transition_codes=transition_codes,
         transition_statuses=statuses,
         versions=cursor.execute(VERSIONS_SQL, params).fetchall(),
+        flags=cursor.execute(FLAGS_SQL, params).fetchall(),
         status_categories=dict(cursor.execute(STATUSES_SQL, (profile_id,)).fetchall()),
     )
 
