@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from data.analytics import cache
+from data.analytics.flow_views import FlowViews, flow_views_json, flow_views_section
 from data.analytics.loading import load_query_frames
 from data.db.connection import read_transaction
 from data.errors import no_profile, no_query
@@ -410,6 +411,7 @@ class Report:
     dora: DoraMetrics
     quality: DataQuality
     health: Health
+    flow_views: FlowViews
 
     def to_json(self) -> dict[str, Any]:
         return report_json(self)
@@ -432,6 +434,7 @@ def report_from_context(ctx: MetricsContext) -> Report:
         dora=dora,
         quality=quality_section(ctx),
         health=health_section(ctx, forecast, flow, cycle, dora),
+        flow_views=flow_views_section(ctx, cycle.ageing_wip),
     )
 
 
@@ -650,6 +653,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 "weekly": jsonable(flow.distribution_weekly),
             },  # fmt: skip
         },
+        "flow_views": flow_views_json(report.flow_views, jsonable),
         "dora": {
             "definition": "dora",
             "parameters": {

@@ -57,6 +57,7 @@ class Events:
     at: np.ndarray
     state: np.ndarray
     stage: np.ndarray
+    status: np.ndarray  # the status's code (``frames.status_codes``)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ class History:
     # Work in progress, the one definition every view uses: from the committed stage on, not yet
     # in the done stage, not canceled (replayed, so it can be counted at any instant).
     wip: Spans
+    # Blocked: flagged (JIRA's Flagged field set) or in one of the mappings' blocked statuses.
+    blocked: Spans
+    # Open: from creation until the flow state is Done or Canceled (a reopen opens it again).
+    open: Spans
 
 
 def build_status_map(frames: QueryFrames, mappings: MetricMappings) -> StatusMap:
@@ -128,6 +133,7 @@ def history_events(frames: QueryFrames, status_map: StatusMap) -> Events:
         at=at[order],
         state=state_lookup[codes[order]],
         stage=stage_lookup[codes[order]],
+        status=codes[order],
     )
 
 
@@ -148,7 +154,72 @@ def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
     facts.loc[use_resolved, "done_at"] = resolved[use_resolved]
     stage_days = _stage_days(events, n, len(status_map.stage_names), mappings.time_zone)
     wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
-    return History(status_map, facts, stage_days, wip)
+    names = frames.issues["status"].cat.categories
+    blocked_codes = np.flatnonzero(names.isin(list(mappings.blocked_statuses)))
+    blocked = _blocked_spans(events, frames, blocked_codes)
+    # Flow efficiency counts blocked time as waiting, even in an Active status.
+    blocked_active = _overlap_ms(_state_spans(events, ACTIVE), blocked, n, as_of_ms)
+    facts["active_ms"] = facts["active_ms"] - blocked_active
+    facts["waiting_ms"] = facts["waiting_ms"] + blocked_active
+    facts["blocked_ms"] = _durations_ms(blocked, n, as_of_ms)
+    mapped = (events.state >= 0) & (events.state != IGNORE)
+    state = _carried(mapped, events.state, events.issue)
+    open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
+    return History(status_map, facts, stage_days, wip, blocked, open_)
+
+
+def _state_spans(events: Events, wanted: int) -> Spans:
+    """The spans in flow state ``wanted`` (of the latest mapped status)."""
+    mapped = (events.state >= 0) & (events.state != IGNORE)
+    state = _carried(mapped, events.state, events.issue)
+    return spans_where(state == wanted, events.issue, events.at)
+
+
+def _blocked_spans(events: Events, frames: QueryFrames, blocked_codes: np.ndarray) -> Spans:
+    """Flagged (any value of the Flagged field; "" = cleared) or in a blocked status."""
+    in_status = spans_where(np.isin(events.status, blocked_codes), events.issue, events.at)
+    flags = frames.flags
+    f_issue = flags["issue"].to_numpy(dtype="int64")
+    # A flag set before its issue's creation (clock skew) was set at creation.
+    f_at = np.maximum(ms(flags["at"]), ms(frames.issues["created"])[f_issue])
+    flagged = spans_where(flags["value"].to_numpy(dtype=object) != "", f_issue, f_at)
+    return _union(in_status, flagged)
+
+
+def _sweep(a: Spans, b: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The elementary segments of two span sets per issue: (issue, start, end, in a, in b)."""
+    issue = np.concatenate([a.issue, a.issue, b.issue, b.issue])
+    at = np.concatenate([a.start, a.end, b.start, b.end])
+    one_a, one_b = np.ones(len(a.issue), "int64"), np.ones(len(b.issue), "int64")
+    delta_a = np.concatenate([one_a, -one_a, 0 * one_b, 0 * one_b])
+    delta_b = np.concatenate([0 * one_a, 0 * one_a, one_b, -one_b])
+    order = np.lexsort((at, issue))
+    issue, at = issue[order], at[order]
+    # Each issue's spans close (``OPEN`` is a time too), so running sums restart at 0 per issue.
+    in_a, in_b = np.cumsum(delta_a[order]) > 0, np.cumsum(delta_b[order]) > 0
+    same = np.r_[issue[1:] == issue[:-1], False] if len(issue) else np.zeros(0, bool)
+    end = np.r_[at[1:], 0] if len(at) else at
+    keep = same & (end > at)
+    return issue[keep], at[keep], end[keep], in_a[keep], in_b[keep]
+
+
+def _union(a: Spans, b: Spans) -> Spans:
+    issue, start, end, in_a, in_b = _sweep(a, b)
+    keep = in_a | in_b
+    return Spans(issue[keep], start[keep], end[keep])
+
+
+def _durations_ms(spans: Spans, n: int, as_of_ms: int) -> np.ndarray:
+    """Per issue, the time inside ``spans`` up to ``as_of``."""
+    length = np.clip(np.minimum(spans.end, as_of_ms) - spans.start, 0, None)
+    return np.bincount(spans.issue, weights=length, minlength=n)[:n].astype("int64")
+
+
+def _overlap_ms(a: Spans, b: Spans, n: int, as_of_ms: int) -> np.ndarray:
+    """Per issue, the time inside both ``a`` and ``b`` up to ``as_of``."""
+    issue, start, end, in_a, in_b = _sweep(a, b)
+    both = in_a & in_b
+    return _durations_ms(Spans(issue[both], start[both], end[both]), n, as_of_ms)
 
 
 def _carried(valid: np.ndarray, values: np.ndarray, issue: np.ndarray) -> np.ndarray:

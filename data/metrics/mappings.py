@@ -11,6 +11,10 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
   neither → UTC (``resolve_time_zone``)
 - ``field_mappings.status_categories``     {status: new|indeterminate|done}, JIRA's category of
   statuses no issue is in right now, over JIRA's status list a full sync stores (``jira_statuses``)
+- ``field_mappings.blocked_statuses``      [status, ...] where an item counts as blocked (besides
+  JIRA's Flagged field); none by default
+- ``field_mappings.stale_after_days``      days without a status change after which work in
+  progress is stale (default 14)
 - ``field_mappings.dora``                  {deployment_source: "fix_versions"|"issue_type",
   deployment_issue_types: [...], incident_issue_types: [...], incident_priorities: [...],
   tier_set: "2023"|"2021"}
@@ -43,6 +47,7 @@ CATEGORY_FLOW_STATE = {"new": "Waiting", "indeterminate": "Active", "done": "Don
 DEFAULT_FLOW_TYPES = {"Story": "Feature", "Task": "Feature", "Bug": "Defect"}
 DEFAULT_STAGE_NAMES = ("Backlog", "In Progress", "Done")
 DEFAULT_COMMITTED_STAGE, DEFAULT_DONE_STAGE = DEFAULT_STAGE_NAMES[1], DEFAULT_STAGE_NAMES[2]
+DEFAULT_STALE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class MetricMappings:
     monte_carlo_scope: str = "fixed"
     metrics_window_weeks: int = 12
     health_thresholds: HealthThresholds = DEFAULT_THRESHOLDS
+    # Statuses in which an item counts as blocked (besides the Flagged field), and the days
+    # without a status change after which work in progress is stale.
+    blocked_statuses: tuple[str, ...] = ()
+    stale_after_days: int = DEFAULT_STALE_DAYS
 
     @property
     def zone(self) -> ZoneInfo:
@@ -247,6 +256,10 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
             fs.get("metrics_window_weeks"), "forecast_settings.metrics_window_weeks", 12
         ),
         health_thresholds=health_thresholds(fs.get("health_thresholds")),
+        blocked_statuses=_strings(fm.get("blocked_statuses"), "field_mappings.blocked_statuses"),
+        stale_after_days=_positive_int(
+            fm.get("stale_after_days"), "field_mappings.stale_after_days", DEFAULT_STALE_DAYS
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from data.metrics.flow_views import FLAG_OPTION, unexpected_flags
 from data.metrics.frames import QueryFrames
 from data.metrics.history import History
 from data.metrics.mappings import MetricMappings, time_zone_reason
@@ -25,6 +26,9 @@ class DataQuality:
     time_zone: str
     time_zone_source: str
     time_zone_reason: str
+    # Flagged values other than JIRA's Impediment (they count as flagged) and on how many issues.
+    unexpected_flag_values: tuple[str, ...] = ()
+    issues_with_unexpected_flags: int = 0
 
     @property
     def unmapped_status_count(self) -> int:
@@ -53,6 +57,13 @@ class DataQuality:
                 f"{', '.join(self.unmapped_issue_types)}; work in progress (flow load, ageing), "
                 "cycle time and CFD include every issue type."
             )
+        if self.unexpected_flag_values:
+            values = ", ".join(repr(v) for v in self.unexpected_flag_values)
+            parts.append(
+                f"The Flagged field held {values} instead of JIRA's {FLAG_OPTION!r} on "
+                f"{self.issues_with_unexpected_flags} issue(s); those times count as blocked. "
+                "If that field is not JIRA's Flagged field, correct field_mappings.flagged."
+            )
         if self.issues_without_changelog:
             parts.append(f"{self.issues_without_changelog} issue(s) have no status history.")
         return " ".join(parts) or "All statuses and issue types are mapped."
@@ -71,6 +82,9 @@ def data_quality(frames: QueryFrames, history: History, mappings: MetricMappings
     has_history = np.zeros(len(issues), bool)
     has_history[transitions["issue"].to_numpy()] = True
     types = sorted(set(issues["issue_type"].unique()) - set(mappings.flow_type_mappings) - {""})
+    odd_flags = unexpected_flags(frames)
+    flags = frames.flags
+    odd_issues = flags.loc[flags["value"].isin(list(odd_flags["value"])), "issue"].nunique()
     return DataQuality(
         unmapped_statuses=status_map.unmapped,
         issues_touching_unmapped=int(touching.sum()),
@@ -84,4 +98,6 @@ def data_quality(frames: QueryFrames, history: History, mappings: MetricMappings
         time_zone_reason=time_zone_reason(
             mappings.time_zone, mappings.time_zone_source, mappings.jira_time_zone
         ),
+        unexpected_flag_values=tuple(str(v) for v in odd_flags["value"]),
+        issues_with_unexpected_flags=int(odd_issues),
     )

@@ -53,8 +53,13 @@ def issue(
 
 
 def build_frames(
-    issues: list[dict[str, Any]], as_of: str, *, no_changelog: set[str] = frozenset()
+    issues: list[dict[str, Any]],
+    as_of: str,
+    *,
+    no_changelog: set[str] = frozenset(),
+    flags: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
 ) -> QueryFrames:
+    """``flags``: (key, time, Flagged value after the change; "" = cleared), in time order."""
     issue_rows, transition_rows, version_rows = [], [], []
     for row, spec in enumerate(issues):
         status = spec["history"][-1][1] if spec["history"] else spec["initial"]
@@ -77,7 +82,9 @@ def build_frames(
                 transition_rows.append((row, at, to_status))
         for name, released, release_date in spec["versions"]:
             version_rows.append((row, name, released, release_date))
-    return frames_from_records(issue_rows, transition_rows, version_rows, as_of)
+    rows = {spec["key"]: row for row, spec in enumerate(issues)}
+    flag_rows = [(rows[key], at, value) for key, at, value in flags]
+    return frames_from_records(issue_rows, transition_rows, version_rows, as_of, flags=flag_rows)
 
 
 def frames_from_records(
@@ -86,6 +93,7 @@ def frames_from_records(
     versions: list[tuple],
     as_of: pd.Timestamp | datetime | str,
     status_categories: Mapping[str, str] | None = None,
+    flags: list[tuple] = (),  # type: ignore[assignment]
 ) -> QueryFrames:
     """Build frames from plain rows written by hand.
 
@@ -93,6 +101,7 @@ def frames_from_records(
     initial_status, changelog_total) with times as epoch ms or ISO text;
     transitions: (issue_row, at, to_status) in time order per issue;
     versions: (issue_row, name, released, release_date);
+    flags: (issue_row, at, value) in time order per issue ("" = cleared);
     status_categories: status name → JIRA category key (as the ``jira_statuses`` table holds).
     """
     issue_frame = pd.DataFrame.from_records(issues, columns=list(ISSUE_COLUMNS))
@@ -120,11 +129,20 @@ def frames_from_records(
     version_frame["release_date"] = pd.to_datetime(
         version_frame["release_date"], errors="coerce"
     ).astype("datetime64[ms]")
+    flag_frame = pd.DataFrame.from_records(list(flags), columns=["issue", "at", "value"])
+    flag_frame["issue"] = flag_frame["issue"].astype("int64")
+    flag_frame["at"] = to_utc_times(flag_frame["at"])
+    flag_frame["value"] = flag_frame["value"].astype(object)
     encode_statuses(issue_frame, transition_frame)
     stamp = utc_timestamp(as_of)
     # Like load_query_frames: only what was known at as_of.
     frames = QueryFrames(
-        issue_frame, transition_frame, version_frame, stamp, dict(status_categories or {})
+        issue_frame,
+        transition_frame,
+        version_frame,
+        stamp,
+        dict(status_categories or {}),
+        flag_frame,
     )
     return restrict_to(frames, stamp)
 
