@@ -1,4 +1,5 @@
-"""Flow page adapter: one metrics context → flow, cycle-time and quality sections → the page."""
+"""Flow page adapter: one metrics context → flow, cycle-time, flow-view and quality sections →
+the page."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dash import Dash
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report
+from data.analytics.flow_views import flow_views_section
 from data.analytics.loading import issue_summaries
 from layouts.flow import AGEING_ROWS, flow_layout
+from layouts.flow_views import listed_keys
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
@@ -19,14 +22,16 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     ctx = report.load_context(profile_id, query_id)
     cycle = report.cycle_section(ctx)
     oldest = cycle.oldest_wip(AGEING_ROWS)
+    views = flow_views_section(ctx, cycle.ageing_wip)
     page = flow_layout(
         report.flow_section(ctx),
         cycle.cycle_time,
         cycle.cumulative_flow,
         cycle.ageing_wip,
         oldest,
-        issue_summaries(profile_id, oldest["key"]),
+        issue_summaries(profile_id, [*oldest["key"], *listed_keys(views)]),
         report.quality_section(ctx),
+        views,
     )
     notice = not_fetched_notice(profile_id, query_id)
     return [notice, page] if notice is not None else page

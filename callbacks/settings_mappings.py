@@ -14,6 +14,7 @@ from data.jira import metadata
 from data.metrics.mappings import (
     DEFAULT_COMMITTED_STAGE,
     DEFAULT_DONE_STAGE,
+    DEFAULT_STALE_DAYS,
     FLOW_ITEMS,
     FLOW_STATES,
     MetricMappings,
@@ -34,7 +35,9 @@ from layouts.settings_mappings import (
     stage_rows,
 )
 
-VOCABULARY = MappingVocabulary(FLOW_STATES, FLOW_ITEMS, DEFAULT_COMMITTED_STAGE, DEFAULT_DONE_STAGE)
+VOCABULARY = MappingVocabulary(
+    FLOW_STATES, FLOW_ITEMS, DEFAULT_COMMITTED_STAGE, DEFAULT_DONE_STAGE, DEFAULT_STALE_DAYS
+)
 
 
 def derived_stages(profile: dict[str, Any], choices: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,6 +67,8 @@ def save_mappings(profile_id: str, form: dict[str, Any]) -> Any:
                 "status_to_flow_state": _chosen(form["statuses"], form["states"]),
                 **workflow,
                 "time_zone": None if form["time_zone"] == FOLLOW_JIRA_ZONE else form["time_zone"],
+                "blocked_statuses": list(form.get("blocked_statuses") or []),
+                "stale_after_days": form.get("stale_after_days"),
                 "dora": {
                     "deployment_source": form["deployment_source"],
                     "deployment_issue_types": list(form["deployment_types"] or []),
@@ -180,6 +185,8 @@ def register(app: Dash) -> None:
         State(ids.SETTINGS_DONE_STAGE, "value"),
         State(ids.SETTINGS_STAGES_DEFAULT, "data"),
         State(ids.SETTINGS_MAPPING_TIME_ZONE, "value"),
+        State(ids.SETTINGS_MAPPING_BLOCKED_STATUSES, "value"),
+        State(ids.SETTINGS_MAPPING_STALE_DAYS, "value"),
         State(ids.SETTINGS_MAPPING_DORA_SOURCE, "value"),
         State(ids.SETTINGS_MAPPING_DEPLOYMENT_TYPES, "value"),
         State(ids.SETTINGS_MAPPING_INCIDENT_TYPE, "value"),
@@ -192,7 +199,8 @@ def register(app: Dash) -> None:
     @requires("settings")
     def _mappings_save(
         _n, selection, points, status_ids, states, type_ids, items, stage_names_, stage_statuses,
-        committed, done, default, zone, source, deployments, incidents, priorities, tiers, choices,
+        committed, done, default, zone, blocked, stale_days, source, deployments, incidents,
+        priorities, tiers, choices,
     ):  # fmt: skip
         form = {
             "points_field": points,
@@ -209,6 +217,8 @@ def register(app: Dash) -> None:
             "done": done,
             "default_stages": default,
             "time_zone": zone,
+            "blocked_statuses": blocked,
+            "stale_after_days": stale_days,
             "deployment_source": source,
             "deployment_types": deployments,
             "incident_types": incidents,

@@ -12,6 +12,8 @@ from dash import html
 from layouts import ids
 from layouts.charts import percentile_lines, zero_based_range
 from layouts.common import About, card_row, graph, guide_href, stat_card, text_table
+from layouts.flow_views import ABOUT as VIEWS_ABOUT
+from layouts.flow_views import flow_views_layout
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
 DEFINITIONS = {
@@ -39,9 +41,7 @@ ABOUT = {
     "cfd": About(
         "How many items had reached each stage by each day; the height of a band is the work "
         "sitting in that stage, its slope the rate work arrives there.", CYCLE_DOC),
-    "ageing": About(
-        "Each dot is an item in progress now, in its stage: days since it was committed. Dots "
-        "high above the others are work at risk.", CYCLE_DOC),
+    "ageing": VIEWS_ABOUT["ageing"],
 }  # fmt: skip
 AGEING_ROWS = 50  # the table lists the oldest; the chart shows every item in progress
 
@@ -151,20 +151,6 @@ def cfd_figure(cfd: Any) -> go.Figure:
     return fig
 
 
-def ageing_figure(ageing: Any) -> go.Figure:
-    if ageing.empty:
-        return empty_figure("Ageing work in progress", "Nothing is in progress.")
-    fig = new_figure("Ageing work in progress")
-    for i, (stage, group) in enumerate(ageing.groupby("stage", sort=False)):
-        fig.add_trace(
-            go.Box(y=group["age_days"].to_numpy(), name=str(stage), boxpoints="all", jitter=0.4,
-                   customdata=group["key"].to_numpy(), marker_color=COLORWAY[i % len(COLORWAY)],
-                   hovertemplate="%{customdata}: %{y} days<extra></extra>")
-        )  # fmt: skip
-    fig.update_yaxes(title="age (days)", rangemode="tozero")
-    return fig
-
-
 AGEING_COLUMNS = [("key", "Key"), ("summary", "Summary"), ("issue_type", "Type"),
                   ("stage", "Stage"), ("committed", "Committed"), ("age_days", "Age (days)")]  # fmt: skip
 
@@ -213,13 +199,16 @@ def flow_layout(
     oldest: Any,
     summaries: dict[str, str],
     quality: Any,
+    views: Any,
 ) -> html.Div:
-    """``ageing``: every item in progress (the chart); ``oldest``: the rows of the table."""
+    """``ageing``: every item in progress; ``oldest``: the rows of the table; ``views``: the
+    ageing bands, blocked time, stale work, net flow, WIP run and defects (``layouts.flow_views``)."""
     shown = (
         f"The {len(oldest):,} oldest of {len(ageing):,} items in progress"
         if len(ageing) > len(oldest)
         else "Oldest items in progress"
     )
+    upper, lower = flow_views_layout(views, summaries)
     return html.Div(
         [
             flow_cards(flow),
@@ -231,14 +220,11 @@ def flow_layout(
                     ),
                 ]
             ),
-            dbc.Row(
-                [
-                    dbc.Col(graph(ids.FLOW_CFD, cfd_figure(cfd), ABOUT["cfd"]), lg=7),
-                    dbc.Col(graph(ids.FLOW_AGEING, ageing_figure(ageing), ABOUT["ageing"]), lg=5),
-                ]
-            ),
+            dbc.Row([dbc.Col(graph(ids.FLOW_CFD, cfd_figure(cfd), ABOUT["cfd"]))]),
+            *upper,
             html.H6(shown, className="mt-2"),
             ageing_table(oldest, summaries),
+            *lower,
             html.Div(className="mb-3"),
             quality_note(quality),
         ]

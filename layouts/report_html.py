@@ -28,6 +28,7 @@ from layouts import forecast as forecast_layout
 from layouts import review as review_layout
 from layouts.common import About
 from layouts.exports import export_name
+from layouts.flow_views import ageing_bands_figure
 from layouts.health import STATUS_WORDS, score_text, signal_line, weights_text
 from layouts.theme import COLORWAY
 from layouts.units import DAYS, DORA_UNITS, local_time
@@ -385,7 +386,7 @@ def flow_section(bundle: Any, charts: Charts) -> str:
                      about["histogram"], "cycle-time"),
         charts.chart("cumulative-flow", flow_layout.cfd_figure(r.cycle.cumulative_flow),
                      about["cfd"], "flow-load"),
-        charts.chart("ageing-wip", flow_layout.ageing_figure(r.cycle.ageing_wip),
+        charts.chart("ageing-wip", ageing_bands_figure(r.flow_views.ageing),
                      about["ageing"], "flow-load"),
     ]  # fmt: skip
     columns, records = flow_layout.ageing_records(bundle.oldest, bundle.summaries)

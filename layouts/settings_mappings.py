@@ -22,12 +22,14 @@ DORA_SOURCES = [
 @dataclass(frozen=True)
 class MappingVocabulary:
     """What the metrics engine names (``data.metrics.mappings``), handed in by the callbacks:
-    the flow states a status maps to, the flow items a type maps to, the default stage names."""
+    the flow states a status maps to, the flow items a type maps to, the default stage names and
+    the default stale-work threshold."""
 
     flow_states: tuple[str, ...]
     flow_items: tuple[str, ...]
     committed_stage: str
     done_stage: str
+    stale_after_days: int
 
 
 def _mapping_row(
@@ -210,6 +212,38 @@ def workflow_controls(
     ]
 
 
+def flow_view_controls(
+    field_mappings: dict[str, Any], statuses: list[str], default_stale_days: int
+) -> list[Any]:
+    """The blocked statuses and the stale-work threshold of the Flow page's views."""
+    blocked = list(field_mappings.get("blocked_statuses") or [])
+    return [
+        field(
+            "Blocked statuses",
+            dropdown(
+                ids.SETTINGS_MAPPING_BLOCKED_STATUSES,
+                _options(statuses, blocked),
+                blocked,
+                multi=True,
+            ),
+            "Time in these statuses counts as blocked, as time flagged in JIRA does (Flow page); "
+            "blocked time is waiting time in flow efficiency.",
+        ),  # fmt: skip
+        field(
+            "Stale after (days)",
+            dbc.Input(
+                id=ids.SETTINGS_MAPPING_STALE_DAYS,
+                type="number",
+                min=1,
+                step=1,
+                size="sm",
+                value=field_mappings.get("stale_after_days") or default_stale_days,
+            ),
+            "Work in progress without a status change for this many days is listed as stale.",
+        ),  # fmt: skip
+    ]
+
+
 def dora_controls(dora: dict[str, Any], issue_types: list[str], priorities: list[str]) -> list[Any]:
     """Where DORA deployments and incidents come from, and which tier set grades them."""
     deployment_types = dora.get("deployment_issue_types", ["Deployment"])
@@ -360,6 +394,7 @@ def mappings_card(
                 "counted in this zone; by default the JIRA user's, read at every fetch and Test "
                 "connection.",
             ),
+            *flow_view_controls(field_mappings, choices["statuses"], vocabulary.stale_after_days),
             *dora_controls(
                 field_mappings.get("dora") or {}, choices["issue_types"], choices["priorities"]
             ),

@@ -35,6 +35,7 @@ PAGES = [
 # Pages shown by one part only: that element's picture instead of the whole page.
 CROPS = {"forecast-epics": "#forecast-epics-view"}
 WIDTH, HEIGHT = 1280, 1000
+MAX_HEIGHT = 5200  # the Flow page with its views is about 4,800 px long
 
 
 def free_port() -> int:
@@ -133,7 +134,7 @@ def shoot(base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]
                 height = driver.execute_script("return document.body.scrollHeight")
                 # The window's own frame is not page: without it the page's foot was cut off.
                 frame = driver.execute_script("return window.outerHeight - window.innerHeight")
-                driver.set_window_size(WIDTH, min(max(height, HEIGHT), 2600) + frame)
+                driver.set_window_size(WIDTH, min(max(height, HEIGHT), MAX_HEIGHT) + frame)
                 suffix = "" if theme == "light" else "-dark"
                 target = out / f"{name}{suffix}.png"
                 if name in CROPS:

@@ -146,6 +146,13 @@ def _positive_int(value: Any, key: str, default: int) -> int:
     return int(value)
 
 
+def _whole_days(value: Any, key: str) -> int:
+    """A whole number of days ≥ 1 (2.5 is refused, not cut to 2); empty is the default, 14."""
+    if isinstance(value, float) and not value.is_integer():
+        raise ValidationError(f"{key} is {value!r}; use a whole number of days, 1 or more.")
+    return _positive_int(value, key, DEFAULT_STALE_DAYS)
+
+
 def _date(value: Any, key: str) -> date | None:
     if value in (None, ""):
         return None
@@ -257,9 +264,7 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
         ),
         health_thresholds=health_thresholds(fs.get("health_thresholds")),
         blocked_statuses=_strings(fm.get("blocked_statuses"), "field_mappings.blocked_statuses"),
-        stale_after_days=_positive_int(
-            fm.get("stale_after_days"), "field_mappings.stale_after_days", DEFAULT_STALE_DAYS
-        ),
+        stale_after_days=_whole_days(fm.get("stale_after_days"), "field_mappings.stale_after_days"),
     )
 
 

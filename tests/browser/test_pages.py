@@ -11,7 +11,16 @@ from tests.browser.conftest import choose_option, text_of, wait_for_graph
 TIMEOUT = 30
 PAGE_GRAPHS = {
     "/": [ids.FORECAST_BURNDOWN, ids.FORECAST_BURNUP, ids.FORECAST_THROUGHPUT, ids.FORECAST_SCOPE],
-    "/flow": [ids.FLOW_SCATTER, ids.FLOW_HISTOGRAM, ids.FLOW_CFD, ids.FLOW_AGEING],
+    "/flow": [
+        ids.FLOW_SCATTER,
+        ids.FLOW_HISTOGRAM,
+        ids.FLOW_CFD,
+        ids.FLOW_AGEING,
+        ids.FLOW_BLOCKED,
+        ids.FLOW_NET_FLOW,
+        ids.FLOW_WIP_RUN,
+        ids.FLOW_DEFECTS,
+    ],
     "/dora": [ids.dora_trend(k) for k in ("deployment_frequency", "lead_time")],
     "/review": [ids.REVIEW_TRENDS, ids.REVIEW_DRIFT],
 }

@@ -33,6 +33,8 @@ def _form(**changes):
         "done": "Shipped",
         "default_stages": [],
         "time_zone": "Europe/Berlin",
+        "blocked_statuses": ["Blocked"],
+        "stale_after_days": 10,
         "deployment_source": "issue_type",
         "deployment_types": ["Release"],
         "incident_types": ["Incident"],
@@ -58,6 +60,7 @@ def test_mappings_are_saved_under_the_metrics_keys(profile_id):
     assert (fm["committed_stage"], fm["done_stage"], fm["time_zone"]) == (
         "Doing", "Shipped", "Europe/Berlin"
     )  # fmt: skip
+    assert (fm["blocked_statuses"], fm["stale_after_days"]) == (["Blocked"], 10)
     assert fm["dora"] == {
         "deployment_source": "issue_type", "deployment_issue_types": ["Release"],
         "incident_issue_types": ["Incident"], "incident_priorities": ["Highest", "High"],
@@ -101,6 +104,8 @@ def test_stages_equal_to_the_shown_default_are_stored_as_none(profile_id):
         ({"stages": []}, "There are no workflow stages; add one or reset to the default."),
         ({"time_zone": "Mars/Olympus"}, "field_mappings.time_zone is 'Mars/Olympus', which is not a time zone this machine knows"),
         ({"tier_set": "2022"}, "field_mappings.dora.tier_set is '2022'; use one of 2023, 2021."),
+        ({"stale_after_days": 0}, "field_mappings.stale_after_days is 0; use a whole number of 1 or more."),
+        ({"stale_after_days": 2.5}, "field_mappings.stale_after_days is 2.5; use a whole number of days, 1 or more."),
     ],
 )  # fmt: skip
 def test_bad_mappings_are_refused_and_nothing_is_saved(profile_id, changes, message):
