@@ -158,17 +158,20 @@ def blocked_time(
     weeks = len(week_keys)
     edges = local_midnight_ms(window_start_day + 7 * np.arange(weeks + 1), zone)
     edges = np.minimum(edges, as_of_ms)
-    start = np.maximum(spans.start[:, None], edges[None, :-1])
-    end = np.minimum(spans.end[:, None], edges[None, 1:])
+    # Only spans that reach into the window, then a (span, week) overlap matrix.
+    near = (spans.end > edges[0]) & (spans.start < edges[-1])
+    s_issue, s_start, s_end = spans.issue[near], spans.start[near], spans.end[near]
+    start = np.maximum(s_start[:, None], edges[None, :-1])
+    end = np.minimum(s_end[:, None], edges[None, 1:])
     overlap = np.clip(end - start, 0, None)
     hit = overlap > 0
-    pair_issue = np.broadcast_to(spans.issue[:, None], hit.shape)[hit]
+    pair_issue = np.broadcast_to(s_issue[:, None], hit.shape)[hit]
     pair_week = np.broadcast_to(np.arange(weeks)[None, :], hit.shape)[hit]
     distinct = pd.unique(pair_week * (len(facts) + 1) + pair_issue) if hit.any() else np.zeros(0)
     items_blocked = np.bincount(
         (np.asarray(distinct, "int64") // (len(facts) + 1)), minlength=weeks
     )[:weeks]
-    blocked_days = overlap.sum(axis=0) / DAY_MS if len(spans.issue) else np.zeros(weeks)
+    blocked_days = overlap.sum(axis=0) / DAY_MS if len(s_issue) else np.zeros(weeks)
     weekly = pd.DataFrame(
         {
             "week": list(week_keys),
