@@ -71,7 +71,8 @@ class History:
     # Work in progress, the one definition every view uses: from the committed stage on, not yet
     # in the done stage, not canceled (replayed, so it can be counted at any instant).
     wip: Spans
-    # Blocked: flagged (JIRA's Flagged field set) or in one of the mappings' blocked statuses.
+    # Blocked: flagged (JIRA's Flagged field set) or in one of the mappings' blocked statuses,
+    # while open.
     blocked: Spans
     # Open: from creation until the flow state is Done or Canceled (a reopen opens it again).
     open: Spans
@@ -154,17 +155,18 @@ def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
     facts.loc[use_resolved, "done_at"] = resolved[use_resolved]
     stage_days = _stage_days(events, n, len(status_map.stage_names), mappings.time_zone)
     wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
+    mapped = (events.state >= 0) & (events.state != IGNORE)
+    state = _carried(mapped, events.state, events.issue)
+    open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
     names = frames.issues["status"].cat.categories
     blocked_codes = np.flatnonzero(names.isin(list(mappings.blocked_statuses)))
-    blocked = _blocked_spans(events, frames, blocked_codes)
+    # Blocked only while open: a flag left on a done item stops counting when it is done.
+    blocked = _intersection(_blocked_spans(events, frames, blocked_codes), open_)
     # Flow efficiency counts blocked time as waiting, even in an Active status.
     blocked_active = _overlap_ms(_state_spans(events, ACTIVE), blocked, n, as_of_ms)
     facts["active_ms"] = facts["active_ms"] - blocked_active
     facts["waiting_ms"] = facts["waiting_ms"] + blocked_active
     facts["blocked_ms"] = _durations_ms(blocked, n, as_of_ms)
-    mapped = (events.state >= 0) & (events.state != IGNORE)
-    state = _carried(mapped, events.state, events.issue)
-    open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
     return History(status_map, facts, stage_days, wip, blocked, open_)
 
 
@@ -209,6 +211,12 @@ def _union(a: Spans, b: Spans) -> Spans:
     return Spans(issue[keep], start[keep], end[keep])
 
 
+def _intersection(a: Spans, b: Spans) -> Spans:
+    issue, start, end, in_a, in_b = _sweep(a, b)
+    keep = in_a & in_b
+    return Spans(issue[keep], start[keep], end[keep])
+
+
 def _durations_ms(spans: Spans, n: int, as_of_ms: int) -> np.ndarray:
     """Per issue, the time inside ``spans`` up to ``as_of``."""
     length = np.clip(np.minimum(spans.end, as_of_ms) - spans.start, 0, None)
@@ -217,9 +225,7 @@ def _durations_ms(spans: Spans, n: int, as_of_ms: int) -> np.ndarray:
 
 def _overlap_ms(a: Spans, b: Spans, n: int, as_of_ms: int) -> np.ndarray:
     """Per issue, the time inside both ``a`` and ``b`` up to ``as_of``."""
-    issue, start, end, in_a, in_b = _sweep(a, b)
-    both = in_a & in_b
-    return _durations_ms(Spans(issue[both], start[both], end[both]), n, as_of_ms)
+    return _durations_ms(_intersection(a, b), n, as_of_ms)
 
 
 def _carried(valid: np.ndarray, values: np.ndarray, issue: np.ndarray) -> np.ndarray:

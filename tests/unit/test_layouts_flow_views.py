@@ -79,7 +79,7 @@ def test_the_tables_list_past_p85_blocked_and_stale_items_with_summaries():
     summaries = {"W-2": "<b>Ship it</b>"}
     upper, lower = flow_views_layout(views, summaries)
     assert _table_keys(upper, ids.FLOW_PAST_P85_TABLE) == ["W-2", "B-1", "W-3", "W-1"]
-    assert _table_keys(lower, ids.FLOW_BLOCKED_TABLE) == ["W-2", "A-2", "W-1", "W-4"]
+    assert _table_keys(lower, ids.FLOW_BLOCKED_TABLE) == ["W-2", "A-2", "W-1", "A-1", "W-4"]
     assert _table_keys(lower, ids.FLOW_STALE_TABLE) == ["W-2", "B-1", "W-1"]
     assert "<b>Ship it</b>" in _texts(upper)  # a summary is text, never markup
-    assert listed_keys(views) == ["A-2", "B-1", "W-1", "W-2", "W-3", "W-4"]
+    assert listed_keys(views) == ["A-1", "A-2", "B-1", "W-1", "W-2", "W-3", "W-4"]

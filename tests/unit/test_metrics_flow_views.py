@@ -56,6 +56,7 @@ ISSUES = [
     issue("Q-1", "2026-02-01T00:00:00Z"),  # in the backlog for weeks: not work in progress
 ]  # fmt: skip
 FLAGS = [
+    ("A-1", t(12, 12), "Impediment"),  # never cleared: counts until done, Mar 13 09:00 (21 h)
     ("A-2", t(12), "Impediment"),  # blocked 2 days in W11, while Active
     ("A-2", t(14), ""),
     ("W-1", t(21), "Yes"),  # an unexpected value: counts as flagged, 1 day in W12
@@ -131,18 +132,23 @@ def test_blocked_time_per_item_and_week(views):
     _, _, result = views
     blocked = result.blocked
     items = blocked.items.set_index("key")
-    # A-2 2 days; W-1 1 day; W-2 Mar 23 09:00 -> as_of Mar 25 12:00 = 2.125 days; W-4 in Blocked
-    # from Mar 24 21:00 = 0.625 days.
-    assert list(blocked.items["key"]) == ["W-2", "A-2", "W-1", "W-4"]
+    # A-2 2 days; W-1 1 day; A-1 flagged Mar 12 12:00 until done Mar 13 09:00 = 0.875 days (the
+    # flag left on afterwards does not count); W-2 Mar 23 09:00 -> as_of Mar 25 12:00 = 2.125
+    # days; W-4 in Blocked from Mar 24 21:00 = 0.625 days.
+    assert list(blocked.items["key"]) == ["W-2", "A-2", "W-1", "A-1", "W-4"]
     assert items["blocked_days"].to_dict() == pytest.approx(
-        {"W-2": 2.125, "A-2": 2.0, "W-1": 1.0, "W-4": 0.625}
+        {"W-2": 2.125, "A-2": 2.0, "W-1": 1.0, "A-1": 0.875, "W-4": 0.625}
     )
-    assert items["blocked_now"].to_dict() == {"W-2": True, "A-2": False, "W-1": False, "W-4": True}
-    assert items["open"].to_dict() == {"W-2": True, "A-2": False, "W-1": True, "W-4": True}
+    assert items["blocked_now"].to_dict() == {
+        "W-2": True, "A-2": False, "W-1": False, "A-1": False, "W-4": True
+    }  # fmt: skip
+    assert items["open"].to_dict() == {
+        "W-2": True, "A-2": False, "W-1": True, "A-1": False, "W-4": True
+    }  # fmt: skip
     assert blocked.blocked_now == 2
     weekly = blocked.weekly.set_index("week")
-    assert weekly["items_blocked"].to_dict() == {"2026-W11": 1, "2026-W12": 1}
-    assert weekly["blocked_days"].to_dict() == pytest.approx({"2026-W11": 2.0, "2026-W12": 1.0})
+    assert weekly["items_blocked"].to_dict() == {"2026-W11": 2, "2026-W12": 1}
+    assert weekly["blocked_days"].to_dict() == pytest.approx({"2026-W11": 2.875, "2026-W12": 1.0})
 
 
 def test_flow_efficiency_counts_blocked_time_as_waiting(views):
