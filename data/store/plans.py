@@ -36,6 +36,16 @@ def plan_from_row(row: Row) -> dict[str, Any]:
 
 
 # Plans ---------------------------------------------------------------------------------------
+def query_exists(conn: Connection, profile_id: str, query_id: str) -> bool:
+    """Whether the profile has this query (a plan or an approved artifact belongs to one)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
+        ).fetchone()
+        is not None
+    )
+
+
 def read_head(conn: Connection, plan_id: str) -> dict[str, Any] | None:
     """The plan's row with its current version's status, or None."""
     row = conn.execute(
@@ -291,12 +301,3 @@ def list_metrics(
         (plan_id, version, metric_name),
     ).fetchall()
     return [dict(r) for r in rows]
-
-
-def query_exists(conn: Connection, profile_id: str, query_id: str) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM queries WHERE profile_id = ? AND id = ?", (profile_id, query_id)
-        ).fetchone()
-        is not None
-    )
