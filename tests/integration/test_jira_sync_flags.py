@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from data.analytics.loading import load_query_frames
+from data.analytics.report import build_report
 from data.db.connection import get_db_connection
 from data.jira.sync import sync
 from fakejira import FakeJira
+from fakejira.catalog import IN_PROGRESS
 from tests.integration.jira_support import FAST_RETRY, make_profile, visible_keys
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -80,3 +82,27 @@ def test_an_incremental_sync_brings_a_new_flag(fake: FakeJira, db_path: Path) ->
     result = sync(profile_id, query_id, retry=FAST_RETRY, safety_margin=timedelta(minutes=1))
     assert result.mode == "incremental"
     assert _stored(db_path, profile_id, key) == [*before, "Impediment"]
+
+
+def test_the_flow_views_read_the_synced_flags(fake: FakeJira, db_path: Path) -> None:
+    """End to end over real HTTP: an item in progress flagged in JIRA is blocked now in
+    report --json's flow_views, and an unexpected Flagged value is named by the data-quality note."""
+    in_progress = sorted(
+        i.key for i in fake.dataset.issues() if i.status == IN_PROGRESS and not i.flagged
+    )
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    fake.dataset.flag([in_progress[0]], at=later)
+    fake.dataset.flag([in_progress[1]], at=later, value="Blocked by vendor")
+    profile_id, query_id = make_profile(fake)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    document = build_report(profile_id, query_id, later + timedelta(hours=12)).to_json()
+    blocked = {row["key"]: row for row in document["flow_views"]["blocked_time"]["items"]}
+    for key in in_progress[:2]:
+        assert blocked[key]["blocked_now"] is True
+        assert blocked[key]["blocked_days"] >= 0.5  # flagged 12 hours before the as-of
+    ageing = {row["key"]: row for row in document["ageing_wip"]["items"]}
+    assert in_progress[0] in ageing  # work in progress, so the ageing chart rings it
+    assert document["flow_views"]["blocked_time"]["unexpected_flag_values"] == [
+        {"value": "Blocked by vendor", "changes": 1, "issues": 1}
+    ]
+    assert "The Flagged field held 'Blocked by vendor'" in document["data_quality"]["note"]
