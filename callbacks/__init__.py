@@ -22,6 +22,7 @@ def register_callbacks(app: Dash) -> None:
         settings_mappings,
         shell,
         sprints,
+        table_csv,
     )
 
     for page in (
@@ -40,5 +41,6 @@ def register_callbacks(app: Dash) -> None:
         settings_mappings,
         settings_health,
         data_page,
+        table_csv,
     ):
         page.register(app)

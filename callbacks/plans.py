@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from callbacks.errors import ALERT, alert_on_error
 from callbacks.plan_baseline import baseline_series, query_plan
 from callbacks.roles import requires
-from callbacks.selection import missing_selection
+from callbacks.selection import missing_selection, named_downloads
 from data import plans
 from data.errors import ValidationError
 from data.plans.plan_document import PLAN_TYPES, check_dates
@@ -38,7 +38,8 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
 
 def render_body(profile_id: str, query_id: str) -> list[Any]:
     """The page's content after an action (its result slot stays)."""
-    return plans_body(*_page_parts(profile_id, query_id))
+    with named_downloads(profile_id, query_id):
+        return plans_body(*_page_parts(profile_id, query_id))
 
 
 def save_plan(
@@ -125,7 +126,8 @@ def show_diff(selection: dict[str, Any], version_a: int | None, version_b: int |
     plan = query_plan(selection["profile"], selection["query"])
     if plan is None or version_a is None or version_b is None:
         return no_update
-    return diff_table(plans.diff_versions(plan["id"], int(version_a), int(version_b)))
+    with named_downloads(selection["profile"], selection["query"]):
+        return diff_table(plans.diff_versions(plan["id"], int(version_a), int(version_b)))
 
 
 def register(app: Dash) -> None:

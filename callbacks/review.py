@@ -14,7 +14,7 @@ from callbacks.jobs import (
     running,
 )
 from callbacks.roles import requires
-from callbacks.selection import missing_selection
+from callbacks.selection import missing_selection, named_downloads
 from data import plans
 from data.acting import acting_user
 from data.analytics import snapshots
@@ -57,7 +57,8 @@ def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
     if not profile_id or not query_id:
         return missing_selection(profile_id)
     review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
-    return review_content(review, _deadline(profile_id))
+    with named_downloads(profile_id, query_id):
+        return review_content(review, _deadline(profile_id))
 
 
 @alert_on_error(ALERT, no_update)

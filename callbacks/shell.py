@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks import data_page, dora, flow, forecast, guide, plans, review, settings, sprints
 from callbacks.errors import alert_for, alert_on_error
+from callbacks.selection import named_downloads
 from callbacks.sync_status import sync_text
 from data.errors import FlowcastError
 from data.profiles import manager as profile_manager
@@ -115,7 +116,8 @@ def render_page(
         )
     selection = selection or {}
     extra = (forecast_unit,) if renderer is forecast.render else ()
-    return renderer(selection.get("profile"), selection.get("query"), *extra)
+    with named_downloads(selection.get("profile"), selection.get("query")):
+        return renderer(selection.get("profile"), selection.get("query"), *extra)
 
 
 UNIT_CHANGE = f"{ids.FORECAST_UNIT_STORE}.data"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import click
 
 from cli.output import ProgressLine, print_json, print_table
 from data.analytics.loading import save_weekly_statistics, warm_frame_cache
 from data.analytics.report import build_report
-from data.analytics.report_bundle import DEFAULT_REVIEW_WEEKS, build_report_bundle
+from data.analytics.report_bundle import DEFAULT_REVIEW_WEEKS, ReportBundle, build_report_bundle
 from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
 from data.analytics.sprints import epics_summary
 from data.errors import ValidationError
@@ -42,9 +41,16 @@ _query_option = click.option("--query", "-q", required=True, help="Query id or n
     help="Also write the standalone HTML report (one file, opens offline) to this file.",
 )
 @click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(path_type=Path),
+    help="Also write the report's tables (oldest items, week over week, sign-offs, plan history)"
+    " to this folder, one CSV each, with the dashboard tables' columns.",
+)
+@click.option(
     "--weeks",
     type=click.IntRange(1, 520),
-    help=f"Weeks of weekly review in the HTML report (default {DEFAULT_REVIEW_WEEKS}).",
+    help=f"Weeks of weekly review in the HTML report and CSVs (default {DEFAULT_REVIEW_WEEKS}).",
 )
 def report(
     profile: str,
@@ -52,16 +58,22 @@ def report(
     as_of: str | None,
     as_json: bool,
     html_file: Path | None,
+    csv_dir: Path | None,
     weeks: int | None,
 ) -> None:
     """Every metric of a query (forecasts, flow, cycle time, DORA) with its definition."""
     profile_id, query_id = _ids(profile, query)
-    if weeks is not None and html_file is None:
-        raise ValidationError("--weeks sets the HTML report's weekly review; add --html FILE.")
-    if html_file is None:
+    if weeks is not None and html_file is None and csv_dir is None:
+        raise ValidationError(
+            "--weeks sets the weekly review of the HTML report and CSVs; add --html FILE or "
+            "--csv DIR."
+        )
+    if html_file is None and csv_dir is None:
         data = build_report(profile_id, query_id, as_of).to_json()
     else:
-        data = _write_html(profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS, html_file)
+        bundle = build_report_bundle(profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS)
+        _write_files(bundle, html_file, csv_dir)
+        data = bundle.document
     data["epics"] = epics_summary(profile_id, query_id, as_of=as_of)
     if as_json:
         print_json(data)
@@ -106,16 +118,17 @@ def report(
     click.echo(f"Data quality: {data['data_quality']['note']}")
 
 
-def _write_html(
-    profile_id: str, query_id: str, as_of: str | None, weeks: int, path: Path
-) -> dict[str, Any]:
-    """Write the HTML report; its document (the numbers in the file) for the other outputs."""
-    from cli.report_files import write_html_report  # the page builders: only when asked
+def _write_files(bundle: ReportBundle, html_file: Path | None, csv_dir: Path | None) -> None:
+    """The HTML report and the tables' CSVs asked for, each said on stderr."""
+    from cli.report_files import write_csv_tables, write_html_report  # the page builders
 
-    bundle = build_report_bundle(profile_id, query_id, as_of, weeks)
-    size = write_html_report(bundle, path)
-    click.echo(f"Wrote {path} ({size / 1_000_000:.1f} MB).", err=True)
-    return bundle.document
+    if html_file is not None:
+        size = write_html_report(bundle, html_file)
+        click.echo(f"Wrote {html_file} ({size / 1_000_000:.1f} MB).", err=True)
+    if csv_dir is not None:
+        written = write_csv_tables(bundle, csv_dir)
+        click.echo(f"Wrote {len(written)} CSV files to {csv_dir}: "
+                   f"{', '.join(p.name for p in written)}.", err=True)  # fmt: skip
 
 
 def _rounded(value: object) -> object:

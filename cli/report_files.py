@@ -1,4 +1,5 @@
-"""The files ``flowcast report`` writes: the standalone HTML report (``--html``)."""
+"""The files ``flowcast report`` writes: the standalone HTML report (``--html``) and its tables
+as CSV (``--csv``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 from data.analytics.report_bundle import ReportBundle
 from data.errors import ValidationError
 from data.private_files import write_private_atomic
-from layouts.report_html import report_html
+from layouts.exports import csv_text
+from layouts.report_html import report_html, report_tables
 
 
 def write_report_file(path: Path, content: str) -> int:
@@ -28,3 +30,16 @@ def write_report_file(path: Path, content: str) -> int:
 
 def write_html_report(bundle: ReportBundle, path: Path) -> int:
     return write_report_file(path, report_html(bundle))
+
+
+def write_csv_tables(bundle: ReportBundle, folder: Path) -> list[Path]:
+    """One CSV per table of the report in ``folder`` (created if missing), ``<table>.csv``,
+    each replacing an older one in one step; the files written."""
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError(f"{folder} is a file; give a folder for the CSV files.")
+    written = []
+    for name, (columns, records) in report_tables(bundle).items():
+        path = folder / f"{name}.csv"
+        write_report_file(path, csv_text(columns, records))
+        written.append(path)
+    return written

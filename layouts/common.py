@@ -10,9 +10,17 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from layouts import ids
+from layouts.exports import csv_text, current_name
 from layouts.guide import GUIDE_PATH
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def graph_config(chart: str) -> dict[str, Any]:
+    """A chart's plotly config: its PNG download named after the profile, query, chart and day
+    (``layouts.exports``)."""
+    return {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": current_name(chart)}}
 
 
 def error_alert(message: str, title: str = "Something went wrong", action: Any = None) -> dbc.Alert:
@@ -172,9 +180,11 @@ def text_table(
     columns: list[tuple[str, str]],
     records: list[dict[str, Any]],
     max_height: str | None = None,
+    csv: str | None = None,
 ) -> html.Div:
     """A plain Bootstrap table; every cell is text (escaped by React, never HTML) or a component
-    built of text. ``columns`` are (record key, header) pairs."""
+    built of text. ``columns`` are (record key, header) pairs. With ``csv`` (the table's name; its
+    cells all text) a "Download CSV" button above it gives the same rows and columns as a file."""
     table = dbc.Table(
         [
             html.Thead(html.Tr([html.Th(label) for _key, label in columns])),
@@ -191,7 +201,24 @@ def text_table(
     )
     style = {"maxHeight": max_height, "overflowY": "auto"} if max_height else None
     attrs: dict[str, Any] = {"id": component_id} if component_id else {}
-    return html.Div(table, style=style, className="table-responsive", **attrs)
+    box = html.Div(table, style=style, className="table-responsive", **attrs)
+    return box if csv is None else html.Div([csv_download(csv, columns, records), box])
+
+
+def csv_download(name: str, columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> Any:
+    """The table's CSV, ready in the page: the button hands it to the browser
+    (``callbacks/table_csv.py``) as ``<profile>_<query>_<name>_<date>.csv``."""
+    return html.Div(
+        [
+            dbc.Button("Download CSV", id=ids.table_csv(name), n_clicks=0, color="link",
+                       size="sm", className="p-0 small"),
+            dcc.Store(id=ids.table_csv_data(name),
+                      data={"content": csv_text(columns, records),
+                            "filename": f"{current_name(name)}.csv", "type": "text/csv"}),
+            dcc.Download(id=ids.table_csv_download(name)),
+        ],
+        className="text-end",
+    )  # fmt: skip
 
 
 # Form builders shared by the Settings and Data pages.

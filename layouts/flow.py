@@ -171,7 +171,9 @@ def ageing_table(rows: Any, summaries: dict[str, str]) -> html.Div:
     """The oldest items in progress with their JIRA summaries, as text (markup in a summary shows
     as the characters it is)."""
     columns, records = ageing_records(rows, summaries)
-    return text_table(ids.FLOW_AGEING_TABLE, columns, records, max_height="22rem")
+    return text_table(
+        ids.FLOW_AGEING_TABLE, columns, records, max_height="22rem", csv="oldest-items"
+    )
 
 
 def quality_note(quality: Any) -> html.Div:

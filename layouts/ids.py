@@ -296,6 +296,20 @@ def type_mapping(issue_type: str) -> dict[str, str]:
     return {"type": "settings-type-mapping", "issue_type": issue_type}
 
 
+def table_csv(table: str) -> dict[str, str]:
+    """A table's "Download CSV" button (``table``: its name, e.g. ``oldest-items``)."""
+    return {"type": "table-csv", "table": table}
+
+
+def table_csv_data(table: str) -> dict[str, str]:
+    """The table's CSV file, kept in the page for the button."""
+    return {"type": "table-csv-data", "table": table}
+
+
+def table_csv_download(table: str) -> dict[str, str]:
+    return {"type": "table-csv-download", "table": table}
+
+
 def dora_trend(key: str) -> str:
     """The weekly-trend chart of one DORA key."""
     return f"dora-trend-{key}"

@@ -148,7 +148,10 @@ def current_card(plan: dict[str, Any], baseline_drawn: bool = False) -> dbc.Card
     )
 
 
-def history_table(history: list[dict[str, Any]]) -> html.Div:
+def history_records(
+    history: list[dict[str, Any]],
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """A plan's versions as the history table lists them: (columns, records)."""
     records = [
         {
             "version": v["version"],
@@ -164,7 +167,12 @@ def history_table(history: list[dict[str, Any]]) -> html.Div:
     ]
     columns = [("version", "Version"), ("status", "Status"), ("created", "Created (UTC)"),
                ("by", "By"), ("summary", "Change"), ("review", "Review")]  # fmt: skip
-    return text_table(ids.PLANS_HISTORY, columns, records, max_height="24rem")
+    return columns, records
+
+
+def history_table(history: list[dict[str, Any]]) -> html.Div:
+    columns, records = history_records(history)
+    return text_table(ids.PLANS_HISTORY, columns, records, max_height="24rem", csv="plan-history")
 
 
 def diff_records(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -179,7 +187,7 @@ def diff_table(changes: list[dict[str, Any]]) -> Any:
     if not changes:
         return html.P("The two versions have the same content.", className="small")
     columns = [("path", "JSON path"), ("change", "Change"), ("old", "Old"), ("new", "New")]
-    return text_table(None, columns, diff_records(changes))
+    return text_table(None, columns, diff_records(changes), csv="plan-diff")
 
 
 def workflow_card(versions: list[int], current: int) -> dbc.Card:

@@ -25,9 +25,10 @@ from plotly.offline import get_plotlyjs
 from layouts import dora as dora_layout
 from layouts import flow as flow_layout
 from layouts import forecast as forecast_layout
+from layouts import plans as plans_layout
 from layouts import review as review_layout
-from layouts.common import About
-from layouts.exports import export_name
+from layouts.common import About, graph_config
+from layouts.exports import export_names
 from layouts.flow_views import ageing_bands_figure
 from layouts.health import STATUS_WORDS, score_text, signal_line, weights_text
 from layouts.theme import COLORWAY
@@ -202,24 +203,17 @@ def metrics_grid(items: list[str]) -> str:
 
 class Charts:
     """The report's charts, each a div drawn by the one embedded plotly.js; the PNG download
-    names profile, query, chart and date as the dashboard's do."""
+    names profile, query, chart and date as the dashboard's do (``report_html`` names them)."""
 
-    def __init__(self, profile: str, query: str, day: date) -> None:
-        self.profile, self.query, self.day = profile, query, day
+    def __init__(self) -> None:
         self.count = 0
 
     def chart(self, name: str, figure: go.Figure, about: About | None, term: str) -> str:
         self.count += 1
-        config = {
-            "displaylogo": False,
-            "responsive": True,
-            "toImageButtonOptions": {
-                "filename": export_name(self.profile, self.query, name, self.day)
-            },
-        }
         div = figure.to_html(
-            include_plotlyjs=False, full_html=False, config=config, div_id=f"chart-{name}"
-        )
+            include_plotlyjs=False, full_html=False, config=graph_config(name),
+            div_id=f"chart-{name}",
+        )  # fmt: skip
         about_text = escape(about.text) + " " if about else ""
         return (
             f'<figure class="chart" data-chart="{escape(name)}">{div}'
@@ -249,6 +243,28 @@ def issue_link(jira_url: str | None, key: str) -> str:
         return escape(key)
     href = f"{jira_url.rstrip('/')}/browse/{quote(key, safe='')}"
     return f'<a href="{escape(href)}">{escape(key)}</a>'
+
+
+def signoff_records(signoffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"week": s["artifact_type"], "by": s["approved_by"] or "an unnamed user",
+         "at": local_time(s["approved_at"]), "notes": s.get("approval_notes") or ""}
+        for s in signoffs
+    ]  # fmt: skip
+
+
+SIGNOFF_COLUMNS = [("week", "Week"), ("by", "Signed off by"), ("at", "When"), ("notes", "Notes")]
+
+
+def report_tables(bundle: Any) -> dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]]]]:
+    """The report's tables by file name, with the columns the dashboard's tables have:
+    (columns, records) each (``flowcast report --csv`` writes them)."""
+    return {
+        "oldest-items": flow_layout.ageing_records(bundle.oldest, bundle.summaries),
+        "week-over-week": review_layout.deltas_records(bundle.review.deltas, bundle.review.partial),
+        "sign-offs": (SIGNOFF_COLUMNS, signoff_records(bundle.signoffs)),
+        "plan-history": plans_layout.history_records(bundle.plan_history),
+    }
 
 
 # Sections ---------------------------------------------------------------------------------------
@@ -470,16 +486,12 @@ def review_section(bundle: Any, charts: Charts) -> str:
         if records
         else '<p class="muted">Week-over-week changes need snapshots of two complete weeks.</p>'
     )
-    signoff_rows = [
-        {"week": s["artifact_type"], "by": s["approved_by"] or "an unnamed user",
-         "at": local_time(s["approved_at"]), "notes": s.get("approval_notes") or ""}
-        for s in bundle.signoffs
-    ]  # fmt: skip
+    signoff_rows = signoff_records(bundle.signoffs)
     signoffs = (
-        table([("week", "Week"), ("by", "Signed off by"), ("at", "When"), ("notes", "Notes")],
-              signoff_rows)
-        if signoff_rows else '<p class="muted">No week has been signed off.</p>'
-    )  # fmt: skip
+        table(SIGNOFF_COLUMNS, signoff_rows)
+        if signoff_rows
+        else '<p class="muted">No week has been signed off.</p>'
+    )
     about = review_layout.ABOUT
     deadline = bundle.report.mappings.deadline
     return (
@@ -519,17 +531,18 @@ def report_html(bundle: Any) -> str:
     """The whole file."""
     r = bundle.report
     today = bundle.today
-    charts = Charts(bundle.profile_name, bundle.query_name, today)
-    bodies = {
-        "health": health_section(bundle),
-        "forecast": forecast_section(bundle, charts, today),
-        "plan": plan_section(bundle),
-        "flow": flow_section(bundle, charts),
-        "dora": dora_section(bundle, charts),
-        "review": review_section(bundle, charts),
-        "quality": quality_section(bundle),
-        "glossary": glossary_section(),
-    }
+    charts = Charts()
+    with export_names(bundle.profile_name, bundle.query_name, today):
+        bodies = {
+            "health": health_section(bundle),
+            "forecast": forecast_section(bundle, charts, today),
+            "plan": plan_section(bundle),
+            "flow": flow_section(bundle, charts),
+            "dora": dora_section(bundle, charts),
+            "review": review_section(bundle, charts),
+            "quality": quality_section(bundle),
+            "glossary": glossary_section(),
+        }
     sections = "".join(
         f'<section id="{key}"><h2>{escape(title)}</h2>{bodies[key]}</section>'
         for key, title in SECTIONS

@@ -120,7 +120,7 @@ def deltas_table(deltas: Any, partial: dict[str, str] | None = None) -> Any:
         return html.P(
             "Week-over-week changes need snapshots of two complete weeks.", id=ids.REVIEW_DELTAS
         )
-    return text_table(ids.REVIEW_DELTAS, columns, records)
+    return text_table(ids.REVIEW_DELTAS, columns, records, csv="week-over-week")
 
 
 def _day(iso: str) -> str:

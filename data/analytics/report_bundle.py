@@ -27,6 +27,7 @@ from data.store import get_backend
 
 DEFAULT_REVIEW_WEEKS = 12
 OLDEST_ROWS = 50  # as the Flow page's table (layouts.flow.AGEING_ROWS)
+PLAN_HISTORY_ROWS = 50  # as the Plans page's table
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ReportBundle:
     review_weeks: int
     signoffs: list[dict[str, Any]]  # the weekly review's sign-offs up to ``week``, newest first
     plan: ApprovedPlan | None
+    plan_history: list[dict[str, Any]]  # the query's plan's versions, newest first (Plans page)
     oldest: pd.DataFrame  # the oldest items in progress (report.cycle.oldest_wip)
     summaries: dict[str, str]  # their JIRA summaries
 
@@ -81,6 +83,13 @@ def approved_plan(profile_id: str, query_id: str) -> ApprovedPlan | None:
         scope_items=target.get("items"),
         scope_points=target.get("points"),
     )
+
+
+def plan_history(profile_id: str, query_id: str) -> list[dict[str, Any]]:
+    """The versions of the query's most recently changed plan, newest first, as the Plans page
+    lists them; none without a plan."""
+    found = plans.list_plans(profile_id, query_id)
+    return plans.get_version_history(found[0]["id"], PLAN_HISTORY_ROWS) if found else []
 
 
 def week_key(day: date) -> str:
@@ -131,6 +140,7 @@ def build_report_bundle(
         review_weeks=weeks,
         signoffs=signoffs,
         plan=approved_plan(profile_id, query_id),
+        plan_history=plan_history(profile_id, query_id),
         oldest=oldest,
         summaries=issue_summaries(profile_id, oldest["key"]),
     )

@@ -1,8 +1,12 @@
-"""The standalone HTML report opened in Chromium from disk: every chart drawn by the one
-embedded plotly.js, nothing fetched from anywhere, no console error, no script from JIRA text."""
+"""The standalone HTML report opened in Chromium from disk (every chart drawn by the one
+embedded plotly.js, nothing fetched from anywhere, no console error, no script from JIRA text),
+the header's Download report, and a table's CSV download."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,6 +16,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from cli.main import cli
 from data.jira.sync import sync
 from layouts import ids
+from layouts.flow import AGEING_COLUMNS
 from tests.browser.conftest import click
 
 TIMEOUT = 60
@@ -68,4 +73,26 @@ def test_download_report_from_any_page(start_app, fetched_demo):
     assert saved.name.startswith("demo_all-work_report_")
     until(lambda: saved.read_text(encoding="utf-8").rstrip().endswith("</html>"), TIMEOUT)
     assert saved.read_text(encoding="utf-8").count('<figure class="chart"') == 16
+    assert dash_duo.get_logs() == []
+
+
+def test_a_table_downloads_as_csv_named_after_the_selection(start_app, fetched_demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/flow")
+    dash_duo.wait_for_contains_text(f"#{ids.FLOW_AGEING_TABLE}", "DEMO-", timeout=TIMEOUT)
+    button = json.dumps(ids.table_csv("oldest-items"), sort_keys=True, separators=(",", ":"))
+    dash_duo.driver.execute_script("document.getElementById(arguments[0]).click()", button)
+    downloads = Path(dash_duo.download_path)
+    until(lambda: list(downloads.glob("*.csv")), TIMEOUT)
+    saved = next(downloads.glob("*.csv"))
+    assert saved.name.startswith("demo_all-work_oldest-items_") and saved.suffix == ".csv"
+    until(lambda: saved.stat().st_size > 0, TIMEOUT)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    assert rows[0] == [label for _key, label in AGEING_COLUMNS]
+    shown = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#' + arguments[0] + ' tbody tr')]"
+        ".map(r => r.cells[0].innerText)",
+        ids.FLOW_AGEING_TABLE,
+    )
+    assert [r[0] for r in rows[1:]] == shown and shown
     assert dash_duo.get_logs() == []

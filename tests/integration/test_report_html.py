@@ -3,6 +3,8 @@ issue text, names and notes escaped and no address but the JIRA issue links."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +25,7 @@ from data.jira.sync import sync
 from data.metrics.mappings import mappings_from_profile
 from data.profiles import manager as pm
 from demo import DEMO_PROFILE_ID, start_demo
+from layouts.flow import AGEING_COLUMNS
 from layouts.report_html import at
 from tests.integration.plans_support import plan_document
 
@@ -181,7 +184,46 @@ def test_report_html_bad_input(demo: dict[str, Any], tmp_path: Path) -> None:
     assert blocker.read_text() == "x"
     weeks_alone = CliRunner().invoke(cli, [*base, "--weeks", "4"])
     assert weeks_alone.exit_code == 1
-    assert "--weeks sets the HTML report's weekly review; add --html FILE." in weeks_alone.output
+    assert "--weeks sets the weekly review of the HTML report and CSVs" in weeks_alone.output
     zero = CliRunner().invoke(cli, [*base, "--weeks", "0", "--html", str(tmp_path / "r.html")])
     assert zero.exit_code == 2 and "0 is not in the range 1<=x<=520" in zero.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_csv_writes_each_table_with_the_dashboard_columns(
+    demo: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "tables"
+    base = ["report", "-p", DEMO_PROFILE_ID, "-q", QUERY, "--as-of", demo["as_of"]]
+    document = json.loads(run(*base, "--json", "--csv", str(out)))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "oldest-items.csv", "plan-history.csv", "sign-offs.csv", "week-over-week.csv",
+    ]  # fmt: skip
+
+    def rows(name: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO((out / name).read_text(encoding="utf-8"))))
+
+    oldest = rows("oldest-items.csv")
+    assert oldest[0] == [label for _key, label in AGEING_COLUMNS]
+    ageing = sorted(document["ageing_wip"]["items"], key=lambda r: -r["age_days"])[:50]
+    assert [r[0] for r in oldest[1:]] == [r["key"] for r in ageing]
+    assert [int(r[5]) for r in oldest[1:]] == [r["age_days"] for r in ageing]
+    assert any(SCRIPT in r[1] for r in oldest[1:])  # the summary, as the text it is
+    assert rows("week-over-week.csv")[0][:2] == ["Metric", rows("week-over-week.csv")[0][1]]
+    assert len(rows("week-over-week.csv")) == 1 + 11  # the eleven headline metrics
+    signed = rows("sign-offs.csv")
+    assert signed[0] == ["Week", "Signed off by", "When", "Notes"]
+    assert signed[1][:2] == [demo["signed"], SCRIPT] and signed[1][3] == f"notes {IMG}"
+    history = rows("plan-history.csv")
+    assert history[0] == ["Version", "Status", "Created (UTC)", "By", "Change", "Review"]
+    assert [r[:2] for r in history[1:]] == [["1", "approved"]]
+
+
+def test_report_csv_into_a_file_is_refused(demo: dict[str, Any], tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("keep")
+    result = CliRunner().invoke(cli, ["report", "-p", DEMO_PROFILE_ID, "-q", QUERY, "--csv",
+                                      str(target)])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"{target} is a file; give a folder for the CSV files." in result.output
+    assert target.read_text() == "keep"

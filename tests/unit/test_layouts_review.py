@@ -18,12 +18,18 @@ from layouts.review import (
 )
 
 
-def _header(table) -> list[str]:
-    return [cell.children for cell in table.children.children[0].children.children]
+def _table(component):
+    """The table itself: deltas_table puts its Download CSV above it."""
+    _csv, box = component.children
+    return box.children
 
 
-def _rows(table) -> list[list[str]]:
-    body = table.children.children[1]
+def _header(component) -> list[str]:
+    return [cell.children for cell in _table(component).children[0].children.children]
+
+
+def _rows(component) -> list[list[str]]:
+    body = _table(component).children[1]
     return [[cell.children for cell in row.children] for row in body.children]
 
 
