@@ -107,7 +107,7 @@ def about_line(about: About) -> html.Div:
 
 def graph(component_id: str, figure: go.Figure, about: About | None = None) -> Any:
     """A chart; with ``about``, its "What is this?" line below it."""
-    chart = dcc.Graph(id=component_id, figure=figure, config=GRAPH_CONFIG)
+    chart = dcc.Graph(id=component_id, figure=figure, config=graph_config(component_id))
     return chart if about is None else html.Div([chart, about_line(about)])
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ from cli.main import cli
 from data.jira.sync import sync
 from layouts import ids
 from layouts.flow import AGEING_COLUMNS
-from tests.browser.conftest import click
+from tests.browser.conftest import click, wait_for_graph
 
 TIMEOUT = 60
 
@@ -95,4 +96,19 @@ def test_a_table_downloads_as_csv_named_after_the_selection(start_app, fetched_d
         ids.FLOW_AGEING_TABLE,
     )
     assert [r[0] for r in rows[1:]] == shown and shown
+    assert dash_duo.get_logs() == []
+
+
+def test_chart_png_downloads_are_named_after_the_selection(start_app, fetched_demo):
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/flow")
+    wait_for_graph(dash_duo, ids.FLOW_SCATTER, TIMEOUT)
+    names = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(p => [p.parentElement.closest('[id]').id,"
+        " (p._context.toImageButtonOptions || {}).filename])"
+    )
+    today = date.today().isoformat()
+    assert [ids.FLOW_SCATTER, f"demo_all-work_{ids.FLOW_SCATTER}_{today}"] in names
+    assert all(name == f"demo_all-work_{chart}_{today}" for chart, name in names)
     assert dash_duo.get_logs() == []
