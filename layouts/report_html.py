@@ -47,6 +47,15 @@ GLOSSARY: dict[str, Term] = {
     "health": Term("Health score", "A weighted mean of the delivery, predictability, flow and "
                    "quality scores (0–100), the weights of dimensions without data shared out "
                    "among the others; green from 70, amber from 40."),
+    "health-delivery": Term("Delivery", "The chance the Monte Carlo forecast finishes by the "
+                            "deadline."),
+    "health-predictability": Term("Predictability", "How much weekly throughput varies: its "
+                                  "coefficient of variation over the forecast window."),
+    "health-flow": Term("Flow (health)", "The share of work in progress older than the "
+                        "cycle-time P85, and work in progress against what Little's law expects "
+                        "from throughput and cycle time."),
+    "health-quality": Term("Quality", "The share of bugs among completed items and the change "
+                           "failure rate of deployments."),
     "remaining": Term("Remaining", "Issues (and story points) in the query that are not done."),
     "monte-carlo": Term("Monte Carlo completion", "Weekly throughput resampled from the forecast "
                         "window in thousands of simulated futures; P50/P85/P95 are the dates "
@@ -282,7 +291,8 @@ def health_section(bundle: Any) -> str:
             for s in dimension.signals
         )
         cards.append(
-            metric(doc, f"health.dimensions.{i}.score", dimension.label, "health",
+            metric(doc, f"health.dimensions.{i}.score", dimension.label,
+                   f"health-{dimension.name}",
                    lambda v, d=dimension: f"{'–' if v is None else round(v)} · "
                    f"{STATUS_WORDS[d.status]}",
                    f"weight {dimension.weight:.0f}%", f'<ul class="metric-detail">{lines}</ul>')

@@ -1,4 +1,5 @@
-"""Take a screenshot of every dashboard page on the demo data into docs/screenshots/.
+"""Take a screenshot of every dashboard page, and of the standalone HTML report, on the demo data
+into docs/screenshots/.
 
 Runs the app in this process on a free loopback port with a throw-away data directory, fetches
 the demo queries from the built-in fake JIRA, and drives headless Chromium (the Debian
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+REPORT = "report.html"
 # (file name, path, CSS selector present once the page is drawn)
 PAGES = [
     ("forecast", "/", "#forecast-burndown .main-svg .trace"),
@@ -31,6 +33,8 @@ PAGES = [
     ("plans", "/plans", "#plans-content"),
     ("settings", "/settings", "#settings-jira-url"),
     ("data", "/data", "#data-audit"),
+    # The file `flowcast report --html` writes (and Download report gives), opened from disk.
+    ("report", REPORT, "#chart-burndown .main-svg .trace"),
 ]
 # Pages shown by one part only: that element's picture instead of the whole page.
 CROPS = {"forecast-epics": "#forecast-epics-view"}
@@ -101,11 +105,25 @@ def main() -> None:
             daemon=True,
         ).start()
         pages = [page for page in PAGES if not args.only or page[0] in args.only]
-        shoot(f"http://127.0.0.1:{port}", out, args.dark, pages)
+        report_file = write_report(Path(data_dir))
+        shoot(f"http://127.0.0.1:{port}", out, args.dark, pages, report_file.as_uri())
         fake.stop()
 
 
-def shoot(base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]]) -> None:
+def write_report(folder: Path) -> Path:
+    """The demo's standalone HTML report, as Download report gives it."""
+    from data.analytics.report_bundle import build_report_bundle
+    from demo import DEMO_PROFILE_ID, DEMO_QUERIES
+    from layouts.report_html import report_html
+
+    target = folder / REPORT
+    target.write_text(report_html(build_report_bundle(DEMO_PROFILE_ID, DEMO_QUERIES[0][0])))
+    return target
+
+
+def shoot(
+    base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]], report_url: str
+) -> None:
     from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -122,10 +140,12 @@ def shoot(base_url: str, out: Path, dark: bool, pages: list[tuple[str, str, str]
     try:
         for theme in ("light", "dark") if dark else ("light",):
             for name, path, ready in pages:
-                driver.get(base_url + path)
+                driver.get(report_url if path == REPORT else base_url + path)
                 WebDriverWait(driver, 60).until(
                     expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready))
                 )
+                if theme == "dark" and path == REPORT:
+                    continue  # the report is a light page to print and share
                 if theme == "dark":
                     driver.execute_script(
                         "document.documentElement.setAttribute('data-bs-theme', 'dark')"
