@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -105,7 +105,9 @@ def snapshot_rows(
         "load": flow.load_now,
         "distribution": flow.distribution,
     }
-    dora_row = {k: v for k, v in jsonable(dora).items() if k not in ("deployment_list", "weekly")}
+    # The deployment listing and the weekly series are not stored, so they are not converted.
+    kept = (f.name for f in fields(dora) if f.name not in ("deployment_list", "weekly"))
+    dora_row = jsonable({name: getattr(dora, name) for name in kept})
     dora_row["as_of"] = ctx.frames.as_of.isoformat()
     return [
         (week, "forecast", jsonable(forecast_metrics), jsonable(drift)),
