@@ -157,7 +157,55 @@ ABOUT = {
     "drift": About(
         "The forecast finish dates as each week saw them: a rising line is a forecast that "
         "slips, a flat one a plan that holds.", REVIEW_DOC),
+    "sprints": About(
+        "The sprints of the query's board completed in each week shown, as that week's snapshot "
+        "recorded them: what was committed at the start, added, removed, completed and carried "
+        "over, and say/do (completed ÷ committed).", "sprints"),
 }  # fmt: skip
+SPRINT_COLUMNS = [
+    ("week", "Week"),
+    ("name", "Sprint"),
+    ("complete", "Completed on"),
+    ("committed", "Committed"),
+    ("added", "Added"),
+    ("removed", "Removed"),
+    ("completed", "Completed"),
+    ("carried_over", "Carried over"),
+    ("say_do", "Say/do"),
+]
+
+
+def _items_points(row: dict[str, Any], kind: str) -> str:
+    return f"{row[f'{kind}_items']:,} ({row[f'{kind}_points']:,.1f} pts)"
+
+
+def _ratio(value: Any) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def sprints_closed(sprints: dict[str, list[dict[str, Any]]]) -> list[Any]:
+    """The sprints completed in the weeks shown, the newest week first; nothing without any."""
+    records = [
+        {
+            "week": week,
+            "name": row["name"],
+            "complete": _day(row["complete"][:10]),
+            **{
+                kind: _items_points(row, kind)
+                for kind in ("committed", "added", "removed", "completed", "carried_over")
+            },
+            "say_do": f"{_ratio(row['say_do_items'])} ({_ratio(row['say_do_points'])} pts)",
+        }  # fmt: skip
+        for week, rows in sorted(sprints.items(), reverse=True)
+        for row in rows
+    ]
+    if not records:
+        return []
+    return [
+        html.H6("Sprints closed", className="mt-3"),
+        text_table(ids.REVIEW_SPRINTS, SPRINT_COLUMNS, records),
+        about_line(ABOUT["sprints"]),
+    ]
 
 
 def review_content(review: Any, deadline: str | None) -> html.Div:
@@ -189,6 +237,7 @@ def review_content(review: Any, deadline: str | None) -> html.Div:
                 ],
                 className="mt-2",
             ),
+            *sprints_closed(review.sprints),
         ]
     )
 

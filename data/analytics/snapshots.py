@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from data.analytics.report import (
     require_query,
     with_imported_statistics,
 )
+from data.analytics.sprints import closed_sprints
 from data.errors import ValidationError
 from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
 from data.metrics.frames import (
@@ -116,6 +117,24 @@ def snapshot_rows(
     ]
 
 
+def sprint_results(
+    closed: list[dict[str, Any]] | None, weeks: list[str], ends: list[pd.Timestamp], zone: str
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The closed sprints' reports by the week (local to ``zone``) they were completed in, up to
+    each week's end; None when the query reads no board (no sprints row is stored then)."""
+    if closed is None:
+        return None
+    found: dict[str, list[dict[str, Any]]] = {}
+    for week, end in zip(weeks, ends, strict=True):
+        start = week_end_instant(week, zone) - pd.Timedelta(days=7)
+        found[week] = [
+            jsonable(row)
+            for row in closed
+            if start <= pd.Timestamp(row["complete"]) < min(end, week_end_instant(week, zone))
+        ]
+    return found
+
+
 def plan_forecast(
     rows: Sequence[tuple[str, str, dict[str, Any], dict[str, Any] | None]], *, with_points: bool
 ) -> dict[str, Any]:
@@ -184,6 +203,7 @@ def snapshot_weeks(
     imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
     rows = []
     plan_forecasts = {}
+    sprint_rows = sprint_results(closed_sprints(profile_id, query_id), weeks, ends, zone)
     for i, (w, end) in enumerate(zip(weeks, ends, strict=True)):
         if step is not None:
             step(95 * i / len(weeks), f"Computing week {w} ({i + 1} of {len(weeks)})")
@@ -192,6 +212,9 @@ def snapshot_weeks(
             ctx = with_imported_statistics(ctx, imported)
         week_rows = snapshot_rows(ctx, w)
         rows.extend(week_rows)
+        if sprint_rows is not None:
+            rows.append((w, "sprints", {"as_of": ctx.frames.as_of.isoformat(),
+                                        "sprints": sprint_rows[w]}, None))  # fmt: skip
         plan_forecasts[w] = plan_forecast(week_rows, with_points=bool(mappings.points_field))
     if step is not None:
         step(95, f"Saving {len(weeks)} weekly snapshots")
@@ -235,6 +258,8 @@ class WeeklyReview:
     deltas: pd.DataFrame  # DELTA_COLUMNS: the last two complete weeks, then the partial one
     drift: pd.DataFrame  # week, p50, p85, p95 (forecast completion dates, items)
     partial: dict[str, str]  # week -> the day its snapshot was computed, for unfinished weeks
+    # week -> the sprints completed in it (their reports as stored), for weeks that closed any
+    sprints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _is_number(value: Any) -> bool:
@@ -266,6 +291,7 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]], zone: str = "UTC"
     computed before it ended (the running week) is partial: shown beside them, not compared."""
     by_week: dict[str, dict[str, Any]] = {}
     partial: dict[str, str] = {}
+    closed: dict[str, list[dict[str, Any]]] = {}
     drift_rows = []
     for snap in snapshots:
         row = by_week.setdefault(snap["snapshot_date"], {"week": snap["snapshot_date"]})
@@ -275,6 +301,8 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]], zone: str = "UTC"
         day = _computed_before_its_end(snap, zone)
         if day is not None:
             partial[snap["snapshot_date"]] = day
+        if snap["metric_type"] == "sprints" and (snap["metrics"] or {}).get("sprints"):
+            closed[snap["snapshot_date"]] = snap["metrics"]["sprints"]
         if snap["metric_type"] == "forecast" and snap.get("forecast"):
             drift_rows.append(
                 {
@@ -310,7 +338,13 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]], zone: str = "UTC"
     drift = pd.DataFrame(
         sorted(drift_rows, key=lambda r: r["week"]), columns=["week", "p50", "p85", "p95"]
     )
-    return WeeklyReview(trends, pd.DataFrame(deltas, columns=DELTA_COLUMNS), drift, partial)
+    return WeeklyReview(
+        trends,
+        pd.DataFrame(deltas, columns=DELTA_COLUMNS),
+        drift,
+        partial,
+        dict(sorted(closed.items())),
+    )
 
 
 def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:

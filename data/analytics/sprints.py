@@ -103,6 +103,15 @@ def _iso(ms: int) -> str | None:
     return None if ms == NAT_MS else pd.Timestamp(ms, unit="ms", tz="UTC").isoformat()
 
 
+def _report_rows(reports: pd.DataFrame) -> list[dict[str, Any]]:
+    """Sprint reports as JSON-ready rows (times as ISO strings)."""
+    rows = [{k: _jsonable(v) for k, v in row.items()} for row in reports.to_dict("records")]
+    for row in rows:
+        for key in ("start", "end", "complete"):
+            row[key] = _iso(int(row[key]))
+    return rows
+
+
 def _remembered(what: tuple[Any, ...], profile_id: str, query_id: str, compute: Any) -> Any:
     """``compute()``, kept in this process (data.analytics.cache's results) until the query's
     data, the profile's sprints or the settings the result reads change, or a few minutes
@@ -161,10 +170,7 @@ def _sprint_summary(
     sprints, changes, issues = _read(profile_id, query_id, board)
     in_query = issues[issues["in_query"]]
     reports = sprint_reports(sprints, changes, in_query, as_of_ms)
-    rows = [{k: _jsonable(v) for k, v in row.items()} for row in reports.to_dict("records")]
-    for row in rows:
-        for key in ("start", "end", "complete"):
-            row[key] = _iso(int(row[key]))
+    rows = _report_rows(reports)
     chosen = sprint_id
     if chosen is None:
         active = reports[reports["state"] == "active"]
@@ -276,18 +282,17 @@ def weekly_forecast(profile_id: str, query_id: str) -> dict[str, dict[str, Any]]
     return found
 
 
-def closed_between(
-    profile_id: str, query_id: str, start: pd.Timestamp, end: pd.Timestamp
-) -> list[dict[str, Any]]:
-    """The reports of the sprints completed in [start, end) (the weekly review's week)."""
-    summary = sprint_summary(profile_id, query_id, as_of=end)
-    return [
-        row
-        for row in summary["sprints"]
-        if row["state"] == "closed"
-        and row["complete"]
-        and start <= pd.Timestamp(row["complete"]) < end
-    ]
+def closed_sprints(profile_id: str, query_id: str) -> list[dict[str, Any]] | None:
+    """The reports of the closed sprints of the query's board (``sprint_summary``'s rows),
+    oldest first; None when the query reads no board. What the weekly snapshots record."""
+    profile = pm.get_profile(profile_id)
+    board = pm.query_board(profile, pm.get_query(profile_id, query_id))
+    if board is None:
+        return None
+    sprints, changes, issues = _read(profile_id, query_id, board)
+    closed = sprints[sprints["state"] == "closed"]
+    reports = sprint_reports(closed, changes, issues[issues["in_query"]], NAT_MS)
+    return _report_rows(reports)
 
 
 def epics_summary(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from dash.testing.wait import until
 
+from data.analytics.snapshots import snapshot_weeks
 from data.jira.sync import sync
 from data.profiles import manager as profile_manager
 from layouts import ids
@@ -74,4 +75,16 @@ def test_a_profile_without_a_board_says_where_to_name_one(start_app, demo):
     dash_duo.wait_for_contains_text(
         f"#{ids.SPRINTS_NOTICE}", "No sprints of board 1 are stored", timeout=TIMEOUT
     )
+    assert dash_duo.get_logs() == []
+
+
+def test_the_weekly_review_lists_the_sprints_closed_in_the_weeks_shown(start_app, demo):
+    sync(demo["profile"], demo["query"])
+    snapshot_weeks(demo["profile"], demo["query"], backfill=4)
+    # Fortnightly sprints: four weeks close two; the latest closed one is among them.
+    latest = [s for s in demo["fake"].dataset.sprints if s.state == "closed"][-1]
+    dash_duo = start_app()
+    dash_duo.driver.get(dash_duo.server_url + "/review")
+    dash_duo.wait_for_contains_text(f"#{ids.REVIEW_SPRINTS}", latest.name, timeout=TIMEOUT)
+    assert "Carried over" in text_of(dash_duo, ids.REVIEW_SPRINTS)
     assert dash_duo.get_logs() == []

@@ -88,10 +88,14 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
         done = sum(c.resolved_ms is not None for c in children)
         assert rows[epic.key][0] == epic.summary
         assert rows[epic.key][2] == f"{done:,} / {len(children):,}", epic.key
-    # Riskiest first: the epics without a forecast lead, the finished ones close the table.
-    notes = [row[-1] for row in rows.values()]
-    forecast_at = next(i for i, row in enumerate(rows.values()) if row[6] != "–")
-    assert all(n for n in notes[:forecast_at]) and rows[next(iter(rows))][6] == "–"
+    # Riskiest first: open epics without a P85 lead, then the latest P85 first; finished last.
+    finished = [row[2].split(" / ")[0] == row[2].split(" / ")[1] for row in rows.values()]
+    p85 = [row[7] for row in rows.values()]
+    open_p85 = [d for d, done in zip(p85, finished, strict=True) if not done]
+    dated = [d for d in open_p85 if d != "–"]
+    assert open_p85[: len(open_p85) - len(dated)] == ["–"] * (len(open_p85) - len(dated))
+    assert dated == sorted(dated, reverse=True)
+    assert finished == sorted(finished)  # every finished epic after every open one
 
     table = forecast.count_subtasks(selection, "items")
     assert pm.get_profile(profile_id)["forecast_settings"]["subtask_counting"] == "items"

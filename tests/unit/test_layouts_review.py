@@ -105,6 +105,7 @@ def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
         deltas=pd.DataFrame(),
         drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
         partial={},
+        sprints={},
     )
     trends_graph = review_content(review, None).children[0]
     assert trends_graph.id == ids.REVIEW_TRENDS
@@ -129,6 +130,7 @@ def test_the_backfill_toolbar_keeps_cancel_answers_below_it():
         deltas=pd.DataFrame(),
         drift=pd.DataFrame(columns=["week", "p50", "p85", "p95"]),
         partial={},
+        sprints={},
     )
     toolbar, below = review_layout(review, None, []).children[:2]
     assert {ids.REVIEW_BACKFILL, ids.BACKFILL_JOB.cancel} <= _ids(toolbar)
