@@ -55,6 +55,7 @@ from data.jira.errors import (
     JiraUnavailable,
 )
 from data.jira.jql import split_order_by
+from data.secrets import unsealed
 
 logger = logging.getLogger("data.jira.client")
 
@@ -338,7 +339,9 @@ class JiraClient:
             base_url,
             deployment=config.get("deployment") or "auto",
             email=config.get("email"),
-            token=config.get("token"),
+            token=unsealed(config["token"], str(profile.get("id")))
+            if config.get("token")
+            else None,
             **options,
         )
 

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from data.errors import ValidationError
+from data.secrets import seal, try_unseal
 from data.store.base import PROFILE_COLUMNS, PROFILE_DOCUMENT_FIELDS, QUERY_COLUMNS
 from data.timeutil import to_utc_iso, utc_now_iso
 from data.validation import validate_id, validate_jql, validate_name
@@ -54,6 +55,8 @@ def profile_row_values(profile: dict[str, Any]) -> tuple[Any, ...]:
             raise ValidationError(
                 f"The profile's {field} must be a JSON object, not {type(value).__name__}."
             )
+        if field == "jira_config" and value.get("token"):
+            value = {**value, "token": seal(value["token"])}  # sealed when a team key is set
         documents.append(dumps(value))
     extra = {
         k: v
@@ -90,6 +93,9 @@ def profile_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
     )
     for offset, field in enumerate(PROFILE_DOCUMENT_FIELDS):
         profile[field] = json.loads(row[7 + offset])
+    jira = profile.get("jira_config")
+    if isinstance(jira, dict) and isinstance(jira.get("token"), str):
+        jira["token"] = try_unseal(jira["token"])
     return profile
 
 
