@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Dash
 from flask import Flask
 
 from callbacks import register_callbacks
-from callbacks.background import background_manager
+from callbacks.background import background_manager, celery_app
 from callbacks.errors import on_unexpected_error
 from callbacks.roles import actions_by_output
 from callbacks.shell import select_on_first_start, serve_layout
@@ -19,14 +21,15 @@ from server import auth
 from server.permissions import ACTIONS_KEY
 
 
-def create_app(team: auth.AuthConfig | None = None) -> Dash:
+def create_app(team: auth.AuthConfig | None = None, redis_url: str | None = None) -> Dash:
     """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready;
-    ``team``: a team server, every request signed in and checked against the user's role."""
+    ``team``: a team server, every request signed in and checked against the user's role;
+    ``redis_url``: long jobs run on Celery workers through that Redis (``flowcast worker``)."""
     prepare_data_dir()
     app = Dash(
         __name__,
         title="Flowcast",
-        background_callback_manager=background_manager(get_cache_dir() / "background"),
+        background_callback_manager=background_manager(get_cache_dir() / "background", redis_url),
         suppress_callback_exceptions=True,
         on_error=on_unexpected_error,
     )
@@ -38,12 +41,19 @@ def create_app(team: auth.AuthConfig | None = None) -> Dash:
     return app
 
 
-def team_app(config: auth.AuthConfig) -> Flask:
+def team_app(config: auth.AuthConfig, redis_url: str | None = None) -> Flask:
     """The WSGI app of one team-server worker (gunicorn calls this in each worker)."""
-    app = create_app(config)
+    app = create_app(config, redis_url)
     keep_database_open()
     warm_active_profile_in_background()
     return app.server
+
+
+def worker_celery(redis_url: str) -> Any:
+    """The Celery app ``flowcast worker`` runs: the same app as the server's is built first, so
+    every background callback is registered on it as a task."""
+    create_app(redis_url=redis_url)
+    return celery_app(redis_url)
 
 
 def run_server(

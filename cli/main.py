@@ -111,6 +111,10 @@ COMMANDS: dict[str, Entry] = {
         "cli.safety:verify",
         "Check the database: integrity, foreign keys, schema, JSON documents, consistency.",
     ),
+    "worker": Entry(
+        "cli.worker:worker",
+        "Run a team server's long jobs (Fetch, backfill, migration) as a Celery worker.",
+    ),
 }
 
 

@@ -41,6 +41,14 @@ import click
     help="Let the session cookie travel over plain HTTP (only behind a TLS-terminating proxy "
     "on the same host, or for a trial).",
 )
+@click.option(
+    "--redis-url",
+    envvar="FLOWCAST_REDIS_URL",
+    default=None,
+    metavar="URL",
+    help="A team server's jobs run on `flowcast worker` processes through this Redis "
+    "(default $FLOWCAST_REDIS_URL; without it each server worker runs its own jobs).",
+)
 def serve(
     host: str,
     port: int,
@@ -52,6 +60,7 @@ def serve(
     auth_header: str,
     trusted_proxies: tuple[str, ...],
     insecure_cookies: bool,
+    redis_url: str | None,
 ) -> None:
     """Start the dashboard on http://HOST:PORT."""
     if not team:
@@ -73,4 +82,4 @@ def serve(
     click.echo(
         f"Flowcast team server on http://{host}:{port} ({workers} workers, {auth_mode} sign-in)"
     )
-    run_team_server(lambda: team_app(config), host=host, port=port, workers=workers)
+    run_team_server(lambda: team_app(config, redis_url), host=host, port=port, workers=workers)
