@@ -4,6 +4,10 @@ done / total items, and the sub-task counting switch redraws the table and is re
 from __future__ import annotations
 
 from dash.testing.wait import until
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+)
 
 from data.jira.sync import sync
 from data.profiles import manager as profile_manager
@@ -49,12 +53,20 @@ def test_the_epics_view_lists_the_epics_and_counts_sub_tasks_when_asked(start_ap
     assert rows[epic.key][3].endswith(f"/ {len(children)}")
     assert "Epics" in text_of(dash_duo, ids.FORECAST_EPICS_VIEW)
 
-    labels = dash_duo.find_elements(f"#{ids.FORECAST_EPICS_COUNTING} label")
-    label = next(label for label in labels if label.text == "Sub-tasks as items")
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", label
-    )
-    label.click()
+    def choose_items() -> bool:
+        # Retried like conftest.click: the page still lays out (lazy charts shift the switch).
+        labels = dash_duo.find_elements(f"#{ids.FORECAST_EPICS_COUNTING} label")
+        label = next(label for label in labels if label.text == "Sub-tasks as items")
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", label
+        )
+        try:
+            label.click()
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+        return True
+
+    until(choose_items, TIMEOUT, poll=0.25)
     total = len(children) + len(subtasks)
     until(lambda: {r[0]: r for r in _rows(dash_duo)}[epic.key][3].endswith(f"/ {total}"), TIMEOUT)
     settings = profile_manager.get_profile(demo["profile"])["forecast_settings"]
