@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +18,7 @@ from data.profiles import manager as pm
 from data.store import get_backend
 from fakejira import FakeJira
 from layouts import ids
+from tests.components import find_component
 from tests.integration.jira_support import FAST_RETRY, make_profile, sprint_members_at
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -34,18 +34,6 @@ def fake() -> Iterator[FakeJira]:
 def _week_of(ms: int, zone: str) -> str:
     year, week, _ = datetime.fromtimestamp(ms / 1000, ZoneInfo(zone)).isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _find(component: Any, component_id: str) -> Any:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_each_weeks_snapshot_records_the_sprints_it_closed(fake: FakeJira) -> None:
@@ -74,7 +62,7 @@ def test_each_weeks_snapshot_records_the_sprints_it_closed(fake: FakeJira) -> No
             )
     review = weekly_review(profile_id, query_id, WEEKS)
     assert {w: [r["sprint_id"] for r in rows] for w, rows in review.sprints.items()} == expected
-    table = _find(review_page.render(profile_id, query_id), ids.REVIEW_SPRINTS)
+    table = find_component(review_page.render(profile_id, query_id), ids.REVIEW_SPRINTS)
     shown = str(table)
     for week, sprint_ids in expected.items():
         assert week in shown
@@ -93,4 +81,4 @@ def test_a_query_without_a_board_stores_no_sprints_row(fake: FakeJira) -> None:
         "dora",
     }
     assert weekly_review(profile_id, query_id, 3).sprints == {}
-    assert _find(review_page.render(profile_id, query_id), ids.REVIEW_SPRINTS) is None
+    assert find_component(review_page.render(profile_id, query_id), ids.REVIEW_SPRINTS) is None

@@ -15,19 +15,8 @@ from data.jira.sync import sync
 from data.profiles import manager as pm
 from fakejira import FakeJira
 from layouts import ids
+from tests.components import find_component
 from tests.integration.jira_support import FAST_RETRY, make_profile
-
-
-def _find(component: Any, component_id: str) -> Any:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def _texts(component: Any) -> str:
@@ -40,7 +29,7 @@ def _texts(component: Any) -> str:
 
 def _rows(component: Any) -> dict[str, list[str]]:
     """The Epics table's rows by epic key (the header row left out), in their order."""
-    table = _find(component, ids.FORECAST_EPICS_TABLE)
+    table = find_component(component, ids.FORECAST_EPICS_TABLE)
     rows: list[html.Tr] = []
 
     def walk(c: Any) -> None:
@@ -77,7 +66,7 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
     sync(profile_id, query_id, retry=FAST_RETRY)
     selection = {"profile": profile_id, "query": query_id}
     page = forecast.render(profile_id, query_id, "items")
-    switch = _find(page, ids.FORECAST_EPICS_COUNTING)
+    switch = find_component(page, ids.FORECAST_EPICS_COUNTING)
     assert switch.value == "parents"
     rows = _rows(page)
     epics = [i for i in scrum.dataset.issues() if i.issue_type == "Epic"]
@@ -110,7 +99,7 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
         total = len(_children(scrum, epic.id, True))
         assert counted[epic.key][2].endswith(f"/ {total:,}"), epic.key
     again = forecast.render(profile_id, query_id, "items")
-    assert _find(again, ids.FORECAST_EPICS_COUNTING).value == "items"
+    assert find_component(again, ids.FORECAST_EPICS_COUNTING).value == "items"
 
 
 def test_a_bad_counting_is_one_sentence_and_nothing_is_saved(scrum: FakeJira) -> None:
@@ -126,7 +115,7 @@ def test_a_bad_counting_is_one_sentence_and_nothing_is_saved(scrum: FakeJira) ->
 def test_epics_outside_the_query_are_named_with_what_to_do(scrum: FakeJira) -> None:
     profile_id, query_id = make_profile(scrum, jql="project = DEMO AND issuetype != Epic")
     sync(profile_id, query_id, retry=FAST_RETRY)
-    view = _find(forecast.render(profile_id, query_id, "items"), ids.FORECAST_EPICS)
+    view = find_component(forecast.render(profile_id, query_id, "items"), ids.FORECAST_EPICS)
     rows = _rows(view)
     assert rows and all(row[0] == "(not in the query)" for row in rows.values())
     assert f"{len(rows)} epic(s) named as parents are not in the query" in _texts(view)
@@ -136,7 +125,7 @@ def test_epics_outside_the_query_are_named_with_what_to_do(scrum: FakeJira) -> N
 def test_a_query_without_epics_says_so(scrum: FakeJira) -> None:
     profile_id, query_id = make_profile(scrum, jql="project = DEMO AND issuetype = Incident")
     sync(profile_id, query_id, retry=FAST_RETRY)
-    view = _find(forecast.render(profile_id, query_id, "items"), ids.FORECAST_EPICS)
+    view = find_component(forecast.render(profile_id, query_id, "items"), ids.FORECAST_EPICS)
     assert _texts(view) == (
         "None of this query's issues belongs to an epic (no parent or Epic Link), so there is "
         "no epic to show."

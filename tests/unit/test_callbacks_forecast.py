@@ -17,6 +17,7 @@ from data.profiles import manager as profile_manager
 from data.store import get_backend
 from layouts import ids
 from layouts.forecast import NO_POINTS_NOTE
+from tests.components import find_component
 
 POINTS_FIELD = "customfield_10016"
 # Eight weeks of (completed items, completed points, created items, created points).
@@ -43,17 +44,17 @@ def _page(selection, unit=None) -> dict:
     """The page rendered for ``unit``: switch value, note, cards and the four figures."""
     page = forecast.render(selection["profile"], selection["query"], unit)
     graphs = {
-        name: _find(page, graph_id).figure
+        name: find_component(page, graph_id).figure
         for name, graph_id in (("burndown", ids.FORECAST_BURNDOWN), ("burnup", ids.FORECAST_BURNUP),
                                ("throughput", ids.FORECAST_THROUGHPUT), ("scope", ids.FORECAST_SCOPE))
     }  # fmt: skip
-    switch = _find(page, ids.FORECAST_UNIT)
+    switch = find_component(page, ids.FORECAST_UNIT)
     return {
         "value": switch.value,
-        "shown": _find(page, ids.FORECAST_UNIT_SHOWN).data,
+        "shown": find_component(page, ids.FORECAST_UNIT_SHOWN).data,
         "points_disabled": switch.options[1]["disabled"],
-        "note": _find(page, ids.FORECAST_UNIT_NOTE).children,
-        "cards": str(_find(page, ids.FORECAST_CARDS)),
+        "note": find_component(page, ids.FORECAST_UNIT_NOTE).children,
+        "cards": str(find_component(page, ids.FORECAST_CARDS)),
         **graphs,
     }
 
@@ -131,29 +132,16 @@ def test_the_plan_baseline_shows_in_points_only_with_a_points_target(with_points
 def test_a_unit_change_re_renders_only_the_forecast_page(with_points):
     change = [shell.UNIT_CHANGE]
     forecast_page = shell.page_update(change, "/", with_points, "points")
-    assert _find(forecast_page, ids.FORECAST_UNIT).value == "points"
+    assert find_component(forecast_page, ids.FORECAST_UNIT).value == "points"
     assert shell.page_update(change, "/settings", with_points, "points") is no_update
     # A page load: the store reports its stored value together with the URL -> the page renders.
     load = [shell.UNIT_CHANGE, f"{ids.URL}.pathname"]
     assert ids.FLOW_QUALITY in str(shell.page_update(load, "/flow", with_points, "points"))
     # Any other trigger renders the page as usual (here a query switch on the Forecast page).
     page = shell.page_update([f"{ids.SELECTION}.data"], "/", with_points, "points")
-    assert _find(page, ids.FORECAST_BURNDOWN).figure.layout.yaxis.title.text == "points"
+    assert find_component(page, ids.FORECAST_BURNDOWN).figure.layout.yaxis.title.text == "points"
     missing = shell.page_update([], "/", {**with_points, "query": "gone"}, "points")
     assert "No query 'gone'" in str(missing.children)
-
-
-def _find(component, component_id):
-    """The component with ``component_id`` under ``component`` (depth first)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_a_query_never_fetched_has_no_completion_dates(backend):
@@ -161,7 +149,7 @@ def test_a_query_never_fetched_has_no_completion_dates(backend):
     profile_id = profile_manager.create_profile("Team")
     query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
     page = forecast.render(profile_id, query_id, "items")
-    cards = _texts(_find(page, ids.FORECAST_CARDS))
+    cards = _texts(find_component(page, ids.FORECAST_CARDS))
     assert date.today().isoformat() not in cards
     assert cards.count("no forecast") == 3  # P50, P85 and PERT
     assert "has not been fetched yet" in _texts(page)
@@ -183,8 +171,8 @@ def test_the_scope_switch_saves_the_model_and_re_renders(with_points):
     saved = profile_manager.get_profile(with_points["profile"])["forecast_settings"]
     assert saved["monte_carlo_scope"] == "growing"
     page = forecast.render(with_points["profile"], with_points["query"], "items")
-    assert _find(page, ids.FORECAST_SCOPE_MODEL).value == "growing"
-    assert "growing scope" in _find(page, ids.FORECAST_SCOPE_NOTE).children
+    assert find_component(page, ids.FORECAST_SCOPE_MODEL).value == "growing"
+    assert "growing scope" in find_component(page, ids.FORECAST_SCOPE_NOTE).children
     section = report.forecast_section(
         report.load_context(with_points["profile"], with_points["query"])
     )
