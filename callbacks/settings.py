@@ -12,6 +12,7 @@ from callbacks.errors import ALERT, alert_on_error
 from callbacks.roles import requires
 from callbacks.settings_health import threshold_rows
 from callbacks.settings_mappings import VOCABULARY, derived_stages
+from data import plans
 from data.errors import ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
@@ -40,6 +41,7 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
         derived_stages(profile, choices),
         VOCABULARY,
         threshold_rows(profile),
+        plans.submitter_may_approve(profile),
     )
 
 
@@ -133,6 +135,14 @@ def save_forecast_settings(
         settings[key] = _whole_number(settings[key], label, highest)
     profile_manager.update_profile(profile_id, {"forecast_settings": settings})
     return success_alert("Saved the forecast settings.")
+
+
+def save_self_approval(profile_id: str, allowed: Any) -> Any:
+    if plans.set_submitter_may_approve(profile_id, bool(allowed)):
+        return success_alert("Saved: a plan's submitter may approve it too.")
+    return success_alert(
+        "Saved: while others can review plans, someone other than the submitter approves."
+    )
 
 
 def _connection_from_form(
@@ -351,6 +361,17 @@ def register(app: Dash) -> None:
     @requires("settings")
     def _forecast_save(_n, selection, pert, points, deadline, milestone):
         return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
+
+    @app.callback(
+        Output(ids.SETTINGS_PLAN_REVIEW_RESULT, "children"),
+        Input(ids.SETTINGS_PLAN_SELF_APPROVAL, "value"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    @alert_on_error()
+    @requires("settings")
+    def _self_approval(allowed, selection):
+        return save_self_approval(selection["profile"], allowed)
 
     @app.callback(
         Output(ids.SETTINGS_JIRA_RESULT, "children", allow_duplicate=True),

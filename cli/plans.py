@@ -301,6 +301,27 @@ def plan_reject(plan_id: str, version: int | None, notes: str, as_json: bool) ->
     _review(plans.reject_version, plan_id, version, notes, as_json)
 
 
+@plan.command("self-approval")
+@click.option("--profile", "profile_ref", required=True, help="Profile id or name.")
+@click.argument("state", type=click.Choice(["on", "off"]), required=False)
+def plan_self_approval(profile_ref: str, state: str | None) -> None:
+    """Show, or turn on or off, approval of a plan version by its own submitter (default off:
+    refused while more than one user may review plans)."""
+    profile = pm.find_profile(profile_ref)
+    allowed = (
+        plans.submitter_may_approve(profile)
+        if state is None
+        else plans.set_submitter_may_approve(profile["id"], state == "on")
+    )
+    if allowed:
+        click.echo(f"Profile {profile['id']}: a plan's submitter may approve it too.")
+    else:
+        click.echo(
+            f"Profile {profile['id']}: while others can review plans, someone other than the "
+            "submitter approves."
+        )
+
+
 @plan.command("revise")
 @click.argument("plan_id")
 @click.option("--from-version", type=int, help="Default: the baseline, else the current version.")

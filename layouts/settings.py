@@ -185,6 +185,25 @@ def forecast_card(settings: dict[str, Any]) -> dbc.Card:
     )
 
 
+def plan_review_card(submitter_may_approve: bool) -> dbc.Card:
+    """Whether the person who submitted a plan version may approve it too (saved on change)."""
+    return card(
+        "Plan review",
+        [
+            dbc.Switch(
+                id=ids.SETTINGS_PLAN_SELF_APPROVAL,
+                label="Submitters may approve their own plans",
+                value=submitter_may_approve,
+            ),
+            dbc.FormText(
+                "Off: while more than one user may review plans (team leads and admins), someone "
+                "other than the submitter approves. A lone user may always approve."
+            ),
+            html.Div(id=ids.SETTINGS_PLAN_REVIEW_RESULT, className="mt-2"),
+        ],
+    )
+
+
 def query_options(queries: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The Settings query list: the profile's queries (a new one starts from "New query")."""
     return [{"label": q["name"], "value": q["id"]} for q in queries]
@@ -295,6 +314,7 @@ def settings_layout(
     default_stages: list[dict[str, Any]],
     vocabulary: MappingVocabulary | None,
     health_rows: list[dict[str, Any]] | None = None,
+    submitter_may_approve: bool = False,
 ) -> html.Div:
     top = [profiles_card(profile)]
     if profile is None or vocabulary is None:
@@ -311,6 +331,7 @@ def settings_layout(
                             jira_card(profile.get("jira_config") or {}),
                             forecast_card(profile.get("forecast_settings") or {}),
                             queries_card(queries, selected_query),
+                            plan_review_card(submitter_may_approve),
                         ],
                         lg=6,
                     ),

@@ -6,7 +6,8 @@ The public API (what the dashboard's Plans and Weekly review pages and ``flowcas
     rollback_to_version, diff_versions, lineage, list_plans            (versions)
     search_plans                                                       (search)
     submit_version, approve_version, reject_version, get_baseline,
-    start_revision, delete_plan, restore_plan                          (workflow)
+    start_revision, delete_plan, restore_plan,
+    submitter_may_approve, set_submitter_may_approve                   (workflow)
     add_metrics, get_metrics                                           (version_metrics)
     approve_artifact, get_approved_artifact, list_approved_artifacts,
     sign_off_week, get_week_sign_off                                   (artifacts)
@@ -40,8 +41,10 @@ from data.plans.workflow import (
     get_baseline,
     reject_version,
     restore_plan,
+    set_submitter_may_approve,
     start_revision,
     submit_version,
+    submitter_may_approve,
 )
 
 __all__ = [
@@ -66,7 +69,9 @@ __all__ = [
     "restore_plan",
     "rollback_to_version",
     "search_plans",
+    "set_submitter_may_approve",
     "sign_off_week",
     "start_revision",
     "submit_version",
+    "submitter_may_approve",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.errors import ConflictError
+from data.errors import ConflictError, PermissionDenied
 
 
 class IllegalTransitionError(ConflictError):
@@ -11,3 +11,7 @@ class IllegalTransitionError(ConflictError):
 
 class PlanLockedError(ConflictError):
     """The plan cannot change now: it is deleted, or its current version is awaiting review."""
+
+
+class SelfApprovalRefused(PermissionDenied):
+    """The submitter may not approve their own version while someone else could review it."""

@@ -10,6 +10,10 @@ Only the current version can be submitted; while it awaits review the plan canno
 one version per plan is approved — the **baseline** (a partial unique index guarantees it);
 approving another supersedes it, and it stays in the history. Every action is written to the
 audit log in the same transaction.
+
+Approval by the submitter: refused while more than one user may review plans (enabled team
+accounts with the lead or admin role), unless the profile's ``plan_review.submitter_may_approve``
+setting allows it; a lone user (locally: no accounts at all) may always approve their own version.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 from data.db.connection import write_transaction
-from data.errors import ConflictError, ValidationError
+from data.db.sqlite import Connection
+from data.errors import ConflictError, ValidationError, no_profile
 from data.plans.artifacts import BASELINE_ARTIFACT, PLANNING_PHASE, approve_artifact
-from data.plans.errors import IllegalTransitionError, PlanLockedError
+from data.plans.errors import IllegalTransitionError, PlanLockedError, SelfApprovalRefused
 from data.plans.plan_document import carry_forward
 from data.plans.versions import (
     read_document,
@@ -31,6 +36,7 @@ from data.plans.versions import (
 )
 from data.store import audit, get_backend
 from data.store import plans as store
+from data.store import users as users_store
 from data.timeutil import utc_now_iso
 
 # action -> (status it requires, status it leads to, past tense for messages)
@@ -47,6 +53,44 @@ _HINTS = {
     "superseded": "revise the plan to start a new draft",
 }
 MAX_NOTES_LENGTH = 5_000
+# The team roles that may review plans (data.team.accounts.ACTIONS["plan"] and above; a test
+# keeps the two in step, since this layer may not import the team accounts).
+REVIEWER_ROLES = ("lead", "admin")
+PLAN_REVIEW_KEY = "plan_review"  # profile setting: {"submitter_may_approve": bool}
+
+
+def submitter_may_approve(profile: dict[str, Any] | None) -> bool:
+    """The profile's setting (default off: with other reviewers, someone else approves)."""
+    return bool(((profile or {}).get(PLAN_REVIEW_KEY) or {}).get("submitter_may_approve"))
+
+
+def set_submitter_may_approve(profile_id: str, allowed: bool) -> bool:
+    """Allow or refuse, for the profile's plans, approval by the version's submitter; returns
+    the setting now (the change is audited and versioned as every profile change)."""
+    backend = get_backend()
+    profile = backend.get_profile(profile_id)
+    if profile is None:
+        raise no_profile(profile_id)
+    review = {**(profile.get(PLAN_REVIEW_KEY) or {}), "submitter_may_approve": bool(allowed)}
+    backend.save_profile({**profile, PLAN_REVIEW_KEY: review})
+    return bool(allowed)
+
+
+def _check_approver(conn: Connection, head: dict[str, Any], number: int, who: str) -> bool:
+    """Refuse the submitter's own approval unless they are the only possible reviewer or the
+    profile allows it; True when the approver is the submitter (the audit entry says so)."""
+    submitter = (store.read_version(conn, head["id"], number) or {}).get("submitted_by")
+    if submitter != who:
+        return False
+    if users_store.count_active_users_with_roles(conn, REVIEWER_ROLES) <= 1:
+        return True
+    if submitter_may_approve(get_backend().get_profile(head["profile_id"])):
+        return True
+    raise SelfApprovalRefused(
+        f"{who} submitted version {number} of plan {head['id']!r} and cannot approve it too "
+        "while others can review it; ask another lead or admin to approve it, or an admin to "
+        "turn on 'Submitters may approve their own plans' in Settings."
+    )
 
 
 def _notes(notes: Any, *, required: bool) -> str:
@@ -84,7 +128,9 @@ def _transition(
                 f"Version {number} of plan {plan_id!r} is an old draft; only the current version "
                 f"({head['version']}) can be submitted."
             )
-        previous_baseline = None
+        previous_baseline, self_approved = None, False
+        if action == "approve":
+            self_approved = _check_approver(c, head, number, who)
         if action == "submit":
             store.mark_submitted(c, plan_id, number, now, who)
         if action == "approve":
@@ -118,7 +164,7 @@ def _transition(
             plan_id,
             action,
             {"version": number, "version_status": status},
-            {**result, "notes": notes},
+            {**result, "notes": notes, **({"self_approved": True} if self_approved else {})},
             actor=who,
         )
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from data.db.sqlite import Connection
@@ -42,6 +43,16 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
 
 def count_active_users(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM users WHERE disabled = 0").fetchone()[0]
+
+
+def count_active_users_with_roles(conn: Connection, roles: Sequence[str]) -> int:
+    """How many distinct enabled users hold one of ``roles`` (e.g. the people who may review a
+    plan)."""
+    marks = ", ".join("?" for _ in roles) or "NULL"
+    return conn.execute(
+        f"SELECT count(DISTINCT username) FROM users WHERE disabled = 0 AND role IN ({marks})",  # noqa: S608 - placeholders only
+        tuple(roles),
+    ).fetchone()[0]
 
 
 def count_active_admins(conn: Connection) -> int:

@@ -7,7 +7,9 @@ from dash import no_update
 from callbacks import plans as plans_page
 from callbacks.plan_baseline import baseline_series
 from data import plans
+from data.acting import acting_as
 from data.profiles import manager as profile_manager
+from data.team import accounts
 from layouts import ids
 
 NO_FORM = (None, None, None, None, None)
@@ -167,3 +169,18 @@ def _text(component) -> str:
         return ""
     parts = children if isinstance(children, list | tuple) else [children]
     return "".join(_text(child) for child in parts)
+
+
+def test_the_submitters_own_approval_is_refused_on_the_page_while_others_review(backend):
+    selection = _query(backend)
+    for name, display in (("ann", "Ann Lee"), ("bob", "Bob Stone")):
+        accounts.add_user(name, "correct horse battery", "lead", display)
+    plans_page.plan_action(ids.PLANS_SAVE, selection, _form(100), None, None)
+    with acting_as("Ann Lee"):
+        plans_page.plan_action(ids.PLANS_SUBMIT, selection, NO_FORM, None, None)
+        page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, None, None)
+    assert page is no_update and alert.color == "danger"
+    assert "Ann Lee submitted version 1" in str(alert.children)
+    with acting_as("Bob Stone"):
+        _page, alert = plans_page.plan_action(ids.PLANS_APPROVE, selection, NO_FORM, None, None)
+    assert alert.color == "success" and "baseline" in alert.children

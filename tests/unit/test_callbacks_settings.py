@@ -11,6 +11,7 @@ from data.profiles import manager as profile_manager
 from fakejira import dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN
 from layouts import ids
+from tests.components import find_component
 
 
 def test_create_rename_duplicate_delete_profile(backend):
@@ -241,3 +242,17 @@ def test_a_query_saved_while_jira_is_busy_is_saved_with_a_warning(profile_id, fa
     assert alert.color == "warning" and version == 1
     assert "Its JQL was not checked" in str(alert.children)
     assert [q["name"] for q in profile_manager.list_queries(profile_id)] == ["Stories"]
+
+
+def test_the_plan_review_switch_saves_the_profiles_setting(profile_id):
+    switch = find_component(settings.render(profile_id, None), ids.SETTINGS_PLAN_SELF_APPROVAL)
+    assert switch.value is False
+    alert = settings.save_self_approval(profile_id, True)
+    assert alert.color == "success" and "may approve it too" in alert.children
+    assert profile_manager.get_profile(profile_id)["plan_review"] == {"submitter_may_approve": True}
+    switch = find_component(settings.render(profile_id, None), ids.SETTINGS_PLAN_SELF_APPROVAL)
+    assert switch.value is True
+    assert (
+        "someone other than the submitter"
+        in settings.save_self_approval(profile_id, False).children
+    )
