@@ -8,6 +8,7 @@ read-then-write updates are serialized instead of lost or failing with "database
 
 from __future__ import annotations
 
+import atexit
 import errno
 import logging
 import os
@@ -231,11 +232,12 @@ def initialize_database(
     return db_path
 
 
-# Long-running processes (the app server) keep one idle, read-only connection per database open.
-# SQLite checkpoints and deletes the WAL whenever the *last* connection to a database closes, which
-# costs ~8 ms with synchronous=FULL — on every call, with a fresh connection per call. While another
-# connection stays open, closing one costs ~0.1 ms. Read-only, so it can never checkpoint or delete
-# a WAL itself, even if a restore swaps the file under it.
+# Every process keeps one idle, read-only connection to its database open (the default backend
+# opens it; the app server too). SQLite checkpoints and deletes the WAL whenever the *last*
+# connection to a database closes, which costs ~10 ms with synchronous=FULL — on every call, with a
+# fresh connection per call. While another connection stays open, closing one costs ~0.1 ms.
+# Read-only, so it can never checkpoint or delete a WAL itself, even if a restore swaps the file
+# under it; at exit the process checkpoints once (``_checkpoint_at_exit``), leaving one file.
 _MAX_ANCHORS = 8
 _anchors: dict[str, Connection] = {}
 _anchors_pid = os.getpid()
@@ -263,11 +265,29 @@ def keep_database_open(path: str | os.PathLike[str] | None = None) -> None:
         return  # only a speed-up: without it everything still works
     _anchors[key] = anchor
     while len(_anchors) > _MAX_ANCHORS:
-        _anchors.pop(next(iter(_anchors))).close()
+        release_anchor(next(iter(_anchors)))
 
 
 def release_anchor(path: str | os.PathLike[str] | None = None) -> None:
     """Close this process's idle connection to a database (before swapping or deleting the file)."""
-    anchor = _anchors.pop(str(_resolve(path).resolve()), None)
-    if anchor is not None and _anchors_pid == os.getpid():
-        anchor.close()
+    db_path = _resolve(path).resolve()
+    anchor = _anchors.pop(str(db_path), None)
+    if anchor is None or _anchors_pid != os.getpid():
+        return
+    # A read-write connection closed after the anchor is the last one: it checkpoints the WAL
+    # into the file and deletes it, as closing the last connection did before the anchor.
+    try:
+        last = sqlite3.connect(f"{db_path.as_uri()}?mode=rw", uri=True)
+        last.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error:
+        last = None  # gone, unwritable or busy: the next opening folds the WAL in
+    anchor.close()
+    if last is not None:
+        last.close()
+
+
+@atexit.register
+def _checkpoint_at_exit() -> None:
+    if _anchors_pid == os.getpid():
+        for key in list(_anchors):
+            release_anchor(key)

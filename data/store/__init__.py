@@ -9,6 +9,7 @@ notebooks), ``set_backend(None)`` resets it.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from data.store.base import PersistenceBackend
 
@@ -17,6 +18,7 @@ __all__ = ["PersistenceBackend", "get_backend", "set_backend"]
 _lock = threading.Lock()
 _backend: PersistenceBackend | None = None
 _backend_key: str | None = None
+_anchored: Path | None = None  # the database the default backend keeps open
 
 
 def _current_key() -> str:
@@ -35,7 +37,22 @@ def _make_default_backend(mode: str) -> PersistenceBackend:
     if mode == "json":
         return JSONBackend(get_data_dir())
     primary = SQLiteBackend(get_db_path())
+    _anchor(primary.db_path)
     return DualBackend(primary, JSONBackend(get_data_dir())) if mode == "dual" else primary
+
+
+def _anchor(db_path: Path | None) -> None:
+    """The default backend keeps its database anchored (one idle read-only connection) for as
+    long as it is the default, so that a process's per-call connections close without a WAL
+    checkpoint each (~10 ms; issue 16 §5); the anchor of the one it replaces is released."""
+    global _anchored
+    from data.db.connection import keep_database_open, release_anchor
+
+    if _anchored is not None and _anchored != db_path:
+        release_anchor(_anchored)
+    _anchored = db_path
+    if db_path is not None:
+        keep_database_open(db_path)
 
 
 def get_backend() -> PersistenceBackend:
@@ -45,6 +62,7 @@ def get_backend() -> PersistenceBackend:
             return _backend
         key = _current_key()
         if _backend is None or _backend_key != key:
+            _anchor(None)
             _backend, _backend_key = _make_default_backend(key.split(":", 1)[0]), key
         return _backend
 
@@ -52,5 +70,6 @@ def get_backend() -> PersistenceBackend:
 def set_backend(backend: PersistenceBackend | None) -> None:
     global _backend, _backend_key
     with _lock:
+        _anchor(None)
         _backend = backend
         _backend_key = None

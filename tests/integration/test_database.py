@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,27 @@ def test_an_idle_anchor_keeps_the_wal_and_survives_a_restore(db_path: Path) -> N
     finally:
         release_anchor(db_path)
     assert SQLiteBackend(db_path).get_app_state("k") == 4
+
+
+def test_a_process_anchors_its_database_once_and_leaves_one_file_at_exit(data_dir: Path) -> None:
+    # issue 16 §5: the default backend holds the anchor, so a process's per-call connections close
+    # without checkpointing; the WAL is folded into the file once, when the process exits.
+    script = (
+        "from pathlib import Path\n"
+        "from data import locations\n"
+        "from data.store import get_backend\n"
+        "backend = get_backend()\n"
+        "backend.set_app_state('k', 1)\n"
+        "backend.set_app_state('k', 2)\n"
+        "print(Path(f'{locations.get_db_path()}-wal').exists())\n"
+    )
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "True"  # the WAL outlived each call's connection
+    db = data_dir / "profiles" / "burndown.db"
+    assert [p.name for p in db.parent.iterdir()] == ["burndown.db"]
+    from data.store.sqlite_backend import SQLiteBackend
+
+    assert SQLiteBackend(db).get_app_state("k") == 2
