@@ -14,6 +14,7 @@ from data.analytics.report_bundle import DEFAULT_REVIEW_WEEKS, ReportBundle, bui
 from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
 from data.analytics.sprints import epics_summary
 from data.errors import ValidationError
+from data.metrics.forecast import SCOPE_MODELS
 from data.metrics.mappings import mappings_from_profile
 from data.metrics.weekly import parse_statistics_csv
 from data.profiles import manager as pm
@@ -71,12 +72,14 @@ def report(
     if html_file is None and csv_dir is None:
         data = build_report(profile_id, query_id, as_of).to_json()
     else:
-        bundle = build_report_bundle(profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS)
+        bundle = build_report_bundle(
+            profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS,
+            scopes=SCOPE_MODELS if as_json else None,
+        )  # fmt: skip
         _write_files(bundle, html_file, csv_dir)
         data = bundle.document
-    data["epics"] = epics_summary(profile_id, query_id, as_of=as_of)
     if as_json:
-        print_json(data)
+        print_json({**data, "epics": epics_summary(profile_id, query_id, as_of=as_of)})
         return
     forecast = data["forecast"]
     dora = data["dora"]

@@ -16,7 +16,7 @@ from layouts import ids
 from layouts.charts import value_lines, zero_based_range
 from layouts.common import GRAPH_CONFIG, About, about_line, graph, text_table
 from layouts.jobs import job_cancel_result, job_progress
-from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_NAME, empty_figure, new_figure
+from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_JSON, empty_figure, new_figure
 from layouts.units import local_time, snapshot_metric
 
 WEEK_CHOICES = [8, 12, 26, 52]
@@ -42,40 +42,45 @@ def trends_figure(trends: Any, partial: dict[str, str] | None = None) -> go.Figu
         )
     partial = partial or {}
     rows = math.ceil(len(metrics) / TREND_COLUMNS)
-    fig = make_subplots(
+    # The figure is built once from plain dicts (plotly validates each call over the whole figure:
+    # one update per small chart cost most of the Weekly review's and the report's figure time);
+    # make_subplots only lays out the grid and the titles.
+    layout = make_subplots(
         rows=rows, cols=TREND_COLUMNS,
         subplot_titles=[snapshot_metric(m).label for m in metrics],
         vertical_spacing=0.12, horizontal_spacing=0.06,
-    )  # fmt: skip
+    ).layout.to_plotly_json()  # fmt: skip
+    for title in layout["annotations"]:
+        title["font"] = {"size": 12}
     weeks = list(trends["week"])
     symbols = ["circle-open" if w in partial else "circle" for w in weeks]
     notes = [f" (partial week, to {_day(partial[w])})" if w in partial else "" for w in weeks]
+    ticks = week_ticks(weeks)
+    for cell in range(rows * TREND_COLUMNS):
+        layout[f"xaxis{cell + 1 if cell else ''}"].update(
+            tickmode="array", tickvals=ticks, ticktext=[w.split("-")[-1] for w in ticks],
+            tickfont={"size": 10},
+        )  # fmt: skip
+    traces = []
     for i, column in enumerate(metrics):
         metric = snapshot_metric(column)
         values = [metric.unit.shown(v) for v in trends[column]]
-        row, col = i // TREND_COLUMNS + 1, i % TREND_COLUMNS + 1
-        fig.add_trace(
-            go.Scatter(x=weeks, y=values, mode="lines+markers", name=metric.label,
-                       marker={"size": 5, "symbol": symbols}, customdata=notes,
-                       line={"color": COLORWAY[i % len(COLORWAY)]},
-                       hovertemplate=f"%{{x}}%{{customdata}}: %{{y:,.{metric.unit.decimals}f}}"
-                                     f"{metric.unit.suffix}<extra></extra>"),
-            row=row, col=col,
+        axis = "" if i == 0 else str(i + 1)
+        traces.append(
+            {"type": "scatter", "x": weeks, "y": values, "mode": "lines+markers",
+             "name": metric.label, "marker": {"size": 5, "symbol": symbols}, "customdata": notes,
+             "line": {"color": COLORWAY[i % len(COLORWAY)]}, "xaxis": f"x{axis}",
+             "yaxis": f"y{axis}",
+             "hovertemplate": f"%{{x}}%{{customdata}}: %{{y:,.{metric.unit.decimals}f}}"
+                              f"{metric.unit.suffix}<extra></extra>"}
         )  # fmt: skip
-        fig.update_yaxes(
-            range=zero_based_range(values), ticksuffix="%" if metric.unit.percent else None,
-            row=row, col=col,
-        )  # fmt: skip
-    fig.update_layout(
-        template=TEMPLATE_NAME, height=200 * rows, showlegend=False, title="Snapshot trends"
+        layout[f"yaxis{axis}"].update(
+            range=zero_based_range(values), ticksuffix="%" if metric.unit.percent else None
+        )
+    layout.update(
+        template=TEMPLATE_JSON, height=200 * rows, showlegend=False, title="Snapshot trends"
     )
-    fig.update_annotations(font_size=12)
-    ticks = week_ticks(weeks)
-    fig.update_xaxes(
-        tickmode="array", tickvals=ticks, ticktext=[w.split("-")[-1] for w in ticks],
-        tickfont_size=10,
-    )  # fmt: skip
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def week_ticks(weeks: list[str], count: int = TREND_TICKS) -> list[str]:

@@ -50,12 +50,12 @@ def _template() -> go.layout.Template:
 pio.templates[TEMPLATE_NAME] = _template()
 # The template as a plain dict: a figure built from it skips looking up and copying the registered
 # template object (half the cost of an empty figure; a page draws four to eight of them).
-_TEMPLATE_JSON = pio.templates[TEMPLATE_NAME].to_plotly_json()
+TEMPLATE_JSON = pio.templates[TEMPLATE_NAME].to_plotly_json()
 
 
 def new_figure(title: str, height: int = 320) -> go.Figure:
     """An empty figure on the Flowcast template."""
-    return go.Figure(layout={"template": _TEMPLATE_JSON, "title": title, "height": height})
+    return go.Figure(layout={"template": TEMPLATE_JSON, "title": title, "height": height})
 
 
 def empty_figure(title: str, message: str, height: int = 320) -> go.Figure:

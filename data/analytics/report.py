@@ -417,8 +417,12 @@ class Report:
         return report_json(self)
 
 
-def report_from_context(ctx: MetricsContext) -> Report:
-    forecast = forecast_section(ctx, SCOPE_MODELS)
+def report_from_context(
+    ctx: MetricsContext, scopes: tuple[str, ...] | None = SCOPE_MODELS
+) -> Report:
+    """Every section; ``scopes``: the Monte Carlo scope models to simulate (default both, as
+    ``report --json`` prints them; None: only the one the profile shows)."""
+    forecast = forecast_section(ctx, scopes)
     flow = flow_section(ctx)
     cycle = cycle_section(ctx)
     dora = dora_section(ctx)
@@ -438,13 +442,23 @@ def report_from_context(ctx: MetricsContext) -> Report:
     )
 
 
-def build_report(profile_id: str, query_id: str, as_of: datetime | str | None = None) -> Report:
-    return report_from_context(load_context(profile_id, query_id, as_of))
+def build_report(
+    profile_id: str,
+    query_id: str,
+    as_of: datetime | str | None = None,
+    scopes: tuple[str, ...] | None = SCOPE_MODELS,
+) -> Report:
+    return report_from_context(load_context(profile_id, query_id, as_of), scopes)
 
 
 # JSON -------------------------------------------------------------------------------------------
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Dataclasses, frames, dates and numpy values as plain JSON values (NaN/inf → null)."""
+    if type(value) in _PLAIN:  # most values of a document: asked first, as it is walked twice
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, pd.DataFrame):
@@ -493,8 +507,12 @@ def frame_jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _column_jsonable(column: pd.Series) -> list[Any] | None:
-    """``jsonable`` of each value of a numpy-typed number or naive time column; None for others."""
+    """``jsonable`` of each value of a text, numpy-typed number or naive time column; None for
+    others."""
     dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):
+        # Keys, types and stages: the texts as they are, a missing one null.
+        return column.to_numpy(dtype=object, na_value=None).tolist()
     if not isinstance(dtype, np.dtype):
         return None
     if dtype.kind in "iub":
@@ -506,14 +524,30 @@ def _column_jsonable(column: pd.Series) -> list[Any] | None:
             plain = [v if math.isfinite(v) else None for v in plain]
         return plain
     if dtype.kind == "M":
-        times = pd.DatetimeIndex(column)
-        midnight = np.asarray(times == times.normalize())
-        # NaT is not a Timestamp to jsonable but a datetime: its isoformat, 'NaT', as before.
-        return [
-            stamp.date().isoformat() if is_midnight else stamp.isoformat()
-            for stamp, is_midnight in zip(times, midnight, strict=True)
-        ]
+        return _times_jsonable(column.to_numpy())
     return None
+
+
+def _times_jsonable(values: np.ndarray) -> list[str]:
+    """Naive times as ``jsonable`` writes them: a midnight as its date, another time as
+    ``Timestamp.isoformat`` (whole seconds: ``2026-11-23T12:00:00``), NaT as 'NaT'. Whole-second
+    columns (every stage date) are formatted by numpy at once; finer ones value by value."""
+    seconds = values.astype("datetime64[s]")
+    if (values == seconds).sum() + np.isnat(values).sum() == len(values):
+        days = seconds.astype("datetime64[D]")
+        text = np.where(
+            days == seconds,
+            np.datetime_as_string(days, unit="D"),
+            np.datetime_as_string(seconds, unit="s"),
+        )
+        return cast(list[str], text.tolist())
+    times = pd.DatetimeIndex(values)
+    midnight = np.asarray(times == times.normalize())
+    # NaT is not a Timestamp to jsonable but a datetime: its isoformat, 'NaT', as before.
+    return [
+        stamp.date().isoformat() if is_midnight else stamp.isoformat()
+        for stamp, is_midnight in zip(times, midnight, strict=True)
+    ]
 
 
 def _mc_json(mc: MonteCarloWhen | None) -> Any:

@@ -36,6 +36,12 @@ def test_every_column_kind_gives_the_records_rows() -> None:
                 ["2026-11-02 00:00", "2026-11-02 13:45:01", None, "2026-11-03 00:00:00.000123"],
                 format="ISO8601",
             ),
+            # Whole seconds, as every stage date: formatted by numpy at once.
+            "stage": pd.to_datetime(
+                ["2026-11-02 00:00", "2026-11-02 13:45:01", None, "2026-11-03 23:59:59"],
+                format="ISO8601",
+            ).astype("datetime64[s]"),
+            "stage_type": pd.array(["Done", None, "In Progress", ""], dtype="str"),
             "at": pd.to_datetime(
                 ["2026-11-02 00:00", "2026-11-02 13:45", None, "2026-11-03 00:00"],
                 utc=True,
@@ -52,6 +58,10 @@ def test_every_column_kind_gives_the_records_rows() -> None:
     assert frame_jsonable(frame)[0]["done"] == "2026-11-02"
     # jsonable has always written a naive NaT as 'NaT' (a datetime, not a Timestamp): kept as is.
     assert frame_jsonable(frame)[2]["done"] == "NaT"
+    assert [r["stage"] for r in frame_jsonable(frame)] == [
+        "2026-11-02", "2026-11-02T13:45:01", "NaT", "2026-11-03T23:59:59"
+    ]  # fmt: skip
+    assert [r["stage_type"] for r in frame_jsonable(frame)] == ["Done", None, "In Progress", ""]
 
 
 def test_an_empty_frame() -> None:
