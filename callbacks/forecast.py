@@ -10,14 +10,14 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.errors import alert_on_error
 from callbacks.plan_baseline import baseline_series
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report, sprints
+from data.metrics.epics import DEFAULT_SUBTASK_COUNTING
 from data.profiles import manager as profile_manager
 from layouts import ids
-from layouts.epics import epics_table, epics_view
+from layouts.epics import epics_view
 from layouts.forecast import forecast_layout, how_many_figure
 
 
@@ -70,14 +70,20 @@ def choose_scope(selection: dict[str, Any] | None, scope: str | None, version: i
     return (version or 0) + 1
 
 
-@alert_on_error()
-def count_subtasks(selection: dict[str, Any] | None, counting: str | None) -> Any:
-    """Save how the Epics view counts sub-tasks (with the profile) and redraw its table."""
-    profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
-    if not profile_id or not query_id or not counting:
+def count_subtasks(
+    selection: dict[str, Any] | None, counting: str | None, version: int | None
+) -> Any:
+    """Save how sub-tasks count with the profile (every metric of its queries follows it, not
+    only the Epics view); the new data version re-renders the page with it. Nothing happens when
+    it is the saved one (Dash also calls this when a page render inserts the switch)."""
+    profile_id = (selection or {}).get("profile")
+    if not profile_id or not counting:
+        return no_update
+    settings = profile_manager.get_profile(profile_id).get("forecast_settings") or {}
+    if (settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING) == counting:
         return no_update
     sprints.set_subtask_counting(profile_id, counting)
-    return epics_table(sprints.epics_summary(profile_id, query_id))
+    return (version or 0) + 1
 
 
 def how_many_for(selection: dict[str, Any] | None, target: str | None, unit: str | None) -> Any:
@@ -119,13 +125,15 @@ def register(app: Dash) -> None:
         return choose_scope(selection, scope, version)
 
     @app.callback(
-        Output(ids.FORECAST_EPICS, "children"),
+        Output(ids.DATA_VERSION, "data", allow_duplicate=True),
         Input(ids.FORECAST_EPICS_COUNTING, "value"),
         State(ids.SELECTION, "data"),
+        State(ids.DATA_VERSION, "data"),
         prevent_initial_call=True,
     )
-    def _epics(counting, selection):
-        return count_subtasks(selection, counting)
+    def _epics(counting, selection, version):
+        # A refused save reaches the page through the app's on_error (an alert).
+        return count_subtasks(selection, counting, version)
 
     @app.callback(
         Output(ids.FORECAST_HOW_MANY, "figure"),

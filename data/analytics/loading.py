@@ -21,6 +21,7 @@ from data.analytics import cache
 from data.db.connection import read_transaction, write_transaction
 from data.db.sqlite import Connection
 from data.errors import DatabaseError
+from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, counted_issues
 from data.metrics.frames import (
     ISSUE_COLUMNS,
     QueryFrames,
@@ -50,10 +51,18 @@ def load_query_frames(
     query_id: str,
     as_of: datetime | str | None = None,
     fingerprint: DataFingerprint | None = None,
+    *,
+    subtask_counting: str = DEFAULT_SUBTASK_COUNTING,
 ) -> QueryFrames:
     """A query's current members as known at ``as_of`` (default now): issues created by then,
     their transitions made by then, their fix versions (see ``frames.restrict_to``), and the
     profile's JIRA status categories.
+
+    This is where the profile's sub-task counting (``forecast_settings.subtask_counting``,
+    ``MetricMappings.subtask_counting``) applies, once for every metric read from the frames:
+    ``"parents"`` (the default) leaves JIRA sub-tasks out, as their parents are the items, so
+    throughput, cycle time, WIP and the forecasts do not count the work twice; ``"items"``
+    keeps them as items of their own.
 
     The data fingerprint and the rows are read in one read transaction; rows already read by any
     process for that fingerprint come from the frame cache instead of SQLite. A caller that
@@ -73,7 +82,7 @@ def load_query_frames(
             if frames is None:
                 frames = _read_frames(conn, profile_id, query_id, stamp)
                 cache.put_frames(key, frames)
-        return restrict_to(frames, stamp)
+        return restrict_to(frames, stamp, counted_issues(frames, subtask_counting))
     finally:
         if enabled:
             gc.enable()
@@ -120,7 +129,7 @@ def _read_frames(
     """Everything stored for the query (no ``as_of`` applied), as frames."""
     rows = read_query_rows(conn, profile_id, query_id)
     issue_rows, version_rows = rows.issues, rows.versions
-    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 11
+    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 12
     issues = pd.DataFrame(
         {
             "key": np.asarray(columns[0], dtype=object),
@@ -174,6 +183,7 @@ def _read_frames(
         }
     )
     encode_statuses(issues, transitions)
+    issues["subtask"] = np.asarray(columns[11], dtype="int64").astype(bool)
     return QueryFrames(issues, transitions, versions, stamp, rows.status_categories, flags)
 
 

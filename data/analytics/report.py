@@ -124,7 +124,10 @@ def load_context(
             cached = cache.get_context(key)
             if cached is not None:
                 return cast(MetricsContext, cached)
-        frames = load_query_frames(conn, profile_id, query_id, instant, fingerprint)
+        frames = load_query_frames(
+            conn, profile_id, query_id, instant, fingerprint,
+            subtask_counting=mappings.subtask_counting,
+        )  # fmt: skip
     ctx = context_from_frames(frames, mappings, profile_id, query_id)
     if frames.issues.empty:
         ctx = with_imported_statistics(ctx, get_backend().get_project_data(profile_id, query_id))
@@ -571,6 +574,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "profile_id": report.profile_id,
         "query_id": report.query_id,
         "time_zone": m.time_zone,
+        # How JIRA sub-tasks count in every metric below (docs/metrics.md, "Sub-tasks").
+        "subtask_counting": m.subtask_counting,
         "weekly_statistics": {
             "definition": "weekly_statistics",
             "parameters": {"bucket": "ISO week", "points_field": m.points_field},

@@ -198,7 +198,9 @@ def snapshot_weeks(
     weeks = [week_key_of_day(first + 7 * i) for i in range(backfill)]
     ends = [min(week_end_instant(w, zone), now_stamp) for w in weeks]
     with get_backend().session() as conn:
-        frames = load_query_frames(conn, profile_id, query_id, max(ends))
+        frames = load_query_frames(
+            conn, profile_id, query_id, max(ends), subtask_counting=mappings.subtask_counting
+        )
     backend = get_backend()
     imported = None if len(frames.issues) else backend.get_project_data(profile_id, query_id)
     rows = []

@@ -12,7 +12,12 @@ import pandas as pd
 
 from data.analytics import cache, report
 from data.errors import ValidationError
-from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, check_subtask_counting, epic_progress
+from data.metrics.epics import (
+    DEFAULT_SUBTASK_COUNTING,
+    check_subtask_counting,
+    epic_items,
+    epic_progress,
+)
 from data.metrics.frames import NAT_MS, WEEK_MS, day_to_date, local_day_of
 from data.metrics.sprints import (
     sprint_burndown,
@@ -319,7 +324,9 @@ def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> d
     _sprints, _changes, issues = _read(profile_id, query_id)
     frame = issues.rename(columns={"resolved": "done_at"})
     frame = frame[frame["in_query"] | (frame["issue_type"] == "Epic")].reset_index(drop=True)
-    done = frame.loc[frame["in_query"] & (frame["done_at"] != NAT_MS), "done_at"].to_numpy("int64")
+    # The team's throughput counts the items the epics count (no epics; sub-tasks as the setting says).
+    items = epic_items(frame[frame["in_query"]], counting).items["done_at"].to_numpy("int64")
+    done = items[items != NAT_MS]
     start = as_of_ms - window * WEEK_MS
     weeks = np.bincount(
         ((done[(done >= start) & (done < as_of_ms)] - start) // WEEK_MS).astype("int64"),

@@ -27,7 +27,7 @@ import pandas as pd
 
 from data.errors import ValidationError
 from data.metrics.forecast import MAX_SIMULATED_WEEKS, pert_forecast
-from data.metrics.frames import NAT_MS
+from data.metrics.frames import NAT_MS, QueryFrames
 
 SUBTASK_COUNTING = ("parents", "items")
 DEFAULT_SUBTASK_COUNTING = "parents"
@@ -67,6 +67,15 @@ def check_subtask_counting(value: object) -> str:
             "choose parents (the default) or items."
         )
     return str(value)
+
+
+def counted_issues(frames: QueryFrames, subtask_counting: str) -> np.ndarray | None:
+    """Which of the frames' issues are items for ``subtask_counting``: every one (None) when
+    sub-tasks count as items or the frames know of none, else those that are not sub-tasks."""
+    check_subtask_counting(subtask_counting)
+    if subtask_counting == "items" or "subtask" not in frames.issues:
+        return None
+    return ~frames.issues["subtask"].to_numpy(bool)
 
 
 def epic_items(issues: pd.DataFrame, subtask_counting: str = DEFAULT_SUBTASK_COUNTING) -> EpicItems:

@@ -38,8 +38,8 @@ ISSUE_COLUMNS = (
 class QueryFrames:
     """What the metrics read about one query, as known at ``as_of``.
 
-    - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS`` and
-      ``current_status``; ``status`` is the status at ``as_of``, ``initial_status`` the status at
+    - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS``,
+      ``current_status`` and, as read from the store, ``subtask`` (JIRA's issuetype.subtask); ``status`` is the status at ``as_of``, ``initial_status`` the status at
       creation, ``current_status`` (with ``status_category``) the status at the last fetch.
     - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``to_status``,
       sorted by issue then time.
@@ -108,8 +108,11 @@ def ms(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ms]").astype("int64")
 
 
-def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> QueryFrames:
-    """The frames as they were known at ``as_of``: issues created and transitions made by then.
+def restrict_to(
+    frames: QueryFrames, as_of: pd.Timestamp | datetime | str, include: np.ndarray | None = None
+) -> QueryFrames:
+    """The frames as they were known at ``as_of``: issues created and transitions made by then,
+    of the issues ``include`` marks (a boolean per issue row; None = every issue).
 
     Status becomes the status at ``as_of`` (the last transition by then, else the creation
     status); a resolution after ``as_of`` is forgotten. Fix versions keep JIRA's released flag:
@@ -119,6 +122,8 @@ def restrict_to(frames: QueryFrames, as_of: pd.Timestamp | datetime | str) -> Qu
     limit = stamp.value // 1_000_000
     issues, transitions = frames.issues, frames.transitions
     keep = ms(issues["created"]) <= limit
+    if include is not None:
+        keep &= include
     new_row = np.cumsum(keep) - 1
     t_issue = transitions["issue"].to_numpy()
     t_keep = keep[t_issue] & (ms(transitions["at"]) <= limit)

@@ -21,7 +21,9 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
 - ``flow_type_mappings``                   {issue type: Feature|Defect|Risk|Debt}
 - ``forecast_settings``                    pert_factor, data_points_count, deadline, milestone,
   monte_carlo_trials, monte_carlo_seed, monte_carlo_scope (fixed|growing), metrics_window_weeks,
-  health_thresholds ({signal: {green, amber}}, data.metrics.health)
+  health_thresholds ({signal: {green, amber}}, data.metrics.health), subtask_counting
+  (parents|items: whether JIRA sub-tasks count only through their parents, the default, or as
+  items of their own; data.analytics.loading applies it to every metric)
 - ``jira_config.points_field``             the story-points field (points are read at ingest)
 """
 
@@ -34,6 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from data.errors import ValidationError
+from data.metrics.epics import DEFAULT_SUBTASK_COUNTING, check_subtask_counting
 from data.metrics.forecast import SCOPE_MODELS
 from data.metrics.health import DEFAULT_THRESHOLDS, HealthThresholds, health_thresholds
 
@@ -98,6 +101,9 @@ class MetricMappings:
     # without a status change after which work in progress is stale.
     blocked_statuses: tuple[str, ...] = ()
     stale_after_days: int = DEFAULT_STALE_DAYS
+    # Whether JIRA sub-tasks are items of their own ("items") or count only through their
+    # parents ("parents", the default: data.analytics.loading.load_query_frames leaves them out).
+    subtask_counting: str = DEFAULT_SUBTASK_COUNTING
 
     @property
     def zone(self) -> ZoneInfo:
@@ -265,6 +271,9 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
         health_thresholds=health_thresholds(fs.get("health_thresholds")),
         blocked_statuses=_strings(fm.get("blocked_statuses"), "field_mappings.blocked_statuses"),
         stale_after_days=_whole_days(fm.get("stale_after_days"), "field_mappings.stale_after_days"),
+        subtask_counting=check_subtask_counting(
+            fs.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING
+        ),
     )
 
 

@@ -38,7 +38,9 @@ ISSUES_SQL = (
     "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key ORDER BY t.seq LIMIT 1), "
     "  i.status), i.changelog_total, "
     "(SELECT COUNT(*) FROM issue_transitions t "
-    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key) "
+    "  WHERE t.profile_id = i.profile_id AND t.issue_key = i.issue_key), "
+    # JIRA's issuetype.subtask, kept in the issue's fields (0 when an older sync did not keep it).
+    "coalesce(i.fields ->> '$.subtask', 0) "
     "FROM query_issues q CROSS JOIN issues i "
     "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from cli.main import cli
 from data.db.connection import get_db_connection
 from data.jira.client import RetryPolicy
 from data.ops.verify import check_database_integrity
@@ -16,6 +20,16 @@ from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
 # read timeout stays: a stall is not retried, and a loaded machine may take seconds for a page.
 FAST_RETRY = RetryPolicy(first_delay=0.005, max_delay=0.02, sleep=lambda s: None)
 POINTS_FIELD = {"cloud": "customfield_10016", "datacenter": "customfield_10002"}
+
+
+def report_json_of(profile_id: str, query_id: str) -> dict[str, Any]:
+    """What a user runs: ``flowcast report --json`` (in this process)."""
+    result = CliRunner().invoke(
+        cli, ["report", "--profile", profile_id, "--query", query_id, "--json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
 
 
 def make_profile(

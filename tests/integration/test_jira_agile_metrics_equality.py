@@ -24,7 +24,6 @@ fetch, and the rules computed on UTC dates agree again (and disagree with JIRA's
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -33,14 +32,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from click.testing import CliRunner
 
-from cli.main import cli
 from data.analytics.report import build_report
 from data.jira.sync import sync
 from data.profiles import manager as pm
 from fakejira import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeJira
-from tests.integration.jira_support import FAST_RETRY, make_profile
+from tests.integration.jira_support import FAST_RETRY, make_profile, report_json_of
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -190,16 +187,6 @@ def _cycle_times(stages: dict[str, dict[str, date | None]]) -> dict[str, int]:
     }
 
 
-def _report(profile_id: str, query_id: str) -> dict[str, Any]:
-    """What a user runs: ``flowcast report --json``."""
-    result = CliRunner().invoke(
-        cli, ["report", "--profile", profile_id, "--query", query_id, "--json"],
-        catch_exceptions=False,
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
-
-
 @pytest.fixture
 def fetched(fake: FakeJira, rest_issues) -> tuple[str, str]:
     profile_id, query_id = make_profile(fake, jql=JQL)
@@ -263,7 +250,7 @@ def _compare_cfd(cfd, stages) -> None:
 def test_every_issue_has_jira_agile_metrics_cycle_time_in_the_jira_users_calendar(
     fetched, rest_issues
 ) -> None:
-    report = _report(*fetched)
+    report = report_json_of(*fetched)
     assert report["time_zone"] == "America/Chicago"
     stages = _expected(rest_issues, jira_day)
     today = datetime.fromisoformat(report["as_of"]).astimezone(ZoneInfo("America/Chicago")).date()
@@ -281,7 +268,7 @@ def test_an_override_rebuckets_without_a_fetch_and_the_utc_rules_agree(
     requests = fake.total_requests
     pm.set_metrics_time_zone(profile_id, "UTC")
     try:
-        report = _report(profile_id, query_id)
+        report = report_json_of(profile_id, query_id)
         assert fake.total_requests == requests  # nothing fetched
         assert report["time_zone"] == "UTC"
         stages = _expected(rest_issues, utc_day)

@@ -69,7 +69,8 @@ def _dataset(seed: int) -> dict[str, Any]:
                 "resolved": resolved,
                 "points": rng.choice(POINTS),
                 "changelog_total": rng.randrange(0, 30),
-                "fields": json.dumps(_fields(rng)),
+                # Every key ending in 7 is a JIRA sub-task (without drawing from rng).
+                "fields": json.dumps({**_fields(rng), **_subtask(key)}),
             }
         )
         for seq in rng.sample(range(40), rng.choice([0, 0, 1, 2, 5, 12])):
@@ -85,6 +86,10 @@ def _dataset(seed: int) -> dict[str, Any]:
     rng.shuffle(issues)
     rng.shuffle(transitions)
     return {"issues": issues, "transitions": transitions}
+
+
+def _subtask(key: str) -> dict[str, Any]:
+    return {"subtask": True} if key.endswith("7") else ({"subtask": False} if "1" in key else {})
 
 
 def _fields(rng: random.Random) -> dict[str, Any]:
@@ -164,8 +169,11 @@ def _utc(texts: list[str | None]) -> pd.Series:
     return pd.Series(stamps, dtype="datetime64[ms, UTC]")
 
 
-def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> QueryFrames:
-    """The frames as a plain reading of the rows, one issue at a time, times parsed by Python."""
+def _row_by_row(
+    db_path: str, profile: str, query: str, as_of: pd.Timestamp, counting: str = "parents"
+) -> QueryFrames:
+    """The frames as a plain reading of the rows, one issue at a time, times parsed by Python;
+    sub-tasks skipped unless ``counting`` is "items"."""
     conn = connect(db_path)
     keys = sorted(
         row[0]
@@ -177,7 +185,12 @@ def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> 
     issues: dict[str, list[Any]] = {column: [] for column in ISSUE_COLUMNS}
     transitions: dict[str, list[Any]] = {"issue": [], "at": [], "to_status": []}
     versions: dict[str, list[Any]] = {"issue": [], "name": [], "released": [], "release_date": []}
-    for number, key in enumerate(keys):
+    subtasks: list[bool] = []
+    # Status names in order of first appearance: in the status column, then the initial status,
+    # then the transitions, over every member (the frames keep one status list for the query).
+    seen: dict[str, list[Any]] = {"status": [], "initial": [], "to": []}
+    number = -1
+    for key in keys:
         (type_, status, category, priority, created, resolved, points, total, fields) = (
             conn.execute(
                 "SELECT issue_type, status, status_category, priority, created, resolved, points, "
@@ -191,6 +204,14 @@ def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> 
             (profile, key),
         ).fetchall()
         initial = status if not moves else (moves[0][1] if moves[0][1] is not None else moves[0][2])
+        seen["status"].append(status)
+        seen["initial"].append(initial)
+        seen["to"].extend(move[2] for move in moves)
+        subtask = bool(json.loads(fields).get("subtask"))
+        if subtask and counting == "parents":
+            continue
+        number += 1
+        subtasks.append(subtask)
         values = [key, type_, status, category, priority, created, resolved, points, initial, total]
         for column, value in zip(ISSUE_COLUMNS, values, strict=True):
             issues[column].append(value)
@@ -209,9 +230,7 @@ def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> 
     )
     conn.close()
 
-    names = list(
-        dict.fromkeys(["", *issues["status"], *issues["initial_status"], *transitions["to_status"]])
-    )
+    names = list(dict.fromkeys(["", *seen["status"], *seen["initial"], *seen["to"]]))
     status_type = pd.CategoricalDtype(pd.Index(names, dtype=object))
     issue_frame = pd.DataFrame(issues)
     issue_frame["created"] = _utc(issues["created"])
@@ -221,6 +240,7 @@ def _row_by_row(db_path: str, profile: str, query: str, as_of: pd.Timestamp) -> 
     for column in ("status", "initial_status"):
         issue_frame[column] = pd.Categorical(issues[column], dtype=status_type)
     issue_frame["current_status"] = issue_frame["status"]
+    issue_frame["subtask"] = np.array(subtasks, dtype=bool)
     transition_frame = pd.DataFrame(
         {
             "issue": np.array(transitions["issue"], dtype="int64"),
@@ -253,14 +273,17 @@ def _assert_same(read: QueryFrames, expected: QueryFrames) -> None:
     assert read.as_of == expected.as_of
 
 
+@pytest.mark.parametrize("counting", ["parents", "items"])
 @pytest.mark.parametrize("as_of", ["2030-01-01T00:00:00Z", "2026-03-02T10:00:00Z"])
 @pytest.mark.parametrize(("profile", "query"), [("p", "q"), ("p", "other"), ("p2", "q")])
-def test_frames_equal_a_row_by_row_read(stored, profile, query, as_of):
+def test_frames_equal_a_row_by_row_read(stored, profile, query, as_of, counting):
     cache.clear()
     with get_db_connection(stored.db_path) as conn:
-        read = load_query_frames(conn, profile, query, as_of)
-    expected = _row_by_row(str(stored.db_path), profile, query, utc_timestamp(as_of))
+        read = load_query_frames(conn, profile, query, as_of, subtask_counting=counting)
+    expected = _row_by_row(str(stored.db_path), profile, query, utc_timestamp(as_of), counting)
     assert len(read.transitions) > 0 and read.versions["name"].notna().any()  # data to compare
+    if query == "q":  # the sub-tasks A-7, A-17, ... are members: kept as items, else left out
+        assert read.issues["subtask"].any() == (counting == "items")
     _assert_same(read, expected)
 
 

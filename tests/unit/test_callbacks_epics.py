@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dash import html
+from dash import html, no_update
 
 from callbacks import forecast
+from data.errors import ValidationError
 from data.jira.sync import sync
 from data.profiles import manager as pm
 from fakejira import FakeJira
@@ -86,9 +87,11 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
     assert dated == sorted(dated, reverse=True)
     assert finished == sorted(finished)  # every finished epic after every open one
 
-    table = forecast.count_subtasks(selection, "items")
+    assert forecast.count_subtasks(selection, "parents", 3) is no_update  # the saved one
+    assert forecast.count_subtasks(selection, "items", 3) == 4  # the data version re-renders
     assert pm.get_profile(profile_id)["forecast_settings"]["subtask_counting"] == "items"
-    counted = _rows(html.Div(table))
+    again = forecast.render(profile_id, query_id, "items")
+    counted = _rows(find_component(again, ids.FORECAST_EPICS))
     grown = [
         e
         for e in with_work
@@ -98,15 +101,15 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
     for epic in grown:
         total = len(_children(scrum, epic.id, True))
         assert counted[epic.key][2].endswith(f"/ {total:,}"), epic.key
-    again = forecast.render(profile_id, query_id, "items")
     assert find_component(again, ids.FORECAST_EPICS_COUNTING).value == "items"
 
 
 def test_a_bad_counting_is_one_sentence_and_nothing_is_saved(scrum: FakeJira) -> None:
     profile_id, query_id = make_profile(scrum)
-    alert = forecast.count_subtasks({"profile": profile_id, "query": query_id}, "both")
-    assert _texts(alert) == (
-        "Please check:  Sub-task counting 'both' is not one of parents, items; choose parents "
+    with pytest.raises(ValidationError) as refused:
+        forecast.count_subtasks({"profile": profile_id, "query": query_id}, "both", 1)
+    assert str(refused.value) == (
+        "Sub-task counting 'both' is not one of parents, items; choose parents "
         "(the default) or items."
     )
     assert "subtask_counting" not in (pm.get_profile(profile_id).get("forecast_settings") or {})
