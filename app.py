@@ -13,9 +13,8 @@ from callbacks.errors import on_unexpected_error
 from callbacks.roles import actions_by_output
 from callbacks.shell import select_on_first_start, serve_layout
 from data.analytics.loading import warm_active_profile_in_background
-from data.db.connection import keep_database_open
 from data.locations import get_cache_dir
-from data.ops.startup import prepare_data_dir
+from data.ops.startup import keep_store_open, prepare_store
 from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 from server import auth
 from server.permissions import ACTIONS_KEY
@@ -25,7 +24,7 @@ def create_app(team: auth.AuthConfig | None = None, redis_url: str | None = None
     """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready;
     ``team``: a team server, every request signed in and checked against the user's role;
     ``redis_url``: long jobs run on Celery workers through that Redis (``flowcast worker``)."""
-    prepare_data_dir()
+    prepare_store()
     app = Dash(
         __name__,
         title="Flowcast",
@@ -44,7 +43,7 @@ def create_app(team: auth.AuthConfig | None = None, redis_url: str | None = None
 def team_app(config: auth.AuthConfig, redis_url: str | None = None) -> Flask:
     """The WSGI app of one team-server worker (gunicorn calls this in each worker)."""
     app = create_app(config, redis_url)
-    keep_database_open()
+    keep_store_open()
     warm_active_profile_in_background()
     return app.server
 
@@ -62,7 +61,7 @@ def run_server(
     """Serve on ``host:port`` (loopback by default); ``demo`` starts the built-in fake JIRA and
     points the Demo profile at it for as long as the server runs."""
     app = create_app()
-    keep_database_open()  # per-callback connections then close without a WAL checkpoint each time
+    keep_store_open()  # per-callback connections then close without a WAL checkpoint each time
     fake = None
     if demo:
         fake = start_demo()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import click
+
+from data.db.postgres import DATABASE_URL_ENV, check_url
 
 
 @click.command()
@@ -49,6 +53,14 @@ import click
     help="A team server's jobs run on `flowcast worker` processes through this Redis "
     "(default $FLOWCAST_REDIS_URL; without it each server worker runs its own jobs).",
 )
+@click.option(
+    "--database-url",
+    envvar=DATABASE_URL_ENV,
+    default=None,
+    metavar="URL",
+    help="Run on a PostgreSQL team database (postgresql://user@host:5432/db; default "
+    f"${DATABASE_URL_ENV}, else the local SQLite file).",
+)
 def serve(
     host: str,
     port: int,
@@ -61,18 +73,22 @@ def serve(
     trusted_proxies: tuple[str, ...],
     insecure_cookies: bool,
     redis_url: str | None,
+    database_url: str | None,
 ) -> None:
     """Start the dashboard on http://HOST:PORT."""
+    if database_url:
+        # The app, its callbacks' store and every gunicorn worker read it from the environment.
+        os.environ[DATABASE_URL_ENV] = check_url(database_url)
     if not team:
         from app import run_server
 
         run_server(host=host, port=port, debug=debug, demo=not no_demo)
         return
     from app import team_app
-    from data.db.connection import initialize_database
+    from data.ops.startup import prepare_store
     from server.team import run_team_server, team_config
 
-    initialize_database()
+    prepare_store()  # once, before the workers start
     config = team_config(
         auth_mode,
         header=auth_header,

@@ -30,7 +30,7 @@ from typing import Any
 from data.errors import ConflictError, FlowcastError, TaskCancelled
 from data.store import get_backend
 from data.store.locks import LockHeld
-from data.store.sqlite_backend import write_task_progress
+from data.store.sql_backend import write_task_progress
 from data.timeutil import parse_timestamp, utc_now
 
 logger = logging.getLogger(__name__)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
+from data.store.postgres_backend import PostgresBackend
+
 SERVER_URL_ENV = "FLOWCAST_TEST_POSTGRES_URL"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test"
 START_HINT = (
@@ -54,3 +56,11 @@ def postgres_url() -> Iterator[str]:
             yield with_database(server_url(), name)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_backend(postgres_url: str) -> Iterator[PostgresBackend]:
+    """The app's store on a fresh team database (schema migrated), its pool closed after."""
+    backend = PostgresBackend(postgres_url)
+    yield backend
+    backend.close()

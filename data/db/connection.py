@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from data import locations
+from data.db.dialect import dialect_of
 from data.db.sqlite import (
     MIN_SQLITE_VERSION,
     SQLITE_VERSION,
@@ -157,7 +158,9 @@ def get_db_connection(path: str | os.PathLike[str] | None = None) -> Iterator[Co
 
 @contextmanager
 def write_transaction(conn: Connection) -> Iterator[Connection]:
-    """Run the block as one ``BEGIN IMMEDIATE`` transaction; roll back unless it completes.
+    """Run the block as one write transaction that holds the database's write lock from its
+    start (``BEGIN IMMEDIATE``; on PostgreSQL an advisory lock, ``data.db.dialect``); roll back
+    unless it completes.
 
     Nested use joins the outer transaction, so repository functions can be composed.
     """
@@ -165,9 +168,14 @@ def write_transaction(conn: Connection) -> Iterator[Connection]:
         yield conn
         return
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        for statement in dialect_of(conn).begin_write:
+            conn.execute(statement)
     except OperationalError as exc:
         raise translate_operational_error(exc) from None
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     try:
         yield conn
         conn.execute("COMMIT")
@@ -186,7 +194,7 @@ def read_transaction(conn: Connection) -> Iterator[Connection]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN")
+    conn.execute(dialect_of(conn).begin_read)
     try:
         yield conn
     finally:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from data.db.dialect import POSTGRESQL_DIALECT, bind, translate
 from data.errors import ConfigError, DatabaseError
 
 if TYPE_CHECKING:
@@ -100,3 +101,136 @@ def postgres_connection(url: str) -> Iterator[psycopg.Connection[Any]]:
 def is_postgres(conn: object) -> bool:
     """Whether ``conn`` is a psycopg connection (without importing psycopg to find out)."""
     return type(conn).__module__.split(".", 1)[0] == "psycopg"
+
+
+# The app's store on a team database --------------------------------------------------------------
+POOL_SIZE_ENV = "FLOWCAST_DATABASE_POOL_SIZE"
+DEFAULT_POOL_SIZE = 10
+
+
+class PostgresRow(tuple):  # type: ignore[type-arg]
+    """A result row readable by position and by column name, as ``sqlite3.Row``."""
+
+    def __new__(cls, values: Any, names: tuple[str, ...]) -> PostgresRow:
+        row = super().__new__(cls, values)
+        row._names = names  # type: ignore[attr-defined]
+        return row
+
+    def keys(self) -> list[str]:
+        return list(self._names)  # type: ignore[attr-defined]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names.index(key))  # type: ignore[attr-defined]
+        return tuple.__getitem__(self, key)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = tuple(column.name for column in cursor.description or ())
+    return lambda values: PostgresRow(values, names)
+
+
+class PostgresConnection:
+    """A pooled psycopg connection with the interface the store modules use on SQLite's
+    (``execute``, ``executemany``, ``in_transaction``, rows by position or name): statements are
+    written once with ``?`` placeholders (``data.db.dialect.translate``) and a unique or foreign
+    key violation raises the ``IntegrityError`` the store catches on SQLite too."""
+
+    def __init__(self, raw: psycopg.Connection[Any]):
+        self.raw = raw
+        self.dialect = POSTGRESQL_DIALECT
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        cursor = self.raw.cursor(row_factory=_row_factory)
+        text, named = translate(sql, bool(params))
+        self._call(cursor.execute, text, bind(params, named) if params else None)
+        return cursor
+
+    def executemany(self, sql: str, seq_of_params: Any) -> Any:
+        cursor = self.raw.cursor(row_factory=_row_factory)
+        text, named = translate(sql, True)
+        rows = [bind(params, named) for params in seq_of_params]
+        if rows:
+            self._call(cursor.executemany, text, rows)
+        return cursor
+
+    def _call(self, method: Any, text: str, params: Any) -> None:
+        psycopg = _driver()
+        try:
+            method(text, params)
+        except psycopg.IntegrityError as exc:
+            from data.db.sqlite import IntegrityError
+
+            raise IntegrityError(" ".join(str(exc).split())) from exc
+        except psycopg.errors.LockNotAvailable:
+            raise DatabaseError(
+                "The team database stayed locked by another Flowcast process for 10 s; retry when "
+                "it has finished."
+            ) from None
+
+    @property
+    def in_transaction(self) -> bool:
+        psycopg = _driver()
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK")
+
+
+def _configure(raw: psycopg.Connection[Any]) -> None:
+    """Every pooled connection returns documents as JSON text, as SQLite's ``json(col)`` does."""
+    from psycopg.types.string import TextLoader
+
+    for name in ("json", "jsonb"):
+        raw.adapters.register_loader(name, TextLoader)
+
+
+def pool_size() -> int:
+    value = os.environ.get(POOL_SIZE_ENV, "")
+    if not value:
+        return DEFAULT_POOL_SIZE
+    if not value.isdigit() or not 1 <= int(value) <= 200:
+        raise ConfigError(
+            f"{POOL_SIZE_ENV}={value!r} is not a pool size; give a whole number from 1 to 200."
+        )
+    return int(value)
+
+
+def open_pool(url: str) -> Any:
+    """A connection pool (psycopg_pool) on the team database, opened, or one sentence why not."""
+    psycopg = _driver()
+    try:
+        from psycopg_pool import ConnectionPool, PoolTimeout
+    except ImportError as exc:  # pragma: no cover - the team extra is part of the test install
+        raise ConfigError(
+            "A PostgreSQL database needs psycopg_pool; install it with pip install 'flowcast[team]'."
+        ) from exc
+    check_url(url)
+    pool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=pool_size(),
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "cursor_factory": psycopg.ClientCursor,
+        },
+        configure=_configure,
+        # A connection PostgreSQL dropped (a restart) is replaced before it is handed out.
+        check=ConnectionPool.check_connection,
+        open=False,
+        name=describe(url),
+    )
+    try:
+        pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+    except PoolTimeout:
+        pool.close()
+        connect(url).close()  # says why in one sentence
+        raise DatabaseError(
+            f"PostgreSQL ({describe(url)}) did not answer within {CONNECT_TIMEOUT_S} s; start "
+            "PostgreSQL or fix FLOWCAST_DATABASE_URL."
+        ) from None
+    return pool

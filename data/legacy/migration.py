@@ -47,7 +47,8 @@ from data.store.base import TASK_STATUSES
 from data.store.issues import add_query_members
 from data.store.issues import store_issues as store_issue_rows
 from data.store.records import dumps
-from data.store.sqlite_backend import SQLiteBackend, read_profile, read_query
+from data.store.sql_backend import read_profile, read_query
+from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import utc_now, utc_now_iso
 from data.validation import validate_progress
 

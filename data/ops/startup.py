@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from data.db.connection import initialize_database
+from data.db.connection import initialize_database, keep_database_open
+from data.db.postgres import configured_url
 from data.legacy.migration import run_migration_if_needed
 from data.storage_mode import get_storage_mode
+from data.store import get_backend
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +31,20 @@ def prepare_data_dir() -> Path:
                 report.backup_dir,
             )
     return path
+
+
+def prepare_store() -> None:
+    """Ready the store the app runs on: the team database when ``FLOWCAST_DATABASE_URL`` names one
+    (opening it migrates its schema; legacy JSON files are a local matter, never migrated into
+    it), else the data directory's SQLite file (``prepare_data_dir``)."""
+    if configured_url():
+        get_backend()
+        return
+    prepare_data_dir()
+
+
+def keep_store_open() -> None:
+    """Hold the local SQLite file open for the process's lifetime (a team database's pool keeps
+    its connections anyway)."""
+    if not configured_url():
+        keep_database_open()

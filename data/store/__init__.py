@@ -2,8 +2,9 @@
 
 ``get_backend()`` returns the backend for the current data directory and storage mode
 (``data.storage_mode``: SQLite by default, SQLite mirrored to the legacy JSON files in ``dual``
-mode, the legacy JSON files alone in ``json`` mode); ``set_backend(backend)`` replaces it (tests,
-notebooks), ``set_backend(None)`` resets it.
+mode, the legacy JSON files alone in ``json`` mode), or, when ``FLOWCAST_DATABASE_URL`` names one,
+the PostgreSQL team database; ``set_backend(backend)`` replaces it (tests, notebooks),
+``set_backend(None)`` resets it.
 """
 
 from __future__ import annotations
@@ -22,18 +23,26 @@ _anchored: Path | None = None  # the database the default backend keeps open
 
 
 def _current_key() -> str:
+    from data.db.postgres import configured_url
     from data.locations import get_db_path
     from data.storage_mode import get_storage_mode
 
+    url = configured_url()
+    if url:
+        return f"postgresql:{url}"
     return f"{get_storage_mode()}:{get_db_path()}"
 
 
-def _make_default_backend(mode: str) -> PersistenceBackend:
+def _make_default_backend(mode: str, where: str) -> PersistenceBackend:
     from data.locations import get_data_dir, get_db_path
     from data.store.dual_backend import DualBackend
     from data.store.json_backend import JSONBackend
     from data.store.sqlite_backend import SQLiteBackend
 
+    if mode == "postgresql":
+        from data.store.postgres_backend import PostgresBackend
+
+        return PostgresBackend(where)
     if mode == "json":
         return JSONBackend(get_data_dir())
     primary = SQLiteBackend(get_db_path())
@@ -63,7 +72,8 @@ def get_backend() -> PersistenceBackend:
         key = _current_key()
         if _backend is None or _backend_key != key:
             _anchor(None)
-            _backend, _backend_key = _make_default_backend(key.split(":", 1)[0]), key
+            _close(_backend)
+            _backend, _backend_key = _make_default_backend(*key.split(":", 1)), key
         return _backend
 
 
@@ -71,5 +81,14 @@ def set_backend(backend: PersistenceBackend | None) -> None:
     global _backend, _backend_key
     with _lock:
         _anchor(None)
+        if _backend_key is not None:
+            _close(_backend)
         _backend = backend
         _backend_key = None
+
+
+def _close(backend: PersistenceBackend | None) -> None:
+    """Give back a replaced default backend's pooled connections (PostgreSQL)."""
+    close = getattr(backend, "close", None)
+    if close is not None:
+        close()

@@ -6,7 +6,10 @@ import pytest
 
 from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import seed_team
-from tests.postgres_support import postgres_url  # noqa: F401 - a fixture for team-mode tests
+from tests.postgres_support import (  # noqa: F401 - fixtures for team-mode tests
+    postgres_backend,
+    postgres_url,
+)
 
 
 @pytest.fixture

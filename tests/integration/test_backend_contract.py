@@ -1,7 +1,8 @@
-"""The persistence contract, run against every backend: SQLite, the legacy JSON layout and dual writes.
+"""The persistence contract, run against every backend: SQLite, the legacy JSON layout, dual writes
+and a PostgreSQL team database (a fresh one per test, tests/postgres_support.py).
 
-Each test states the behaviour once; the ``store`` fixture runs it on all three backends, so the
-JSON backend must behave exactly like SQLite. In dual mode every test additionally checks that no
+Each test states the behaviour once; the ``store`` fixture runs it on all four backends, so the
+JSON and PostgreSQL backends must behave exactly like SQLite. In dual mode every test additionally checks that no
 mirror write failed and that the legacy files say the same as the database.
 """
 
@@ -52,8 +53,11 @@ def mirrored_state(backend: PersistenceBackend) -> dict[str, Any]:
     return state
 
 
-@pytest.fixture(params=["sqlite", "json", "dual"])
+@pytest.fixture(params=["sqlite", "json", "dual", "postgresql"])
 def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[PersistenceBackend]:
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgres_backend")
+        return
     backend = make_backend(request.param, data_dir)
     yield backend
     if isinstance(backend, DualBackend):
@@ -485,10 +489,12 @@ def test_bad_task_progress_is_refused(
 
 
 # The backends agree ------------------------------------------------------------------------------
-def test_sqlite_and_json_backends_return_identical_documents(data_dir: Path) -> None:
+def test_sqlite_json_and_postgresql_backends_return_identical_documents(
+    data_dir: Path, postgres_backend: PersistenceBackend
+) -> None:
     sqlite = make_backend("sqlite", data_dir / "a")
     legacy = make_backend("json", data_dir / "b")
-    for backend in (sqlite, legacy):
+    for backend in (sqlite, legacy, postgres_backend):
         backend.save_profile(profile_doc(extra_key=[1, {"x": None}], show_milestone=1))
         backend.save_query("kafka", query_doc(description="d"))
         backend.save_query("kafka", query_doc("bugs", "Bugs"))
@@ -496,7 +502,7 @@ def test_sqlite_and_json_backends_return_identical_documents(data_dir: Path) -> 
         backend.save_metrics_snapshot("kafka", "12w", "2025-W44", "dora", {"a": 1}, {"f": 2})
         backend.set_app_state("active_profile_id", "kafka")
         backend.save_changelog_entry("kafka", "bugs", "B-1", {"key": "B-1", "total": 3}, FUTURE)
-    assert mirrored_state(sqlite) == mirrored_state(legacy)
+    assert mirrored_state(sqlite) == mirrored_state(legacy) == mirrored_state(postgres_backend)
 
 
 # Dual mode: the mirror never undoes the primary ---------------------------------------------------
