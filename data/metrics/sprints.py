@@ -47,97 +47,121 @@ REPORT_COLUMNS = [
 _NEVER = np.iinfo(np.int64).max
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """Membership spans as arrays, sorted by issue key, then sprint, then time: ``keys`` holds
+    the distinct keys in order and ``code`` each span's index into it."""
+
+    keys: np.ndarray
+    code: np.ndarray
+    sprint_id: np.ndarray
+    joined: np.ndarray
+    left: np.ndarray
+
+
+def _spans(changes: pd.DataFrame) -> _Spans:
+    """The spans of ``membership_intervals``, on integer codes (no string keys built)."""
+    if changes.empty:
+        none = np.zeros(0, "int64")
+        return _Spans(np.zeros(0, dtype=object), none, none, none, none)
+    codes, keys = pd.factorize(changes["key"].to_numpy(object), sort=True)
+    sprint = changes["sprint_id"].to_numpy("int64")
+    at = changes["at"].to_numpy("int64")
+    order = np.lexsort((at, sprint, codes))  # stable: equal times keep their order
+    codes, sprint, at = codes[order], sprint[order], at[order]
+    inside = changes["joined"].to_numpy(bool)[order]
+    new_group = np.r_[True, (codes[1:] != codes[:-1]) | (sprint[1:] != sprint[:-1])]
+    before = np.r_[False, inside[:-1]]
+    before[new_group] = False
+    flips = inside != before
+    codes, sprint, at, inside = codes[flips], sprint[flips], at[flips], inside[flips]
+    same_next = np.r_[(codes[1:] == codes[:-1]) & (sprint[1:] == sprint[:-1]), False]
+    left = np.where(same_next, np.r_[at[1:], 0], _NEVER)
+    return _Spans(
+        np.asarray(keys, dtype=object), codes[inside], sprint[inside], at[inside], left[inside]
+    )
+
+
 def membership_intervals(changes: pd.DataFrame) -> pd.DataFrame:
     """``key``, ``sprint_id``, ``joined``, ``left`` (``_NEVER`` while still in): the spans each
     issue spent in each sprint, from the Sprint field's history. Repeated joins or leaves (a
     change JIRA logged twice) count once."""
-    columns = {"key": object, "sprint_id": "int64", "joined": "int64", "left": "int64"}
-    if changes.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    rows = changes.sort_values(["key", "sprint_id", "at"], kind="stable").reset_index(drop=True)
-    group = rows["key"].astype(str) + "\0" + rows["sprint_id"].astype(str)
-    inside = rows["joined"].to_numpy(bool)
-    new_group = np.r_[True, group.to_numpy()[1:] != group.to_numpy()[:-1]]
-    before = np.r_[False, inside[:-1]]
-    before[new_group] = False
-    flips = inside != before
-    rows, group, new_group = rows[flips], group[flips], new_group[flips]
-    at = rows["at"].to_numpy("int64")
-    same_next = np.r_[group.to_numpy()[1:] == group.to_numpy()[:-1], False]
-    left = np.where(same_next, np.r_[at[1:], 0], _NEVER)
-    joins = rows["joined"].to_numpy(bool)
+    spans = _spans(changes)
     return pd.DataFrame(
         {
-            "key": rows["key"].to_numpy()[joins],
-            "sprint_id": rows["sprint_id"].to_numpy("int64")[joins],
-            "joined": at[joins],
-            "left": left[joins],
+            "key": spans.keys[spans.code],
+            "sprint_id": spans.sprint_id,
+            "joined": spans.joined,
+            "left": spans.left,
         }
     )
 
 
-def _issue_flags(sprints: pd.DataFrame, intervals: pd.DataFrame, as_of_ms: int) -> pd.DataFrame:
-    """Per (sprint, issue) in a started sprint: committed, added, in_at_end, and the sprint's
-    start and end instants."""
-    started = sprints[(sprints["start"] != NAT_MS) & (sprints["state"] != "future")]
-    ends = np.where(started["state"] == "closed", started["complete"], as_of_ms)
-    timing = pd.DataFrame(
-        {"sprint_id": started["sprint_id"].to_numpy("int64"), "s": started["start"], "e": ends}
+def _facts(issues: pd.DataFrame, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points (NaN = 0) and resolution time (``NAT_MS`` while open or unknown) of each key, from
+    the first row of ``issues`` with it."""
+    index = pd.Index(issues["key"].to_numpy(object))
+    points = issues["points"].fillna(0.0).to_numpy(float)
+    resolved = issues["resolved"].to_numpy("int64")
+    if not index.is_unique:
+        first = ~index.duplicated()
+        index, points, resolved = index[first], points[first], resolved[first]
+    found = index.get_indexer(keys)
+    known = found >= 0
+    return (
+        np.where(known, points[found], 0.0),
+        np.where(known, resolved[found], NAT_MS),
     )
-    spans = intervals.merge(timing, on="sprint_id")
-    joined, left = spans["joined"].to_numpy(), spans["left"].to_numpy()
-    s, e = spans["s"].to_numpy("int64"), spans["e"].to_numpy("int64")
-    spans = spans.assign(
-        at_start=(joined <= s) & (s < left),
-        during=(joined > s) & (joined <= e),
-        at_end=(joined <= e) & (e < left),
-    )
-    if spans.empty:  # no sprint history at all: grouping would lose the key columns
-        return spans.assign(e=spans["e"].astype("int64"))[
-            ["sprint_id", "key", "at_start", "during", "at_end", "e"]
-        ]
-    flags = spans.groupby(["sprint_id", "key"], sort=False).agg(
-        at_start=("at_start", "any"),
-        during=("during", "any"),
-        at_end=("at_end", "any"),
-        e=("e", "first"),
-    )
-    return flags.reset_index()
 
 
 def sprint_reports(
     sprints: pd.DataFrame, changes: pd.DataFrame, issues: pd.DataFrame, as_of_ms: int
 ) -> pd.DataFrame:
-    """One row per started sprint (closed and active), oldest first: ``REPORT_COLUMNS``."""
+    """One row per started sprint (closed and active), oldest first: ``REPORT_COLUMNS``.
+
+    Vectorized over the spans: each span is placed in its sprint's row by the sprint's position
+    (spans are sorted by issue and sprint, so an issue's spans in one sprint are adjacent and
+    reduce to one (sprint, issue) pair), and the counts are weighted bincounts per sprint."""
     started = sprints[(sprints["start"] != NAT_MS) & (sprints["state"] != "future")]
-    started = started.sort_values("start", kind="stable")
-    flags = _issue_flags(started, membership_intervals(changes), as_of_ms)
-    facts = issues[["key", "points", "resolved"]].drop_duplicates("key")
-    flags = flags.merge(facts, on="key", how="left")
-    points = flags["points"].fillna(0.0).to_numpy(float)
-    resolved = flags["resolved"].fillna(NAT_MS).to_numpy("int64")
-    done = (resolved != NAT_MS) & (resolved <= flags["e"].to_numpy("int64"))
-    at_start, during, at_end = (flags[c].to_numpy(bool) for c in ("at_start", "during", "at_end"))
-    closed_ids = set(started.loc[started["state"] == "closed", "sprint_id"])
-    closed = flags["sprint_id"].isin(closed_ids).to_numpy()
+    started = started.sort_values("start", kind="stable").reset_index(drop=True)
+    closed = (started["state"] == "closed").to_numpy()
+    s_all = started["start"].to_numpy("int64")
+    e_all = np.where(closed, started["complete"].to_numpy("int64"), as_of_ms)
+    spans = _spans(changes)
+    slot = pd.Index(started["sprint_id"].to_numpy("int64")).get_indexer(spans.sprint_id)
+    keep = slot >= 0
+    slot, code = slot[keep], spans.code[keep]
+    joined, left = spans.joined[keep], spans.left[keep]
+    s, e = s_all[slot], e_all[slot]
+    # One (sprint, issue) pair per run of adjacent spans: "any" over the run.
+    first = np.r_[True, (code[1:] != code[:-1]) | (slot[1:] != slot[:-1])]
+    starts = np.flatnonzero(first[: len(code)])
+
+    def any_of(values: np.ndarray) -> np.ndarray:
+        if not len(starts):
+            return np.zeros(0, bool)
+        return np.logical_or.reduceat(values, starts)
+
+    at_start = any_of((joined <= s) & (s < left))
+    during = any_of((joined > s) & (joined <= e))
+    at_end = any_of((joined <= e) & (e < left))
+    pair_slot = slot[starts]
+    points, resolved = _facts(issues, spans.keys[code[starts]])
+    done = (resolved != NAT_MS) & (resolved <= e_all[pair_slot])
     kinds = {
         "committed": at_start,
         "added": during & ~at_start,
         "removed": (at_start | during) & ~at_end,
         "completed": at_end & done,
-        "carried_over": at_end & ~done & closed,
+        "carried_over": at_end & ~done & closed[pair_slot],
     }
-    table = pd.DataFrame({"sprint_id": flags["sprint_id"].to_numpy("int64")})
+    report = started[["sprint_id", "name", "state", "start", "end", "complete"]].copy()
+    size = len(started)
     for kind, mask in kinds.items():
-        table[f"{kind}_items"] = mask.astype("int64")
-        table[f"{kind}_points"] = np.where(mask, points, 0.0)
-    sums = table.groupby("sprint_id").sum()
-    report = started[["sprint_id", "name", "state", "start", "end", "complete"]].merge(
-        sums, left_on="sprint_id", right_index=True, how="left"
-    )
-    for kind in COUNTS:
-        report[f"{kind}_items"] = report[f"{kind}_items"].fillna(0).astype("int64")
-        report[f"{kind}_points"] = report[f"{kind}_points"].fillna(0.0).astype(float)
+        report[f"{kind}_items"] = np.bincount(pair_slot[mask], minlength=size).astype("int64")
+        report[f"{kind}_points"] = np.bincount(
+            pair_slot[mask], weights=points[mask], minlength=size
+        ).astype(float)
     for unit in ("items", "points"):
         committed = report[f"committed_{unit}"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -171,13 +195,12 @@ def sprint_burndown(
     # was done by 15:00 on that day).
     bounds = np.minimum(local_midnight_ms(days + 1, zone), last)
     ahead = days > last_day
-    spans = membership_intervals(changes[changes["sprint_id"] == sprint["sprint_id"]])
-    facts = issues[["key", "points", "resolved"]].drop_duplicates("key")
-    spans = spans.merge(facts, on="key", how="left")
-    joined = spans["joined"].to_numpy("int64")[:, None]
-    left = spans["left"].to_numpy("int64")[:, None]
-    points = spans["points"].fillna(0.0).to_numpy(float)[:, None]
-    resolved = spans["resolved"].fillna(NAT_MS).to_numpy("int64")[:, None]
+    spans = _spans(changes[changes["sprint_id"].to_numpy("int64") == int(sprint["sprint_id"])])
+    facts = _facts(issues, spans.keys[spans.code])
+    joined = spans.joined[:, None]
+    left = spans.left[:, None]
+    points = facts[0][:, None]
+    resolved = facts[1][:, None]
     member = (joined <= bounds) & (bounds < left)
     open_then = (resolved == NAT_MS) | (resolved > bounds)
     # An issue with two spans in one sprint is in it at most once at any instant.

@@ -106,6 +106,19 @@ def test_repeated_changes_count_once_and_a_rejoin_is_a_second_span() -> None:
     assert spans[["joined", "left"]].values.tolist() == [[10, 30], [40, np.iinfo(np.int64).max]]
 
 
+def test_an_issue_with_two_spans_in_a_sprint_counts_once() -> None:
+    # H is committed, removed on day 3 and added again on day 5 (two spans in S1), resolved on
+    # day 8: one committed, one completed item, neither added nor removed.
+    changes = pd.DataFrame(
+        [("H", day(-1), 1, True), ("H", day(3), 1, False), ("H", day(5), 1, True)],
+        columns=["key", "at", "sprint_id", "joined"],
+    )
+    issues = pd.DataFrame({"key": ["H"], "points": [2.0], "resolved": [day(8)]})
+    s1 = sprint_reports(SPRINTS, changes, issues, AS_OF).set_index("sprint_id").loc[1]
+    assert (s1.committed_items, s1.completed_items, s1.completed_points) == (1, 1, 2.0)
+    assert (s1.added_items, s1.removed_items, s1.carried_over_items) == (0, 0, 0)
+
+
 def test_burndown_of_a_closed_sprint_day_by_day() -> None:
     burndown = sprint_burndown(SPRINTS.iloc[0], CHANGES, ISSUES, "UTC", AS_OF)
     assert burndown["date"].iloc[0] == date(2026, 3, 2)
