@@ -8,9 +8,9 @@ from dash import Dash
 from flask import Flask
 
 from callbacks import register_callbacks
-from callbacks.background import background_manager, celery_app
+from callbacks.background import JOB_QUEUE_KEY, background_manager, celery_app
 from callbacks.errors import on_unexpected_error
-from callbacks.roles import actions_by_output
+from callbacks.roles import CONTROLS_KEY, actions_by_output, controls_by_action
 from callbacks.shell import select_on_first_start, serve_layout
 from data.analytics.loading import warm_active_profile_in_background
 from data.locations import get_cache_dir
@@ -33,10 +33,12 @@ def create_app(team: auth.AuthConfig | None = None, redis_url: str | None = None
         on_error=on_unexpected_error,
     )
     app.layout = serve_layout
+    app.server.config[JOB_QUEUE_KEY] = redis_url
     register_callbacks(app)
     if team is not None:
         auth.install(app.server, team)
         app.server.config[ACTIONS_KEY] = actions_by_output(app)
+        app.server.config[CONTROLS_KEY] = controls_by_action(app)
     return app
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import flask
 import multiprocess
-from dash import DiskcacheManager
+from dash import CeleryManager, DiskcacheManager
 
+from data.errors import FlowcastError
 from data.private_files import private_cache
 
 _SPAWN = multiprocess.get_context("spawn")
@@ -40,10 +43,57 @@ def background_manager(directory: Path, redis_url: str | None = None) -> Any:
     With ``redis_url`` (a team server, docs/team.md) jobs run on Celery workers instead
     (``flowcast worker``), Redis their broker and result store: Dash's documented CeleryManager."""
     if redis_url:
-        from dash import CeleryManager
-
-        return CeleryManager(celery_app(redis_url))
+        return QueueCheckingCeleryManager(celery_app(redis_url), redis_url)
     return SpawningDiskcacheManager(private_cache(directory))
+
+
+# Where a team server's Flask config names its job queue (app.create_app sets it), so the click
+# that announces a job can refuse it before writing a pending record.
+JOB_QUEUE_KEY = "FLOWCAST_JOB_QUEUE"
+QUEUE_TIMEOUT_S = 2.0
+
+
+class JobQueueDown(FlowcastError):
+    """The team's Redis does not answer: no job can be queued (the pages still read)."""
+
+
+def check_job_queue(redis_url: str) -> None:
+    """Raise JobQueueDown unless the Redis at ``redis_url`` answers a PING within two seconds
+    (Celery would otherwise retry publishing for minutes while the click waits)."""
+    import redis
+
+    try:
+        with redis.Redis.from_url(
+            redis_url, socket_connect_timeout=QUEUE_TIMEOUT_S, socket_timeout=QUEUE_TIMEOUT_S
+        ) as client:
+            client.ping()
+    except redis.RedisError:
+        where = urlsplit(redis_url)
+        raise JobQueueDown(
+            f"The job queue (Redis at {where.hostname}:{where.port or 6379}) does not answer, so "
+            "no job can start; start Redis or ask your admin, then try again (the pages still "
+            "show the stored data)."
+        ) from None
+
+
+def check_this_servers_queue() -> None:
+    """Inside a request: ``check_job_queue`` for the team server's queue; nothing locally."""
+    redis_url = flask.current_app.config.get(JOB_QUEUE_KEY) if flask.has_app_context() else None
+    if redis_url:
+        check_job_queue(redis_url)
+
+
+class QueueCheckingCeleryManager(CeleryManager):
+    """Dash's CeleryManager, refusing a job at once (one sentence, through the app's
+    ``on_error``) when Redis is down instead of hanging the request in Celery's retries."""
+
+    def __init__(self, celery: Any, redis_url: str) -> None:
+        super().__init__(celery)
+        self.redis_url = redis_url
+
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
+        check_job_queue(self.redis_url)
+        return super().call_job_fn(key, job_fn, args, context)
 
 
 @cache

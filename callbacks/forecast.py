@@ -11,6 +11,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.plan_baseline import baseline_series
+from callbacks.roles import requires
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report, sprints
@@ -120,6 +121,7 @@ def register(app: Dash) -> None:
         State(ids.DATA_VERSION, "data"),
         prevent_initial_call=True,
     )
+    @requires("plan")  # the forecast settings are saved with the profile
     def _scope(scope, selection, version):
         # A refused save reaches the page through the app's on_error (an alert).
         return choose_scope(selection, scope, version)
@@ -131,6 +133,7 @@ def register(app: Dash) -> None:
         State(ids.DATA_VERSION, "data"),
         prevent_initial_call=True,
     )
+    @requires("plan")
     def _epics(counting, selection, version):
         # A refused save reaches the page through the app's on_error (an alert).
         return count_subtasks(selection, counting, version)

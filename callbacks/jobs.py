@@ -10,6 +10,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
+from callbacks.background import check_this_servers_queue
 from callbacks.roles import requires
 from data.jobs import ACTIVE, announce, job_progress
 from data.store import get_backend
@@ -97,9 +98,13 @@ class PageJob:
 
     def announce(self, selection: Selection) -> bool:
         """At the start button's click: record the run as pending, so other tabs show it and
-        Cancel works before the job's process has started (about a second)."""
+        Cancel works before the job's process has started (about a second). On a team server
+        whose job queue is down, nothing is recorded: JobQueueDown says why."""
         task = self.task_of(selection)
-        return task is not None and announce(task, STARTING)
+        if task is None:
+            return False
+        check_this_servers_queue()
+        return announce(task, STARTING)
 
     def poll(self, selection: Selection, seen_active: bool | None) -> tuple[Any, ...]:
         return poll_job(self.task_of(selection), seen_active)

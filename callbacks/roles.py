@@ -10,10 +10,15 @@ data/team/accounts.ACTIONS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import flask
 from dash import Dash
+from dash.development.base_component import Component
+
+from data.acting import acting_role, acting_user
+from data.team.accounts import refusal, role_may
 
 F = TypeVar("F", bound=Callable[..., Any])
 ATTRIBUTE = "flowcast_action"
@@ -35,3 +40,51 @@ def actions_by_output(app: Dash) -> dict[str, str]:
         if action is not None:
             found[output] = action
     return found
+
+
+def controls_by_action(app: Dash) -> dict[str, str]:
+    """{component id: action} of every control that triggers a marked callback (its Inputs:
+    the buttons and switches that start a fetch, a sign-off, a save…)."""
+    found = {}
+    for spec in app.callback_map.values():
+        action = getattr(spec.get("callback"), ATTRIBUTE, None)
+        if action is None:
+            continue
+        for trigger in spec["inputs"]:
+            if isinstance(trigger["id"], str):
+                found[trigger["id"]] = action
+    return found
+
+
+# Where a team server's Flask config keeps ``controls_by_action`` (app.create_app sets it).
+CONTROLS_KEY = "FLOWCAST_CONTROLS"
+
+
+def lock_controls(tree: Any) -> Any:
+    """``tree`` with each control the signed-in user's role may not use disabled, its tooltip
+    saying why (the server refuses the request anyway: this spares a click that cannot work).
+    Locally (no sign-in) the tree is returned as it is."""
+    role = acting_role()
+    controls = flask.current_app.config.get(CONTROLS_KEY) if flask.has_app_context() else None
+    if not controls or role is None:
+        return tree
+    locked = {
+        cid: refusal(acting_user() or "You", role, action)
+        for cid, action in controls.items()
+        if not role_may(role, action)
+    }
+    for component in _components(tree):
+        cid = getattr(component, "id", None)
+        reason = locked.get(cid) if isinstance(cid, str) else None
+        if reason is not None and "disabled" in component._prop_names:
+            component.disabled = True
+            if "title" in component._prop_names:
+                component.title = reason
+    return tree
+
+
+def _components(tree: Any) -> Iterator[Component]:
+    for root in tree if isinstance(tree, (list, tuple)) else [tree]:
+        if isinstance(root, Component):
+            yield root
+            yield from root._traverse()

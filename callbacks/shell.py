@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks import data_page, dora, flow, forecast, guide, plans, review, settings, sprints
 from callbacks.errors import alert_for, alert_on_error
+from callbacks.roles import lock_controls
 from callbacks.selection import named_downloads
 from callbacks.sync_status import sync_text
 from data.errors import FlowcastError
@@ -60,7 +61,7 @@ def serve_layout() -> html.Div:
     else:
         problem = None
     header = header_layout(profiles, queries, selection["profile"], selection["query"], last_sync)
-    return shell_layout(header, selection, problem)
+    return lock_controls(shell_layout(header, selection, problem))
 
 
 def _options(items: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -135,7 +136,7 @@ def page_update(
     value together with the URL, and the page renders."""
     if triggers == [UNIT_CHANGE] and (pathname or "/") != "/":
         return no_update
-    return render_page(pathname, selection, forecast_unit)
+    return lock_controls(render_page(pathname, selection, forecast_unit))
 
 
 def register(app: Dash) -> None:

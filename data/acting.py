@@ -10,25 +10,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
-_acting: ContextVar[str | None] = ContextVar("flowcast_acting_user", default=None)
+Actor = tuple[str, str | None]  # (name, role: viewer, lead or admin; None when not signed in)
+_acting: ContextVar[Actor | None] = ContextVar("flowcast_acting_user", default=None)
 
 
 def acting_user() -> str | None:
-    return _acting.get()
+    actor = _acting.get()
+    return actor[0] if actor else None
 
 
-def begin_acting(name: str) -> Token[str | None]:
-    """``name`` acts until ``end_acting`` with the token (a request's start and end)."""
-    return _acting.set(name)
+def acting_role() -> str | None:
+    """The signed-in user's role on a team server; None locally (where every control is open)."""
+    actor = _acting.get()
+    return actor[1] if actor else None
 
 
-def end_acting(token: Token[str | None]) -> None:
+def begin_acting(name: str, role: str | None = None) -> Token[Actor | None]:
+    """``name`` (with ``role``) acts until ``end_acting`` with the token (a request's start and
+    end)."""
+    return _acting.set((name, role))
+
+
+def end_acting(token: Token[Actor | None]) -> None:
     _acting.reset(token)
 
 
 @contextmanager
-def acting_as(name: str) -> Iterator[None]:
-    token = begin_acting(name)
+def acting_as(name: str, role: str | None = None) -> Iterator[None]:
+    token = begin_acting(name, role)
     try:
         yield
     finally:

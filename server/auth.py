@@ -92,7 +92,7 @@ def _guard() -> Response | None:
         except FlowcastError as exc:
             return _refuse(403, str(exc))
     flask.g.flowcast_user = user
-    flask.g.flowcast_acting = begin_acting(user.name)
+    flask.g.flowcast_acting = begin_acting(user.name, user.role)
     return None
 
 

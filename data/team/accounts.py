@@ -47,6 +47,11 @@ _hasher = PasswordHasher()
 _UNKNOWN_USER_HASH = _hasher.hash("not a password of anyone")
 
 
+def role_may(role: str, action: str) -> bool:
+    """Whether ``role`` may perform ``action`` (one of ACTIONS)."""
+    return ROLES.index(role) >= ROLES.index(ACTIONS[action])
+
+
 @dataclass(frozen=True)
 class User:
     username: str
@@ -62,15 +67,19 @@ class User:
         return self.display_name or self.username
 
     def may(self, action: str) -> bool:
-        return ROLES.index(self.role) >= ROLES.index(ACTIONS[action])
+        return role_may(self.role, action)
 
     def require(self, action: str) -> None:
         if not self.may(action):
-            needed = ACTIONS[action]
-            raise PermissionDenied(
-                f"{self.name} is a {self.role} and cannot {_ACTION_WORDS[action]}; "
-                f"ask an admin for the {needed} role."
-            )
+            raise PermissionDenied(refusal(self.name, self.role, action))
+
+
+def refusal(who: str, role: str, action: str) -> str:
+    """The sentence refusing ``who`` (a ``role``) the ``action``."""
+    return (
+        f"{who} is a {role} and cannot {_ACTION_WORDS[action]}; "
+        f"ask an admin for the {ACTIONS[action]} role."
+    )
 
 
 _ACTION_WORDS = {

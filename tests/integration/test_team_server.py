@@ -217,11 +217,12 @@ def dash_request(app_map: dict, output: str, values: dict[str, object]) -> dict:
     outputs = [
         {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
         for part in output.strip(".").split("...")
+        if "." in part  # a callback without outputs is keyed by a hash
     ]
     first = spec["inputs"][0]
     return {
         "output": output,
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "outputs": outputs[0] if len(outputs) == 1 else outputs,
         "inputs": items("inputs"),
         "state": items("state"),
         "changedPropIds": [f"{first['id']}.{first['property']}"],
@@ -266,3 +267,61 @@ def test_a_sign_off_on_the_team_server_names_the_signed_in_user(backend: SQLiteB
             ).fetchall()
         }
     assert "Lea Lead" in actors and "Mallory" not in actors
+
+
+def find(layout: object, component_id: str) -> dict | None:
+    """The component ``component_id`` in a layout as Dash serves it (JSON), or None."""
+    if isinstance(layout, list):
+        return next((f for item in layout if (f := find(item, component_id))), None)
+    if not isinstance(layout, dict):
+        return None
+    props = layout.get("props", {})
+    if props.get("id") == component_id:
+        return props
+    return find(props.get("children"), component_id)
+
+
+def page(client: httpx.Client, app_map: dict, path: str) -> object:
+    output = next(o for o in app_map if o.startswith(f"{ids.PAGE}."))
+    body = dash_request(
+        app_map, output, {ids.URL: path, ids.SELECTION: {"profile": "team", "query": "q"}}
+    )
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["response"][ids.PAGE]["children"]
+
+
+def test_the_controls_a_role_may_not_use_are_disabled_with_the_reason(backend) -> None:
+    """What the server would refuse is disabled in the page too, its tooltip saying why; what
+    the role may do stays enabled; locally nothing is disabled."""
+    seed_team(backend)
+    accounts.add_user("ada", PASSWORD, "admin")
+    accounts.add_user("vic", PASSWORD, "viewer")
+    accounts.add_user("lea", PASSWORD, "lead")
+    app = create_app(AuthConfig("password", SECRET, secure_cookies=False))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        viewer, lead, admin = (sign_in(base, name) for name in ("vic", "lea", "ada"))
+        fetch = find(viewer.get("/_dash-layout").json(), ids.HEADER_FETCH)
+        assert fetch["disabled"] is True
+        assert fetch["title"] == (
+            "vic is a viewer and cannot fetch from JIRA or run jobs; ask an admin for the lead role."
+        )
+        review = page(viewer, app.callback_map, "/review")
+        for control in (ids.REVIEW_SIGNOFF_BUTTON, ids.REVIEW_BACKFILL):
+            assert find(review, control)["disabled"] is True, control
+        assert not find(lead.get("/_dash-layout").json(), ids.HEADER_FETCH).get("disabled")
+        for control in (ids.REVIEW_SIGNOFF_BUTTON, ids.REVIEW_BACKFILL):
+            assert not find(page(lead, app.callback_map, "/review"), control).get("disabled")
+        restore = find(page(lead, app.callback_map, "/data"), ids.DATA_RESTORE)
+        assert restore["disabled"] is True and "ask an admin for the admin role" in restore["title"]
+        assert not find(page(admin, app.callback_map, "/data"), ids.DATA_RESTORE).get("disabled")
+    finally:
+        server.shutdown()
+        thread.join()
+    local = create_app()
+    with local.server.test_client() as client:
+        assert not find(client.get("/_dash-layout").get_json(), ids.HEADER_FETCH).get("disabled")

@@ -4,8 +4,11 @@ the job's record goes to completed, as with the local manager."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,13 +23,14 @@ from werkzeug.serving import make_server
 from app import create_app
 from callbacks.roles import actions_by_output
 from data.jira import sync as jira_sync
+from data.jobs import INTERRUPTED, job_progress
 from data.store.sqlite_backend import SQLiteBackend
 from data.team import accounts
 from fakejira import FakeJira
 from layouts import ids
 from server.auth import AuthConfig
 from tests.integration.jira_support import make_profile
-from tests.integration.test_team_server import PASSWORD, SECRET, dash_request, sign_in
+from tests.integration.test_team_server import PASSWORD, SECRET, dash_request, output_of, sign_in
 
 FLOWCAST = Path(sys.executable).with_name("flowcast")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -106,3 +110,191 @@ def test_a_fetch_on_the_team_server_runs_on_a_celery_worker(
             (profile_id, query_id),
         ).fetchone()[0]
     assert stored == 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def callback_named(app, name: str, first_input: str) -> str:
+    """The callback_map key of the callback ``name`` whose first input is ``first_input``."""
+    return next(
+        output
+        for output, spec in app.callback_map.items()
+        if getattr(spec.get("callback"), "__name__", None) == name
+        and spec["inputs"][0]["id"] == first_input
+    )
+
+
+def test_with_redis_down_a_fetch_is_refused_at_once_and_the_pages_still_read(
+    backend: SQLiteBackend, data_dir: Path
+) -> None:
+    """Nothing listens on the queue's port: the click is refused in one sentence (no pending
+    record left behind, no job queued), and a page still renders from the stored data."""
+    accounts.add_user("lea", PASSWORD, "lead")
+    down = f"redis://127.0.0.1:{free_port()}/0"
+    with FakeJira("cloud", issues=20, seed=5, now=NOW) as fake:
+        profile_id, query_id = make_profile(fake)
+        app = create_app(AuthConfig("password", SECRET, secure_cookies=False), down)
+        server = make_server("127.0.0.1", 0, app.server, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            lead = sign_in(f"http://127.0.0.1:{server.server_port}", "lea")
+            values = {
+                ids.HEADER_FETCH: 1,
+                ids.SELECTION: {"profile": profile_id, "query": query_id},
+                ids.HEADER_FULL_FETCH: [],
+                ids.DATA_VERSION: 0,
+            }
+            fetch = output_of(actions_by_output(app), "fetch", ids.HEADER_FETCH_RESULT)
+            announce = callback_named(app, "_announce", ids.HEADER_FETCH)
+            # The click's announce callback answers with the alert (the app's on_error)…
+            answer = lead.post(
+                "/_dash-update-component", json=dash_request(app.callback_map, announce, values)
+            )
+            assert answer.status_code == 200, answer.text
+            alert = json.dumps(answer.json()["sideUpdate"])
+            assert "The job queue (Redis at 127.0.0.1:" in alert, alert
+            assert "does not answer, so no job can start; start Redis" in alert
+            # …and the job's own request is refused before Celery is asked (Dash's "no update").
+            answer = lead.post(
+                "/_dash-update-component", json=dash_request(app.callback_map, fetch, values)
+            )
+            assert answer.status_code == 204, answer.text
+            assert backend.get_task_progress(jira_sync.task_name(profile_id, query_id)) is None
+            page = lead.post(
+                "/_dash-update-component",
+                json=dash_request(
+                    app.callback_map,
+                    callback_named(app, "_page", ids.URL),
+                    {ids.URL: "/flow", ids.SELECTION: values[ids.SELECTION]},
+                ),
+            )
+            assert page.status_code == 200, page.text
+            assert "Flow" in json.dumps(page.json()["response"][ids.PAGE]), page.text[:300]
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def stored_issues(backend: SQLiteBackend, profile_id: str, query_id: str) -> list[tuple]:
+    with backend.session() as conn:
+        rows = conn.execute(
+            "SELECT q.issue_key, i.fields, i.fetched_at FROM query_issues q JOIN issues i "
+            "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+            "WHERE q.profile_id = ? AND q.query_id = ? ORDER BY q.issue_key",
+            (profile_id, query_id),
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_a_worker_killed_mid_sync_leaves_the_record_interrupted_and_the_data_intact(
+    backend: SQLiteBackend, data_dir: Path, redis_url: str
+) -> None:
+    """kill -9 of a worker (its whole process group) during a full refresh, five times: each
+    time the record reads as interrupted, the lock is free for the next run and the previous
+    sync's data is what it was; a sixth run on a fresh worker then completes."""
+    accounts.add_user("lea", PASSWORD, "lead")
+    with FakeJira("cloud", issues=300, seed=5, now=NOW) as fake:
+        profile_id, query_id = make_profile(fake)
+        jira_sync.sync(profile_id, query_id)
+        before = stored_issues(backend, profile_id, query_id)
+        assert len(before) == 300
+        task = jira_sync.task_name(profile_id, query_id)
+        fake.latency_ms = 500  # each request to JIRA now takes half a second
+        app = create_app(AuthConfig("password", SECRET, secure_cookies=False), redis_url)
+        server = make_server("127.0.0.1", 0, app.server, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        fetch = output_of(actions_by_output(app), "fetch", ids.HEADER_FETCH_RESULT)
+        values = {
+            ids.HEADER_FETCH: 1,
+            ids.SELECTION: {"profile": profile_id, "query": query_id},
+            ids.HEADER_FULL_FETCH: True,
+            ids.DATA_VERSION: 0,
+        }
+        try:
+            lead = sign_in(f"http://127.0.0.1:{server.server_port}", "lea")
+            for attempt in range(6):
+                worker = start_worker(redis_url, data_dir)
+                try:
+                    queued = lead.post(
+                        "/_dash-update-component",
+                        json=dash_request(app.callback_map, fetch, values),
+                    )
+                    assert "job" in queued.json(), queued.text
+                    if attempt == 5:  # a sixth worker, left alone, completes the run
+                        fake.latency_ms = 0
+                        wait_for(backend, task, ("completed",))
+                        break
+                    # Mid-sync: talking to JIRA, before "Saving" (the sync has 0–80 % of the
+                    # bar, its reads the first 85 % of that).
+                    running = wait_for(backend, task, ("running",), percent=(0, 60))
+                    assert running["status"] == "running"
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait(timeout=30)
+                    until_group_gone(worker.pid)  # its pool process too
+                    shown = job_progress(task)
+                    assert shown is not None and shown["status"] == "failed", shown
+                    assert shown["message"] == INTERRUPTED
+                    assert stored_issues(backend, profile_id, query_id) == before
+                finally:
+                    stop_worker(worker)
+        finally:
+            server.shutdown()
+            thread.join()
+    after = stored_issues(backend, profile_id, query_id)
+    assert [row[0] for row in after] == [row[0] for row in before]
+
+
+def start_worker(redis_url: str, data_dir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(FLOWCAST), "worker", "--redis-url", redis_url, "--concurrency", "1"],
+        env={**os.environ, "FLOWCAST_DATA_DIR": str(data_dir)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: kill -9 takes its pool child too
+    )  # fmt: skip
+
+
+def until_group_gone(pgid: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process group {pgid} still alive 30 s after kill -9")
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
+def wait_for(
+    backend: SQLiteBackend,
+    task: str,
+    statuses: tuple[str, ...],
+    percent: tuple[float, float] = (0, 100),
+) -> dict:
+    deadline = time.monotonic() + 120
+    record = None
+    while time.monotonic() < deadline:
+        record = backend.get_task_progress(task)
+        if (
+            record
+            and record["status"] in statuses
+            and percent[0] <= record["progress_percent"] <= percent[1]
+        ):
+            return record
+        time.sleep(0.1)
+    raise AssertionError(f"{task} never reached {statuses}: {record}")
