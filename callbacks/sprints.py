@@ -8,7 +8,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.errors import alert_on_error
-from callbacks.selection import missing_selection
+from callbacks.selection import missing_selection, named_downloads
 from callbacks.sync_status import not_fetched_notice
 from data.analytics.sprints import sprints_page
 from layouts import ids
@@ -34,7 +34,8 @@ def show_sprint(selection: dict[str, Any] | None, sprint_id: Any, unit: str | No
     page = sprints_page(profile_id, query_id, int(sprint_id))
     if page.summary is None:
         return no_sprints(page.notice)
-    return sprint_content(page.summary, page.weekly, unit if unit in page.weekly else "items")
+    with named_downloads(profile_id, query_id):  # the tables' CSVs, as when the page is drawn
+        return sprint_content(page.summary, page.weekly, unit if unit in page.weekly else "items")
 
 
 def register(app: Dash) -> None:

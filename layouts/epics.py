@@ -88,7 +88,13 @@ def epics_table(summary: dict[str, Any]) -> list[Any]:
             f"{len(summary['epics'])} epics; forecasts from the last {window} weeks' throughput.",
             className="text-muted",
         ),
-        text_table(ids.FORECAST_EPICS_TABLE, COLUMNS, epic_records(summary["epics"]), TABLE_HEIGHT),
+        text_table(
+            ids.FORECAST_EPICS_TABLE,
+            COLUMNS,
+            epic_records(summary["epics"]),
+            TABLE_HEIGHT,
+            csv="epics",
+        ),  # fmt: skip
     ]
     if summary["note"]:
         parts.append(html.Small(summary["note"], className="text-muted"))

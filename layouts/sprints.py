@@ -110,7 +110,33 @@ def scope_table(sprint: dict[str, Any], has_points: bool) -> html.Div:
     columns = [("what", sprint["name"]), ("items", "Items")]
     if has_points:
         columns.append(("points", "Points"))
-    return text_table(ids.SPRINTS_SCOPE_TABLE, columns, records)
+    return text_table(ids.SPRINTS_SCOPE_TABLE, columns, records, csv="sprint-scope")
+
+
+def sprint_report_records(
+    sprints: list[dict[str, Any]], has_points: bool
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Every started sprint's scope changes as one row each, oldest first (``flowcast report
+    --csv``'s sprints.csv): the scope table's rows as columns, in items (and points)."""
+    units = ("items", "points") if has_points else ("items",)
+    columns = [("name", "Sprint"), ("state", "State"), ("start", "Start"), ("end", "End")]
+    for kind, label in [*SCOPE_ROWS, ("say_do", "Say/do")]:
+        columns += [(f"{kind}_{unit}", f"{label} ({unit})") for unit in units]
+    records = []
+    for sprint in sprints:
+        row: dict[str, Any] = {
+            "name": sprint["name"],
+            "state": sprint["state"],
+            "start": _day(sprint["start"]),
+            "end": _day(sprint["complete"] or sprint["end"]),
+        }
+        for unit in units:
+            for kind, _label in SCOPE_ROWS:
+                row[f"{kind}_{unit}"] = _amount(sprint[f"{kind}_{unit}"], unit)
+            ratio = sprint[f"say_do_{unit}"]
+            row[f"say_do_{unit}"] = "–" if ratio is None else f"{ratio:.0%}"
+        records.append(row)
+    return columns, records
 
 
 def velocity_figure(velocity: list[dict[str, Any]], unit: str) -> Any:
@@ -167,7 +193,7 @@ def forecast_table(
         )
     columns = [("how", "Forecast"), ("remaining", f"Open {unit}"), ("pert", "PERT"),
                ("p50", "Monte Carlo P50"), ("p85", "Monte Carlo P85"), ("note", "")]  # fmt: skip
-    return text_table(ids.SPRINTS_FORECAST, columns, records)
+    return text_table(ids.SPRINTS_FORECAST, columns, records, csv="sprint-forecast")
 
 
 def sprint_content(summary: dict[str, Any], weekly: dict[str, Any], unit: str) -> list[Any]:

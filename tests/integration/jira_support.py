@@ -107,3 +107,20 @@ def sprint_members_at(fake: FakeJira, sprint_id: int, at_ms: int) -> set[str]:
         if sprint_id in current:
             found.add(issue.key)
     return found
+
+
+def closed_sprint_counts(fake: FakeJira, sprint: Any) -> dict[str, int]:
+    """A closed sprint's committed, completed and carried-over items by the fake's model: in the
+    sprint at its start; in it at its completion and resolved by then; in it then, unresolved."""
+    committed = sprint_members_at(fake, sprint.id, sprint.start_ms)
+    at_end = sprint_members_at(fake, sprint.id, sprint.complete_ms)
+    resolved = {
+        i.key
+        for i in fake.dataset.issues()
+        if i.resolved_ms is not None and i.resolved_ms <= sprint.complete_ms
+    }
+    return {
+        "committed": len(committed),
+        "completed": len(at_end & resolved),
+        "carried_over": len(at_end - resolved),
+    }

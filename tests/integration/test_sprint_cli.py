@@ -4,6 +4,8 @@ sprints' dates and each issue's Sprint field changes), not from the stored rows.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -15,7 +17,7 @@ import pytest
 
 from data.jira.sync import sync
 from fakejira import FakeJira
-from tests.integration.jira_support import FAST_RETRY, make_profile, sprint_members_at
+from tests.integration.jira_support import FAST_RETRY, closed_sprint_counts, make_profile
 
 FLOWCAST = str(Path(sys.executable).with_name("flowcast"))
 pytestmark = pytest.mark.usefixtures("backend")
@@ -43,18 +45,11 @@ def test_sprint_list_counts_match_the_fakes_model(synced: tuple[FakeJira, str]) 
     started = [s for s in fake.dataset.sprints if s.state != "future"]
     assert sorted(rows) == [s.id for s in started]
     for sprint in started[-6:-1]:  # closed ones
-        assert sprint.start_ms is not None and sprint.complete_ms is not None
-        committed = sprint_members_at(fake, sprint.id, sprint.start_ms)
-        at_end = sprint_members_at(fake, sprint.id, sprint.complete_ms)
-        resolved = {
-            i.key
-            for i in fake.dataset.issues()
-            if i.resolved_ms is not None and i.resolved_ms <= sprint.complete_ms
-        }
+        expected = closed_sprint_counts(fake, sprint)
         row = rows[sprint.id]
-        assert row["committed_items"] == len(committed), sprint.name
-        assert row["completed_items"] == len(at_end & resolved), sprint.name
-        assert row["carried_over_items"] == len(at_end - resolved), sprint.name
+        assert row["committed_items"] == expected["committed"], sprint.name
+        assert row["completed_items"] == expected["completed"], sprint.name
+        assert row["carried_over_items"] == expected["carried_over"], sprint.name
 
 
 def test_sprint_report_has_the_burndown_velocity_and_forecast(
@@ -104,3 +99,43 @@ def test_report_json_lists_epics_with_their_children(synced: tuple[FakeJira, str
         row = by_key[epic.key]
         assert row["total_items"] == len(children)
         assert row["done_items"] == sum(c.resolved_ms is not None for c in children)
+
+
+def test_report_csv_writes_the_sprint_and_epic_tables(
+    synced: tuple[FakeJira, str], tmp_path: Path
+) -> None:
+    fake, profile_id = synced
+    folder = tmp_path / "tables"
+    done = _flowcast("report", "--profile", profile_id, "--query", "Q", "--csv", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "epics.csv" in done.stderr and "sprints.csv" in done.stderr
+    sprints = list(csv.DictReader(io.StringIO((folder / "sprints.csv").read_text("utf-8"))))
+    started = [s for s in fake.dataset.sprints if s.state != "future"]
+    assert [row["Sprint"] for row in sprints] == [s.name for s in started]  # oldest first
+    by_name = {row["Sprint"]: row for row in sprints}
+    for sprint in [s for s in started if s.state == "closed"][-4:]:
+        expected = closed_sprint_counts(fake, sprint)
+        row = by_name[sprint.name]
+        assert row["Committed at start (items)"] == str(expected["committed"])
+        assert row["Completed (items)"] == str(expected["completed"])
+        assert row["Carried over (items)"] == str(expected["carried_over"])
+    epics = list(csv.DictReader(io.StringIO((folder / "epics.csv").read_text("utf-8"))))
+    by_key = {row["Epic"]: row for row in epics}
+    checked = 0
+    for epic in [i for i in fake.dataset.issues() if i.issue_type == "Epic"]:
+        children = [i for i in fake.dataset.issues() if i.parent_id == epic.id]
+        if children:
+            done_items = sum(c.resolved_ms is not None for c in children)
+            assert by_key[epic.key]["Items done / total"] == f"{done_items:,} / {len(children):,}"
+            checked += 1
+    assert checked >= 3
+
+
+def test_report_csv_of_a_query_without_a_board_has_no_sprints_file(tmp_path: Path) -> None:
+    with FakeJira("cloud", issues=60, seed=9, scrum=True) as fake:
+        profile_id, query_id = make_profile(fake)
+        sync(profile_id, query_id, retry=FAST_RETRY)
+    folder = tmp_path / "tables"
+    done = _flowcast("report", "--profile", profile_id, "--query", "Q", "--csv", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert (folder / "epics.csv").is_file() and not (folder / "sprints.csv").exists()

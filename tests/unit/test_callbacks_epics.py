@@ -4,6 +4,8 @@ switch, epics outside the query, a query without epics and a bad counting value.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +18,7 @@ from data.jira.sync import sync
 from data.profiles import manager as pm
 from fakejira import FakeJira
 from layouts import ids
+from layouts.epics import COLUMNS
 from tests.components import find_component
 from tests.integration.jira_support import FAST_RETRY, make_profile
 
@@ -102,6 +105,12 @@ def test_each_epics_items_are_its_children_and_sub_tasks_count_when_asked(
         total = len(_children(scrum, epic.id, True))
         assert counted[epic.key][2].endswith(f"/ {total:,}"), epic.key
     assert find_component(again, ids.FORECAST_EPICS_COUNTING).value == "items"
+    # The table downloads as CSV: the header and the rows shown, in their order.
+    file = find_component(again, ids.table_csv_data("epics")).data
+    lines = list(csv.reader(io.StringIO(file["content"])))
+    assert lines[0] == [label for _key, label in COLUMNS]
+    assert {line[0]: line[1:] for line in lines[1:]} == counted
+    assert [line[0] for line in lines[1:]] == list(counted)
 
 
 def test_a_bad_counting_is_one_sentence_and_nothing_is_saved(scrum: FakeJira) -> None:

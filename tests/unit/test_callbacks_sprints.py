@@ -4,7 +4,10 @@ scope-change table against the fake's own model of who was in the sprint when.""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,7 +18,7 @@ from data.jira.errors import JiraBoardError
 from data.jira.sync import sync
 from fakejira import FakeJira
 from layouts import ids
-from tests.integration.jira_support import FAST_RETRY, make_profile, sprint_members_at
+from tests.integration.jira_support import FAST_RETRY, closed_sprint_counts, make_profile
 
 
 def _walk(component: Any) -> Iterator[Any]:
@@ -101,25 +104,25 @@ def test_a_closed_sprints_scope_table_counts_what_the_fake_did(scrum: FakeJira) 
     assert sprint.start_ms is not None and sprint.complete_ms is not None
     selection = {"profile": profile_id, "query": query_id}
     content = sprints.show_sprint(selection, sprint.id, "points")
-    at_start = sprint_members_at(scrum, sprint.id, sprint.start_ms)
-    at_end = sprint_members_at(scrum, sprint.id, sprint.complete_ms)
-    resolved = {
-        i.key
-        for i in scrum.dataset.issues()
-        if i.resolved_ms is not None and i.resolved_ms <= sprint.complete_ms
-    }
+    expected = closed_sprint_counts(scrum, sprint)
     rows = {row[0]: row[1:] for row in _table(content, ids.SPRINTS_SCOPE_TABLE)}
     assert rows[sprint.name] == ["Items", "Points"]  # the header names the sprint
-    assert rows["Committed at start"][0] == str(len(at_start))
-    assert rows["Completed"][0] == str(len(at_end & resolved))
-    assert rows["Carried over"][0] == str(len(at_end - resolved))
-    committed = len(at_start)
-    assert rows["Say/do (completed ÷ committed)"][0] == f"{len(at_end & resolved) / committed:.0%}"
+    assert rows["Committed at start"][0] == str(expected["committed"])
+    assert rows["Completed"][0] == str(expected["completed"])
+    assert rows["Carried over"][0] == str(expected["carried_over"])
+    say_do = expected["completed"] / expected["committed"]
+    assert rows["Say/do (completed ÷ committed)"][0] == f"{say_do:.0%}"
     burndown = _by_id(content, ids.SPRINTS_BURNDOWN).figure
     assert burndown.layout.title.text == f"Burndown of {sprint.name} (remaining points)"
     assert [t.name for t in burndown.data] == ["Scope", "Remaining", "Ideal"]
     forecast = _table(content, ids.SPRINTS_FORECAST)
     assert [row[0].split(" (")[0] for row in forecast[1:]] == ["In sprints", "In weeks"]
+    # Both tables download as CSV with the rows shown, named after the profile and query.
+    for name, table_id in (("sprint-scope", ids.SPRINTS_SCOPE_TABLE),
+                           ("sprint-forecast", ids.SPRINTS_FORECAST)):  # fmt: skip
+        file = _by_id(content, ids.table_csv_data(name)).data
+        assert file["filename"] == f"p-{scrum.port}-auto_q_{name}_{date.today().isoformat()}.csv"
+        assert list(csv.reader(io.StringIO(file["content"]))) == _table(content, table_id)
 
 
 def test_a_sprint_of_another_board_is_refused_in_one_sentence(scrum: FakeJira) -> None:
