@@ -19,9 +19,11 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return missing_selection(profile_id)
     page = sprints_page(profile_id, query_id)
-    notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
     if page.summary is None:
-        return [*notes, no_sprints(page.notice)]
+        # Only the sentence that says why: no board (Settings) or not fetched (Fetch), so the
+        # general "not fetched yet" note would blur the first case and repeat the second.
+        return no_sprints(page.notice)
+    notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
     return sprints_layout(page.summary, page.weekly, "items", notes)
 
 

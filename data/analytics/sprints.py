@@ -33,6 +33,10 @@ from data.store.query_rows import data_fingerprint, database_file
 from data.timeutil import utc_now
 
 VELOCITY_SPRINTS = 6
+# What the Sprints page says instead of sprints: no board named (on the query or the profile),
+# and a board named whose sprints were never fetched (a Kanban board is refused by the fetch).
+NO_BOARD = "This query reads no board: name one in Settings › Queries to see sprints."
+NOT_FETCHED = "No sprints stored yet: press Fetch."
 
 
 def _ms(values: Any) -> np.ndarray:
@@ -243,21 +247,11 @@ class SprintsPage:
 def sprints_page(profile_id: str, query_id: str, sprint_id: int | None = None) -> SprintsPage:
     """The Sprints page's data for the query's board (the query's own, else the profile's)."""
     board = pm.query_board(pm.get_profile(profile_id), pm.get_query(profile_id, query_id))
-    if board is None:
-        return SprintsPage(
-            "This query reads no Scrum board: name one for the query in Settings → Queries "
-            "(Board) or for the profile (jira_config.board_id), then press Fetch.",
-            None,
-            {},
-        )
+    if board is None:  # a Kanban team's query: fetching again would not bring sprints
+        return SprintsPage(NO_BOARD, None, {})
     summary = sprint_summary(profile_id, query_id, sprint_id=sprint_id)
-    if not summary["sprints_stored"]:
-        return SprintsPage(
-            f"No sprints of board {board} are stored for this query: press Fetch to read them "
-            "(a Kanban board has none; the fetch then says so and a Scrum board is needed).",
-            None,
-            {},
-        )
+    if not summary["sprints_stored"]:  # a board named, its sprints never fetched
+        return SprintsPage(NOT_FETCHED, None, {})
     if not summary["sprints"]:
         return SprintsPage(
             f"Board {board} has no started sprint yet: this page fills in once one starts.",

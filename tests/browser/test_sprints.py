@@ -1,6 +1,7 @@
 """The Sprints page on the demo (a Scrum board with fortnightly sprints) in Chromium: the active
 sprint is drawn first, the picker and the Items / Points switch redraw the sprint, and the Bugs
-query, which reads the same board, still shows it while a profile without a board says so."""
+query, which reads the same board, still shows it; a query without a board says to name one in
+Settings, a board never fetched says to press Fetch (and the Fetch draws it)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from data.analytics.snapshots import snapshot_weeks
 from data.jira.sync import sync
 from data.profiles import manager as profile_manager
 from layouts import ids
-from tests.browser.conftest import choose_option, text_of, wait_for_graph
+from tests.browser.conftest import choose_option, click, text_of, wait_for_graph
 
 TIMEOUT = 30
 
@@ -62,19 +63,33 @@ def _utc_day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
 
 
-def test_a_profile_without_a_board_says_where_to_name_one(start_app, demo):
+def test_a_query_without_a_board_says_to_name_one_in_settings(start_app, demo):
     other = profile_manager.create_profile("No board")
     query = profile_manager.create_query(other, "Everything", "project = DEMO")
     profile_manager.switch_to(other, query)
     dash_duo = start_app()
     dash_duo.driver.get(dash_duo.server_url + "/sprints")
-    dash_duo.wait_for_contains_text(
-        f"#{ids.SPRINTS_NOTICE}", "This query reads no Scrum board", timeout=TIMEOUT
+    dash_duo.wait_for_element(f"#{ids.SPRINTS_NOTICE}", timeout=TIMEOUT)
+    assert text_of(dash_duo, ids.SPRINTS_NOTICE) == (
+        "This query reads no board: name one in Settings › Queries to see sprints."
     )
-    choose_option(dash_duo, ids.HEADER_PROFILE, "Demo")
-    dash_duo.wait_for_contains_text(
-        f"#{ids.SPRINTS_NOTICE}", "No sprints of board 1 are stored", timeout=TIMEOUT
+    # Never fetched either, yet nothing on the page says to press Fetch: it would bring no sprint.
+    page = dash_duo.driver.execute_script(
+        "return document.getElementById(arguments[0]).innerText", ids.PAGE
     )
+    assert "press Fetch" not in page
+    assert dash_duo.get_logs() == []
+
+
+def test_a_board_never_fetched_says_press_fetch_and_the_fetch_draws_it(start_app, demo):
+    dash_duo = start_app()  # the demo names board 1 and has not been fetched
+    dash_duo.driver.get(dash_duo.server_url + "/sprints")
+    dash_duo.wait_for_element(f"#{ids.SPRINTS_NOTICE}", timeout=TIMEOUT)
+    assert text_of(dash_duo, ids.SPRINTS_NOTICE) == "No sprints stored yet: press Fetch."
+    click(dash_duo, ids.HEADER_FETCH)
+    wait_for_graph(dash_duo, ids.SPRINTS_BURNDOWN, 90)
+    active = next(s for s in demo["fake"].dataset.sprints if s.state == "active")
+    assert _burndown_title(dash_duo) == f"Burndown of {active.name} (remaining items)"
     assert dash_duo.get_logs() == []
 
 
