@@ -36,13 +36,14 @@ def baseline_tree() -> Path | None:
 class Timing:
     wall: float
     cpu: float
+    peak_mb: float | None = None  # the child's own peak RSS, when it printed one
 
 
 def run_in(tree: Path, args: list[str], env: dict[str, str], *, inside: bool = False) -> Timing:
     """Run ``python args`` with ``tree`` first on the import path. The timing is the whole
     process's wall clock and user + system CPU time, or with ``inside`` what the child measured
-    itself and printed as its last line, ``<wall seconds> <cpu seconds>`` (a step of a process
-    without its start-up)."""
+    itself and printed as its last line, ``<wall seconds> <cpu seconds> [<peak RSS MiB>]`` (a step
+    of a process without its start-up)."""
     child_env = {**os.environ, **env, "PYTHONPATH": str(tree)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = _now()
@@ -52,8 +53,8 @@ def run_in(tree: Path, args: list[str], env: dict[str, str], *, inside: bool = F
     wall = _now() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if inside:
-        child_wall, child_cpu = done.stdout.strip().splitlines()[-1].split()
-        return Timing(float(child_wall), float(child_cpu))
+        measured = [float(v) for v in done.stdout.strip().splitlines()[-1].split()]
+        return Timing(measured[0], measured[1], measured[2] if len(measured) > 2 else None)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Timing(wall, cpu)
 
@@ -72,9 +73,11 @@ def compare(
     rounds: int,
     *,
     inside: bool = False,
+    peak_goal_mb: float | None = None,
 ) -> None:
     """Print ``label``'s median wall and CPU time on this tree with its goal (seconds) and, when a
-    baseline is set, the ratio to the baseline's median from the same alternating rounds."""
+    baseline is set, the ratio to the baseline's median from the same alternating rounds; with
+    ``peak_goal_mb`` the same for the peak RSS the child printed."""
     reference = baseline_tree()
     new: list[Timing] = []
     old: list[Timing] = []
@@ -98,3 +101,16 @@ def compare(
             f"ratio {wall / old_wall:.2f}x wall / {cpu / old_cpu:.2f}x CPU"
         )
     print(line, flush=True)
+    if peak_goal_mb is not None:
+        print(_peak_line(label, peak_goal_mb, new, old), flush=True)
+
+
+def _peak_line(label: str, goal_mb: float, new: list[Timing], old: list[Timing]) -> str:
+    peak = statistics.median(t.peak_mb or 0.0 for t in new)
+    line = f"{label}: peak RSS median {peak:.0f} MiB (goal < {goal_mb:g} MiB: " + (
+        "met)" if peak < goal_mb else "NOT met)"
+    )
+    if old:
+        old_peak = statistics.median(t.peak_mb or 0.0 for t in old)
+        line += f"; previous main {old_peak:.0f} MiB, ratio {peak / old_peak:.2f}x"
+    return line

@@ -16,6 +16,12 @@ syncing process, requests/s and issues/s. Never asserts on time. Cases and their
     python bench/bench_jira_sync.py --case sprints  # 10,000 Scrum issues, both deployments
     python bench/bench_jira_sync.py --case keyset   # 50,000 Data Center issues
     python bench/bench_jira_sync.py --issues 2000 --deployment cloud   # a quick run
+    FLOWCAST_BENCH_BASELINE=/work/prev-main python bench/bench_jira_sync.py --case scale
+
+- ``scale`` (issue 16 §3): the full sync of 50,000 Data Center issues, run alternately on this
+  tree and on the previous main (``FLOWCAST_BENCH_BASELINE``, bench/baseline.py) against one fake,
+  each sync in a fresh process and database: median wall and CPU time and peak RSS, each with its
+  goal (< 12 s, < 350 MiB) and its ratio to the previous main.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from baseline import THIS_TREE, compare, run_in  # noqa: E402
 
 from data.db.connection import initialize_database  # noqa: E402
 from data.jira.client import BULKFETCH_MAX_ISSUES, BULKFETCH_MAX_RESULTS  # noqa: E402
@@ -117,6 +126,70 @@ def minimum_requests(deployment: str, stats: dict[str, Any]) -> int:
     if deployment == "cloud":
         return 4 + stats["agile_pages"] + math.ceil(n / CLOUD_PAGE_CAP_FIELDS) + stats["bulk_pages"]
     return 4 + stats["agile_pages"] + math.ceil(n / DC_PAGE_CAP)
+
+
+SCALE_ISSUES = 50_000
+SCALE_ROUNDS = 3
+SCALE_GOAL_SECONDS = 12
+SCALE_GOAL_MIB = 350
+# One full sync in a process of its own, on whichever tree is first on the import path; its last
+# line is what bench/baseline.py reads: wall and CPU seconds of the sync, the process's peak RSS.
+SCALE_SYNC = """
+import os, resource, sys, tempfile, time
+from pathlib import Path
+from data.db.connection import initialize_database
+from data.jira.sync import sync
+from data.profiles import manager as pm
+from data.store import set_backend
+from data.store.sqlite_backend import SQLiteBackend
+with tempfile.TemporaryDirectory() as tmp:
+    os.environ["FLOWCAST_DATA_DIR"] = tmp
+    set_backend(SQLiteBackend(initialize_database(Path(tmp) / "profiles" / "burndown.db")))
+    config = {"base_url": os.environ["BENCH_JIRA_URL"], "deployment": "auto",
+              "email": os.environ["BENCH_JIRA_EMAIL"], "token": os.environ["BENCH_JIRA_TOKEN"],
+              "points_field": os.environ["BENCH_JIRA_POINTS"]}
+    profile_id = pm.create_profile("Bench", {"jira_config": config})
+    query_id = pm.create_query(profile_id, "All", "project = DEMO")
+    started, started_cpu = time.perf_counter(), time.process_time()
+    result = sync(profile_id, query_id)
+    wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    assert result.issue_count == int(os.environ["BENCH_JIRA_ISSUES"]), result
+    set_backend(None)
+print(wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def run_scale(issues: int) -> None:
+    """Issue 16 §3's figure: this tree against the previous main, one fake for every round."""
+    parent, child = mp.Pipe()
+    server = mp.Process(target=serve_fake, args=("datacenter", issues, False, child), daemon=True)
+    server.start()
+    base_url = parent.recv()
+    env = {
+        "BENCH_JIRA_URL": base_url,
+        "BENCH_JIRA_EMAIL": DEFAULT_EMAIL,
+        "BENCH_JIRA_TOKEN": DEFAULT_TOKEN,
+        "BENCH_JIRA_POINTS": POINTS["datacenter"],
+        "BENCH_JIRA_ISSUES": str(issues),
+    }
+    # The fake renders each issue once and then serves it from its cache: an unmeasured sync
+    # first, so that no round pays for the rendering.
+    run_in(THIS_TREE, ["-c", SCALE_SYNC], env, inside=True)
+    print(
+        f"-- scale datacenter: {issues:,} issues, {LATENCY_MS} ms latency, load {os.getloadavg()[0]:.1f}"
+    )
+    compare(
+        f"full sync of {issues:,} Data Center issues",
+        SCALE_GOAL_SECONDS,
+        ["-c", SCALE_SYNC],
+        env,
+        SCALE_ROUNDS,
+        inside=True,
+        peak_goal_mb=SCALE_GOAL_MIB,
+    )
+    parent.send(("stop", None))
+    parent.recv()
+    server.join(10)
 
 
 def peak_rss_mb() -> float:
@@ -204,13 +277,16 @@ def run(deployment: str, issues: int, case: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", choices=[*sorted(CASES), "all"], default="all")
+    parser.add_argument("--case", choices=[*sorted(CASES), "scale", "all"], default="all")
     parser.add_argument("--issues", type=int, default=None, help="default: the case's")
     parser.add_argument("--deployment", choices=["cloud", "datacenter", "both"], default="both")
     args = parser.parse_args()
     if args.case == "all":  # make bench: each case in a process of its own
-        for case in CASES:
+        for case in [*CASES, "scale"]:
             subprocess.run([sys.executable, __file__, "--case", case], check=True)
+        return
+    if args.case == "scale":
+        run_scale(args.issues or SCALE_ISSUES)
         return
     default, deployments, _seconds, _mb = CASES[args.case]
     issues = args.issues or int(os.environ.get("BENCH_JIRA_ISSUES", default))

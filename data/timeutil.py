@@ -22,12 +22,64 @@ def utc_now() -> datetime:
 
 def to_utc_iso(value: datetime | str | int | float) -> str:
     """Normalize a datetime, an ISO/JIRA string or epoch milliseconds to stored UTC text."""
+    if isinstance(value, str):
+        fast = _jira_time_in_utc(value)
+        if fast is not None:
+            return fast
     dt = _with_offset(value) if isinstance(value, str) else None
     dt = (dt or parse_timestamp(value)).astimezone(UTC)
     return (
         f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:"
         f"{dt.second:02d}.{dt.microsecond // 1000:03d}Z"
     )
+
+
+# (local "YYYY-MM-DDTHH", offset "+HHMM") -> the UTC "YYYY-MM-DDTHH": a sync converts every
+# created, updated and history time (~7 per issue); most share an hour with another.
+_UTC_HOURS: dict[str, str] = {}
+_UTC_HOURS_MAX = 100_000
+
+
+def _jira_time_in_utc(text: str) -> str | None:
+    """JIRA's own format (``2026-08-12T12:29:57.032-0500``, ``…+05:00``, ``…Z``) with a
+    whole-hour offset, converted by text: only the date and hour move, and each (hour, offset)
+    is worked out once. None for anything else, which takes the general path."""
+    size = len(text)
+    if size == 28:
+        offset = text[23:]
+    elif size == 29 and text[26] == ":":
+        offset = text[23:26] + text[27:]
+    elif size == 24 and text[23] == "Z":
+        offset = "+0000"
+    else:
+        return None
+    rest = text[13:23]  # ":MM:SS.mmm", the same in UTC
+    if not (
+        offset[0] in "+-"
+        and offset[3:] == "00"
+        and offset[1:3].isdigit()
+        and rest.isascii()
+        and rest[0] == ":"
+        and rest[3] == ":"
+        and rest[6] == "."
+        and rest[1:3].isdigit()
+        and rest[1:3] < "60"
+        and rest[4:6].isdigit()
+        and rest[4:6] < "60"
+        and rest[7:].isdigit()
+    ):
+        return None
+    key = text[:13] + offset
+    hour = _UTC_HOURS.get(key)
+    if hour is None:
+        try:
+            dt = datetime.fromisoformat(f"{text[:13]}:00:00{offset[:3]}:00").astimezone(UTC)
+        except ValueError:
+            return None
+        hour = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}"
+        if len(_UTC_HOURS) < _UTC_HOURS_MAX:
+            _UTC_HOURS[key] = hour
+    return hour + rest + "Z"
 
 
 def _with_offset(text: str) -> datetime | None:

@@ -40,6 +40,7 @@ from itertools import islice
 from typing import Any
 
 import httpx
+import orjson
 
 from data.errors import JiraError, ValidationError
 from data.jira.errors import (
@@ -1028,7 +1029,7 @@ class JiraClient:
 
     def _json_or_failure(self, response: httpx.Response, what: str) -> Any:
         try:
-            return response.json()
+            return _decode_json(response)
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
             pass
         if "html" in response.headers.get("Content-Type", "").lower():
@@ -1123,6 +1124,19 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def _answered_as_anonymous(response: httpx.Response) -> bool:
     return response.headers.get("X-AUSERNAME", "").lower() == "anonymous"
+
+
+def _decode_json(response: httpx.Response) -> Any:
+    """A body's JSON: orjson straight from the bytes (a 1,000-issue page with changelogs is
+    ~35 MB; no text copy of it, ~3x faster to parse), the stdlib for what orjson refuses (another
+    charset than UTF-8, integers beyond 64 bits)."""
+    charset = (response.charset_encoding or "utf-8").lower().replace("_", "-")
+    if charset in ("utf-8", "utf8"):
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            pass
+    return response.json()
 
 
 def _issues_of(page: Any, path: str) -> list[dict[str, Any]]:

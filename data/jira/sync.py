@@ -35,16 +35,18 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
+import orjson
 
 from data.db.connection import write_transaction
 from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
 from data.jira.agile import AgileFields, agile_fields, sprint_changes, sprint_record
 from data.jira.client import JiraClient, RetryPolicy
 from data.jira.errors import JiraBoardError
-from data.jira.flags import flag_changes, flagged_field_id
+from data.jira.flags import FLAGGED_NAME, flag_changes, flagged_field_id
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
 from data.jira.normalize import normalize_issue
+from data.jira.prefetch import prefetched
 from data.jobs import Job, JobInProgress, ProgressCallback, run_job
 from data.profiles import manager as pm
 from data.store import flags as flag_store
@@ -323,7 +325,8 @@ class _SyncRun:
             "status",
             *(f for f in (self.agile.sprint, self.flagged_field) if f),
         ]
-        for issues, page_total in client.search_with_changelogs(jql, fields, changelog_fields):
+        pages = client.search_with_changelogs(jql, fields, changelog_fields)
+        for issues, page_total in prefetched(pages):
             total = page_total if page_total is not None else total
             for raw in issues:
                 self._keep(raw)
@@ -346,10 +349,11 @@ class _SyncRun:
         membership = None
         flags = None
         if isinstance(raw, dict) and isinstance(raw.get("changelog"), dict):
+            read = {"histories": self._read_items(raw["changelog"].get("histories") or [])}
             if self.agile.sprint:
-                membership = _membership(raw["changelog"], self.agile)
-            flags = flag_changes(raw["changelog"].get("histories") or [], self.flagged_field)
-            raw["changelog"] = _status_histories(raw["changelog"])
+                membership = _membership(read, self.agile)
+            flags = flag_changes(read["histories"], self.flagged_field)
+            raw["changelog"] = _status_histories(read)
         issue = normalize_issue(
             raw,
             points_field=self.points_field,
@@ -360,9 +364,41 @@ class _SyncRun:
         issue.flag_changes = flags
         self.issues[issue.key] = issue
         if isinstance(raw.get("changelog"), dict):
-            self.changelogs[issue.key] = json.dumps(
-                raw["changelog"], ensure_ascii=False, separators=(",", ":")
-            )
+            self.changelogs[issue.key] = _compact_json(raw["changelog"])
+
+    def _read_items(self, histories: Any) -> list[dict[str, Any]]:
+        """The histories cut to the items a sync reads — status, the Sprint field, the Flagged
+        field — in one pass over every item (an issue's changelog is mostly other fields); the
+        readers of each field still pick their own items from what is left."""
+        sprint_id = self.agile.sprint
+        sprint_name = str(self.agile.sprint_name or "").lower()
+        flag_id = self.flagged_field
+        flag_name = FLAGGED_NAME.casefold()
+        kept = []
+        for history in histories if isinstance(histories, list) else []:
+            if not isinstance(history, dict):
+                continue
+            items = history.get("items")
+            read = []
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                sent_id = item.get("fieldId")
+                if sent_id and (sent_id in ("status", sprint_id) or sent_id == flag_id):
+                    read.append(item)
+                    continue
+                name = str(item.get("field") or "")
+                if (
+                    (not sent_id and name == "status")
+                    or (not sent_id and sprint_name and name.lower() == sprint_name)
+                    or ((not sent_id or not flag_id) and name.casefold() == flag_name)
+                ):
+                    read.append(item)
+            if read:
+                kept.append(
+                    {"id": history.get("id"), "created": history.get("created"), "items": read}
+                )
+        return kept
 
     # Progress and cancellation ----------------------------------------------------------------
     def report(self, percent: float, message: str) -> None:
@@ -514,6 +550,15 @@ def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:
                 {"id": history.get("id"), "created": history.get("created"), "items": items}
             )
     return {"total": len(kept), "histories": kept}
+
+
+def _compact_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, by orjson (the same
+    text, ~10x faster); the stdlib for what orjson refuses (lone surrogates)."""
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _server_time(info: dict[str, Any]) -> str | None:

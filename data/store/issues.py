@@ -16,7 +16,7 @@ from data.db.sqlite import Connection
 from data.timeutil import utc_now_iso
 
 
-@dataclass
+@dataclass(slots=True)  # a 50,000-issue sync holds one per issue until it writes
 class NormalizedIssue:
     key: str
     issue_id: str
@@ -64,7 +64,7 @@ def store_issues(
         "created = excluded.created, updated = excluded.updated, resolved = excluded.resolved, "
         "points = excluded.points, fields = excluded.fields, changelog_total = excluded.changelog_total, "
         "fetched_at = excluded.fetched_at",
-        [
+        (  # rows made as SQLite takes them: a 50,000-issue sync never holds them all
             (
                 profile_id,
                 i.key,
@@ -84,7 +84,7 @@ def store_issues(
                 stamp,
             )
             for i in issues
-        ],
+        ),
     )
     with_changelog = [i for i in issues if i.transitions is not None]
     conn.executemany(
@@ -94,11 +94,11 @@ def store_issues(
     conn.executemany(
         "INSERT INTO issue_transitions (profile_id, issue_key, seq, changed_at, from_status, to_status, "
         "history_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+        (
             (profile_id, i.key, seq, *transition)
             for i in with_changelog
             for seq, transition in enumerate(i.transitions or [])
-        ],
+        ),
     )
 
 
