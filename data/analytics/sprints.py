@@ -149,6 +149,19 @@ def _remembered(what: tuple[Any, ...], profile_id: str, query_id: str, compute: 
     return found
 
 
+def sprint_items(issues: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
+    """The query's issues the sprint metrics count: with the profile's sub-task counting
+    "parents" (the default) no sub-task, which JIRA puts in its parent's sprint and whose work
+    its parent carries (sub-tasks are no sprint commitment and no part of JIRA's velocity); with
+    "items" every one."""
+    settings = profile.get("forecast_settings") or {}
+    counting = check_subtask_counting(settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING)
+    counted = issues["in_query"].to_numpy(bool)
+    if counting == "parents":
+        counted = counted & ~issues["subtask"].to_numpy(bool)
+    return issues[counted]
+
+
 def sprint_summary(
     profile_id: str, query_id: str, *, sprint_id: int | None = None, as_of: Any = None
 ) -> dict[str, Any]:
@@ -177,7 +190,7 @@ def _sprint_summary(
     now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
     as_of_ms = int(now.value // 1_000_000)
     sprints, changes, issues = _read(profile_id, query_id, board)
-    in_query = issues[issues["in_query"]]
+    in_query = sprint_items(issues, profile)
     reports = sprint_reports(sprints, changes, in_query, as_of_ms)
     rows = _report_rows(reports)
     chosen = sprint_id
@@ -200,7 +213,6 @@ def _sprint_summary(
         burndown = [{k: _jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
     speeds = velocity(reports, VELOCITY_SPRINTS)
     open_items = in_query[(in_query["resolved"] == NAT_MS) & (in_query["issue_type"] != "Epic")]
-    open_items = open_items[~open_items["subtask"]]
     length = sprint_length_days(sprints)
     upcoming = sprints[sprints["state"].isin(["active", "future"]) & (sprints["end"] != NAT_MS)]
     next_start = (
@@ -290,7 +302,7 @@ def closed_sprints(profile_id: str, query_id: str) -> list[dict[str, Any]] | Non
         return None
     sprints, changes, issues = _read(profile_id, query_id, board)
     closed = sprints[sprints["state"] == "closed"]
-    reports = sprint_reports(closed, changes, issues[issues["in_query"]], NAT_MS)
+    reports = sprint_reports(closed, changes, sprint_items(issues, profile), NAT_MS)
     return _report_rows(reports)
 
 

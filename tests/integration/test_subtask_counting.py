@@ -20,13 +20,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from data.analytics.snapshots import snapshot_weeks
-from data.analytics.sprints import set_subtask_counting
+from data.analytics.sprints import set_subtask_counting, sprint_summary
 from data.jira.sync import sync
 from data.store import get_backend
 from fakejira import FakeJira
 from fakejira.catalog import DONE
 from fakejira.dataset import Issue
-from tests.integration.jira_support import FAST_RETRY, make_profile, report_json_of
+from tests.integration.jira_support import (
+    FAST_RETRY,
+    make_profile,
+    report_json_of,
+    sprint_members_at,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
 ZONE = "America/Chicago"
@@ -114,3 +119,34 @@ def test_snapshots_count_sub_tasks_as_the_setting_says(fake: FakeJira) -> None:
         snapshot_weeks(profile_id, query_id)
         (row,) = backend.get_metrics_snapshots(profile_id, query_id, "forecast", limit=1)
         assert row["metrics"]["remaining_items"] == _expected(fake, counting)["remaining"]
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_sprint_reports_count_sub_tasks_as_the_setting_says(deployment: str) -> None:
+    # JIRA puts sub-tasks in their parent's sprint; the fake's generated ones are in none, so
+    # some done ones join the active sprint now, as the board would show them (a fake of its
+    # own: the module's one stays as generated).
+    with FakeJira(deployment, issues=300, seed=12, scrum=True, timezone=ZONE) as fake:
+        _sprint_completions_per_setting(fake)
+
+
+def _sprint_completions_per_setting(fake: FakeJira) -> None:
+    active = next(s for s in fake.dataset.sprints if s.state == "active")
+    subtasks = [i for i in fake.dataset.issues() if i.issue_type == "Sub-task"]
+    joined = [i.key for i in subtasks if i.status == DONE and active.id not in i.sprints][:5]
+    assert len(joined) == 5
+    fake.dataset.add_to_sprint(joined, active.id, datetime.now(UTC))
+    profile_id, query_id = make_profile(fake, board_id=1)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    members = sprint_members_at(fake, active.id, int(datetime.now(UTC).timestamp() * 1000))
+    done = {i.key for i in fake.dataset.issues() if i.status == DONE}
+    kinds = {i.key: i.issue_type for i in fake.dataset.issues()}
+    for counting in ("parents", "items"):
+        set_subtask_counting(profile_id, counting)
+        summary = sprint_summary(profile_id, query_id)
+        row = next(r for r in summary["sprints"] if r["sprint_id"] == active.id)
+        expected = {
+            key for key in members & done if counting == "items" or kinds[key] != "Sub-task"
+        }
+        assert row["completed_items"] == len(expected), counting
+    assert set(joined) <= members & done  # the five count only as items
