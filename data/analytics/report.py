@@ -460,16 +460,17 @@ _PLAIN = frozenset({str, int, bool, type(None)})
 
 def jsonable(value: Any) -> Any:
     """Dataclasses, frames, dates and numpy values as plain JSON values (NaN/inf → null)."""
-    if type(value) in _PLAIN:  # most values of a document: asked first, as it is walked twice
+    # Plain values (most of a document, which is walked twice) are kept without a call.
+    if type(value) in _PLAIN:
         return value
+    if isinstance(value, dict):
+        return {str(k): v if type(v) in _PLAIN else jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, pd.DataFrame):
         return frame_jsonable(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             return None
