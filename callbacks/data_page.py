@@ -16,6 +16,7 @@ from callbacks.jobs import (
     running,
 )
 from callbacks.roles import requires
+from callbacks.selection import named_downloads
 from data.analytics.loading import warm_frame_cache
 from data.errors import FlowcastError, TaskCancelled
 from data.jobs import MIGRATION_TASK, ProgressCallback
@@ -42,7 +43,9 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     name = profile_manager.get_profile(profile_id)["name"] if profile_id else None
     backend = get_backend()
     entries = backend.list_audit_entries(limit=AUDIT_LIMIT)
-    return data_layout(name, _backup_names(), entries, last_migration(backend))
+    # The audit log is every profile's: its CSV is flowcast_audit-log_<the profile's day>.
+    with named_downloads(profile_id, None):
+        return data_layout(name, _backup_names(), entries, last_migration(backend))
 
 
 def last_migration(backend: Any) -> Any:

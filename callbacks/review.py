@@ -24,13 +24,16 @@ from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from data.profiles import people
 from layouts import ids
-from layouts.common import info_alert, success_alert
+from layouts.common import csv_file, info_alert, success_alert
 from layouts.review import (
     DEFAULT_BACKFILL_WEEKS,
     DEFAULT_WEEKS,
+    SIGNOFF_COLUMNS,
+    SIGNOFFS_CSV,
     review_content,
     review_layout,
     signoff_items,
+    signoff_records,
 )
 
 
@@ -61,25 +64,28 @@ def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
         return review_content(review, _deadline(profile_id))
 
 
-@alert_on_error(ALERT, no_update)
+@alert_on_error(ALERT, no_update, no_update)
 def sign_off(
     selection: dict[str, Any] | None, week: str | None, notes: str | None, name: str | None = None
-) -> tuple[Any, Any]:
-    """(alert, refreshed sign-off list) after ``name`` signed off ``week`` with ``notes``; the
-    name is remembered for the next sign-off."""
+) -> tuple[Any, Any, Any]:
+    """(alert, refreshed sign-off list, its CSV file) after ``name`` signed off ``week`` with
+    ``notes``; the name is remembered for the next sign-off."""
     profile_id, query_id = (selection or {}).get("profile"), (selection or {}).get("query")
     if not week:
-        return info_alert(
-            "There is no snapshot week to sign off; backfill the snapshots first."
-        ), no_update
+        return (
+            info_alert("There is no snapshot week to sign off; backfill the snapshots first."),
+            no_update,
+            no_update,
+        )
     signer = (
         acting_user()  # a team server's signed-in user signs, whatever the box says
         or (people.display_name() if name is None else people.remember_display_name(name))
     )
     signed = plans.sign_off_week(profile_id, query_id, week, notes or "", actor=signer)
-    return success_alert(_signed_message(week, signed)), signoff_items(
-        _signoffs(profile_id, query_id)
-    )
+    signoffs = _signoffs(profile_id, query_id)
+    with named_downloads(profile_id, query_id):
+        listed = csv_file(SIGNOFFS_CSV, SIGNOFF_COLUMNS, signoff_records(signoffs))
+    return success_alert(_signed_message(week, signed)), signoff_items(signoffs), listed
 
 
 def _signed_message(week: str, signed: dict[str, Any]) -> str:
@@ -137,6 +143,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.REVIEW_SIGNOFF_RESULT, "children"),
         Output(ids.REVIEW_SIGNOFFS, "children"),
+        Output(ids.table_csv_data(SIGNOFFS_CSV), "data"),
         Input(ids.REVIEW_SIGNOFF_BUTTON, "n_clicks"),
         State(ids.SELECTION, "data"),
         State(ids.REVIEW_SIGNOFF_WEEK, "value"),

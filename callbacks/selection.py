@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import date
+from datetime import datetime
 
 import dash_bootstrap_components as dbc
 
@@ -28,18 +28,26 @@ def profile_without_queries(profile_id: str | None) -> str | None:
 
 
 @contextmanager
-def named_downloads(profile_id: str | None, query_id: str | None) -> Iterator[None]:
+def named_downloads(
+    profile_id: str | None, query_id: str | None, now: datetime | None = None
+) -> Iterator[None]:
     """Chart PNGs and table CSVs built inside are named after this profile, query and today
-    (``layouts.exports``); with no such query, the generic names."""
+    (at ``now``) in the profile's metrics time zone (``layouts.exports``); with no such query,
+    the generic names (still the profile's day); with no profile, this machine's date."""
+    profile = query = None
     try:
-        names = (
-            (profile_manager.get_profile(profile_id)["name"],
-             profile_manager.get_query(profile_id, query_id)["name"])
-            if profile_id and query_id else None
-        )  # fmt: skip
+        if profile_id:
+            profile = profile_manager.get_profile(profile_id)
+            if query_id:
+                query = profile_manager.get_query(profile_id, query_id)
     except FlowcastError:
-        names = None
-    with export_names(*names, date.today()) if names else nullcontext():
+        pass
+    names = (
+        export_names(profile["name"], query["name"] if query else None,
+                     profile_manager.metrics_today(profile, now))
+        if profile else nullcontext()
+    )  # fmt: skip
+    with names:
         yield
 
 

@@ -45,9 +45,9 @@ _query_option = click.option("--query", "-q", required=True, help="Query id or n
     "--csv",
     "csv_dir",
     type=click.Path(path_type=Path),
-    help="Also write the report's tables (oldest items, week over week, sign-offs, plan history,"
-    " epics, and the sprints of a query that reads a board) to this folder, one CSV each, with"
-    " the dashboard tables' columns.",
+    help="Also write the report's tables (plan vs now, oldest items, week over week, sign-offs,"
+    " plan history, epics, and the sprints of a query that reads a board) to this folder, one"
+    " CSV each, with the dashboard tables' columns.",
 )
 @click.option(
     "--weeks",

@@ -17,10 +17,12 @@ from layouts.guide import GUIDE_PATH
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def graph_config(chart: str) -> dict[str, Any]:
+def graph_config(chart: str, png_only: bool = False) -> dict[str, Any]:
     """A chart's plotly config: its PNG download named after the profile, query, chart and day
-    (``layouts.exports``)."""
-    return {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": current_name(chart)}}
+    (``layouts.exports``); with ``png_only`` the mode bar holds that button alone (small
+    multiples, whose titles a whole mode bar would cover)."""
+    config = {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": current_name(chart)}}
+    return {**config, "modeBarButtons": [["toImage"]]} if png_only else config
 
 
 def error_alert(message: str, title: str = "Something went wrong", action: Any = None) -> dbc.Alert:
@@ -105,9 +107,12 @@ def about_line(about: About) -> html.Div:
     )
 
 
-def graph(component_id: str, figure: go.Figure, about: About | None = None) -> Any:
-    """A chart; with ``about``, its "What is this?" line below it."""
-    chart = dcc.Graph(id=component_id, figure=figure, config=graph_config(component_id))
+def graph(
+    component_id: str, figure: go.Figure, about: About | None = None, png_only: bool = False
+) -> Any:
+    """A chart; with ``about``, its "What is this?" line below it (``png_only``: see
+    ``graph_config``)."""
+    chart = dcc.Graph(id=component_id, figure=figure, config=graph_config(component_id, png_only))
     return chart if about is None else html.Div([chart, about_line(about)])
 
 
@@ -175,16 +180,33 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, Component) else str(value)
 
 
+def component_text(value: Any) -> Any:
+    """A cell as its CSV value: a component as the text it shows (each child component on its
+    own line, as the audit log's Change cell lists its fields), anything else as it is."""
+    if not isinstance(value, Component):
+        return value
+    children = getattr(value, "children", None)
+    if children is None:
+        return ""
+    if not isinstance(children, list | tuple):
+        return str(component_text(children))
+    parts = [str(component_text(child)) for child in children]
+    separator = "\n" if all(isinstance(child, Component) for child in children) else ""
+    return separator.join(parts)
+
+
 def text_table(
     component_id: str | None,
     columns: list[tuple[str, str]],
     records: list[dict[str, Any]],
     max_height: str | None = None,
     csv: str | None = None,
+    csv_records: list[dict[str, Any]] | None = None,
 ) -> html.Div:
     """A plain Bootstrap table; every cell is text (escaped by React, never HTML) or a component
-    built of text. ``columns`` are (record key, header) pairs. With ``csv`` (the table's name; its
-    cells all text) a "Download CSV" button above it gives the same rows and columns as a file."""
+    built of text. ``columns`` are (record key, header) pairs. With ``csv`` (the table's name) a
+    "Download CSV" button above it gives the same rows and columns as a file: each cell's text,
+    or ``csv_records`` where a cell shows no text of its own (an input)."""
     table = dbc.Table(
         [
             html.Thead(html.Tr([html.Th(label) for _key, label in columns])),
@@ -202,19 +224,28 @@ def text_table(
     style = {"maxHeight": max_height, "overflowY": "auto"} if max_height else None
     attrs: dict[str, Any] = {"id": component_id} if component_id else {}
     box = html.Div(table, style=style, className="table-responsive", **attrs)
-    return box if csv is None else html.Div([csv_download(csv, columns, records), box])
+    if csv is None:
+        return box
+    return html.Div([csv_download(csv, columns, records if csv_records is None else csv_records),
+                     box])  # fmt: skip
+
+
+def csv_file(name: str, columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> dict:
+    """The file dcc.Download hands over: the records' CSV (a component cell as its text), named
+    ``<profile>_<query>_<name>_<date>.csv``."""
+    rows = [{key: component_text(r.get(key)) for key, _label in columns} for r in records]
+    return {"content": csv_text(columns, rows), "filename": f"{current_name(name)}.csv",
+            "type": "text/csv"}  # fmt: skip
 
 
 def csv_download(name: str, columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> Any:
     """The table's CSV, ready in the page: the button hands it to the browser
-    (``callbacks/table_csv.py``) as ``<profile>_<query>_<name>_<date>.csv``."""
+    (``callbacks/table_csv.py``)."""
     return html.Div(
         [
             dbc.Button("Download CSV", id=ids.table_csv(name), n_clicks=0, color="link",
                        size="sm", className="p-0 small"),
-            dcc.Store(id=ids.table_csv_data(name),
-                      data={"content": csv_text(columns, records),
-                            "filename": f"{current_name(name)}.csv", "type": "text/csv"}),
+            dcc.Store(id=ids.table_csv_data(name), data=csv_file(name, columns, records)),
             dcc.Download(id=ids.table_csv_download(name)),
         ],
         className="text-end",

@@ -67,7 +67,7 @@ def audit_table(entries: list[dict[str, Any]]) -> html.Div:
     ]  # fmt: skip
     columns = [("at", "When (UTC)"), ("what", "What"), ("action", "Action"),
                ("change", "Change"), ("actor", "Who")]  # fmt: skip
-    return text_table(ids.DATA_AUDIT, columns, records, max_height="32rem")
+    return text_table(ids.DATA_AUDIT, columns, records, max_height="32rem", csv="audit-log")
 
 
 def backup_options(backups: list[str]) -> list[dict[str, str]]:

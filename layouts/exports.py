@@ -2,8 +2,9 @@
 standalone report: files are ``<profile>_<query>_<what>_<date>`` (the HTML report, a chart's PNG,
 a table's CSV); a table's CSV has the columns the page shows.
 
-The callbacks that draw a page name its profile, query and day once (``export_names``); the chart
-and table builders read them (``current_name``).
+The callbacks that draw a page name its profile, query and day once (``export_names``; the day in
+the profile's metrics time zone, not the server's); the chart and table builders read them
+(``current_name``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-_CURRENT: ContextVar[tuple[str, str, date] | None] = ContextVar("export_names", default=None)
+# (profile, query, day); no profile and query on a page of none (the Data page), still its day.
+_CURRENT: ContextVar[tuple[str | None, str | None, date] | None] = ContextVar(
+    "export_names", default=None
+)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,8 +37,9 @@ def export_name(profile: str, query: str, what: str, day: date) -> str:
 
 
 @contextmanager
-def export_names(profile: str, query: str, day: date) -> Iterator[None]:
-    """Name the downloads of what is built inside after this profile, query and day."""
+def export_names(profile: str | None, query: str | None, day: date) -> Iterator[None]:
+    """Name the downloads of what is built inside after this profile, query and day (without a
+    profile and query: ``flowcast_<what>_<day>``)."""
     token = _CURRENT.set((profile, query, day))
     try:
         yield
@@ -43,12 +48,12 @@ def export_names(profile: str, query: str, day: date) -> Iterator[None]:
 
 
 def current_name(what: str) -> str:
-    """``what``'s file name on the page being drawn; ``flowcast_<what>_<today>`` outside one
-    (a page of no query, such as Data)."""
-    current = _CURRENT.get()
-    if current is None:
-        return f"flowcast_{_part(what)}_{date.today().isoformat()}"
-    return export_name(current[0], current[1], what, current[2])
+    """``what``'s file name on the page being drawn; ``flowcast_<what>_<day>`` on a page of no
+    query (such as Data), and with this machine's date outside any page."""
+    profile, query, day = _CURRENT.get() or (None, None, date.today())
+    if profile is None or query is None:
+        return f"flowcast_{_part(what)}_{day.isoformat()}"
+    return export_name(profile, query, what, day)
 
 
 def _cell(value: Any) -> Any:

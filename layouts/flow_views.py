@@ -146,7 +146,9 @@ def past_p85_table(ageing: Any, summaries: dict[str, str]) -> html.Div:
         [
             _heading(len(rows), "Items past their stage's P85", "No item is past its stage's P85."),
             *note,
-            text_table(ids.FLOW_PAST_P85_TABLE, columns, records, max_height="18rem"),
+            text_table(
+                ids.FLOW_PAST_P85_TABLE, columns, records, max_height="18rem", csv="past-p85"
+            ),  # fmt: skip
         ]
     )
 
@@ -182,7 +184,8 @@ def blocked_table(blocked: Any, summaries: dict[str, str]) -> html.Div:
         [
             _heading(len(rows), f"Items with blocked time ({blocked.blocked_now} blocked now)",
                      "No item was flagged or in a blocked status."),
-            text_table(ids.FLOW_BLOCKED_TABLE, columns, records, max_height="18rem"),
+            text_table(ids.FLOW_BLOCKED_TABLE, columns, records, max_height="18rem",
+                       csv="blocked-items"),
         ]
     )  # fmt: skip
 
@@ -199,7 +202,8 @@ def stale_table(stale: Any, days: int, summaries: dict[str, str]) -> html.Div:
         [
             _heading(len(stale), f"Stale work (no status change for {days}+ days)",
                      f"No item in progress has gone {days} days without a status change."),
-            text_table(ids.FLOW_STALE_TABLE, columns, records, max_height="18rem"),
+            text_table(ids.FLOW_STALE_TABLE, columns, records, max_height="18rem",
+                       csv="stale-work"),
         ]
     )  # fmt: skip
 

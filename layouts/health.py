@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
+from layouts.common import text_table
 
 COLORS = {"green": "success", "amber": "warning", "red": "danger", None: "secondary"}
 STATUS_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", None: "No data"}
@@ -114,35 +115,40 @@ def health_summary(health: Any) -> html.Div:
     return html.Div(dbc.Row(cols, className="g-2 mb-3"), id=ids.FORECAST_HEALTH)
 
 
+THRESHOLDS_CSV = "health-thresholds"
+THRESHOLD_COLUMNS = [("signal", "Signal"), ("green", "Green"), ("amber", "Amber")]
+
+
+def _bound_input(row: dict[str, Any], bound: str) -> dbc.InputGroup:
+    return dbc.InputGroup(
+        [
+            dbc.InputGroupText("≥" if row["higher"] else "≤"),
+            dbc.Input(id=ids.health_threshold(row["signal"], bound), type="number", min=0,
+                      max=100 if row["percent"] else None, step="any", value=row[bound]),
+            *([dbc.InputGroupText("%")] if row["percent"] else []),
+        ],
+        size="sm",
+    )  # fmt: skip
+
+
+def threshold_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The thresholds as their CSV lists them: each bound as its inputs show it (``≥ 85 %``)."""
+    return [
+        {"signal": f"{row['dimension']}: {row['label']}",
+         **{bound: f"{'≥' if row['higher'] else '≤'} {row[bound]}{' %' if row['percent'] else ''}"
+            for bound in ("green", "amber")}}
+        for row in rows
+    ]  # fmt: skip
+
+
 def thresholds_card(rows: list[dict[str, Any]]) -> dbc.Card:
     """Settings: the green and amber bound of each health signal. ``rows``: signal, dimension,
     label, higher (bool), percent (bool: shown and entered in %), green, amber (as shown)."""
-    header = html.Tr([html.Th("Signal"), html.Th("Green"), html.Th("Amber")])
-    body = []
-    for row in rows:
-        sign = "≥" if row["higher"] else "≤"
-        suffix = " %" if row["percent"] else ""
-        inputs = [
-            html.Td(
-                dbc.InputGroup(
-                    [
-                        dbc.InputGroupText(sign),
-                        dbc.Input(
-                            id=ids.health_threshold(row["signal"], bound),
-                            type="number",
-                            min=0,
-                            max=100 if row["percent"] else None,
-                            step="any",
-                            value=row[bound],
-                        ),
-                        *([dbc.InputGroupText("%")] if suffix else []),
-                    ],
-                    size="sm",
-                )
-            )
-            for bound in ("green", "amber")
-        ]
-        body.append(html.Tr([html.Td(f"{row['dimension']}: {row['label']}"), *inputs]))
+    inputs = [
+        {"signal": f"{row['dimension']}: {row['label']}",
+         "green": _bound_input(row, "green"), "amber": _bound_input(row, "amber")}
+        for row in rows
+    ]  # fmt: skip
     return dbc.Card(
         [
             dbc.CardHeader("Health thresholds"),
@@ -153,13 +159,15 @@ def thresholds_card(rows: list[dict[str, Any]]) -> dbc.Card:
                         "green within the green bound, amber within the amber bound, red beyond.",
                         className="small text-muted",
                     ),
-                    dbc.Table([html.Thead(header), html.Tbody(body)], size="sm", className="small"),
+                    text_table(ids.SETTINGS_HEALTH_TABLE, THRESHOLD_COLUMNS, inputs,
+                               csv=THRESHOLDS_CSV, csv_records=threshold_records(rows)),
                     dbc.Button(
-                        "Save health thresholds", id=ids.SETTINGS_HEALTH_SAVE, n_clicks=0, size="sm"
+                        "Save health thresholds", id=ids.SETTINGS_HEALTH_SAVE, n_clicks=0,
+                        size="sm", className="mt-2",
                     ),
                     html.Div(id=ids.SETTINGS_HEALTH_RESULT, className="mt-2"),
                 ]
             ),
         ],
         className="mb-3",
-    )
+    )  # fmt: skip

@@ -238,6 +238,7 @@ STAGE_PARTS = ("name", "statuses", "up", "down", "remove")
 # Settings: health thresholds.
 SETTINGS_HEALTH_SAVE = "settings-health-save"
 SETTINGS_HEALTH_RESULT = "settings-health-result"
+SETTINGS_HEALTH_TABLE = "settings-health-table"
 
 
 def stage_control(part: str, index: object) -> dict[str, object]:

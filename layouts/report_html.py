@@ -254,24 +254,18 @@ def issue_link(jira_url: str | None, key: str) -> str:
     return f'<a href="{escape(href)}">{escape(key)}</a>'
 
 
-def signoff_records(signoffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"week": s["artifact_type"], "by": s["approved_by"] or "an unnamed user",
-         "at": local_time(s["approved_at"]), "notes": s.get("approval_notes") or ""}
-        for s in signoffs
-    ]  # fmt: skip
-
-
-SIGNOFF_COLUMNS = [("week", "Week"), ("by", "Signed off by"), ("at", "When"), ("notes", "Notes")]
-
-
 def report_tables(bundle: Any) -> dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]]]]:
-    """The report's tables by file name, with the columns the dashboard's tables have:
-    (columns, records) each (``flowcast report --csv`` writes them)."""
+    """Every table of the report by file name, with the columns the dashboard's tables have
+    (columns, records) each, and the plan history the Plans page lists (``flowcast report
+    --csv`` writes them)."""
     return {
+        "plan-vs-now": (PLAN_COLUMNS, plan_records(bundle)),
         "oldest-items": flow_layout.ageing_records(bundle.oldest, bundle.summaries),
         "week-over-week": review_layout.deltas_records(bundle.review.deltas, bundle.review.partial),
-        "sign-offs": (SIGNOFF_COLUMNS, signoff_records(bundle.signoffs)),
+        "sign-offs": (
+            review_layout.SIGNOFF_COLUMNS,
+            review_layout.signoff_records(bundle.signoffs),
+        ),
         "plan-history": plans_layout.history_records(bundle.plan_history),
     }
 
@@ -346,10 +340,15 @@ def forecast_section(bundle: Any, charts: Charts, today: date) -> str:
     return metrics_grid(cards) + f'<div class="charts">{"".join(figures)}</div>'
 
 
-def plan_section(bundle: Any) -> str:
+PLAN_COLUMNS = [("what", ""), ("plan", "Approved plan"), ("now", "Now")]
+
+
+def plan_records(bundle: Any) -> list[dict[str, Any]]:
+    """The approved plan's scope and deadline against the remaining work and the forecast now;
+    none without an approved plan."""
     plan = bundle.plan
     if plan is None:
-        return '<p class="muted">This query has no approved plan.</p>'
+        return []
     doc = bundle.document
     base = "forecast.monte_carlo_when" + (
         ".growing_scope" if bundle.report.forecast.scope_model == "growing" else ""
@@ -360,19 +359,25 @@ def plan_section(bundle: Any) -> str:
         days = (date.fromisoformat(p85) - date.fromisoformat(plan.deadline)).days
         slip = f"{abs(days)} days {'after' if days > 0 else 'before'} the plan's deadline"
         slip = "on the plan's deadline" if days == 0 else slip
-    rows = [
+    return [
         {"what": "Scope (items)", "plan": count_text(plan.scope_items),
          "now": count_text(at(doc, "forecast.remaining_items")) + " remaining"},
         {"what": "Deadline", "plan": plan.deadline or "–",
          "now": f"P85 {date_text(p85)}" + (f" ({slip})" if slip else "")},
     ]  # fmt: skip
+
+
+def plan_section(bundle: Any) -> str:
+    plan = bundle.plan
+    if plan is None:
+        return '<p class="muted">This query has no approved plan.</p>'
     approved = (
         f"{escape(plan.name)} v{plan.version}, approved"
         + (f" by {escape(plan.approved_by)}" if plan.approved_by else "")
         + f" on {escape(local_time(plan.approved_at))}"
     )
     return f"<p>{approved}. {glossary_link('plan-baseline')}</p>" + table(
-        [("what", ""), ("plan", "Approved plan"), ("now", "Now")], rows
+        PLAN_COLUMNS, plan_records(bundle)
     )
 
 
@@ -496,9 +501,9 @@ def review_section(bundle: Any, charts: Charts) -> str:
         if records
         else '<p class="muted">Week-over-week changes need snapshots of two complete weeks.</p>'
     )
-    signoff_rows = signoff_records(bundle.signoffs)
+    signoff_rows = review_layout.signoff_records(bundle.signoffs)
     signoffs = (
-        table(SIGNOFF_COLUMNS, signoff_rows)
+        table(review_layout.SIGNOFF_COLUMNS, signoff_rows)
         if signoff_rows
         else '<p class="muted">No week has been signed off.</p>'
     )

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from layouts import ids
 from layouts.charts import value_lines, zero_based_range
-from layouts.common import GRAPH_CONFIG, About, about_line, graph, text_table
+from layouts.common import About, about_line, csv_download, graph, text_table
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_JSON, empty_figure, new_figure
 from layouts.units import local_time, snapshot_metric
@@ -208,7 +208,7 @@ def sprints_closed(sprints: dict[str, list[dict[str, Any]]]) -> list[Any]:
         return []
     return [
         html.H6("Sprints closed", className="mt-3"),
-        text_table(ids.REVIEW_SPRINTS, SPRINT_COLUMNS, records),
+        text_table(ids.REVIEW_SPRINTS, SPRINT_COLUMNS, records, csv="sprints-closed"),
         about_line(ABOUT["sprints"]),
     ]
 
@@ -216,13 +216,14 @@ def sprints_closed(sprints: dict[str, list[dict[str, Any]]]) -> list[Any]:
 def review_content(review: Any, deadline: str | None) -> html.Div:
     return html.Div(
         [
-            # Small multiples: the mode bar would cover the top-right chart's title.
-            dcc.Graph(
-                id=ids.REVIEW_TRENDS,
-                figure=trends_figure(review.trends, review.partial),
-                config={**GRAPH_CONFIG, "displayModeBar": False},
-            ),
-            about_line(ABOUT["trends"]),
+            # Small multiples: a whole mode bar would cover the top-right chart's title; the PNG
+            # download alone fits.
+            graph(
+                ids.REVIEW_TRENDS,
+                trends_figure(review.trends, review.partial),
+                ABOUT["trends"],
+                png_only=True,
+            ),  # fmt: skip
             dbc.Row(
                 [
                     dbc.Col(
@@ -245,6 +246,19 @@ def review_content(review: Any, deadline: str | None) -> html.Div:
             *sprints_closed(review.sprints),
         ]
     )
+
+
+SIGNOFF_COLUMNS = [("week", "Week"), ("by", "Signed off by"), ("at", "When"), ("notes", "Notes")]
+SIGNOFFS_CSV = "sign-offs"
+
+
+def signoff_records(signoffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sign-offs as their CSV (and the report's table) lists them."""
+    return [
+        {"week": s["artifact_type"], "by": s["approved_by"] or "an unnamed user",
+         "at": local_time(s["approved_at"]), "notes": s.get("approval_notes") or ""}
+        for s in signoffs
+    ]  # fmt: skip
 
 
 def signoff_items(signoffs: list[dict[str, Any]]) -> list[html.Li]:
@@ -303,6 +317,7 @@ def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]], signer: str 
                         className="g-2",
                     ),
                     html.Div(id=ids.REVIEW_SIGNOFF_RESULT, className="mt-2"),
+                    csv_download(SIGNOFFS_CSV, SIGNOFF_COLUMNS, signoff_records(signoffs)),
                     html.Ul(
                         signoff_items(signoffs), id=ids.REVIEW_SIGNOFFS, className="small mt-2 mb-0"
                     ),

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from data.errors import ConflictError, NotFoundError, no_profile, no_query
 from data.metrics.mappings import (
     check_time_zone,
+    is_time_zone,
     mappings_from_profile,
     resolve_time_zone,
     time_zone_reason,
 )
 from data.store import get_backend, jira_state
-from data.timeutil import utc_now_iso
+from data.timeutil import utc_now, utc_now_iso
 from data.validation import slugify, validate_board_id, validate_jql, validate_name
 
 DEFAULT_FORECAST_SETTINGS = {
@@ -140,6 +143,14 @@ def metrics_time_zone(profile: dict[str, Any]) -> dict[str, Any]:
         "jira": jira_zone,
         "reason": time_zone_reason(name, source, jira_zone),
     }
+
+
+def metrics_today(profile: dict[str, Any], now: datetime | None = None) -> date:
+    """The day it is (at ``now``, default now) in the profile's metrics time zone: the date its
+    downloads are named with, the day its metrics count as today. A zone this machine does not
+    know (an override stored by hand) counts as UTC here; the metrics pages say what is wrong."""
+    zone = metrics_time_zone(profile)["name"]
+    return (now or utc_now()).astimezone(ZoneInfo(zone if is_time_zone(zone) else "UTC")).date()
 
 
 def set_metrics_time_zone(profile_id: str, time_zone: str | None) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,6 +15,7 @@ from selenium.common.exceptions import NoAlertPresentException
 
 from cli.main import cli
 from data.jira.sync import sync
+from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.flow import AGEING_COLUMNS
 from tests.browser.conftest import click, wait_for_graph
@@ -108,7 +108,9 @@ def test_chart_png_downloads_are_named_after_the_selection(start_app, fetched_de
         ".map(p => [p.parentElement.closest('[id]').id,"
         " (p._context.toImageButtonOptions || {}).filename])"
     )
-    today = date.today().isoformat()
+    # The day in the demo's metrics time zone (tests/browser/test_table_csv.py: one that differs).
+    today = profile_manager.metrics_today(profile_manager.get_profile(fetched_demo["profile"]))
+    today = today.isoformat()
     assert [ids.FLOW_SCATTER, f"demo_all-work_{ids.FLOW_SCATTER}_{today}"] in names
     assert all(name == f"demo_all-work_{chart}_{today}" for chart, name in names)
     assert dash_duo.get_logs() == []

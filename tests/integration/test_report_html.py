@@ -200,6 +200,7 @@ def test_report_csv_writes_each_table_with_the_dashboard_columns(
         "epics.csv",
         "oldest-items.csv",
         "plan-history.csv",
+        "plan-vs-now.csv",
         "sign-offs.csv",
         "sprints.csv",
         "week-over-week.csv",
@@ -219,6 +220,14 @@ def test_report_csv_writes_each_table_with_the_dashboard_columns(
     signed = rows("sign-offs.csv")
     assert signed[0] == ["Week", "Signed off by", "When", "Notes"]
     assert signed[1][:2] == [demo["signed"], SCRIPT] and signed[1][3] == f"notes {IMG}"
+    # The approved plan (40 items by 2027-01-29, plan_document) against now.
+    p85 = document["forecast"]["monte_carlo_when"]["items"]["completion_dates"]["p85"]
+    assert rows("plan-vs-now.csv") == [
+        ["", "Approved plan", "Now"],
+        ["Scope (items)", "40", f"{document['forecast']['remaining_items']:,.0f} remaining"],
+        ["Deadline", "2027-01-29", rows("plan-vs-now.csv")[2][2]],
+    ]
+    assert rows("plan-vs-now.csv")[2][2].startswith(f"P85 {p85} (")
     history = rows("plan-history.csv")
     assert history[0] == ["Version", "Status", "Created (UTC)", "By", "Change", "Review"]
     assert [r[:2] for r in history[1:]] == [["1", "approved"]]

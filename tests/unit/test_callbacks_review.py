@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from dash import no_update
@@ -23,10 +25,10 @@ def _selection(backend) -> dict[str, str]:
 
 def test_sign_off_needs_a_snapshot_of_that_week(backend):
     selection = _selection(backend)
-    alert, items = review.sign_off(selection, "2026-W40", "notes")
+    alert, items, listed = review.sign_off(selection, "2026-W40", "notes")
     assert alert.color == "danger" and "no metrics snapshot for 2026-W40" in str(alert.children)
-    assert items is no_update
-    alert, _ = review.sign_off(selection, None, "")
+    assert items is no_update and listed is no_update
+    alert, _, _ = review.sign_off(selection, None, "")
     assert "backfill" in alert.children
 
 
@@ -56,9 +58,14 @@ def test_backfill_then_sign_off_a_week(backend):
     )
     assert message.startswith("Completed: Stored snapshots for")
     week = alert.children.split(" to ")[1].rstrip(".")
-    alert, items = review.sign_off(selection, week, "Reviewed with the team")
+    alert, items, listed = review.sign_off(selection, week, "Reviewed with the team")
     assert alert.children == f"Signed off {week}."
     assert len(items) == 1
+    # The sign-offs' CSV follows the list: the new sign-off with its notes.
+    rows = list(csv.reader(io.StringIO(listed["content"])))
+    assert rows[0] == ["Week", "Signed off by", "When", "Notes"]
+    assert [(r[0], r[3]) for r in rows[1:]] == [(week, "Reviewed with the team")]
+    assert listed["filename"].startswith("team_all_sign-offs_")
     stored = plans.list_approved_artifacts(
         selection["profile"], selection["query"], phase=WEEKLY_REVIEW_PHASE
     )
@@ -94,15 +101,15 @@ def test_signing_a_week_again_keeps_or_replaces_its_notes(backend):
         signed = plans.get_week_sign_off(selection["profile"], selection["query"], "2026-W48")
         return signed["approval_notes"]
 
-    alert, _ = review.sign_off(selection, "2026-W48", "Scope grew by two items")
+    alert, _, _ = review.sign_off(selection, "2026-W48", "Scope grew by two items")
     assert alert.children == "Signed off 2026-W48."
-    alert, items = review.sign_off(selection, "2026-W48", "  ")
+    alert, items, _ = review.sign_off(selection, "2026-W48", "  ")
     assert alert.children == (
         "Re-signed 2026-W48; the notes box was empty, so the earlier notes were kept."
     )
     assert stored_notes() == "Scope grew by two items"
     assert "Scope grew by two items" in str(items)
-    alert, _ = review.sign_off(selection, "2026-W48", "Back on track")
+    alert, _, _ = review.sign_off(selection, "2026-W48", "Back on track")
     assert alert.children == "Re-signed 2026-W48; the new notes replace the earlier ones."
     assert stored_notes() == "Back on track"
 
@@ -112,7 +119,7 @@ def test_a_sign_off_shows_the_signers_name_and_a_readable_local_time(backend):
     backend.save_metrics_snapshot(
         selection["profile"], selection["query"], "2026-W48", "forecast", {"remaining_items": 5}
     )
-    alert, items = review.sign_off(selection, "2026-W48", "ok", "  Ada   Lovelace ")
+    alert, items, _ = review.sign_off(selection, "2026-W48", "ok", "  Ada   Lovelace ")
     assert alert.children == "Signed off 2026-W48."
     text = str(items)
     assert "signed off by Ada Lovelace on " in text
@@ -130,7 +137,7 @@ def test_a_sign_off_without_a_name_is_refused_and_nothing_is_signed(backend):
     backend.save_metrics_snapshot(
         selection["profile"], selection["query"], "2026-W48", "forecast", {"remaining_items": 5}
     )
-    alert, items = review.sign_off(selection, "2026-W48", "ok", "   ")
+    alert, items, _ = review.sign_off(selection, "2026-W48", "ok", "   ")
     assert alert.color == "danger"
     assert "Enter your name (as colleagues know you) before signing off." in str(alert.children)
     assert items is no_update

@@ -3,6 +3,12 @@ converting them back, and what each bad entry produces (nothing saved)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
+from dash import no_update
+
 from callbacks.settings_health import save_thresholds, threshold_rows
 from data.metrics.mappings import mappings_from_profile
 from data.profiles import manager as profile_manager
@@ -26,7 +32,7 @@ def test_rows_show_the_bounds_in_use_with_shares_in_percent(backend):
 
 def test_saving_converts_percent_back_and_refuses_a_bad_pair_whole(backend):
     profile_id = profile_manager.create_profile("Team")
-    alert = save_thresholds(
+    alert, saved_csv = save_thresholds(
         profile_id,
         _entered({("bug_share", "green"): 25, ("bug_share", "amber"): 40,
                   ("throughput_cv", "green"): 0.5, ("throughput_cv", "amber"): 0.9}),
@@ -34,12 +40,18 @@ def test_saving_converts_percent_back_and_refuses_a_bad_pair_whole(backend):
     assert "Saved the health thresholds" in str(alert.children)
     saved = mappings_from_profile(profile_manager.get_profile(profile_id)).health_thresholds
     assert saved.of("bug_share") == (0.25, 0.40) and saved.of("throughput_cv") == (0.5, 0.9)
+    # The table's CSV now lists the saved bounds as the inputs show them.
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(saved_csv["content"]))}
+    assert rows["Signal"] == ["Green", "Amber"]
+    assert rows["Quality: bugs among completed items"] == ["≤ 25.0 %", "≤ 40.0 %"]
+    assert saved_csv["filename"].endswith("_health-thresholds_" + date.today().isoformat() + ".csv")
 
-    refused = save_thresholds(
+    refused, unchanged = save_thresholds(
         profile_id, _entered({("bug_share", "green"): 50, ("bug_share", "amber"): 30})
     )
     assert "the green bound (0.5) must lie below the amber bound (0.3); swap them." in str(refused)
-    empty = save_thresholds(profile_id, _entered({("bug_share", "green"): None}))
+    assert unchanged is no_update
+    empty, _ = save_thresholds(profile_id, _entered({("bug_share", "green"): None}))
     assert "The green bound of bugs among completed items is empty or out of range" in str(empty)
     kept = mappings_from_profile(profile_manager.get_profile(profile_id)).health_thresholds
     assert kept.of("bug_share") == (0.25, 0.40)

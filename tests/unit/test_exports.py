@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
+
+from callbacks.selection import named_downloads
+from data.profiles import manager as profile_manager
+from layouts.common import graph_config
 from layouts.exports import csv_text, current_name, export_name, export_names
 
 DAY = date(2026, 12, 3)
@@ -43,3 +48,41 @@ def test_csv_has_the_table_columns_and_neutralises_formulas():
         ["DEMO-4", "'@SUM(A1)", "", "-2"],
     ]
     assert csv_text(columns, []) == "Key,Summary,Age (days),Change\n"
+
+
+# 2026-12-03 10:30 UTC is already 2026-12-04 in Kiritimati (UTC+14) and still 2026-12-03 00:30
+# in Adak (UTC-10); at 09:30 UTC Adak is on 2026-12-02 23:30 (hand-computed from the offsets).
+@pytest.mark.parametrize(
+    ("zone", "now", "day"),
+    [
+        ("Pacific/Kiritimati", datetime(2026, 12, 3, 10, 30, tzinfo=UTC), "2026-12-04"),
+        ("America/Adak", datetime(2026, 12, 3, 9, 30, tzinfo=UTC), "2026-12-02"),
+        ("America/Adak", datetime(2026, 12, 3, 10, 30, tzinfo=UTC), "2026-12-03"),
+    ],
+)
+def test_downloads_carry_the_day_of_the_metrics_time_zone(backend, zone, now, day):
+    profile_id = profile_manager.create_profile("Far Team")
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+    profile_manager.set_metrics_time_zone(profile_id, zone)
+    with named_downloads(profile_id, query_id, now):
+        assert current_name("oldest-items") == f"far-team_all_oldest-items_{day}"
+        assert graph_config("flow-scatter")["toImageButtonOptions"]["filename"] == (
+            f"far-team_all_flow-scatter_{day}"
+        )
+    # A page of no query (the Data page's audit log): the generic name, still the profile's day.
+    with named_downloads(profile_id, None, now):
+        assert current_name("audit-log") == f"flowcast_audit-log_{day}"
+
+
+def test_a_profile_following_jira_takes_the_jira_users_day(backend):
+    profile_id = profile_manager.create_profile("Team")
+    profile_manager.record_jira_time_zone(profile_id, "Pacific/Kiritimati")
+    profile = profile_manager.get_profile(profile_id)
+    assert profile_manager.metrics_today(profile, datetime(2026, 12, 3, 10, 30, tzinfo=UTC)) == (
+        date(2026, 12, 4)
+    )
+    # No zone read yet: UTC.
+    plain = profile_manager.get_profile(profile_manager.create_profile("Plain"))
+    assert profile_manager.metrics_today(plain, datetime(2026, 12, 3, 23, 59, tzinfo=UTC)) == (
+        date(2026, 12, 3)
+    )

@@ -107,9 +107,13 @@ def test_small_trend_charts_label_a_few_weeks_and_hide_the_mode_bar():
         partial={},
         sprints={},
     )
-    trends_graph = review_content(review, None).children[0]
+    trends_graph = review_content(review, None).children[0].children[0]
     assert trends_graph.id == ids.REVIEW_TRENDS
-    assert trends_graph.config["displayModeBar"] is False
+    # Only the PNG download, named after the chart (a whole mode bar covers the titles).
+    assert trends_graph.config["modeBarButtons"] == [["toImage"]]
+    assert trends_graph.config["toImageButtonOptions"]["filename"].startswith(
+        f"flowcast_{ids.REVIEW_TRENDS}_"
+    )
 
 
 def _walk(component):
