@@ -15,11 +15,15 @@ text. The last two are portable because PostgreSQL's connections bind values on 
   on PostgreSQL ``BEGIN`` and a transaction-level advisory lock, one per database, so read-then-
   write transactions queue the same way (READ COMMITTED: each statement after the lock sees
   every earlier writer's commit);
-- a read transaction (one snapshot for several statements) and the ``LIMIT`` value for "no limit".
+- a read transaction (one snapshot for several statements) and the ``LIMIT`` value for "no limit";
+- an untyped value column (``plan_metrics.value``: a number or a text): SQLite stores the value
+  as it is, PostgreSQL as a jsonb scalar (``encode_value`` / ``value_param`` / ``value_column`` /
+  ``decode_value``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,10 +55,29 @@ class Dialect:
             raise ValueError(f"{path!r} is not a validated JSON path")
         if self.name == SQLITE:
             return f"{column} ->> '{path}'"
-        steps = [key or index for key, index in _PATH_STEP_RE.findall(path)]
+        steps = path_steps(path)
         if len(steps) == 1 and not steps[0].isdigit():
             return f"{column} ->> '{steps[0]}'"
         return f"{column} #>> '{{{','.join(steps)}}}'"
+
+    @property
+    def value_param(self) -> str:
+        return "?" if self.name == SQLITE else "jsonb(?)"
+
+    def value_column(self, column: str) -> str:
+        return column if self.name == SQLITE else f"json({column})"
+
+    def encode_value(self, value: Any) -> Any:
+        return value if self.name == SQLITE else json.dumps(value)
+
+    def decode_value(self, value: Any) -> Any:
+        return value if self.name == SQLITE else json.loads(value)
+
+
+def path_steps(path: str) -> list[str]:
+    """The keys and indexes of a validated ``$.a.b[0]`` path, as PostgreSQL's ``#>`` takes them
+    (``['a', 'b', '0']``)."""
+    return [key or index for key, index in _PATH_STEP_RE.findall(path)]
 
 
 SQLITE_DIALECT = Dialect(SQLITE, ("BEGIN IMMEDIATE",), "BEGIN", -1)

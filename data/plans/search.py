@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from data.db.dialect import dialect_of
 from data.store import get_backend
 from data.store import plan_search as store
 
@@ -22,12 +23,13 @@ def search_plans(
     Deleted plans are left out unless ``include_deleted``. Bad paths, operators or values raise
     ValidationError before anything runs.
     """
-    sql, params = store.build_search_query(
-        filters,
-        profile_id=profile_id,
-        query_id=query_id,
-        include_deleted=include_deleted,
-        limit=limit,
-    )
     with get_backend().session() as conn:
+        sql, params = store.build_search_query(
+            filters,
+            profile_id=profile_id,
+            query_id=query_id,
+            include_deleted=include_deleted,
+            limit=limit,
+            dialect=dialect_of(conn),
+        )
         return store.run_search(conn, sql, params)

@@ -16,13 +16,22 @@ Filters are either ``{path: value}`` (equality) or a list of ``(path, operator, 
 - ``contains`` — for a list: has an element equal to the value, or, given an object such as
   ``{"key": "DEMO-12", "decision": "approved"}``, an object element with those fields; for a text:
   contains the value as a substring.
+
+The filters are built per dialect, side by side (``data.db.dialect``): SQLite's ``->>`` yields
+typed values and ``json_each`` walks arrays; on PostgreSQL a plain path is bound as its steps
+(``p.data #> ?`` with ``{a,b,0}``), text compares as text (``#>>``) and numbers and booleans as
+jsonb values (``= jsonb(?)``), ``contains`` is jsonb containment (``@>``) or ``strpos``, and
+``<``/``>`` keep SQLite's order (numbers before text). A text PostgreSQL cannot hold (a NUL
+character) matches nothing there, as no stored document can contain it.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
+from data.db.dialect import SQLITE_DIALECT, Dialect, path_steps
 from data.db.sqlite import Connection
 from data.errors import ValidationError
 from data.store.json_paths import validate_identifier, validate_json_path
@@ -94,7 +103,7 @@ def normalize_filters(filters: Any) -> list[Filter]:
 
 
 def _condition(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
-    """One WHERE term and its parameters, in order."""
+    """One WHERE term and its parameters, in order (SQLite)."""
     indexed = INDEXED_PATHS.get(path)
     expr, expr_params = (indexed, []) if indexed else ("p.data ->> ?", [path])
     if op == "=":
@@ -136,6 +145,94 @@ def _condition(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
     )
 
 
+# The exact expressions of idx_plans_status / idx_plans_type on PostgreSQL (m0002's PG steps).
+POSTGRES_INDEXED_PATHS = {
+    "$.status": "p.data ->> 'status'",
+    "$.type": "p.data ->> 'type'",
+}
+_NEVER: tuple[str, list[Any]] = ("FALSE", [])
+_ALWAYS: tuple[str, list[Any]] = ("TRUE", [])
+
+
+def _postgres_value(value: Any, where: str, *, allow_none: bool = True) -> Any:
+    """A checked filter value as PostgreSQL compares it (booleans stay booleans: jsonb true is
+    not 1)."""
+    return value if isinstance(value, bool) else _scalar(value, where, allow_none=allow_none)
+
+
+def _storable(value: Any) -> bool:
+    return not (isinstance(value, str) and "\x00" in value)
+
+
+def _postgres_condition(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
+    """One WHERE term and its parameters, in order (PostgreSQL)."""
+    indexed = POSTGRES_INDEXED_PATHS.get(path)
+    steps = [path_steps(path)]
+    text, text_params = (indexed, []) if indexed else ("p.data #>> ?", steps)
+    doc, doc_params = "p.data #> ?", steps
+    kind = "jsonb_typeof(p.data #> ?)"
+    if op in ("=", "!="):
+        checked = _postgres_value(value, path)
+        if not _storable(checked):
+            return _NEVER if op == "=" else _ALWAYS
+        if checked is None:
+            return f"{text} IS {'' if op == '=' else 'NOT '}NULL", text_params
+        sql_op = "=" if op == "=" else "IS DISTINCT FROM"
+        if isinstance(checked, str):
+            return f"{text} {sql_op} ?", [*text_params, checked]
+        return f"{doc} {sql_op} jsonb(?)", [*doc_params, json.dumps(checked)]
+    if op in ("<", ">"):
+        checked = _postgres_value(value, path, allow_none=False)
+        if isinstance(checked, str):
+            # Text after every number, as in SQLite; compared byte by byte as SQLite does.
+            numbers_first = f"{kind} = 'number' OR " if op == "<" else ""
+            return (
+                f"({numbers_first}({kind} = 'string' AND p.data #>> ? COLLATE \"C\" {op} ?))",
+                [*steps * (2 if op == "<" else 1), *steps, checked],
+            )
+        text_after = f"{kind} = 'string' OR " if op == ">" else ""
+        return (
+            f"({text_after}({kind} = 'number' AND (p.data #>> ?)::numeric {op} ?))",
+            [*steps * (2 if op == ">" else 1), *steps, checked],
+        )
+    if op == "in":
+        if not isinstance(value, list | tuple) or not 1 <= len(value) <= MAX_IN_VALUES:
+            raise ValidationError(
+                f'\'in\' needs a list of 1 to {MAX_IN_VALUES} values for {path}, e.g. ["active", "at_risk"].'
+            )
+        values = [_postgres_value(v, path, allow_none=False) for v in value]
+        values = [v for v in values if _storable(v)] or [None]
+        if all(isinstance(v, str) or v is None for v in values):
+            return f"{text} IN ({', '.join('?' * len(values))})", [*text_params, *values]
+        return (
+            f"{doc} IN ({', '.join(['jsonb(?)'] * len(values))})",
+            [*doc_params, *(json.dumps(v) for v in values)],
+        )
+    # contains
+    if isinstance(value, dict):
+        if not 1 <= len(value) <= MAX_FILTERS:
+            raise ValidationError(
+                f"'contains' with an object needs 1 to {MAX_FILTERS} fields for {path}."
+            )
+        element = {
+            validate_identifier("field name", key): _postgres_value(
+                field_value, f"{path}.{key}", allow_none=False
+            )
+            for key, field_value in value.items()
+        }
+        if not all(_storable(v) for v in element.values()):
+            return _NEVER
+        return f"{doc} @> jsonb(?)", [*doc_params, json.dumps([element])]
+    needle = _postgres_value(value, path, allow_none=False)
+    if not _storable(needle):
+        return _NEVER
+    return (
+        f"(CASE WHEN {kind} = 'array' THEN p.data #> ? @> jsonb(?) "
+        "ELSE strpos(p.data #>> ?, CAST(? AS text)) > 0 END)",
+        [*steps, *steps, json.dumps([needle]), *steps, needle],
+    )
+
+
 def build_search_query(
     filters: Any,
     *,
@@ -143,8 +240,10 @@ def build_search_query(
     query_id: str | None = None,
     include_deleted: bool = False,
     limit: int = 100,
+    dialect: Dialect = SQLITE_DIALECT,
 ) -> tuple[str, list[Any]]:
-    """The SQL and parameters ``search_plans`` runs (public so tests can EXPLAIN it)."""
+    """The SQL and parameters ``search_plans`` runs in ``dialect`` (public so tests can EXPLAIN
+    it)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"{limit!r} is not a result limit; use 1 to {MAX_LIMIT}.")
     terms, params = [], []
@@ -156,8 +255,9 @@ def build_search_query(
     if query_id is not None:
         terms.append("p.query_id = ?")
         params.append(query_id)
+    condition = _condition if dialect is SQLITE_DIALECT else _postgres_condition
     for path, op, value in normalize_filters(filters):
-        term, term_params = _condition(path, op, value)
+        term, term_params = condition(path, op, value)
         terms.append(term)
         params += term_params
     where = f"WHERE {' AND '.join(terms)} " if terms else ""

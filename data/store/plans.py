@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from data.db.dialect import dialect_of
 from data.db.sqlite import Connection, IntegrityError, Row
 
 PLAN_SELECT = (
@@ -134,7 +135,7 @@ def list_plans(
 ) -> list[dict[str, Any]]:
     rows = conn.execute(
         PLAN_SELECT + "WHERE p.profile_id = ? AND (? IS NULL OR p.query_id = ?) "
-        "AND (? OR p.is_deleted = 0) ORDER BY p.updated_at DESC, p.id DESC",
+        "AND (? = 1 OR p.is_deleted = 0) ORDER BY p.updated_at DESC, p.id DESC",
         (profile_id, query_id, query_id, int(include_deleted)),
     ).fetchall()
     return [plan_from_row(r) for r in rows]
@@ -200,7 +201,7 @@ def version_history(
         f"SELECT {_VERSION_COLUMNS}, LEAD(version) OVER w AS previous_version, "  # noqa: S608 - fixed column lists
         f"LAG(version) OVER w AS next_version{documents} FROM plan_versions WHERE plan_id = ? "
         "AND version >= ? WINDOW w AS (ORDER BY version DESC) ORDER BY version DESC LIMIT ?",
-        (plan_id, first_version, -1 if limit is None else limit),
+        (plan_id, first_version, dialect_of(conn).no_limit if limit is None else limit),
     ).fetchall()
     return [dict(r) for r in rows]
 
@@ -283,21 +284,26 @@ def upsert_metrics(
     values: list[tuple[str, float | int | str]],
     now: str,
 ) -> None:
+    dialect = dialect_of(conn)
     conn.executemany(
-        "INSERT INTO plan_metrics (plan_id, version, metric_name, week, value, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, version, metric_name, week) "
-        "DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at",
-        [(plan_id, version, name, week, value, now) for name, value in values],
+        "INSERT INTO plan_metrics (plan_id, version, metric_name, week, value, recorded_at) "  # noqa: S608 - a constant placeholder
+        f"VALUES (?, ?, ?, ?, {dialect.value_param}, ?) ON CONFLICT (plan_id, version, metric_name, "
+        "week) DO UPDATE SET value = excluded.value, recorded_at = excluded.recorded_at",
+        [
+            (plan_id, version, name, week, dialect.encode_value(value), now)
+            for name, value in values
+        ],
     )
 
 
 def list_metrics(
     conn: Connection, plan_id: str, version: int | None, metric_name: str | None
 ) -> list[dict[str, Any]]:
+    dialect = dialect_of(conn)
     rows = conn.execute(
-        "SELECT version, week, metric_name, value, recorded_at FROM plan_metrics "
-        "WHERE plan_id = ?1 AND (?2 IS NULL OR version = ?2) AND (?3 IS NULL OR metric_name = ?3) "
-        "ORDER BY week, version, metric_name",
+        f"SELECT version, week, metric_name, {dialect.value_column('value')} AS value, "  # noqa: S608 - a fixed column
+        "recorded_at FROM plan_metrics WHERE plan_id = ?1 AND (?2 IS NULL OR version = ?2) "
+        "AND (?3 IS NULL OR metric_name = ?3) ORDER BY week, version, metric_name",
         (plan_id, version, metric_name),
     ).fetchall()
-    return [dict(r) for r in rows]
+    return [{**r, "value": dialect.decode_value(r["value"])} for r in map(dict, rows)]

@@ -52,6 +52,9 @@ class SQLBackend(PersistenceBackend):
     def _connection(self) -> AbstractContextManager[Connection]:
         """A connection for one session, given back (closed or pooled) at the end of the block."""
 
+    def close(self) -> None:
+        """Give back connections held for later calls (a pool's); a file holds none."""
+
     # Connections ---------------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Connection]:

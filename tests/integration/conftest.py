@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from data.store import set_backend
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import seed_team
 from tests.postgres_support import (  # noqa: F401 - fixtures for team-mode tests
@@ -16,3 +21,16 @@ from tests.postgres_support import (  # noqa: F401 - fixtures for team-mode test
 def seeded(backend: SQLiteBackend) -> SQLiteBackend:
     """The backend with profile 'team' and its query 'q' holding the five hand-checked issues."""
     return seed_team(backend)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_engines(request: pytest.FixtureRequest, db_path: Path) -> Iterator[SQLBackend]:
+    """The process-wide store on the SQLite file or on a fresh PostgreSQL database, for the
+    suites that must hold on both engines (a module uses it as its ``backend``)."""
+    if request.param == "sqlite":
+        store: SQLBackend = SQLiteBackend(db_path)
+    else:
+        store = request.getfixturevalue("postgres_backend")
+    set_backend(store)
+    yield store
+    set_backend(None)

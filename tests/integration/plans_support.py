@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.db.connection import get_db_connection
 from data.profiles import manager as pm
-from data.store import audit
+from data.store import audit, get_backend
 
 
 def make_query(profile_name: str = "Demo", query_name: str = "Main") -> tuple[str, str]:
@@ -38,5 +37,5 @@ def plan_document(**changes: Any) -> dict[str, Any]:
 
 def audit_entries(entity_type: str, entity_id: str) -> list[dict[str, Any]]:
     """Audit entries of one entity, newest first."""
-    with get_db_connection() as conn:
+    with get_backend().session() as conn:
         return audit.list_entries(conn, entity_type, entity_id)

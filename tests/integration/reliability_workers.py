@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
 from data.db.connection import get_db_connection, write_transaction
 from data.jira.normalize import normalize_issue
 from data.store.issues import add_query_members, store_issues
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 
 PROFILE_ID = "crash"
@@ -82,9 +84,18 @@ def committed_groups(db: Path) -> tuple[int, dict[int, int], int]:
     return (-1 if row is None else json.loads(row[0])), groups, transitions
 
 
-def increment_counter(db: Path) -> None:
+def open_store(target: str) -> SQLBackend:
+    """The store of a SQLite file path or of a PostgreSQL URL."""
+    if target.startswith("postgresql://"):
+        from data.store.postgres_backend import PostgresBackend
+
+        return PostgresBackend(target)
+    return SQLiteBackend(Path(target))
+
+
+def increment_counter(backend: SQLBackend) -> None:
     """A read-then-write update: lost if two writers interleave between the read and the write."""
-    with get_db_connection(db) as conn, write_transaction(conn):
+    with backend.session() as conn, write_transaction(conn):
         row = conn.execute("SELECT value FROM app_state WHERE key = ?", (COUNTER_KEY,)).fetchone()
         value = 0 if row is None else json.loads(row[0])
         conn.execute(
@@ -94,18 +105,20 @@ def increment_counter(db: Path) -> None:
         )
 
 
-def mixed_work(db: Path, worker: str, seconds: float, seed: int) -> dict[str, object]:
-    """Reads, counter increments and profile saves for ``seconds``; reports counts and errors."""
-    backend = SQLiteBackend(db)
+def mixed_work(
+    backend: SQLBackend, worker: str, seconds: float, seed: int | str
+) -> dict[str, object]:
+    """Reads, counter increments and profile saves for ``seconds`` (and at least until this worker
+    has incremented and saved once, so every worker takes part); reports counts and errors."""
     rng = random.Random(seed)
     increments = saves = reads = 0
     errors: list[str] = []
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline or not (increments and saves) and len(errors) < 10:
         choice = rng.random()
         try:
             if choice < 0.4:
-                increment_counter(db)
+                increment_counter(backend)
                 increments += 1
             elif choice < 0.6:
                 backend.save_profile(
@@ -123,6 +136,25 @@ def mixed_work(db: Path, worker: str, seconds: float, seed: int) -> dict[str, ob
         except Exception as exc:  # every error reaching the caller is a failure to report
             errors.append(f"{type(exc).__name__}: {exc}")
     return {"increments": increments, "saves": saves, "reads": reads, "errors": errors}
+
+
+def mixed_threads(target: str, name: str, seconds: float, threads: int) -> list[dict[str, object]]:
+    """``mixed_work`` in ``threads`` threads of this process on one store; their results."""
+    backend = open_store(target)
+    results: list[dict[str, object]] = []
+    lock = threading.Lock()
+
+    def run(n: int) -> None:
+        result = mixed_work(backend, f"{name}-t{n}", seconds, f"{name}-t{n}")
+        with lock:
+            results.append(result)
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results
 
 
 def main(argv: list[str]) -> None:
@@ -145,8 +177,7 @@ def main(argv: list[str]) -> None:
         migrate_legacy(argv[2], db_path=db)
         print("done", flush=True)
     elif command == "mixed":
-        result = mixed_work(db, argv[2], float(argv[3]), int(argv[4]))
-        print(json.dumps(result), flush=True)
+        print(json.dumps(mixed_threads(argv[1], argv[2], float(argv[3]), int(argv[4]))))
     else:
         raise SystemExit(f"unknown command {command!r}")
 

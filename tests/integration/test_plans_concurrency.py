@@ -1,4 +1,5 @@
-"""Concurrent create_version: 8 threads, then 2 processes, on one WAL database file.
+"""Concurrent create_version: 8 threads, then 2 processes, on one WAL database file and on one
+PostgreSQL database.
 
 Each writer saves versions with content unique to it, so every call must produce a version; at the
 end the version numbers must be exactly 1..N with none lost and none duplicated.
@@ -14,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from data import plans
-from data.db.connection import get_db_connection
-from data.store.sqlite_backend import SQLiteBackend
+from data.store import get_backend
+from data.store.postgres_backend import PostgresBackend
+from data.store.sql_backend import SQLBackend
 from tests.integration.plans_support import make_query, plan_document
 
 VERSIONS_PER_THREAD = 15
@@ -33,19 +35,29 @@ def write_versions(plan_id: str, writer: str, count: int) -> list[int]:
     return made
 
 
-def process_writer(data_dir: str, plan_id: str, writer: str, count: int) -> list[int]:
+def process_writer(
+    data_dir: str, database_url: str | None, plan_id: str, writer: str, count: int
+) -> list[int]:
     os.environ["FLOWCAST_DATA_DIR"] = data_dir
+    if database_url:
+        os.environ["FLOWCAST_DATABASE_URL"] = database_url
     return write_versions(plan_id, writer, count)
 
 
 @pytest.fixture
-def plan_id(backend: SQLiteBackend) -> str:
+def backend(both_engines: SQLBackend) -> SQLBackend:
+    """Every test here runs on the SQLite file and on a PostgreSQL database."""
+    return both_engines
+
+
+@pytest.fixture
+def plan_id(backend: SQLBackend) -> str:
     query = make_query()
     return plans.create_plan(*query, "Release 2.0", plan_document())
 
 
-def stored_versions(db_path: Path, plan_id: str) -> list[tuple[int, str]]:
-    with get_db_connection(db_path) as conn:
+def stored_versions(plan_id: str) -> list[tuple[int, str]]:
+    with get_backend().session() as conn:
         return [
             (r[0], r[1])
             for r in conn.execute(
@@ -55,10 +67,8 @@ def stored_versions(db_path: Path, plan_id: str) -> list[tuple[int, str]]:
         ]
 
 
-def assert_contiguous(
-    db_path: Path, plan_id: str, expected_total: int, returned: list[int]
-) -> None:
-    versions = stored_versions(db_path, plan_id)
+def assert_contiguous(plan_id: str, expected_total: int, returned: list[int]) -> None:
+    versions = stored_versions(plan_id)
     assert [v for v, _ in versions] == list(range(1, expected_total + 1))
     assert sorted(returned) == list(range(2, expected_total + 1))  # each call got its own number
     current = plans.get_current_plan(plan_id)
@@ -70,7 +80,7 @@ def assert_contiguous(
     )
 
 
-def test_eight_threads_never_share_or_lose_a_version(plan_id: str, db_path: Path) -> None:
+def test_eight_threads_never_share_or_lose_a_version(plan_id: str) -> None:
     results: dict[str, list[int]] = {}
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
@@ -89,24 +99,25 @@ def test_eight_threads_never_share_or_lose_a_version(plan_id: str, db_path: Path
         t.join()
     assert errors == []
     returned = [v for made in results.values() for v in made]
-    assert_contiguous(db_path, plan_id, 1 + 8 * VERSIONS_PER_THREAD, returned)
+    assert_contiguous(plan_id, 1 + 8 * VERSIONS_PER_THREAD, returned)
     # Every writer's versions are there, in that writer's order.
-    summaries = [s for _, s in stored_versions(db_path, plan_id)]
+    summaries = [s for _, s in stored_versions(plan_id)]
     for writer in results:
         mine = [s for s in summaries if s.startswith(f"{writer} #")]
         assert mine == [f"{writer} #{n}" for n in range(VERSIONS_PER_THREAD)]
 
 
 def test_two_processes_never_share_or_lose_a_version(
-    plan_id: str, db_path: Path, data_dir: Path
+    plan_id: str, backend: SQLBackend, data_dir: Path
 ) -> None:
+    url = backend.url if isinstance(backend, PostgresBackend) else None
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
         jobs = [
             pool.apply_async(
-                process_writer, (str(data_dir), plan_id, f"p{i}", VERSIONS_PER_PROCESS)
+                process_writer, (str(data_dir), url, plan_id, f"p{i}", VERSIONS_PER_PROCESS)
             )
             for i in range(2)
         ]
         returned = [v for job in jobs for v in job.get(timeout=120)]
-    assert_contiguous(db_path, plan_id, 1 + 2 * VERSIONS_PER_PROCESS, returned)
+    assert_contiguous(plan_id, 1 + 2 * VERSIONS_PER_PROCESS, returned)

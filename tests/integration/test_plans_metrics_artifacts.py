@@ -8,12 +8,18 @@ from data import plans
 from data.errors import NotFoundError, ValidationError
 from data.plans.errors import PlanLockedError
 from data.profiles import manager as pm
-from data.store.sqlite_backend import SQLiteBackend
+from data.store.sql_backend import SQLBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
 
 @pytest.fixture
-def query(backend: SQLiteBackend) -> tuple[str, str]:
+def backend(both_engines: SQLBackend) -> SQLBackend:
+    """Every test here runs on the SQLite file and on a PostgreSQL database."""
+    return both_engines
+
+
+@pytest.fixture
+def query(backend: SQLBackend) -> tuple[str, str]:
     return make_query()
 
 
@@ -90,15 +96,13 @@ def test_deleted_plans_take_no_metrics(plan_id: str) -> None:
         plans.add_metrics(plan_id, "2026-W47", {"remaining_items": 1})
 
 
-def snapshot(backend: SQLiteBackend, query: tuple[str, str], week: str, remaining: int) -> None:
+def snapshot(backend: SQLBackend, query: tuple[str, str], week: str, remaining: int) -> None:
     backend.save_metrics_snapshot(
         *query, week, "forecast", {"remaining_items": remaining}, {"p85": "2027-01-29"}
     )
 
 
-def test_sign_off_week_registers_the_snapshot(
-    backend: SQLiteBackend, query: tuple[str, str]
-) -> None:
+def test_sign_off_week_registers_the_snapshot(backend: SQLBackend, query: tuple[str, str]) -> None:
     snapshot(backend, query, "2026-W47", 30)
     signed = plans.sign_off_week(*query, "2026-W47", "On track", actor="lead")
     assert (
@@ -122,7 +126,7 @@ def test_sign_off_week_registers_the_snapshot(
 
 
 def test_a_changed_snapshot_is_flagged_after_sign_off(
-    backend: SQLiteBackend, query: tuple[str, str]
+    backend: SQLBackend, query: tuple[str, str]
 ) -> None:
     snapshot(backend, query, "2026-W47", 30)
     plans.sign_off_week(*query, "2026-W47")
@@ -131,7 +135,7 @@ def test_a_changed_snapshot_is_flagged_after_sign_off(
 
 
 def test_signing_again_replaces_the_single_artifact(
-    backend: SQLiteBackend, query: tuple[str, str]
+    backend: SQLBackend, query: tuple[str, str]
 ) -> None:
     snapshot(backend, query, "2026-W47", 30)
     snapshot(backend, query, "2026-W48", 25)
@@ -190,7 +194,7 @@ def test_approve_artifact_contract(query: tuple[str, str]) -> None:
         )
 
 
-def test_artifacts_go_with_their_query(backend: SQLiteBackend, query: tuple[str, str]) -> None:
+def test_artifacts_go_with_their_query(backend: SQLBackend, query: tuple[str, str]) -> None:
     snapshot(backend, query, "2026-W47", 30)
     plans.sign_off_week(*query, "2026-W47")
     pm.delete_query(*query)
@@ -275,7 +279,7 @@ def test_approve_artifact_refuses_missing_references(query: tuple[str, str], pla
 
 
 def test_signing_again_with_empty_notes_keeps_the_earlier_notes(
-    backend: SQLiteBackend, query: tuple[str, str]
+    backend: SQLBackend, query: tuple[str, str]
 ) -> None:
     snapshot(backend, query, "2026-W47", 30)
     first = plans.sign_off_week(*query, "2026-W47", "On track")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from data.db.connection import get_db_connection
 from data.errors import ConfigError, ConflictError, NotFoundError, ValidationError
 from data.profiles import manager as pm
 from data.profiles import settings_versions
-from data.store import set_backend
+from data.store import get_backend, set_backend
 from data.store.dual_backend import DualBackend
 from data.store.json_backend import JSONBackend
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries
 
@@ -20,7 +21,13 @@ TOKEN = "s3cr3t-TOKEN"
 
 
 @pytest.fixture
-def profile_id(backend: SQLiteBackend) -> str:
+def backend(both_engines: SQLBackend) -> SQLBackend:
+    """Every test here runs on the SQLite file and on a PostgreSQL database."""
+    return both_engines
+
+
+@pytest.fixture
+def profile_id(backend: SQLBackend) -> str:
     return pm.create_profile(
         "Demo", {"jira_config": {"base_url": "https://acme.example", "token": TOKEN}}
     )
@@ -50,15 +57,15 @@ def test_marking_a_profile_used_is_not_a_version(profile_id: str) -> None:
     assert len(settings_versions.settings_history(profile_id)) == 1
 
 
-def test_tokens_are_never_stored_in_clear(profile_id: str, db_path: Path) -> None:
+def test_tokens_are_never_stored_in_clear(profile_id: str) -> None:
     pm.update_profile(profile_id, {"jira_config": {"token": "new-" + TOKEN}})
     pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 4}})
-    with get_db_connection(db_path) as conn:
+    with get_backend().session() as conn:
         stored = [
             r[0] for r in conn.execute("SELECT json(settings) FROM profile_settings_versions")
         ]
     assert stored and all(TOKEN not in s for s in stored)
-    assert all('"token":"***"' in s for s in stored)
+    assert all(json.loads(s)["jira_config"]["token"] == "***" for s in stored)
     # A token change alone is not a settings version (masked, the settings are equal).
     assert [h["version"] for h in settings_versions.settings_history(profile_id)] == [2, 1]
     history = settings_versions.settings_history(profile_id, include_settings=True)
@@ -128,9 +135,9 @@ def test_rollback_of_a_name_another_profile_took_is_a_conflict(profile_id: str) 
 
 
 def test_profiles_saved_before_versioning_get_their_old_settings_as_version_one(
-    profile_id: str, db_path: Path
+    profile_id: str,
 ) -> None:
-    with get_db_connection(db_path) as conn:
+    with get_backend().session() as conn:
         conn.execute("DELETE FROM profile_settings_versions")
     pm.update_profile(profile_id, {"forecast_settings": {"pert_factor": 6}})
     history = settings_versions.settings_history(profile_id)
@@ -153,9 +160,9 @@ def test_errors(profile_id: str) -> None:
         settings_versions.get_settings_version(profile_id, "1")  # type: ignore[arg-type]
 
 
-def test_deleting_a_profile_removes_its_settings_history(profile_id: str, db_path: Path) -> None:
+def test_deleting_a_profile_removes_its_settings_history(profile_id: str) -> None:
     pm.delete_profile(profile_id)
-    with get_db_connection(db_path) as conn:
+    with get_backend().session() as conn:
         assert conn.execute("SELECT COUNT(*) FROM profile_settings_versions").fetchone()[0] == 0
 
 

@@ -1,23 +1,31 @@
-"""Versioned plan documents on a real SQLite file: create, versions, read, history, rollback, diff, lineage."""
+"""Versioned plan documents on a real SQLite file and a real PostgreSQL database: create, versions, read, history, rollback, diff, lineage."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from data import plans
-from data.db.connection import get_db_connection, write_transaction
+from data.db.connection import write_transaction
+from data.db.dialect import dialect_of
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.profiles import manager as pm
+from data.store import get_backend
 from data.store.documents import canonical_json, content_hash
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
 
 @pytest.fixture
-def query(backend: SQLiteBackend) -> tuple[str, str]:
+def backend(both_engines: SQLBackend) -> SQLBackend:
+    """Every test here runs on the SQLite file and on a PostgreSQL database."""
+    return both_engines
+
+
+@pytest.fixture
+def query(backend: SQLBackend) -> tuple[str, str]:
     return make_query()
 
 
@@ -26,12 +34,12 @@ def plan_id(query: tuple[str, str]) -> str:
     return plans.create_plan(*query, "Release 2.0", plan_document())
 
 
-def count(db_path: Path, table: str) -> int:
-    with get_db_connection(db_path) as conn:
+def count(table: str) -> int:
+    with get_backend().session() as conn:
         return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - test constant
 
 
-def test_create_plan_writes_draft_version_one(plan_id: str, db_path: Path) -> None:
+def test_create_plan_writes_draft_version_one(plan_id: str, backend: SQLBackend) -> None:
     assert plan_id == "release-2-0"
     plan = plans.get_current_plan(plan_id)
     assert plan["version"] == 1
@@ -39,9 +47,13 @@ def test_create_plan_writes_draft_version_one(plan_id: str, db_path: Path) -> No
     assert plan["baseline_version"] is None
     assert plan["data"] == plan_document()
     assert plan["content_hash"] == content_hash(canonical_json(plan_document()))
-    with get_db_connection(db_path) as conn:
-        row = conn.execute("SELECT typeof(data), data ->> '$.type' FROM plans").fetchone()
-    assert tuple(row) == ("blob", "release")  # stored as JSONB
+    sqlite = isinstance(backend, SQLiteBackend)
+    typeof = "typeof(data)" if sqlite else "pg_typeof(data)::text"
+    with backend.session() as conn:
+        row = conn.execute(
+            f"SELECT {typeof}, {dialect_of(conn).json_text('data', '$.type')} FROM plans"  # noqa: S608 - test constants
+        ).fetchone()
+    assert tuple(row) == ("blob" if sqlite else "jsonb", "release")  # stored as JSONB
 
 
 def test_create_plan_defaults_status_and_takes_the_name_given(query: tuple[str, str]) -> None:
@@ -68,10 +80,10 @@ def test_create_plan_for_a_missing_query_says_so(backend: SQLiteBackend) -> None
         plans.create_plan(profile_id, "nope", "R", {"type": "release"})
 
 
-def test_invalid_document_writes_nothing(query: tuple[str, str], db_path: Path) -> None:
+def test_invalid_document_writes_nothing(query: tuple[str, str]) -> None:
     with pytest.raises(ValidationError, match=r"\$.type is 'epic'"):
         plans.create_plan(*query, "R", {"type": "epic"})
-    assert count(db_path, "plans") == 0
+    assert count("plans") == 0
 
 
 def test_create_version_appends_and_archives_the_previous(plan_id: str) -> None:
@@ -89,14 +101,14 @@ def test_create_version_appends_and_archives_the_previous(plan_id: str) -> None:
     assert plans.get_specific_version(plan_id, 2)["parent_version"] == 1
 
 
-def test_unchanged_content_returns_none_and_writes_nothing(plan_id: str, db_path: Path) -> None:
-    audit_before = count(db_path, "audit_log")
+def test_unchanged_content_returns_none_and_writes_nothing(plan_id: str) -> None:
+    audit_before = count("audit_log")
     reordered = json.loads(
         json.dumps(plan_document(), sort_keys=True)
     )  # other key order, same content
     assert plans.create_version(plan_id, reordered, "no-op") is None
-    assert count(db_path, "plan_versions") == 1
-    assert count(db_path, "audit_log") == audit_before
+    assert count("plan_versions") == 1
+    assert count("audit_log") == audit_before
 
 
 def test_renaming_through_a_version_updates_the_plan_name(
@@ -212,21 +224,17 @@ def test_versions_are_audited_in_the_same_transaction(plan_id: str) -> None:
     assert entries[0]["new_value"]["version"] == 2
 
 
-def test_deleting_the_query_removes_its_plans(
-    plan_id: str, query: tuple[str, str], db_path: Path
-) -> None:
+def test_deleting_the_query_removes_its_plans(plan_id: str, query: tuple[str, str]) -> None:
     pm.delete_query(*query)
-    assert count(db_path, "plans") == 0
-    assert count(db_path, "plan_versions") == 0
+    assert count("plans") == 0
+    assert count("plan_versions") == 0
 
 
-def test_calls_inside_a_session_share_its_transaction(
-    plan_id: str, backend: SQLiteBackend, db_path: Path
-) -> None:
+def test_calls_inside_a_session_share_its_transaction(plan_id: str, backend: SQLBackend) -> None:
     """Plan calls join the caller's store session: rolling its transaction back undoes them."""
     with pytest.raises(RuntimeError), backend.session() as conn, write_transaction(conn):
         assert plans.create_version(plan_id, plan_document(status="active")) == 2
         assert plans.get_current_plan(plan_id)["version"] == 2
         raise RuntimeError("undo")
     assert plans.get_current_plan(plan_id)["version"] == 1
-    assert count(db_path, "plan_versions") == 1
+    assert count("plan_versions") == 1

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from data import plans
-from data.db.connection import get_db_connection
 from data.db.sqlite import IntegrityError
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.ops.verify import check_database_integrity
 from data.plans.errors import IllegalTransitionError, PlanLockedError
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 from tests.integration.plans_support import audit_entries, make_query, plan_document
 
@@ -25,7 +23,13 @@ RESULT = {"submit": "submitted", "approve": "approved", "reject": "rejected"}
 
 
 @pytest.fixture
-def query(backend: SQLiteBackend) -> tuple[str, str]:
+def backend(both_engines: SQLBackend) -> SQLBackend:
+    """Every test here runs on the SQLite file and on a PostgreSQL database."""
+    return both_engines
+
+
+@pytest.fixture
+def query(backend: SQLBackend) -> tuple[str, str]:
     return make_query()
 
 
@@ -153,10 +157,10 @@ def test_approving_a_new_version_supersedes_the_old_baseline(
     assert [e["new_value"]["reference_version"] for e in approvals] == [2, 1]
 
 
-def test_the_database_refuses_two_approved_versions(plan_id: str, db_path: Path) -> None:
+def test_the_database_refuses_two_approved_versions(plan_id: str, backend: SQLBackend) -> None:
     approve(plan_id)
     plans.create_version(plan_id, plan_document(status="active"))
-    with get_db_connection(db_path) as conn, pytest.raises(IntegrityError, match="UNIQUE"):
+    with backend.session() as conn, pytest.raises(IntegrityError, match="(?i)unique"):
         conn.execute("UPDATE plan_versions SET version_status = 'approved' WHERE version = 2")
 
 
@@ -289,9 +293,12 @@ def test_every_workflow_action_is_audited(plan_id: str) -> None:
     ]
 
 
-def test_the_database_verifies_clean_after_a_full_workflow(plan_id: str, db_path: Path) -> None:
+def test_the_database_verifies_clean_after_a_full_workflow(
+    plan_id: str, backend: SQLBackend
+) -> None:
     approve(plan_id)
     plans.start_revision(plan_id)
     plans.add_metrics(plan_id, "2026-W47", {"p85_date": "2027-01-29", "remaining_items": 12})
     plans.delete_plan(plan_id)
-    assert check_database_integrity(db_path) == (True, [])
+    if isinstance(backend, SQLiteBackend):  # PostgreSQL checks every key as each statement runs
+        assert check_database_integrity(backend.db_path) == (True, [])
