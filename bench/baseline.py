@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,32 @@ def _now() -> float:
     return time.perf_counter()
 
 
+BASELINE_SCHEMA = (
+    "import sys; from data.db.schema import latest_version; sys.stdout.write(str(latest_version()))"
+)
+
+
+def baseline_data(data_dir: Path, into: Path) -> Path | None:
+    """A copy of the benchmark's data directory for the baseline tree (None without one), with
+    the database downgraded to the newest migration that tree knows: the previous main refuses a
+    database a change's new migration has upgraded. The copy is the same data."""
+    reference = baseline_tree()
+    if reference is None:
+        return None
+    from data.db.connection import get_db_connection
+    from data.db.schema import downgrade
+    from data.locations import DB_FILENAME
+
+    known = subprocess.run(
+        [sys.executable, "-c", BASELINE_SCHEMA], cwd=reference, env={**os.environ,
+        "PYTHONPATH": str(reference)}, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    shutil.copytree(data_dir, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns("cache"))
+    with get_db_connection(next(into.rglob(DB_FILENAME))) as conn:
+        downgrade(conn, int(known))
+    return into
+
+
 def compare(
     label: str,
     goal: float,
@@ -74,17 +101,19 @@ def compare(
     *,
     inside: bool = False,
     peak_goal_mb: float | None = None,
+    baseline_env: dict[str, str] | None = None,
 ) -> None:
     """Print ``label``'s median wall and CPU time on this tree with its goal (seconds) and, when a
     baseline is set, the ratio to the baseline's median from the same alternating rounds; with
-    ``peak_goal_mb`` the same for the peak RSS the child printed."""
+    ``peak_goal_mb`` the same for the peak RSS the child printed (the baseline runs with
+    ``baseline_env`` instead of ``env`` when given: ``baseline_data``)."""
     reference = baseline_tree()
     new: list[Timing] = []
     old: list[Timing] = []
     for _ in range(rounds):
         new.append(run_in(THIS_TREE, args, env, inside=inside))
         if reference is not None:
-            old.append(run_in(reference, args, env, inside=inside))
+            old.append(run_in(reference, args, baseline_env or env, inside=inside))
     wall = statistics.median(t.wall for t in new)
     cpu = statistics.median(t.cpu for t in new)
     line = (

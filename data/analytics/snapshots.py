@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data.analytics.backfill import Replay
 from data.analytics.loading import (
     load_query_frames,
     save_snapshots,
@@ -32,7 +33,10 @@ from data.analytics.report import (
 from data.analytics.sprints import closed_sprints
 from data.errors import ValidationError
 from data.jobs import ProgressCallback, StepCallback, backfill_task, run_job
+from data.metrics.dora import DoraMetrics
+from data.metrics.flow import FlowMetrics
 from data.metrics.frames import (
+    QueryFrames,
     date_to_day,
     day_to_date,
     local_day_of,
@@ -42,7 +46,8 @@ from data.metrics.frames import (
     week_key_of_day,
     week_start_day,
 )
-from data.metrics.mappings import mappings_from_profile
+from data.metrics.mappings import MetricMappings, mappings_from_profile
+from data.metrics.weekly import weekly_statistics
 from data.store import get_backend
 from data.timeutil import utc_now, validate_week_key, week_start
 
@@ -63,12 +68,16 @@ HEADLINES: tuple[tuple[str, str], ...] = (
 
 
 def snapshot_rows(
-    ctx: MetricsContext, week: str
+    ctx: MetricsContext,
+    week: str,
+    flow: FlowMetrics | None = None,
+    dora: DoraMetrics | None = None,
 ) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
-    """The (week, type, metrics, forecast) rows stored for one ISO week."""
+    """The (week, type, metrics, forecast) rows stored for one ISO week (``flow`` and ``dora``:
+    the context's sections, computed here unless given)."""
     f = headline_forecast(ctx)
-    flow = flow_section(ctx)
-    dora = dora_section(ctx)
+    flow = flow or flow_section(ctx)
+    dora = dora or dora_section(ctx)
     mc = f.when_items  # the scope model the profile shows
     dates = (mc.dates if mc else None) or {}
     weeks = (mc.weeks if mc else None) or {}
@@ -172,6 +181,7 @@ def snapshot_weeks(
     *,
     now: datetime | None = None,
     step: StepCallback | None = None,
+    one_replay: bool = True,
 ) -> list[str]:
     """Compute and store snapshots for ``backfill`` weeks ending with ``week`` (default: this week).
 
@@ -180,7 +190,9 @@ def snapshot_weeks(
     cancelled backfill changes nothing.
 
     Each week is computed as of its end (or ``now`` for the running week), from the issues and
-    transitions known by then. Re-running a week replaces its rows. Each week's forecast is also
+    transitions known by then: from one history replay of them all (``data.analytics.backfill``)
+    for every week it covers, else (and with ``one_replay`` False, the reference the replay is
+    tested against) restricted to the week's end and replayed for that week alone. Re-running a week replaces its rows. Each week's forecast is also
     recorded for every plan of the query, against its current version (``plan_forecast``).
     Returns the weeks stored.
     """
@@ -206,18 +218,21 @@ def snapshot_weeks(
     rows = []
     plan_forecasts = {}
     sprint_rows = sprint_results(closed_sprints(profile_id, query_id), weeks, ends, zone)
+    replay = Replay(frames, mappings) if len(frames.issues) and one_replay else None
     for i, (w, end) in enumerate(zip(weeks, ends, strict=True)):
         if step is not None:
             step(95 * i / len(weeks), f"Computing week {w} ({i + 1} of {len(weeks)})")
-        ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
-        if imported is not None:
+        if imported is None:
+            ctx, computed = week_rows(frames, mappings, replay, (w, end), (profile_id, query_id))
+        else:
+            ctx = context_from_frames(restrict_to(frames, end), mappings, profile_id, query_id)
             ctx = with_imported_statistics(ctx, imported)
-        week_rows = snapshot_rows(ctx, w)
-        rows.extend(week_rows)
+            computed = snapshot_rows(ctx, w)
+        rows.extend(computed)
         if sprint_rows is not None:
             rows.append((w, "sprints", {"as_of": ctx.frames.as_of.isoformat(),
                                         "sprints": sprint_rows[w]}, None))  # fmt: skip
-        plan_forecasts[w] = plan_forecast(week_rows, with_points=bool(mappings.points_field))
+        plan_forecasts[w] = plan_forecast(computed, with_points=bool(mappings.points_field))
     if step is not None:
         step(95, f"Saving {len(weeks)} weekly snapshots")
     save_snapshots(backend, profile_id, query_id, rows, plan_forecasts)
@@ -225,6 +240,26 @@ def snapshot_weeks(
         # The latest week's statistics become the query's project_data (never erase an import).
         save_weekly_statistics(backend, profile_id, query_id, ctx.weekly, mappings.points_field)
     return weeks
+
+
+def week_rows(
+    frames: QueryFrames,
+    mappings: MetricMappings,
+    replay: Replay | None,
+    week: tuple[str, pd.Timestamp],
+    ids: tuple[str, str],
+) -> tuple[MetricsContext, list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]]:
+    """One week's context and ``snapshot_rows`` as of its end: from the one replay when it
+    covers the week (``data.analytics.backfill``), else restricted and replayed alone."""
+    key, end = week
+    if replay is None or not replay.covers(end):
+        ctx = context_from_frames(restrict_to(frames, end), mappings, *ids)
+        return ctx, snapshot_rows(ctx, key)
+    at = replay.week(end)
+    weekly = weekly_statistics(at.frames, at.history, mappings.time_zone)
+    ctx = MetricsContext(*ids, mappings, at.frames, at.history, weekly)
+    window = ctx.window(mappings.metrics_window_weeks, clip_to_data=False)
+    return ctx, snapshot_rows(ctx, key, replay.flow(at, window), replay.dora(at, window))
 
 
 def backfill_snapshots(

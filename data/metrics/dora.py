@@ -112,7 +112,7 @@ def _deployments(
         # A release dated after as_of lands after every window, so it never counts early.
         released = versions.loc[versions["released"] & versions["release_date"].notna()]
         if released.empty:
-            return _no_deployments(), change_of
+            return no_deployments(), change_of
         by_name = released.groupby("name", sort=False)["release_date"].max()
         day = by_name.to_numpy(dtype="datetime64[D]").astype("int64")
         order = np.lexsort((by_name.index.to_numpy(dtype=object).astype(str), day))
@@ -154,7 +154,7 @@ def _deployments(
     return deployments, change_of
 
 
-def _no_deployments() -> pd.DataFrame:
+def no_deployments() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "name": pd.Series(dtype=object),
@@ -165,17 +165,61 @@ def _no_deployments() -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class DoraIssues:
+    """What DORA reads of each issue: whether it is an incident, its resolution (``NAT_MS`` when
+    none), and from its history when it was created, first Active and Done (``NAT_MS``: never);
+    ``counted``: the issues that exist (all of a query's frames; a backfill passes the issues
+    created by the week's end)."""
+
+    incident: np.ndarray  # of an incident type (and priority)
+    resolved: np.ndarray
+    created: np.ndarray
+    first_active: np.ndarray
+    done_at: np.ndarray
+    counted: np.ndarray
+
+
 def dora_metrics(
     frames: QueryFrames, history: History, dora: DoraMappings, window: Window, zone: str
 ) -> DoraMetrics:
     issues, facts = frames.issues, history.facts
     deployments, change_of = _deployments(frames, history, dora, zone)
+    known = DoraIssues(
+        incident=incidents(issues, dora),
+        resolved=ms(issues["resolved"]),
+        created=facts["created"].to_numpy(),
+        first_active=facts["first_active"].to_numpy(),
+        done_at=facts["done_at"].to_numpy(),
+        counted=np.ones(len(issues), bool),
+    )
+    return dora_from(known, deployments, change_of, dora, window)
+
+
+def incidents(issues: pd.DataFrame, dora: DoraMappings) -> np.ndarray:
+    """The issues of an incident type (and of an incident priority, when the mappings name any)."""
+    incident = np.isin(issues["issue_type"].to_numpy(dtype=object), list(dora.incident_issue_types))
+    if dora.incident_priorities:
+        incident &= np.isin(
+            issues["priority"].to_numpy(dtype=object), list(dora.incident_priorities)
+        )
+    return incident
+
+
+def dora_from(
+    issues: DoraIssues,
+    deployments: pd.DataFrame,
+    change_of: np.ndarray,
+    dora: DoraMappings,
+    window: Window,
+) -> DoraMetrics:
+    """The four keys over ``window`` from the deployments (name, at, link_at, day; in order)
+    and each issue's deployment row (-1: none)."""
     at = deployments["at"].to_numpy(dtype="int64")
     in_window = (at >= window.start_ms) & (at < window.end_ms)
 
     # Lead time per change: deployment − first Active entry (or creation when never Active).
-    start = facts["first_active"].to_numpy()
-    start = np.where(start == NAT_MS, facts["created"].to_numpy(), start)
+    start = np.where(issues.first_active == NAT_MS, issues.created, issues.first_active)
     has_deploy = change_of >= 0
     change_rows = change_of[has_deploy]
     lead_hours = (
@@ -185,21 +229,15 @@ def dora_metrics(
     windowed_lead = lead_hours[in_window[change_rows]] if len(change_rows) else lead_hours
 
     # Incidents and their links.
-    types = issues["issue_type"].to_numpy(dtype=object)
-    incident = np.isin(types, list(dora.incident_issue_types))
-    if dora.incident_priorities:
-        incident &= np.isin(
-            issues["priority"].to_numpy(dtype=object), list(dora.incident_priorities)
-        )
-    created = facts["created"].to_numpy()
+    incident = issues.counted & issues.incident
+    created = issues.created
     link_at = deployments["link_at"].to_numpy(dtype="int64")
     link_order = np.argsort(link_at, kind="stable")
     slot = np.searchsorted(link_at[link_order], created[incident], side="right") - 1
     linked = slot >= 0
     incidents_per_deploy = np.bincount(link_order[slot[linked]], minlength=len(at))[: len(at)]
 
-    resolved = ms(issues["resolved"])
-    resolved = np.where(resolved == NAT_MS, facts["done_at"].to_numpy(), resolved)
+    resolved = np.where(issues.resolved == NAT_MS, issues.done_at, issues.resolved)
     restored = (
         incident & (resolved != NAT_MS) & (resolved >= window.start_ms) & (resolved < window.end_ms)
     )
@@ -214,12 +252,13 @@ def dora_metrics(
         np.add.at(per_week, (week_start_day(deploy_days) - window.start_day) // 7, 1)
         months = window_days.astype("datetime64[D]").astype("datetime64[M]")
         deployed = np.isin(window_days, deploy_days)
-        month_counts = pd.Series(deployed).groupby(months).sum()
-        per_month_median = float(np.median(month_counts.to_numpy()))
+        month_of = np.unique(months, return_inverse=True)[1].reshape(-1)
+        month_counts = np.bincount(month_of[deployed], minlength=int(month_of.max()) + 1)
+        per_month_median = float(np.median(month_counts))
     week_median = float(np.median(per_week)) if window.weeks else None
 
     deploys = int(in_window.sum())
-    if len(issues) == 0 and deploys == 0:
+    if not issues.counted.any() and deploys == 0:
         # Nothing fetched or imported: no frequency, not a "low" one.
         week_median = per_month_median = None
     failed = int((incidents_per_deploy[in_window] > 0).sum())

@@ -4,15 +4,20 @@ they are drawn on with the window of it shown first."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 MAX_SIMULATED_WEEKS = 520  # ten years: beyond that a "forecast" says nothing
 _CHUNK_WEEKS = 32
+# At most this many first draws are kept for reuse (8 MB each; the default 10,000 trials draw
+# 320,000): a million trials draw theirs anew each time rather than hold 256 MB.
+_REUSED_DRAWS = 1_000_000
 HOW_MANY_DEFAULT_DAYS = 28  # "how many by" four weeks from today when there is no deadline ahead
 MAX_VIEW_DAYS = 730  # the burndown's first view reaches at most two years ahead
 VIEW_MARGIN_DAYS = 7
@@ -232,10 +237,13 @@ def simulate_days_needed(
 
     A trial finishing in week k (1-based) needs 7·(k − 1 + f) days, where f is the share of
     week k's net progress (throughput minus arrivals) that was still missing at its start."""
-    rng = np.random.default_rng(seed)
     # Arrivals come from their own stream, so the throughput draws of a seed are the same with
     # and without scope growth (the two forecasts differ only by what arrives).
-    arrival_rng = np.random.default_rng([seed, 1])
+    pool = None if arrivals is None or not len(arrivals) else np.asarray(arrivals)
+    rng, first = _stream(seed, trials, len(values))
+    arrival_rng, first_arrivals = (
+        (None, None) if pool is None else _stream((seed, 1), trials, len(pool))
+    )
     needed = np.full(trials, np.inf)
     total = np.zeros(trials)
     open_trials = np.arange(trials)
@@ -243,9 +251,10 @@ def simulate_days_needed(
     while len(open_trials) and drawn < MAX_SIMULATED_WEEKS:
         chunk = min(_CHUNK_WEEKS, MAX_SIMULATED_WEEKS - drawn)
         shape = (len(open_trials), chunk)
-        net = values[rng.integers(0, len(values), size=shape)]
-        if arrivals is not None and len(arrivals):
-            net = net - arrivals[arrival_rng.integers(0, len(arrivals), size=shape)]
+        net = values[first if drawn == 0 else rng.integers(0, len(values), size=shape)]
+        if pool is not None and arrival_rng is not None:
+            picks = first_arrivals if drawn == 0 else arrival_rng.integers(0, len(pool), size=shape)
+            net = net - pool[picks]
         running = total[open_trials, None] + np.cumsum(net, axis=1)
         reached = running >= remaining
         hit = np.flatnonzero(reached.any(axis=1))
@@ -257,6 +266,37 @@ def simulate_days_needed(
         open_trials = np.delete(open_trials, hit)
         drawn += chunk
     return needed
+
+
+def _stream(
+    seed: int | tuple[int, int], trials: int, pool: int
+) -> tuple[np.random.Generator, np.ndarray]:
+    """A seed's generator positioned after the first chunk of draws (``trials`` x
+    ``_CHUNK_WEEKS`` picks from ``pool`` values), and that chunk: what
+    ``np.random.default_rng(seed)`` gives, with the chunk drawn once per process for every
+    forecast of the same seed, trials and window length (a backfill's weeks, the pages) while
+    that chunk has at most ``_REUSED_DRAWS`` draws."""
+    if trials * _CHUNK_WEEKS > _REUSED_DRAWS:
+        rng = _generator(seed)
+        return rng, rng.integers(0, pool, size=(trials, _CHUNK_WEEKS))
+    chunk, state = _first_chunk(seed, trials, pool)
+    rng = _generator(seed)
+    rng.bit_generator.state = state
+    return rng, chunk
+
+
+def _generator(seed: int | tuple[int, int]) -> np.random.Generator:
+    return np.random.default_rng(list(seed) if isinstance(seed, tuple) else seed)
+
+
+@functools.lru_cache(maxsize=4)
+def _first_chunk(
+    seed: int | tuple[int, int], trials: int, pool: int
+) -> tuple[np.ndarray, dict[str, Any]]:
+    rng = _generator(seed)
+    chunk = rng.integers(0, pool, size=(trials, _CHUNK_WEEKS))
+    chunk.flags.writeable = False
+    return chunk, dict(rng.bit_generator.state)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,38 @@ def history_events(frames: QueryFrames, status_map: StatusMap) -> Events:
     codes = np.concatenate(
         [status_codes(issues["initial_status"]), status_codes(transitions["to_status"])]
     ).astype("int64")
-    names = issues["status"].cat.categories
+    state_lookup, stage_lookup = state_and_stage_lookups(frames, status_map)
+    order = np.argsort(issue, kind="stable")
+    return Events(
+        issue=issue[order],
+        at=at[order],
+        state=state_lookup[codes[order]],
+        stage=stage_lookup[codes[order]],
+        status=codes[order],
+    )
+
+
+def replayed_spans(
+    frames: QueryFrames, mappings: MetricMappings, status_map: StatusMap, events: Events
+) -> tuple[Spans, Spans, Spans]:
+    """The work-in-progress, blocked and open spans of the frames' history events."""
+    wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
+    mapped = (events.state >= 0) & (events.state != IGNORE)
+    state = _carried(mapped, events.state, events.issue)
+    open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
+    names = frames.issues["status"].cat.categories
+    blocked_codes = np.flatnonzero(names.isin(list(mappings.blocked_statuses)))
+    # Blocked only while open: a flag left on a done item stops counting when it is done.
+    blocked = _intersection(_blocked_spans(events, frames, blocked_codes), open_)
+    return wip, blocked, open_
+
+
+def state_and_stage_lookups(
+    frames: QueryFrames, status_map: StatusMap
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each status code's flow state (``UNMAPPED`` when none) and workflow stage (-1 when none);
+    the unknown status "" waits in the first stage."""
+    names = frames.issues["status"].cat.categories
     state_of = {name: code for code, name in enumerate(FLOW_STATES)}
     state_lookup = np.array(
         [
@@ -128,14 +159,12 @@ def history_events(frames: QueryFrames, status_map: StatusMap) -> Events:
     stage_lookup = np.array(
         [0 if u == "" else status_map.stage_of.get(u, -1) for u in names], dtype="int16"
     )
-    order = np.argsort(issue, kind="stable")
-    return Events(
-        issue=issue[order],
-        at=at[order],
-        state=state_lookup[codes[order]],
-        stage=stage_lookup[codes[order]],
-        status=codes[order],
-    )
+    return state_lookup, stage_lookup
+
+
+def blocked_while_active(events: Events, blocked: Spans) -> Spans:
+    """The blocked time spent in an Active flow state (flow efficiency counts it as waiting)."""
+    return _intersection(_state_spans(events, ACTIVE), blocked)
 
 
 def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
@@ -154,19 +183,12 @@ def build_history(frames: QueryFrames, mappings: MetricMappings) -> History:
     use_resolved = no_history & (facts["done_at"].to_numpy() != NAT_MS) & (resolved != NAT_MS)
     facts.loc[use_resolved, "done_at"] = resolved[use_resolved]
     stage_days = _stage_days(events, n, len(status_map.stage_names), mappings.time_zone)
-    wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
-    mapped = (events.state >= 0) & (events.state != IGNORE)
-    state = _carried(mapped, events.state, events.issue)
-    open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
-    names = frames.issues["status"].cat.categories
-    blocked_codes = np.flatnonzero(names.isin(list(mappings.blocked_statuses)))
-    # Blocked only while open: a flag left on a done item stops counting when it is done.
-    blocked = _intersection(_blocked_spans(events, frames, blocked_codes), open_)
+    wip, blocked, open_ = replayed_spans(frames, mappings, status_map, events)
     # Flow efficiency counts blocked time as waiting, even in an Active status.
-    blocked_active = _overlap_ms(_state_spans(events, ACTIVE), blocked, n, as_of_ms)
+    blocked_active = durations_ms(blocked_while_active(events, blocked), n, as_of_ms)
     facts["active_ms"] = facts["active_ms"] - blocked_active
     facts["waiting_ms"] = facts["waiting_ms"] + blocked_active
-    facts["blocked_ms"] = _durations_ms(blocked, n, as_of_ms)
+    facts["blocked_ms"] = durations_ms(blocked, n, as_of_ms)
     return History(status_map, facts, stage_days, wip, blocked, open_)
 
 
@@ -217,15 +239,10 @@ def _intersection(a: Spans, b: Spans) -> Spans:
     return Spans(issue[keep], start[keep], end[keep])
 
 
-def _durations_ms(spans: Spans, n: int, as_of_ms: int) -> np.ndarray:
+def durations_ms(spans: Spans, n: int, as_of_ms: int) -> np.ndarray:
     """Per issue, the time inside ``spans`` up to ``as_of``."""
     length = np.clip(np.minimum(spans.end, as_of_ms) - spans.start, 0, None)
     return np.bincount(spans.issue, weights=length, minlength=n)[:n].astype("int64")
-
-
-def _overlap_ms(a: Spans, b: Spans, n: int, as_of_ms: int) -> np.ndarray:
-    """Per issue, the time inside both ``a`` and ``b`` up to ``as_of``."""
-    return _durations_ms(_intersection(a, b), n, as_of_ms)
 
 
 def _carried(valid: np.ndarray, values: np.ndarray, issue: np.ndarray) -> np.ndarray:
