@@ -46,11 +46,13 @@ from data.metrics.history import (
     DONE,
     IGNORE,
     WAITING,
+    Events,
     History,
     blocked_while_active,
     durations_ms,
     history_events,
     replayed_spans,
+    state_and_stage_lookups,
 )
 from data.metrics.mappings import (
     FLOW_ITEMS,
@@ -79,7 +81,7 @@ class _Runs:
 
 
 class Replay:
-    """One query's frames replayed once per status map; ``history_at(T)`` for any ``T`` up to
+    """One query's frames replayed once per status map; ``week(T)`` for any ``T`` up to
     their as-of that ``covers``."""
 
     def __init__(self, frames: QueryFrames, mappings: MetricMappings) -> None:
@@ -109,9 +111,10 @@ class Replay:
         self._item_code = pd.Categorical(item, categories=list(FLOW_ITEMS)).codes.astype("int64")
         self._deployments = _Deployments(frames, mappings.dora, mappings.time_zone)
         self._replays: dict[str, _StatusReplay] = {}
+        self._events: Events | None = None
 
     def covers(self, end: pd.Timestamp) -> bool:
-        """Whether ``history_at(end)`` has the per-week replay's facts (see the module)."""
+        """Whether ``week(end)`` has the per-week replay's facts (see the module)."""
         limit = utc_timestamp(end).value // 1_000_000
         return limit >= self.covered_from and self._categories is not None
 
@@ -130,8 +133,20 @@ class Replay:
         status_map = self.status_map_at(limit)
         key = repr(status_map)
         if key not in self._replays:
-            self._replays[key] = _StatusReplay(self.frames, self.mappings, status_map)
+            self._replays[key] = _StatusReplay(
+                self.frames, self.mappings, status_map, self._events_under(status_map)
+            )
         return self._replays[key]
+
+    def _events_under(self, status_map: StatusMap) -> Events:
+        """``history_events`` under ``status_map``: the events' order, times and statuses are
+        the same under every map, so they are sorted once and only relabelled."""
+        if self._events is None:
+            self._events = history_events(self.frames, status_map)
+            return self._events
+        states, stages = state_and_stage_lookups(self.frames, status_map)
+        events = self._events
+        return replace(events, state=states[events.status], stage=stages[events.status])
 
     def week(self, end: pd.Timestamp) -> Week:
         """The issues as ``restrict_to(frames, end)`` and ``build_history`` of it have them,
@@ -183,6 +198,7 @@ class Replay:
             first_active=np.where(replay.first_active <= limit, replay.first_active, NAT_MS),
             active_ms=(active - blocked_active).astype(float),
             waiting_ms=(waiting + blocked_active).astype(float),
+            wip_now=replay.wip_at(limit),
         )
 
     # Flow and DORA of a week -------------------------------------------------------------------
@@ -207,7 +223,7 @@ class Replay:
             time_percentiles_days=percentiles(flow_days),
             time_histogram=empty,
             efficiency=float(active / (active + waiting)) if active + waiting > 0 else None,
-            load_now=int(week.history.wip.count_at(np.array([week.limit]))[0]),
+            load_now=week.wip_now,
             load=empty,
             distribution={
                 name: float(by_item[i] / total) if total else 0.0
@@ -250,6 +266,7 @@ class Week:
     first_active: np.ndarray
     active_ms: np.ndarray
     waiting_ms: np.ndarray
+    wip_now: int  # work in progress at the week's end
 
 
 class _Deployments:
@@ -331,11 +348,12 @@ class _Deployments:
 
 
 class _StatusReplay:
-    """The frames' history under one status map, and the per-issue facts ``history_at`` cuts."""
+    """The frames' history under one status map, and the per-issue facts ``Replay.week`` cuts."""
 
-    def __init__(self, frames: QueryFrames, mappings: MetricMappings, status_map: StatusMap):
+    def __init__(
+        self, frames: QueryFrames, mappings: MetricMappings, status_map: StatusMap, events: Events
+    ) -> None:
         n = len(frames.issues)
-        events = history_events(frames, status_map)
         wip, blocked, open_ = replayed_spans(frames, mappings, status_map, events)
         # The snapshots read the spans; the facts are each week's (``Replay.week``).
         self.history = History(status_map, pd.DataFrame(), np.zeros((0, 0), "int64"), wip,
@@ -348,6 +366,12 @@ class _StatusReplay:
             events.issue, events.at, mapped & (events.state == ACTIVE), n
         )
         self.overlap = blocked_while_active(events, blocked)
+        # Work in progress at an instant, as Spans.count_at counts it, without sorting each week.
+        self.wip_starts, self.wip_ends = np.sort(wip.start), np.sort(wip.end)
+
+    def wip_at(self, limit: int) -> int:
+        started = np.searchsorted(self.wip_starts, limit, side="right")
+        return int(started - np.searchsorted(self.wip_ends, limit, side="right"))
 
 
 NEVER = np.iinfo(np.int64).max

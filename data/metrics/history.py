@@ -234,6 +234,8 @@ def _union(a: Spans, b: Spans) -> Spans:
 
 
 def _intersection(a: Spans, b: Spans) -> Spans:
+    if not len(a.issue) or not len(b.issue):
+        return b if not len(b.issue) else a  # nothing in common: the empty one
     issue, start, end, in_a, in_b = _sweep(a, b)
     keep = in_a & in_b
     return Spans(issue[keep], start[keep], end[keep])
