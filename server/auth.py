@@ -160,6 +160,8 @@ def _login() -> Response | str | tuple[str, int]:
         )
     except AuthError as exc:
         return _login_page(target, str(exc)), 401
+    except FlowcastError as exc:  # the database could not be read or written: say so, on the form
+        return _login_page(target, str(exc)), 503
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
     flask.session.permanent = True
     flask.session["user"] = user.username

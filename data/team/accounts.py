@@ -227,38 +227,39 @@ def _audited(row: dict[str, Any]) -> dict[str, Any]:
 def authenticate(
     username: str, password: str, remote_addr: str = "", *, now: datetime | None = None
 ) -> User:
-    """The user ``username`` if ``password`` is theirs, else AuthError (one sentence)."""
+    """The user ``username`` if ``password`` is theirs, else AuthError (one sentence).
+
+    The attempt is counted as a failure first, in a short write transaction, and the hash is
+    checked outside it (argon2 takes tens of milliseconds by design: inside the write lock it
+    would queue every other sign-in and save behind it); a good password then clears the
+    failures in a second short transaction. So parallel guesses cannot pass the limit, and a
+    crash between the two leaves the attempt counted."""
     moment = now or utc_now()
     name = (username or "").strip().lower()
-    with get_backend().session() as conn, write_transaction(conn):
-        failures = store.recent_login_failures(conn, name, to_utc_iso(moment - FAILURE_WINDOW))
-        if len(failures) >= MAX_FAILURES:
-            free_at = datetime.fromisoformat(failures[-MAX_FAILURES]) + FAILURE_WINDOW
-            minutes = max(1, round((free_at - moment).total_seconds() / 60))
-            raise AuthError(
-                f"Too many failed logins for {name!r}; wait {minutes} minute"
-                f"{'s' if minutes != 1 else ''} and try again, or ask an admin to reset the password."
-            )
-        row = store.get_user(conn, name) if _USERNAME_RE.match(name) else None
-        matches = _verify(row["password_hash"] if row else _UNKNOWN_USER_HASH, password)
-        if row is None or not matches:
+    with get_backend().session() as conn:
+        with write_transaction(conn):
+            failures = store.recent_login_failures(conn, name, to_utc_iso(moment - FAILURE_WINDOW))
+            if len(failures) >= MAX_FAILURES:
+                free_at = datetime.fromisoformat(failures[-MAX_FAILURES]) + FAILURE_WINDOW
+                minutes = max(1, round((free_at - moment).total_seconds() / 60))
+                raise AuthError(
+                    f"Too many failed logins for {name!r}; wait {minutes} minute"
+                    f"{'s' if minutes != 1 else ''} and try again, or ask an admin to reset the "
+                    "password."
+                )
             store.record_login_failure(conn, name, remote_addr, to_utc_iso(moment))
-            failed = AuthError("Wrong user name or password; check both and try again.")
-        elif row["disabled"]:
-            failed = AuthError(f"The account {name!r} is disabled; ask an admin to enable it.")
-        else:
-            failed = None
-            changes: dict[str, Any] = {"last_login_at": to_utc_iso(moment)}
-            if _hasher.check_needs_rehash(row["password_hash"]):
-                changes["password_hash"] = _hasher.hash(password)
+            row = store.get_user(conn, name) if _USERNAME_RE.match(name) else None
+        if not _verify(row["password_hash"] if row else _UNKNOWN_USER_HASH, password) or not row:
+            raise AuthError("Wrong user name or password; check both and try again.")
+        if row["disabled"]:
+            raise AuthError(f"The account {name!r} is disabled; ask an admin to enable it.")
+        changes: dict[str, Any] = {"last_login_at": to_utc_iso(moment)}
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            changes["password_hash"] = _hasher.hash(password)
+        with write_transaction(conn):
             store.clear_login_failures(conn, name)
             store.update_user(conn, name, changes, to_utc_iso(moment))
-            row = {**row, **changes}
-    # A failed attempt's row is committed before the refusal is raised.
-    if failed is not None:
-        raise failed
-    assert row is not None
-    return _public(row)
+    return _public({**row, **changes})
 
 
 def _verify(password_hash: str, password: str) -> bool:

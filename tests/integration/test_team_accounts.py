@@ -187,3 +187,30 @@ def test_flowcast_user_commands(db_path: Path) -> None:
     assert code == 1 and "last active admin" in out
     code, out = run("user", "add", "bob", input="short\nshort\n")
     assert code == 1 and "needs at least 12 characters" in out
+
+
+def test_the_password_is_checked_outside_the_write_lock(
+    ada: accounts.User, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argon2 takes its time by design: while one sign-in checks a hash, another process can
+    still write (seen on a 4-worker team server: 20 sign-ins at once queued behind the lock for
+    over 10 s and two ended in a server error)."""
+    real_verify = accounts._verify
+    seen = []
+
+    def verify_while_another_writes(password_hash: str, password: str) -> bool:
+        with get_db_connection(db_path) as other:
+            other.execute("PRAGMA busy_timeout = 0")
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in held the lock
+            other.execute("ROLLBACK")
+        seen.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_verify", verify_while_another_writes)
+    assert accounts.authenticate("ada", PASSWORD).username == "ada"
+    with pytest.raises(AuthError, match="Wrong user name or password"):
+        accounts.authenticate("ada", "not the password at all")
+    assert seen == [PASSWORD, "not the password at all"]
+    # The failed attempt is counted, the good one cleared what came before it.
+    with get_db_connection(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM login_failures").fetchone()[0] == 1

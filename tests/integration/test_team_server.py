@@ -48,8 +48,10 @@ def team(backend: SQLiteBackend) -> Iterator[tuple[str, dict[str, str]]]:
     yield from serve(AuthConfig("password", SECRET, secure_cookies=False))
 
 
-def sign_in(base: str, username: str, password: str = PASSWORD) -> httpx.Client:
-    client = httpx.Client(base_url=base, follow_redirects=False)
+def sign_in(
+    base: str, username: str, password: str = PASSWORD, timeout: float = 5.0
+) -> httpx.Client:
+    client = httpx.Client(base_url=base, follow_redirects=False, timeout=timeout)
     page = client.get("/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     answer = client.post(

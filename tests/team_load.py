@@ -1,0 +1,161 @@
+"""A team server under load, as the load test and bench/bench_team_load.py drive it (issue 14 §4,
+§5): `flowcast serve --team` under gunicorn and `flowcast worker` processes, real processes on
+real Redis; simulated users (httpx, each signed in, a bounded loop) switch pages and queries
+while leads' jobs run on the workers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from layouts import ids
+from tests.integration.test_team_server import PASSWORD, SECRET, dash_request, sign_in
+
+FLOWCAST = Path(sys.executable).with_name("flowcast")
+PAGES = ("/", "/flow", "/dora", "/review", "/plans", "/settings")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def team_server(
+    data_dir: Path, redis_url: str | None, *, web_workers: int, job_workers: int = 0
+) -> Iterator[str]:
+    """The base URL of a running team server with ``job_workers`` Celery workers (jobs through
+    ``redis_url``; None: each server worker runs its own); every process stopped at the end."""
+    port = free_port()
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "FLOWCAST_SECRET_KEY": SECRET}
+    queue = ["--redis-url", redis_url] if redis_url else []
+    processes = [
+        subprocess.Popen(
+            [str(FLOWCAST), "serve", "--team", "--port", str(port), "--workers",
+             str(web_workers), *queue, "--insecure-cookies"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )
+    ] + [
+        subprocess.Popen(
+            [str(FLOWCAST), "worker", "--redis-url", str(redis_url), "--concurrency", "1"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        for _ in range(job_workers)
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base, processes[0])
+        yield base
+    finally:
+        for process in processes:
+            _stop(process)
+
+
+def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the team server stopped: {server.stdout.read()}")  # type: ignore[union-attr]
+        try:
+            if httpx.get(base + "/login", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("the team server did not answer within 180 s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@dataclass
+class Outcome:
+    """What the simulated users saw: each request's status and seconds, and any exception."""
+
+    timings: list[tuple[int, float]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, status: int, seconds: float) -> None:
+        with self.lock:
+            self.timings.append((status, seconds))
+
+    def failed(self) -> list[tuple[int, float]]:
+        return [t for t in self.timings if t[0] != 200]
+
+    def p95(self) -> float:
+        ordered = sorted(seconds for _, seconds in self.timings)
+        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def page_body(callback_map: dict, path: str, selection: dict) -> dict:
+    output = next(o for o in callback_map if o.startswith(f"{ids.PAGE}."))
+    return dash_request(callback_map, output, {ids.URL: path, ids.SELECTION: selection})
+
+
+def simulate_users(
+    base: str,
+    usernames: list[str],
+    callback_map: dict,
+    selections: list[dict],
+    rounds: int,
+    pages: tuple[str, ...] = PAGES,
+) -> Outcome:
+    """Each user signs in, then ``rounds`` times opens each of ``pages`` for the next query in
+    turn (a page switch and a query switch), all users at once; returns what they saw."""
+    outcome = Outcome()
+
+    def user(index: int, name: str) -> None:
+        try:
+            client = sign_in(base, name, timeout=300)
+            for round_ in range(rounds):
+                selection = selections[(index + round_) % len(selections)]
+                for path in pages:
+                    started = time.perf_counter()
+                    answer = client.post(
+                        "/_dash-update-component", json=page_body(callback_map, path, selection)
+                    )
+                    outcome.add(answer.status_code, time.perf_counter() - started)
+        except Exception as exc:  # a user's crash is an error the caller reports
+            with outcome.lock:
+                outcome.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+
+    threads = [
+        threading.Thread(target=user, args=(i, name), daemon=True)
+        for i, name in enumerate(usernames)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def start_job(client: httpx.Client, callback_map: dict, output: str, values: dict) -> None:
+    """Press a job's button as the page would: the answer names the queued job."""
+    answer = client.post("/_dash-update-component", json=dash_request(callback_map, output, values))
+    assert answer.status_code == 200 and "job" in answer.json(), answer.text
+
+
+__all__ = ["PASSWORD", "free_port", "page_body", "simulate_users", "start_job", "team_server"]
