@@ -4,6 +4,7 @@ server for the callbacks that change things, the reverse-proxy header mode."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -216,8 +217,12 @@ def dash_request(app_map: dict, output: str, values: dict[str, object]) -> dict:
             for s in spec[kind]
         ]
 
+    def component(part: str) -> dict:
+        name, prop = part.rsplit(".", 1)
+        return {"id": json.loads(name) if name.startswith("{") else name, "property": prop}
+
     outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        component(part)
         for part in output.strip(".").split("...")
         if "." in part  # a callback without outputs is keyed by a hash
     ]
