@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dcc, html
-from dash.development.base_component import Component
 
 from layouts import ids
+from layouts.components import dbc, dcc, html, is_component
 from layouts.exports import csv_text, current_name
 from layouts.guide import GUIDE_PATH
 
@@ -177,13 +175,13 @@ def no_selection(profile_without_queries: str | None = None) -> dbc.Alert:
 
 def _cell(value: Any) -> Any:
     """A table cell's children: a component as it is, anything else as text."""
-    return value if isinstance(value, Component) else str(value)
+    return value if is_component(value) else str(value)
 
 
 def component_text(value: Any) -> Any:
     """A cell as its CSV value: a component as the text it shows (each child component on its
     own line, as the audit log's Change cell lists its fields), anything else as it is."""
-    if not isinstance(value, Component):
+    if not is_component(value):
         return value
     children = getattr(value, "children", None)
     if children is None:
@@ -191,7 +189,7 @@ def component_text(value: Any) -> Any:
     if not isinstance(children, list | tuple):
         return str(component_text(children))
     parts = [str(component_text(child)) for child in children]
-    separator = "\n" if all(isinstance(child, Component) for child in children) else ""
+    separator = "\n" if all(is_component(child) for child in children) else ""
     return separator.join(parts)
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import html
 
 from layouts import ids
 from layouts.charts import zero_based_range
 from layouts.common import About, graph, guide_href, guide_link
+from layouts.components import dbc, html
 from layouts.theme import COLORWAY, empty_figure, new_figure
 from layouts.units import DORA_UNITS, Unit
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import html
-
 from layouts import ids
 from layouts.common import About, guide_link, info_alert, text_table
+from layouts.components import dbc, html
 
 EPICS_DOC = "epics"
 ABOUT = About(

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import html
 
 from layouts import ids
 from layouts.charts import percentile_lines, zero_based_range
 from layouts.common import About, card_row, graph, guide_href, stat_card, text_table
+from layouts.components import dbc, html
 from layouts.flow_views import ABOUT as VIEWS_ABOUT
 from layouts.flow_views import flow_views_layout
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure

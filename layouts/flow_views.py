@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import numpy as np
 import plotly.graph_objects as go
-from dash import html
 
 from layouts import ids
 from layouts.common import About, card_row, graph, stat_card, text_table
+from layouts.components import dbc, html
 from layouts.theme import COLORWAY, INK, empty_figure, new_figure
 
 LIST_ROWS = 50  # each table lists this many; the heading says how many there are

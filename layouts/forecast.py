@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import (
@@ -22,6 +20,7 @@ from layouts.charts import (
     zero_based_range,
 )
 from layouts.common import About, card_row, graph, stat_card
+from layouts.components import dbc, dcc, html
 from layouts.health import health_summary
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
 

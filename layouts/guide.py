@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import dash_bootstrap_components as dbc
-from dash import dcc, html
-
 from layouts import ids
+from layouts.components import dbc, dcc, html
 
 GUIDE_PATH = "/guide"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import html
-
 from layouts import ids
 from layouts.common import text_table
+from layouts.components import dbc, html
 
 COLORS = {"green": "success", "amber": "warning", "red": "danger", None: "secondary"}
 STATUS_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", None: "No data"}

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import dcc, html
-
+from layouts.components import dbc, dcc, html
 from layouts.ids import JobIds
 
 POLL_MS = 1000

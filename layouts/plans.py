@@ -7,11 +7,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import dcc, html
-
 from layouts import ids
 from layouts.common import text_table
+from layouts.components import dbc, dcc, html
 
 STATUS_COLORS = {"draft": "secondary", "submitted": "info", "approved": "success",
                  "rejected": "danger", "superseded": "light"}  # fmt: skip

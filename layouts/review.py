@@ -7,14 +7,13 @@ import math
 from datetime import date
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from layouts import ids
 from layouts.charts import value_lines, zero_based_range
 from layouts.common import About, about_line, csv_download, graph, text_table
+from layouts.components import dbc, dcc, html
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_JSON, empty_figure, new_figure
 from layouts.units import local_time, snapshot_metric

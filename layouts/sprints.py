@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import dcc, html
 
 from layouts import ids
 from layouts.common import About, graph, info_alert, text_table
+from layouts.components import dbc, dcc, html
 from layouts.theme import BASELINE, COLORWAY, empty_figure, new_figure
 
 SPRINTS_DOC = "sprints"

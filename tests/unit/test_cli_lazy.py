@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,22 @@ def test_an_unknown_command_is_refused_as_before() -> None:
     result = CliRunner().invoke(cli, ["no-such-command"])
     assert result.exit_code == 2
     assert "No such command 'no-such-command'" in result.output
+
+
+def test_the_html_report_imports_no_dash(tmp_path: Path) -> None:
+    # The report draws the pages' figures and texts but no component (layouts/components.py):
+    # importing Dash and its bootstrap components is ~15% of a 10k-issue report's process.
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(tmp_path)}
+    setup = (
+        "from data.profiles import manager as m; "
+        "m.create_query(m.create_profile('Team'), 'All', 'project = DEMO')"
+    )
+    subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "report", "-p", "Team", "-q", "All", "--html", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert [m for m in modules if m == "dash" or m.startswith(("dash.", "dash_"))] == []
