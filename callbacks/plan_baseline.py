@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data import plans
-from data.analytics.report_bundle import approved_plan
+from data.plans.approved import approved_plan
 from layouts.forecast import plan_baseline_line
 
 

@@ -103,7 +103,10 @@ def plan_action(
             message = f"Submitted version {plan['version']} for review."
         elif trigger == ids.PLANS_APPROVE:
             plans.approve_version(plan["id"], notes=notes or None)
-            message = f"Approved version {plan['version']}; it is the baseline now."
+            deadline = plan["data"].get("deadline")
+            message = f"Approved version {plan['version']}; it is the baseline now" + (
+                f", and {deadline} the deadline every page uses." if deadline else "."
+            )
         elif trigger == ids.PLANS_REJECT:
             plans.reject_version(plan["id"], notes=notes or None)
             message = f"Rejected version {plan['version']}."

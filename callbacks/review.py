@@ -20,8 +20,8 @@ from data.acting import acting_user
 from data.analytics import snapshots
 from data.errors import TaskCancelled
 from data.jobs import ProgressCallback, backfill_task
+from data.plans.approved import approved_plan, missing_deadline_note
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
-from data.profiles import manager as profile_manager
 from data.profiles import people
 from layouts import ids
 from layouts.common import csv_file, info_alert, success_alert
@@ -37,8 +37,10 @@ from layouts.review import (
 )
 
 
-def _deadline(profile_id: str) -> str | None:
-    return (profile_manager.get_profile(profile_id).get("forecast_settings") or {}).get("deadline")
+def _deadline(profile_id: str, query_id: str) -> tuple[str | None, str]:
+    """The approved plan's deadline (the one source) and what to say without one."""
+    plan = approved_plan(profile_id, query_id)
+    return (plan.deadline if plan else None), missing_deadline_note(plan)
 
 
 def _signoffs(profile_id: str, query_id: str) -> list[dict[str, Any]]:
@@ -49,8 +51,9 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
     if not profile_id or not query_id:
         return missing_selection(profile_id)
     review = snapshots.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
+    deadline, note = _deadline(profile_id, query_id)
     return review_layout(
-        review, _deadline(profile_id), _signoffs(profile_id, query_id), people.display_name()
+        review, deadline, _signoffs(profile_id, query_id), people.display_name(), note
     )
 
 
@@ -61,7 +64,7 @@ def show_weeks(selection: dict[str, Any] | None, weeks: int) -> Any:
         return missing_selection(profile_id)
     review = snapshots.weekly_review(profile_id, query_id, int(weeks or DEFAULT_WEEKS))
     with named_downloads(profile_id, query_id):
-        return review_content(review, _deadline(profile_id))
+        return review_content(review, *_deadline(profile_id, query_id))
 
 
 @alert_on_error(ALERT, no_update, no_update)

@@ -17,6 +17,7 @@ from data.errors import ValidationError
 from data.jira import metadata
 from data.jira.client import jira_base_url
 from data.jira.errors import JiraTransientError
+from data.plans.approved import approved_plan, missing_deadline_note
 from data.plans.plan_document import check_dates
 from data.profiles import manager as profile_manager
 from data.profiles.mapping_choices import stored_choices
@@ -42,7 +43,19 @@ def render(profile_id: str | None, query_id: str | None) -> Any:
         VOCABULARY,
         threshold_rows(profile),
         plans.submitter_may_approve(profile),
+        deadline_shown(profile_id, selected["id"] if selected else None),
     )
+
+
+def deadline_shown(profile_id: str, query_id: str | None) -> str:
+    """What Settings says about the deadline: the selected query's approved plan's, the one
+    source (issue 18), or why there is none."""
+    if not query_id:
+        return "no query selected: the deadline is a query's approved plan's"
+    plan = approved_plan(profile_id, query_id)
+    if plan is not None and plan.deadline:
+        return f"{plan.deadline} (approved plan {plan.name!r}, version {plan.version})"
+    return missing_deadline_note(plan)
 
 
 @alert_on_error(ALERT, no_update, False)
@@ -115,21 +128,21 @@ def save_forecast_settings(
     profile_id: str,
     pert_factor: Any,
     data_points: Any,
-    deadline: str | None,
     milestone: str | None,
+    query_id: str | None = None,
 ) -> Any:
+    """Save the profile's forecast settings; the milestone is checked against the selected
+    query's approved deadline (the deadline itself is changed on the Plans page)."""
     settings = {
         "pert_factor": pert_factor,
         "data_points_count": data_points,
-        "deadline": deadline or None,
         "milestone": milestone or None,
     }
     saved = profile_manager.get_profile(profile_id).get("forecast_settings") or {}
+    plan = approved_plan(profile_id, query_id) if query_id else None
+    deadline = plan.deadline if plan else None
     check_dates(
-        settings["deadline"],
-        settings["milestone"],
-        date.today(),
-        kept=(saved.get("deadline"), saved.get("milestone")),
+        deadline, settings["milestone"], date.today(), kept=(deadline, saved.get("milestone"))
     )
     for key, (label, highest) in FORECAST_NUMBERS.items():
         settings[key] = _whole_number(settings[key], label, highest)
@@ -353,14 +366,15 @@ def register(app: Dash) -> None:
         State(ids.SELECTION, "data"),
         State(ids.SETTINGS_FORECAST_PERT, "value"),
         State(ids.SETTINGS_FORECAST_POINTS, "value"),
-        State(ids.SETTINGS_FORECAST_DEADLINE, "date"),
         State(ids.SETTINGS_FORECAST_MILESTONE, "date"),
         prevent_initial_call=True,
     )
     @alert_on_error()
     @requires("settings")
-    def _forecast_save(_n, selection, pert, points, deadline, milestone):
-        return save_forecast_settings(selection["profile"], pert, points, deadline, milestone)
+    def _forecast_save(_n, selection, pert, points, milestone):
+        return save_forecast_settings(
+            selection["profile"], pert, points, milestone, selection.get("query")
+        )
 
     @app.callback(
         Output(ids.SETTINGS_PLAN_REVIEW_RESULT, "children"),

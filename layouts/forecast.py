@@ -69,9 +69,17 @@ def _amount(value: float | None, unit: str) -> str:
     return f"{_number(value, 1 if unit == 'points' else 0)} {unit}"
 
 
-def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date | None) -> list:
+def headline_cards(
+    unit: str,
+    pert: Any,
+    other: Any,
+    when: Any,
+    deadline: date | None,
+    no_deadline: str = "no deadline set",
+) -> list:
     """The five headline cards in ``unit``: ``pert`` and ``when`` are that unit's PERT and Monte
-    Carlo forecasts, ``other`` the other unit's PERT (None without a points field)."""
+    Carlo forecasts, ``other`` the other unit's PERT (None without a points field);
+    ``no_deadline`` what the deadline card says without a deadline (the approved plan's)."""
     dates = (when.dates or {}) if when else {}
     probability = when.probability_by_deadline if when else None
     other_unit = "items" if unit == "points" else "points"
@@ -104,7 +112,7 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
         stat_card(
             "Deadline probability",
             f"{probability:.0%}" if probability is not None else "–",
-            f"deadline {deadline.isoformat()}" if deadline else "no deadline set (Settings)",
+            f"deadline {deadline.isoformat()} (approved plan)" if deadline else no_deadline,
             f"Share of Monte Carlo trials ({scope}, in {unit}) finishing on or before the "
             "deadline.",
             section=MONTE_CARLO_DOC,
@@ -122,7 +130,7 @@ def headline_cards(unit: str, pert: Any, other: Any, when: Any, deadline: date |
 
 
 def plan_baseline_line(plan: Any) -> dict[str, Any] | None:
-    """The approved plan (``data.analytics.report_bundle.ApprovedPlan``) as the burndown's
+    """The approved plan (``data.plans.approved.ApprovedPlan``) as the burndown's
     baseline: from its approval (the scope target) to its deadline (zero); None without a plan,
     a scope target in items or a deadline. ``remaining_points`` is None without a points target."""
     if plan is None or plan.scope_items is None or not plan.deadline:
@@ -519,11 +527,13 @@ def forecast_layout(
     how_many: Any = None,
     health: Any = None,
     epics: Any = None,
+    deadline_note: str = "no deadline set",
 ) -> html.Div:
     """The page in ``unit``; ``forecasts`` = (that unit's PERT, the other unit's PERT or None,
     that unit's Monte Carlo "when" in the ``scope`` model shown); ``view`` is what the burndown
     and burnup show first, ``how_many`` the "how many by a date" forecast, ``health`` the health
-    summary on top, ``epics`` the Epics view (layouts.epics) at the foot."""
+    summary on top, ``epics`` the Epics view (layouts.epics) at the foot, ``deadline_note`` what
+    the deadline card says when the approved plan gives no deadline."""
     pert, other, when = forecasts
     # Without any weekly data (a query never fetched) the simulation has nothing to forecast:
     # its "done today" dates would read as a real forecast.
@@ -535,7 +545,7 @@ def forecast_layout(
             unit_switch(has_points, unit, unit_note(has_points, baseline, unit)),
             scope_switch(scope, scope_note(card_when, unit)),
             html.Div(
-                headline_cards(unit, pert, other, card_when, burndown.deadline),
+                headline_cards(unit, pert, other, card_when, burndown.deadline, deadline_note),
                 id=ids.FORECAST_CARDS,
             ),
             dbc.Row(

@@ -314,7 +314,8 @@ def forecast_section(bundle: Any, charts: Charts, today: date) -> str:
                date_text, f"{scope} scope, in items"),
         metric(doc, f"{base}.items.probability_by_deadline", "Deadline probability",
                "deadline-probability", percent_text,
-               f"deadline {deadline.isoformat()}" if deadline else "no deadline set"),
+               f"deadline {deadline.isoformat()} (approved plan)" if deadline
+               else bundle.report.mappings.deadline_note),
         metric(doc, "forecast.pert.items.expected_date", "PERT expected", "pert", date_text,
                f"{decimal_text(at(doc, 'forecast.pert.items.expected_weeks'))} weeks"),
         metric(doc, "forecast.monte_carlo_how_many.items.at_least.p85", "How many (85%)",

@@ -212,7 +212,14 @@ def sprints_closed(sprints: dict[str, list[dict[str, Any]]]) -> list[Any]:
     ]
 
 
-def review_content(review: Any, deadline: str | None) -> html.Div:
+def deadline_line(deadline: str | None, note: str) -> html.Div:
+    """Under the drift chart: the deadline it draws, or why there is none (the approved plan
+    is its one source)."""
+    text = f"Deadline {deadline} (the approved plan's)." if deadline else f"Deadline: {note}."
+    return html.Div(text, id=ids.REVIEW_DEADLINE, className="small text-muted")
+
+
+def review_content(review: Any, deadline: str | None, deadline_note: str = "") -> html.Div:
     return html.Div(
         [
             # Small multiples: a whole mode bar would cover the top-right chart's title; the PNG
@@ -234,9 +241,14 @@ def review_content(review: Any, deadline: str | None) -> html.Div:
                         lg=6,
                     ),
                     dbc.Col(
-                        graph(
-                            ids.REVIEW_DRIFT, drift_figure(review.drift, deadline), ABOUT["drift"]
-                        ),
+                        [
+                            graph(
+                                ids.REVIEW_DRIFT,
+                                drift_figure(review.drift, deadline),
+                                ABOUT["drift"],
+                            ),
+                            deadline_line(deadline, deadline_note),
+                        ],
                         lg=6,
                     ),
                 ],
@@ -328,7 +340,11 @@ def signoff_panel(weeks: list[str], signoffs: list[dict[str, Any]], signer: str 
 
 
 def review_layout(
-    review: Any, deadline: str | None, signoffs: list[dict[str, Any]], signer: str = ""
+    review: Any,
+    deadline: str | None,
+    signoffs: list[dict[str, Any]],
+    signer: str = "",
+    deadline_note: str = "",
 ) -> html.Div:
     weeks = list(review.trends["week"])
     return html.Div(
@@ -381,7 +397,7 @@ def review_layout(
             ),
             job_cancel_result(ids.BACKFILL_JOB),
             html.Div(id=ids.REVIEW_BACKFILL_RESULT),
-            html.Div(review_content(review, deadline), id=ids.REVIEW_CONTENT),
+            html.Div(review_content(review, deadline, deadline_note), id=ids.REVIEW_CONTENT),
             signoff_panel(weeks, signoffs, signer),
         ]
     )

@@ -116,7 +116,9 @@ def jira_card(jira: dict[str, Any]) -> dbc.Card:
     )
 
 
-def forecast_card(settings: dict[str, Any]) -> dbc.Card:
+def forecast_card(settings: dict[str, Any], deadline: str = "") -> dbc.Card:
+    """The profile's forecast settings; ``deadline`` says the selected query's approved
+    deadline (or why there is none), which the Plans page changes."""
     return card(
         "Forecast settings",
         [
@@ -156,12 +158,20 @@ def forecast_card(settings: dict[str, Any]) -> dbc.Card:
                     dbc.Col(
                         field(
                             "Deadline",
-                            dcc.DatePickerSingle(
-                                id=ids.SETTINGS_FORECAST_DEADLINE,
-                                date=settings.get("deadline"),
-                                display_format="YYYY-MM-DD",
-                                clearable=True,
+                            html.Div(
+                                [
+                                    html.Span(deadline, id=ids.SETTINGS_FORECAST_DEADLINE),
+                                    " · ",
+                                    dcc.Link(
+                                        "change it on the Plans page",
+                                        href="/plans",
+                                        id=ids.SETTINGS_FORECAST_DEADLINE_LINK,
+                                    ),
+                                ],
+                                className="small",
                             ),
+                            "The selected query's approved plan holds the deadline: a change is "
+                            "a new plan version, reviewed and approved there.",
                         )
                     ),
                     dbc.Col(
@@ -315,6 +325,7 @@ def settings_layout(
     vocabulary: MappingVocabulary | None,
     health_rows: list[dict[str, Any]] | None = None,
     submitter_may_approve: bool = False,
+    deadline: str = "",
 ) -> html.Div:
     top = [profiles_card(profile)]
     if profile is None or vocabulary is None:
@@ -329,7 +340,7 @@ def settings_layout(
                     dbc.Col(
                         [
                             jira_card(profile.get("jira_config") or {}),
-                            forecast_card(profile.get("forecast_settings") or {}),
+                            forecast_card(profile.get("forecast_settings") or {}, deadline),
                             queries_card(queries, selected_query),
                             plan_review_card(submitter_may_approve),
                         ],

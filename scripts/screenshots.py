@@ -62,7 +62,7 @@ def prepare_demo() -> None:
     query_id = DEMO_QUERIES[0][0]
     profile_manager.update_profile(
         DEMO_PROFILE_ID,
-        {"forecast_settings": {"deadline": "2027-03-31", "milestone": "2027-01-29"}},
+        {"forecast_settings": {"milestone": "2027-01-29"}},
     )
     plan_id = plans.create_plan(
         DEMO_PROFILE_ID,

@@ -58,6 +58,7 @@ from data.metrics.weekly import (
     weekly_statistics,
     weekly_throughput,
 )
+from data.plans.approved import approved_plan, missing_deadline_note, plan_deadline
 from data.store import get_backend
 from data.store.query_rows import data_fingerprint, database_file
 
@@ -109,11 +110,21 @@ def require_query(profile_id: str, query_id: str) -> None:
         raise no_query(profile_id, query_id)
 
 
+def query_mappings(profile_id: str, query_id: str) -> MetricMappings:
+    """The profile's metric settings with the query's deadline: its approved plan's, the one
+    source (issue 18), and what to say where the deadline would show when it gives none."""
+    mappings = mappings_from_profile(profile_of(profile_id))
+    require_query(profile_id, query_id)
+    plan = approved_plan(profile_id, query_id)
+    return replace(
+        mappings, deadline=plan_deadline(plan), deadline_note=missing_deadline_note(plan)
+    )
+
+
 def load_context(
     profile_id: str, query_id: str, as_of: datetime | date | str | None = None
 ) -> MetricsContext:
-    mappings = mappings_from_profile(profile_of(profile_id))
-    require_query(profile_id, query_id)
+    mappings = query_mappings(profile_id, query_id)
     # A date or a date-time without an offset is read in the metrics time zone.
     instant = None if as_of is None else as_of_instant(as_of, mappings.time_zone).to_pydatetime()
     key = None
@@ -385,6 +396,7 @@ def health_section(
     )
     inputs = HealthInputs(
         deadline=ctx.mappings.deadline,
+        no_deadline=ctx.mappings.deadline_note,
         deadline_probability=when.probability_by_deadline if when else None,
         p85_date=(when.dates or {}).get("p85") if when else None,
         weekly_throughput=forecast.throughput["items"].to_numpy(dtype=float),
@@ -589,7 +601,11 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "burndown": {
             "definition": "burndown_burnup",
-            "parameters": {"deadline": m.deadline, "milestone": m.milestone},
+            "parameters": {
+                "deadline": m.deadline,
+                "deadline_source": "approved plan" if m.deadline else m.deadline_note,
+                "milestone": m.milestone,
+            },
             "series": jsonable(f.burndown.series),
             "projection": jsonable(f.burndown.projection),
             "projection_points": jsonable(f.burndown.projection_points),

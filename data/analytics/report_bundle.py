@@ -21,6 +21,7 @@ from data.analytics.report import Report, build_report
 from data.analytics.snapshots import WeeklyReview, review_from_snapshots
 from data.errors import ValidationError
 from data.metrics.frames import day_to_date, local_day_of
+from data.plans.approved import ApprovedPlan, approved_plan
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from data.store import get_backend
@@ -28,20 +29,6 @@ from data.store import get_backend
 DEFAULT_REVIEW_WEEKS = 12
 OLDEST_ROWS = 50  # as the Flow page's table (layouts.flow.AGEING_ROWS)
 PLAN_HISTORY_ROWS = 50  # as the Plans page's table
-
-
-@dataclass(frozen=True)
-class ApprovedPlan:
-    """A query's approved plan version: the baseline the report sets against now."""
-
-    plan_id: str
-    name: str
-    version: int
-    approved_at: str  # ISO time of the approval (or of the version, when never reviewed)
-    approved_by: str | None
-    deadline: str | None  # ISO date
-    scope_items: float | None
-    scope_points: float | None
 
 
 @dataclass(frozen=True)
@@ -62,29 +49,6 @@ class ReportBundle:
     plan_history: list[dict[str, Any]]  # the query's plan's versions, newest first (Plans page)
     oldest: pd.DataFrame  # the oldest items in progress (report.cycle.oldest_wip)
     summaries: dict[str, str]  # their JIRA summaries
-
-
-def approved_plan(profile_id: str, query_id: str) -> ApprovedPlan | None:
-    """The approved version of the query's most recently changed plan, or None."""
-    found = plans.list_plans(profile_id, query_id)
-    if not found:
-        return None
-    version = plans.get_baseline(found[0]["id"])
-    if version is None:
-        return None
-    approved = plans.get_specific_version(found[0]["id"], version)
-    document = approved["data"]
-    target = document.get("scope_target") or {}
-    return ApprovedPlan(
-        plan_id=found[0]["id"],
-        name=found[0]["name"],
-        version=version,
-        approved_at=approved.get("reviewed_at") or approved["created_at"],
-        approved_by=approved.get("reviewed_by"),
-        deadline=document.get("deadline"),
-        scope_items=target.get("items"),
-        scope_points=target.get("points"),
-    )
 
 
 def plan_history(profile_id: str, query_id: str) -> list[dict[str, Any]]:

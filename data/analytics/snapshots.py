@@ -27,6 +27,7 @@ from data.analytics.report import (
     headline_forecast,
     jsonable,
     profile_of,
+    query_mappings,
     require_query,
     with_imported_statistics,
 )
@@ -198,8 +199,7 @@ def snapshot_weeks(
     """
     if isinstance(backfill, bool) or not isinstance(backfill, int) or not 1 <= backfill <= 520:
         raise ValidationError(f"{backfill!r} is not a number of weeks to backfill; use 1 to 520.")
-    mappings = mappings_from_profile(profile_of(profile_id))
-    require_query(profile_id, query_id)
+    mappings = query_mappings(profile_id, query_id)
     zone = mappings.time_zone
     now_stamp = utc_timestamp(now or utc_now())
     target = validate_week_key(week) if week else current_week(zone, now_stamp.to_pydatetime())

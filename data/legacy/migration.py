@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from data.analytics.deadlines import move_settings_deadlines
 from data.analytics.loading import warm_frame_cache
 from data.db.connection import write_transaction
 from data.db.sqlite import Connection
@@ -445,6 +446,9 @@ def migrate_legacy(
             job.finish_in(conn, report.summary(), report.to_dict())
         mark = time.perf_counter()
     report.phase_seconds["commit"] = time.perf_counter() - mark
+    if db_path is None:  # the data directory's database, the one the plans API writes
+        # The legacy Settings deadline becomes each query's approved plan's (issue 18).
+        move_settings_deadlines()
     report.seconds = time.perf_counter() - started
     logger.info(
         "Migrated %d profiles and %d queries from %s in %.2f s (backup: %s)",

@@ -174,6 +174,7 @@ class HealthInputs:
     completed: int  # items completed in the metrics window
     change_failure_rate: float | None
     deployments: int
+    no_deadline: str = "no deadline set"  # the detail without a deadline (says why there is none)
 
 
 def score_of(value: float, rule: SignalRule, green: float, amber: float) -> float:
@@ -246,7 +247,7 @@ def health_summary(
             "deadline_probability", inputs.deadline_probability, thresholds,
             (f"deadline {inputs.deadline.isoformat()}, P85 "
              f"{inputs.p85_date.isoformat() if inputs.p85_date else 'never'}")
-            if inputs.deadline else "no deadline set",
+            if inputs.deadline else inputs.no_deadline,
         ),
         signal(
             "throughput_cv", cv, thresholds,

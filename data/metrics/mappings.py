@@ -19,12 +19,17 @@ Keys (the dashboard's Settings page edits exactly these; docs/metrics.md "Mappin
   deployment_issue_types: [...], incident_issue_types: [...], incident_priorities: [...],
   tier_set: "2023"|"2021"}
 - ``flow_type_mappings``                   {issue type: Feature|Defect|Risk|Debt}
-- ``forecast_settings``                    pert_factor, data_points_count, deadline, milestone,
+- ``forecast_settings``                    pert_factor, data_points_count, milestone,
   monte_carlo_trials, monte_carlo_seed, monte_carlo_scope (fixed|growing), metrics_window_weeks,
   health_thresholds ({signal: {green, amber}}, data.metrics.health), subtask_counting
   (parents|items: whether JIRA sub-tasks count only through their parents, the default, or as
   items of their own; data.analytics.loading applies it to every metric)
 - ``jira_config.points_field``             the story-points field (points are read at ingest)
+
+The deadline is not a profile setting: it is the query's approved plan's
+(``data.analytics.report.query_mappings`` sets ``deadline`` and ``deadline_note``). A legacy
+``forecast_settings.deadline`` is still checked here, and moved to the plans by
+``data.ops.deadlines``, but never read as the deadline.
 """
 
 from __future__ import annotations
@@ -88,7 +93,9 @@ class MetricMappings:
     points_field: str | None = None
     pert_factor: int = 3
     data_points_count: int = 12
-    deadline: date | None = None
+    deadline: date | None = None  # the approved plan's (query_mappings), never the profile's
+    # What the pages say where the deadline would show when there is none (and why).
+    deadline_note: str = "no deadline set"
     milestone: date | None = None
     monte_carlo_trials: int = 10_000
     monte_carlo_seed: int = 42
@@ -170,6 +177,13 @@ def _date(value: Any, key: str) -> date | None:
         raise ValidationError(f"{key} is {value!r}; use a date like 2026-12-31.") from None
 
 
+def legacy_deadline(profile: Mapping[str, Any]) -> date | None:
+    """The deadline a profile's Settings held before the approved plan became its one source
+    (``forecast_settings.deadline``; data.ops.deadlines moves it to the plans)."""
+    settings = _dict(profile.get("forecast_settings"), "forecast_settings")
+    return _date(settings.get("deadline"), "forecast_settings.deadline")
+
+
 def _dict(value: Any, key: str) -> dict[str, Any]:
     if value is None:
         return {}
@@ -195,6 +209,7 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
     for issue_type, item in flow_types.items():
         _choice(item, f"flow_type_mappings[{issue_type!r}]", FLOW_ITEMS)
 
+    legacy_deadline(profile)  # checked, not read: the deadline is the approved plan's
     stages = _stages(fm.get("workflow_stages"))
     names = tuple(s.name for s in stages) if stages else DEFAULT_STAGE_NAMES
     committed = str(
@@ -254,7 +269,6 @@ def mappings_from_profile(profile: Mapping[str, Any]) -> MetricMappings:
         data_points_count=_positive_int(
             fs.get("data_points_count"), "forecast_settings.data_points_count", 12
         ),
-        deadline=_date(fs.get("deadline"), "forecast_settings.deadline"),
         milestone=_date(fs.get("milestone"), "forecast_settings.milestone"),
         monte_carlo_trials=_positive_int(
             fs.get("monte_carlo_trials"), "forecast_settings.monte_carlo_trials", 10_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from data.analytics.deadlines import move_settings_deadlines
 from data.db.connection import initialize_database, keep_database_open
 from data.db.postgres import configured_url
 from data.legacy.migration import run_migration_if_needed
@@ -15,7 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def prepare_data_dir() -> Path:
-    """Create or upgrade the database and migrate legacy JSON once; returns the database path.
+    """Create or upgrade the database, migrate legacy JSON once and move Settings deadlines to
+    the approved plans (data.analytics.deadlines); returns the database path.
 
     In ``json`` storage mode the legacy files are the store, so nothing is migrated. Raises
     FlowcastError with a clear message (a legacy file that cannot be migrated names file and path).
@@ -30,6 +32,11 @@ def prepare_data_dir() -> Path:
                 len(report.queries),
                 report.backup_dir,
             )
+        for moved in move_settings_deadlines():
+            logger.info(
+                "Moved the Settings deadline %s of profile %s to query %s's approved plan %s",
+                moved.deadline, moved.profile_id, moved.query_id, moved.plan_id,
+            )  # fmt: skip
     return path
 
 

@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from data.analytics.deadlines import approve_imported_deadlines, settings_deadline_for_legacy
 from data.analytics.loading import warm_frame_cache
 from data.db.connection import read_transaction, write_transaction
 from data.db.sqlite import Connection
@@ -33,6 +34,8 @@ from data.errors import ConflictError, NotFoundError, ValidationError, no_profil
 from data.jobs import as_shown
 from data.legacy.reader import LOCAL_STATE_KEYS
 from data.locations import get_db_path
+from data.plans.approved import approved_plan
+from data.plans.plan_document import is_iso_date
 from data.private_files import make_private_dir, open_private
 from data.store import audit
 from data.store import transfer as store
@@ -45,6 +48,7 @@ from data.validation import slugify, validate_metric_type, validate_name
 
 EXPORT_FORMAT = "flowcast-profile-export"
 FORMAT_VERSION = 1
+APPROVED_DEADLINE = "approved_deadline"  # a query file's: its approved plan's deadline
 
 
 def _strip_secrets(config: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +67,12 @@ def _profile_files(
     files: dict[str, Any] = {"profile.json": profile}
     queries = backend.list_queries(profile_id)
     for query in queries:
-        files[f"queries/{query['id']}.json"] = {k: v for k, v in query.items() if k != "profile_id"}
+        plan = approved_plan(profile_id, query["id"])
+        files[f"queries/{query['id']}.json"] = {
+            **{k: v for k, v in query.items() if k != "profile_id"},
+            # An export carries no plans; the import approves this deadline again.
+            APPROVED_DEADLINE: plan.deadline if plan else None,
+        }
         data = backend.get_project_data(profile_id, query["id"])
         if data is not None:
             files[f"statistics/{query['id']}.json"] = data
@@ -289,10 +298,16 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
         while new_id in taken_ids:
             new_id, n = f"{base}-{n}", n + 1
     document = canonical_profile({**profile, "id": new_id, "name": name})
-    queries = []
+    queries, deadlines = [], {}
     for query_id in sorted(query_ids):
         query = files[f"queries/{query_id}.json"]
-        _need(isinstance(query, dict), f"queries/{query_id}.json", "expected an object")
+        where = f"queries/{query_id}.json"
+        _need(isinstance(query, dict), where, "expected an object")
+        deadline = query.pop(APPROVED_DEADLINE, None)
+        _need(deadline is None or is_iso_date(deadline), f"{where}: {APPROVED_DEADLINE}",
+              "expected an ISO date or null")  # fmt: skip
+        if deadline is not None:
+            deadlines[query_id] = deadline
         queries.append(canonical_query(new_id, {**query, "id": query_id}))
     statistics = {}
     snapshots = []
@@ -339,6 +354,7 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
         audit.record(conn, "profile", new_id, "create", None, document)
         for query in queries:
             audit.record(conn, "query", f"{new_id}/{query['id']}", "create", None, query)
+    approve_imported_deadlines(new_id, deadlines)
     # The first page drawn for the imported queries then skips reading them from SQLite.
     warm_frame_cache(new_id)
     return new_id
@@ -378,6 +394,7 @@ def export_legacy(
         "changelog_entries": 0,
         "snapshots": 0,
     }
+    active_query = source.get_app_state("active_query_id")
     # One read transaction: every read sees the same data.
     with source.session() as conn, read_transaction(conn):
         for profile in source.list_profiles():
@@ -386,6 +403,11 @@ def export_legacy(
                 target.delete_profile(pid)  # replaced whole, so deleted queries go too
             if not include_token:
                 profile["jira_config"] = _strip_secrets(profile["jira_config"])
+            # The old version reads the deadline from the profile's Settings.
+            profile["forecast_settings"] = {
+                **(profile.get("forecast_settings") or {}),
+                "deadline": settings_deadline_for_legacy(pid, active_query),
+            }
             target.save_profile(profile)
             counts["profiles"] += 1
             for query in source.list_queries(pid):

@@ -23,9 +23,9 @@ from data.store import get_backend, jira_state
 from data.timeutil import utc_now, utc_now_iso
 from data.validation import slugify, validate_board_id, validate_jql, validate_name
 
+# No deadline: the query's approved plan holds it (issue 18).
 DEFAULT_FORECAST_SETTINGS = {
     "pert_factor": 3,
-    "deadline": None,
     "data_points_count": 12,
     "milestone": None,
 }

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, html
 
 from data.jira.sync import sync
+from data.plans.approved import approve_deadline
 from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.common import graph
@@ -58,7 +59,10 @@ def test_deadline_and_milestone_labels_a_few_days_apart_do_not_overlap(start_app
     sync(demo["profile"], demo["query"])
     profile_manager.update_profile(
         demo["profile"],
-        {"forecast_settings": {"deadline": "2027-01-15", "milestone": "2027-01-10"}},
+        {"forecast_settings": {"milestone": "2027-01-10"}},
+    )
+    approve_deadline(
+        demo["profile"], demo["query"], "2027-01-15", "test", submitter="ann", approver="bob"
     )
     dash_duo = start_app()
     for graph_id in (ids.FORECAST_BURNDOWN, ids.FORECAST_BURNUP):

@@ -14,6 +14,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.keys import Keys
 
 from data.analytics import report
+from data.plans.approved import approve_deadline
 from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import replace_text, text_of, wait_for_graph
@@ -54,7 +55,7 @@ def _choose(dash_duo, switch_id: str, label: str) -> None:
 
 def test_the_forecast_opens_on_its_horizon_and_shows_its_distributions(start_app, fetched_demo):
     profile, query = fetched_demo["profile"], fetched_demo["query"]
-    profile_manager.update_profile(profile, {"forecast_settings": {"deadline": "2027-06-30"}})
+    approve_deadline(profile, query, "2027-06-30", "test", submitter="ann", approver="bob")
     section = report.forecast_section(report.load_context(profile, query))
     dash_duo = start_app()
     wait_for_graph(dash_duo, ids.FORECAST_BURNDOWN, TIMEOUT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash.testing.wait import until
 
 from data.analytics import report
+from data.plans.approved import approve_deadline
 from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text, text_of
@@ -18,9 +19,10 @@ def _health(demo):
 
 
 def test_health_summary_and_a_threshold_from_settings(start_app, fetched_demo):
-    profile_manager.update_profile(
-        fetched_demo["profile"], {"forecast_settings": {"deadline": "2027-06-30"}}
-    )
+    approve_deadline(
+        fetched_demo["profile"], fetched_demo["query"], "2027-06-30", "test",
+        submitter="ann", approver="bob",
+    )  # fmt: skip
     health = _health(fetched_demo)
     dash_duo = start_app()
     dash_duo.wait_for_element(f"#{ids.FORECAST_HEALTH}", timeout=TIMEOUT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.keys import Keys
 
+from data.plans.approved import approve_deadline
 from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text
@@ -53,26 +54,32 @@ def test_bad_jql_shows_jiras_message(start_app, demo):
     assert dash_duo.get_logs() == []
 
 
-def test_dates_typed_into_the_pickers_that_cannot_hold_are_refused(start_app, demo):
-    # A past deadline and a milestone after the deadline were saved ("Saved"), and the charts
-    # stretched back to 1999. The date picker sends what it shows; the server refuses it.
+def test_milestones_typed_into_the_picker_that_cannot_hold_are_refused(start_app, demo):
+    # A past date and a milestone after the deadline were saved ("Saved"), and the charts
+    # stretched back to 1999. The date picker sends what it shows; the server refuses it. The
+    # deadline is the selected query's approved plan's (issue 18), shown here, not typed.
+    profile_manager.switch_to(demo["profile"], demo["query"])
+    approve_deadline(
+        demo["profile"], demo["query"], "2099-03-31", "test", submitter="ann", approver="bob"
+    )
     dash_duo = start_app()
     dash_duo.driver.get(dash_duo.server_url + "/settings")
+    dash_duo.wait_for_contains_text(
+        f"#{ids.SETTINGS_FORECAST_DEADLINE}", "2099-03-31", timeout=TIMEOUT
+    )
     result = f"#{ids.SETTINGS_FORECAST_RESULT}"
-    for deadline, milestone, said in (
-        ("1999-01-01", "", "The deadline 1999-01-01 is in the past; pick today ("),
-        ("2099-03-31", "2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
+    for milestone, said in (
+        ("1999-01-01", "The milestone 1999-01-01 is in the past; pick today ("),
+        ("2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
     ):
-        for picker, text in (
-            (ids.SETTINGS_FORECAST_DEADLINE, deadline),
-            (ids.SETTINGS_FORECAST_MILESTONE, milestone),
-        ):
-            field = dash_duo.wait_for_element(f"input#{picker}", timeout=TIMEOUT)
-            replace_text(field, text)
-            field.send_keys(Keys.TAB)
+        field = dash_duo.wait_for_element(
+            f"input#{ids.SETTINGS_FORECAST_MILESTONE}", timeout=TIMEOUT
+        )
+        replace_text(field, milestone)
+        field.send_keys(Keys.TAB)
         click(dash_duo, ids.SETTINGS_FORECAST_SAVE)
         dash_duo.wait_for_contains_text(result, said, timeout=TIMEOUT)
         assert "Saved" not in dash_duo.find_element(result).text
     saved = profile_manager.get_profile(demo["profile"])["forecast_settings"]
-    assert (saved["deadline"], saved["milestone"]) == (None, None)
+    assert saved.get("milestone") is None and "deadline" not in saved
     assert dash_duo.get_logs() == []

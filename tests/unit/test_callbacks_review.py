@@ -10,11 +10,14 @@ from dash import no_update
 
 from callbacks import review
 from data import plans
+from data.plans.approved import approve_deadline
 from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from data.profiles import people
 from data.store import get_backend
+from layouts import ids
 from layouts.jobs import BAR_SHOWN
+from tests.components import find_component
 
 
 def _selection(backend) -> dict[str, str]:
@@ -147,3 +150,15 @@ def test_a_sign_off_without_a_name_is_refused_and_nothing_is_signed(backend):
 def test_the_default_name_is_the_os_accounts_full_name_or_login(backend):
     assert people.display_name() == people.os_full_name()
     assert people.os_full_name() != ""
+
+
+def test_the_review_gives_the_approved_deadline_or_says_why_there_is_none(backend):
+    selection = _selection(backend)
+    page = review.render(selection["profile"], selection["query"])
+    line = find_component(page, ids.REVIEW_DEADLINE).children
+    assert line == "Deadline: no approved plan: approve one with a deadline on the Plans page."
+    approve_deadline(*selection.values(), "2027-02-26", "kickoff", submitter="ann", approver="bob")
+    shown = review.show_weeks(selection, 12)
+    assert find_component(shown, ids.REVIEW_DEADLINE).children == (
+        "Deadline 2027-02-26 (the approved plan's)."
+    )

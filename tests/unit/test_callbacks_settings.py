@@ -6,7 +6,9 @@ import pytest
 from dash import no_update
 
 from callbacks import settings
+from data import plans
 from data.errors import ValidationError
+from data.plans.approved import approve_deadline
 from data.profiles import manager as profile_manager
 from fakejira import dead_jira
 from fakejira.server import DEFAULT_EMAIL, DEFAULT_TOKEN
@@ -92,32 +94,55 @@ def test_bad_forecast_settings_are_refused_with_the_fields_rule(profile_id, pert
 
 
 @pytest.mark.parametrize(
-    ("deadline", "milestone", "message"),
+    ("milestone", "message"),
     [
-        ("2027-02-31", None, "The deadline '2027-02-31' is not a date on the calendar"),
-        ("31/01/2027", None, "The deadline '31/01/2027' is not a date on the calendar"),
-        ("tomorrow", None, "The deadline 'tomorrow' is not a date on the calendar"),
-        ("1999-01-01", None, "The deadline 1999-01-01 is in the past"),
-        ("2099-03-31", "2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
+        ("2027-02-31", "The milestone '2027-02-31' is not a date on the calendar"),
+        ("31/01/2027", "The milestone '31/01/2027' is not a date on the calendar"),
+        ("1999-01-01", "The milestone 1999-01-01 is in the past"),
+        # After the selected query's approved deadline (the plan's, not a Settings field).
+        ("2099-04-01", "The milestone 2099-04-01 is after the deadline 2099-03-31"),
     ],
 )
-def test_bad_forecast_dates_are_refused_and_nothing_is_saved(
-    profile_id, deadline, milestone, message
-):
-    # They used to be saved: 2027-02-31 as 2027-03-03, a deadline before the milestone, 1999
-    # (the charts then stretched back to it).
-    settings.save_forecast_settings(profile_id, 3, 12, "2099-01-31", None)
+def test_bad_milestones_are_refused_and_nothing_is_saved(profile_id, milestone, message):
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+    approve_deadline(profile_id, query_id, "2099-03-31", "test", submitter="ann", approver="bob")
+    settings.save_forecast_settings(profile_id, 3, 12, "2099-01-31", query_id)
     before = profile_manager.get_profile(profile_id)["forecast_settings"]
     with pytest.raises(ValidationError, match=message):
-        settings.save_forecast_settings(profile_id, 3, 12, deadline, milestone)
+        settings.save_forecast_settings(profile_id, 3, 12, milestone, query_id)
     assert profile_manager.get_profile(profile_id)["forecast_settings"] == before
 
 
-def test_forecast_settings_are_saved(profile_id):
-    settings.save_forecast_settings(profile_id, "4", 10.0, "2027-01-31", "")
+def test_forecast_settings_are_saved_without_a_deadline(profile_id):
+    settings.save_forecast_settings(profile_id, "4", 10.0, "2027-01-31")
     saved = profile_manager.get_profile(profile_id)["forecast_settings"]
-    assert saved == {"pert_factor": 4, "data_points_count": 10, "deadline": "2027-01-31",
-                     "milestone": None}  # fmt: skip
+    assert saved == {"pert_factor": 4, "data_points_count": 10, "milestone": "2027-01-31"}
+
+
+def test_settings_shows_the_approved_plans_deadline_or_why_there_is_none(profile_id):
+    query_id = profile_manager.create_query(profile_id, "All", "project = DEMO")
+
+    def shown() -> str:
+        page = settings.render(profile_id, query_id)
+        return find_component(page, ids.SETTINGS_FORECAST_DEADLINE).children
+
+    assert shown() == "no approved plan: approve one with a deadline on the Plans page"
+    plan_id = approve_deadline(
+        profile_id, query_id, "2027-05-31", "test", submitter="ann", approver="bob"
+    )
+    assert shown() == "2027-05-31 (approved plan 'All plan', version 1)"
+    link = find_component(
+        settings.render(profile_id, query_id), ids.SETTINGS_FORECAST_DEADLINE_LINK
+    )
+    assert link.href == "/plans"
+    # A new draft with another deadline changes nothing until it is approved.
+    plans.create_version(plan_id, {**plans.get_current_plan(plan_id)["data"], "deadline": None})
+    assert shown() == "2027-05-31 (approved plan 'All plan', version 1)"
+    plans.submit_version(plan_id)
+    plans.approve_version(plan_id, actor="bob")
+    assert shown() == (
+        "the approved plan (version 2) has no deadline: set one on the Plans page and approve it"
+    )
 
 
 def test_bad_jql_shows_jiras_message_and_saves_nothing(profile_id):

@@ -68,10 +68,11 @@ def test_every_key_is_read():
     )  # fmt: skip
     assert m.points_field == "customfield_10016"
     assert m.flow_type_mappings["Spike"] == "Risk"
+    # The deadline is the approved plan's, never the profile's (issue 18): checked, not read.
     assert (m.pert_factor, m.data_points_count, m.deadline, m.milestone) == (
         2,
         8,
-        date(2026, 12, 31),
+        None,
         date(2026, 10, 1),
     )
     assert (m.monte_carlo_trials, m.monte_carlo_seed, m.metrics_window_weeks) == (500, 7, 6)
