@@ -404,10 +404,12 @@ def export_legacy(
             if not include_token:
                 profile["jira_config"] = _strip_secrets(profile["jira_config"])
             # The old version reads the deadline from the profile's Settings.
-            profile["forecast_settings"] = {
-                **(profile.get("forecast_settings") or {}),
-                "deadline": settings_deadline_for_legacy(pid, active_query),
-            }
+            deadline = settings_deadline_for_legacy(pid, active_query)
+            if deadline is not None:
+                profile["forecast_settings"] = {
+                    **(profile.get("forecast_settings") or {}),
+                    "deadline": deadline,
+                }
             target.save_profile(profile)
             counts["profiles"] += 1
             for query in source.list_queries(pid):

@@ -23,6 +23,7 @@ from data.legacy.migration import (
     run_migration_if_needed,
 )
 from data.ops.startup import prepare_data_dir
+from data.plans.approved import approved_plan
 from data.store.sqlite_backend import SQLiteBackend
 from tests.legacy_tree import jira_issue, status_changes_per_issue, write_json, write_legacy_tree
 
@@ -122,7 +123,8 @@ def test_a_complete_tree_migrates_with_everything_checked(data_dir: Path) -> Non
         assert members == 40  # 20 issues in each of 2 queries, stored once per profile
         assert conn.execute("SELECT COUNT(*) FROM issues").fetchone()[0] == 20
         audit_kinds = {r[0] for r in conn.execute("SELECT entity_type FROM audit_log")}
-        assert audit_kinds == {"profile", "query", "migration"}
+        # The Settings deadline became each query's approved plan's (issue 18): audited too.
+        assert audit_kinds == {"profile", "query", "migration", "plan", "approved_artifact"}
         token_rows = conn.execute(
             "SELECT COUNT(*) FROM audit_log WHERE json(new_value) LIKE '%secret-token%'"
         ).fetchone()[0]
@@ -190,8 +192,11 @@ def test_the_oldest_root_layout_becomes_profile_default_with_query_main(data_dir
     assert profile["jira_config"]["base_url"] == "https://jira.atlassian.com"
     assert profile["jira_config"]["api_version"] == "v2"
     assert profile["forecast_settings"] == {
-        k: settings[k] for k in ("pert_factor", "deadline", "data_points_count", "milestone")
+        k: settings[k] for k in ("pert_factor", "data_points_count", "milestone")
     }
+    # The deadline is the query's approved plan's now (issue 18).
+    plan = approved_plan("default", "main")
+    assert plan is not None and plan.deadline == settings["deadline"]
     assert profile["show_points"] is settings["show_points"]
     query = backend.get_query("default", "main")
     assert query is not None and query["jql"] == settings["jql_query"]

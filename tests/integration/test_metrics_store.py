@@ -18,7 +18,15 @@ from data.analytics.report import build_report, load_context
 from data.analytics.snapshots import snapshot_weeks, weekly_review
 from data.db.connection import get_db_connection, write_transaction
 from data.errors import ValidationError
-from data.plans import create_plan, create_version, delete_plan, get_current_plan, get_metrics
+from data.plans import (
+    approve_version,
+    create_plan,
+    create_version,
+    delete_plan,
+    get_current_plan,
+    get_metrics,
+    submit_version,
+)
 from data.store.issues import remove_query_members
 from data.store.sqlite_backend import SQLiteBackend
 from tests.metrics_support import NOW
@@ -245,6 +253,8 @@ def test_snapshot_week_ends_at_local_midnight_across_dst(seeded):
 def test_snapshots_record_each_weeks_forecast_for_the_querys_plans(seeded):
     live = create_plan("team", "q", "Release", {"type": "release"})
     create_version(live, {**get_current_plan(live)["data"], "deadline": "2026-05-01"}, "v2")
+    submit_version(live)  # approved: the deadline P(deadline) is computed against (issue 18)
+    approve_version(live, actor="lead")
     gone = create_plan("team", "q", "Dropped", {"type": "release"})
     delete_plan(gone)
     snapshot_weeks("team", "q", "2026-W12", backfill=3, now=NOW)
