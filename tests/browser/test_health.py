@@ -7,7 +7,6 @@ from dash.testing.wait import until
 
 from data.analytics import report
 from data.plans.approved import approve_deadline
-from data.profiles import manager as profile_manager
 from layouts import ids
 from tests.browser.conftest import click, replace_text, text_of
 
