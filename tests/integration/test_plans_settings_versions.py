@@ -82,11 +82,11 @@ def test_get_settings_version_returns_the_masked_settings(profile_id: str) -> No
 
 def test_diff_settings(profile_id: str) -> None:
     pm.update_profile(
-        profile_id, {"forecast_settings": {"deadline": "2027-01-29"}, "show_milestone": True}
+        profile_id, {"forecast_settings": {"milestone": "2027-01-29"}, "show_milestone": True}
     )
     assert settings_versions.diff_settings(profile_id, 1, 2) == [
         {
-            "path": "$.forecast_settings.deadline",
+            "path": "$.forecast_settings.milestone",
             "change": "changed",
             "old": None,
             "new": "2027-01-29",
