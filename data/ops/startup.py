@@ -32,20 +32,26 @@ def prepare_data_dir() -> Path:
                 len(report.queries),
                 report.backup_dir,
             )
-        for moved in move_settings_deadlines():
-            logger.info(
-                "Moved the Settings deadline %s of profile %s to query %s's approved plan %s",
-                moved.deadline, moved.profile_id, moved.query_id, moved.plan_id,
-            )  # fmt: skip
+        _move_settings_deadlines()
     return path
+
+
+def _move_settings_deadlines() -> None:
+    for moved in move_settings_deadlines():
+        logger.info(
+            "Moved the Settings deadline %s of profile %s to query %s's approved plan %s",
+            moved.deadline, moved.profile_id, moved.query_id, moved.plan_id,
+        )  # fmt: skip
 
 
 def prepare_store() -> None:
     """Ready the store the app runs on: the team database when ``FLOWCAST_DATABASE_URL`` names one
     (opening it migrates its schema; legacy JSON files are a local matter, never migrated into
-    it), else the data directory's SQLite file (``prepare_data_dir``)."""
+    it; Settings deadlines move to the approved plans as locally), else the data directory's
+    SQLite file (``prepare_data_dir``)."""
     if configured_url():
         get_backend()
+        _move_settings_deadlines()  # e.g. profiles copied from an older local database
         return
     prepare_data_dir()
 

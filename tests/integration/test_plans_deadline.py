@@ -12,15 +12,20 @@ from pathlib import Path
 import pytest
 
 from data import plans
+from data.acting import acting_as
 from data.analytics import report
 from data.analytics.deadlines import APPROVER, SUBMITTER, move_settings_deadlines
 from data.analytics.snapshots import snapshot_weeks
+from data.db.postgres import DATABASE_URL_ENV
+from data.errors import PermissionDenied
 from data.legacy.migration import migrate_legacy
-from data.ops.startup import prepare_data_dir
+from data.ops.startup import prepare_data_dir, prepare_store
 from data.ops.transfer import export_legacy, export_profile, import_profile
 from data.plans.approved import approve_deadline, approved_plan
 from data.profiles import manager as pm
+from data.store.postgres_backend import PostgresBackend
 from data.store.sqlite_backend import SQLiteBackend
+from data.team import accounts
 from tests.integration.plans_support import audit_entries, plan_document
 from tests.legacy_tree import write_legacy_tree
 from tests.metrics_support import NOW, seed_team
@@ -188,3 +193,24 @@ def test_the_legacy_export_writes_the_approved_deadline_into_settings(
     )
     # The old version reads the deadline from the profile's Settings.
     assert written["forecast_settings"]["deadline"] == "2027-04-30"
+
+
+def test_the_move_and_the_reviewer_count_hold_on_both_engines(
+    both_engines, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile_id = pm.create_profile("Team")
+    query_id = pm.create_query(profile_id, "All", "project = M")
+    with_settings_deadline(profile_id, "2027-05-31")
+    if isinstance(both_engines, PostgresBackend):  # a team server's start moves it too
+        monkeypatch.setenv(DATABASE_URL_ENV, both_engines.url)
+    prepare_store()
+    assert approved_deadline(profile_id, query_id) == "2027-05-31"
+    assert "deadline" not in pm.get_profile(profile_id)["forecast_settings"]
+    # Two leads: the submitter's own approval is refused on this engine too.
+    for name in ("ann", "bob"):
+        accounts.add_user(name, "correct horse battery", "lead", name.title())
+    plan_id = plans.create_plan(profile_id, query_id, "Next", plan_document())
+    with acting_as("Ann"):
+        plans.submit_version(plan_id)
+        with pytest.raises(PermissionDenied, match="Ann submitted version 1"):
+            plans.approve_version(plan_id)
