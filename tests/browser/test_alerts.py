@@ -14,7 +14,8 @@ TIMEOUT = 30
 
 
 def _open_page(dash_duo, path: str) -> None:
-    """Follow the navigation bar's link, as a user does (no reload)."""
+    """Follow the navigation bar's link, as a user does (no reload), once the bar is drawn."""
+    dash_duo.wait_for_element(f"#{ids.NAV} a[href='{path}']", timeout=TIMEOUT)
     dash_duo.driver.execute_script(
         "document.querySelector(`#${arguments[0]} a[href='${arguments[1]}']`).click();",
         ids.NAV,
