@@ -149,9 +149,7 @@ class PostgresConnection:
     def executemany(self, sql: str, seq_of_params: Any) -> Any:
         cursor = self.raw.cursor(row_factory=_row_factory)
         text, named = translate(sql, True)
-        rows = [bind(params, named) for params in seq_of_params]
-        if rows:
-            self._call(cursor.executemany, text, rows)
+        self._call(cursor.executemany, text, [bind(params, named) for params in seq_of_params])
         return cursor
 
     def _call(self, method: Any, text: str, params: Any) -> None:

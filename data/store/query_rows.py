@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from data.db.dialect import POSTGRESQL, dialect_of
 from data.db.sqlite import Connection
 
 # Epoch milliseconds of a stored time, computed by SQLite; a time it cannot read (or none) is
@@ -90,6 +91,55 @@ FLAGS_SQL = (
 STATUSES_SQL = "SELECT name, category FROM jira_statuses WHERE profile_id = ?"
 
 
+# The same reads on PostgreSQL, statement by statement: epoch milliseconds from the ISO text by
+# a timestamptz cast, a plain JOIN (PostgreSQL plans the join order itself; CROSS JOIN takes no
+# ON there), string_agg with its own ORDER BY (PostgreSQL keeps no subquery order under an
+# aggregate), fix versions from jsonb_array_elements, released as a boolean (->> would give the
+# text 'false', which is true).
+def _postgres_epoch_ms(column: str) -> str:
+    return (
+        f"coalesce(round(extract(epoch FROM {column}::timestamptz) * 1000)::bigint, {MISSING_MS})"
+    )
+
+
+# JIRA's issuetype.subtask: SQLite's ->> gives JSON true as 1, PostgreSQL casts the boolean.
+_SQLITE_SUBTASK = "coalesce(i.fields ->> '$.subtask', 0)"
+_POSTGRES_SUBTASK = "coalesce((i.fields -> 'subtask')::boolean::int, 0)"
+POSTGRES_ISSUES_SQL = (
+    ISSUES_SQL.replace(_epoch_ms("i.created"), _postgres_epoch_ms("i.created"))
+    .replace(_epoch_ms("i.resolved"), _postgres_epoch_ms("i.resolved"))
+    .replace(_SQLITE_SUBTASK, _POSTGRES_SUBTASK)
+    .replace("CROSS JOIN", "JOIN")
+)
+POSTGRES_MEMBER_TRANSITIONS = MEMBER_TRANSITIONS.replace("CROSS JOIN", "JOIN")
+POSTGRES_TRANSITION_STATUSES_SQL = f"SELECT DISTINCT t.to_status {POSTGRES_MEMBER_TRANSITIONS}"
+
+
+def postgres_transitions_sql(statuses: int) -> str:
+    """``transitions_sql`` on PostgreSQL."""
+    whens = " ".join(f"WHEN ?{n + 3} THEN {n}" for n in range(statuses))
+    return (
+        "SELECT coalesce(string_agg((" + _postgres_epoch_ms("t.changed_at") + ")::text, ',' "  # noqa: S608 - constant SQL, bound names
+        "ORDER BY q.issue_key, t.seq), ''), "
+        f"coalesce(string_agg((CASE t.to_status {whens} END)::text, ',' ORDER BY q.issue_key, "
+        f"t.seq), '') {POSTGRES_MEMBER_TRANSITIONS}"
+    )
+
+
+POSTGRES_VERSIONS_SQL = (
+    "SELECT i.issue_key, v.value ->> 'name', (v.value -> 'released')::boolean, "
+    "v.value ->> 'releaseDate' "
+    "FROM query_issues q JOIN issues i "
+    "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+    "CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(i.fields -> 'fixVersions') "
+    "WHEN 'array' THEN i.fields -> 'fixVersions' ELSE '[]'::jsonb END) v "
+    "WHERE q.profile_id = ?1 AND q.query_id = ?2"
+)
+POSTGRES_FLAGS_SQL = FLAGS_SQL.replace(
+    _epoch_ms("f.changed_at"), _postgres_epoch_ms("f.changed_at")
+).replace("CROSS JOIN", "JOIN")
+
+
 # Everything load_query_frames reads changes one of these: a sync or import rewrites issues with a
 # new fetched_at, a removal changes the membership count, a full sync restamps the status list.
 # The query's imported statistics (project_data, read by load_context, not by load_query_frames)
@@ -141,6 +191,8 @@ class QueryRows:
 
 def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRows:
     """The query's rows (call inside one read transaction)."""
+    if dialect_of(conn).name == POSTGRESQL:
+        return _read_postgres_query_rows(conn, profile_id, query_id)
     params = (profile_id, query_id)
     cursor = conn.cursor()
     cursor.row_factory = None
@@ -160,8 +212,30 @@ def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRo
     )
 
 
+def _read_postgres_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRows:
+    params = (profile_id, query_id)
+    statuses = [row[0] for row in conn.execute(POSTGRES_TRANSITION_STATUSES_SQL, params)]
+    transition_ms, transition_codes = "", ""
+    if statuses:
+        sql = postgres_transitions_sql(len(statuses))
+        transition_ms, transition_codes = conn.execute(sql, (*params, *statuses)).fetchone()
+    return QueryRows(
+        issues=[tuple(r) for r in conn.execute(POSTGRES_ISSUES_SQL, params)],
+        transition_ms=transition_ms,
+        transition_codes=transition_codes,
+        transition_statuses=statuses,
+        versions=[tuple(r) for r in conn.execute(POSTGRES_VERSIONS_SQL, params)],
+        flags=[tuple(r) for r in conn.execute(POSTGRES_FLAGS_SQL, params)],
+        status_categories=dict(conn.execute(STATUSES_SQL, (profile_id,)).fetchall()),
+    )
+
+
 def database_file(conn: Connection) -> str:
-    """The file the connection's main database lives in (the frame cache's key)."""
+    """The file the connection's main database lives in (the frame cache's key); on PostgreSQL
+    the database's name and server port, a name no file can have."""
+    if dialect_of(conn).name == POSTGRESQL:
+        row = conn.execute("SELECT current_database(), inet_server_port()").fetchone()
+        return f"postgresql:{row[1]}/{row[0]}"
     return str(conn.execute("PRAGMA main.database_list").fetchone()[2])
 
 

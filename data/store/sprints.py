@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from data.db.dialect import SQLITE, dialect_of
 from data.db.sqlite import Connection
 from data.store.issues import NormalizedIssue
 
@@ -110,12 +111,20 @@ def read_query_agile_issues(
 ) -> list[tuple[Any, ...]]:
     """(key, issue_type, summary, status, points, resolved, parent, subtask) of the query's
     issues, plus the epics they name that are stored (an epic outside the query keeps its name)."""
+    dialect = dialect_of(conn)
+    # SQLite's ->> gives JSON true as 1; PostgreSQL casts the jsonb boolean.
+    subtask = (
+        "i.fields ->> '$.subtask'"
+        if dialect.name == SQLITE
+        else "(i.fields -> 'subtask')::boolean::int"
+    )
     return conn.execute(
-        "SELECT i.issue_key, i.issue_type, i.summary, i.status, i.points, i.resolved, "
-        "i.fields ->> '$.parent', coalesce(i.fields ->> '$.subtask', 0), "
+        "SELECT i.issue_key, i.issue_type, i.summary, i.status, i.points, i.resolved, "  # noqa: S608 - constant expressions
+        f"{dialect.json_text('i.fields', '$.parent')}, coalesce({subtask}, 0), "
         "q.issue_key IS NOT NULL FROM issues i LEFT JOIN query_issues q ON q.profile_id = "
         "i.profile_id AND q.issue_key = i.issue_key AND q.query_id = ?2 WHERE i.profile_id = ?1 "
-        "AND (q.issue_key IS NOT NULL OR i.issue_key IN (SELECT p.fields ->> '$.parent' FROM "
+        f"AND (q.issue_key IS NOT NULL OR i.issue_key IN (SELECT "
+        f"{dialect.json_text('p.fields', '$.parent')} FROM "
         "issues p JOIN query_issues m ON m.profile_id = p.profile_id AND m.issue_key = "
         "p.issue_key AND m.query_id = ?2 WHERE p.profile_id = ?1)) ORDER BY i.issue_key",
         (profile_id, query_id),
