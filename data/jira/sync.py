@@ -58,6 +58,7 @@ from data.store.issues import (
     count_query_issues,
     delete_orphan_issues,
     member_issue_ids,
+    member_updated,
     query_member_keys,
     remove_query_members,
     store_issues,
@@ -98,6 +99,7 @@ class SyncResult:
     mode: str  # "full" or "incremental"
     fetched: int  # issues fetched with details in this run
     removed: int  # memberships dropped (left the query or deleted in JIRA)
+    changed: int  # of those fetched: new to the query, or updated in JIRA since they were stored
     issue_count: int  # issues in the query afterwards
     transition_count: int
     requests: int
@@ -116,9 +118,11 @@ class SyncResult:
         total = f"the query has {self.issue_count:,} issues"
         if self.mode == "full":
             return f"Fetched all {self.fetched:,} issues (full sync); {total}"
-        if not self.fetched and not self.removed:
+        # An incremental sync reads again what changed shortly before the last one (its safety
+        # margin): only what JIRA updated since, or what is new to the query, is a change.
+        if not self.changed and not self.removed:
             return f"No changes since the last sync; {total}"
-        parts = [f"{self.fetched:,} changed or new issues updated"] if self.fetched else []
+        parts = [f"{self.changed:,} changed or new issues updated"] if self.changed else []
         if self.removed:
             parts.append(f"{self.removed:,} that left the query removed")
         return f"{' and '.join(parts)}; {total}"
@@ -268,7 +272,7 @@ class _SyncRun:
             keys = self._reconcile(client, members)
         self.check_cancel()
         self.report(90, f"Saving {len(self.issues):,} issues")
-        removed, counts = self._apply(
+        removed, changed, counts = self._apply(
             mode, keys, watermark, time_zone, jql_hash, client.deployment, statuses
         )
         return SyncResult(
@@ -277,6 +281,7 @@ class _SyncRun:
             mode=mode,
             fetched=len(self.issues),
             removed=removed,
+            changed=changed,
             issue_count=counts[0],
             transition_count=counts[1],
             requests=client.request_count,
@@ -461,10 +466,13 @@ class _SyncRun:
         jql_hash: str,
         deployment: str,
         statuses: dict[str, str] | None,
-    ) -> tuple[int, tuple[int, int]]:
+    ) -> tuple[int, int, tuple[int, int]]:
+        """Write the sync; (memberships removed, issues changed, (issues, transitions))."""
         now = utc_now_iso()
         expires = to_utc_iso(utc_now() + self.ttl)
         with get_backend().session() as conn, write_transaction(conn):
+            stored = member_updated(conn, self.profile_id, self.query_id)
+            changed = sum(stored.get(key) != issue.updated for key, issue in self.issues.items())
             store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
             sprint_store.store_sprint_changes(conn, self.profile_id, list(self.issues.values()))
             flag_store.store_flag_changes(conn, self.profile_id, list(self.issues.values()))
@@ -507,7 +515,7 @@ class _SyncRun:
                 transition_count=counts[1],
             )
             jira_state.record_sync(conn, self.profile_id, self.query_id, outcome)
-        return removed, counts
+        return removed, changed, counts
 
     def record_error(self, message: str) -> None:
         """Remember the failure in the sync state (the data itself is untouched)."""

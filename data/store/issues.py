@@ -171,6 +171,19 @@ def member_issue_ids(conn: Connection, profile_id: str, query_id: str) -> dict[s
     }
 
 
+def member_updated(conn: Connection, profile_id: str, query_id: str) -> dict[str, str | None]:
+    """The query's stored members: issue key → JIRA's ``updated`` time as stored."""
+    return {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT q.issue_key, i.updated FROM query_issues q JOIN issues i ON "
+            "i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
+            "WHERE q.profile_id = ? AND q.query_id = ?",
+            (profile_id, query_id),
+        )
+    }
+
+
 @dataclass(frozen=True)
 class FetchedNames:
     """The names a profile's fetched data uses (what the Settings mapping dropdowns offer)."""

@@ -301,3 +301,22 @@ def test_cancel_stops_a_sync_waiting_to_retry_an_unreachable_jira(backend: SQLit
         worker.join(timeout=120)
     assert len(outcome) == 1 and isinstance(outcome[0], TaskCancelled)
     assert backend.get_task_progress(task)["status"] == "cancelled"
+
+
+def test_an_issue_read_again_within_the_safety_margin_is_not_called_a_change(
+    fake: FakeJira, db_path: Path
+) -> None:
+    """An incremental sync reads again what JIRA updated shortly before the last sync (its safety
+    margin); those issues did not change, and the summary says so (the demo said "1 changed or
+    new issues updated" after a sync that changed nothing)."""
+    profile_id, query_id = make_profile(fake)
+    sync(profile_id, query_id, retry=FAST_RETRY)
+    everything = timedelta(days=3650)  # the margin reaches back past every issue's update
+    key = next(i.key for i in fake.dataset.issues() if i.project == "DEMO")
+    fake.dataset.touch([key], status="Blocked")
+    second = sync(profile_id, query_id, retry=FAST_RETRY, safety_margin=everything)
+    assert (second.mode, second.fetched, second.changed) == ("incremental", 150, 1)
+    assert second.summary() == "1 changed or new issues updated; the query has 150 issues."
+    third = sync(profile_id, query_id, retry=FAST_RETRY, safety_margin=everything)
+    assert (third.fetched, third.changed) == (150, 0)
+    assert third.summary() == "No changes since the last sync; the query has 150 issues."
