@@ -54,12 +54,12 @@ from data.store import get_backend, jira_state
 from data.store import sprints as sprint_store
 from data.store.issues import (
     NormalizedIssue,
+    StoredMember,
     add_query_members,
     count_query_issues,
     delete_orphan_issues,
-    member_issue_ids,
-    member_updated,
     query_member_keys,
+    query_members,
     remove_query_members,
     store_issues,
 )
@@ -238,7 +238,7 @@ class _SyncRun:
         with get_backend().session() as conn:
             state = jira_state.read_sync_state(conn, self.profile_id, self.query_id)
             known_statuses = jira_state.has_statuses(conn, self.profile_id)
-            members = member_issue_ids(conn, self.profile_id, self.query_id)
+            members = query_members(conn, self.profile_id, self.query_id)
         jql_hash = hashlib.sha256(self.jql.encode()).hexdigest()
         mode = "full" if full or self._needs_full(state, jql_hash) else "incremental"
         client.check_deployment()
@@ -272,8 +272,14 @@ class _SyncRun:
             keys = self._reconcile(client, members)
         self.check_cancel()
         self.report(90, f"Saving {len(self.issues):,} issues")
-        removed, changed, counts = self._apply(
+        removed, counts = self._apply(
             mode, keys, watermark, time_zone, jql_hash, client.deployment, statuses
+        )
+        # Read again within the safety margin is not a change: only what JIRA updated since it
+        # was stored, or what is new to the query.
+        changed = sum(
+            key not in members or members[key].updated != issue.updated
+            for key, issue in self.issues.items()
         )
         return SyncResult(
             profile_id=self.profile_id,
@@ -435,7 +441,7 @@ class _SyncRun:
             )
 
     # Database -----------------------------------------------------------------------------------
-    def _reconcile(self, client: JiraClient, members: dict[str, str]) -> set[str]:
+    def _reconcile(self, client: JiraClient, members: dict[str, StoredMember]) -> set[str]:
         """The query's key set now: stored members JIRA still matches, plus what was fetched.
 
         Compares ids (a moved issue keeps its id but changes key); issues JIRA matches that
@@ -446,11 +452,12 @@ class _SyncRun:
         fetched_ids = {issue.issue_id: key for key, issue in self.issues.items()}
         keys = {
             key
-            for key, issue_id in members.items()
+            for key, (issue_id, _) in members.items()
             if issue_id in current and fetched_ids.get(issue_id, key) == key
         }
         missing = sorted(
-            current - set(members.values()) - set(fetched_ids), key=lambda v: (len(v), v)
+            current - {m.issue_id for m in members.values()} - set(fetched_ids),
+            key=lambda v: (len(v), v),
         )
         for start in range(0, len(missing), ID_BATCH):
             batch = missing[start : start + ID_BATCH]
@@ -466,13 +473,10 @@ class _SyncRun:
         jql_hash: str,
         deployment: str,
         statuses: dict[str, str] | None,
-    ) -> tuple[int, int, tuple[int, int]]:
-        """Write the sync; (memberships removed, issues changed, (issues, transitions))."""
+    ) -> tuple[int, tuple[int, int]]:
         now = utc_now_iso()
         expires = to_utc_iso(utc_now() + self.ttl)
         with get_backend().session() as conn, write_transaction(conn):
-            stored = member_updated(conn, self.profile_id, self.query_id)
-            changed = sum(stored.get(key) != issue.updated for key, issue in self.issues.items())
             store_issues(conn, self.profile_id, list(self.issues.values()), fetched_at=now)
             sprint_store.store_sprint_changes(conn, self.profile_id, list(self.issues.values()))
             flag_store.store_flag_changes(conn, self.profile_id, list(self.issues.values()))
@@ -515,7 +519,7 @@ class _SyncRun:
                 transition_count=counts[1],
             )
             jira_state.record_sync(conn, self.profile_id, self.query_id, outcome)
-        return removed, changed, counts
+        return removed, counts
 
     def record_error(self, message: str) -> None:
         """Remember the failure in the sync state (the data itself is untouched)."""

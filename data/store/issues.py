@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from data.db.sqlite import Connection
 from data.timeutil import utc_now_iso
@@ -158,25 +158,17 @@ def count_query_issues(conn: Connection, profile_id: str, query_id: str) -> tupl
     return int(row[0]), int(row[1])
 
 
-def member_issue_ids(conn: Connection, profile_id: str, query_id: str) -> dict[str, str]:
-    """The query's stored members: issue key → JIRA issue id."""
-    return {
-        r[0]: r[1]
-        for r in conn.execute(
-            "SELECT q.issue_key, i.issue_id FROM query_issues q JOIN issues i ON "
-            "i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
-            "WHERE q.profile_id = ? AND q.query_id = ?",
-            (profile_id, query_id),
-        )
-    }
+class StoredMember(NamedTuple):
+    issue_id: str
+    updated: str | None  # JIRA's ``updated`` time as stored
 
 
-def member_updated(conn: Connection, profile_id: str, query_id: str) -> dict[str, str | None]:
-    """The query's stored members: issue key → JIRA's ``updated`` time as stored."""
+def query_members(conn: Connection, profile_id: str, query_id: str) -> dict[str, StoredMember]:
+    """The query's stored members: issue key → (JIRA issue id, stored ``updated``)."""
     return {
-        r[0]: r[1]
+        r[0]: StoredMember(r[1], r[2])
         for r in conn.execute(
-            "SELECT q.issue_key, i.updated FROM query_issues q JOIN issues i ON "
+            "SELECT q.issue_key, i.issue_id, i.updated FROM query_issues q JOIN issues i ON "
             "i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
             "WHERE q.profile_id = ? AND q.query_id = ?",
             (profile_id, query_id),
