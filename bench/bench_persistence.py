@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -63,6 +64,19 @@ def jira_issue(n: int) -> dict[str, object]:
     }
 
 
+def insert_queries(conn: Any, profiles: int, per_profile: int, now: str) -> None:
+    """``per_profile`` queries for each of profiles p0…p{profiles-1}, on SQLite or PostgreSQL."""
+    conn.executemany(
+        "INSERT INTO queries (profile_id, id, name, jql, created_at, last_used, extra) "
+        "VALUES (?, ?, ?, ?, ?, ?, jsonb(?))",
+        [
+            (f"p{p}", f"q{q}", f"Query {q}", f"project = P{p} AND labels = q{q}", now, now, "{}")
+            for p in range(profiles)
+            for q in range(per_profile)
+        ],
+    )
+
+
 def build(db: Path) -> SQLiteBackend:
     backend = SQLiteBackend(db)
     for p in range(PROFILES):
@@ -77,23 +91,7 @@ def build(db: Path) -> SQLiteBackend:
         )
     now = "2026-11-23T00:00:00.000Z"
     with get_db_connection(db) as conn, write_transaction(conn):
-        conn.executemany(
-            "INSERT INTO queries (profile_id, id, name, jql, created_at, last_used, extra) "
-            "VALUES (?, ?, ?, ?, ?, ?, jsonb(?))",
-            [
-                (
-                    f"p{p}",
-                    f"q{q}",
-                    f"Query {q}",
-                    f"project = P{p} AND labels = q{q}",
-                    now,
-                    now,
-                    "{}",
-                )
-                for p in range(PROFILES)
-                for q in range(QUERIES_PER_PROFILE)
-            ],
-        )
+        insert_queries(conn, PROFILES, QUERIES_PER_PROFILE, now)
         per_profile = ISSUES // PROFILES
         conn.executemany(
             "INSERT INTO issues (profile_id, issue_key, issue_id, project_key, issue_type, summary, "

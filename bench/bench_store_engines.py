@@ -29,7 +29,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_persistence import jira_issue, measure, percentiles  # noqa: E402
+from bench.bench_persistence import (  # noqa: E402
+    insert_queries,
+    jira_issue,
+    measure,
+    percentiles,
+)
 from data import plans  # noqa: E402
 from data.db.connection import write_transaction  # noqa: E402
 from data.store import get_backend, set_backend  # noqa: E402
@@ -56,23 +61,7 @@ def build(backend: SQLBackend) -> str:
         )
     now = "2026-11-23T00:00:00.000Z"
     with backend.session() as conn, write_transaction(conn):
-        conn.executemany(
-            "INSERT INTO queries (profile_id, id, name, jql, created_at, last_used, extra) "
-            "VALUES (?, ?, ?, ?, ?, ?, jsonb(?))",
-            [
-                (
-                    f"p{p}",
-                    f"q{q}",
-                    f"Query {q}",
-                    f"project = P{p} AND labels = q{q}",
-                    now,
-                    now,
-                    "{}",
-                )
-                for p in range(PROFILES)
-                for q in range(QUERIES_PER_PROFILE)
-            ],
-        )
+        insert_queries(conn, PROFILES, QUERIES_PER_PROFILE, now)
     backend.save_jira_cache(
         "p0",
         "q0",
