@@ -64,3 +64,11 @@ def postgres_backend(postgres_url: str) -> Iterator[PostgresBackend]:
     backend = PostgresBackend(postgres_url)
     yield backend
     backend.close()
+
+
+def index_plan(pg: psycopg.Connection, sql: str, params: tuple = ()) -> str:
+    """PostgreSQL's plan for ``sql`` (one line) with sequential scans off, so a small test table
+    still shows whether an index matches the statement at all."""
+    with pg.transaction():
+        pg.execute("SET LOCAL enable_seqscan = off")
+        return " ".join(r[0] for r in pg.execute(f"EXPLAIN {sql}", params))

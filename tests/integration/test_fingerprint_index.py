@@ -9,6 +9,7 @@ from data.db.connection import get_db_connection
 from data.db.postgres import connect
 from data.db.schema import apply_migrations, downgrade
 from data.store.query_rows import FINGERPRINT_SQL
+from tests.postgres_support import index_plan
 
 
 def sqlite_plan(conn) -> list[str]:
@@ -37,12 +38,5 @@ def test_the_fingerprint_reads_the_newest_fetch_from_the_index(db_path: Path) ->
 def test_postgresql_uses_the_index_for_the_newest_fetch(postgres_url: str) -> None:
     with connect(postgres_url) as pg:
         apply_migrations(pg)
-        with pg.transaction():
-            pg.execute("SET LOCAL enable_seqscan = off")
-            plan = " ".join(
-                r[0]
-                for r in pg.execute(
-                    "EXPLAIN SELECT MAX(fetched_at) FROM issues WHERE profile_id = %s", ("p",)
-                )
-            )
+        plan = index_plan(pg, "SELECT MAX(fetched_at) FROM issues WHERE profile_id = %s", ("p",))
         assert "idx_issues_fetched" in plan

@@ -22,6 +22,7 @@ from data.db.schema import (
 )
 from data.db.sqlite import connect as sqlite_connect
 from data.errors import ConfigError, DatabaseError, SchemaError
+from tests.postgres_support import index_plan
 
 
 def sqlite_schema(conn) -> dict[str, list[str]]:
@@ -122,15 +123,9 @@ def test_a_migration_that_fails_on_postgresql_leaves_nothing_of_itself(postgres_
 def test_plan_search_uses_the_jsonb_expression_indexes(postgres_url: str) -> None:
     with connect(postgres_url) as pg:
         apply_migrations(pg)
-        with pg.transaction():
-            pg.execute("SET LOCAL enable_seqscan = off")
-            plan = " ".join(
-                r[0]
-                for r in pg.execute(
-                    "EXPLAIN SELECT id FROM plans WHERE data ->> 'status' = 'active' "
-                    "ORDER BY updated_at, id"
-                )
-            )
+        plan = index_plan(
+            pg, "SELECT id FROM plans WHERE data ->> 'status' = 'active' ORDER BY updated_at, id"
+        )
         assert "idx_plans_status" in plan
 
 
