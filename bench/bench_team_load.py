@@ -37,7 +37,8 @@ def main() -> None:
         build(data_dir, args.issues)
         from app import create_app
         from data.team import accounts
-        from tests.team_load import PASSWORD, simulate_users, team_server
+        from tests.team_load import simulate_users, team_server
+        from tests.team_support import PASSWORD
 
         accounts.add_user("ada", PASSWORD, "admin")
         users = [f"user{n:02d}" for n in range(1, args.users + 1)]

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from layouts import ids
-from tests.integration.test_team_server import PASSWORD, SECRET, dash_request, sign_in
+from tests.team_support import SECRET, dash_request, sign_in
 
 FLOWCAST = Path(sys.executable).with_name("flowcast")
 PAGES = ("/", "/flow", "/dora", "/review", "/plans", "/settings")
@@ -158,4 +158,4 @@ def start_job(client: httpx.Client, callback_map: dict, output: str, values: dic
     assert answer.status_code == 200 and "job" in answer.json(), answer.text
 
 
-__all__ = ["PASSWORD", "free_port", "page_body", "simulate_users", "start_job", "team_server"]
+__all__ = ["free_port", "page_body", "simulate_users", "start_job", "team_server"]

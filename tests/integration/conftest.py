@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from data.store import set_backend
 from data.store.sql_backend import SQLBackend
@@ -34,3 +37,18 @@ def both_engines(request: pytest.FixtureRequest, db_path: Path) -> Iterator[SQLB
     set_backend(store)
     yield store
     set_backend(None)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database of its own (1–15, emptied before and after) on the machine's Redis 7."""
+    url = f"redis://127.0.0.1:6379/{random.randint(1, 15)}"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError as exc:
+        message = f"Redis is not reachable at {url} ({exc}); start Redis 7 on 127.0.0.1:6379."
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    yield url
+    redis.Redis.from_url(url).flushdb()

@@ -21,9 +21,8 @@ from data.team import accounts
 from fakejira import FakeJira
 from layouts import ids
 from tests.integration.jira_support import make_profile
-from tests.integration.test_team_server import sign_in
-from tests.integration.test_team_worker import redis_url, wait_for  # noqa: F401 (fixture)
-from tests.team_load import PASSWORD, simulate_users, start_job, team_server
+from tests.team_load import simulate_users, start_job, team_server
+from tests.team_support import PASSWORD, sign_in, wait_for
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 USERS = [f"user{n:02d}" for n in range(1, 21)]
@@ -52,7 +51,7 @@ def stored_count(backend: SQLiteBackend, profile_id: str, query_id: str) -> int:
 def test_twenty_users_switch_pages_while_two_fetches_and_a_backfill_run(
     backend: SQLiteBackend,
     data_dir: Path,
-    redis_url: str,  # noqa: F811
+    redis_url: str,
 ) -> None:
     accounts.add_user("ada", PASSWORD, "admin")  # a team server needs one to start
     accounts.add_user("lea", PASSWORD, "lead")

@@ -4,7 +4,6 @@ server for the callbacks that change things, the reverse-proxy header mode."""
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -23,9 +22,7 @@ from data.team import accounts
 from layouts import ids
 from server.auth import AuthConfig
 from tests.metrics_support import seed_team
-
-PASSWORD = "correct horse battery"
-SECRET = "a-test-secret-key-of-enough-length-0123456789"
+from tests.team_support import PASSWORD, SECRET, dash_request, output_of, sign_in
 
 
 def serve(config: AuthConfig) -> Iterator[tuple[str, dict[str, str]]]:
@@ -47,23 +44,6 @@ def team(backend: SQLiteBackend) -> Iterator[tuple[str, dict[str, str]]]:
     accounts.add_user("lea", PASSWORD, "lead")
     # Plain HTTP in the test, so the cookie may travel without TLS; Secure is checked below.
     yield from serve(AuthConfig("password", SECRET, secure_cookies=False))
-
-
-def sign_in(
-    base: str, username: str, password: str = PASSWORD, timeout: float = 5.0
-) -> httpx.Client:
-    client = httpx.Client(base_url=base, follow_redirects=False, timeout=timeout)
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    answer = client.post(
-        "/login", data={"username": username, "password": password, "csrf": csrf, "next": "/flow"}
-    )
-    client.last_login = answer  # type: ignore[attr-defined]
-    return client
-
-
-def output_of(actions: dict[str, str], action: str, contains: str) -> str:
-    return next(o for o, a in actions.items() if a == action and contains in o)
 
 
 def callback(client: httpx.Client, output: str) -> httpx.Response:
@@ -204,36 +184,6 @@ def test_the_proxy_header_is_believed_only_from_the_proxy(proxied) -> None:
         )
     finally:
         elsewhere.close()
-
-
-def dash_request(app_map: dict, output: str, values: dict[str, object]) -> dict:
-    """The body Dash's renderer posts for the callback writing ``output``, with ``values`` for
-    its inputs and states by component id."""
-    spec = app_map[output]
-
-    def items(kind: str) -> list[dict]:
-        return [
-            {"id": s["id"], "property": s["property"], "value": values.get(s["id"])}
-            for s in spec[kind]
-        ]
-
-    def component(part: str) -> dict:
-        name, prop = part.rsplit(".", 1)
-        return {"id": json.loads(name) if name.startswith("{") else name, "property": prop}
-
-    outputs = [
-        component(part)
-        for part in output.strip(".").split("...")
-        if "." in part  # a callback without outputs is keyed by a hash
-    ]
-    first = spec["inputs"][0]
-    return {
-        "output": output,
-        "outputs": outputs[0] if len(outputs) == 1 else outputs,
-        "inputs": items("inputs"),
-        "state": items("state"),
-        "changedPropIds": [f"{first['id']}.{first['property']}"],
-    }
 
 
 def test_a_sign_off_on_the_team_server_names_the_signed_in_user(backend: SQLiteBackend) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import socket
 import subprocess
@@ -16,8 +15,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-import redis
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -30,24 +27,10 @@ from fakejira import FakeJira
 from layouts import ids
 from server.auth import AuthConfig
 from tests.integration.jira_support import make_profile
-from tests.integration.test_team_server import PASSWORD, SECRET, dash_request, output_of, sign_in
+from tests.team_support import PASSWORD, SECRET, dash_request, output_of, sign_in, wait_for
 
 FLOWCAST = Path(sys.executable).with_name("flowcast")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = f"redis://127.0.0.1:6379/{random.randint(1, 15)}"
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.ConnectionError as exc:
-        message = f"Redis is not reachable at {url} ({exc}); start Redis 7 on 127.0.0.1:6379."
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    yield url
-    redis.Redis.from_url(url).flushdb()
 
 
 def test_a_fetch_on_the_team_server_runs_on_a_celery_worker(
@@ -278,23 +261,3 @@ def stop_worker(worker: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
-
-
-def wait_for(
-    backend: SQLiteBackend,
-    task: str,
-    statuses: tuple[str, ...],
-    percent: tuple[float, float] = (0, 100),
-) -> dict:
-    deadline = time.monotonic() + 120
-    record = None
-    while time.monotonic() < deadline:
-        record = backend.get_task_progress(task)
-        if (
-            record
-            and record["status"] in statuses
-            and percent[0] <= record["progress_percent"] <= percent[1]
-        ):
-            return record
-        time.sleep(0.1)
-    raise AssertionError(f"{task} never reached {statuses}: {record}")
