@@ -18,7 +18,7 @@ from data.metrics.epics import (
     epic_items,
     epic_progress,
 )
-from data.metrics.frames import NAT_MS, WEEK_MS, day_to_date, local_day_of
+from data.metrics.frames import NAT_MS, WEEK_MS, as_of_instant, day_to_date, local_day_of
 from data.metrics.sprints import (
     sprint_burndown,
     sprint_forecast,
@@ -30,7 +30,6 @@ from data.profiles import manager as pm
 from data.store import get_backend
 from data.store import sprints as store
 from data.store.query_rows import data_fingerprint, database_file
-from data.timeutil import utc_now
 
 VELOCITY_SPRINTS = 6
 # What the Sprints page says instead of sprints: no board named (on the query or the profile),
@@ -162,6 +161,14 @@ def sprint_items(issues: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
     return issues[counted]
 
 
+def _calendar(profile: dict[str, Any], as_of: Any) -> tuple[str, int]:
+    """The profile's metrics time zone and the as-of instant in epoch ms: a date or a date-time
+    without an offset is wall time in that zone (a date its local midnight), as for every other
+    metric; None is now."""
+    zone = pm.metrics_time_zone(profile)["name"]
+    return zone, int(as_of_instant(as_of, zone).value // 1_000_000)
+
+
 def sprint_summary(
     profile_id: str, query_id: str, *, sprint_id: int | None = None, as_of: Any = None
 ) -> dict[str, Any]:
@@ -182,13 +189,7 @@ def _sprint_summary(
 ) -> dict[str, Any]:
     profile = pm.get_profile(profile_id)
     board = pm.query_board(profile, pm.get_query(profile_id, query_id))
-    zone = (
-        (profile.get("field_mappings") or {}).get("time_zone")
-        or (profile.get("jira_config") or {}).get("user_time_zone")
-        or "UTC"
-    )
-    now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
-    as_of_ms = int(now.value // 1_000_000)
+    zone, as_of_ms = _calendar(profile, as_of)
     sprints, changes, issues = _read(profile_id, query_id, board)
     in_query = sprint_items(issues, profile)
     reports = sprint_reports(sprints, changes, in_query, as_of_ms)
@@ -325,8 +326,7 @@ def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> d
     settings = profile.get("forecast_settings") or {}
     counting = settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING
     window = int(settings.get("data_points_count") or 12)
-    now = pd.Timestamp(as_of, tz="UTC") if as_of else pd.Timestamp(utc_now())
-    as_of_ms = int(now.value // 1_000_000)
+    zone, as_of_ms = _calendar(profile, as_of)
     _sprints, _changes, issues = _read(profile_id, query_id)
     frame = issues.rename(columns={"resolved": "done_at"})
     frame = frame[frame["in_query"] | (frame["issue_type"] == "Epic")].reset_index(drop=True)
@@ -338,7 +338,7 @@ def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> d
         ((done[(done >= start) & (done < as_of_ms)] - start) // WEEK_MS).astype("int64"),
         minlength=window,
     )[:window]
-    today = pd.Timestamp(as_of_ms, unit="ms", tz="UTC").date()
+    today = day_to_date(int(local_day_of(np.array([as_of_ms]), zone)[0]))
     table = epic_progress(
         frame, weeks.astype(float), start, today, subtask_counting=counting, trials=trials
     )

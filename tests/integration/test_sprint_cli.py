@@ -11,11 +11,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from data.analytics.sprints import epics_summary, sprint_summary
 from data.jira.sync import sync
+from data.profiles import manager as pm
 from fakejira import FakeJira
 from tests.integration.jira_support import FAST_RETRY, closed_sprint_counts, make_profile
 
@@ -139,3 +142,23 @@ def test_report_csv_of_a_query_without_a_board_has_no_sprints_file(tmp_path: Pat
     done = _flowcast("report", "--profile", profile_id, "--query", "Q", "--csv", str(folder))
     assert done.returncode == 0, done.stderr
     assert (folder / "epics.csv").is_file() and not (folder / "sprints.csv").exists()
+
+
+def test_sprint_and_epic_as_of_dates_are_the_metrics_zones_midnight(
+    synced: tuple[FakeJira, str],
+) -> None:
+    """``--as-of DATE`` means that date's midnight in the metrics time zone, as for every other
+    metric: Pacific/Kiritimati (UTC+14) midnight is 10:00 UTC the day before."""
+    fake, profile_id = synced
+    pm.set_metrics_time_zone(profile_id, "Pacific/Kiritimati")
+    query_id = pm.find_query(profile_id, "Q")["id"]
+    now = datetime.fromtimestamp(fake.dataset.now_ms / 1000, UTC).date()
+    differs = 0
+    for back in range(1, 15):
+        day = (now - timedelta(days=back)).isoformat()
+        local = f"{day}T00:00:00+14:00"
+        for summary in (sprint_summary, epics_summary):
+            by_date = summary(profile_id, query_id, as_of=day)
+            assert by_date == summary(profile_id, query_id, as_of=local), (summary.__name__, day)
+            differs += by_date != summary(profile_id, query_id, as_of=f"{day}T00:00:00+00:00")
+    assert differs  # UTC midnight would have given other answers on some of those days
