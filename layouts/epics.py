@@ -28,7 +28,7 @@ COLUMNS = [
     ("pert", "PERT"),
     ("p50", "Monte Carlo P50"),
     ("p85", "Monte Carlo P85"),
-    ("note", ""),
+    ("note", "Note"),
 ]
 TABLE_HEIGHT = "420px"
 
