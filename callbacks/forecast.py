@@ -52,7 +52,7 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         scope=section.scope_model,
         view=section.view,
         how_many=section.how_many if shown == "items" else report.how_many_section(ctx, unit=shown),
-        health=report.health_section(ctx, section),
+        health=report.health_section(ctx),
         epics=epics_view(sprints.epics_summary(profile_id, query_id)),
         deadline_note=ctx.mappings.deadline_note,
     )

@@ -10,10 +10,12 @@ records each week's forecast for the query's plans (forecast drift per plan vers
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, fields, is_dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -73,6 +75,11 @@ class MetricsContext:
     frames: QueryFrames
     history: History
     weekly: pd.DataFrame
+    # The sections computed from this context (``per_context``): a context never changes, so
+    # a page drawn again from a cached context reuses them instead of computing them again.
+    sections: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def today(self) -> date:
@@ -86,6 +93,26 @@ class MetricsContext:
         return metrics_window(
             self.weekly, weeks, self.frames, self.mappings.time_zone, clip_to_data=clip_to_data
         )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_context(
+    section: Callable[Concatenate[MetricsContext, P], R],
+) -> Callable[Concatenate[MetricsContext, P], R]:
+    """Compute ``section(ctx, ...)`` once per context and arguments (which must be hashable).
+    What it returns is shared by every later caller: treat it as read-only."""
+
+    @functools.wraps(section)
+    def remembered(ctx: MetricsContext, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (section.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in ctx.sections:
+            ctx.sections[key] = section(ctx, *args, **kwargs)
+        return cast(R, ctx.sections[key])
+
+    return remembered
 
 
 def context_from_frames(
@@ -270,6 +297,7 @@ def headline_forecast(ctx: MetricsContext) -> HeadlineForecast:
     )
 
 
+@per_context
 def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None) -> ForecastSection:
     """PERT, Monte Carlo and burndown of a query. ``scopes`` = the Monte Carlo scope models to
     simulate (default: only the one the profile shows; a growing scope that never catches up
@@ -313,6 +341,7 @@ def forecast_section(ctx: MetricsContext, scopes: tuple[str, ...] | None = None)
     )
 
 
+@per_context
 def how_many_section(
     ctx: MetricsContext, target_date: date | None = None, unit: str = "items"
 ) -> MonteCarloHowMany | None:
@@ -336,6 +365,7 @@ def how_many_section(
     )
 
 
+@per_context
 def flow_section(ctx: MetricsContext) -> FlowMetrics:
     m = ctx.mappings
     return flow_metrics(
@@ -347,6 +377,7 @@ def flow_section(ctx: MetricsContext) -> FlowMetrics:
     )
 
 
+@per_context
 def cycle_section(ctx: MetricsContext) -> CycleSection:
     zone = ctx.mappings.time_zone
     throughput = weekly_throughput(ctx.weekly)[["week", "week_start", "items"]]
@@ -358,6 +389,7 @@ def cycle_section(ctx: MetricsContext) -> CycleSection:
     )
 
 
+@per_context
 def dora_section(ctx: MetricsContext) -> DoraMetrics:
     m = ctx.mappings
     return dora_metrics(
@@ -369,24 +401,29 @@ def dora_section(ctx: MetricsContext) -> DoraMetrics:
     )
 
 
+@per_context
 def quality_section(ctx: MetricsContext) -> DataQuality:
     return data_quality(ctx.frames, ctx.history, ctx.mappings)
 
 
-def health_section(
+@per_context
+def health_section(ctx: MetricsContext) -> Health:
+    """The health summary of the context, from the sections the pages show."""
+    return health_from(
+        ctx, forecast_section(ctx), flow_section(ctx), cycle_section(ctx), dora_section(ctx)
+    )
+
+
+def health_from(
     ctx: MetricsContext,
-    forecast: ForecastSection | None = None,
-    flow: FlowMetrics | None = None,
-    cycle: CycleSection | None = None,
-    dora: DoraMetrics | None = None,
+    forecast: ForecastSection,
+    flow: FlowMetrics,
+    cycle: CycleSection,
+    dora: DoraMetrics,
 ) -> Health:
-    """The health summary from the sections (computed here when not given): delivery from the
-    Monte Carlo shown, predictability from the forecast window's throughput, flow from ageing
-    work in progress and Little's law, quality from the bug share and the change failure rate."""
-    forecast = forecast or forecast_section(ctx)
-    flow = flow or flow_section(ctx)
-    cycle = cycle or cycle_section(ctx)
-    dora = dora or dora_section(ctx)
+    """The health summary from the sections: delivery from the Monte Carlo shown,
+    predictability from the forecast window's throughput, flow from ageing work in progress and
+    Little's law, quality from the bug share and the change failure rate."""
     when = forecast.when("items")
     scatter = cycle.cycle_time.scatter
     window = forecast.window
@@ -452,7 +489,7 @@ def report_from_context(
         cycle=cycle,
         dora=dora,
         quality=quality_section(ctx),
-        health=health_section(ctx, forecast, flow, cycle, dora),
+        health=health_from(ctx, forecast, flow, cycle, dora),
         flow_views=flow_views_section(ctx, cycle.ageing_wip),
     )
 

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from data.analytics.report import build_report, load_context
+from dash._utils import to_json
+
+from callbacks import forecast
+from data.analytics import cache
+from data.analytics.report import (
+    build_report,
+    forecast_section,
+    health_section,
+    how_many_section,
+    load_context,
+)
 from data.db.connection import get_db_connection, write_transaction
 from data.jira.normalize import normalize_issue
 from data.store.issues import remove_query_members, store_issues
@@ -54,3 +65,20 @@ def test_an_as_of_context_is_never_cached(seeded: SQLiteBackend) -> None:
     assert load_context("team", "q", "2026-03-11T00:00:00Z") is not load_context(
         "team", "q", "2026-03-11T00:00:00Z"
     )
+
+
+def test_a_pages_sections_are_computed_once_per_context(seeded: SQLiteBackend) -> None:
+    """Drawing a page again from the cached context reuses its sections; drawing it did not
+    alter them (the second page equals the first and a fresh context's)."""
+    ctx = load_context("team", "q")
+    page = to_json(forecast.render("team", "q", "items"))
+    assert forecast_section(ctx) is forecast_section(ctx)
+    assert health_section(ctx) is health_section(ctx)
+    assert how_many_section(ctx, unit="points") is how_many_section(ctx, unit="points")
+    assert how_many_section(ctx, unit="points") is not how_many_section(ctx, unit="items")
+    assert to_json(forecast.render("team", "q", "items")) == page
+    fresh = replace(ctx, weekly=ctx.weekly.copy())
+    assert fresh.sections == {} and forecast_section(fresh) is not forecast_section(ctx)
+    cache.clear_contexts()
+    assert load_context("team", "q") is not ctx
+    assert to_json(forecast.render("team", "q", "items")) == page

@@ -53,8 +53,7 @@ def test_the_forecast_reads_the_approved_deadline_not_a_draft_nor_settings(team)
     ctx = report.load_context("team", "q", NOW)
     assert ctx.mappings.deadline is None
     assert ctx.mappings.deadline_note.startswith("no approved plan")
-    section = report.forecast_section(ctx)
-    assert report.health_section(ctx, section).dimension("delivery").signals[0].detail == (
+    assert report.health_section(ctx).dimension("delivery").signals[0].detail == (
         "no approved plan: approve one with a deadline on the Plans page"
     )
     plan_id = approve_deadline("team", "q", "2026-05-01", "v1", submitter="ann", approver="bob")
