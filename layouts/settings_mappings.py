@@ -4,6 +4,7 @@ committed and done stage, time zone, DORA mappings, the points field, Discover f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -308,6 +309,13 @@ def dora_controls(dora: dict[str, Any], issue_types: list[str], priorities: list
 FOLLOW_JIRA_ZONE = "jira"
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones this machine knows, sorted (read from the zone database once per process:
+    the scan costs tens of milliseconds, on every Settings page drawn)."""
+    return tuple(sorted(available_timezones()))
+
+
 def _jira_zone_option(jira_zone: str | None) -> dict[str, str]:
     label = (
         f"The JIRA user's time zone ({jira_zone})"
@@ -346,7 +354,7 @@ def mappings_card(
     committed = field_mappings.get("committed_stage") or (
         names[min(1, len(names) - 1)] if own_stages and names else vocabulary.committed_stage
     )
-    zones = sorted(available_timezones())
+    zones = time_zone_names()
     return card(
         "Field mappings",
         [
