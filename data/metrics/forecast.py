@@ -251,19 +251,38 @@ def simulate_days_needed(
     while len(open_trials) and drawn < MAX_SIMULATED_WEEKS:
         chunk = min(_CHUNK_WEEKS, MAX_SIMULATED_WEEKS - drawn)
         shape = (len(open_trials), chunk)
-        net = values[first if drawn == 0 else rng.integers(0, len(values), size=shape)]
+        picks = first if drawn == 0 else rng.integers(0, len(values), size=shape)
+        arrival_picks = None
         if pool is not None and arrival_rng is not None:
-            picks = first_arrivals if drawn == 0 else arrival_rng.integers(0, len(pool), size=shape)
-            net = net - pool[picks]
-        running = total[open_trials, None] + np.cumsum(net, axis=1)
-        reached = running >= remaining
-        hit = np.flatnonzero(reached.any(axis=1))
-        week = reached[hit].argmax(axis=1)
-        before = np.where(week > 0, running[hit, np.maximum(week - 1, 0)], total[open_trials[hit]])
-        share = (remaining - before) / net[hit, week]
-        needed[open_trials[hit]] = 7.0 * (drawn + week + share)
-        total[open_trials] = running[:, -1]
-        open_trials = np.delete(open_trials, hit)
+            arrival_picks = (
+                first_arrivals if drawn == 0 else arrival_rng.integers(0, len(pool), size=shape)
+            )
+        # Week by week (a column of the chunk's draws at a time) for the trials still open, so
+        # a chunk stops at the week its last trial finishes: a trial's running total after week
+        # k is the one of a cumulative sum over its row, total + (net_0 + ... + net_k), summed
+        # in the same order, so every trial finishes with the same days to the last bit.
+        rows = np.arange(len(open_trials))  # rows of the chunk still open
+        base = total[open_trials]
+        partial = np.zeros(0)
+        previous = base
+        for week in range(chunk):
+            net = values[picks[rows, week]]
+            if arrival_picks is not None and pool is not None:
+                net = net - pool[arrival_picks[rows, week]]
+            partial = net if week == 0 else partial + net
+            running = base + partial
+            reached = running >= remaining
+            if reached.any():
+                hit = np.flatnonzero(reached)
+                share = (remaining - previous[hit]) / net[hit]
+                needed[open_trials[rows[hit]]] = 7.0 * (drawn + week + share)
+                left = ~reached
+                rows, base, partial, running = rows[left], base[left], partial[left], running[left]
+            previous = running
+            if not len(rows):
+                break
+        total[open_trials[rows]] = previous
+        open_trials = open_trials[rows]
         drawn += chunk
     return needed
 

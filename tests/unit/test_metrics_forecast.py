@@ -521,3 +521,49 @@ def test_monte_carlo_draws_are_numpys_for_the_seed_however_often_it_runs():
         needed = simulate_days_needed(np.array(values), remaining, 6, seed)
         if seed == 5:
             assert needed.tolist() == pytest.approx(expected, abs=1e-12)
+
+
+def _days_by_cumulative_rows(
+    values: np.ndarray, remaining: float, trials: int, seed: int, arrivals: np.ndarray | None
+) -> np.ndarray:
+    """The simulation as whole chunks: each open trial's row of 32 weeks summed cumulatively
+    (numpy's cumsum; the last chunk is shorter, ending at ten years), its first week at or past
+    the remaining work found by argmax (the code before it went week by week)."""
+    pool = None if arrivals is None or not len(arrivals) else arrivals
+    rng = np.random.default_rng(seed)
+    arrival_rng = None if pool is None else np.random.default_rng([seed, 1])
+    needed, total = np.full(trials, np.inf), np.zeros(trials)
+    open_trials, drawn = np.arange(trials), 0
+    while len(open_trials) and drawn < MAX_SIMULATED_WEEKS:
+        chunk = min(32, MAX_SIMULATED_WEEKS - drawn)
+        shape = (len(open_trials), chunk)
+        net = values[rng.integers(0, len(values), size=shape)]
+        if pool is not None and arrival_rng is not None:
+            net = net - pool[arrival_rng.integers(0, len(pool), size=shape)]
+        running = total[open_trials, None] + np.cumsum(net, axis=1)
+        reached = running >= remaining
+        hit = np.flatnonzero(reached.any(axis=1))
+        week = reached[hit].argmax(axis=1)
+        before = np.where(week > 0, running[hit, np.maximum(week - 1, 0)], total[open_trials[hit]])
+        needed[open_trials[hit]] = 7.0 * (drawn + week + (remaining - before) / net[hit, week])
+        total[open_trials] = running[:, -1]
+        open_trials = np.delete(open_trials, hit)
+        drawn += chunk
+    return needed
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_monte_carlo_week_by_week_matches_whole_rows_to_the_bit(case):
+    # Fractional and negative throughputs, growing scopes (some never finishing), trials that
+    # finish in the first chunk, in later ones, or never.
+    rng = np.random.default_rng(case)
+    values = np.round(rng.normal(5, 4, int(rng.integers(1, 15))), int(rng.integers(0, 3)))
+    arrivals = None
+    if case % 2:
+        arrivals = np.round(rng.normal(4, 3, int(rng.integers(0, 10))), 1)
+    remaining = float(rng.choice([0.5, 7.0, 40.3, 200.0, 3000.0]))
+    trials = int(rng.choice([1, 7, 500, 2000]))
+    seed = int(rng.integers(0, 1000))
+    needed = simulate_days_needed(values, remaining, trials, seed, arrivals)
+    expected = _days_by_cumulative_rows(values, remaining, trials, seed, arrivals)
+    assert needed.tobytes() == expected.tobytes()
