@@ -35,7 +35,9 @@ from data.store import get_backend
 from data.store import issues as issues_store
 from data.store.base import PersistenceBackend
 from data.store.query_rows import (
+    STATUS_SEPARATOR,
     DataFingerprint,
+    QueryRows,
     data_fingerprint,
     database_file,
     query_ids,
@@ -148,7 +150,7 @@ def _read_frames(
     counts = np.asarray(columns[10], dtype="int64")
 
     at_ms = np.fromstring(rows.transition_ms, dtype="int64", sep=",")
-    codes = np.fromstring(rows.transition_codes, dtype="int64", sep=",")
+    codes, statuses = _status_codes(rows, len(at_ms))
     if not int(counts.sum()) == len(at_ms) == len(codes):
         raise DatabaseError(
             "The issue store changed while metrics were read; run the command again."
@@ -157,16 +159,16 @@ def _read_frames(
         {
             "issue": np.repeat(np.arange(len(counts)), counts),
             "at": _utc_times(at_ms),
-            "to_status": pd.Categorical.from_codes(
-                codes, pd.Index(rows.transition_statuses, dtype=object)
-            ),
+            "to_status": pd.Categorical.from_codes(codes, statuses),
         }
     )
 
+    # One hash of the keys finds the issue of every version and flag change.
+    keys = pd.Index(issues["key"])
     v_columns = list(zip(*version_rows, strict=True)) if version_rows else [()] * 4
     versions = pd.DataFrame(
         {
-            "issue": pd.Index(issues["key"]).get_indexer(np.asarray(v_columns[0], dtype=object)),
+            "issue": keys.get_indexer(np.asarray(v_columns[0], dtype=object)),
             "name": np.asarray(v_columns[1], dtype=object),
             "released": pd.Series(v_columns[2], dtype=object).fillna(0).astype(bool).to_numpy(),
             "release_date": pd.to_datetime(
@@ -177,7 +179,7 @@ def _read_frames(
     f_columns = list(zip(*rows.flags, strict=True)) if rows.flags else [()] * 3
     flags = pd.DataFrame(
         {
-            "issue": pd.Index(issues["key"]).get_indexer(np.asarray(f_columns[0], dtype=object)),
+            "issue": keys.get_indexer(np.asarray(f_columns[0], dtype=object)),
             "at": _utc_times(np.asarray(f_columns[1], dtype="int64")),
             "value": pd.Series(f_columns[2], dtype=object).fillna("").to_numpy(dtype=object),
         }
@@ -185,6 +187,33 @@ def _read_frames(
     encode_statuses(issues, transitions)
     issues["subtask"] = np.asarray(columns[11], dtype="int64").astype(bool)
     return QueryFrames(issues, transitions, versions, stamp, rows.status_categories, flags)
+
+
+# Statuses are split out of the joined text this many at a time, so the read never holds a
+# string object per transition (1.2 million of them take ~80 MB), only their integer codes.
+_SPLIT_CHUNK_CHARS = 1 << 20
+
+
+def _status_codes(rows: QueryRows, transitions: int) -> tuple[np.ndarray, pd.Index]:
+    """Each transition's target status as a code into the returned names."""
+    if rows.transition_names is None:
+        codes = np.fromstring(rows.transition_codes, dtype="int64", sep=",")
+        return codes, pd.Index(rows.transition_statuses, dtype=object)
+    if not transitions:
+        return np.zeros(0, "int64"), pd.Index([], dtype=object)
+    text, parts = rows.transition_names, []
+    code_of: dict[str, int] = {}
+    start = 0
+    while start <= len(text):
+        # Up to the first separator after the chunk's end (or the text's end).
+        end = text.find(STATUS_SEPARATOR, start + _SPLIT_CHUNK_CHARS)
+        end = len(text) if end < 0 else end
+        codes, names = pd.factorize(np.array(text[start:end].split(STATUS_SEPARATOR), object))
+        # This chunk's names in the order they first appear over the whole text.
+        mapping = np.array([code_of.setdefault(name, len(code_of)) for name in names], "int64")
+        parts.append(mapping[codes])
+        start = end + 1
+    return np.concatenate(parts), pd.Index(list(code_of), dtype=object)
 
 
 def _utc_times(epoch_ms: np.ndarray) -> pd.Series:

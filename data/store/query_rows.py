@@ -5,7 +5,8 @@ of it.
 Times come as integer epoch milliseconds computed inside SQLite (``unixepoch(…, 'subsec')``), so
 pandas never parses text dates; issues and versions come as plain tuples (a Row object per row
 costs more than the query itself), the transitions, ten times as many, as two columns of text
-that numpy parses at once. ``data.analytics.loading`` builds the frames from them.
+that numpy parses at once, read in one pass with their target statuses joined as text.
+``data.analytics.loading`` builds the frames from them.
 """
 
 from __future__ import annotations
@@ -51,21 +52,29 @@ MEMBER_TRANSITIONS = (
     "ON t.profile_id = q.profile_id AND t.issue_key = q.issue_key "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2"
 )
+# The query's transitions in one pass and one row (a row tuple and its values cost Python 0.6 µs
+# each; there are ten times as many transitions as issues): their number, their times in epoch
+# milliseconds joined by commas, and their target statuses joined by STATUS_SEPARATOR, which
+# numpy and pandas split at once. The aggregates read the ordered subquery in its order: SQLite
+# keeps a FROM subquery's ORDER BY under an aggregate (it neither flattens that subquery nor
+# omits its ORDER BY), and the order comes from the primary keys, so there is no sort; an ORDER
+# BY inside the aggregates would sort 1.2 million rows twice (2x slower).
+# tests/integration/test_query_frames_read.py holds it to a row-by-row read.
+STATUS_SEPARATOR = "\x1f"  # ASCII's unit separator, which no status name is expected to hold
+TRANSITIONS_SQL = (
+    "SELECT count(*), coalesce(group_concat(at_ms, ','), ''), "  # noqa: S608 - constant SQL
+    "coalesce(group_concat(status, char(31)), '') FROM ("
+    f"SELECT {_epoch_ms('t.changed_at')} AS at_ms, t.to_status AS status "
+    f"{MEMBER_TRANSITIONS} ORDER BY q.issue_key, t.seq)"
+)
+# A status name holding the separator cannot be split back out of the text; such a query's
+# statuses are read as integer codes instead (their names listed first, then each one's index).
 TRANSITION_STATUSES_SQL = f"SELECT DISTINCT t.to_status {MEMBER_TRANSITIONS}"
 
 
 def transitions_sql(statuses: int) -> str:
-    """The query's transitions as two columns of comma-separated integers (one row, not 1.2
-    million: a row tuple and its values cost Python 0.6 µs each): the time in epoch milliseconds
-    and the target status as its index among ``statuses`` names bound from ?3 on (the
-    ``TRANSITION_STATUSES_SQL`` list; a CASE, as statuses are few).
-
-    The aggregates read the ordered subquery in its order: SQLite keeps a FROM subquery's ORDER BY
-    under an aggregate (it neither flattens that subquery nor omits its ORDER BY), and the order
-    comes from the primary keys, so there is no sort; an ORDER BY inside the aggregates would sort
-    1.2 million rows twice (2x slower). tests/integration/test_query_frames_read.py holds it to
-    a row-by-row read.
-    """
+    """``TRANSITIONS_SQL`` with the target statuses as their indexes among ``statuses`` names
+    bound from ?3 on (the ``TRANSITION_STATUSES_SQL`` list; a CASE, as statuses are few)."""
     whens = " ".join(f"WHEN ?{n + 3} THEN {n}" for n in range(statuses))
     return (
         "SELECT group_concat(at_ms, ','), group_concat(code, ',') FROM ("  # noqa: S608 - constant SQL, bound names
@@ -176,12 +185,15 @@ def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFi
 @dataclass(frozen=True)
 class QueryRows:
     """Everything stored for a query, as read: issue and version tuples in ``ISSUES_SQL``'s and
-    ``VERSIONS_SQL``'s order, and the transitions as ``transitions_sql`` returns them: two
-    comma-separated columns ("" when there are none), times in epoch milliseconds and target
-    statuses as indexes into ``transition_statuses``."""
+    ``VERSIONS_SQL``'s order, and the transitions' times in epoch milliseconds, comma-separated
+    ("" when there are none), with their target statuses either as ``transition_names``, joined
+    by ``STATUS_SEPARATOR`` (``TRANSITIONS_SQL``), or, when a name holds the separator (then
+    ``transition_names`` is None), as comma-separated indexes into ``transition_statuses``
+    (``transitions_sql``)."""
 
     issues: list[tuple[Any, ...]]
     transition_ms: str
+    transition_names: str | None
     transition_codes: str
     transition_statuses: list[Any]
     versions: list[tuple[Any, ...]]
@@ -196,14 +208,17 @@ def read_query_rows(conn: Connection, profile_id: str, query_id: str) -> QueryRo
     params = (profile_id, query_id)
     cursor = conn.cursor()
     cursor.row_factory = None
-    statuses = [row[0] for row in cursor.execute(TRANSITION_STATUSES_SQL, params)]
-    transition_ms, transition_codes = "", ""
-    if statuses:
+    count, transition_ms, names = cursor.execute(TRANSITIONS_SQL, params).fetchone()
+    transition_codes, statuses = "", []
+    if count and names.count(STATUS_SEPARATOR) != count - 1:
+        names = None
+        statuses = [row[0] for row in cursor.execute(TRANSITION_STATUSES_SQL, params)]
         sql = transitions_sql(len(statuses))
         transition_ms, transition_codes = cursor.execute(sql, (*params, *statuses)).fetchone()
     return QueryRows(
         issues=cursor.execute(ISSUES_SQL, params).fetchall(),
         transition_ms=transition_ms,
+        transition_names=names,
         transition_codes=transition_codes,
         transition_statuses=statuses,
         versions=cursor.execute(VERSIONS_SQL, params).fetchall(),
@@ -222,6 +237,7 @@ def _read_postgres_query_rows(conn: Connection, profile_id: str, query_id: str) 
     return QueryRows(
         issues=[tuple(r) for r in conn.execute(POSTGRES_ISSUES_SQL, params)],
         transition_ms=transition_ms,
+        transition_names=None,
         transition_codes=transition_codes,
         transition_statuses=statuses,
         versions=[tuple(r) for r in conn.execute(POSTGRES_VERSIONS_SQL, params)],

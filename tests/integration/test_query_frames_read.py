@@ -15,12 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.analytics import cache
+from data.analytics import cache, loading
 from data.analytics.loading import load_query_frames
 from data.db.connection import get_db_connection, write_transaction
 from data.db.sqlite import connect
+from data.jira.sync import sync
 from data.metrics.frames import ISSUE_COLUMNS, QueryFrames, restrict_to, utc_timestamp
+from data.store.query_rows import STATUS_SEPARATOR, read_query_rows
 from data.store.sqlite_backend import SQLiteBackend
+from fakejira import FakeJira
+from tests.integration.jira_support import FAST_RETRY, make_profile
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Times as the store may hold them (to_utc_iso writes the first form); each one SQLite and
@@ -44,13 +48,13 @@ STATUSES = [
     'Quote " and \\ backslash',
     "10",  # looks like a number
     "",  # the unknown status
-    "Tab\tand\x1fseparator",
+    "Tab\tand\x1fseparator",  # the separator the statuses are joined with (read as codes then)
     *[f"Step {n}" for n in range(25)],  # a workflow with many steps
 ]
 POINTS = [None, 1.0, 0.1 + 0.2, 1e-300, 123456789.123456789, -0.5, 2.0**53 + 1, 8.0]
 
 
-def _dataset(seed: int) -> dict[str, Any]:
+def _dataset(seed: int, statuses: list[str]) -> dict[str, Any]:
     rng = random.Random(seed)
     # Keys whose text order differs from their numeric order, lower case and non-ASCII.
     keys = [f"A-{n}" for n in range(1, 40)] + ["B-1", "a-1", "Ä-2", "Z-10", "Z-9"]
@@ -62,7 +66,7 @@ def _dataset(seed: int) -> dict[str, Any]:
             {
                 "issue_key": key,
                 "issue_type": rng.choice(["Story", "Bug", "Épopée"]),
-                "status": rng.choice(STATUSES),
+                "status": rng.choice(statuses),
                 "status_category": rng.choice(["new", "indeterminate", "done", ""]),
                 "priority": rng.choice([None, "High", "Low"]),
                 "created": created if rng.random() > 0.05 else "garbage",
@@ -79,8 +83,8 @@ def _dataset(seed: int) -> dict[str, Any]:
                     "issue_key": key,
                     "seq": seq,
                     "changed_at": rng.choice([*TIMES, "not a date"]),
-                    "from_status": rng.choice([None, *STATUSES]),
-                    "to_status": rng.choice(STATUSES),
+                    "from_status": rng.choice([None, *statuses]),
+                    "to_status": rng.choice(statuses),
                 }
             )
     rng.shuffle(issues)
@@ -109,17 +113,20 @@ def _fields(rng: random.Random) -> dict[str, Any]:
     return {"fixVersions": versions, "summary": "text"}
 
 
-@pytest.fixture
-def stored(backend: SQLiteBackend) -> SQLiteBackend:
+@pytest.fixture(params=["joined", "coded"])
+def stored(backend: SQLiteBackend, request: pytest.FixtureRequest) -> SQLiteBackend:
     """Profile 'p' with query 'q' (most issues) and 'other' (a few); profile 'p2' holds the same
-    keys with other values."""
+    keys with other values. "coded": a status name holds the separator the read joins names
+    with, so its transitions' statuses are read as codes (``QueryRows.transition_names``)."""
+    separator = request.param == "coded"
+    statuses = [s if separator else s.replace(STATUS_SEPARATOR, " ") for s in STATUSES]
     for profile in ("p", "p2"):
         backend.save_profile({"id": profile, "name": profile})
         backend.save_query(profile, {"id": "q", "name": "Q", "jql": "project = A"})
     backend.save_query("p", {"id": "other", "name": "Other", "jql": "project = B"})
     with get_db_connection(backend.db_path) as conn, write_transaction(conn):
         for profile, seed in (("p", 1), ("p2", 2)):
-            data = _dataset(seed)
+            data = _dataset(seed, statuses)
             conn.executemany(
                 "INSERT INTO issues (profile_id, issue_key, issue_id, issue_type, status, "
                 "status_category, priority, created, resolved, points, fields, changelog_total, "
@@ -280,6 +287,15 @@ def test_frames_equal_a_row_by_row_read(stored, profile, query, as_of, counting)
     cache.clear()
     with get_db_connection(stored.db_path) as conn:
         read = load_query_frames(conn, profile, query, as_of, subtask_counting=counting)
+        rows = read_query_rows(conn, profile, query)
+        targets = conn.execute(
+            "SELECT t.to_status FROM issue_transitions t JOIN query_issues q ON "
+            "q.profile_id = t.profile_id AND q.issue_key = t.issue_key "
+            "WHERE q.profile_id = ? AND q.query_id = ?",
+            (profile, query),
+        ).fetchall()
+    coded = any(STATUS_SEPARATOR in target for (target,) in targets)
+    assert (rows.transition_names is None) == coded  # each way of reading statuses is compared
     expected = _row_by_row(str(stored.db_path), profile, query, utc_timestamp(as_of), counting)
     assert len(read.transitions) > 0 and read.versions["name"].notna().any()  # data to compare
     if query == "q":  # the sub-tasks A-7, A-17, ... are members: kept as items, else left out
@@ -312,3 +328,32 @@ def test_query_without_transitions_or_issues(stored):
     assert len(still.issues) > 0 and still.transitions.empty
     expected = _row_by_row(str(stored.db_path), "p", "still", utc_timestamp("2030-01-01T00:00:00Z"))
     _assert_same(still, expected)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64])
+def test_statuses_split_in_chunks_equal_a_row_by_row_read(stored, monkeypatch, chunk):
+    # The joined names are split a chunk at a time; chunks ending on, before and after a
+    # separator and at empty names ("") must give the same codes as one split.
+    monkeypatch.setattr(loading, "_SPLIT_CHUNK_CHARS", chunk)
+    cache.clear()
+    with get_db_connection(stored.db_path) as conn:
+        read = load_query_frames(conn, "p", "q", "2030-01-01T00:00:00Z")
+    expected = _row_by_row(str(stored.db_path), "p", "q", utc_timestamp("2030-01-01T00:00:00Z"))
+    _assert_same(read, expected)
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_frames_of_a_synced_fake_jira_equal_a_row_by_row_read(backend, deployment):
+    # What a real sync stores (real HTTP to the fake JIRA): its workflow, changelogs and fix
+    # versions, read both ways.
+    with FakeJira(deployment, issues=300, seed=5) as fake:
+        profile_id, query_id = make_profile(fake)
+        sync(profile_id, query_id, retry=FAST_RETRY)
+    cache.clear()
+    as_of = "2030-01-01T00:00:00Z"
+    with get_db_connection(backend.db_path) as conn:
+        read = load_query_frames(conn, profile_id, query_id, as_of)
+        assert read_query_rows(conn, profile_id, query_id).transition_names is not None
+    expected = _row_by_row(str(backend.db_path), profile_id, query_id, utc_timestamp(as_of))
+    assert len(read.issues) > 100 and len(read.transitions) > len(read.issues)
+    _assert_same(read, expected)
