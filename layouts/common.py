@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from layouts import ids
@@ -105,13 +106,35 @@ def about_line(about: About) -> html.Div:
     )
 
 
+def plain_figure(figure: go.Figure) -> dict[str, Any]:
+    """``figure`` as the plain dict Dash encodes (numbers already typed arrays, texts as numpy
+    text arrays, which the encoder turns into one list at once where it walks an object array
+    item by item): a page kept for later (the Flow page) pays plotly's conversion once, not on
+    every request. The same chart: ``go.Figure(plain_figure(f))`` equals ``f``."""
+    plain = figure.to_plotly_json()
+    for trace in plain["data"]:
+        for name, value in trace.items():
+            if isinstance(value, np.ndarray) and value.dtype == object and value.size:
+                if all(isinstance(item, str) for item in value):
+                    trace[name] = value.astype(str)
+    return plain
+
+
 def graph(
-    component_id: str, figure: go.Figure, about: About | None = None, png_only: bool = False
+    component_id: str,
+    figure: go.Figure | dict[str, Any],
+    about: About | None = None,
+    png_only: bool = False,
 ) -> Any:
     """A chart; with ``about``, its "What is this?" line below it (``png_only``: see
     ``graph_config``)."""
     chart = dcc.Graph(id=component_id, figure=figure, config=graph_config(component_id, png_only))
     return chart if about is None else html.Div([chart, about_line(about)])
+
+
+def plain_graph(component_id: str, figure: go.Figure, about: About | None = None) -> Any:
+    """``graph`` with the figure as plain data, for a page kept for later (``plain_figure``)."""
+    return graph(component_id, plain_figure(figure), about)
 
 
 def guide_link(title: str, about: About) -> html.A:

@@ -47,6 +47,12 @@ def export_names(profile: str | None, query: str | None, day: date) -> Iterator[
         _CURRENT.reset(token)
 
 
+def current_names() -> tuple[str | None, str | None, date] | None:
+    """The (profile, query, day) downloads are named after now (None outside any page): a page
+    kept for later is kept per names."""
+    return _CURRENT.get()
+
+
 def current_name(what: str) -> str:
     """``what``'s file name on the page being drawn; ``flowcast_<what>_<day>`` on a page of no
     query (such as Data), and with this machine's date outside any page."""

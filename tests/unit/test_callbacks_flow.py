@@ -8,12 +8,15 @@ from types import SimpleNamespace
 
 import pandas as pd
 from dash import html
+from plotly.io.json import to_json_plotly as to_json
 
 from callbacks import flow
+from data.analytics import cache
 from data.db.connection import get_db_connection, write_transaction
 from data.jira.normalize import normalize_issue
 from data.store.issues import add_query_members, store_issues
 from layouts import ids
+from layouts.exports import export_names
 from layouts.flow import AGEING_ROWS, scatter_figure
 from tests.metrics_support import raw_issue
 
@@ -90,3 +93,39 @@ def test_the_cycle_time_scatter_draws_a_labelled_line_per_percentile():
         ("P50 4.0 d", 4.0),
         ("P85 8.0 d", 7.95),
     ]
+
+
+def _page_of(rendered):
+    """The page without the "not fetched yet" notice a render may put before it."""
+    return rendered[-1] if isinstance(rendered, list) else rendered
+
+
+def test_a_kept_flow_page_is_what_a_fresh_build_gives(backend):
+    _seed(backend)
+    first = _page_of(flow.render("team", "q"))
+    # A second render of the same data is the page kept beside the metrics context.
+    assert _page_of(flow.render("team", "q")) is first
+    cache.clear_contexts()
+    fresh = _page_of(flow.render("team", "q"))
+    assert fresh is not first
+    assert to_json(fresh) == to_json(first)
+
+
+def test_a_kept_flow_page_follows_the_data_and_the_download_names(backend):
+    _seed(backend)
+    day = datetime.now(UTC).date()
+    with export_names("Team", "Q", day):
+        first = _page_of(flow.render("team", "q"))
+    with export_names("Team", "Renamed", day):
+        renamed = _page_of(flow.render("team", "q"))
+    assert renamed is not first
+    assert "team_renamed_flow-scatter" in to_json(renamed)
+    assert "team_renamed_flow-scatter" not in to_json(first)
+    moved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    extra = normalize_issue(raw_issue("M-999", moved, [(moved, "In Progress")]))
+    with get_db_connection(backend.db_path) as conn, write_transaction(conn):
+        store_issues(conn, "team", [extra])
+        add_query_members(conn, "team", "q", [extra.key])
+    with export_names("Team", "Q", day):
+        headings = [c.children for c in _walk(flow.render("team", "q")) if isinstance(c, html.H6)]
+    assert f"The {AGEING_ROWS} oldest of {IN_PROGRESS + 1} items in progress" in headings

@@ -4,11 +4,13 @@ stage without completed history), past-P85 and blocked dots, and the tables' row
 from __future__ import annotations
 
 import pytest
+from plotly.io.json import to_json_plotly
 
 from data.analytics.flow_views import flow_views_section
 from data.analytics.report import context_from_frames, cycle_section
 from data.metrics.mappings import MetricMappings
 from layouts import ids
+from layouts.common import plain_figure
 from layouts.flow_views import ageing_bands_figure, flow_views_layout, listed_keys
 from tests.unit.metrics_builders import build_frames, issue
 from tests.unit.test_metrics_flow_views import AS_OF, STAGES, STATES, _views, t
@@ -83,3 +85,14 @@ def test_the_tables_list_past_p85_blocked_and_stale_items_with_summaries():
     assert _table_keys(lower, ids.FLOW_STALE_TABLE) == ["W-2", "B-1", "W-1"]
     assert "<b>Ship it</b>" in _texts(upper)  # a summary is text, never markup
     assert listed_keys(views) == ["A-1", "A-2", "B-1", "W-1", "W-2", "W-3", "W-4"]
+
+
+def test_a_plain_figure_encodes_as_the_figure_does():
+    _, _, views = _views()
+    fig = ageing_bands_figure(views.ageing)
+    plain = plain_figure(fig)
+    assert to_json_plotly(plain) == to_json_plotly(fig)
+    # The keys as one text array, which the encoder lists at once.
+    customdata = {trace["name"]: trace["customdata"] for trace in plain["data"]}
+    assert customdata["within P85"].dtype.kind == "U"
+    assert customdata["within P85"].tolist() == ["W-4"]
