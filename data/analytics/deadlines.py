@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from data.metrics.mappings import legacy_deadline
 from data.plans.approved import approve_deadline, approved_plan
@@ -40,6 +41,11 @@ def move_settings_deadlines(profile_id: str | None = None) -> list[MovedDeadline
     """Move every profile's (or one profile's) Settings deadline to its queries' approved
     plans; returns what was moved."""
     backend = get_backend()
+    with backend.session():  # one connection for every read and write below
+        return _move_settings_deadlines(backend, profile_id)
+
+
+def _move_settings_deadlines(backend: Any, profile_id: str | None) -> list[MovedDeadline]:
     moved: list[MovedDeadline] = []
     for profile in backend.list_profiles():
         if profile_id is not None and profile["id"] != profile_id:

@@ -5,7 +5,8 @@ as fast as ``json.loads`` on a 20 MB changelog cache), so a wrong type anywhere 
 is a number, a status name that is a list, history items that are a string — is found before
 anything is written, every one of them (not just the first), each with its JSON path
 (``issues[5].fields.status.name``). Nothing is converted here: the parsed file is exactly what
-``json.loads`` returns.
+``json.loads`` returns, but for a file the migration stores as written and reads only in part
+(``LegacyFile.lean_unless``: an old app's changelog cache), which lacks the keys no schema names.
 
 What the schemas allow is what the reader then accepts, some of it with a note: unknown keys
 (kept), ``null`` for an optional value, numbers written as text (``"pert_factor": "1.5"`` — the
@@ -36,8 +37,10 @@ from pydantic import (
     ValidationError,
     with_config,
 )
-from pydantic_core import core_schema
+from pydantic_core import SchemaValidator, core_schema
 from typing_extensions import TypedDict
+
+from data.store.json_backend import META_KEY
 
 # pydantic's JSON parser stops at this depth (jiter's recursion limit).
 MAX_DEPTH = 200
@@ -463,18 +466,31 @@ class SchemaProblem:
 
 
 class LegacyFile:
-    """The schema of one kind of legacy file, compiled once."""
+    """The schema of one kind of legacy file, compiled once.
 
-    def __init__(self, schema: Any, *, settings: bool = False):
+    ``lean_unless``: a file the migration stores as written (its text) and of which it reads
+    only what the schema names, unless the file contains this text. Such a file is checked by
+    the same schema without building its unnamed keys (which no schema checks): about a tenth
+    less work on a 4 MB changelog cache. The parsed file then lacks those keys."""
+
+    def __init__(self, schema: Any, *, settings: bool = False, lean_unless: str | None = None):
         self.adapter: TypeAdapter[Any] = TypeAdapter(schema)
         # Small files people edited by hand: a key given twice is reported (the old version,
         # like json.loads, silently used the last one).
         self.settings = settings
+        self.lean_unless = lean_unless
+        self.lean = (
+            SchemaValidator(_unnamed_keys_ignored(self.adapter.core_schema))
+            if lean_unless is not None
+            else None
+        )
 
     def parse(self, text: str) -> tuple[Any, list[SchemaProblem]]:
         """``(data, [])`` for a file that fits, ``(None, problems)`` for one that does not."""
+        lean = self.lean is not None and (self.lean_unless or "") not in text
+        validator: Any = self.lean if lean else self.adapter
         try:
-            return self.adapter.validate_json(text), []
+            return validator.validate_json(text), []
         except ValidationError as exc:
             return None, [_problem(e) for e in exc.errors(include_url=False)]
 
@@ -487,6 +503,19 @@ class LegacyFile:
         return found
 
 
+def _unnamed_keys_ignored(schema: Any) -> Any:
+    """A copy of a compiled schema whose objects drop the keys they do not name instead of
+    keeping them (the checks are the same: unnamed keys are never checked)."""
+    if isinstance(schema, list):
+        return [_unnamed_keys_ignored(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: _unnamed_keys_ignored(value) for key, value in schema.items()}
+    if copy.get("type") == "typed-dict" and copy.get("extra_behavior") == "allow":
+        copy["extra_behavior"] = "ignore"
+    return copy
+
+
 REGISTRY = LegacyFile(RegistryFile, settings=True)
 PROFILE = LegacyFile(ProfileFile, settings=True)
 APP_SETTINGS = LegacyFile(AppSettingsFile, settings=True)
@@ -494,7 +523,9 @@ QUERY = LegacyFile(QueryFile, settings=True)
 APP_STATE = LegacyFile(AppStateFile, settings=True)
 TASK_PROGRESS = LegacyFile(TaskProgressFile, settings=True)
 JIRA_CACHE = LegacyFile(JiraCacheFile)
-CHANGELOG_CACHE = LegacyFile(ChangelogCacheFile)
+# The migration stores an old app's changelog cache as written (its text): unless Flowcast wrote
+# entries of it (their flowcast_meta), it reads only the histories' named keys.
+CHANGELOG_CACHE = LegacyFile(ChangelogCacheFile, lean_unless=META_KEY)
 PROJECT_DATA = LegacyFile(ProjectDataFile)
 SNAPSHOTS = LegacyFile(SnapshotsFile)
 SNAPSHOT_META = LegacyFile(SnapshotMetaFile)
