@@ -26,7 +26,7 @@ def download_report(selection: dict[str, Any] | None) -> tuple[Any, Any]:
         if name is not None:
             return no_update, no_selection(name)
         return no_update, info_alert("Choose a profile and a query to download their report.")
-    bundle = build_report_bundle(profile_id, query_id)
+    bundle = build_report_bundle(profile_id, query_id, per_item=False)
     filename = export_name(bundle.profile_name, bundle.query_name, "report", bundle.today)
     return {"content": report_html(bundle), "filename": f"{filename}.html",
             "type": "text/html"}, None  # fmt: skip

@@ -75,7 +75,7 @@ def report(
     else:
         bundle = build_report_bundle(
             profile_id, query_id, as_of, weeks or DEFAULT_REVIEW_WEEKS,
-            scopes=SCOPE_MODELS if as_json else None,
+            scopes=SCOPE_MODELS if as_json else None, per_item=as_json,
         )  # fmt: skip
         _write_files(bundle, html_file, csv_dir)
         data = bundle.document

@@ -62,8 +62,10 @@ def flow_views_section(ctx: MetricsContext, ageing: pd.DataFrame) -> FlowViews:
     )
 
 
-def flow_views_json(views: FlowViews, jsonable: Any) -> dict[str, Any]:
-    """``report --json``'s ``flow_views`` (docs/metrics.md names each definition)."""
+def flow_views_json(views: FlowViews, jsonable: Any, rows: Any = None) -> dict[str, Any]:
+    """``report --json``'s ``flow_views`` (docs/metrics.md names each definition); ``rows``
+    converts the per-item lists (default ``jsonable``)."""
+    rows = rows or jsonable
     window = {
         "weeks": views.window.weeks,
         "first_day": views.window.start_date,
@@ -82,7 +84,7 @@ def flow_views_json(views: FlowViews, jsonable: Any) -> dict[str, Any]:
             "completed_in_window": ageing.window_completed,
             "stages": jsonable(ageing.bands),
             "stages_without_history": ageing.stages_without_history,
-            "past_p85": jsonable(ageing.past_p85),
+            "past_p85": rows(ageing.past_p85),
         },
         "blocked_time": {
             "definition": "blocked_time",
@@ -100,7 +102,7 @@ def flow_views_json(views: FlowViews, jsonable: Any) -> dict[str, Any]:
             "definition": "stale_work",
             "parameters": {"stale_after_days": views.stale_after_days},
             "count": len(views.stale),
-            "items": jsonable(views.stale),
+            "items": rows(views.stale),
         },
         "net_flow": {
             "definition": "net_flow",

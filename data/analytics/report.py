@@ -465,8 +465,8 @@ class Report:
     health: Health
     flow_views: FlowViews
 
-    def to_json(self) -> dict[str, Any]:
-        return report_json(self)
+    def to_json(self, per_item: bool = True) -> dict[str, Any]:
+        return report_json(self, per_item)
 
 
 def report_from_context(
@@ -613,8 +613,20 @@ def _mc_json(mc: MonteCarloWhen | None) -> Any:
     return data
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """Every metric with its definition name and parameters (docs/metrics.md names them)."""
+# The lists with a row per issue (most of a 10k-issue document's size and of its conversion): the
+# standalone report shows its tables and charts from the frames, so it leaves them out.
+PER_ITEM_PATHS = (
+    ("cycle_time", "items"),
+    ("ageing_wip", "items"),
+    ("flow_views", "ageing_bands", "past_p85"),
+    ("flow_views", "stale_work", "items"),
+)
+
+
+def report_json(report: Report, per_item: bool = True) -> dict[str, Any]:
+    """Every metric with its definition name and parameters (docs/metrics.md names them); with
+    ``per_item=False`` without the lists at ``PER_ITEM_PATHS``, every other value the same."""
+    rows = jsonable if per_item else _left_out
     m = report.mappings
     f = report.forecast
     ct = report.cycle.cycle_time
@@ -709,7 +721,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "percentiles_days": ct.percentiles_days,
             "histogram": jsonable(ct.histogram),
             # Per issue, as jira-agile-metrics' cycle data lists them (done date order).
-            "items": jsonable(ct.scatter),
+            "items": rows(ct.scatter),
         },
         "cumulative_flow": {
             "definition": "cumulative_flow",
@@ -721,7 +733,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "definition": "ageing_wip",
             "parameters": {"age": "today - committed date, days"},
             "count": len(report.cycle.ageing_wip),
-            "items": jsonable(report.cycle.ageing_wip),
+            "items": rows(report.cycle.ageing_wip),
         },
         "flow": {
             "definition": "flow_framework",
@@ -746,7 +758,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 "weekly": jsonable(flow.distribution_weekly),
             },  # fmt: skip
         },
-        "flow_views": flow_views_json(report.flow_views, jsonable),
+        "flow_views": flow_views_json(report.flow_views, jsonable, rows),
         "dora": {
             "definition": "dora",
             "parameters": {
@@ -779,4 +791,15 @@ def report_json(report: Report) -> dict[str, Any]:
             "note": report.quality.note,
         },
     }
+    if not per_item:
+        for *parents, key in PER_ITEM_PATHS:
+            parent = document
+            for part in parents:
+                parent = parent[part]
+            del parent[key]
     return jsonable(document)
+
+
+def _left_out(_frame: pd.DataFrame) -> None:
+    """A per-item list ``report_json`` leaves out (removed before the document is returned)."""
+    return None

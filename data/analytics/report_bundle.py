@@ -35,7 +35,7 @@ PLAN_HISTORY_ROWS = 50  # as the Plans page's table
 class ReportBundle:
     report: Report
     # report.to_json(): the numbers, as `report --json` prints them (the Monte Carlo scope the
-    # profile does not show only when asked for: the file shows one)
+    # profile does not show, and the per-item lists, only when asked for: the file shows neither)
     document: dict[str, Any]
     profile_name: str
     query_name: str
@@ -79,10 +79,12 @@ def build_report_bundle(
     as_of: datetime | str | None = None,
     weeks: int = DEFAULT_REVIEW_WEEKS,
     scopes: tuple[str, ...] | None = None,
+    per_item: bool = True,
 ) -> ReportBundle:
     """``scopes``: the Monte Carlo scope models to simulate besides the one the profile shows
     (``report --json`` prints both; a growing scope that never catches up costs about a third of
-    a 10k-issue report)."""
+    a 10k-issue report). ``per_item=False``: the document without its per-item lists
+    (``data.analytics.report.PER_ITEM_PATHS``), which the HTML file does not read."""
     if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 520:
         raise ValidationError(f"{weeks!r} weeks of review cannot be shown; give 1 to 520 weeks.")
     report = build_report(profile_id, query_id, as_of, scopes)
@@ -100,7 +102,7 @@ def build_report_bundle(
     oldest = report.cycle.oldest_wip(OLDEST_ROWS)
     return ReportBundle(
         report=report,
-        document=report.to_json(),
+        document=report.to_json(per_item),
         profile_name=profile["name"],
         query_name=query["name"],
         jira_url=(profile.get("jira_config") or {}).get("base_url") or None,
