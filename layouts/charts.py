@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -162,3 +163,42 @@ def rolling_mean(values: Sequence[float], window: int) -> list[float | None]:
             total -= values[i - window]
         result.append(total / window if i >= window - 1 else None)
     return result
+
+
+def subplot_grid(
+    rows: int,
+    cols: int,
+    titles: Sequence[str],
+    vertical_spacing: float,
+    horizontal_spacing: float,
+    title_size: int,
+) -> dict[str, Any]:
+    """The layout ``plotly.subplots.make_subplots(rows, cols, subplot_titles=titles, ...)`` lays
+    out for a plain grid (first cell top left, no shared axes), as a dict with the same values
+    (tests/unit/test_layouts_review.py compares them): make_subplots validates a whole figure to
+    do it, a third of the standalone report's figure time. Each cell's axes ``xaxisN``/``yaxisN``
+    anchored to each other, and each title an annotation above its cell."""
+    width = (1.0 - horizontal_spacing * (cols - 1)) / cols
+    height = (1.0 - vertical_spacing * (rows - 1)) / rows
+    widths, heights = [width] * cols, [height] * rows
+    layout: dict[str, Any] = {}
+    annotations = []
+    for r in range(rows):
+        below = rows - 1 - r  # rows under this one: the grid counts up from the bottom
+        y0 = sum(heights[:below]) + below * vertical_spacing
+        y = [max(0.0, y0), min(1.0, y0 + heights[-1 - r])]
+        for c in range(cols):
+            x0 = sum(widths[:c]) + c * horizontal_spacing
+            x = [max(0.0, x0), min(1.0, x0 + widths[c])]
+            cell = r * cols + c + 1
+            suffix = str(cell) if cell > 1 else ""
+            layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": x}
+            layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": y}
+            if cell <= len(titles) and titles[cell - 1]:
+                annotations.append(
+                    {"font": {"size": title_size}, "showarrow": False, "text": titles[cell - 1],
+                     "x": sum(x) / 2.0, "xanchor": "center", "xref": "paper", "y": y[1],
+                     "yanchor": "bottom", "yref": "paper"}
+                )  # fmt: skip
+    layout["annotations"] = annotations
+    return layout

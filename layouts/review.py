@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from layouts import ids
-from layouts.charts import value_lines, zero_based_range
+from layouts.charts import subplot_grid, value_lines, zero_based_range
 from layouts.common import About, about_line, csv_download, graph, text_table
 from layouts.components import dbc, dcc, html
 from layouts.jobs import job_cancel_result, job_progress
@@ -42,15 +41,11 @@ def trends_figure(trends: Any, partial: dict[str, str] | None = None) -> go.Figu
     partial = partial or {}
     rows = math.ceil(len(metrics) / TREND_COLUMNS)
     # The figure is built once from plain dicts (plotly validates each call over the whole figure:
-    # one update per small chart cost most of the Weekly review's and the report's figure time);
-    # make_subplots only lays out the grid and the titles.
-    layout = make_subplots(
-        rows=rows, cols=TREND_COLUMNS,
-        subplot_titles=[snapshot_metric(m).label for m in metrics],
-        vertical_spacing=0.12, horizontal_spacing=0.06,
-    ).layout.to_plotly_json()  # fmt: skip
-    for title in layout["annotations"]:
-        title["font"] = {"size": 12}
+    # one update per small chart cost most of the Weekly review's and the report's figure time).
+    layout = subplot_grid(
+        rows, TREND_COLUMNS, [snapshot_metric(m).label for m in metrics],
+        vertical_spacing=0.12, horizontal_spacing=0.06, title_size=12,
+    )  # fmt: skip
     weeks = list(trends["week"])
     symbols = ["circle-open" if w in partial else "circle" for w in weeks]
     notes = [f" (partial week, to {_day(partial[w])})" if w in partial else "" for w in weeks]

@@ -19,6 +19,7 @@ from plotly.offline import get_plotlyjs
 
 from cli.main import cli
 from data import plans
+from data.analytics.report import PER_ITEM_PATHS
 from data.analytics.report_bundle import build_report_bundle, week_key
 from data.analytics.snapshots import snapshot_weeks
 from data.jira.sync import sync
@@ -26,7 +27,7 @@ from data.metrics.mappings import mappings_from_profile
 from data.profiles import manager as pm
 from demo import DEMO_PROFILE_ID, start_demo
 from layouts.flow import AGEING_COLUMNS
-from layouts.report_html import at
+from layouts.report_html import at, report_html
 from tests.integration.plans_support import plan_document
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -169,6 +170,22 @@ def test_an_earlier_report_shows_the_review_up_to_its_week(demo: dict[str, Any])
         week_key(day - timedelta(days=7 * n)) for n in (3, 2, 1, 0)
     ]
     assert bundle.signoffs == []  # the week signed off came after it
+
+
+def test_the_file_reads_no_per_item_list(demo: dict[str, Any]) -> None:
+    # report --html alone builds the document without the per-item lists: the same file, and
+    # every other value of report --json's document unchanged.
+    full = build_report_bundle(DEMO_PROFILE_ID, QUERY, demo["as_of"])
+    summary = build_report_bundle(DEMO_PROFILE_ID, QUERY, demo["as_of"], per_item=False)
+    assert report_html(summary) == report_html(full)
+    expected = json.loads(json.dumps(full.document))
+    for *parents, key in PER_ITEM_PATHS:
+        parent = expected
+        for part in parents:
+            parent = parent[part]
+        assert isinstance(parent.pop(key), list)
+    assert summary.document == expected
+    assert full.document["cycle_time"]["items"] and full.document["ageing_wip"]["items"]
 
 
 def test_report_html_bad_input(demo: dict[str, Any], tmp_path: Path) -> None:

@@ -6,8 +6,11 @@ import math
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
+from plotly.subplots import make_subplots
 
 from layouts import ids
+from layouts.charts import subplot_grid
 from layouts.data_page import data_layout
 from layouts.review import (
     deltas_table,
@@ -144,3 +147,20 @@ def test_the_backfill_toolbar_keeps_cancel_answers_below_it():
     assert weeks.style["minWidth"] == "10rem"
     # The Data page's migration panel still has its Cancel answer.
     assert ids.MIGRATION_JOB.cancel_result in _ids(data_layout("Team", [], []))
+
+
+@pytest.mark.parametrize(("rows", "cols", "titles"), [(4, 3, 11), (1, 3, 2), (2, 2, 4), (5, 3, 13),
+                                                      (1, 1, 1), (3, 2, 0)])  # fmt: skip
+def test_the_trend_grid_is_make_subplots_grid(rows: int, cols: int, titles: int) -> None:
+    names = [f"metric {i}" for i in range(titles)]
+    expected = make_subplots(
+        rows=rows, cols=cols, subplot_titles=names or None, vertical_spacing=0.12,
+        horizontal_spacing=0.06,
+    ).layout.to_plotly_json()  # fmt: skip
+    del expected["template"]
+    for title in expected.get("annotations", []):
+        title["font"] = {"size": 12}
+    grid = subplot_grid(rows, cols, names, 0.12, 0.06, title_size=12)
+    assert grid == {"annotations": [], **expected}
+    # The axes in make_subplots' order (plotly keeps it), the titles last.
+    assert list(grid) == [key for key in expected if key != "annotations"] + ["annotations"]
