@@ -8,9 +8,11 @@ tests/unit/test_cli_lazy.py checks each summary against the command's own docstr
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import sys
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import click
@@ -118,13 +120,34 @@ COMMANDS: dict[str, Entry] = {
 }
 
 
+# Set by main(), the process that runs one command: see _import_command.
+_freeze_imports = False
+
+
 def load_command(name: str) -> click.Command:
     """Import the module of sub-command ``name`` and return its click command."""
     module_name, attribute = COMMANDS[name].target.split(":")
-    command = getattr(importlib.import_module(module_name), attribute)
+    command = getattr(_import_command(module_name), attribute)
     if not isinstance(command, click.Command):
         raise TypeError(f"{COMMANDS[name].target} is not a click command")
     return command
+
+
+def _import_command(module_name: str) -> ModuleType:
+    """The command's module. In a ``flowcast`` process the objects its import creates (pandas,
+    numpy, the store: most of a report's objects, alive until the process ends) are neither
+    scanned by the garbage collector while they are made nor after (``gc.freeze``); collections
+    then look only at what the command itself makes: ~0.1-0.2 s CPU of a 10k-issue report."""
+    if not _freeze_imports:
+        return importlib.import_module(module_name)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _short_help(summary: str, limit: int) -> str:
@@ -179,4 +202,6 @@ def cli(data_dir: str | None, verbose: bool) -> None:
 
 
 def main() -> None:
+    global _freeze_imports
+    _freeze_imports = True
     cli(prog_name="flowcast")

@@ -12,7 +12,6 @@ from data.analytics.loading import save_weekly_statistics, warm_frame_cache
 from data.analytics.report import build_report
 from data.analytics.report_bundle import DEFAULT_REVIEW_WEEKS, ReportBundle, build_report_bundle
 from data.analytics.snapshots import backfill_snapshots, snapshot_weeks
-from data.analytics.sprints import epics_summary
 from data.errors import ValidationError
 from data.metrics.forecast import SCOPE_MODELS
 from data.metrics.mappings import mappings_from_profile
@@ -80,6 +79,8 @@ def report(
         _write_files(bundle, html_file, csv_dir)
         data = bundle.document
     if as_json:
+        from data.analytics.sprints import epics_summary  # only --json prints the epics
+
         print_json({**data, "epics": epics_summary(profile_id, query_id, as_of=as_of)})
         return
     forecast = data["forecast"]

@@ -7,15 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from data.analytics.report_bundle import ReportBundle
-from data.analytics.sprints import epics_summary, sprint_summary
 from data.errors import ValidationError
 from data.private_files import write_private_atomic
 from data.profiles import manager as profile_manager
-from layouts.epics import COLUMNS as EPIC_COLUMNS
-from layouts.epics import epic_records
 from layouts.exports import csv_text
 from layouts.report_html import report_html, report_tables
-from layouts.sprints import sprint_report_records
 
 Tables = dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]]]]
 
@@ -55,7 +51,13 @@ def write_csv_tables(bundle: ReportBundle, folder: Path) -> list[Path]:
 
 def agile_tables(bundle: ReportBundle) -> Tables:
     """The Epics view's table (``epics``) and, for a query that reads a board, every started
-    sprint's scope changes (``sprints``), as of the report's instant."""
+    sprint's scope changes (``sprints``), as of the report's instant (``--csv`` only: an HTML
+    report does not import them)."""
+    from data.analytics.sprints import epics_summary, sprint_summary
+    from layouts.epics import COLUMNS as EPIC_COLUMNS
+    from layouts.epics import epic_records
+    from layouts.sprints import sprint_report_records
+
     report = bundle.report
     as_of = report.as_of.isoformat()
     epics = epics_summary(report.profile_id, report.query_id, as_of=as_of)
