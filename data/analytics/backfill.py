@@ -21,6 +21,7 @@ computed the per-week way (``Replay.covers``).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -133,10 +134,33 @@ class Replay:
         status_map = self.status_map_at(limit)
         key = repr(status_map)
         if key not in self._replays:
-            self._replays[key] = _StatusReplay(
+            self._replays[key] = self._shared(status_map, limit) or _StatusReplay(
                 self.frames, self.mappings, status_map, self._events_under(status_map)
             )
         return self._replays[key]
+
+    def _shared(self, status_map: StatusMap, limit: int) -> _StatusReplay | None:
+        """The replay under the status map of the frames' as-of, for a week whose own map
+        labels every status seen by its end alike (flow state and stage) and has the same
+        committed and done stages: a week reads only events up to its end, whose statuses are
+        all seen by then, so the two replays agree on everything it reads (a status first
+        seen later moves the map, not the week). None when the labels differ."""
+        final_limit = self.frames.as_of.value // 1_000_000
+        if limit >= final_limit or not self.covers(self.frames.as_of):
+            return None
+        final = self._replay(final_limit)
+        final_map = final.history.status_map
+        if (status_map.committed_index, status_map.done_index) != (
+            final_map.committed_index,
+            final_map.done_index,
+        ):
+            return None
+        seen = self._status_seen <= limit
+        states, stages = state_and_stage_lookups(self.frames, status_map)
+        final_states, final_stages = state_and_stage_lookups(self.frames, final_map)
+        if (states[seen] != final_states[seen]).any() or (stages[seen] != final_stages[seen]).any():
+            return None
+        return final.relabelled(status_map)
 
     def _events_under(self, status_map: StatusMap) -> Events:
         """``history_events`` under ``status_map``: the events' order, times and statuses are
@@ -372,6 +396,12 @@ class _StatusReplay:
     def wip_at(self, limit: int) -> int:
         started = np.searchsorted(self.wip_starts, limit, side="right")
         return int(started - np.searchsorted(self.wip_ends, limit, side="right"))
+
+    def relabelled(self, status_map: StatusMap) -> _StatusReplay:
+        """This replay with ``status_map`` as its history's (``Replay._shared``)."""
+        shared = copy.copy(self)
+        shared.history = replace(self.history, status_map=status_map)
+        return shared
 
 
 NEVER = np.iinfo(np.int64).max
