@@ -33,12 +33,23 @@ def free_port() -> int:
 
 @contextmanager
 def team_server(
-    data_dir: Path, redis_url: str | None, *, web_workers: int, job_workers: int = 0
+    data_dir: Path,
+    redis_url: str | None,
+    *,
+    web_workers: int,
+    job_workers: int = 0,
+    database_url: str | None = None,
 ) -> Iterator[str]:
     """The base URL of a running team server with ``job_workers`` Celery workers (jobs through
-    ``redis_url``; None: each server worker runs its own); every process stopped at the end."""
+    ``redis_url``; None: each server worker runs its own); every process stopped at the end.
+
+    With ``database_url`` everything runs on that PostgreSQL database, and each worker is "another
+    machine": a data directory of its own (``data_dir``/worker-N), nothing shared with the server
+    but the database and Redis."""
     port = free_port()
     env = {**os.environ, "FLOWCAST_DATA_DIR": str(data_dir), "FLOWCAST_SECRET_KEY": SECRET}
+    if database_url:
+        env["FLOWCAST_DATABASE_URL"] = database_url
     queue = ["--redis-url", redis_url] if redis_url else []
     processes = [
         subprocess.Popen(
@@ -48,12 +59,9 @@ def team_server(
             start_new_session=True,
         )
     ] + [
-        subprocess.Popen(
-            [str(FLOWCAST), "worker", "--redis-url", str(redis_url), "--concurrency", "1"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        for _ in range(job_workers)
-    ]  # fmt: skip
+        start_worker(str(redis_url), worker_dir(data_dir, n) if database_url else data_dir, env)
+        for n in range(job_workers)
+    ]
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base, processes[0])
@@ -61,6 +69,23 @@ def team_server(
     finally:
         for process in processes:
             _stop(process)
+
+
+def worker_dir(data_dir: Path, n: int) -> Path:
+    """The data directory of worker ``n`` on "another machine" (created empty)."""
+    directory = data_dir / f"worker-{n}"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def start_worker(redis_url: str, data_dir: Path, env: dict[str, str]) -> subprocess.Popen:
+    """A `flowcast worker` (one job at a time) in its own process group, so stopping or killing
+    it takes its pool child too."""
+    return subprocess.Popen(
+        [str(FLOWCAST), "worker", "--redis-url", redis_url, "--concurrency", "1"],
+        env={**env, "FLOWCAST_DATA_DIR": str(data_dir)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
 
 
 def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
@@ -158,4 +183,12 @@ def start_job(client: httpx.Client, callback_map: dict, output: str, values: dic
     assert answer.status_code == 200 and "job" in answer.json(), answer.text
 
 
-__all__ = ["free_port", "page_body", "simulate_users", "start_job", "team_server"]
+__all__ = [
+    "free_port",
+    "page_body",
+    "simulate_users",
+    "start_job",
+    "start_worker",
+    "team_server",
+    "worker_dir",
+]

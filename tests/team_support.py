@@ -1,5 +1,6 @@
 """What the team-server tests share: the accounts' password, the secret key, signing in over
-HTTP, the body Dash's renderer posts for a callback, and waiting for a job's record."""
+HTTP, the body Dash's renderer posts for a callback, waiting for a job's record, and the fake
+JIRA's own count of what a JQL matches."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import httpx
 
 from data.store.sqlite_backend import SQLiteBackend
+from fakejira import FakeJira
 
 PASSWORD = "correct horse battery"
 SECRET = "a-test-secret-key-of-enough-length-0123456789"
@@ -80,3 +82,14 @@ def wait_for(
             return record
         time.sleep(0.1)
     raise AssertionError(f"{task} never reached {statuses}: {record}")
+
+
+def fake_count(fake: FakeJira, jql: str) -> int:
+    """The fake JIRA's own count of the issues ``jql`` matches (Cloud's approximate count)."""
+    answer = httpx.post(
+        f"{fake.base_url}/rest/api/3/search/approximate-count",
+        json={"jql": jql},
+        auth=(fake.email, fake.token),
+    )
+    answer.raise_for_status()
+    return answer.json()["count"]

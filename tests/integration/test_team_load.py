@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from app import create_app
 from callbacks.roles import actions_by_output
 from data.jira import sync as jira_sync
@@ -22,22 +20,11 @@ from fakejira import FakeJira
 from layouts import ids
 from tests.integration.jira_support import make_profile
 from tests.team_load import simulate_users, start_job, team_server
-from tests.team_support import PASSWORD, sign_in, wait_for
+from tests.team_support import PASSWORD, fake_count, sign_in, wait_for
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 USERS = [f"user{n:02d}" for n in range(1, 21)]
 QUERIES = {"all": "project = DEMO", "bugs": "project = DEMO AND issuetype = Bug"}
-
-
-def fake_count(fake: FakeJira, jql: str) -> int:
-    """The fake JIRA's own count of the issues ``jql`` matches (Cloud's approximate count)."""
-    answer = httpx.post(
-        f"{fake.base_url}/rest/api/3/search/approximate-count",
-        json={"jql": jql},
-        auth=(fake.email, fake.token),
-    )
-    answer.raise_for_status()
-    return answer.json()["count"]
 
 
 def stored_count(backend: SQLiteBackend, profile_id: str, query_id: str) -> int:

@@ -15,19 +15,32 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
 from callbacks.roles import actions_by_output
+from data.db.postgres import DATABASE_URL_ENV
 from data.jira import sync as jira_sync
 from data.jobs import INTERRUPTED, job_progress
+from data.store import get_backend, set_backend
 from data.store.sqlite_backend import SQLiteBackend
 from data.team import accounts
 from fakejira import FakeJira
 from layouts import ids
 from server.auth import AuthConfig
 from tests.integration.jira_support import make_profile
-from tests.team_support import PASSWORD, SECRET, dash_request, output_of, sign_in, wait_for
+from tests.team_load import start_job, start_worker, team_server, worker_dir
+from tests.team_support import (
+    PASSWORD,
+    SECRET,
+    dash_request,
+    fake_count,
+    output_of,
+    sign_in,
+    wait_for,
+)
 
 FLOWCAST = Path(sys.executable).with_name("flowcast")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -202,7 +215,7 @@ def test_a_worker_killed_mid_sync_leaves_the_record_interrupted_and_the_data_int
         try:
             lead = sign_in(f"http://127.0.0.1:{server.server_port}", "lea")
             for attempt in range(6):
-                worker = start_worker(redis_url, data_dir)
+                worker = start_worker(redis_url, data_dir, dict(os.environ))
                 try:
                     queued = lead.post(
                         "/_dash-update-component",
@@ -233,15 +246,6 @@ def test_a_worker_killed_mid_sync_leaves_the_record_interrupted_and_the_data_int
     assert [row[0] for row in after] == [row[0] for row in before]
 
 
-def start_worker(redis_url: str, data_dir: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(FLOWCAST), "worker", "--redis-url", redis_url, "--concurrency", "1"],
-        env={**os.environ, "FLOWCAST_DATA_DIR": str(data_dir)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: kill -9 takes its pool child too
-    )  # fmt: skip
-
-
 def until_group_gone(pgid: int) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -261,3 +265,87 @@ def stop_worker(worker: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
+
+
+def test_a_team_server_and_workers_on_postgresql_sync_one_query_at_a_time(
+    postgres_url: str, data_dir: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`flowcast serve --team` (gunicorn) and a `flowcast worker` on "another machine" (its own
+    data directory), sharing only the PostgreSQL database and Redis: a lead's Fetch through the
+    Dash endpoint runs on the worker and Cancel stops it with nothing written; while it runs, a sync of the same query from a third machine is refused (the
+    advisory lock); pressed again, it completes and the team database holds what JIRA counts."""
+    monkeypatch.setenv(DATABASE_URL_ENV, postgres_url)
+    set_backend(None)
+    store = get_backend()
+    accounts.add_user("ada", PASSWORD, "admin")
+    accounts.add_user("lea", PASSWORD, "lead")
+    elsewhere = data_dir / "third-machine"
+    elsewhere.mkdir()
+    try:
+        with FakeJira("cloud", issues=300, seed=5, now=NOW) as fake:
+            profile_id, query_id = make_profile(fake)
+            task = jira_sync.task_name(profile_id, query_id)
+            app = create_app()  # the server's callbacks, for the requests' bodies
+            actions = actions_by_output(app)
+            fetch = output_of(actions, "fetch", ids.HEADER_FETCH_RESULT)
+            cancel = output_of(actions, "fetch", ids.HEADER_CANCEL_RESULT)
+            values = {
+                ids.HEADER_FETCH: 1,
+                ids.HEADER_CANCEL: 1,
+                ids.SELECTION: {"profile": profile_id, "query": query_id},
+                ids.HEADER_FULL_FETCH: True,
+                ids.DATA_VERSION: 0,
+            }
+            fake.latency_ms = 2000  # each request to JIRA takes seconds: the job can be cancelled
+            with team_server(
+                data_dir, redis_url, web_workers=2, job_workers=1, database_url=postgres_url
+            ) as base:
+                lead = sign_in(base, "lea", timeout=120)
+                start_job(lead, app.callback_map, fetch, values)
+                wait_for(store, task, ("running",))  # on the worker, reading from JIRA
+                answer = lead.post(
+                    "/_dash-update-component",
+                    json=dash_request(app.callback_map, cancel, values),
+                )
+                assert answer.status_code == 200 and "Cancelling" in answer.text, answer.text
+                cancelled = wait_for(store, task, ("cancelled", "completed", "failed"))
+                assert cancelled["status"] == "cancelled", cancelled
+                assert team_count(postgres_url, profile_id, query_id) == 0  # nothing written
+                fake.latency_ms = 5000  # time for a third machine to try the same sync
+                start_job(lead, app.callback_map, fetch, values)
+                wait_for(store, task, ("running",))
+                contender = subprocess.run(
+                    [str(FLOWCAST), "fetch", "--profile", profile_id, "--query", query_id,
+                     "--quiet"],
+                    env={**os.environ, "FLOWCAST_DATA_DIR": str(elsewhere),
+                         DATABASE_URL_ENV: postgres_url},
+                    capture_output=True, text=True, timeout=120,
+                )  # fmt: skip
+                assert contender.returncode != 0, contender.stdout
+                assert f"Query {query_id!r} of profile {profile_id!r} is already syncing" in (
+                    contender.stdout + contender.stderr
+                )
+                running = store.get_task_progress(task)
+                assert running["status"] == "running", running  # the worker's run, untouched
+                fake.latency_ms = 0
+                done = wait_for(store, task, ("completed", "failed", "cancelled"))
+            assert done["status"] == "completed", done
+            assert team_count(postgres_url, profile_id, query_id) == fake_count(
+                fake, "project = DEMO"
+            )
+    finally:
+        set_backend(None)  # its pool closed before the database is dropped
+    # The worker ran on PostgreSQL alone: no SQLite file on its machine or the third one.
+    assert not (worker_dir(data_dir, 0) / "profiles" / "burndown.db").exists()
+    assert not (elsewhere / "profiles" / "burndown.db").exists()
+
+
+def team_count(url: str, profile_id: str, query_id: str) -> int:
+    """The query's issues in the team database, read with a connection of the test's own."""
+    with psycopg.connect(url) as pg:
+        row = pg.execute(
+            "SELECT count(*) FROM query_issues q JOIN issues i ON i.profile_id = q.profile_id "
+            "AND i.issue_key = q.issue_key WHERE q.profile_id = %s AND q.query_id = %s",
+            (profile_id, query_id),
+        ).fetchone()
+    return int(row[0])
