@@ -51,20 +51,19 @@ def team_server(
     if database_url:
         env["FLOWCAST_DATABASE_URL"] = database_url
     queue = ["--redis-url", redis_url] if redis_url else []
-    processes = [
-        subprocess.Popen(
-            [str(FLOWCAST), "serve", "--team", "--port", str(port), "--workers",
-             str(web_workers), *queue, "--insecure-cookies"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True,
-        )
-    ] + [
+    server = subprocess.Popen(
+        [str(FLOWCAST), "serve", "--team", "--port", str(port), "--workers", str(web_workers),
+         *queue, "--insecure-cookies"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    processes = [server] + [
         start_worker(str(redis_url), worker_dir(data_dir, n) if database_url else data_dir, env)
         for n in range(job_workers)
     ]
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(base, processes[0])
+        _wait_until_serving(base, server)
         yield base
     finally:
         for process in processes:
