@@ -28,7 +28,7 @@ import flask
 from werkzeug.wrappers import Response
 
 from data.acting import begin_acting, end_acting
-from data.errors import AuthError, FlowcastError, NotFoundError
+from data.errors import AuthError, DatabaseError, FlowcastError, NotFoundError, ValidationError
 from data.team import accounts
 from server.permissions import required_action
 
@@ -78,7 +78,10 @@ def _guard() -> Response | None:
     config = _config()
     if config.mode == "password" and flask.request.path == LOGIN_PATH:
         return None
-    user = _proxy_user(config) if config.mode == "proxy" else _session_user()
+    try:
+        user = _proxy_user(config) if config.mode == "proxy" else _session_user()
+    except DatabaseError as exc:  # the accounts cannot be read (PostgreSQL restarting): say so
+        return _refuse(503, str(exc))
     if isinstance(user, Response):
         return user
     if user is None:
@@ -108,7 +111,7 @@ def _session_user() -> accounts.User | None:
         return None
     try:
         user = accounts.get_user(username)
-    except (NotFoundError, FlowcastError):
+    except (NotFoundError, ValidationError):  # an account removed or renamed since sign-in
         return None
     return None if user.disabled else user
 
@@ -125,7 +128,7 @@ def _proxy_user(config: AuthConfig) -> accounts.User | Response | None:
         return None
     try:
         user = accounts.get_user(name)
-    except FlowcastError:
+    except (NotFoundError, ValidationError):
         return _refuse(403, f"{name} has no Flowcast account; ask an admin to add one.")
     if user.disabled:
         return _refuse(

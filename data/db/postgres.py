@@ -165,17 +165,39 @@ class PostgresConnection:
                 "The team database stayed locked by another Flowcast process for 10 s; retry when "
                 "it has finished."
             ) from None
+        except psycopg.OperationalError as exc:
+            # The server closed the connection under the statement (a restart, an admin's
+            # pg_terminate_backend, a lost network): the pool drops this connection when it is
+            # given back and opens a new one, so the next request works once PostgreSQL answers.
+            raise lost_connection(self.raw, exc) from None
 
     @property
     def in_transaction(self) -> bool:
         psycopg = _driver()
-        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        status = self.raw.info.transaction_status
+        # UNKNOWN: the connection is gone, and with it any transaction (nothing to roll back).
+        return status not in (
+            psycopg.pq.TransactionStatus.IDLE,
+            psycopg.pq.TransactionStatus.UNKNOWN,
+        )
 
     def commit(self) -> None:
         self.execute("COMMIT")
 
     def rollback(self) -> None:
         self.execute("ROLLBACK")
+
+
+def lost_connection(raw: psycopg.Connection[Any], exc: Exception) -> DatabaseError:
+    """The one sentence for a statement the server cut off (``raw``: the connection it ran on)."""
+    info = raw.info
+    where = f"database {info.dbname} on {info.host}:{info.port}"
+    reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+    return DatabaseError(
+        f"The team database ({where}) closed the connection mid-request ({reason}), so nothing "
+        "was changed; try again in a moment (PostgreSQL may be restarting), or ask your admin "
+        "if it keeps happening."
+    )
 
 
 def _configure(raw: psycopg.Connection[Any]) -> None:

@@ -13,10 +13,14 @@ from typing import Any
 from data.db.dialect import WRITE_LOCK_KEY
 from data.db.postgres import PostgresConnection, connect, describe, open_pool, redact
 from data.db.schema import apply_migrations
+from data.errors import DatabaseError
 from data.store.locks import LockHeld
 from data.store.sql_backend import SQLBackend
 
 MIGRATION_LOCK_KEY = WRITE_LOCK_KEY + 1
+# How long a request waits for a pooled connection (a busy pool, or PostgreSQL restarting)
+# before it says so, instead of psycopg_pool's 30 s.
+POOL_WAIT_S = 10
 
 
 class PostgresBackend(SQLBackend):
@@ -55,13 +59,22 @@ class PostgresBackend(SQLBackend):
 
     @contextmanager
     def _connection(self) -> Iterator[PostgresConnection]:  # type: ignore[override]
-        with self._current_pool().connection() as raw:
-            conn = PostgresConnection(raw)
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.rollback()
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._current_pool().connection(timeout=POOL_WAIT_S) as raw:
+                conn = PostgresConnection(raw)
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        conn.rollback()
+        except PoolTimeout:
+            raise DatabaseError(
+                f"PostgreSQL ({describe(self.url)}) gave this server no connection within "
+                f"{POOL_WAIT_S} s; try again in a moment (it may be restarting or busy), or ask "
+                "your admin if it keeps happening."
+            ) from None
 
     def close(self) -> None:
         """Close this process's pool (tests, and a server shutting down)."""

@@ -1,0 +1,113 @@
+"""PostgreSQL cutting a team server's connections during a page load (issue 14 §4): what a
+restart does to its clients, done for real on the server side with ``pg_terminate_backend()``
+of every backend of the test's own database (the shared server itself keeps running: other
+tests use it). The request that was cut off answers one sentence, not a 500 traceback, and the
+next request works: the pool drops the dead connections and opens new ones."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psycopg
+import pytest
+
+from app import create_app
+from data.db.postgres import DATABASE_URL_ENV
+from data.jira import sync as jira_sync
+from data.store import set_backend
+from data.team import accounts
+from fakejira import FakeJira
+from layouts import ids
+from tests.integration.jira_support import make_profile
+from tests.postgres_support import server_url
+from tests.team_load import page_body, team_server
+from tests.team_support import PASSWORD, sign_in
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+CUT_OFF = "closed the connection mid-request"
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        "users",  # the sign-in check every request makes first
+        "query_issues",  # the page's own reads
+    ],
+)
+def test_connections_cut_during_a_page_load_are_one_sentence_and_the_next_load_works(
+    postgres_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, held: str
+) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, postgres_url)
+    set_backend(None)
+    try:
+        accounts.add_user("ada", PASSWORD, "admin")
+        accounts.add_user("vic", PASSWORD, "viewer")
+        with FakeJira("cloud", issues=40, seed=3, now=NOW) as fake:
+            profile_id, query_id = make_profile(fake)
+            jira_sync.sync(profile_id, query_id)
+    finally:
+        set_backend(None)  # the test's own pool closed: only the server's connections remain
+    callback_map = create_app().callback_map
+    body = page_body(callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    database = urlsplit(postgres_url).path.strip("/")
+    with team_server(data_dir, None, web_workers=1, database_url=postgres_url) as base:
+        viewer = sign_in(base, "vic", timeout=120)
+        assert flow_page(viewer.post("/_dash-update-component", json=body))  # warm
+        answers: list[httpx.Response] = []
+        with psycopg.connect(server_url(), autocommit=True) as admin:
+            holder = psycopg.connect(postgres_url, autocommit=True)
+            try:
+                # The page load's statement waits on a lock this test holds, so the cut lands
+                # while it runs, not between two requests.
+                holder.execute("BEGIN")
+                holder.execute(f"LOCK TABLE {held} IN ACCESS EXCLUSIVE MODE")
+                loading = threading.Thread(
+                    target=lambda: answers.append(viewer.post("/_dash-update-component", json=body))
+                )
+                loading.start()
+                until_a_backend_waits(admin, database)
+                cut = admin.execute(
+                    "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                    "pg_stat_activity WHERE datname = %s) AS terminated",
+                    (database,),
+                ).fetchone()
+                loading.join(timeout=120)
+            finally:
+                holder.close()  # cut off too (no COMMIT to send)
+        assert cut is not None and cut[0] >= 2  # the waiting page load and this test's holder
+        (answer,) = answers
+        assert "Traceback" not in answer.text and answer.status_code != 500, answer.text
+        assert CUT_OFF in answer.text, answer.text
+        assert "try again in a moment (PostgreSQL may be restarting)" in answer.text
+        if held == "users":
+            assert answer.status_code == 503  # refused before any callback ran
+        # The next page load works: new connections from the pool, the same data.
+        again = viewer.post("/_dash-update-component", json=body)
+        assert again.status_code == 200 and flow_page(again), again.text[:300]
+
+
+def flow_page(answer: httpx.Response) -> bool:
+    """Whether ``answer`` is the Flow page itself (not an alert instead of it)."""
+    if answer.status_code != 200:
+        return False
+    page = json.dumps(answer.json().get("response", {}).get(ids.PAGE, ""))
+    return "Flow" in page and CUT_OFF not in page
+
+
+def until_a_backend_waits(admin: psycopg.Connection, database: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        row = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            (database,),
+        ).fetchone()
+        if row and row[0]:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no statement of the page load waited in {database} within 60 s")
