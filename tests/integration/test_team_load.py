@@ -2,19 +2,26 @@
 under gunicorn (2 workers) and two `flowcast worker` processes on the real Redis; 20 signed-in
 users (httpx, a bounded loop) switch pages and queries while two full fetches and a backfill run
 on the workers. Every answer is 200, every job completes, and no row is lost: each query holds
-what the fake JIRA itself counts for its JQL."""
+what the fake JIRA itself counts for its JQL. On both engines: the server's SQLite file (workers
+on its machine), and a PostgreSQL team database (each worker with a data directory of its own,
+as on another machine)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from app import create_app
 from callbacks.roles import actions_by_output
+from data.db.postgres import DATABASE_URL_ENV
 from data.jira import sync as jira_sync
 from data.jobs import backfill_task
 from data.profiles import manager as pm
-from data.store.sqlite_backend import SQLiteBackend
+from data.store import get_backend, set_backend
+from data.store.sql_backend import SQLBackend
 from data.team import accounts
 from fakejira import FakeJira
 from layouts import ids
@@ -27,7 +34,25 @@ USERS = [f"user{n:02d}" for n in range(1, 21)]
 QUERIES = {"all": "project = DEMO", "bugs": "project = DEMO AND issuetype = Bug"}
 
 
-def stored_count(backend: SQLiteBackend, profile_id: str, query_id: str) -> int:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[SQLBackend, str | None]]:
+    """The store the server, the workers and the test share, and the team database's URL (None:
+    the SQLite file in the data directory)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("backend"), None
+        return
+    url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    set_backend(None)
+    store = get_backend()
+    assert isinstance(store, SQLBackend)
+    yield store, url
+    set_backend(None)  # its pool closed before the database is dropped
+
+
+def stored_count(backend: SQLBackend, profile_id: str, query_id: str) -> int:
     with backend.session() as conn:
         return conn.execute(
             "SELECT count(*) FROM query_issues WHERE profile_id = ? AND query_id = ?",
@@ -36,10 +61,11 @@ def stored_count(backend: SQLiteBackend, profile_id: str, query_id: str) -> int:
 
 
 def test_twenty_users_switch_pages_while_two_fetches_and_a_backfill_run(
-    backend: SQLiteBackend,
+    engine: tuple[SQLBackend, str | None],
     data_dir: Path,
     redis_url: str,
 ) -> None:
+    backend, database_url = engine
     accounts.add_user("ada", PASSWORD, "admin")  # a team server needs one to start
     accounts.add_user("lea", PASSWORD, "lead")
     for name in USERS:
@@ -55,7 +81,9 @@ def test_twenty_users_switch_pages_while_two_fetches_and_a_backfill_run(
         fetch = next(o for o, a in actions.items() if a == "fetch" and ids.HEADER_FETCH_RESULT in o)
         backfill = next(o for o, a in actions.items() if ids.REVIEW_BACKFILL_RESULT in o)
         fake.latency_ms = 100  # the jobs run for a while, under the users' load
-        with team_server(data_dir, redis_url, web_workers=2, job_workers=2) as base:
+        with team_server(
+            data_dir, redis_url, web_workers=2, job_workers=2, database_url=database_url
+        ) as base:
             lead = sign_in(base, "lea", timeout=120)
             for selection in selections:
                 start_job(lead, app.callback_map, fetch, {
