@@ -31,6 +31,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class ServerURL(str):
+    """A running team server's base URL; ``process_group``: the group of its gunicorn processes
+    (a benchmark reads their CPU time)."""
+
+    process_group: int = 0
+
+
 @contextmanager
 def team_server(
     data_dir: Path,
@@ -39,7 +46,7 @@ def team_server(
     web_workers: int,
     job_workers: int = 0,
     database_url: str | None = None,
-) -> Iterator[str]:
+) -> Iterator[ServerURL]:
     """The base URL of a running team server with ``job_workers`` Celery workers (jobs through
     ``redis_url``; None: each server worker runs its own); every process stopped at the end.
 
@@ -61,7 +68,8 @@ def team_server(
         start_worker(str(redis_url), worker_dir(data_dir, n) if database_url else data_dir, env)
         for n in range(job_workers)
     ]
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.process_group = server.pid
     try:
         _wait_until_serving(base, server)
         yield base
