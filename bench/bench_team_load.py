@@ -99,7 +99,6 @@ def main() -> None:
         os.environ["FLOWCAST_DATA_DIR"] = str(data_dir)
         from bench.bench_dashboard import build
         from data.locations import get_db_path
-
         from data.store import set_backend
 
         build(data_dir, args.issues)

@@ -12,7 +12,7 @@ import click
 from cli.output import print_json, print_table
 from data import locations
 from data.db.connection import get_db_connection, initialize_database
-from data.db.postgres import DATABASE_URL_ENV, describe, postgres_connection
+from data.db.postgres import DATABASE_URL_ENV, configured_url, describe, postgres_connection
 from data.db.schema import (
     all_migrations,
     applied_migrations,
@@ -23,7 +23,7 @@ from data.db.schema import (
     downgrade as downgrade_schema,
 )
 from data.db.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
-from data.ops.stats import collect_database_stats
+from data.ops.stats import collect_database_stats, collect_postgres_stats
 
 
 @click.command()
@@ -187,16 +187,21 @@ def copy(target: str, database_url: str | None, as_json: bool) -> None:
 @db.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(as_json: bool) -> None:
-    """Rows and bytes per table, cache entries per query, unused profiles, file sizes."""
-    info = collect_database_stats(initialize_database())
+    """Rows and bytes per table, cache entries per query, unused profiles, file sizes (a team
+    database's: its size and each table's with indexes, pg_total_relation_size)."""
+    url = configured_url()
+    info = collect_postgres_stats(url) if url else collect_database_stats(initialize_database())
     if as_json:
         print_json(info)
         return
     click.echo(f"Database: {info['database']}")
-    click.echo(
-        f"Size: {_mb(info['database_bytes'])} (+ WAL {_mb(info['wal_bytes'])}), "
-        f"{info['pages']} pages of {info['page_size']} bytes, {info['free_pages']} free"
-    )
+    if url:
+        click.echo(f"Size: {_mb(info['database_bytes'])} (pg_database_size)")
+    else:
+        click.echo(
+            f"Size: {_mb(info['database_bytes'])} (+ WAL {_mb(info['wal_bytes'])}), "
+            f"{info['pages']} pages of {info['page_size']} bytes, {info['free_pages']} free"
+        )
     click.echo("")
     print_table(info["tables"], ["table", "rows", "bytes"])
     click.echo("")

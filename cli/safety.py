@@ -9,10 +9,10 @@ import click
 from cli.output import print_json, print_listing
 from data import locations
 from data.analytics.loading import warm_frame_cache
+from data.db.postgres import configured_url, describe
 from data.ops.backup import backup_database, restore_database
-from data.ops.verify import check_database_integrity
-from data.store import get_backend
-from data.store.sqlite_backend import SQLiteBackend
+from data.ops.verify import check_database_integrity, run_postgres_checks
+from data.store import get_backend, sql_store
 
 DEFAULT_KEEP = 10
 
@@ -76,15 +76,26 @@ def restore(file: str, yes: bool) -> None:
 def verify(as_json: bool) -> None:
     """Check the database: integrity, foreign keys, schema, JSON documents, consistency.
 
-    Exits with status 1 when anything is wrong.
+    On a team database (FLOWCAST_DATABASE_URL): schema version and checksums, tables, columns
+    and indexes, foreign keys, consistency, and the rows per table. Exits with status 1 when
+    anything is wrong.
     """
-    ok, errors = check_database_integrity()
-    if as_json:
-        print_json({"database": str(locations.get_db_path()), "ok": ok, "errors": errors})
-    elif ok:
-        click.echo(f"{locations.get_db_path()}: all checks passed")
+    url = configured_url()
+    if url:
+        ok, errors, rows = run_postgres_checks(url)
+        where = describe(url)
     else:
-        click.echo(f"{locations.get_db_path()}: {len(errors)} problem(s) found", err=True)
+        ok, errors = check_database_integrity()
+        where, rows = str(locations.get_db_path()), None
+    if as_json:
+        print_json(
+            {"database": where, "ok": ok, "errors": errors, **({"rows": rows} if url else {})}
+        )
+    elif ok:
+        counted = f" ({sum(rows.values()):,} rows in {len(rows)} tables)" if rows else ""
+        click.echo(f"{where}: all checks passed{counted}")
+    else:
+        click.echo(f"{where}: {len(errors)} problem(s) found", err=True)
         for error in errors:
             click.echo(f"  - {error}", err=True)
     if not ok:
@@ -110,8 +121,6 @@ def cleanup() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with old and new values).")
 def audit(entity_type: str | None, entity_id: str | None, limit: int, as_json: bool) -> None:
     """List who created, changed or deleted what, newest first (tokens are masked)."""
-    # The audit log is in the SQLite database whatever the storage mode.
-    entries = SQLiteBackend(locations.get_db_path()).list_audit_entries(
-        entity_type, entity_id, limit
-    )
+    # The audit log is in the SQL database (the team's, or the SQLite file in every storage mode).
+    entries = sql_store().list_audit_entries(entity_type, entity_id, limit)
     print_listing(entries, ["id", "at", "entity_type", "entity_id", "action", "actor"], as_json)

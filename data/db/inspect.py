@@ -77,6 +77,42 @@ def expected_schema(version: int) -> tuple[tuple[str, str, str], ...]:
         conn.close()
 
 
+def expected_tables_and_indexes(version: int) -> tuple[dict[str, list[str]], set[str]]:
+    """The tables (with their columns, in order) and the named indexes the migrations up to
+    ``version`` build, as SQLite sees them: what a team database must hold too (the migrations'
+    PostgreSQL steps build the same names, tests/integration/test_postgres_schema.py)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        apply_migrations(conn, version)
+        tables = {
+            name: [c[1] for c in conn.execute(f'PRAGMA table_info("{name}")')]
+            for name in table_names(conn, internal=False)
+        }
+        indexes = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+            )
+        }
+        return tables, indexes
+    finally:
+        conn.close()
+
+
+def expected_foreign_key_count(version: int) -> int:
+    """How many foreign keys the migrations up to ``version`` declare (SQLite lists one row per
+    column of a key; ``id`` numbers the keys of a table)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        apply_migrations(conn, version)
+        return sum(
+            len({row[0] for row in conn.execute(f'PRAGMA foreign_key_list("{name}")')})
+            for name in table_names(conn, internal=False)
+        )
+    finally:
+        conn.close()
+
+
 def page_counts(conn: Connection) -> tuple[int, int, int]:
     """``(page size in bytes, pages, free pages)`` of the database file."""
     return (

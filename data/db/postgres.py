@@ -33,6 +33,17 @@ def configured_url() -> str | None:
     return os.environ.get(DATABASE_URL_ENV) or None
 
 
+def refuse_file_tool(tool: str, instead: str) -> None:
+    """One sentence when ``FLOWCAST_DATABASE_URL`` names a team database and ``tool`` only
+    works on the local SQLite file (it would otherwise create and use that file unseen)."""
+    url = configured_url()
+    if url:
+        raise ConfigError(
+            f"{tool} works on the local SQLite file, not on the team database ({describe(url)}) "
+            f"that FLOWCAST_DATABASE_URL names; {instead}."
+        )
+
+
 def check_url(url: str) -> str:
     """``url`` if it names a PostgreSQL database, else a ConfigError saying what to give."""
     parts = urlsplit(url)

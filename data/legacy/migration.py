@@ -27,6 +27,7 @@ from typing import Any
 from data.analytics.deadlines import move_settings_deadlines
 from data.analytics.loading import warm_frame_cache
 from data.db.connection import write_transaction
+from data.db.postgres import refuse_file_tool
 from data.db.sqlite import Connection
 from data.errors import ConfigError, DatabaseError, LegacyDataError, StorageFullError
 from data.jobs import MIGRATION_TASK, Job, ProgressCallback, run_job
@@ -389,6 +390,8 @@ def migrate_legacy(
         if job is not None:
             job.step(percent, message)
 
+    if db_path is None:
+        refuse_legacy_import_into_team_database()
     started = time.perf_counter()
     root = resolve_legacy_root(path or get_data_dir())
     database = Path(db_path) if db_path is not None else get_data_dir() / "profiles" / DB_FILENAME
@@ -461,6 +464,16 @@ def migrate_legacy(
     return report
 
 
+def refuse_legacy_import_into_team_database() -> None:
+    """The legacy import writes the local SQLite file (its per-issue split is SQLite's
+    json_each): with a team database configured it would write a file nobody reads."""
+    refuse_file_tool(
+        "The legacy JSON import",
+        "migrate into a local SQLite file first (without FLOWCAST_DATABASE_URL), then move that "
+        "into an empty team database with `flowcast db copy --to postgresql://…`",
+    )
+
+
 def run_migration_job(
     path: str | Path | None = None,
     progress: ProgressCallback | None = None,
@@ -474,6 +487,7 @@ def run_migration_job(
     a refused migration (problems listed in its LegacyMigrationError) leaves the record failed
     with that error's message, and one that failed on a full disk or a read-only folder says
     so and leaves nothing a retry would trip over."""
+    refuse_legacy_import_into_team_database()
     busy = (
         "A legacy migration is already running; wait for it to finish or cancel it on the "
         "Data page."

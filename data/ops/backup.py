@@ -24,6 +24,7 @@ from pathlib import Path
 from data import locations
 from data.db import sqlite_backup
 from data.db.connection import initialize_database, release_anchor
+from data.db.postgres import refuse_file_tool
 from data.db.schema import all_migrations, latest_version
 from data.db.sqlite import sqlite3
 from data.db.sqlite_backup import CopyProgress
@@ -72,10 +73,16 @@ def backup_database(
     """Write a consistent copy of the database to ``dest_dir`` (default ``<data dir>/backups``).
 
     ``keep`` = N deletes all but the newest N backups in ``dest_dir`` afterwards. Returns the
-    backup's path.
+    backup's path. A team database (FLOWCAST_DATABASE_URL) is refused: pg_dump backs it up.
     """
     if keep is not None and keep < 1:
         raise ValidationError(f"--keep {keep} would delete every backup; keep at least 1.")
+    if db_path is None:
+        refuse_file_tool(
+            "flowcast backup",
+            "back it up with pg_dump (pg_dump -Fc -f flowcast.dump DBNAME), or copy it into a "
+            "SQLite file with `flowcast db copy --to backup.db`",
+        )
     source_path = Path(db_path) if db_path is not None else locations.get_db_path()
     if not source_path.exists():
         raise NotFoundError(f"No database at {source_path}; nothing to back up (check --data-dir).")
@@ -131,6 +138,12 @@ def restore_database(
     Stop the app before restoring: another process holding the old database open would keep
     using it.
     """
+    if db_path is None:
+        refuse_file_tool(
+            "flowcast restore",
+            "restore a pg_dump of it with pg_restore, or copy a SQLite backup into an empty "
+            "team database with `flowcast db copy --to postgresql://…`",
+        )
     source = Path(file)
     if not source.is_file():
         raise NotFoundError(f"No backup file at {source}; check the path.")

@@ -58,3 +58,27 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def collect_postgres_stats(url: str, *, unused_days: int = UNUSED_AFTER_DAYS) -> dict[str, Any]:
+    """The same view of a PostgreSQL team database: rows and on-disk bytes per table (indexes
+    and TOAST included: ``pg_total_relation_size``), the database's size, cache entries per
+    query and unused profiles. No pages or WAL: those are the server's, not one file's."""
+    from data.db import postgres_inspect as catalog
+    from data.db.postgres import PostgresConnection, describe, postgres_connection
+
+    with postgres_connection(url) as raw:
+        conn = PostgresConnection(raw)
+        cutoff = to_utc_iso(utc_now() - timedelta(days=unused_days))
+        sizes = catalog.table_bytes(raw)
+        return {
+            "database": describe(url),
+            "database_bytes": catalog.database_bytes(raw),
+            "tables": [
+                {"table": t, "rows": catalog.row_count(raw, t), "bytes": sizes.get(t, 0)}
+                for t in sorted(catalog.columns_by_table(raw))
+            ],
+            "cache_entries": usage.cache_entries(conn, utc_now_iso()),  # type: ignore[arg-type]
+            "unused_profiles": usage.profiles_unused_since(conn, cutoff),  # type: ignore[arg-type]
+            "unused_days": unused_days,
+        }

@@ -33,15 +33,14 @@ from data.db.sqlite import Connection
 from data.errors import ConflictError, NotFoundError, ValidationError, no_profile
 from data.jobs import as_shown
 from data.legacy.reader import LOCAL_STATE_KEYS
-from data.locations import get_db_path
 from data.plans.approved import approved_plan
 from data.plans.plan_document import is_iso_date
 from data.private_files import make_private_dir, open_private
-from data.store import audit
+from data.store import audit, sql_store
 from data.store import transfer as store
 from data.store.json_backend import JSONBackend, canonical_profile, canonical_query
 from data.store.records import dumps
-from data.store.sqlite_backend import SQLiteBackend
+from data.store.sql_backend import SQLBackend
 from data.store.transfer import ISSUE_COLUMNS
 from data.timeutil import to_utc_iso, utc_now_iso, validate_week_key
 from data.validation import slugify, validate_metric_type, validate_name
@@ -57,7 +56,7 @@ def _strip_secrets(config: dict[str, Any]) -> dict[str, Any]:
 
 # Export ------------------------------------------------------------------------------------------
 def _profile_files(
-    backend: SQLiteBackend, conn: Connection, profile_id: str, include_token: bool
+    backend: SQLBackend, conn: Connection, profile_id: str, include_token: bool
 ) -> dict[str, Any]:
     profile = backend.get_profile(profile_id)
     if profile is None:
@@ -110,7 +109,7 @@ def export_profile(
     target = Path(export_path).expanduser().resolve()
     if target.exists() and (target.is_file() or any(target.iterdir())):
         raise ConflictError(f"{target} already exists; choose a new folder or file name.")
-    backend = SQLiteBackend(get_db_path())
+    backend = sql_store()
     # One read transaction: every read sees the same data.
     with backend.session() as conn, read_transaction(conn):
         files = _profile_files(backend, conn, profile_id, include_token)
@@ -278,7 +277,7 @@ def import_profile(import_path: str | os.PathLike[str], profile_name: str | None
         "manifest.json: queries",
         "does not match the queries/ folder",
     )
-    backend = SQLiteBackend(get_db_path())
+    backend = sql_store()
     existing = backend.list_profiles()
     taken_ids = {p["id"] for p in existing}
     taken_names = {p["name"] for p in existing}
@@ -377,7 +376,7 @@ def export_legacy(
         raise ConflictError(
             f"{root} already holds legacy files; choose an empty folder or pass --force to overwrite them."
         )
-    source = SQLiteBackend(get_db_path())
+    source = sql_store()
     target = JSONBackend(root)
     # Name clashes with other legacy profiles are found before anything is written.
     ours = {p["id"]: p["name"] for p in source.list_profiles()}

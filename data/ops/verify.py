@@ -6,6 +6,8 @@ migrations build — catches hand-made ALTERs), JSON validity of every document 
 consistency queries of the migration-strategy seed adapted to this schema (orphans, duplicates,
 broken sequences, contradictory state), and failed mirror writes of the ``dual`` storage mode.
 SQLite's own checks are in ``data.db.inspect``, the consistency queries in ``data.store.consistency``.
+A PostgreSQL team database gets the same schema, foreign-key and consistency checks
+(``run_postgres_checks``; its catalog is read in ``data.db.postgres_inspect``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from data.db import inspect
 from data.db.connection import connect
+from data.db.postgres import PostgresConnection, configured_url, postgres_connection
 from data.db.sqlite import Connection
 from data.db.sqlite import DatabaseError as SQLiteDatabaseError
 from data.errors import RESTORE_HINT, FlowcastError
@@ -111,5 +114,67 @@ def _consistency_errors(conn: Connection, tables: set[str]) -> list[str]:
 
 
 def check_database_integrity(path: str | os.PathLike[str] | None = None) -> tuple[bool, list[str]]:
-    """Run every integrity and consistency check; ``(True, [])`` when the database is sound."""
+    """Run every integrity and consistency check; ``(True, [])`` when the database is sound.
+    Without ``path``: the team database when ``FLOWCAST_DATABASE_URL`` names one."""
+    url = configured_url() if path is None else None
+    if url:
+        ok, errors, _counts = run_postgres_checks(url)
+        return ok, errors
     return run_integrity_checks(Path(path) if path is not None else get_db_path())
+
+
+def run_postgres_checks(url: str) -> tuple[bool, list[str], dict[str, int]]:
+    """``(ok, errors, rows per table)`` of a team database: the applied migrations unchanged and
+    up to date, its tables, columns and indexes those the migrations build, every foreign key
+    in place and validated, and the consistency queries. PostgreSQL checks its own pages and
+    ``jsonb`` documents as it writes them (SQLite's integrity_check and JSON checks have no
+    counterpart to run)."""
+    from data.db import postgres_inspect as catalog
+    from data.db.schema import check_applied_migrations, current_version, latest_version
+
+    with postgres_connection(url) as conn:
+        try:
+            check_applied_migrations(conn)
+        except FlowcastError as exc:
+            return False, [str(exc)], {}
+        errors = []
+        version = current_version(conn)
+        if version != latest_version():
+            errors.append(
+                f"schema version {version} is behind {latest_version()}; run `flowcast db "
+                "migrate` (a team server migrates when it starts)"
+            )
+        tables, indexes = inspect.expected_tables_and_indexes(version)
+        live = catalog.columns_by_table(conn)
+        for table in sorted(tables.keys() | live.keys()):
+            if table not in live:
+                errors.append(f"schema: table {table} is missing; restore a backup (pg_dump)")
+            elif table not in tables:
+                errors.append(f"schema: table {table} is not part of schema version {version}")
+            elif live[table] != tables[table]:
+                errors.append(
+                    f"schema: the columns of {table} differ from what migration {version} defines"
+                )
+        live_indexes = catalog.named_indexes(conn)
+        errors += [f"schema: index {name} is missing" for name in sorted(indexes - live_indexes)]
+        errors += [
+            f"schema: index {name} is not part of schema version {version}"
+            for name in sorted(live_indexes - indexes)
+        ]
+        keys = catalog.foreign_keys(conn)
+        errors += [
+            f"foreign key: {name} of {table} (to {parent}) is not validated; run ALTER TABLE "
+            f"{table} VALIDATE CONSTRAINT {name}"
+            for table, name, parent, valid in keys
+            if not valid
+        ]
+        expected_keys = inspect.expected_foreign_key_count(version)
+        if len(keys) != expected_keys:
+            errors.append(
+                f"foreign keys: {len(keys)} in the database, {expected_keys} in schema version "
+                f"{version}; restore a backup (pg_dump)"
+            )
+        present = set(live) & set(tables)
+        counts = {table: catalog.row_count(conn, table) for table in sorted(present)}
+        errors += _consistency_errors(PostgresConnection(conn), present)  # type: ignore[arg-type]
+    return not errors, errors, counts

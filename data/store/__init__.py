@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.store.base import PersistenceBackend
 
-__all__ = ["PersistenceBackend", "get_backend", "set_backend"]
+if TYPE_CHECKING:
+    from data.store.sql_backend import SQLBackend
+
+__all__ = ["PersistenceBackend", "get_backend", "set_backend", "sql_store"]
 
 _lock = threading.Lock()
 _backend: PersistenceBackend | None = None
@@ -75,6 +79,22 @@ def get_backend() -> PersistenceBackend:
             _close(_backend)
             _backend, _backend_key = _make_default_backend(*key.split(":", 1)), key
         return _backend
+
+
+def sql_store() -> SQLBackend:
+    """The SQL database the data lives in, for the tools that read or write it whole (export,
+    import, the audit log): the team database when ``FLOWCAST_DATABASE_URL`` names one, else the
+    SQLite file — in every storage mode, the legacy JSON files only mirroring it."""
+    from data.db.postgres import configured_url
+    from data.locations import get_db_path
+    from data.store.sql_backend import SQLBackend
+    from data.store.sqlite_backend import SQLiteBackend
+
+    if configured_url():
+        backend = get_backend()
+        if isinstance(backend, SQLBackend):
+            return backend
+    return SQLiteBackend(get_db_path())
 
 
 def set_backend(backend: PersistenceBackend | None) -> None:

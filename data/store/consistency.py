@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from data.db.dialect import POSTGRESQL, dialect_of
 from data.db.sqlite import Connection
 
 # The seed's orphan / duplicate / consistency queries for this schema: (problem, tables, query).
@@ -81,6 +82,9 @@ def inconsistencies(conn: Connection, tables: set[str]) -> list[tuple[str, list[
     for description, needs, sql in CONSISTENCY_CHECKS:
         if not set(needs) <= tables:
             continue
+        if dialect_of(conn).name == POSTGRESQL:
+            # app_state.value is JSON text on both engines: PostgreSQL reads its scalar as jsonb.
+            sql = sql.replace(" ->> '$'", "::jsonb #>> '{}'")
         rows = [tuple(r) for r in conn.execute(sql).fetchall()]
         if rows:
             found.append((description, rows))

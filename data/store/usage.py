@@ -22,15 +22,20 @@ def profiles_unused_since(conn: Connection, cutoff: str) -> list[dict[str, Any]]
 
 def cache_entries(conn: Connection, now: str) -> list[dict[str, Any]]:
     """Per query: JIRA response and changelog cache entries, live and expired at ``now``."""
+    # CASE, not SUM(boolean), and an aliased subquery: the same statement on PostgreSQL.
     rows = conn.execute(
         "SELECT profile_id, query_id, "
-        "  SUM(kind = 'response' AND expires_at > ?1) AS responses_live, "
-        "  SUM(kind = 'response' AND expires_at <= ?1) AS responses_expired, "
-        "  SUM(kind = 'changelog' AND expires_at > ?1) AS changelogs_live, "
-        "  SUM(kind = 'changelog' AND expires_at <= ?1) AS changelogs_expired "
+        "  SUM(CASE WHEN kind = 'response' AND expires_at > ? THEN 1 ELSE 0 END) "
+        "    AS responses_live, "
+        "  SUM(CASE WHEN kind = 'response' AND expires_at <= ? THEN 1 ELSE 0 END) "
+        "    AS responses_expired, "
+        "  SUM(CASE WHEN kind = 'changelog' AND expires_at > ? THEN 1 ELSE 0 END) "
+        "    AS changelogs_live, "
+        "  SUM(CASE WHEN kind = 'changelog' AND expires_at <= ? THEN 1 ELSE 0 END) "
+        "    AS changelogs_expired "
         "FROM (SELECT profile_id, query_id, expires_at, 'response' AS kind FROM jira_cache "
         "      UNION ALL SELECT profile_id, query_id, expires_at, 'changelog' FROM jira_changelog_cache) "
-        "GROUP BY profile_id, query_id ORDER BY profile_id, query_id",
-        (now,),
+        "AS entries GROUP BY profile_id, query_id ORDER BY profile_id, query_id",
+        (now, now, now, now),
     ).fetchall()
     return [dict(r) for r in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from click.testing import CliRunner, Result
 from cli.main import cli
 from data.db.connection import connect, get_db_connection
 from data.db.inspect import payload_bytes
+from data.db.postgres import DATABASE_URL_ENV
 from data.ops.backup import list_backups
+from data.store.postgres_backend import PostgresBackend
+from data.store.sql_backend import SQLBackend
 from data.store.sqlite_backend import SQLiteBackend
 from data.timeutil import to_utc_iso, utc_now
 
@@ -23,6 +27,10 @@ def run(*args: str, input: str | None = None) -> Result:
 
 @pytest.fixture
 def filled(backend: SQLiteBackend) -> SQLiteBackend:
+    return fill(backend)
+
+
+def fill(backend: SQLBackend) -> SQLBackend:
     long_ago = to_utc_iso(utc_now() - timedelta(days=60))
     backend.save_profile({"id": "kafka", "name": "Kafka", "jira_config": {"token": "s3cr3t"}})
     backend.save_profile({"id": "old", "name": "Old", "last_used": long_ago})
@@ -33,6 +41,16 @@ def filled(backend: SQLiteBackend) -> SQLiteBackend:
     backend.save_jira_cache("kafka", "12w", "stale", {"issues": []}, "2020-01-01")
     backend.save_changelog_entry("kafka", "bugs", "K-1", {"histories": []}, "2099-01-01")
     return backend
+
+
+@pytest.fixture
+def filled_on_each_engine(
+    both_engines: SQLBackend, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SQLBackend]:
+    """``filled``'s data in the SQLite file, or in a team database the CLI is pointed at."""
+    if isinstance(both_engines, PostgresBackend):
+        monkeypatch.setenv(DATABASE_URL_ENV, both_engines.url)
+    yield fill(both_engines)
 
 
 def test_backup_and_restore_round_trip(filled: SQLiteBackend, tmp_path: Path) -> None:
@@ -83,11 +101,14 @@ def test_restore_of_a_bad_file_is_one_line_and_exit_1(
     ]
 
 
-def test_verify_passes_on_a_sound_database(filled: SQLiteBackend) -> None:
+def test_verify_passes_on_a_sound_database(filled_on_each_engine: SQLBackend) -> None:
     result = run("verify")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     assert "all checks passed" in result.output
-    assert json.loads(run("verify", "--json").output)["ok"] is True
+    report = json.loads(run("verify", "--json").output)
+    assert report["ok"] is True
+    if isinstance(filled_on_each_engine, PostgresBackend):  # with the rows it counted
+        assert (report["rows"]["profiles"], report["rows"]["jira_cache"]) == (2, 3)
 
 
 def test_verify_exits_1_and_lists_the_problems(filled: SQLiteBackend) -> None:
@@ -108,7 +129,9 @@ def test_verify_without_a_database_exits_1(data_dir: Path) -> None:
     assert "No database at" in result.output
 
 
-def test_db_stats_counts_rows_cache_entries_and_unused_profiles(filled: SQLiteBackend) -> None:
+def test_db_stats_counts_rows_cache_entries_and_unused_profiles(
+    filled_on_each_engine: SQLBackend,
+) -> None:
     result = run("db", "stats", "--json")
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
@@ -117,8 +140,11 @@ def test_db_stats_counts_rows_cache_entries_and_unused_profiles(filled: SQLiteBa
     assert tables["profiles"]["rows"] == 2
     assert tables["queries"]["rows"] == 2
     assert tables["jira_cache"]["rows"] == 3
-    # dbstat counts whole pages: at least one per table and index.
-    assert tables["profiles"]["bytes"] >= stats["page_size"]
+    # Whole pages on both (SQLite's dbstat; PostgreSQL's 8 kB blocks): one at least per table
+    # and index, and the table holding rows is bigger than an empty one.
+    page = stats.get("page_size", 8192)
+    assert tables["profiles"]["bytes"] >= page
+    assert tables["profiles"]["bytes"] > tables["app_state"]["bytes"] > 0
     assert stats["cache_entries"] == [
         {
             "profile_id": "kafka",
@@ -138,13 +164,16 @@ def test_db_stats_counts_rows_cache_entries_and_unused_profiles(filled: SQLiteBa
         },
     ]
     assert [p["id"] for p in stats["unused_profiles"]] == ["old"]
-    assert stats["database_bytes"] == filled.db_path.stat().st_size
-    assert stats["database_bytes"] == stats["pages"] * stats["page_size"]
+    if isinstance(filled_on_each_engine, SQLiteBackend):
+        assert stats["database_bytes"] == filled_on_each_engine.db_path.stat().st_size
+        assert stats["database_bytes"] == stats["pages"] * stats["page_size"]
+    else:  # the whole database, more than the tables' sum (the catalog's own tables)
+        assert stats["database_bytes"] > sum(t["bytes"] for t in stats["tables"])
 
 
-def test_db_stats_prints_tables_for_people(filled: SQLiteBackend) -> None:
+def test_db_stats_prints_tables_for_people(filled_on_each_engine: SQLBackend) -> None:
     result = run("db", "stats")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     assert "Cache entries per query (live / expired):" in result.output
     assert "Profiles not used for 30 days:" in result.output
     assert any(line.split()[:2] == ["profiles", "2"] for line in result.output.splitlines())
@@ -170,7 +199,7 @@ def test_cache_cleanup_deletes_only_expired_entries(filled: SQLiteBackend) -> No
         assert conn.execute("SELECT COUNT(*) FROM jira_cache").fetchone()[0] == 2
 
 
-def test_audit_lists_newest_first_with_tokens_masked(filled: SQLiteBackend) -> None:
+def test_audit_lists_newest_first_with_tokens_masked(filled_on_each_engine: SQLBackend) -> None:
     result = run("audit", "--entity-type", "profile", "--json")
     assert result.exit_code == 0
     entries = json.loads(result.output)
