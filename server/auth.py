@@ -28,7 +28,7 @@ import flask
 from werkzeug.wrappers import Response
 
 from data.acting import begin_acting, end_acting
-from data.errors import AuthError, DatabaseError, FlowcastError, NotFoundError, ValidationError
+from data.errors import AuthError, FlowcastError, NotFoundError, ValidationError
 from data.team import accounts
 from server.permissions import required_action
 
@@ -80,7 +80,7 @@ def _guard() -> Response | None:
         return None
     try:
         user = _proxy_user(config) if config.mode == "proxy" else _session_user()
-    except DatabaseError as exc:  # the accounts cannot be read (PostgreSQL restarting): say so
+    except FlowcastError as exc:  # the accounts cannot be read (PostgreSQL restarting): say so
         return _refuse(503, str(exc))
     if isinstance(user, Response):
         return user

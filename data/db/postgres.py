@@ -205,9 +205,8 @@ def lost_connection(raw: psycopg.Connection[Any], exc: Exception) -> DatabaseErr
     where = f"database {info.dbname} on {info.host}:{info.port}"
     reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
     return DatabaseError(
-        f"The team database ({where}) closed the connection mid-request ({reason}), so nothing "
-        "was changed; try again in a moment (PostgreSQL may be restarting), or ask your admin "
-        "if it keeps happening."
+        f"The team database ({where}) closed the connection mid-request ({reason}); try again "
+        "in a moment (PostgreSQL may be restarting), or ask your admin if it keeps happening."
     )
 
 
