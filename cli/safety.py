@@ -10,7 +10,7 @@ from cli.output import print_json, print_listing
 from data import locations
 from data.analytics.loading import warm_frame_cache
 from data.db.postgres import configured_url, describe
-from data.ops.backup import backup_database, restore_database
+from data.ops.backup import backup_database, refuse_team_database_restore, restore_database
 from data.ops.verify import check_database_integrity, run_postgres_checks
 from data.store import get_backend, sql_store
 
@@ -54,6 +54,7 @@ def restore(file: str, yes: bool) -> None:
     Stop the app first. The file's integrity and schema version are checked before anything
     changes; an older backup is migrated to the current schema afterwards.
     """
+    refuse_team_database_restore()  # before asking to replace a file it would not use
     if not yes:
         click.confirm(
             f"Replace {locations.get_db_path()} with {file}? The current database is kept as a backup",

@@ -124,6 +124,15 @@ def rotate_backups(directory: str | os.PathLike[str], keep: int) -> list[Path]:
     return doomed
 
 
+def refuse_team_database_restore() -> None:
+    """One sentence when FLOWCAST_DATABASE_URL names a team database: restore replaces a file."""
+    refuse_file_tool(
+        "flowcast restore",
+        "restore a pg_dump of it with pg_restore, or copy a SQLite backup into an empty "
+        "team database with `flowcast db copy --to postgresql://…`",
+    )
+
+
 def restore_database(
     file: str | os.PathLike[str],
     *,
@@ -139,11 +148,7 @@ def restore_database(
     using it.
     """
     if db_path is None:
-        refuse_file_tool(
-            "flowcast restore",
-            "restore a pg_dump of it with pg_restore, or copy a SQLite backup into an empty "
-            "team database with `flowcast db copy --to postgresql://…`",
-        )
+        refuse_team_database_restore()
     source = Path(file)
     if not source.is_file():
         raise NotFoundError(f"No backup file at {source}; check the path.")

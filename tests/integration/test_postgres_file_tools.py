@@ -111,7 +111,7 @@ def test_a_profile_goes_out_of_and_back_into_a_team_database(
     ("args", "instead"),
     [
         (("backup",), "back it up with pg_dump"),
-        (("restore", "old.db", "--yes"), "restore a pg_dump of it with pg_restore"),
+        (("restore", "old.db"), "restore a pg_dump of it with pg_restore"),  # before asking
         (("migrate-json",), "then move that into an empty team database with `flowcast db copy"),
     ],
 )
