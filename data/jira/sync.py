@@ -46,6 +46,7 @@ from data.jira.flags import FLAGGED_NAME, flag_changes, flagged_field_id
 from data.jira.jql import incremental_jql
 from data.jira.metadata import statuses_by_name
 from data.jira.normalize import normalize_issue
+from data.jira.pages import History
 from data.jira.prefetch import prefetched
 from data.jobs import Job, JobInProgress, ProgressCallback, run_job
 from data.profiles import manager as pm
@@ -86,6 +87,7 @@ BASE_FIELDS = (
     "parent",
 )
 CANCEL_POLL_SECONDS = 0.25
+READ_NAMES_MAX = 1_000  # changelog field names whose reading a sync remembers
 
 
 class SyncInProgress(JobInProgress):
@@ -231,6 +233,7 @@ class _SyncRun:
         self.safety_margin = safety_margin
         self.issues: dict[str, NormalizedIssue] = {}
         self.changelogs: dict[str, str] = {}
+        self._read_names: dict[str, bool] = {}  # _read_items' answer per item name
 
     # Driving ------------------------------------------------------------------------------------
     def perform(self, client: JiraClient, full: bool) -> SyncResult:
@@ -380,36 +383,80 @@ class _SyncRun:
     def _read_items(self, histories: Any) -> list[dict[str, Any]]:
         """The histories cut to the items a sync reads — status, the Sprint field, the Flagged
         field — in one pass over every item (an issue's changelog is mostly other fields); the
-        readers of each field still pick their own items from what is left."""
+        readers of each field still pick their own items from what is left.
+
+        Histories come as dicts, or as ``pages.History`` where a Data Center page was decoded
+        typed; what is kept is dicts either way."""
         sprint_id = self.agile.sprint
         sprint_name = str(self.agile.sprint_name or "").lower()
         flag_id = self.flagged_field
         flag_name = FLAGGED_NAME.casefold()
+        by_name = self._read_names
         kept = []
         for history in histories if isinstance(histories, list) else []:
+            if type(history) is History:
+                read = []
+                for item in history.items or ():
+                    sent_id, name = item.fieldId, item.field
+                    if not sent_id and type(name) is str:
+                        # Data Center items carry names only, of a few fields: each name's
+                        # answer is worked out once per sync.
+                        wanted = by_name.get(name)
+                        if wanted is None:
+                            wanted = self._reads(
+                                None, name, sprint_id, sprint_name, flag_id, flag_name
+                            )
+                            if len(by_name) < READ_NAMES_MAX:
+                                by_name[name] = wanted
+                    else:
+                        wanted = self._reads(
+                            sent_id, name, sprint_id, sprint_name, flag_id, flag_name
+                        )
+                    if wanted:
+                        read.append(item.as_dict())
+                if read:
+                    kept.append({"id": history.id, "created": history.created, "items": read})
+                continue
             if not isinstance(history, dict):
                 continue
             items = history.get("items")
-            read = []
-            for item in items if isinstance(items, list) else []:
-                if not isinstance(item, dict):
-                    continue
-                sent_id = item.get("fieldId")
-                if sent_id and (sent_id in ("status", sprint_id) or sent_id == flag_id):
-                    read.append(item)
-                    continue
-                name = str(item.get("field") or "")
-                if (
-                    (not sent_id and name == "status")
-                    or (not sent_id and sprint_name and name.lower() == sprint_name)
-                    or ((not sent_id or not flag_id) and name.casefold() == flag_name)
-                ):
-                    read.append(item)
+            read = [
+                item
+                for item in (items if isinstance(items, list) else [])
+                if isinstance(item, dict)
+                and self._reads(
+                    item.get("fieldId"),
+                    item.get("field"),
+                    sprint_id,
+                    sprint_name,
+                    flag_id,
+                    flag_name,
+                )
+            ]
             if read:
                 kept.append(
                     {"id": history.get("id"), "created": history.get("created"), "items": read}
                 )
         return kept
+
+    @staticmethod
+    def _reads(
+        sent_id: Any,
+        field: Any,
+        sprint_id: str | None,
+        sprint_name: str,
+        flag_id: str | None,
+        flag_name: str,
+    ) -> bool:
+        """Whether a sync reads a changelog item of this field id (Cloud) or name (DC)."""
+        if sent_id and (sent_id in ("status", sprint_id) or sent_id == flag_id):
+            return True
+        name = str(field or "")
+        return (
+            (not sent_id and name == "status")
+            or (not sent_id and bool(sprint_name) and name.lower() == sprint_name)
+            or ((not sent_id or not flag_id) and name.casefold() == flag_name)
+        )
 
     # Progress and cancellation ----------------------------------------------------------------
     def report(self, percent: float, message: str) -> None:
