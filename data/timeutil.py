@@ -38,6 +38,7 @@ def to_utc_iso(value: datetime | str | int | float) -> str:
 # created, updated and history time (~7 per issue); most share an hour with another.
 _UTC_HOURS: dict[str, str] = {}
 _UTC_HOURS_MAX = 100_000
+_MINUTES_ON = re.compile(r":[0-5][0-9]:[0-5][0-9]\.[0-9]{3}")  # ":MM:SS.mmm", ASCII digits
 
 
 def _jira_time_in_utc(text: str) -> str | None:
@@ -54,24 +55,13 @@ def _jira_time_in_utc(text: str) -> str | None:
     else:
         return None
     rest = text[13:23]  # ":MM:SS.mmm", the same in UTC
-    if not (
-        offset[0] in "+-"
-        and offset[3:] == "00"
-        and offset[1:3].isdigit()
-        and rest.isascii()
-        and rest[0] == ":"
-        and rest[3] == ":"
-        and rest[6] == "."
-        and rest[1:3].isdigit()
-        and rest[1:3] < "60"
-        and rest[4:6].isdigit()
-        and rest[4:6] < "60"
-        and rest[7:].isdigit()
-    ):
+    if _MINUTES_ON.fullmatch(rest) is None:
         return None
     key = text[:13] + offset
     hour = _UTC_HOURS.get(key)
-    if hour is None:
+    if hour is None:  # only a valid (hour, offset) is ever remembered
+        if not (offset[0] in "+-" and offset[3:] == "00" and offset[1:3].isdigit()):
+            return None
         try:
             dt = datetime.fromisoformat(f"{text[:13]}:00:00{offset[:3]}:00").astimezone(UTC)
         except ValueError:

@@ -136,21 +136,35 @@ def status_transitions(histories: Any, path: str) -> list[tuple[str, str | None,
         if not isinstance(history, dict):
             raise IssueDataError(f"{path}[{index}]", "expected an object")
         items = history.get("items") or []
+        at = None  # the history's time, converted at its first status item
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
                 continue
-            if item.get("fieldId", item.get("field")) != "status" and item.get("field") != "status":
+            field = item.get("field")
+            if field != "status" and item.get("fieldId", field) != "status":
                 continue
             to_status = item.get("toString")
             if not to_status:
                 continue
-            at = _timestamp(history.get("created"), f"{path}[{index}].created", required=True)
+            if at is None:
+                at = _created(history.get("created"), path, index)
             found.append(
                 (at, _shared(item.get("fromString")), intern(str(to_status)), _history_id(history))
             )
     # Same-instant histories keep JIRA's id order, which is creation order.
     found.sort(key=lambda t: (t[0], _numeric(t[3])))
     return found  # type: ignore[return-value]
+
+
+def _created(value: Any, path: str, index: int) -> str:
+    """A history's time as stored UTC text (``_timestamp``, its path written only to say what
+    is wrong: a sync converts ~4 per issue)."""
+    if value not in (None, ""):
+        try:
+            return to_utc_iso(value)
+        except ValidationError:
+            pass
+    return _timestamp(value, f"{path}[{index}].created", required=True)  # type: ignore[return-value]
 
 
 def _shared(name: Any) -> Any:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import orjson
+
 from data.db.sqlite import Connection
 from data.timeutil import utc_now_iso
 
@@ -79,7 +81,7 @@ def store_issues(
                 i.updated,
                 i.resolved,
                 i.points,
-                json.dumps(i.fields, ensure_ascii=False),
+                _fields_json(i.fields),
                 i.changelog_total,
                 stamp,
             )
@@ -100,6 +102,15 @@ def store_issues(
             for seq, transition in enumerate(i.transitions or [])
         ),
     )
+
+
+def _fields_json(fields: dict[str, Any]) -> str:
+    """An issue's kept fields as JSON text, by orjson (~5x the stdlib's speed, one per issue of
+    a sync); the stdlib for what orjson refuses (lone surrogates). Either text is the same JSONB."""
+    try:
+        return orjson.dumps(fields).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(fields, ensure_ascii=False)
 
 
 def add_query_members(
