@@ -558,7 +558,8 @@ class JiraClient:
         Cloud: pages without changelog (1000 a page instead of 100 with one), then one
         ``changelog/bulkfetch`` per ≤1000 issues restricted to ``status`` — the fewest requests
         the API allows and never cut at 40. Data Center: ``expand=changelog`` on the search,
-        re-reading any issue whose embedded history is short.
+        re-reading any issue whose embedded history is short; its histories are
+        ``data.jira.pages.History`` structs where the page decoded typed, else dicts.
         """
         if self.deployment == CLOUD:
             yield from self._search_then_bulkfetch(jql, fields, changelog_fields)

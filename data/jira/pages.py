@@ -2,14 +2,14 @@
 
 A page of 1,000 issues with their changelogs is ~12 MB of JSON, most of it what a sync never
 reads: each history's author (with four avatar URLs), ``self`` links, ``expand``. Decoding into
-typed structs (msgspec) skips those while parsing, ~3x faster than building every object with
-orjson and a third of the memory (issue 16 §3). The page, its issues and their changelogs come
-out as the dicts a generic decode gives; each history is a ``History`` and each of its items an
-``Item`` (a key JIRA left out reads as None), which the sync's one reader of raw histories
-(``data.jira.sync._SyncRun._read_items``) takes beside plain dicts. An answer of another shape
-(a history that is not an object, a changelog that is a list …) is not this decoder's to judge:
-``search_page`` returns None and the caller decodes it the generic way, whose readers say what
-is wrong.
+typed structs (msgspec) skips those while parsing: ~40 ms a page against orjson's ~107 ms for
+every object, and a third of the memory (issue 16 §3). The page, its issues and their
+changelogs come out as the dicts a generic decode gives; each history is a ``History`` and each
+of its items an ``Item`` (a key JIRA left out reads as None), which the sync's one reader of raw
+histories (``data.jira.sync._SyncRun._read_items``) takes beside plain dicts. An answer of
+another shape (a history that is not an object, a changelog that is a list …) is not this
+decoder's to judge: ``search_page`` returns None and the caller decodes it the generic way, whose
+readers say what is wrong.
 """
 
 from __future__ import annotations

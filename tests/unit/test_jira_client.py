@@ -22,6 +22,7 @@ from data.jira.errors import (
     JiraRateLimited,
     JiraUnavailable,
 )
+from data.jira.pages import History
 
 SECRET = "s3cret-token-value"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -261,6 +262,30 @@ def test_datacenter_rereads_issues_whose_changelog_is_short() -> None:
     [(issues, total)] = list(rec.client("datacenter").search_with_changelogs("p", ["status"]))
     assert total == 1
     assert [h["id"] for h in issues[0]["changelog"]["histories"]] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_datacenter_pages_decode_typed_unless_their_shape_is_another(odd: bool) -> None:
+    history = {"id": "7", "created": "2026-01-02T03:04:05.678-0600", "author": {"name": "x"}}
+    history["items"] = [{"field": "status", "fromString": "To Do", "toString": "Done"}]
+    issue = {"id": "10", "key": "A-1", "fields": {}, "changelog": {"total": 2}}
+    issue["changelog"]["histories"] = [history, "not a history" if odd else history]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return ok({"startAt": 0, "maxResults": 1000, "total": 1, "issues": [issue]})
+
+    rec = Recorder(handler)
+    [(issues, _)] = list(rec.client("datacenter").search_with_changelogs("p", ["status"]))
+    first = issues[0]["changelog"]["histories"][0]
+    if odd:  # the generic decode, as JIRA sent it
+        assert issues[0]["changelog"]["histories"] == [history, "not a history"]
+    else:  # typed: the author is skipped, the rest is what JIRA sent
+        assert isinstance(first, History) and not hasattr(first, "author")
+        assert (first.id, first.created) == (history["id"], history["created"])
+        assert [item.as_dict() for item in first.items] == [
+            {"field": "status", "fieldId": None, "from": None, "fromString": "To Do", "to": None,
+             "toString": "Done"}
+        ]  # fmt: skip
 
 
 def test_epoch_milliseconds_are_told_from_seconds() -> None:
