@@ -600,7 +600,13 @@ def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:
     kept = []
     for history in changelog.get("histories") or []:
         items = [
-            {k: item.get(k) for k in ("field", "from", "fromString", "to", "toString")}
+            {
+                "field": item.get("field"),
+                "from": item.get("from"),
+                "fromString": item.get("fromString"),
+                "to": item.get("to"),
+                "toString": item.get("toString"),
+            }
             for item in history.get("items") or []
             if isinstance(item, dict) and (item.get("fieldId") or item.get("field")) == "status"
         ]
