@@ -1,14 +1,20 @@
 """PostgreSQL cutting a team server's connections during a page load (issue 14 §4): what a
 restart does to its clients, done for real on the server side with ``pg_terminate_backend()``
-of every backend of the test's own database (the shared server itself keeps running: other
-tests use it). The request that was cut off answers one sentence, not a 500 traceback, and the
-next request works: the pool drops the dead connections and opens new ones."""
+of every backend of the test's own database (the shared server keeps running: other tests use
+it), and a real restart of a PostgreSQL server of the test's own. The request that was cut off
+answers one sentence, not a 500 traceback, and the next request works: the pool drops the dead
+connections and opens new ones."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,7 +32,7 @@ from fakejira import FakeJira
 from layouts import ids
 from tests.integration.jira_support import make_profile
 from tests.postgres_support import server_url
-from tests.team_load import page_body, team_server
+from tests.team_load import free_port, page_body, team_server
 from tests.team_support import PASSWORD, sign_in
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -111,3 +117,101 @@ def until_a_backend_waits(admin: psycopg.Connection, database: str) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"no statement of the page load waited in {database} within 60 s")
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@pytest.fixture
+def own_server() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A PostgreSQL 15 server of this test's own (initdb in a temporary folder, a free port), so
+    that restarting it touches no other test's connections; yields its database URL and a
+    ``restart()`` that returns once the server accepts connections again. Stopped and removed
+    at the end, whatever happens."""
+    if not (PG_BIN / "initdb").exists():
+        _unavailable_binaries()
+    # Not under pytest's tmp_path: the postgres account cannot enter root's 0700 folders.
+    folder = Path(tempfile.mkdtemp(prefix="flowcast-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: as the postgres account
+        shutil.chown(folder, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", free_port()
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run(
+            [*as_owner, str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", *args],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    subprocess.run(
+        [*as_owner, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+         "--no-sync"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    # Its output to a log file: a server holding pg_ctl's pipe would keep run() waiting.
+    log = str(folder / "log")
+    pg_ctl("-o", options, "-l", log, "start")
+    try:
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("CREATE DATABASE flowcast")
+        yield (
+            url.rsplit("/", 1)[0] + "/flowcast",
+            lambda: pg_ctl("-m", "fast", "-o", options, "-l", log, "restart"),
+        )
+    finally:
+        try:
+            pg_ctl("-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unavailable_binaries() -> None:
+    message = f"PostgreSQL 15's server programs are not in {PG_BIN} (apt-get install postgresql)."
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def test_a_real_restart_during_a_page_load_is_one_sentence_and_the_next_load_works(
+    own_server: tuple[str, Callable[[], None]], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL itself restarts (pg_ctl restart -m fast: every session ended, the server down
+    and up again) while a page load's statement runs."""
+    url, restart = own_server
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    set_backend(None)
+    try:
+        accounts.add_user("ada", PASSWORD, "admin")
+        accounts.add_user("vic", PASSWORD, "viewer")
+        with FakeJira("cloud", issues=40, seed=3, now=NOW) as fake:
+            profile_id, query_id = make_profile(fake)
+            jira_sync.sync(profile_id, query_id)
+    finally:
+        set_backend(None)
+    body = page_body(create_app().callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    with team_server(data_dir, None, web_workers=1, database_url=url) as base:
+        viewer = sign_in(base, "vic", timeout=120)
+        assert flow_page(viewer.post("/_dash-update-component", json=body))  # warm
+        answers: list[httpx.Response] = []
+        holder = psycopg.connect(url, autocommit=True)
+        try:
+            holder.execute("BEGIN")
+            holder.execute("LOCK TABLE query_issues IN ACCESS EXCLUSIVE MODE")
+            loading = threading.Thread(
+                target=lambda: answers.append(viewer.post("/_dash-update-component", json=body))
+            )
+            loading.start()
+            with psycopg.connect(url, autocommit=True) as watcher:
+                until_a_backend_waits(watcher, "flowcast")
+            restart()  # returns once the server accepts connections again
+            loading.join(timeout=120)
+        finally:
+            holder.close()
+        (answer,) = answers
+        assert "Traceback" not in answer.text and answer.status_code != 500, answer.text
+        assert CUT_OFF in answer.text, answer.text
+        again = viewer.post("/_dash-update-component", json=body)
+        assert again.status_code == 200 and flow_page(again), again.text[:300]
