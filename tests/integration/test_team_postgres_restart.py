@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -122,12 +123,22 @@ def until_a_backend_waits(admin: psycopg.Connection, database: str) -> None:
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
+@dataclass(frozen=True)
+class OwnServer:
+    """A test's own PostgreSQL: its database's URL; ``restart``, ``stop`` and ``start`` return
+    once the server accepts connections again (or has stopped)."""
+
+    url: str
+    restart: Callable[[], None]
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
 @pytest.fixture
-def own_server() -> Iterator[tuple[str, Callable[[], None]]]:
+def own_server() -> Iterator[OwnServer]:
     """A PostgreSQL 15 server of this test's own (initdb in a temporary folder, a free port), so
-    that restarting it touches no other test's connections; yields its database URL and a
-    ``restart()`` that returns once the server accepts connections again. Stopped and removed
-    at the end, whatever happens."""
+    that restarting or stopping it touches no other test's connections. Stopped and removed at
+    the end, whatever happens."""
     if not (PG_BIN / "initdb").exists():
         _unavailable_binaries()
     # Not under pytest's tmp_path: the postgres account cannot enter root's 0700 folders.
@@ -157,9 +168,11 @@ def own_server() -> Iterator[tuple[str, Callable[[], None]]]:
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute("CREATE DATABASE flowcast")
-        yield (
+        yield OwnServer(
             url.rsplit("/", 1)[0] + "/flowcast",
-            lambda: pg_ctl("-m", "fast", "-o", options, "-l", log, "restart"),
+            restart=lambda: pg_ctl("-m", "fast", "-o", options, "-l", log, "restart"),
+            stop=lambda: pg_ctl("-m", "fast", "stop"),
+            start=lambda: pg_ctl("-o", options, "-l", log, "start"),
         )
     finally:
         try:
@@ -176,11 +189,11 @@ def _unavailable_binaries() -> None:
 
 
 def test_a_real_restart_during_a_page_load_is_one_sentence_and_the_next_load_works(
-    own_server: tuple[str, Callable[[], None]], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    own_server: OwnServer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL itself restarts (pg_ctl restart -m fast: every session ended, the server down
     and up again) while a page load's statement runs."""
-    url, restart = own_server
+    url = own_server.url
     monkeypatch.setenv(DATABASE_URL_ENV, url)
     set_backend(None)
     try:
@@ -206,12 +219,43 @@ def test_a_real_restart_during_a_page_load_is_one_sentence_and_the_next_load_wor
             loading.start()
             with psycopg.connect(url, autocommit=True) as watcher:
                 until_a_backend_waits(watcher, "flowcast")
-            restart()  # returns once the server accepts connections again
+            own_server.restart()  # returns once the server accepts connections again
             loading.join(timeout=120)
         finally:
             holder.close()
         (answer,) = answers
         assert "Traceback" not in answer.text and answer.status_code != 500, answer.text
         assert CUT_OFF in answer.text, answer.text
+        again = viewer.post("/_dash-update-component", json=body)
+        assert again.status_code == 200 and flow_page(again), again.text[:300]
+
+
+def test_pages_while_postgresql_is_down_are_one_sentence_and_work_once_it_is_back(
+    own_server: OwnServer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL stopped between two page loads: the sign-in check cannot get a connection and
+    says so in one sentence (503) after the pool's wait, not a 500; started again, pages work."""
+    monkeypatch.setenv(DATABASE_URL_ENV, own_server.url)
+    set_backend(None)
+    try:
+        accounts.add_user("ada", PASSWORD, "admin")
+        accounts.add_user("vic", PASSWORD, "viewer")
+        with FakeJira("cloud", issues=20, seed=3, now=NOW) as fake:
+            profile_id, query_id = make_profile(fake)
+            jira_sync.sync(profile_id, query_id)
+    finally:
+        set_backend(None)
+    body = page_body(create_app().callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    with team_server(data_dir, None, web_workers=1, database_url=own_server.url) as base:
+        viewer = sign_in(base, "vic", timeout=120)
+        assert flow_page(viewer.post("/_dash-update-component", json=body))
+        own_server.stop()
+        try:
+            down = viewer.post("/_dash-update-component", json=body)
+        finally:
+            own_server.start()
+        assert down.status_code == 503, down.text
+        assert down.json()["error"].startswith("PostgreSQL (database flowcast on 127.0.0.1:")
+        assert "gave this server no connection within 10 s; try again in a moment" in down.text
         again = viewer.post("/_dash-update-component", json=body)
         assert again.status_code == 200 and flow_page(again), again.text[:300]
