@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from layouts import ids
 from layouts.components import dbc, dcc, html, is_component
 from layouts.exports import csv_text, current_name
 from layouts.guide import GUIDE_PATH
+from layouts.theme import TEMPLATE_JSON, template_deferred
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -132,9 +134,16 @@ def graph(
     return chart if about is None else html.Div([chart, about_line(about)])
 
 
-def plain_graph(component_id: str, figure: go.Figure, about: About | None = None) -> Any:
-    """``graph`` with the figure as plain data, for a page kept for later (``plain_figure``)."""
-    return graph(component_id, plain_figure(figure), about)
+def plain_graph(
+    component_id: str, build: Callable[..., go.Figure], *args: Any, about: About | None = None
+) -> Any:
+    """``graph`` of ``build(*args)`` as plain data, for a page kept for later (``plain_figure``;
+    the figure is built without validating the template, which the plain dict then gets)."""
+    with template_deferred():
+        figure = build(*args)
+    plain = plain_figure(figure)
+    plain["layout"]["template"] = TEMPLATE_JSON
+    return graph(component_id, plain, about)
 
 
 def guide_link(title: str, about: About) -> html.A:

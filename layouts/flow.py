@@ -217,17 +217,20 @@ def flow_layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        plain_graph(ids.FLOW_SCATTER, scatter_figure(cycle), ABOUT["scatter"]), lg=7
+                        plain_graph(
+                            ids.FLOW_SCATTER, scatter_figure, cycle, about=ABOUT["scatter"]
+                        ),
+                        lg=7,
                     ),
                     dbc.Col(
                         plain_graph(
-                            ids.FLOW_HISTOGRAM, histogram_figure(cycle), ABOUT["histogram"]
+                            ids.FLOW_HISTOGRAM, histogram_figure, cycle, about=ABOUT["histogram"]
                         ),
                         lg=5,
                     ),
                 ]
             ),
-            dbc.Row([dbc.Col(plain_graph(ids.FLOW_CFD, cfd_figure(cfd), ABOUT["cfd"]))]),
+            dbc.Row([dbc.Col(plain_graph(ids.FLOW_CFD, cfd_figure, cfd, about=ABOUT["cfd"]))]),
             *upper,
             html.H6(shown, className="mt-2"),
             ageing_table(oldest, summaries),

@@ -274,7 +274,13 @@ def flow_views_layout(views: Any, summaries: dict[str, str]) -> tuple[list[Any],
     Row, Col = dbc.Row, dbc.Col
     upper = [
         Row(
-            [Col(plain_graph(ids.FLOW_AGEING, ageing_bands_figure(views.ageing), ABOUT["ageing"]))]
+            [
+                Col(
+                    plain_graph(
+                        ids.FLOW_AGEING, ageing_bands_figure, views.ageing, about=ABOUT["ageing"]
+                    )
+                )
+            ]
         ),
         past_p85_table(views.ageing, summaries),
     ]
@@ -282,7 +288,9 @@ def flow_views_layout(views: Any, summaries: dict[str, str]) -> tuple[list[Any],
         Row(
             [
                 Col(
-                    plain_graph(ids.FLOW_BLOCKED, blocked_figure(views.blocked), ABOUT["blocked"]),
+                    plain_graph(
+                        ids.FLOW_BLOCKED, blocked_figure, views.blocked, about=ABOUT["blocked"]
+                    ),
                     lg=6,
                 ),
                 Col(blocked_table(views.blocked, summaries), lg=6),
@@ -294,19 +302,21 @@ def flow_views_layout(views: Any, summaries: dict[str, str]) -> tuple[list[Any],
             [
                 Col(
                     plain_graph(
-                        ids.FLOW_NET_FLOW, net_flow_figure(views.net_flow), ABOUT["net_flow"]
+                        ids.FLOW_NET_FLOW, net_flow_figure, views.net_flow, about=ABOUT["net_flow"]
                     ),
                     lg=6,
                 ),
                 Col(
-                    plain_graph(ids.FLOW_WIP_RUN, wip_run_figure(views.wip_run), ABOUT["wip_run"]),
+                    plain_graph(
+                        ids.FLOW_WIP_RUN, wip_run_figure, views.wip_run, about=ABOUT["wip_run"]
+                    ),
                     lg=6,
                 ),
             ],
             className="mt-3",
         ),  # fmt: skip
         defect_cards(views.defects),
-        plain_graph(ids.FLOW_DEFECTS, defects_figure(views.defects), ABOUT["defects"]),
+        plain_graph(ids.FLOW_DEFECTS, defects_figure, views.defects, about=ABOUT["defects"]),
     ]
 
 

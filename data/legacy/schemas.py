@@ -1,9 +1,9 @@
 """A schema per legacy JSON file (LEGACY_LAYOUT.md): the type of every field the migration reads.
 
-Each file is parsed and checked in one pass: pydantic validates the JSON text itself (in Rust, about
-as fast as ``json.loads`` on a 20 MB changelog cache), so a wrong type anywhere — a date-time that
-is a number, a status name that is a list, history items that are a string — is found before
-anything is written, every one of them (not just the first), each with its JSON path
+Each file is parsed and checked in one pass: pydantic validates the JSON text itself (in Rust,
+1.2–1.4x the CPU time of ``json.loads`` on a 4 MB changelog cache), so a wrong type anywhere —
+a date-time that is a number, a status name that is a list, history items that are a string —
+is found before anything is written, every one of them (not just the first), each with its JSON path
 (``issues[5].fields.status.name``). Nothing is converted here: the parsed file is exactly what
 ``json.loads`` returns, but for a file the migration stores as written and reads only in part
 (``LegacyFile.lean_unless``: an old app's changelog cache), which lacks the keys no schema names.

@@ -3,6 +3,8 @@ stage without completed history), past-P85 and blocked dots, and the tables' row
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from plotly.io.json import to_json_plotly
 
@@ -10,8 +12,9 @@ from data.analytics.flow_views import flow_views_section
 from data.analytics.report import context_from_frames, cycle_section
 from data.metrics.mappings import MetricMappings
 from layouts import ids
-from layouts.common import plain_figure
+from layouts.common import plain_figure, plain_graph
 from layouts.flow_views import ageing_bands_figure, flow_views_layout, listed_keys
+from layouts.theme import TEMPLATE_JSON
 from tests.unit.metrics_builders import build_frames, issue
 from tests.unit.test_metrics_flow_views import AS_OF, STAGES, STATES, _views, t
 
@@ -96,3 +99,8 @@ def test_a_plain_figure_encodes_as_the_figure_does():
     customdata = {trace["name"]: trace["customdata"] for trace in plain["data"]}
     assert customdata["within P85"].dtype.kind == "U"
     assert customdata["within P85"].tolist() == ["W-4"]
+    # Built without validating the template, which the plain dict gets: the same chart.
+    chart = plain_graph(ids.FLOW_AGEING, ageing_bands_figure, views.ageing).figure
+    assert json.loads(to_json_plotly(chart)) == json.loads(to_json_plotly(fig))
+    assert chart["layout"]["template"] == TEMPLATE_JSON
+    assert ageing_bands_figure(views.ageing).layout.template.layout.colorway
