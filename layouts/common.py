@@ -135,15 +135,20 @@ def graph(
 
 
 def plain_graph(
-    component_id: str, build: Callable[..., go.Figure], *args: Any, about: About | None = None
+    component_id: str,
+    build: Callable[..., go.Figure],
+    *args: Any,
+    about: About | None = None,
+    png_only: bool = False,
 ) -> Any:
-    """``graph`` of ``build(*args)`` as plain data, for a page kept for later (``plain_figure``;
-    the figure is built without validating the template, which the plain dict then gets)."""
+    """``graph`` of ``build(*args)`` as plain data (``plain_figure``): the figure is built
+    without validating the template, which the plain dict then gets (~4 ms a figure, on every
+    page drawn), and a page kept for later (the Flow page) pays plotly's conversion once."""
     with template_deferred():
         figure = build(*args)
     plain = plain_figure(figure)
     plain["layout"]["template"] = TEMPLATE_JSON
-    return graph(component_id, plain, about)
+    return graph(component_id, plain, about, png_only)
 
 
 def guide_link(title: str, about: About) -> html.A:

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from layouts import ids
 from layouts.charts import zero_based_range
-from layouts.common import About, graph, guide_href, guide_link
+from layouts.common import About, guide_href, guide_link, plain_graph
 from layouts.components import dbc, html
 from layouts.theme import COLORWAY, empty_figure, new_figure
 from layouts.units import DORA_UNITS, Unit
@@ -141,10 +141,14 @@ def dora_layout(dora: Any, trends: dict[str, tuple[list[str], list[Any]]]) -> ht
     """``trends``: (weeks, stored values) per key, as the weekly snapshots hold them."""
     figures = [
         dbc.Col(
-            graph(
+            plain_graph(
                 ids.dora_trend(key),
-                trend_figure(title, *trends.get(key, ([], [])), DORA_UNITS[key], COLORWAY[i]),
-                About(
+                trend_figure,
+                title,
+                *trends.get(key, ([], [])),
+                DORA_UNITS[key],
+                COLORWAY[i],
+                about=About(
                     f"{title} at the end of each week, from the weekly snapshots. {definition}",
                     DORA_DOC,
                 ),

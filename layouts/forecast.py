@@ -19,7 +19,7 @@ from layouts.charts import (
     value_vlines,
     zero_based_range,
 )
-from layouts.common import About, card_row, graph, stat_card
+from layouts.common import About, card_row, plain_graph, stat_card
 from layouts.components import dbc, dcc, html
 from layouts.health import health_summary
 from layouts.theme import BASELINE, COLORWAY, DEADLINE, INK, MILESTONE, empty_figure, new_figure
@@ -551,19 +551,30 @@ def forecast_layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        graph(
+                        plain_graph(
                             ids.FORECAST_BURNDOWN,
-                            burndown_figure(burndown, when, today, baseline, unit, view),
-                            ABOUT["burndown"],
-                        ),
+                            burndown_figure,
+                            burndown,
+                            when,
+                            today,
+                            baseline,
+                            unit,
+                            view,
+                            about=ABOUT["burndown"],
+                        ),  # fmt: skip
                         lg=6,
                     ),
                     dbc.Col(
-                        graph(
+                        plain_graph(
                             ids.FORECAST_BURNUP,
-                            burnup_figure(burndown, when, today, unit, view),
-                            ABOUT["burnup"],
-                        ),
+                            burnup_figure,
+                            burndown,
+                            when,
+                            today,
+                            unit,
+                            view,
+                            about=ABOUT["burnup"],
+                        ),  # fmt: skip
                         lg=6,
                     ),
                 ]
@@ -571,15 +582,19 @@ def forecast_layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        graph(
+                        plain_graph(
                             ids.FORECAST_THROUGHPUT,
-                            throughput_figure(weekly, unit),
-                            ABOUT["throughput"],
-                        ),
+                            throughput_figure,
+                            weekly,
+                            unit,
+                            about=ABOUT["throughput"],
+                        ),  # fmt: skip
                         lg=6,
                     ),
                     dbc.Col(
-                        graph(ids.FORECAST_SCOPE, scope_figure(weekly, unit), ABOUT["scope"]),
+                        plain_graph(
+                            ids.FORECAST_SCOPE, scope_figure, weekly, unit, about=ABOUT["scope"]
+                        ),
                         lg=6,
                     ),
                 ]
@@ -588,15 +603,22 @@ def forecast_layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        graph(
+                        plain_graph(
                             ids.FORECAST_FINISH_DATES,
-                            finish_dates_figure(card_when, burndown.deadline),
-                            ABOUT["finish_dates"],
-                        ),
+                            finish_dates_figure,
+                            card_when,
+                            burndown.deadline,
+                            about=ABOUT["finish_dates"],
+                        ),  # fmt: skip
                         lg=6,
                     ),
                     dbc.Col(
-                        graph(ids.FORECAST_HOW_MANY, how_many_figure(how_many), ABOUT["how_many"]),
+                        plain_graph(
+                            ids.FORECAST_HOW_MANY,
+                            how_many_figure,
+                            how_many,
+                            about=ABOUT["how_many"],
+                        ),
                         lg=6,
                     ),
                 ]

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from layouts import ids
 from layouts.charts import subplot_grid, value_lines, zero_based_range
-from layouts.common import About, about_line, csv_download, graph, text_table
+from layouts.common import About, about_line, csv_download, plain_graph, text_table
 from layouts.components import dbc, dcc, html
 from layouts.jobs import job_cancel_result, job_progress
 from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_JSON, empty_figure, new_figure
@@ -219,10 +219,12 @@ def review_content(review: Any, deadline: str | None, deadline_note: str = "") -
         [
             # Small multiples: a whole mode bar would cover the top-right chart's title; the PNG
             # download alone fits.
-            graph(
+            plain_graph(
                 ids.REVIEW_TRENDS,
-                trends_figure(review.trends, review.partial),
-                ABOUT["trends"],
+                trends_figure,
+                review.trends,
+                review.partial,
+                about=ABOUT["trends"],
                 png_only=True,
             ),  # fmt: skip
             dbc.Row(
@@ -237,11 +239,13 @@ def review_content(review: Any, deadline: str | None, deadline_note: str = "") -
                     ),
                     dbc.Col(
                         [
-                            graph(
+                            plain_graph(
                                 ids.REVIEW_DRIFT,
-                                drift_figure(review.drift, deadline),
-                                ABOUT["drift"],
-                            ),
+                                drift_figure,
+                                review.drift,
+                                deadline,
+                                about=ABOUT["drift"],
+                            ),  # fmt: skip
                             deadline_line(deadline, deadline_note),
                         ],
                         lg=6,

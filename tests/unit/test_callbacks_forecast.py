@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date, timedelta
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
@@ -44,7 +47,7 @@ def _page(selection, unit=None) -> dict:
     """The page rendered for ``unit``: switch value, note, cards and the four figures."""
     page = forecast.render(selection["profile"], selection["query"], unit)
     graphs = {
-        name: find_component(page, graph_id).figure
+        name: go.Figure(find_component(page, graph_id).figure)
         for name, graph_id in (("burndown", ids.FORECAST_BURNDOWN), ("burnup", ids.FORECAST_BURNUP),
                                ("throughput", ids.FORECAST_THROUGHPUT), ("scope", ids.FORECAST_SCOPE))
     }  # fmt: skip
@@ -60,7 +63,11 @@ def _page(selection, unit=None) -> dict:
 
 
 def _trace(figure, name: str) -> list:
-    return next(list(t.y) for t in figure.data if t.name == name)
+    """A trace's y values (a page's chart holds numbers as plotly's typed arrays)."""
+    y = next(t.y for t in figure.data if t.name == name)
+    if isinstance(y, dict):  # {"dtype": ..., "bdata": base64}
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+    return list(y)
 
 
 @pytest.fixture
@@ -139,7 +146,8 @@ def test_a_unit_change_re_renders_only_the_forecast_page(with_points):
     assert ids.FLOW_QUALITY in str(shell.page_update(load, "/flow", with_points, "points"))
     # Any other trigger renders the page as usual (here a query switch on the Forecast page).
     page = shell.page_update([f"{ids.SELECTION}.data"], "/", with_points, "points")
-    assert find_component(page, ids.FORECAST_BURNDOWN).figure.layout.yaxis.title.text == "points"
+    burndown = go.Figure(find_component(page, ids.FORECAST_BURNDOWN).figure)
+    assert burndown.layout.yaxis.title.text == "points"
     missing = shell.page_update([], "/", {**with_points, "query": "gone"}, "points")
     assert "No query 'gone'" in str(missing.children)
 
