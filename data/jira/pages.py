@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 
-class Item(msgspec.Struct):
+class Item(msgspec.Struct, gc=False):
     """One changelog item: which field changed, from what to what."""
 
     field: Any = None
@@ -41,7 +41,7 @@ class Item(msgspec.Struct):
         }
 
 
-class History(msgspec.Struct):
+class History(msgspec.Struct, gc=False):
     """One changelog history: its id, when, and its items."""
 
     id: Any = None
@@ -49,19 +49,19 @@ class History(msgspec.Struct):
     items: list[Item] | None = None
 
 
-class _Changelog(msgspec.Struct):
+class _Changelog(msgspec.Struct, gc=False):
     total: Any = None
     histories: list[History] | None = None
 
 
-class _Issue(msgspec.Struct):
+class _Issue(msgspec.Struct, gc=False):
     id: Any = None
     key: Any = None
     fields: Any = None
     changelog: _Changelog | None = None
 
 
-class _Page(msgspec.Struct):
+class _Page(msgspec.Struct, gc=False):
     startAt: Any = None  # noqa: N815 - JIRA's names
     maxResults: Any = None  # noqa: N815
     total: Any = None

@@ -23,12 +23,13 @@ time, enforced by an OS file lock that dies with its process.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -194,9 +195,12 @@ def sync_in_job(
     # Waits between retries are cancel points too, and their reason shows as the progress.
     policy = replace(policy, sleep=run.cancellable_sleep(policy.sleep), on_retry=run.retrying)
     try:
-        with JiraClient.from_profile(
-            profile, retry=policy, max_workers=max_workers, transport=transport
-        ) as client:
+        with (
+            JiraClient.from_profile(
+                profile, retry=policy, max_workers=max_workers, transport=transport
+            ) as client,
+            _collector_per_page(),
+        ):
             return run.perform(client, full)
     except TaskCancelled:
         raise
@@ -345,6 +349,7 @@ class _SyncRun:
             for raw in issues:
                 self._keep(raw)
             fetched += len(issues)
+            gc.collect(1)  # what this page and the one before left (_collector_per_page)
             self.check_cancel()
             if total:
                 self.report(
@@ -577,6 +582,26 @@ class _SyncRun:
                 )
         except FlowcastError as exc:
             logger.warning("could not record the sync error: %s", exc)
+
+
+@contextmanager
+def _collector_per_page() -> Iterator[None]:
+    """The cyclic garbage collector paused for a sync (as it was, after), collecting the young
+    generations once per page instead (``_fetch``).
+
+    A page decodes to ~100,000 objects that live until the page is normalized: left to itself
+    the collector ran ~700 times per 10,000 issues, scanning them and the rows kept so far
+    again and again (~1 s CPU, a third of the sync). Per page, the young generations hold that
+    page's objects and the page before's; what is still alive moves to the oldest generation,
+    which is not scanned again during the sync. The collection is needed, not only tidy: each
+    httpx response, with its ~12 MB body, sits in a reference cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:
