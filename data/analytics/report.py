@@ -11,7 +11,9 @@ records each week's forecast for the query's plans (forecast drift per plan vers
 from __future__ import annotations
 
 import functools
+import inspect
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
@@ -80,6 +82,9 @@ class MetricsContext:
     sections: dict[tuple[Any, ...], Any] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    computing: threading.RLock = field(
+        default_factory=threading.RLock, init=False, compare=False, repr=False
+    )
 
     @property
     def today(self) -> date:
@@ -105,12 +110,20 @@ def per_context(
     """Compute ``section(ctx, ...)`` once per context and arguments (which must be hashable).
     What it returns is shared by every later caller: treat it as read-only."""
 
+    signature = inspect.signature(section)
+
     @functools.wraps(section)
     def remembered(ctx: MetricsContext, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        key = (section.__name__, args, tuple(sorted(kwargs.items())))
-        if key not in ctx.sections:
-            ctx.sections[key] = section(ctx, *args, **kwargs)
-        return cast(R, ctx.sections[key])
+        # The arguments as the function sees them: f(ctx) and f(ctx, None) are one entry.
+        bound = signature.bind(ctx, *args, **kwargs)
+        bound.apply_defaults()
+        key = (section, *list(bound.arguments.items())[1:])
+        # One computation per context at a time: two first renders of it (two tabs, two users)
+        # wait for one result instead of computing it twice (re-entrant: sections use sections).
+        with ctx.computing:
+            if key not in ctx.sections:
+                ctx.sections[key] = section(ctx, *args, **kwargs)
+            return cast(R, ctx.sections[key])
 
     return remembered
 

@@ -76,6 +76,9 @@ def test_a_pages_sections_are_computed_once_per_context(seeded: SQLiteBackend) -
     assert health_section(ctx) is health_section(ctx)
     assert how_many_section(ctx, unit="points") is how_many_section(ctx, unit="points")
     assert how_many_section(ctx, unit="points") is not how_many_section(ctx, unit="items")
+    # The arguments as the function sees them: defaults given or not, by name or position.
+    assert forecast_section(ctx, None) is forecast_section(ctx)
+    assert how_many_section(ctx, None, "points") is how_many_section(ctx, unit="points")
     assert to_json(forecast.render("team", "q", "items")) == page
     fresh = replace(ctx, weekly=ctx.weekly.copy())
     assert fresh.sections == {} and forecast_section(fresh) is not forecast_section(ctx)
