@@ -4,10 +4,12 @@ wrote (issue 16: a 10k-issue report is 3 MB of JSON)."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from cli.output import print_json
@@ -38,3 +40,12 @@ def test_print_json_writes_what_json_dumps_wrote(capsys: pytest.CaptureFixture[s
         capsys.readouterr().out
         == json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     )
+
+
+def test_print_json_writes_numpy_numbers_as_numbers_nan_as_null_and_big_integers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    print_json({"f": np.float64(1.5), "i": np.int64(3), "b": np.bool_(True), "nan": math.nan})
+    assert json.loads(capsys.readouterr().out) == {"f": 1.5, "i": 3, "b": True, "nan": None}
+    print_json({"big": 2**64, "i": np.int64(3), "when": date(2026, 11, 23)})
+    assert json.loads(capsys.readouterr().out) == {"big": 2**64, "i": 3, "when": "2026-11-23"}
