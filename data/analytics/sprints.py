@@ -19,6 +19,7 @@ from data.metrics.epics import (
     epic_progress,
 )
 from data.metrics.frames import NAT_MS, WEEK_MS, as_of_instant, day_to_date, local_day_of
+from data.metrics.mappings import mappings_from_profile
 from data.metrics.sprints import (
     sprint_burndown,
     sprint_forecast,
@@ -165,7 +166,7 @@ def _calendar(profile: dict[str, Any], as_of: Any) -> tuple[str, int]:
     """The profile's metrics time zone and the as-of instant in epoch ms: a date or a date-time
     without an offset is wall time in that zone (a date its local midnight), as for every other
     metric; None is now."""
-    zone = pm.metrics_time_zone(profile)["name"]
+    zone = mappings_from_profile(profile).time_zone  # an unknown override: one sentence
     return zone, int(as_of_instant(as_of, zone).value // 1_000_000)
 
 

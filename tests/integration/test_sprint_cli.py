@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from data.analytics.sprints import epics_summary, sprint_summary
+from data.errors import ValidationError
 from data.jira.sync import sync
 from data.profiles import manager as pm
+from data.store import get_backend
 from fakejira import FakeJira
 from tests.integration.jira_support import FAST_RETRY, closed_sprint_counts, make_profile
 
@@ -162,3 +164,16 @@ def test_sprint_and_epic_as_of_dates_are_the_metrics_zones_midnight(
             assert by_date == summary(profile_id, query_id, as_of=local), (summary.__name__, day)
             differs += by_date != summary(profile_id, query_id, as_of=f"{day}T00:00:00+00:00")
     assert differs  # UTC midnight would have given other answers on some of those days
+
+
+def test_an_unknown_stored_zone_is_one_sentence_for_sprints_and_epics(
+    synced: tuple[FakeJira, str],
+) -> None:
+    _fake, profile_id = synced
+    profile = pm.get_profile(profile_id)
+    profile["field_mappings"]["time_zone"] = "Mars/Olympus"  # stored by hand, past Settings
+    get_backend().save_profile(profile)
+    query_id = pm.find_query(profile_id, "Q")["id"]
+    for summary in (sprint_summary, epics_summary):
+        with pytest.raises(ValidationError, match="'Mars/Olympus', which is not a time zone"):
+            summary(profile_id, query_id, as_of="2026-11-01")
