@@ -14,7 +14,7 @@ from layouts.charts import subplot_grid, value_lines, zero_based_range
 from layouts.common import About, about_line, csv_download, plain_graph, text_table
 from layouts.components import dbc, dcc, html
 from layouts.jobs import job_cancel_result, job_progress
-from layouts.theme import COLORWAY, DEADLINE, TEMPLATE_JSON, empty_figure, new_figure
+from layouts.theme import COLORWAY, DEADLINE, empty_figure, figure_template, new_figure
 from layouts.units import local_time, snapshot_metric
 
 WEEK_CHOICES = [8, 12, 26, 52]
@@ -72,7 +72,7 @@ def trends_figure(trends: Any, partial: dict[str, str] | None = None) -> go.Figu
             range=zero_based_range(values), ticksuffix="%" if metric.unit.percent else None
         )
     layout.update(
-        template=TEMPLATE_JSON, height=200 * rows, showlegend=False, title="Snapshot trends"
+        template=figure_template(), height=200 * rows, showlegend=False, title="Snapshot trends"
     )
     return go.Figure(data=traces, layout=layout)
 

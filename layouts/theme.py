@@ -66,10 +66,15 @@ def template_deferred() -> Iterator[None]:
         _DEFERRED.reset(token)
 
 
+def figure_template() -> dict[str, Any]:
+    """The template a figure built now takes: the Flowcast one, or none inside
+    ``template_deferred`` (the caller adds it to the plain dict). Read-only: every figure shares it."""
+    return {} if _DEFERRED.get() else TEMPLATE_JSON
+
+
 def new_figure(title: str, height: int = 320) -> go.Figure:
     """An empty figure on the Flowcast template."""
-    template = {} if _DEFERRED.get() else TEMPLATE_JSON
-    return go.Figure(layout={"template": template, "title": title, "height": height})
+    return go.Figure(layout={"template": figure_template(), "title": title, "height": height})
 
 
 def empty_figure(title: str, message: str, height: int = 320) -> go.Figure:
