@@ -177,6 +177,8 @@ class PostgresConnection:
                 "it has finished."
             ) from None
         except psycopg.OperationalError as exc:
+            if not connection_lost(self.raw, exc):
+                raise  # a statement timeout, a deadlock, a full disk…: what it is, not a restart
             # The server closed the connection under the statement (a restart, an admin's
             # pg_terminate_backend, a lost network): the pool drops this connection when it is
             # given back and opens a new one, so the next request works once PostgreSQL answers.
@@ -197,6 +199,22 @@ class PostgresConnection:
 
     def rollback(self) -> None:
         self.execute("ROLLBACK")
+
+
+# SQLSTATEs of a connection the server ended: class 08 (connection exception) and the
+# administrator / crash / cannot-connect-now shutdowns (57P01-57P03).
+_CONNECTION_ENDED = ("57P01", "57P02", "57P03")
+
+
+def connection_lost(raw: psycopg.Connection[Any], exc: Exception) -> bool:
+    """Whether ``exc`` means the connection is gone (rather than one statement failed)."""
+    state = getattr(exc, "sqlstate", None) or ""
+    return (
+        raw.closed
+        or raw.info.transaction_status == _driver().pq.TransactionStatus.UNKNOWN
+        or state.startswith("08")
+        or state in _CONNECTION_ENDED
+    )
 
 
 def lost_connection(raw: psycopg.Connection[Any], exc: Exception) -> DatabaseError:

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from data.db.dialect import dialect_of
+from data.db.postgres import PostgresConnection, postgres_connection
 from data.errors import ConfigError, DatabaseError
 from data.store import get_backend, set_backend
 from data.store.locks import LockHeld
@@ -96,3 +97,19 @@ def test_a_task_lock_is_held_across_backends_until_released(
             pass
     finally:
         other.close()
+
+
+def test_only_a_connection_the_server_ended_is_called_cut_off(postgres_url: str) -> None:
+    """A statement that fails (here a statement timeout) keeps its own error and the connection
+    works on; a connection the server terminates is the one "closed the connection" sentence."""
+    with postgres_connection(postgres_url) as raw:
+        conn = PostgresConnection(raw)
+        conn.execute("SET statement_timeout = 50")
+        with pytest.raises(psycopg.errors.QueryCanceled, match="statement timeout"):
+            conn.execute("SELECT pg_sleep(2)")
+        assert conn.execute("SELECT 1").fetchone()[0] == 1  # still usable
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(DatabaseError, match="closed the connection mid-request"):
+            conn.execute("SELECT 1")
