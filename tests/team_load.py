@@ -9,12 +9,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -58,11 +60,13 @@ def team_server(
     if database_url:
         env["FLOWCAST_DATABASE_URL"] = database_url
     queue = ["--redis-url", redis_url] if redis_url else []
+    # Its output goes to a file, read if it stops: a pipe nobody reads fills up on a long run
+    # and blocks the server on its next log line.
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
         [str(FLOWCAST), "serve", "--team", "--port", str(port), "--workers", str(web_workers),
          *queue, "--insecure-cookies"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     processes = [server] + [
         start_worker(str(redis_url), worker_dir(data_dir, n) if database_url else data_dir, env)
@@ -71,11 +75,12 @@ def team_server(
     base = ServerURL(f"http://127.0.0.1:{port}")
     base.process_group = server.pid
     try:
-        _wait_until_serving(base, server)
+        _wait_until_serving(base, server, log)
         yield base
     finally:
         for process in processes:
             _stop(process)
+        log.close()
 
 
 def worker_dir(data_dir: Path, n: int) -> Path:
@@ -95,11 +100,12 @@ def start_worker(redis_url: str, data_dir: Path, env: dict[str, str]) -> subproc
     )  # fmt: skip
 
 
-def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
+def _wait_until_serving(base: str, server: subprocess.Popen, log: IO[str]) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the team server stopped: {server.stdout.read()}")  # type: ignore[union-attr]
+            log.seek(0)
+            raise AssertionError(f"the team server stopped: {log.read()}")
         try:
             if httpx.get(base + "/login", timeout=5).status_code == 200:
                 return
@@ -117,8 +123,6 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
 
 
 @dataclass

@@ -92,8 +92,9 @@ def sql_store() -> SQLBackend:
 
     if configured_url():
         backend = get_backend()
-        if isinstance(backend, SQLBackend):
-            return backend
+        if not isinstance(backend, SQLBackend):  # a team database is always a SQLBackend
+            raise TypeError(f"FLOWCAST_DATABASE_URL is set but the store is {backend!r}")
+        return backend
     return SQLiteBackend(get_db_path())
 
 
