@@ -40,6 +40,22 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 CUT_OFF = "closed the connection mid-request"
 
 
+def flow_page_request(url: str, monkeypatch: pytest.MonkeyPatch, issues: int) -> dict:
+    """Team mode on ``url`` with an admin and a viewer and one query fetched from the fake JIRA;
+    returns the body of the Flow page's request."""
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    set_backend(None)
+    try:
+        accounts.add_user("ada", PASSWORD, "admin")
+        accounts.add_user("vic", PASSWORD, "viewer")
+        with FakeJira("cloud", issues=issues, seed=3, now=NOW) as fake:
+            profile_id, query_id = make_profile(fake)
+            jira_sync.sync(profile_id, query_id)
+    finally:
+        set_backend(None)  # the test's own pool closed: only the server's connections remain
+    return page_body(create_app().callback_map, "/flow", {"profile": profile_id, "query": query_id})
+
+
 @pytest.mark.parametrize(
     "held",
     [
@@ -50,18 +66,7 @@ CUT_OFF = "closed the connection mid-request"
 def test_connections_cut_during_a_page_load_are_one_sentence_and_the_next_load_works(
     postgres_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, held: str
 ) -> None:
-    monkeypatch.setenv(DATABASE_URL_ENV, postgres_url)
-    set_backend(None)
-    try:
-        accounts.add_user("ada", PASSWORD, "admin")
-        accounts.add_user("vic", PASSWORD, "viewer")
-        with FakeJira("cloud", issues=40, seed=3, now=NOW) as fake:
-            profile_id, query_id = make_profile(fake)
-            jira_sync.sync(profile_id, query_id)
-    finally:
-        set_backend(None)  # the test's own pool closed: only the server's connections remain
-    callback_map = create_app().callback_map
-    body = page_body(callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    body = flow_page_request(postgres_url, monkeypatch, issues=40)
     database = urlsplit(postgres_url).path.strip("/")
     with team_server(data_dir, None, web_workers=1, database_url=postgres_url) as base:
         viewer = sign_in(base, "vic", timeout=120)
@@ -194,17 +199,7 @@ def test_a_real_restart_during_a_page_load_is_one_sentence_and_the_next_load_wor
     """PostgreSQL itself restarts (pg_ctl restart -m fast: every session ended, the server down
     and up again) while a page load's statement runs."""
     url = own_server.url
-    monkeypatch.setenv(DATABASE_URL_ENV, url)
-    set_backend(None)
-    try:
-        accounts.add_user("ada", PASSWORD, "admin")
-        accounts.add_user("vic", PASSWORD, "viewer")
-        with FakeJira("cloud", issues=40, seed=3, now=NOW) as fake:
-            profile_id, query_id = make_profile(fake)
-            jira_sync.sync(profile_id, query_id)
-    finally:
-        set_backend(None)
-    body = page_body(create_app().callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    body = flow_page_request(url, monkeypatch, issues=40)
     with team_server(data_dir, None, web_workers=1, database_url=url) as base:
         viewer = sign_in(base, "vic", timeout=120)
         assert flow_page(viewer.post("/_dash-update-component", json=body))  # warm
@@ -235,17 +230,7 @@ def test_pages_while_postgresql_is_down_are_one_sentence_and_work_once_it_is_bac
 ) -> None:
     """PostgreSQL stopped between two page loads: the sign-in check cannot get a connection and
     says so in one sentence (503) after the pool's wait, not a 500; started again, pages work."""
-    monkeypatch.setenv(DATABASE_URL_ENV, own_server.url)
-    set_backend(None)
-    try:
-        accounts.add_user("ada", PASSWORD, "admin")
-        accounts.add_user("vic", PASSWORD, "viewer")
-        with FakeJira("cloud", issues=20, seed=3, now=NOW) as fake:
-            profile_id, query_id = make_profile(fake)
-            jira_sync.sync(profile_id, query_id)
-    finally:
-        set_backend(None)
-    body = page_body(create_app().callback_map, "/flow", {"profile": profile_id, "query": query_id})
+    body = flow_page_request(own_server.url, monkeypatch, issues=20)
     with team_server(data_dir, None, web_workers=1, database_url=own_server.url) as base:
         viewer = sign_in(base, "vic", timeout=120)
         assert flow_page(viewer.post("/_dash-update-component", json=body))
