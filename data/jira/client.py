@@ -121,15 +121,14 @@ class RetryPolicy:
         return base * random.uniform(*self.jitter)
 
     def wait(self, delay: float, reason: str, attempt: int, attempts: int) -> None:
-        """Sleep ``delay`` seconds, telling ``on_retry`` the seconds left once a second."""
-        remaining = delay
-        while remaining > 0:
-            left = math.ceil(remaining)
+        """Sleep ``delay`` seconds, telling ``on_retry`` the seconds left once a second: the
+        fraction down to the next whole second, then whole seconds, so the steps add up to
+        ``delay`` itself (rounding what remains could overshoot the total-wait cap)."""
+        seconds = math.ceil(delay)
+        for left in range(seconds, 0, -1):
             if self.on_retry is not None:
                 self.on_retry(f"{reason}; retrying in {left} s (attempt {attempt} of {attempts})")
-            step = remaining - (left - 1)  # down to the next whole second
-            self.sleep(step)
-            remaining = round(remaining - step, 6)
+            self.sleep(delay - (seconds - 1) if left == seconds else 1.0)
 
 
 def retry_after_seconds(header: str | None) -> float | None:

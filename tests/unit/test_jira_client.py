@@ -45,7 +45,7 @@ class Recorder:
     def sleep(self, seconds: float) -> None:
         if len(self.sleeps) < len(self.requests):  # the first step of the wait after a request
             self.sleeps.append(0.0)
-        self.sleeps[-1] = round(self.sleeps[-1] + seconds, 6)
+        self.sleeps[-1] += seconds
 
     def client(self, deployment: str = "cloud", **options: Any) -> JiraClient:
         policy = RetryPolicy(sleep=self.sleep, on_retry=self.told.append)
