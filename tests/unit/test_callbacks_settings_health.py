@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from dash import no_update
 
@@ -44,7 +43,11 @@ def test_saving_converts_percent_back_and_refuses_a_bad_pair_whole(backend):
     rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(saved_csv["content"]))}
     assert rows["Signal"] == ["Green", "Amber"]
     assert rows["Quality: bugs among completed items"] == ["≤ 25.0 %", "≤ 40.0 %"]
-    assert saved_csv["filename"].endswith("_health-thresholds_" + date.today().isoformat() + ".csv")
+    assert saved_csv["filename"].endswith(
+        "_health-thresholds_"
+        + profile_manager.metrics_today(profile_manager.get_profile(profile_id)).isoformat()
+        + ".csv"
+    )
 
     refused, unchanged = save_thresholds(
         profile_id, _entered({("bug_share", "green"): 50, ("bug_share", "amber"): 30})

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from dash import dcc, html
 from callbacks import sprints
 from data.jira.errors import JiraBoardError
 from data.jira.sync import sync
+from data.profiles import manager as profile_manager
 from fakejira import FakeJira
 from layouts import ids
 from tests.integration.jira_support import FAST_RETRY, closed_sprint_counts, make_profile
@@ -116,7 +116,8 @@ def test_a_closed_sprints_scope_table_counts_what_the_fake_did(scrum: FakeJira) 
     for name, table_id in (("sprint-scope", ids.SPRINTS_SCOPE_TABLE),
                            ("sprint-forecast", ids.SPRINTS_FORECAST)):  # fmt: skip
         file = _by_id(content, ids.table_csv_data(name)).data
-        assert file["filename"] == f"p-{scrum.port}-auto_q_{name}_{date.today().isoformat()}.csv"
+        day = profile_manager.metrics_today(profile_manager.get_profile(profile_id))
+        assert file["filename"] == f"p-{scrum.port}-auto_q_{name}_{day.isoformat()}.csv"
         assert list(csv.reader(io.StringIO(file["content"]))) == _table(content, table_id)
 
 
