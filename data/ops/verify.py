@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from data.db import inspect
 from data.db.connection import connect
@@ -64,25 +65,29 @@ def _foreign_key_errors(conn: Connection) -> list[str]:
     ]
 
 
-def _schema_errors(conn: Connection) -> list[str]:
-    from data.db.schema import (
-        check_applied_migrations,
-        current_version,
-        latest_version,
-        schema_snapshot,
-    )
+def _version_errors(conn: Any, how_to_migrate: str) -> tuple[int | None, list[str]]:
+    """The schema version of ``conn`` and what is wrong with it: an applied migration edited
+    since (version None: nothing else can be checked) or a version behind the latest."""
+    from data.db.schema import check_applied_migrations, current_version, latest_version
 
     try:
         check_applied_migrations(conn)
     except FlowcastError as exc:
-        return [str(exc)]
-    errors = []
+        return None, [str(exc)]
     version = current_version(conn)
-    if version != latest_version():
-        errors.append(
-            f"schema version {version} is behind {latest_version()}; restart Flowcast (it migrates "
-            "on start) or run `flowcast db migrate`"
-        )
+    if version == latest_version():
+        return version, []
+    return version, [f"schema version {version} is behind {latest_version()}; {how_to_migrate}"]
+
+
+def _schema_errors(conn: Connection) -> list[str]:
+    from data.db.schema import schema_snapshot
+
+    version, errors = _version_errors(
+        conn, "restart Flowcast (it migrates on start) or run `flowcast db migrate`"
+    )
+    if version is None:
+        return errors
     expected = dict(((t, n), sql) for t, n, sql in inspect.expected_schema(version))
     actual = dict(((t, n), sql) for t, n, sql in schema_snapshot(conn))
     for key in sorted(expected.keys() | actual.keys()):
@@ -130,20 +135,13 @@ def run_postgres_checks(url: str) -> tuple[bool, list[str], dict[str, int]]:
     ``jsonb`` documents as it writes them (SQLite's integrity_check and JSON checks have no
     counterpart to run)."""
     from data.db import postgres_inspect as catalog
-    from data.db.schema import check_applied_migrations, current_version, latest_version
 
     with postgres_connection(url) as conn:
-        try:
-            check_applied_migrations(conn)
-        except FlowcastError as exc:
-            return False, [str(exc)], {}
-        errors = []
-        version = current_version(conn)
-        if version != latest_version():
-            errors.append(
-                f"schema version {version} is behind {latest_version()}; run `flowcast db "
-                "migrate` (a team server migrates when it starts)"
-            )
+        version, errors = _version_errors(
+            conn, "run `flowcast db migrate` (a team server migrates when it starts)"
+        )
+        if version is None:
+            return False, errors, {}
         tables, indexes = inspect.expected_tables_and_indexes(version)
         live = catalog.columns_by_table(conn)
         for table in sorted(tables.keys() | live.keys()):
