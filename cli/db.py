@@ -23,6 +23,7 @@ from data.db.schema import (
     downgrade as downgrade_schema,
 )
 from data.db.sqlite import DRIVER, SQLITE_VERSION, driver_version, sqlite_is_new_enough
+from data.errors import FlowcastError
 from data.ops.stats import collect_database_stats, collect_postgres_stats
 
 
@@ -30,21 +31,40 @@ from data.ops.stats import collect_database_stats, collect_postgres_stats
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def doctor(as_json: bool) -> None:
     """Print the Python, SQLite and driver versions and where the data lives."""
-    info = {
+    info: dict[str, Any] = {
         "python": platform.python_version(),
         "sqlite": SQLITE_VERSION,
         "sqlite_ok": sqlite_is_new_enough(),
         "driver": DRIVER,
         "driver_version": driver_version(),
         "data_dir": str(locations.get_data_dir()),
-        "database": str(locations.get_db_path()),
-        "database_exists": locations.get_db_path().exists(),
     }
+    url = configured_url()
+    info.update(_team_database(url) if url else _local_database())
     if as_json:
         print_json(info)
         return
     for key, value in info.items():
         click.echo(f"{key:16} {value}")
+
+
+def _local_database() -> dict[str, Any]:
+    path = locations.get_db_path()
+    return {"database": str(path), "database_exists": path.exists()}
+
+
+def _team_database(url: str) -> dict[str, Any]:
+    """Where the team database is (never its password) and whether it answers, with why not."""
+    info: dict[str, Any] = {"database": f"PostgreSQL {describe(url)}"}
+    try:
+        with postgres_connection(url) as conn:
+            server = conn.info.server_version
+            info["postgresql"] = f"{server // 10000}.{server % 10000}"
+            info["database_answers"] = True
+    except FlowcastError as exc:
+        info["database_answers"] = False
+        info["database_error"] = str(exc)
+    return info
 
 
 @click.command()

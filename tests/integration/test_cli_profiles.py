@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -118,6 +119,30 @@ def test_duplicate_names_are_refused(data_dir: Path) -> None:
     run("query", "create", "--profile", "team", "Q", "--jql", "project = A")
     code, out = run("query", "create", "--profile", "team", "q", "--jql", "project = B")
     assert code == 1 and "already has a query named 'q'" in out
+
+
+def test_doctor_names_the_team_database_and_whether_it_answers(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    exe = Path(sys.executable).with_name("flowcast")
+    env = {**os.environ, "FLOWCAST_DATA_DIR": str(tmp_path), "FLOWCAST_DATABASE_URL": postgres_url}
+    doctor = json.loads(
+        subprocess.run(
+            [exe, "doctor", "--json"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    name = urlsplit(postgres_url).path.strip("/")
+    assert doctor["database"].startswith(f"PostgreSQL database {name} on ")
+    assert doctor["database_answers"] is True and "database_exists" not in doctor
+    assert int(doctor["postgresql"].split(".")[0]) >= 15
+    assert not (tmp_path / "profiles").exists()  # no SQLite file made on the side
+    # Nothing listens on port 1: doctor still prints, says so, and never shows the password.
+    env["FLOWCAST_DATABASE_URL"] = "postgresql://ada:s3cret-pw@127.0.0.1:1/flowcast"
+    result = subprocess.run([exe, "doctor"], env=env, capture_output=True, text=True, check=True)
+    assert "PostgreSQL database flowcast on 127.0.0.1:1" in result.stdout
+    assert "database_answers False" in " ".join(result.stdout.split())
+    assert "refused the connection" in result.stdout
+    assert "s3cret-pw" not in result.stdout + result.stderr
 
 
 def test_console_script_doctor_and_db_status(tmp_path: Path) -> None:
