@@ -18,6 +18,7 @@ once. What a role may do is checked on the server too (server/permissions.py), n
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +32,12 @@ from data.acting import begin_acting, end_acting
 from data.errors import AuthError, FlowcastError, NotFoundError, ValidationError
 from data.team import accounts
 from server.permissions import required_action
+
+log = logging.getLogger(__name__)
+SIGN_IN_UNAVAILABLE = (
+    "Flowcast cannot reach its team database right now; try again in a moment, or ask your "
+    "admin if it keeps happening."
+)
 
 MODES = ("password", "proxy")
 SESSION_HOURS = 12
@@ -164,7 +171,9 @@ def _login() -> Response | str | tuple[str, int]:
     except AuthError as exc:
         return _login_page(target, str(exc)), 401
     except FlowcastError as exc:  # the database could not be read or written: say so, on the form
-        return _login_page(target, str(exc)), 503
+        # Whoever is not signed in yet learns that, not where the database is: that is logged.
+        log.warning("A sign-in could not reach the team database: %s", exc)
+        return _login_page(target, SIGN_IN_UNAVAILABLE), 503
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
     flask.session.permanent = True
     flask.session["user"] = user.username

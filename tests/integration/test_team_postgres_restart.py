@@ -237,8 +237,13 @@ def test_pages_while_postgresql_is_down_are_one_sentence_and_work_once_it_is_bac
         own_server.stop()
         try:
             down = viewer.post("/_dash-update-component", json=body)
+            signing_in = sign_in(base, "vic", timeout=120).last_login  # type: ignore[attr-defined]
         finally:
             own_server.start()
+        # Someone not signed in yet is told to try again, not where the database is.
+        assert signing_in.status_code == 503
+        assert "cannot reach its team database right now; try again in a moment" in signing_in.text
+        assert "127.0.0.1" not in signing_in.text and "database flowcast" not in signing_in.text
         assert down.status_code == 503, down.text
         assert down.json()["error"].startswith("PostgreSQL (database flowcast on 127.0.0.1:")
         assert "gave this server no connection within 10 s; try again in a moment" in down.text
