@@ -6,6 +6,7 @@ JSON document columns, and the schema the migrations build. ``data.ops.verify`` 
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 
 from data.db.schema import apply_migrations, schema_snapshot
@@ -99,16 +100,18 @@ def expected_tables_and_indexes(version: int) -> tuple[dict[str, list[str]], set
         conn.close()
 
 
-def expected_foreign_key_count(version: int) -> int:
-    """How many foreign keys the migrations up to ``version`` declare (SQLite lists one row per
-    column of a key; ``id`` numbers the keys of a table)."""
+def expected_foreign_keys(version: int) -> Counter[tuple[str, str]]:
+    """(table, referenced table) of each foreign key the migrations up to ``version`` declare,
+    with how many of each (SQLite lists one row per column of a key; ``id`` numbers the keys of
+    a table)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         apply_migrations(conn, version)
-        return sum(
-            len({row[0] for row in conn.execute(f'PRAGMA foreign_key_list("{name}")')})
-            for name in table_names(conn, internal=False)
-        )
+        keys: Counter[tuple[str, str]] = Counter()
+        for name in table_names(conn, internal=False):
+            rows = conn.execute(f'PRAGMA foreign_key_list("{name}")').fetchall()
+            keys.update((name, parent) for parent in {row[0]: row[2] for row in rows}.values())
+        return keys
     finally:
         conn.close()
 

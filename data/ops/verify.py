@@ -13,6 +13,7 @@ A PostgreSQL team database gets the same schema, foreign-key and consistency che
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -166,12 +167,16 @@ def run_postgres_checks(url: str) -> tuple[bool, list[str], dict[str, int]]:
             for table, name, parent, valid in keys
             if not valid
         ]
-        expected_keys = inspect.expected_foreign_key_count(version)
-        if len(keys) != expected_keys:
-            errors.append(
-                f"foreign keys: {len(keys)} in the database, {expected_keys} in schema version "
-                f"{version}; restore a backup (pg_dump)"
-            )
+        live_keys = Counter((table, parent) for table, _name, parent, _valid in keys)
+        expected_keys = inspect.expected_foreign_keys(version)
+        errors += [
+            f"foreign key: {table} to {parent} is missing; restore a backup (pg_dump)"
+            for table, parent in sorted((expected_keys - live_keys).elements())
+        ]
+        errors += [
+            f"foreign key: {table} to {parent} is not part of schema version {version}"
+            for table, parent in sorted((live_keys - expected_keys).elements())
+        ]
         present = set(live) & set(tables)
         counts = {table: catalog.row_count(conn, table) for table in sorted(present)}
         errors += _consistency_errors(PostgresConnection(conn), present)  # type: ignore[arg-type]
