@@ -82,7 +82,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "query": Entry("cli.profiles:query", "Queries: named JQL scopes inside a profile."),
     "report": Entry(
-        "cli.metrics:report",
+        "cli.report:report",
         "Every metric of a query (forecasts, flow, cycle time, DORA) with its definition.",
     ),
     "restore": Entry(
@@ -120,24 +120,25 @@ COMMANDS: dict[str, Entry] = {
 }
 
 
-# Set by main(), the process that runs one command: see _import_command.
+# Set by main(), the process that runs one command: see import_frozen.
 _freeze_imports = False
 
 
 def load_command(name: str) -> click.Command:
     """Import the module of sub-command ``name`` and return its click command."""
     module_name, attribute = COMMANDS[name].target.split(":")
-    command = getattr(_import_command(module_name), attribute)
+    command = getattr(import_frozen(module_name), attribute)
     if not isinstance(command, click.Command):
         raise TypeError(f"{COMMANDS[name].target} is not a click command")
     return command
 
 
-def _import_command(module_name: str) -> ModuleType:
-    """The command's module. In a ``flowcast`` process the objects its import creates (pandas,
-    numpy, the store: most of a report's objects, alive until the process ends) are neither
-    scanned by the garbage collector while they are made nor after (``gc.freeze``); collections
-    then look only at what the command itself makes: ~0.1-0.2 s CPU of a 10k-issue report."""
+def import_frozen(module_name: str) -> ModuleType:
+    """The command's module (or one a command imports only when it computes: cli/report.py). In
+    a ``flowcast`` process the objects its import creates (pandas, numpy, the store: most of a
+    report's objects, alive until the process ends) are neither scanned by the garbage collector
+    while they are made nor after (``gc.freeze``); collections then look only at what the
+    command itself makes: ~0.1-0.2 s CPU of a 10k-issue report."""
     if not _freeze_imports:
         return importlib.import_module(module_name)
     enabled = gc.isenabled()

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-import numpy as np
 import orjson
 
 _BAR_WIDTH = 30
@@ -52,15 +51,21 @@ _JSON_OPTIONS = (
 
 
 def print_json(data: Any) -> None:
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """``data`` as ``print_json`` prints it (without the final newline)."""
     try:
-        text = orjson.dumps(data, default=str, option=_JSON_OPTIONS).decode("utf-8")
+        return orjson.dumps(data, default=str, option=_JSON_OPTIONS).decode("utf-8")
     except orjson.JSONEncodeError:  # an integer orjson cannot hold
-        text = json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
-    click.echo(text)
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
 
 
 def _plain(value: Any) -> Any:
     """json.dumps' fallback: numpy numbers as numbers, anything else as its text."""
+    import numpy as np  # only a document with an integer beyond 64 bits comes here
+
     return value.item() if isinstance(value, np.generic) else str(value)
 
 

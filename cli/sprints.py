@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import click
 
+from cli.options import profile_option, query_ids, query_option
 from cli.output import print_json, print_table
 from data.analytics.sprints import sprint_summary
 from data.jira.client import JiraClient
 from data.profiles import manager as pm
 
-_profile_option = click.option("--profile", "-p", required=True, help="Profile id or name.")
-_query_option = click.option("--query", "-q", required=True, help="Query id or name.")
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-
-
-def _ids(profile: str, query: str) -> tuple[str, str]:
-    profile_id = pm.find_profile(profile)["id"]
-    return profile_id, pm.find_query(profile_id, query)["id"]
 
 
 @click.group("sprint")
@@ -25,7 +19,7 @@ def sprint() -> None:
 
 
 @sprint.command("boards")
-@_profile_option
+@profile_option
 @_json_option
 def boards(profile: str, as_json: bool) -> None:
     """The boards the profile's JIRA account can see (asks JIRA)."""
@@ -43,12 +37,12 @@ def boards(profile: str, as_json: bool) -> None:
 
 
 @sprint.command("list")
-@_profile_option
-@_query_option
+@profile_option
+@query_option
 @_json_option
 def list_sprints(profile: str, query: str, as_json: bool) -> None:
     """Every started sprint with its scope changes and say/do (as stored by the last fetch)."""
-    profile_id, query_id = _ids(profile, query)
+    profile_id, query_id = query_ids(profile, query)
     rows = sprint_summary(profile_id, query_id)["sprints"]
     if as_json:
         print_json(rows)
@@ -61,8 +55,8 @@ def list_sprints(profile: str, query: str, as_json: bool) -> None:
 
 
 @sprint.command("report")
-@_profile_option
-@_query_option
+@profile_option
+@query_option
 @click.option("--sprint", "sprint_id", type=int, help="Sprint id (default: the active one).")
 @click.option("--as-of", help="Compute as known at this date or time (default: now).")
 @_json_option
@@ -70,7 +64,7 @@ def report(
     profile: str, query: str, sprint_id: int | None, as_of: str | None, as_json: bool
 ) -> None:
     """One sprint's burndown, the velocity and the forecast in sprints."""
-    profile_id, query_id = _ids(profile, query)
+    profile_id, query_id = query_ids(profile, query)
     data = sprint_summary(profile_id, query_id, sprint_id=sprint_id, as_of=as_of)
     if as_json:
         print_json(data)

@@ -10,6 +10,8 @@ the reader applies its own ``as_of``. The folder is ``<data dir>/cache/frames`` 
 atomic, multi-process, size-bounded; its entries are pickles of issue data, so the folder is 0700
 and every file in it 0600, like the database). Deleting it is always safe; a cache that cannot be
 read or written (full disk, read-only folder, a damaged entry) is a miss, never an error.
+The same folder keeps ``report --json``'s finished texts (``data.analytics.report_cache``); this
+module imports no pandas, so a kept report is read without it.
 
 **Contexts** (this process's memory, in front of the frames): the current ("now") metrics
 context — the frames with their replayed history for one set of mappings — so every page after
@@ -26,13 +28,15 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import diskcache
 
 from data.locations import get_cache_dir
-from data.metrics.frames import QueryFrames
 from data.private_files import private_cache
+
+if TYPE_CHECKING:  # pandas: the report tier is read without it
+    from data.metrics.frames import QueryFrames
 
 logger = logging.getLogger(__name__)
 
@@ -80,19 +84,31 @@ def cache_key(db_file: str, profile_id: str, query_id: str, fingerprint: tuple[A
 
 
 def get_frames(key: str) -> QueryFrames | None:
-    try:
-        value = _cache().get(key)
-    except Exception as exc:  # a damaged or unreadable entry is a miss, never an error
-        logger.debug("Frame cache read failed (%s); reading SQLite instead.", type(exc).__name__)
-        return None
+    from data.metrics.frames import QueryFrames
+
+    value = get_value(key)
     return value if isinstance(value, QueryFrames) else None
 
 
 def put_frames(key: str, frames: QueryFrames) -> None:
+    put_value(key, frames)
+
+
+def get_value(key: str) -> Any | None:
+    """The folder's entry for ``key`` (frames, or a report's text: data.analytics.report_cache),
+    None when there is none or it cannot be read."""
     try:
-        _cache().set(key, frames)
+        return _cache().get(key)
+    except Exception as exc:  # a damaged or unreadable entry is a miss, never an error
+        logger.debug("Cache read failed (%s); computing instead.", type(exc).__name__)
+        return None
+
+
+def put_value(key: str, value: Any) -> None:
+    try:
+        _cache().set(key, value)
     except Exception as exc:  # a full disk or read-only folder must not fail the metrics
-        logger.debug("Frame cache write failed (%s); continuing without it.", type(exc).__name__)
+        logger.debug("Cache write failed (%s); continuing without it.", type(exc).__name__)
 
 
 def clear() -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from data import plans
+from data.analytics import DEFAULT_REVIEW_WEEKS
 from data.analytics.loading import issue_summaries
 from data.analytics.report import Report, build_report
 from data.analytics.snapshots import WeeklyReview, review_from_snapshots
@@ -26,7 +27,6 @@ from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import manager as profile_manager
 from data.store import get_backend
 
-DEFAULT_REVIEW_WEEKS = 12
 OLDEST_ROWS = 50  # as the Flow page's table (layouts.flow.AGEING_ROWS)
 PLAN_HISTORY_ROWS = 50  # as the Plans page's table
 

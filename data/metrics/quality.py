@@ -9,7 +9,8 @@ import numpy as np
 from data.metrics.flow_views import FLAG_OPTION, unexpected_flags
 from data.metrics.frames import QueryFrames
 from data.metrics.history import History
-from data.metrics.mappings import MetricMappings, time_zone_reason
+from data.metrics.mappings import MetricMappings
+from data.timezones import time_zone_reason
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from data.errors import ConflictError, NotFoundError, no_profile, no_query
-from data.metrics.mappings import (
-    check_time_zone,
-    is_time_zone,
-    mappings_from_profile,
-    resolve_time_zone,
-    time_zone_reason,
-)
 from data.store import get_backend, jira_state
 from data.timeutil import utc_now, utc_now_iso
+from data.timezones import check_time_zone, is_time_zone, resolve_time_zone, time_zone_reason
 from data.validation import slugify, validate_board_id, validate_jql, validate_name
 
 # No deadline: the query's approved plan holds it (issue 18).
@@ -112,6 +106,8 @@ def update_profile(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
 def update_mappings(profile_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """``update_profile`` for the settings the metrics read: the changed profile must pass
     ``mappings_from_profile`` (its one-sentence ValidationError otherwise), or nothing is saved."""
+    from data.metrics.mappings import mappings_from_profile  # pandas: only a settings change
+
     profile = _merged(get_profile(profile_id), changes)
     mappings_from_profile(profile)
     get_backend().save_profile(profile)

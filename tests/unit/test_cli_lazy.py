@@ -95,9 +95,9 @@ def test_the_html_report_imports_no_dash(tmp_path: Path) -> None:
     assert [m for m in modules if m == "dash" or m.startswith(("dash.", "dash_"))] == []
 
 
-def _freeze_after_loading(flag: bool) -> tuple[int, bool]:
+def _freeze_after_loading(flag: bool, load: str = "m.load_command('snapshot')") -> tuple[int, bool]:
     code = (
-        f"import gc, json, cli.main as m; m._freeze_imports = {flag}; m.load_command('report'); "
+        f"import gc, json, cli.main as m, cli.report as r; m._freeze_imports = {flag}; {load}; "
         "print(json.dumps([gc.get_freeze_count(), gc.isenabled()]))"
     )
     done = subprocess.run(
@@ -114,3 +114,11 @@ def test_a_flowcast_process_freezes_what_a_command_imports() -> None:
     assert frozen > 100_000 and enabled
     # Without it (the tests' CliRunner, a notebook) nothing is frozen.
     assert _freeze_after_loading(False) == (0, True)
+
+
+def test_a_report_that_computes_freezes_what_it_imports_then() -> None:
+    # `report` itself imports no pandas (a kept --json text is printed without it): what it
+    # imports to compute is frozen as a command's own module is.
+    assert _freeze_after_loading(True, "m.load_command('report')")[0] < 50_000
+    frozen, enabled = _freeze_after_loading(True, "r._computing('data.analytics.report')")
+    assert frozen > 100_000 and enabled
