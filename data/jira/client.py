@@ -4,8 +4,8 @@
 - Auth: Cloud = Basic ``email:api_token``; Data Center = ``Bearer <PAT>``.
 - Search: Cloud ``POST /rest/api/2/search/jql`` following ``nextPageToken`` until ``isLast`` (v2 so
   text fields are strings, not ADF); Data Center ``POST /rest/api/2/search`` by ``startAt``,
-  stepping by the ``maxResults`` the server echoes (it silently caps at 1000), later pages in
-  parallel once the first told the total.
+  stepping by the ``maxResults`` the server echoes (it silently caps at 1000), later pages four
+  at a time once the first told the total, in windows bounded by id past its 10,000 search window.
 - Changelogs: Cloud cuts embedded histories at 40 (newest first); the rest come from
   ``changelog/bulkfetch`` (or ``/issue/{key}/changelog`` where bulkfetch is refused). Data Center
   re-reads the issue with ``expand=changelog``.
@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,7 +66,8 @@ DEPLOYMENTS = ("auto", CLOUD, DATACENTER)
 # Per-request caps the APIs document: Cloud search/jql 5000, Data Center search 1000 (echoed).
 CLOUD_MAX_PAGE = 5000
 DATACENTER_MAX_PAGE = 1000
-DATACENTER_PAGE_WORKERS = 2
+# Data Center pages asked for at once (or waiting for the sync), after the first page.
+DATACENTER_PAGE_WORKERS = 4
 # Data Center's search window (max_result_window, default 10,000): startAt beyond it is refused.
 DATACENTER_SEARCH_WINDOW = 10_000
 BULKFETCH_MAX_ISSUES = 1000
@@ -461,21 +462,27 @@ class JiraClient:
     def _search_datacenter(
         self, jql: str, fields: Sequence[str], changelog: bool
     ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
-        """Pages ordered by id: by ``startAt`` (two in flight) while the whole result fits in
-        Data Center's search window, else by key set, ``(<jql>) AND id > LAST ORDER BY id ASC``,
-        one page after another (DC refuses ``startAt`` past the window, 10,000 by default).
-        The user's own ORDER BY is dropped: a sync needs every issue, not an order."""
+        """Pages ordered by id, ``DATACENTER_PAGE_WORKERS`` in flight after the first (which
+        tells the total and the page size JIRA allows).
+
+        Data Center refuses ``startAt`` past its search window (10,000 by default), so the
+        result is read in windows: window 0 is the query itself, window k+1 the query bounded
+        by the last id of window k, ``(<jql>) AND id > LAST ORDER BY id ASC``; within a window
+        pages go by ``startAt``. Each window's last page is asked for first, as the next window
+        needs its last id; every other page can be fetched beside it. Pages come in the order
+        they arrive, not by id. The user's own ORDER BY is dropped: a sync needs every issue,
+        not an order."""
         path = "/rest/api/2/search"
         wanted = min(self.page_size or DATACENTER_MAX_PAGE, DATACENTER_MAX_PAGE)
         condition, _order = split_order_by(jql)
 
-        def page(start: int, after: int | None = None) -> dict[str, Any]:
+        def page(after: int | None, start: int, size: int) -> dict[str, Any]:
             bounded = [f"({condition})" if condition else "", f"id > {after}" if after else ""]
             where = " AND ".join(part for part in bounded if part)
             body: dict[str, Any] = {
                 "jql": f"{where} ORDER BY id ASC".strip(),
                 "startAt": start,
-                "maxResults": wanted,
+                "maxResults": size,
                 "fields": list(fields),
             }
             if changelog:
@@ -483,27 +490,68 @@ class JiraClient:
                 return self._request("POST", path, json=body, decode=search_page)
             return self._request("POST", path, json=body)
 
-        first = page(0)
+        first = page(None, 0, wanted)
         issues = _issues_of(first, path)
         total = int(first.get("total") or 0)
         yield issues, total
-        step = int(first.get("maxResults") or len(issues) or wanted)
+        step = min(int(first.get("maxResults") or len(issues) or wanted), wanted)
         if not issues or step <= 0 or len(issues) >= total:
             return
-        if total <= DATACENTER_SEARCH_WINDOW:
-            # Pages of 1000 issues with changelogs parse to ~35 MB each: two in flight is enough
-            # to hide the latency and keeps a 10,000-issue sync well under 400 MB.
-            starts = list(range(step, total, step))
-            for found in self._parallel(page, starts, workers=DATACENTER_PAGE_WORKERS):
-                yield _issues_of(found, path), total
-            return
-        fetched = len(issues)
-        while fetched < total:
-            issues = _issues_of(page(0, after=int(issues[-1]["id"])), path)
-            if not issues:
-                return  # issues deleted since the first page: there is no more
-            fetched += len(issues)
-            yield issues, total
+        for found in self._windowed_pages(
+            lambda after, start: _issues_of(page(after, start, step), path), total, step
+        ):
+            yield found, total
+
+    def _windowed_pages(
+        self,
+        fetch: Callable[[int | None, int], list[dict[str, Any]]],
+        total: int,
+        step: int,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every Data Center page after the first (``_search_datacenter``): ``fetch(after,
+        start)`` for each window's bound and ``startAt``, ``DATACENTER_PAGE_WORKERS`` (at most
+        the client's ``max_workers``) at once, yielded as they arrive.
+
+        At most that many pages are asked for or waiting for the consumer at any time, so
+        memory stays bounded by a few pages however many there are. Leaving early (an error,
+        a cancellation) cancels what has not started and waits for the requests in flight."""
+        per_window = max(2, DATACENTER_SEARCH_WINDOW // step) * step  # issues in a window
+        workers = min(DATACENTER_PAGE_WORKERS, self.max_workers)
+
+        def window(number: int, after: int | None) -> list[tuple[int | None, int, bool]]:
+            """(after, startAt, whether its last id bounds the next window) of each page of a
+            window still to fetch, the one that bounds the next window first."""
+            size = min(total - number * per_window, per_window)
+            pages = [(after, start, False) for start in range(0, size, step)]
+            if number == 0:
+                pages.pop(0)  # the first page, fetched already
+            if number * per_window + size < total:
+                pages.insert(0, (after, pages.pop()[1], True))
+            return pages
+
+        todo = deque(window(0, None))
+        windows = 1
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jira")
+        asked: dict[Future[list[dict[str, Any]]], bool] = {}
+        try:
+            while todo or asked:
+                while todo and len(asked) < workers:
+                    after, start, bounds = todo.popleft()
+                    asked[pool.submit(fetch, after, start)] = bounds
+                done, _ = wait(asked, return_when=FIRST_COMPLETED)
+                # A bounding page first: the next window's pages wait for its last id.
+                for future in sorted(done, key=lambda f: not asked[f]):
+                    found = future.result()
+                    if asked.pop(future) and len(found) >= step:
+                        # (A shorter one means the result ends in its window: issues were
+                        # deleted since the first page.)
+                        todo.extendleft(reversed(window(windows, int(found[-1]["id"]))))
+                        windows += 1
+                    yield found
+        finally:
+            for future in asked:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def search_ids(self, jql: str) -> list[str]:
         """Every issue id the JQL matches, cheaply: ``fields=["id"]`` in the largest pages allowed.
@@ -894,6 +942,10 @@ class JiraClient:
                 raise _AttemptFailed(self._cut_off(exc, what)) from None
             finally:
                 response.close()
+        # httpx binds a sent response's stream to the response, a reference cycle that would
+        # keep each body (~12 MB for a page of issues with changelogs) until the cyclic garbage
+        # collector ran, which a sync pauses. The body is read: its bytes are the stream now.
+        response.stream = httpx.ByteStream(response.content)
         return response
 
     def _no_answer(self, exc: httpx.TransportError, what: str) -> _Failure:

@@ -199,7 +199,7 @@ def sync_in_job(
             JiraClient.from_profile(
                 profile, retry=policy, max_workers=max_workers, transport=transport
             ) as client,
-            _collector_per_page(),
+            _collector_paused(),
         ):
             return run.perform(client, full)
     except TaskCancelled:
@@ -288,11 +288,13 @@ class _SyncRun:
             key not in members or members[key].updated != issue.updated
             for key, issue in self.issues.items()
         )
+        fetched = len(self.issues)
+        self.issues, self.changelogs = {}, {}  # written: dropped while the collector is paused
         return SyncResult(
             profile_id=self.profile_id,
             query_id=self.query_id,
             mode=mode,
-            fetched=len(self.issues),
+            fetched=fetched,
             removed=removed,
             changed=changed,
             issue_count=counts[0],
@@ -349,7 +351,6 @@ class _SyncRun:
             for raw in issues:
                 self._keep(raw)
             fetched += len(issues)
-            gc.collect(1)  # what this page and the one before left (_collector_per_page)
             self.check_cancel()
             if total:
                 self.report(
@@ -585,16 +586,16 @@ class _SyncRun:
 
 
 @contextmanager
-def _collector_per_page() -> Iterator[None]:
-    """The cyclic garbage collector paused for a sync (as it was, after), collecting the young
-    generations once per page instead (``_fetch``).
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for a sync (as it was, after).
 
-    A page decodes to ~100,000 objects that live until the page is normalized: left to itself
-    the collector ran ~700 times per 10,000 issues, scanning them and the rows kept so far
-    again and again (~1 s CPU, a third of the sync). Per page, the young generations hold that
-    page's objects and the page before's; what is still alive moves to the oldest generation,
-    which is not scanned again during the sync. The collection is needed, not only tidy: each
-    httpx response, with its ~12 MB body, sits in a reference cycle."""
+    A page decodes to ~100,000 objects that live until the page is normalized, and the rows
+    kept grow to millions: left to itself the collector ran ~700 times per 10,000 issues,
+    scanning them again and again (~1 s CPU, a third of the sync), and collecting once per page
+    instead still cost ~50 ms a page. A sync makes no cyclic garbage of any size (each
+    response's body is freed when its page is, ``JiraClient._exchange``), so none is needed;
+    the rows are dropped before the collector resumes (``_SyncRun.perform``), or its first
+    collection would scan them all once more."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -170,7 +170,7 @@ def test_data_center_past_its_search_window_syncs_by_key_set(db_path: Path) -> N
         assert result.issue_count == 25_000
         minimum = math.ceil(25_000 / 1000)
         assert minimum <= fake.request_counts["search"] <= 1.1 * minimum
-        # startAt never passed the window: every page after the first asked for ids after one.
+        # startAt never passed the window: past it, pages asked for ids after a window's last one.
         searches = [r for r in fake.request_log if r.endpoint == "search"]
         assert all(r.status == 200 for r in searches)
         # The fake refuses startAt past the window, as Data Center does.
