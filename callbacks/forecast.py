@@ -15,10 +15,12 @@ from callbacks.roles import requires
 from callbacks.selection import missing_selection
 from callbacks.sync_status import not_fetched_notice
 from data.analytics import report, sprints
+from data.analytics.report import frozen
 from data.metrics.epics import DEFAULT_SUBTASK_COUNTING
 from data.profiles import manager as profile_manager
 from layouts import ids
 from layouts.epics import epics_view
+from layouts.exports import current_names
 from layouts.forecast import forecast_layout, how_many_figure
 
 
@@ -28,10 +30,26 @@ def shown_unit(wanted: str | None, has_points: bool) -> str:
 
 
 def render(profile_id: str | None, query_id: str | None, unit: str | None = None) -> Any:
-    """The page in ``unit`` (the browser's stored choice); in items without a points field."""
+    """The page in ``unit`` (the browser's stored choice); in items without a points field.
+    Drawn once per context and what else it shows (the notice, the plan baseline, the epics,
+    the download names), then kept with the context (``report.kept``)."""
     if not profile_id or not query_id:
         return missing_selection(profile_id)
     ctx = report.load_context(profile_id, query_id)
+    notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
+    baseline = baseline_series(profile_id, query_id)
+    epics = sprints.epics_summary(profile_id, query_id)
+    key = ("forecast page", unit, bool(notes), frozen(baseline), frozen(epics), current_names())
+    return report.kept(ctx, key, lambda: _page(ctx, unit, notes, baseline, epics))
+
+
+def _page(
+    ctx: report.MetricsContext,
+    unit: str | None,
+    notes: list[Any],
+    baseline: dict[str, Any] | None,
+    epics: dict[str, Any],
+) -> Any:
     section = report.forecast_section(ctx)
     has_points = bool(ctx.mappings.points_field)
     shown = shown_unit(unit, has_points)
@@ -39,7 +57,6 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         forecasts = (section.pert_points, section.pert_items, section.when("points"))
     else:
         forecasts = (section.pert_items, section.pert_points, section.when("items"))
-    notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
     return forecast_layout(
         shown,
         has_points,
@@ -47,13 +64,13 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
         section.burndown,
         forecasts,
         ctx.today,
-        baseline_series(profile_id, query_id),
+        baseline,
         notes,
         scope=section.scope_model,
         view=section.view,
         how_many=section.how_many if shown == "items" else report.how_many_section(ctx, unit=shown),
         health=report.health_section(ctx),
-        epics=epics_view(sprints.epics_summary(profile_id, query_id)),
+        epics=epics_view(epics),
         deadline_note=ctx.mappings.deadline_note,
     )
 

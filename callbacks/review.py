@@ -17,7 +17,8 @@ from callbacks.roles import requires
 from callbacks.selection import missing_selection, named_downloads
 from data import plans
 from data.acting import acting_user
-from data.analytics import snapshots
+from data.analytics import cache, snapshots
+from data.analytics.report import frozen
 from data.errors import TaskCancelled
 from data.jobs import ProgressCallback, backfill_task
 from data.plans.approved import approved_plan, missing_deadline_note
@@ -25,6 +26,7 @@ from data.plans.artifacts import WEEKLY_REVIEW_PHASE
 from data.profiles import people
 from layouts import ids
 from layouts.common import csv_file, info_alert, success_alert
+from layouts.exports import current_names
 from layouts.review import (
     DEFAULT_BACKFILL_WEEKS,
     DEFAULT_WEEKS,
@@ -48,13 +50,22 @@ def _signoffs(profile_id: str, query_id: str) -> list[dict[str, Any]]:
 
 
 def render(profile_id: str | None, query_id: str | None) -> Any:
+    """Drawn once per stored snapshots, deadline, sign-offs, signer and download names, then
+    kept in this process (``cache.get_page``): a later render of the same data is that page."""
     if not profile_id or not query_id:
         return missing_selection(profile_id)
-    review = snapshots.weekly_review(profile_id, query_id, DEFAULT_WEEKS)
+    stored, zone = snapshots.stored_snapshots(profile_id, query_id, DEFAULT_WEEKS)
     deadline, note = _deadline(profile_id, query_id)
-    return review_layout(
-        review, deadline, _signoffs(profile_id, query_id), people.display_name(), note
-    )
+    signoffs = _signoffs(profile_id, query_id)
+    signer = people.display_name()
+    key = ("review page", frozen(stored), zone, deadline, note, frozen(signoffs), signer)
+    key += (current_names(),)
+    page = cache.get_page(key)
+    if page is None:
+        review = snapshots.review_from_snapshots(stored, zone)
+        page = review_layout(review, deadline, signoffs, signer, note)
+        cache.put_page(key, page)
+    return page
 
 
 @alert_on_error()

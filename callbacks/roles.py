@@ -10,7 +10,8 @@ data/team/accounts.ACTIONS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import copy
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import flask
@@ -63,7 +64,11 @@ CONTROLS_KEY = "FLOWCAST_CONTROLS"
 def lock_controls(tree: Any) -> Any:
     """``tree`` with each control the signed-in user's role may not use disabled, its tooltip
     saying why (the server refuses the request anyway: this spares a click that cannot work).
-    Locally (no sign-in) the tree is returned as it is."""
+    Locally (no sign-in) the tree is returned as it is.
+
+    ``tree`` itself is never changed: a page kept for later (one per data, shared by every user
+    and role) gets copies of the locked controls and of the components above them, the rest of
+    it shared."""
     role = acting_role()
     controls = flask.current_app.config.get(CONTROLS_KEY) if flask.has_app_context() else None
     if not controls or role is None:
@@ -73,18 +78,29 @@ def lock_controls(tree: Any) -> Any:
         for cid, action in controls.items()
         if not role_may(role, action)
     }
-    for component in _components(tree):
-        cid = getattr(component, "id", None)
-        reason = locked.get(cid) if isinstance(cid, str) else None
-        if reason is not None and "disabled" in component._prop_names:
-            component.disabled = True
-            if "title" in component._prop_names:
-                component.title = reason
-    return tree
+    return _locked(tree, locked) if locked else tree
 
 
-def _components(tree: Any) -> Iterator[Component]:
-    for root in tree if isinstance(tree, (list, tuple)) else [tree]:
-        if isinstance(root, Component):
-            yield root
-            yield from root._traverse()
+def _locked(node: Any, locked: dict[str, str]) -> Any:
+    """``node`` with the controls in ``locked`` disabled (Dash's own walk: through ``children``);
+    ``node`` itself when none is in it."""
+    if isinstance(node, (list, tuple)):
+        items = [_locked(item, locked) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else type(node)(items)
+    if not isinstance(node, Component):
+        return node
+    children = getattr(node, "children", None)
+    new_children = _locked(children, locked)
+    cid = getattr(node, "id", None)
+    reason = locked.get(cid) if isinstance(cid, str) else None
+    lock = reason is not None and "disabled" in node._prop_names
+    if new_children is children and not lock:
+        return node
+    node = copy.copy(node)
+    if new_children is not children:
+        node.children = new_children
+    if lock:
+        node.disabled = True
+        if "title" in node._prop_names:
+            node.title = reason
+    return node

@@ -47,6 +47,7 @@ FORMAT_VERSION = 3  # 2: QueryFrames.flags; 3: issues.subtask
 CONTEXT_TTL_SECONDS = 300.0
 CONTEXT_ENTRIES = 4
 RESULT_ENTRIES = 8
+PAGE_ENTRIES = 8
 
 _caches: dict[Path, diskcache.Cache] = {}
 _caches_lock = threading.Lock()
@@ -153,6 +154,8 @@ _contexts = _Memo(CONTEXT_ENTRIES)
 # Results computed from more than the frames (a query's sprints and epics), keyed by the caller
 # with everything they depend on; kept apart so they never push a context out.
 _results = _Memo(RESULT_ENTRIES)
+# Pages drawn from stored data other than a context (the weekly review), keyed by that data.
+_pages = _Memo(PAGE_ENTRIES)
 
 
 def get_context(key: tuple[Any, ...]) -> Any | None:
@@ -173,7 +176,17 @@ def put_result(key: tuple[Any, ...], value: Any) -> None:
     _results.put(key, value)
 
 
+def get_page(key: tuple[Any, ...]) -> Any | None:
+    """This process's page for ``key`` while it is fresh, else None."""
+    return _pages.get(key)
+
+
+def put_page(key: tuple[Any, ...], page: Any) -> None:
+    _pages.put(key, page)
+
+
 def clear_contexts() -> None:
-    """Forget this process's contexts and results (the next page computes them again)."""
+    """Forget this process's contexts, results and pages (the next page computes them again)."""
     _contexts.clear()
     _results.clear()
+    _pages.clear()

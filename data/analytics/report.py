@@ -128,6 +128,27 @@ def per_context(
     return remembered
 
 
+def kept(ctx: MetricsContext, key: tuple[Any, ...], build: Callable[[], R]) -> R:
+    """``build()`` once per context and ``key``, kept with the context like a ``per_context``
+    section: ``key`` names the result and holds, as plain values (``frozen``), everything else
+    ``build`` reads (a page's other stored data, its download names). Shared by every later
+    caller: treat it as read-only."""
+    with ctx.computing:
+        if key not in ctx.sections:
+            ctx.sections[key] = build()
+        return cast(R, ctx.sections[key])
+
+
+def frozen(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists and hashable scalars) as a hashable value equal for
+    equal contents, for a ``kept`` key."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
 def context_from_frames(
     frames: QueryFrames, mappings: MetricMappings, profile_id: str = "", query_id: str = ""
 ) -> MetricsContext:

@@ -384,9 +384,15 @@ def review_from_snapshots(snapshots: Sequence[dict[str, Any]], zone: str = "UTC"
     )
 
 
-def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:
+def stored_snapshots(
+    profile_id: str, query_id: str, weeks: int = 26
+) -> tuple[list[dict[str, Any]], str]:
+    """The query's stored snapshots of its last ``weeks`` weeks and the profile's metrics time
+    zone: what ``review_from_snapshots`` reads."""
     zone = mappings_from_profile(profile_of(profile_id)).time_zone
     require_query(profile_id, query_id)
-    return review_from_snapshots(
-        get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks), zone
-    )
+    return get_backend().get_metrics_snapshots(profile_id, query_id, limit=weeks), zone
+
+
+def weekly_review(profile_id: str, query_id: str, weeks: int = 26) -> WeeklyReview:
+    return review_from_snapshots(*stored_snapshots(profile_id, query_id, weeks))

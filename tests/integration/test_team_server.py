@@ -254,6 +254,7 @@ def test_the_controls_a_role_may_not_use_are_disabled_with_the_reason(backend) -
     seed_team(backend)
     accounts.add_user("ada", PASSWORD, "admin")
     accounts.add_user("vic", PASSWORD, "viewer")
+    accounts.add_user("vera", PASSWORD, "viewer")
     accounts.add_user("lea", PASSWORD, "lead")
     app = create_app(AuthConfig("password", SECRET, secure_cookies=False))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
@@ -273,6 +274,12 @@ def test_the_controls_a_role_may_not_use_are_disabled_with_the_reason(backend) -
         assert not find(lead.get("/_dash-layout").json(), ids.HEADER_FETCH).get("disabled")
         for control in (ids.REVIEW_SIGNOFF_BUTTON, ids.REVIEW_BACKFILL):
             assert not find(page(lead, app.callback_map, "/review"), control).get("disabled")
+        # The review page is kept and shared: each user still gets their own locks and reason.
+        other = find(page(sign_in(base, "vera"), app.callback_map, "/review"), ids.REVIEW_BACKFILL)
+        assert other["disabled"] is True and other["title"].startswith("vera is a viewer")
+        assert not find(page(lead, app.callback_map, "/review"), ids.REVIEW_BACKFILL).get(
+            "disabled"
+        )
         restore = find(page(lead, app.callback_map, "/data"), ids.DATA_RESTORE)
         assert restore["disabled"] is True and "ask an admin for the admin role" in restore["title"]
         assert not find(page(admin, app.callback_map, "/data"), ids.DATA_RESTORE).get("disabled")
