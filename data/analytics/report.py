@@ -273,7 +273,7 @@ def weekly_section(ctx: MetricsContext) -> pd.DataFrame:
 def _forecast_basis(ctx: MetricsContext) -> tuple[Window, pd.DataFrame, dict[str, float]]:
     """The forecast window, its weeks' throughput and the remaining items and points."""
     window = ctx.window(ctx.mappings.data_points_count)
-    throughput = weekly_throughput(ctx.weekly).tail(window.weeks).reset_index(drop=True)
+    throughput = weekly_throughput(ctx.weekly, window.weeks)
     last = ctx.weekly.iloc[-1] if len(ctx.weekly) else None
     remaining = {
         "items": float(last.remaining_items) if last is not None else 0.0,

@@ -166,13 +166,6 @@ def monte_carlo_when(
     scope = "fixed" if arrivals is None else "growing"
     grown = None if arrivals is None else np.asarray(arrivals, dtype=float)
     rate = None if grown is None or len(grown) == 0 else float(grown.mean())
-    empty = pd.DataFrame(
-        {
-            "date": pd.Series(dtype=object),
-            "days": pd.Series(dtype="int64"),
-            "trials": pd.Series(dtype="int64"),
-        }
-    )
     if remaining <= 0:
         zeros = dict.fromkeys(PERCENTILES, 0.0)
         return MonteCarloWhen(
@@ -186,6 +179,13 @@ def monte_carlo_when(
             "no complete week of throughput yet"
             if len(values) == 0
             else ("throughput is zero in every week of the window")
+        )
+        empty = pd.DataFrame(
+            {
+                "date": pd.Series(dtype=object),
+                "days": pd.Series(dtype="int64"),
+                "trials": pd.Series(dtype="int64"),
+            }
         )
         return MonteCarloWhen(
             unit, float(remaining), trials, seed, len(values), scope, rate, None, None, None,
@@ -251,38 +251,41 @@ def simulate_days_needed(
     while len(open_trials) and drawn < MAX_SIMULATED_WEEKS:
         chunk = min(_CHUNK_WEEKS, MAX_SIMULATED_WEEKS - drawn)
         shape = (len(open_trials), chunk)
-        picks = first if drawn == 0 else rng.integers(0, len(values), size=shape)
+        picks = first if drawn == 0 else _by_week(rng.integers(0, len(values), size=shape))
         arrival_picks = None
         if pool is not None and arrival_rng is not None:
             arrival_picks = (
-                first_arrivals if drawn == 0 else arrival_rng.integers(0, len(pool), size=shape)
+                first_arrivals
+                if drawn == 0
+                else _by_week(arrival_rng.integers(0, len(pool), size=shape))
             )
-        # Week by week (a column of the chunk's draws at a time) for the trials still open, so
-        # a chunk stops at the week its last trial finishes: a trial's running total after week
-        # k is the one of a cumulative sum over its row, total + (net_0 + ... + net_k), summed
-        # in the same order, so every trial finishes with the same days to the last bit.
-        rows = np.arange(len(open_trials))  # rows of the chunk still open
+        # Week by week (a row of the chunk's values, looked up at once, week by trial), stopping
+        # at the week its last trial finishes: a trial's running total after week k is
+        # total + (net_0 + ... + net_k), summed in that order, so every trial finishes with the
+        # same days to the last bit. Trials that have finished are carried along (masked),
+        # which costs less than picking the open ones out.
+        nets = values[picks]
+        if arrival_picks is not None and pool is not None:
+            nets = nets - pool[arrival_picks]
         base = total[open_trials]
+        still_open = np.ones(len(open_trials), bool)
         partial = np.zeros(0)
         previous = base
         for week in range(chunk):
-            net = values[picks[rows, week]]
-            if arrival_picks is not None and pool is not None:
-                net = net - pool[arrival_picks[rows, week]]
+            net = nets[week]
             partial = net if week == 0 else partial + net
             running = base + partial
-            reached = running >= remaining
+            reached = (running >= remaining) & still_open
             if reached.any():
                 hit = np.flatnonzero(reached)
                 share = (remaining - previous[hit]) / net[hit]
-                needed[open_trials[rows[hit]]] = 7.0 * (drawn + week + share)
-                left = ~reached
-                rows, base, partial, running = rows[left], base[left], partial[left], running[left]
+                needed[open_trials[hit]] = 7.0 * (drawn + week + share)
+                still_open[hit] = False
             previous = running
-            if not len(rows):
+            if not still_open.any():
                 break
-        total[open_trials[rows]] = previous
-        open_trials = open_trials[rows]
+        total[open_trials[still_open]] = previous[still_open]
+        open_trials = open_trials[still_open]
         drawn += chunk
     return needed
 
@@ -291,13 +294,13 @@ def _stream(
     seed: int | tuple[int, int], trials: int, pool: int
 ) -> tuple[np.random.Generator, np.ndarray]:
     """A seed's generator positioned after the first chunk of draws (``trials`` x
-    ``_CHUNK_WEEKS`` picks from ``pool`` values), and that chunk: what
-    ``np.random.default_rng(seed)`` gives, with the chunk drawn once per process for every
+    ``_CHUNK_WEEKS`` picks from ``pool`` values), and that chunk week by week (``_by_week``):
+    what ``np.random.default_rng(seed)`` gives, with the chunk drawn once per process for every
     forecast of the same seed, trials and window length (a backfill's weeks, the pages) while
     that chunk has at most ``_REUSED_DRAWS`` draws."""
     if trials * _CHUNK_WEEKS > _REUSED_DRAWS:
         rng = _generator(seed)
-        return rng, rng.integers(0, pool, size=(trials, _CHUNK_WEEKS))
+        return rng, _by_week(rng.integers(0, pool, size=(trials, _CHUNK_WEEKS)))
     chunk, state = _first_chunk(seed, trials, pool)
     rng = _generator(seed)
     rng.bit_generator.state = state
@@ -313,9 +316,16 @@ def _first_chunk(
     seed: int | tuple[int, int], trials: int, pool: int
 ) -> tuple[np.ndarray, dict[str, Any]]:
     rng = _generator(seed)
-    chunk = rng.integers(0, pool, size=(trials, _CHUNK_WEEKS))
+    chunk = _by_week(rng.integers(0, pool, size=(trials, _CHUNK_WEEKS)))
     chunk.flags.writeable = False
     return chunk, dict(rng.bit_generator.state)
+
+
+def _by_week(picks: np.ndarray) -> np.ndarray:
+    """Draws made trial by trial (a row per trial), stored week by week (a row per week): a
+    week's draws of every trial are then adjacent in memory, which a simulation reads ~10x
+    faster than a column."""
+    return np.ascontiguousarray(picks.T)
 
 
 @dataclass(frozen=True)

@@ -236,13 +236,16 @@ def weekly_from_project_data(document: dict[str, Any], today: date) -> pd.DataFr
     )
 
 
-def weekly_throughput(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Completed (``items``, ``points``) and created items and points per complete week: the
-    forecasts' input (what was finished, and for a growing scope what arrived)."""
+def weekly_throughput(weekly: pd.DataFrame, last: int | None = None) -> pd.DataFrame:
+    """Completed (``items``, ``points``) and created items and points per complete week (only
+    the ``last`` ones, when given): the forecasts' input (what was finished, and for a growing
+    scope what arrived)."""
     columns = {"week": "week", "week_start": "week_start", "completed_items": "items",
                "completed_points": "points", "created_items": "created_items",
                "created_points": "created_points"}  # fmt: skip
-    done = weekly["complete"].to_numpy(dtype=bool)
+    done = np.flatnonzero(weekly["complete"].to_numpy(dtype=bool))
+    if last is not None:
+        done = done[len(done) - min(last, len(done)) :]
     # Column by column from the arrays: a snapshot backfill takes this once per week.
     return pd.DataFrame({new: weekly[old].to_numpy()[done] for old, new in columns.items()})
 
