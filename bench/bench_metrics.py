@@ -35,6 +35,7 @@ from data.db.connection import get_db_connection, write_transaction  # noqa: E40
 from data.locations import DATA_DIR_ENV, get_db_path  # noqa: E402
 from data.metrics.forecast import monte_carlo_when  # noqa: E402
 from data.store import set_backend  # noqa: E402
+from data.store.issues import pack_transitions  # noqa: E402
 from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -151,6 +152,7 @@ def generate(conn, issues: int, transitions_per_issue: int, seed: int = 7) -> in
             "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) VALUES ('bench', 'all', ?, ?)",
             ((k, created_iso[0]) for k in keys),
         )
+        pack_transitions(conn, "bench")
     return int(keep.sum())
 
 

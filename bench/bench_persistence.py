@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data.db.connection import get_db_connection, release_anchor, write_transaction  # noqa: E402
 from data.store import get_backend  # noqa: E402
+from data.store.issues import pack_transitions  # noqa: E402
 from data.store.sqlite_backend import SQLiteBackend  # noqa: E402
 
 PROFILES = 50
@@ -130,6 +131,8 @@ def build(db: Path) -> SQLiteBackend:
                 for seq in range(TRANSITIONS_PER_ISSUE)
             ],
         )
+        for p in range(PROFILES):
+            pack_transitions(conn, f"p{p}")
         conn.executemany(
             "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) VALUES (?, ?, ?, ?)",
             [

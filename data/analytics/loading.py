@@ -8,6 +8,7 @@ UTC datetimes from epoch milliseconds, so pandas never parses text dates) and ca
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from data.analytics import cache
@@ -35,9 +37,7 @@ from data.store import get_backend
 from data.store import issues as issues_store
 from data.store.base import PersistenceBackend
 from data.store.query_rows import (
-    STATUS_SEPARATOR,
     DataFingerprint,
-    QueryRows,
     data_fingerprint,
     database_file,
     query_ids,
@@ -130,8 +130,8 @@ def _read_frames(
 ) -> QueryFrames:
     """Everything stored for the query (no ``as_of`` applied), as frames."""
     rows = read_query_rows(conn, profile_id, query_id)
-    issue_rows, version_rows = rows.issues, rows.versions
-    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 12
+    issue_rows = rows.issues
+    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 14
     issues = pd.DataFrame(
         {
             "key": np.asarray(columns[0], dtype=object),
@@ -147,35 +147,21 @@ def _read_frames(
         },
         columns=list(ISSUE_COLUMNS),
     )
-    counts = np.asarray(columns[10], dtype="int64")
-
-    at_ms = np.fromstring(rows.transition_ms, dtype="int64", sep=",")
-    codes, statuses = _status_codes(rows, len(at_ms))
-    if not int(counts.sum()) == len(at_ms) == len(codes):
-        raise DatabaseError(
-            "The issue store changed while metrics were read; run the command again."
-        )
+    # Each issue's packed transitions (data.store.issues.pack_transitions): 8 bytes per time.
+    times = columns[11]
+    counts = np.fromiter(map(len, times), dtype="int64", count=len(times)) // 8
+    at_ms = np.frombuffer(b"".join(times), dtype=">i8").astype("int64")
+    issue, codes, statuses = _status_codes(columns[12], counts)
     transitions = pd.DataFrame(
         {
-            "issue": np.repeat(np.arange(len(counts)), counts),
+            "issue": issue,
             "at": _utc_times(at_ms),
             "to_status": pd.Categorical.from_codes(codes, statuses),
         }
     )
-
-    # One hash of the keys finds the issue of every version and flag change.
+    versions = _fix_versions(columns[13])
+    # One hash of the keys finds the issue of every flag change.
     keys = pd.Index(issues["key"])
-    v_columns = list(zip(*version_rows, strict=True)) if version_rows else [()] * 4
-    versions = pd.DataFrame(
-        {
-            "issue": keys.get_indexer(np.asarray(v_columns[0], dtype=object)),
-            "name": np.asarray(v_columns[1], dtype=object),
-            "released": pd.Series(v_columns[2], dtype=object).fillna(0).astype(bool).to_numpy(),
-            "release_date": pd.to_datetime(
-                pd.Series(v_columns[3], dtype=object), errors="coerce", format="ISO8601"
-            ).astype("datetime64[ms]"),
-        }
-    )
     f_columns = list(zip(*rows.flags, strict=True)) if rows.flags else [()] * 3
     flags = pd.DataFrame(
         {
@@ -185,35 +171,69 @@ def _read_frames(
         }
     )
     encode_statuses(issues, transitions)
-    issues["subtask"] = np.asarray(columns[11], dtype="int64").astype(bool)
+    issues["subtask"] = np.asarray(columns[10], dtype="int64").astype(bool)
     return QueryFrames(issues, transitions, versions, stamp, rows.status_categories, flags)
 
 
-# Statuses are split out of the joined text this many at a time, so the read never holds a
-# string object per transition (1.2 million of them take ~80 MB), only their integer codes.
-_SPLIT_CHUNK_CHARS = 1 << 20
-
-
-def _status_codes(rows: QueryRows, transitions: int) -> tuple[np.ndarray, pd.Index]:
-    """Each transition's target status as a code into the returned names."""
-    if rows.transition_names is None:
-        codes = np.fromstring(rows.transition_codes, dtype="int64", sep=",")
-        return codes, pd.Index(rows.transition_statuses, dtype=object)
-    if not transitions:
-        return np.zeros(0, "int64"), pd.Index([], dtype=object)
-    text, parts = rows.transition_names, []
+def _status_codes(
+    packed: tuple[str, ...], counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Each transition's issue and target status, as a code into the returned names (in order
+    of first appearance), from each issue's JSON array of them. Issues share few distinct
+    sequences of statuses, so each distinct array is parsed once."""
+    sequence, texts = pd.factorize(np.asarray(packed, dtype=object))
     code_of: dict[str, int] = {}
-    start = 0
-    while start <= len(text):
-        # Up to the first separator after the chunk's end (or the text's end).
-        end = text.find(STATUS_SEPARATOR, start + _SPLIT_CHUNK_CHARS)
-        end = len(text) if end < 0 else end
-        codes, names = pd.factorize(np.array(text[start:end].split(STATUS_SEPARATOR), object))
-        # This chunk's names in the order they first appear over the whole text.
-        mapping = np.array([code_of.setdefault(name, len(code_of)) for name in names], "int64")
-        parts.append(mapping[codes])
-        start = end + 1
-    return np.concatenate(parts), pd.Index(list(code_of), dtype=object)
+    parsed = [[code_of.setdefault(name, len(code_of)) for name in orjson.loads(t)] for t in texts]
+    issue, at = _spread(sequence, [len(codes) for codes in parsed])
+    if not np.array_equal(np.bincount(issue, minlength=len(counts)), counts):
+        raise DatabaseError(
+            "An issue's packed transitions are damaged (their times and statuses differ in "
+            "number); fetch the query again."
+        )
+    flat = np.fromiter(itertools.chain.from_iterable(parsed), dtype="int64")
+    return issue, flat[at], pd.Index(list(code_of), dtype=object)
+
+
+def _fix_versions(packed: tuple[str | None, ...]) -> pd.DataFrame:
+    """The versions frame from each issue's fix versions as JSON text (None: none), each
+    distinct text parsed once; what is not an array holds no version, an element that is not an
+    object one without name, release or date."""
+    sequence, texts = pd.factorize(np.asarray(packed, dtype=object))
+    parsed = []
+    for text in texts:
+        value = orjson.loads(text)
+        parsed.append(
+            [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+        )
+    issue, at = _spread(sequence, [len(versions) for versions in parsed])
+    flat = list(itertools.chain.from_iterable(parsed))
+    names = np.array([v.get("name") for v in flat], dtype=object)
+    released = pd.Series([v.get("released") for v in flat], dtype=object).fillna(0).astype(bool)
+    dates = pd.to_datetime(
+        pd.Series([v.get("releaseDate") for v in flat], dtype=object),
+        errors="coerce",
+        format="ISO8601",
+    ).astype("datetime64[ms]")
+    return pd.DataFrame(
+        {
+            "issue": issue,
+            "name": names[at],
+            "released": released.to_numpy()[at],
+            "release_date": dates.to_numpy()[at],
+        }
+    )
+
+
+def _spread(sequence: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For issues whose entries are those of distinct value ``sequence[i]`` (-1: none), with
+    ``sizes`` entries per distinct value: each entry's issue, and its position among the
+    distinct values' entries laid end to end."""
+    size = np.append(np.asarray(sizes, dtype="int64"), 0)  # the last one for -1
+    starts = np.cumsum(size) - size
+    lengths = size[sequence]
+    first = np.cumsum(lengths) - lengths
+    at = np.repeat(starts[sequence] - first, lengths) + np.arange(int(lengths.sum()))
+    return np.repeat(np.arange(len(sequence)), lengths), at
 
 
 def _utc_times(epoch_ms: np.ndarray) -> pd.Series:

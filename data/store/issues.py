@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from data.db.dialect import POSTGRESQL, dialect_of
 from data.db.sqlite import Connection
 from data.timeutil import utc_now_iso
 
@@ -102,6 +103,47 @@ def store_issues(
             for seq, transition in enumerate(i.transitions or [])
         ),
     )
+    pack_transitions(conn, profile_id, [i.key for i in with_changelog])
+
+
+# An issue's transitions as its row keeps them for the metrics read (migration 0009 says the
+# format): times as big-endian int64 epoch milliseconds, target statuses as a JSON array, and the
+# creation status; each from the issue's transition rows in seq order.
+_OF_ISSUE = (
+    "FROM issue_transitions t "
+    "WHERE t.profile_id = issues.profile_id AND t.issue_key = issues.issue_key"
+)
+_PACK_SQL = (
+    "UPDATE issues SET transition_times = coalesce((SELECT unhex(group_concat(printf('%016x', "  # noqa: S608 - constant SQL
+    "coalesce(CAST(round(unixepoch(t.changed_at, 'subsec') * 1000) AS INTEGER), "
+    f"-9223372036854775808)), '' ORDER BY t.seq)) {_OF_ISSUE}), x''), "
+    "transition_statuses = coalesce((SELECT json_group_array(t.to_status ORDER BY t.seq) "
+    f"{_OF_ISSUE}), '[]'), "
+    "initial_status = (SELECT coalesce(t.from_status, t.to_status) "
+    f"{_OF_ISSUE} ORDER BY t.seq LIMIT 1) "
+)
+_POSTGRES_PACK_SQL = (
+    "UPDATE issues SET transition_times = coalesce((SELECT string_agg(int8send(coalesce("  # noqa: S608 - constant SQL
+    "round(extract(epoch FROM t.changed_at::timestamptz) * 1000)::bigint, "
+    f"(-9223372036854775808)::bigint)), ''::bytea ORDER BY t.seq) {_OF_ISSUE}), ''::bytea), "
+    "transition_statuses = coalesce((SELECT json_agg(t.to_status ORDER BY t.seq)::text "
+    f"{_OF_ISSUE}), '[]'), "
+    "initial_status = (SELECT coalesce(t.from_status, t.to_status) "
+    f"{_OF_ISSUE} ORDER BY t.seq LIMIT 1) "
+)
+
+
+def pack_transitions(conn: Connection, profile_id: str, keys: Iterable[str] | None = None) -> None:
+    """Pack the stored transitions of ``keys`` (default: every issue of the profile) into their
+    issue rows, as the metrics read them (``data.store.query_rows.ISSUES_SQL``). Whatever writes
+    ``issue_transitions`` calls it in the same transaction."""
+    sql = _POSTGRES_PACK_SQL if dialect_of(conn).name == POSTGRESQL else _PACK_SQL
+    if keys is None:
+        conn.execute(sql + "WHERE profile_id = ?", (profile_id,))
+    else:
+        conn.executemany(
+            sql + "WHERE profile_id = ? AND issue_key = ?", [(profile_id, k) for k in keys]
+        )
 
 
 def _fields_json(fields: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from data.db.sqlite import Connection
 from data.store import bulk
+from data.store.issues import pack_transitions
 
 # The columns of an exported issue, in the order of an imported issue row.
 ISSUE_COLUMNS = (
@@ -104,6 +105,7 @@ def insert_profile(
         "to_status, history_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(profile_id, *row) for row in transition_rows],
     )
+    pack_transitions(conn, profile_id)
     conn.executemany(
         "INSERT INTO query_issues (profile_id, query_id, issue_key, added_at) VALUES (?, ?, ?, ?)",
         [(profile_id, q, key, now) for q, key in member_rows],

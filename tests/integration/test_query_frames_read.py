@@ -2,7 +2,8 @@
 file, on data with every kind of value a stored column holds: NULLs, JSON fix versions, times with
 offsets, before 1970 and unreadable, awkward floats, status names with separators, quotes and
 non-ASCII letters, more statuses than a handful, issues without transitions, rows written out of
-key order, and other queries' and profiles' rows that must stay out."""
+key order, and other queries' and profiles' rows that must stay out. The transitions are read as
+packed in their issue rows (``pack_transitions``, or migration 0009 for rows stored before it)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.analytics import cache, loading
+from data.analytics import cache
 from data.analytics.loading import load_query_frames
 from data.db.connection import get_db_connection, write_transaction
+from data.db.schema import apply_migrations, downgrade
 from data.db.sqlite import connect
+from data.errors import DatabaseError
 from data.jira.sync import sync
 from data.metrics.frames import ISSUE_COLUMNS, QueryFrames, restrict_to, utc_timestamp
-from data.store.query_rows import STATUS_SEPARATOR, read_query_rows
+from data.store.issues import pack_transitions
 from data.store.sqlite_backend import SQLiteBackend
 from fakejira import FakeJira
 from tests.integration.jira_support import FAST_RETRY, make_profile
@@ -48,7 +51,7 @@ STATUSES = [
     'Quote " and \\ backslash',
     "10",  # looks like a number
     "",  # the unknown status
-    "Tab\tand\x1fseparator",  # the separator the statuses are joined with (read as codes then)
+    "Tab\tand\x1fseparator",  # control characters, escaped in the packed JSON
     *[f"Step {n}" for n in range(25)],  # a workflow with many steps
 ]
 POINTS = [None, 1.0, 0.1 + 0.2, 1e-300, 123456789.123456789, -0.5, 2.0**53 + 1, 8.0]
@@ -113,13 +116,11 @@ def _fields(rng: random.Random) -> dict[str, Any]:
     return {"fixVersions": versions, "summary": "text"}
 
 
-@pytest.fixture(params=["joined", "coded"])
-def stored(backend: SQLiteBackend, request: pytest.FixtureRequest) -> SQLiteBackend:
+@pytest.fixture
+def stored(backend: SQLiteBackend) -> SQLiteBackend:
     """Profile 'p' with query 'q' (most issues) and 'other' (a few); profile 'p2' holds the same
-    keys with other values. "coded": a status name holds the separator the read joins names
-    with, so its transitions' statuses are read as codes (``QueryRows.transition_names``)."""
-    separator = request.param == "coded"
-    statuses = [s if separator else s.replace(STATUS_SEPARATOR, " ") for s in STATUSES]
+    keys with other values."""
+    statuses = STATUSES
     for profile in ("p", "p2"):
         backend.save_profile({"id": profile, "name": profile})
         backend.save_query(profile, {"id": "q", "name": "Q", "jql": "project = A"})
@@ -141,6 +142,7 @@ def stored(backend: SQLiteBackend, request: pytest.FixtureRequest) -> SQLiteBack
                 "(:profile, :issue_key, :seq, :changed_at, :from_status, :to_status)",
                 [{**row, "profile": profile} for row in data["transitions"]],
             )
+            pack_transitions(conn, profile)
             keys = [row["issue_key"] for row in data["issues"]]
             members = [(profile, "q", key) for key in keys if key != "A-3"]
             if profile == "p":
@@ -287,15 +289,6 @@ def test_frames_equal_a_row_by_row_read(stored, profile, query, as_of, counting)
     cache.clear()
     with get_db_connection(stored.db_path) as conn:
         read = load_query_frames(conn, profile, query, as_of, subtask_counting=counting)
-        rows = read_query_rows(conn, profile, query)
-        targets = conn.execute(
-            "SELECT t.to_status FROM issue_transitions t JOIN query_issues q ON "
-            "q.profile_id = t.profile_id AND q.issue_key = t.issue_key "
-            "WHERE q.profile_id = ? AND q.query_id = ?",
-            (profile, query),
-        ).fetchall()
-    coded = any(STATUS_SEPARATOR in target for (target,) in targets)
-    assert (rows.transition_names is None) == coded  # each way of reading statuses is compared
     expected = _row_by_row(str(stored.db_path), profile, query, utc_timestamp(as_of), counting)
     assert len(read.transitions) > 0 and read.versions["name"].notna().any()  # data to compare
     if query == "q":  # the sub-tasks A-7, A-17, ... are members: kept as items, else left out
@@ -330,16 +323,28 @@ def test_query_without_transitions_or_issues(stored):
     _assert_same(still, expected)
 
 
-@pytest.mark.parametrize("chunk", [1, 2, 7, 64])
-def test_statuses_split_in_chunks_equal_a_row_by_row_read(stored, monkeypatch, chunk):
-    # The joined names are split a chunk at a time; chunks ending on, before and after a
-    # separator and at empty names ("") must give the same codes as one split.
-    monkeypatch.setattr(loading, "_SPLIT_CHUNK_CHARS", chunk)
-    cache.clear()
-    with get_db_connection(stored.db_path) as conn:
-        read = load_query_frames(conn, "p", "q", "2030-01-01T00:00:00Z")
+def test_rows_stored_before_the_packed_columns_are_packed_by_the_migration(stored):
+    # A database at schema 8 has no packed columns; migration 0009 fills them from the rows.
     expected = _row_by_row(str(stored.db_path), "p", "q", utc_timestamp("2030-01-01T00:00:00Z"))
+    with get_db_connection(stored.db_path) as conn:
+        downgrade(conn, 8)
+        assert "transition_times" not in {r[1] for r in conn.execute("PRAGMA table_info(issues)")}
+        apply_migrations(conn)
+        cache.clear()
+        read = load_query_frames(conn, "p", "q", "2030-01-01T00:00:00Z")
     _assert_same(read, expected)
+
+
+def test_damaged_packed_transitions_are_refused(stored):
+    with get_db_connection(stored.db_path) as conn:
+        with write_transaction(conn):
+            conn.execute(
+                "UPDATE issues SET transition_statuses = '[\"Done\"]' WHERE profile_id = 'p' "
+                "AND length(transition_times) > 16"
+            )
+        cache.clear()
+        with pytest.raises(DatabaseError, match="packed transitions are damaged"):
+            load_query_frames(conn, "p", "q", "2030-01-01T00:00:00Z")
 
 
 @pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
@@ -353,7 +358,6 @@ def test_frames_of_a_synced_fake_jira_equal_a_row_by_row_read(backend, deploymen
     as_of = "2030-01-01T00:00:00Z"
     with get_db_connection(backend.db_path) as conn:
         read = load_query_frames(conn, profile_id, query_id, as_of)
-        assert read_query_rows(conn, profile_id, query_id).transition_names is not None
     expected = _row_by_row(str(backend.db_path), profile_id, query_id, utc_timestamp(as_of))
     assert len(read.issues) > 100 and len(read.transitions) > len(read.issues)
     _assert_same(read, expected)
