@@ -38,7 +38,7 @@ def render(profile_id: str | None, query_id: str | None, unit: str | None = None
     ctx = report.load_context(profile_id, query_id)
     notes = [n for n in [not_fetched_notice(profile_id, query_id)] if n is not None]
     baseline = baseline_series(profile_id, query_id)
-    epics = sprints.epics_summary(profile_id, query_id)
+    epics = sprints.epics_section(ctx)
     key = ("forecast page", unit, bool(notes), frozen(baseline), frozen(epics), current_names())
     return report.kept(ctx, key, lambda: _page(ctx, unit, notes, baseline, epics))
 

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 SIZE_LIMIT_BYTES = 512 * 1024 * 1024
 # Bumped whenever QueryFrames or the way it is read changes, so old entries are never used.
-FORMAT_VERSION = 3  # 2: QueryFrames.flags; 3: issues.subtask
+FORMAT_VERSION = 4  # 2: QueryFrames.flags; 3: issues.subtask; 4: issues.parent
 
 CONTEXT_TTL_SECONDS = 300.0
 CONTEXT_ENTRIES = 4

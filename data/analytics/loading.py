@@ -131,7 +131,7 @@ def _read_frames(
     """Everything stored for the query (no ``as_of`` applied), as frames."""
     rows = read_query_rows(conn, profile_id, query_id)
     issue_rows = rows.issues
-    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 14
+    columns = list(zip(*issue_rows, strict=True)) if issue_rows else [()] * 15
     issues = pd.DataFrame(
         {
             "key": np.asarray(columns[0], dtype=object),
@@ -172,6 +172,7 @@ def _read_frames(
     )
     encode_statuses(issues, transitions)
     issues["subtask"] = np.asarray(columns[10], dtype="int64").astype(bool)
+    issues["parent"] = np.asarray(columns[14], dtype=object)
     return QueryFrames(issues, transitions, versions, stamp, rows.status_categories, flags)
 
 

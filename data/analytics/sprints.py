@@ -11,15 +11,25 @@ import numpy as np
 import pandas as pd
 
 from data.analytics import cache, report
+from data.analytics.loading import load_query_frames
 from data.errors import ValidationError
 from data.metrics.epics import (
     DEFAULT_SUBTASK_COUNTING,
+    EPIC_TYPE,
     check_subtask_counting,
     epic_items,
     epic_progress,
 )
-from data.metrics.frames import NAT_MS, WEEK_MS, as_of_instant, day_to_date, local_day_of
-from data.metrics.mappings import mappings_from_profile
+from data.metrics.frames import (
+    NAT_MS,
+    WEEK_MS,
+    QueryFrames,
+    as_of_instant,
+    day_to_date,
+    local_day_of,
+    ms,
+)
+from data.metrics.mappings import MetricMappings, mappings_from_profile
 from data.metrics.sprints import (
     sprint_burndown,
     sprint_forecast,
@@ -30,6 +40,7 @@ from data.metrics.sprints import (
 from data.profiles import manager as pm
 from data.store import get_backend
 from data.store import sprints as store
+from data.store.issues import issue_titles
 from data.store.query_rows import data_fingerprint, database_file
 
 VELOCITY_SPRINTS = 6
@@ -311,28 +322,70 @@ def closed_sprints(profile_id: str, query_id: str) -> list[dict[str, Any]] | Non
 def epics_summary(
     profile_id: str, query_id: str, *, as_of: Any = None, trials: int = 2_000
 ) -> dict[str, Any]:
-    """Epic progress rows (risk order) and the epics named but outside the query."""
-    if as_of is not None:
-        return _epics_summary(profile_id, query_id, as_of, trials)
-    return _remembered(
-        ("epics", trials),
-        profile_id,
-        query_id,
-        lambda: _epics_summary(profile_id, query_id, None, trials),
+    """Epic progress rows (risk order) and the epics named but outside the query, from the
+    query's frames at ``as_of`` (default now; the frame cache's, no history replayed)."""
+    mappings = report.query_mappings(profile_id, query_id)
+    instant = None if as_of is None else as_of_instant(as_of, mappings.time_zone).to_pydatetime()
+    with get_backend().session() as conn:
+        frames = load_query_frames(
+            conn, profile_id, query_id, instant, subtask_counting=mappings.subtask_counting
+        )
+    return _epics(profile_id, frames, mappings, trials)
+
+
+@report.per_context
+def epics_section(ctx: report.MetricsContext, trials: int = 2_000) -> dict[str, Any]:
+    """``epics_summary`` of a loaded context (the Forecast page's): its frames, once per
+    context."""
+    return _epics(ctx.profile_id, ctx.frames, ctx.mappings, trials)
+
+
+def _epics(
+    profile_id: str, frames: QueryFrames, mappings: MetricMappings, trials: int
+) -> dict[str, Any]:
+    counting, window = mappings.subtask_counting, mappings.data_points_count
+    zone, as_of_ms = mappings.time_zone, int(frames.as_of.value // 1_000_000)
+    issues = frames.issues
+    parent = issues["parent"].to_numpy(object)
+    keys = issues["key"].to_numpy(object)
+    is_epic = (issues["issue_type"] == EPIC_TYPE).to_numpy()
+    # The epics' names and status, and the parents named outside the query that are epics.
+    outside = pd.Index(pd.unique(parent[pd.notna(parent)])).difference(pd.Index(keys))
+    with get_backend().session() as conn:
+        titles = issue_titles(conn, profile_id, [*keys[is_epic], *outside])
+    named = [key for key in outside if titles.get(key, ("",))[0] == EPIC_TYPE]
+    members = pd.DataFrame(
+        {
+            "key": keys,
+            "issue_type": issues["issue_type"].to_numpy(object),
+            "summary": np.array(
+                [titles[k][1] if e else "" for k, e in zip(keys, is_epic, strict=True)], object
+            ),
+            # The status stored at the last fetch, as the epics table shows it.
+            "status": issues["current_status"].to_numpy(object),
+            "points": issues["points"].to_numpy(float),
+            "done_at": ms(issues["resolved"]),
+            "parent": parent,
+            "subtask": issues["subtask"].to_numpy(bool),
+            "in_query": True,
+        }
     )
-
-
-def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> dict[str, Any]:
-    profile = pm.get_profile(profile_id)
-    settings = profile.get("forecast_settings") or {}
-    counting = settings.get("subtask_counting") or DEFAULT_SUBTASK_COUNTING
-    window = int(settings.get("data_points_count") or 12)
-    zone, as_of_ms = _calendar(profile, as_of)
-    _sprints, _changes, issues = _read(profile_id, query_id)
-    frame = issues.rename(columns={"resolved": "done_at"})
-    frame = frame[frame["in_query"] | (frame["issue_type"] == "Epic")].reset_index(drop=True)
+    epics_outside = pd.DataFrame(
+        {
+            "key": _texts(named),
+            "issue_type": _texts(EPIC_TYPE for _ in named),
+            "summary": _texts(titles[k][1] for k in named),
+            "status": _texts(titles[k][2] for k in named),
+            "points": np.full(len(named), np.nan),
+            "done_at": np.full(len(named), NAT_MS, "int64"),
+            "parent": _texts(None for _ in named),
+            "subtask": np.zeros(len(named), bool),
+            "in_query": False,
+        }
+    )
+    frame = pd.concat([members, epics_outside], ignore_index=True)
     # The team's throughput counts the items the epics count (no epics; sub-tasks as the setting says).
-    items = epic_items(frame[frame["in_query"]], counting).items["done_at"].to_numpy("int64")
+    items = epic_items(members, counting).items["done_at"].to_numpy("int64")
     done = items[items != NAT_MS]
     start = as_of_ms - window * WEEK_MS
     weeks = np.bincount(
@@ -343,17 +396,16 @@ def _epics_summary(profile_id: str, query_id: str, as_of: Any, trials: int) -> d
     table = epic_progress(
         frame, weeks.astype(float), start, today, subtask_counting=counting, trials=trials
     )
-    members = set(frame.loc[frame["in_query"], "key"])
-    outside = sorted(set(table["epic"]) - members)
+    missing = sorted(set(table["epic"]) - set(keys))
     return {
         "subtask_counting": counting,
         "window_weeks": window,
         "epics": [{k: _jsonable(v) for k, v in r.items()} for r in table.to_dict("records")],
-        "outside_scope": outside,
+        "outside_scope": missing,
         "note": (
-            f"{len(outside)} epic(s) named as parents are not in the query ({', '.join(outside[:5])}); "
+            f"{len(missing)} epic(s) named as parents are not in the query ({', '.join(missing[:5])}); "
             "add them to the query's JQL to see their names and status."
-            if outside
+            if missing
             else ""
         ),
     }

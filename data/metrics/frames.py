@@ -39,7 +39,9 @@ class QueryFrames:
     """What the metrics read about one query, as known at ``as_of``.
 
     - ``issues``: one row per issue (positional index 0..n-1), columns ``ISSUE_COLUMNS``,
-      ``current_status`` and, as read from the store, ``subtask`` (JIRA's issuetype.subtask); ``status`` is the status at ``as_of``, ``initial_status`` the status at
+      ``current_status`` and, as read from the store, ``subtask`` (JIRA's issuetype.subtask)
+      and ``parent`` (the parent's key, None without one); ``status`` is the status at
+      ``as_of``, ``initial_status`` the status at
       creation, ``current_status`` (with ``status_category``) the status at the last fetch.
     - ``transitions``: ``issue`` (row of ``issues``), ``at``, ``to_status``,
       sorted by issue then time.

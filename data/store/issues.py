@@ -264,15 +264,23 @@ _SUMMARY_BATCH = 500
 
 def issue_summaries(conn: Connection, profile_id: str, keys: Iterable[str]) -> dict[str, str]:
     """Summary per issue key of a profile (keys not in the store are left out)."""
+    return {key: row[1] for key, row in issue_titles(conn, profile_id, keys).items()}
+
+
+def issue_titles(
+    conn: Connection, profile_id: str, keys: Iterable[str]
+) -> dict[str, tuple[str, str, str]]:
+    """(issue type, summary, status) per issue key of a profile (keys not in the store are
+    left out)."""
     wanted = list(dict.fromkeys(keys))
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(wanted), _SUMMARY_BATCH):
         batch = wanted[start : start + _SUMMARY_BATCH]
         placeholders = ", ".join("?" * len(batch))
         rows = conn.execute(
-            "SELECT issue_key, summary FROM issues WHERE profile_id = ? "  # noqa: S608 - placeholders only
+            "SELECT issue_key, issue_type, summary, status FROM issues WHERE profile_id = ? "  # noqa: S608 - placeholders only
             f"AND issue_key IN ({placeholders})",
             (profile_id, *batch),
         ).fetchall()
-        found.update({row[0]: row[1] for row in rows})
+        found.update({row[0]: (row[1], row[2], row[3]) for row in rows})
     return found

@@ -40,7 +40,7 @@ ISSUES_SQL = (
     # JIRA's issuetype.subtask, kept in the issue's fields (0 when an older sync did not keep it).
     "coalesce(i.fields ->> '$.subtask', 0), i.transition_times, i.transition_statuses, "
     # The fix versions as JSON text (NULL when there are none), parsed once per distinct value.
-    "i.fields -> '$.fixVersions' "
+    "i.fields -> '$.fixVersions', i.fields ->> '$.parent' "
     "FROM query_issues q CROSS JOIN issues i "
     "ON i.profile_id = q.profile_id AND i.issue_key = q.issue_key "
     "WHERE q.profile_id = ?1 AND q.query_id = ?2 ORDER BY q.issue_key"
@@ -66,13 +66,13 @@ def _postgres_epoch_ms(column: str) -> str:
 # JIRA's issuetype.subtask: SQLite's ->> gives JSON true as 1, PostgreSQL casts the boolean.
 _SQLITE_SUBTASK = "coalesce(i.fields ->> '$.subtask', 0)"
 _POSTGRES_SUBTASK = "coalesce((i.fields -> 'subtask')::boolean::int, 0)"
-_SQLITE_FIX_VERSIONS = "i.fields -> '$.fixVersions'"
-_POSTGRES_FIX_VERSIONS = "(i.fields -> 'fixVersions')::text"
+_SQLITE_VERSIONS_AND_PARENT = "i.fields -> '$.fixVersions', i.fields ->> '$.parent'"
+_POSTGRES_VERSIONS_AND_PARENT = "(i.fields -> 'fixVersions')::text, i.fields ->> 'parent'"
 POSTGRES_ISSUES_SQL = (
     ISSUES_SQL.replace(_epoch_ms("i.created"), _postgres_epoch_ms("i.created"))
     .replace(_epoch_ms("i.resolved"), _postgres_epoch_ms("i.resolved"))
     .replace(_SQLITE_SUBTASK, _POSTGRES_SUBTASK)
-    .replace(_SQLITE_FIX_VERSIONS, _POSTGRES_FIX_VERSIONS)
+    .replace(_SQLITE_VERSIONS_AND_PARENT, _POSTGRES_VERSIONS_AND_PARENT)
     .replace("CROSS JOIN", "JOIN")
 )
 
@@ -118,8 +118,9 @@ def data_fingerprint(conn: Connection, profile_id: str, query_id: str) -> DataFi
 @dataclass(frozen=True)
 class QueryRows:
     """Everything stored for a query, as read: issue and flag tuples in ``ISSUES_SQL``'s and
-    ``FLAGS_SQL``'s order (each issue's last three values its packed transitions' times, 8 bytes
-    each, and target statuses as JSON text, and its fix versions as JSON text or None)."""
+    ``FLAGS_SQL``'s order (each issue's last four values its packed transitions' times, 8 bytes
+    each, and target statuses as JSON text, its fix versions as JSON text or None, and its
+    parent's key or None)."""
 
     issues: list[tuple[Any, ...]]
     flags: list[tuple[Any, ...]]

@@ -77,7 +77,7 @@ def _dataset(seed: int, statuses: list[str]) -> dict[str, Any]:
                 "points": rng.choice(POINTS),
                 "changelog_total": rng.randrange(0, 30),
                 # Every key ending in 7 is a JIRA sub-task (without drawing from rng).
-                "fields": json.dumps({**_fields(rng), **_subtask(key)}),
+                "fields": json.dumps({**_fields(rng), **_subtask(key), **_parent(key)}),
             }
         )
         for seq in rng.sample(range(40), rng.choice([0, 0, 1, 2, 5, 12])):
@@ -93,6 +93,11 @@ def _dataset(seed: int, statuses: list[str]) -> dict[str, Any]:
     rng.shuffle(issues)
     rng.shuffle(transitions)
     return {"issues": issues, "transitions": transitions}
+
+
+def _parent(key: str) -> dict[str, Any]:
+    # Every key ending in 2 names a parent (without drawing from rng).
+    return {"parent": "Ä-2"} if key.endswith("2") and key != "Ä-2" else {}
 
 
 def _subtask(key: str) -> dict[str, Any]:
@@ -195,6 +200,7 @@ def _row_by_row(
     transitions: dict[str, list[Any]] = {"issue": [], "at": [], "to_status": []}
     versions: dict[str, list[Any]] = {"issue": [], "name": [], "released": [], "release_date": []}
     subtasks: list[bool] = []
+    parents: list[Any] = []
     # Status names in order of first appearance: in the status column, then the initial status,
     # then the transitions, over every member (the frames keep one status list for the query).
     seen: dict[str, list[Any]] = {"status": [], "initial": [], "to": []}
@@ -221,6 +227,7 @@ def _row_by_row(
             continue
         number += 1
         subtasks.append(subtask)
+        parents.append(json.loads(fields).get("parent"))
         values = [key, type_, status, category, priority, created, resolved, points, initial, total]
         for column, value in zip(ISSUE_COLUMNS, values, strict=True):
             issues[column].append(value)
@@ -250,6 +257,7 @@ def _row_by_row(
         issue_frame[column] = pd.Categorical(issues[column], dtype=status_type)
     issue_frame["current_status"] = issue_frame["status"]
     issue_frame["subtask"] = np.array(subtasks, dtype=bool)
+    issue_frame["parent"] = np.array(parents, dtype=object)
     transition_frame = pd.DataFrame(
         {
             "issue": np.array(transitions["issue"], dtype="int64"),
