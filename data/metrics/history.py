@@ -131,9 +131,9 @@ def replayed_spans(
     frames: QueryFrames, mappings: MetricMappings, status_map: StatusMap, events: Events
 ) -> tuple[Spans, Spans, Spans]:
     """The work-in-progress, blocked and open spans of the frames' history events."""
-    wip = _wip_spans(events, status_map.committed_index, status_map.done_index)
     mapped = (events.state >= 0) & (events.state != IGNORE)
     state = _carried(mapped, events.state, events.issue)
+    wip = _wip_spans(events, state, status_map.committed_index, status_map.done_index)
     open_ = spans_where((state != DONE) & (state != CANCELED), events.issue, events.at)
     names = frames.issues["status"].cat.categories
     blocked_codes = np.flatnonzero(names.isin(list(mappings.blocked_statuses)))
@@ -164,6 +164,8 @@ def state_and_stage_lookups(
 
 def blocked_while_active(events: Events, blocked: Spans) -> Spans:
     """The blocked time spent in an Active flow state (flow efficiency counts it as waiting)."""
+    if not len(blocked.issue):
+        return blocked  # nothing blocked: no Active spans to replay
     return _intersection(_state_spans(events, ACTIVE), blocked)
 
 
@@ -272,14 +274,13 @@ def spans_where(flag: np.ndarray, issue: np.ndarray, at: np.ndarray) -> Spans:
     return Spans(issue[first][keep], at[first][keep], end[keep])
 
 
-def _wip_spans(events: Events, committed: int, done: int) -> Spans:
+def _wip_spans(events: Events, state: np.ndarray, committed: int, done: int) -> Spans:
     """Committed, not done, not canceled: the stage reached by the latest status in a stage is
     at least the committed stage and before the done stage, and the flow state (of the latest
     mapped status) is not Canceled. At as_of this is exactly ``ageing_wip``'s set: the latest
-    stage with a date (``_stage_days``) is the stage of the latest staged status."""
+    stage with a date (``_stage_days``) is the stage of the latest staged status. ``state``: each
+    event's flow state of the latest mapped status so far (``_carried``)."""
     stage = _carried(events.stage >= 0, events.stage, events.issue)
-    mapped = (events.state >= 0) & (events.state != IGNORE)
-    state = _carried(mapped, events.state, events.issue)
     flag = (stage >= committed) & (stage < done) & (state != CANCELED)
     return spans_where(flag, events.issue, events.at)
 
