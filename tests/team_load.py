@@ -150,6 +150,11 @@ def page_body(callback_map: dict, path: str, selection: dict) -> dict:
     return dash_request(callback_map, output, {ids.URL: path, ids.SELECTION: selection})
 
 
+def sign_in_all(base: str, usernames: list[str]) -> dict[str, httpx.Client]:
+    """A signed-in client per user (one at a time: each sign-in is an argon2 check)."""
+    return {name: sign_in(base, name, timeout=300) for name in usernames}
+
+
 def simulate_users(
     base: str,
     usernames: list[str],
@@ -157,14 +162,16 @@ def simulate_users(
     selections: list[dict],
     rounds: int,
     pages: tuple[str, ...] = PAGES,
+    clients: dict[str, httpx.Client] | None = None,
 ) -> Outcome:
-    """Each user signs in, then ``rounds`` times opens each of ``pages`` for the next query in
-    turn (a page switch and a query switch), all users at once; returns what they saw."""
+    """Each user signs in (or uses its client of ``clients``, signed in before), then
+    ``rounds`` times opens each of ``pages`` for the next query in turn (a page switch and a
+    query switch), all users at once; returns what they saw."""
     outcome = Outcome()
 
     def user(index: int, name: str) -> None:
         try:
-            client = sign_in(base, name, timeout=300)
+            client = clients[name] if clients else sign_in(base, name, timeout=300)
             for round_ in range(rounds):
                 selection = selections[(index + round_) % len(selections)]
                 for path in pages:
@@ -197,6 +204,7 @@ def start_job(client: httpx.Client, callback_map: dict, output: str, values: dic
 __all__ = [
     "free_port",
     "page_body",
+    "sign_in_all",
     "simulate_users",
     "start_job",
     "start_worker",
