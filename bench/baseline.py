@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,18 +107,29 @@ def compare(
     inside: bool = False,
     peak_goal_mb: float | None = None,
     baseline_env: dict[str, str] | None = None,
+    server_cpu: Callable[[], float] | None = None,
 ) -> None:
     """Print ``label``'s median wall and CPU time on this tree with its goal (seconds) and, when a
     baseline is set, the ratio to the baseline's median from the same alternating rounds; with
     ``peak_goal_mb`` the same for the peak RSS the child printed (the baseline runs with
-    ``baseline_env`` instead of ``env`` when given: ``baseline_data``)."""
+    ``baseline_env`` instead of ``env`` when given: ``baseline_data``); with ``server_cpu`` (a
+    server's CPU seconds so far, e.g. the fake JIRA's) the median of what each run cost it."""
     reference = baseline_tree()
     new: list[Timing] = []
     old: list[Timing] = []
+    served: dict[bool, list[float]] = {True: [], False: []}
+
+    def run(tree: Path, run_env: dict[str, str]) -> Timing:
+        before = server_cpu() if server_cpu is not None else 0.0
+        timing = run_in(tree, args, run_env, inside=inside)
+        if server_cpu is not None:
+            served[tree == THIS_TREE].append(server_cpu() - before)
+        return timing
+
     for _ in range(rounds):
-        new.append(run_in(THIS_TREE, args, env, inside=inside))
+        new.append(run(THIS_TREE, env))
         if reference is not None:
-            old.append(run_in(reference, args, baseline_env or env, inside=inside))
+            old.append(run(reference, baseline_env or env))
     wall = statistics.median(t.wall for t in new)
     cpu = statistics.median(t.cpu for t in new)
     line = (
@@ -136,6 +148,11 @@ def compare(
     print(line, flush=True)
     if peak_goal_mb is not None:
         print(_peak_line(label, peak_goal_mb, new, old), flush=True)
+    if server_cpu is not None:
+        line = f"{label}: the server's own CPU median {statistics.median(served[True]):.3f} s a run"
+        if served[False]:
+            line += f"; previous main {statistics.median(served[False]):.3f} s"
+        print(line, flush=True)
 
 
 def _peak_line(label: str, goal_mb: float, new: list[Timing], old: list[Timing]) -> str:

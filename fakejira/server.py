@@ -24,7 +24,8 @@ import threading
 import time
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -222,6 +223,8 @@ class FakeJira:
         # Bounded so a long-running demo server does not grow without end.
         self._log: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
         self._stats_lock = threading.Lock()
+        self._in_flight = 0
+        self._peak_in_flight = 0
         self._search_cache: dict[tuple[str, bool, int], list[Issue]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -296,10 +299,28 @@ class FakeJira:
         with self._stats_lock:
             return list(self._log)
 
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests answered at once since the counts were last reset."""
+        with self._stats_lock:
+            return self._peak_in_flight
+
     def reset_counts(self) -> None:
         with self._stats_lock:
             self._counts.clear()
             self._log.clear()
+            self._peak_in_flight = self._in_flight
+
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        with self._stats_lock:
+            self._in_flight += 1
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._stats_lock:
+                self._in_flight -= 1
 
     def _record(self, record: RequestRecord) -> None:
         with self._stats_lock:
@@ -1085,6 +1106,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
+        with self.server.app._answering():
+            self._respond()
+
+    def _respond(self) -> None:
         app = self.server.app
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)

@@ -4,7 +4,7 @@
 - Auth: Cloud = Basic ``email:api_token``; Data Center = ``Bearer <PAT>``.
 - Search: Cloud ``POST /rest/api/2/search/jql`` following ``nextPageToken`` until ``isLast`` (v2 so
   text fields are strings, not ADF); Data Center ``POST /rest/api/2/search`` by ``startAt``,
-  stepping by the ``maxResults`` the server echoes (it silently caps at 1000), later pages four
+  stepping by the ``maxResults`` the server echoes (it silently caps at 1000), later pages three
   at a time once the first told the total, in windows bounded by id past its 10,000 search window.
 - Changelogs: Cloud cuts embedded histories at 40 (newest first); the rest come from
   ``changelog/bulkfetch`` (or ``/issue/{key}/changelog`` where bulkfetch is refused). Data Center
@@ -66,8 +66,10 @@ DEPLOYMENTS = ("auto", CLOUD, DATACENTER)
 # Per-request caps the APIs document: Cloud search/jql 5000, Data Center search 1000 (echoed).
 CLOUD_MAX_PAGE = 5000
 DATACENTER_MAX_PAGE = 1000
-# Data Center pages asked for at once (or waiting for the sync), after the first page.
-DATACENTER_PAGE_WORKERS = 4
+# Data Center pages asked for at once or waiting for the sync, after the first page. Each holds
+# ~25 MB while it arrives and decodes (a 12 MB body, then ~13 MB decoded): three keep a sync of
+# 50,000 issues under its 350 MiB (issue 16), a fourth adds ~30 MiB.
+DATACENTER_PAGE_WORKERS = 3
 # Data Center's search window (max_result_window, default 10,000): startAt beyond it is refused.
 DATACENTER_SEARCH_WINDOW = 10_000
 BULKFETCH_MAX_ISSUES = 1000

@@ -1,6 +1,6 @@
 """One page ahead: a page iterator advanced on a thread while its consumer works on the page before.
 
-The sync normalizes page k while page k+1 downloads (issue 16 §3): the main thread no longer
+The sync normalizes Cloud page k while page k+1 downloads (issue 16 §3): the main thread no longer
 waits on the network between pages. At most two pages are alive at once (the one being worked on
 and the one downloading); the next download starts only when the consumer has taken the last.
 """

@@ -41,7 +41,7 @@ import orjson
 from data.db.connection import write_transaction
 from data.errors import ConfigError, FlowcastError, TaskCancelled, ValidationError
 from data.jira.agile import AgileFields, agile_fields, sprint_changes, sprint_record
-from data.jira.client import JiraClient, RetryPolicy
+from data.jira.client import CLOUD, JiraClient, RetryPolicy
 from data.jira.errors import JiraBoardError
 from data.jira.flags import FLAGGED_NAME, flag_changes, flagged_field_id
 from data.jira.jql import incremental_jql
@@ -346,7 +346,12 @@ class _SyncRun:
             *(f for f in (self.agile.sprint, self.flagged_field) if f),
         ]
         pages = client.search_with_changelogs(jql, fields, changelog_fields)
-        for issues, page_total in prefetched(pages):
+        if client.deployment == CLOUD:
+            # Cloud's pages come one after another: the next downloads while this one is
+            # normalized. Data Center's download several at once already (the client's
+            # _windowed_pages); a page more ahead would only hold more memory.
+            pages = prefetched(pages)
+        for issues, page_total in pages:
             total = page_total if page_total is not None else total
             for raw in issues:
                 self._keep(raw)
