@@ -61,16 +61,22 @@ def weekly_statistics(frames: QueryFrames, history: History, zone: str) -> pd.Da
     weeks = (last_week - first_week) // 7 + 1
     points = facts["points"].to_numpy()
 
-    def per_week(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    def weeks_of(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which times are set, and the week (from the first) each set one falls in."""
         present = times != NAT_MS
-        slot = (week_start_day(local_day_of(times[present], zone)) - first_week) // 7
+        return present, (week_start_day(local_day_of(times[present], zone)) - first_week) // 7
+
+    def per_week(
+        slots: tuple[np.ndarray, np.ndarray], weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        present, slot = slots
         return np.bincount(
             slot, weights=None if weights is None else weights[present], minlength=weeks
         )[:weeks].astype(float)
 
-    done = facts["done_at"].to_numpy()
-    canceled = facts["canceled_at"].to_numpy()
-    created = facts["created"].to_numpy()
+    done = weeks_of(facts["done_at"].to_numpy())
+    canceled = weeks_of(facts["canceled_at"].to_numpy())
+    created = weeks_of(facts["created"].to_numpy())
     completed_items = per_week(done)
     completed_points = per_week(done, points)
     created_items = per_week(created)
