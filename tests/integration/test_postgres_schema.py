@@ -181,3 +181,46 @@ def test_a_team_database_that_does_not_answer_is_one_sentence(db_path: Path) -> 
     code, out = run("db", "migrate", "--database-url", url)
     assert code == 1 and "start PostgreSQL or fix FLOWCAST_DATABASE_URL" in out
     assert "secret" not in out
+
+
+# Rows stored before migration 0009, the same in both engines: times with an offset, before 1970
+# and unreadable by either; statuses with quotes, control characters and non-ASCII letters.
+_STORED_ROWS = [
+    "INSERT INTO profiles (id, name, created_at, last_used) VALUES ('p', 'P', 'x', 'x')",
+    "INSERT INTO issues (profile_id, issue_key, issue_id, status, created, fetched_at) VALUES "
+    "('p', 'K-1', '1', 'Done', '2026-01-01T00:00:00.000Z', 'x'), "
+    "('p', 'K-2', '2', 'To Do', '2026-01-01T00:00:00.000Z', 'x')",
+    "INSERT INTO issue_transitions (profile_id, issue_key, seq, changed_at, from_status, "
+    "to_status) VALUES ('p', 'K-1', 1, '2026-03-02T15:30:00.250+05:30', NULL, 'Prüfung \"x\"'), "
+    "('p', 'K-1', 0, '1969-12-31T23:59:59.999Z', 'To Do', 'In Progress'), "
+    "('p', 'K-1', 2, '2026-03-03T10:00:00.000Z', 'A', 'Tab\tand\x1fseparator')",
+]
+
+
+def test_migration_0009_packs_stored_transitions_alike_on_both_engines(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    packed = "SELECT issue_key, transition_times, transition_statuses, initial_status FROM issues"
+    sqlite = sqlite_connect(str(tmp_path / "at-8.db"), isolation_level=None)
+    with connect(postgres_url) as pg:
+        for conn in (sqlite, pg):
+            apply_migrations(conn, 8)
+            for statement in _STORED_ROWS:
+                conn.execute(statement)
+            apply_migrations(conn)
+        rows = {
+            engine: {r[0]: (bytes(r[1]), json.loads(r[2]), r[3]) for r in conn.execute(packed)}
+            for engine, conn in (("sqlite", sqlite), ("postgresql", pg))
+        }
+    sqlite.close()
+    assert rows["sqlite"] == rows["postgresql"]
+    times, statuses, initial = rows["sqlite"]["K-1"]
+    # 23:59:59.999 on 31 Dec 1969 is -1 ms; 15:30:00.250 at +05:30 is 10:00:00.250 UTC.
+    assert [int.from_bytes(times[i : i + 8], "big", signed=True) for i in (0, 8, 16)] == [
+        -1,
+        1772445600250,
+        1772532000000,
+    ]
+    assert statuses == ["In Progress", 'Prüfung "x"', "Tab\tand\x1fseparator"]
+    assert initial == "To Do"
+    assert rows["sqlite"]["K-2"] == (b"", [], None)

@@ -50,27 +50,23 @@ ALTER TABLE issues DROP COLUMN transition_times;
 
 # PostgreSQL (team mode): the same columns (bytea for the times) and backfill, the times from a
 # timestamptz cast and int8send, the statuses by json_agg.
-POSTGRES_UP = """
-ALTER TABLE issues ADD COLUMN transition_times BYTEA NOT NULL DEFAULT ''::bytea;
-ALTER TABLE issues ADD COLUMN transition_statuses TEXT NOT NULL DEFAULT '[]';
-ALTER TABLE issues ADD COLUMN initial_status TEXT;
-UPDATE issues SET
-    transition_times = (
-        SELECT string_agg(int8send(coalesce(
+POSTGRES_UP = (
+    UP.replace(
+        "ADD COLUMN transition_times NOT NULL DEFAULT x''",
+        "ADD COLUMN transition_times BYTEA NOT NULL DEFAULT ''::bytea",
+    )
+    .replace(
+        """SELECT unhex(group_concat(printf('%016x', coalesce(
+            CAST(round(unixepoch(t.changed_at, 'subsec') * 1000) AS INTEGER),
+            -9223372036854775808)), '' ORDER BY t.seq))""",
+        """SELECT string_agg(int8send(coalesce(
             round(extract(epoch FROM t.changed_at::timestamptz) * 1000)::bigint,
-            (-9223372036854775808)::bigint)), ''::bytea ORDER BY t.seq)
-        FROM issue_transitions t
-        WHERE t.profile_id = issues.profile_id AND t.issue_key = issues.issue_key),
-    transition_statuses = (
-        SELECT json_agg(t.to_status ORDER BY t.seq)::text FROM issue_transitions t
-        WHERE t.profile_id = issues.profile_id AND t.issue_key = issues.issue_key),
-    initial_status = (
-        SELECT coalesce(t.from_status, t.to_status) FROM issue_transitions t
-        WHERE t.profile_id = issues.profile_id AND t.issue_key = issues.issue_key
-        ORDER BY t.seq LIMIT 1)
-WHERE EXISTS (
-    SELECT 1 FROM issue_transitions t
-    WHERE t.profile_id = issues.profile_id AND t.issue_key = issues.issue_key);
-"""
+            (-9223372036854775808)::bigint)), ''::bytea ORDER BY t.seq)""",
+    )
+    .replace(
+        "SELECT json_group_array(t.to_status ORDER BY t.seq)",
+        "SELECT json_agg(t.to_status ORDER BY t.seq)::text",
+    )
+)
 
 POSTGRES_DOWN = DOWN
