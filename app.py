@@ -8,7 +8,7 @@ from dash import Dash
 from flask import Flask
 
 from callbacks import register_callbacks
-from callbacks.background import JOB_QUEUE_KEY, background_manager, celery_app
+from callbacks.background import JOB_QUEUE_KEY, background_manager
 from callbacks.errors import on_unexpected_error
 from callbacks.roles import CONTROLS_KEY, actions_by_output, controls_by_action
 from callbacks.shell import select_on_first_start, serve_layout
@@ -19,21 +19,26 @@ from demo import DEMO_PROFILE_ID, DEMO_QUERIES, start_demo
 from server import auth
 from server.permissions import ACTIONS_KEY
 
+# Where a team app keeps its Celery app (the one its background callbacks are registered on).
+CELERY_EXTENSION = "flowcast_celery"
+
 
 def create_app(team: auth.AuthConfig | None = None, redis_url: str | None = None) -> Dash:
     """The Dash app on the current data directory (``FLOWCAST_DATA_DIR``), database ready;
     ``team``: a team server, every request signed in and checked against the user's role;
     ``redis_url``: long jobs run on Celery workers through that Redis (``flowcast worker``)."""
     prepare_store()
+    manager = background_manager(get_cache_dir() / "background", redis_url)
     app = Dash(
         __name__,
         title="Flowcast",
-        background_callback_manager=background_manager(get_cache_dir() / "background", redis_url),
+        background_callback_manager=manager,
         suppress_callback_exceptions=True,
         on_error=on_unexpected_error,
     )
     app.layout = serve_layout
     app.server.config[JOB_QUEUE_KEY] = redis_url
+    app.server.extensions[CELERY_EXTENSION] = getattr(manager, "handle", None)
     register_callbacks(app)
     if team is not None:
         auth.install(app.server, team)
@@ -53,8 +58,7 @@ def team_app(config: auth.AuthConfig, redis_url: str | None = None) -> Flask:
 def worker_celery(redis_url: str) -> Any:
     """The Celery app ``flowcast worker`` runs: the same app as the server's is built first, so
     every background callback is registered on it as a task."""
-    create_app(redis_url=redis_url)
-    return celery_app(redis_url)
+    return create_app(redis_url=redis_url).server.extensions[CELERY_EXTENSION]
 
 
 def run_server(

@@ -10,7 +10,6 @@ and a stopped job leaves the data as they were (each job writes in one transacti
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -96,10 +95,11 @@ class QueueCheckingCeleryManager(CeleryManager):
         return super().call_job_fn(key, job_fn, args, context)
 
 
-@cache
 def celery_app(redis_url: str) -> Any:
-    """The Celery app of a team's job queue (one per process and URL: the manager registers each
-    background callback on it as a task, and ``flowcast worker`` runs those tasks)."""
+    """A Celery app on a team's job queue. Each Dash app has its own (its manager registers each
+    background callback on it as a task; ``flowcast worker`` runs those of the app it builds):
+    a second app in one process registering the same task names on a shared one would reach
+    the first app's callables."""
     from celery import Celery
 
     app = Celery("flowcast", broker=redis_url, backend=redis_url)

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import CELERY_EXTENSION, create_app
 from callbacks.roles import actions_by_output
 from data.db.postgres import DATABASE_URL_ENV
 from data.jira import sync as jira_sync
@@ -44,6 +44,31 @@ from tests.team_support import (
 
 FLOWCAST = Path(sys.executable).with_name("flowcast")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_two_apps_on_one_queue_each_queue_their_own_jobs(
+    backend: SQLiteBackend, redis_url: str
+) -> None:
+    """Two apps in one process on the same Redis (tests build many; `worker_celery` builds one)
+    each queue a Fetch: on one Celery app shared by both, the second app's job was refused as a
+    duplicate task name and its click answered nothing."""
+    with FakeJira("cloud", issues=10, seed=5, now=NOW) as fake:
+        for deployment in ("auto", "cloud"):  # a profile each (the name says the deployment)
+            profile_id, query_id = make_profile(fake, deployment=deployment)
+            app = create_app(redis_url=redis_url)
+            fetch = output_of(actions_by_output(app), "fetch", ids.HEADER_FETCH_RESULT)
+            values = {
+                ids.HEADER_FETCH: 1,
+                ids.SELECTION: {"profile": profile_id, "query": query_id},
+                ids.HEADER_FULL_FETCH: [],
+                ids.DATA_VERSION: 0,
+            }
+            queued = app.server.test_client().post(
+                "/_dash-update-component", json=dash_request(app.callback_map, fetch, values)
+            )
+            assert queued.status_code == 200, queued.text
+            assert "job" in queued.get_json()  # Dash's answer for a job handed to the manager
+            assert app.server.extensions[CELERY_EXTENSION].conf.broker_url == redis_url
 
 
 def test_a_fetch_on_the_team_server_runs_on_a_celery_worker(
