@@ -89,6 +89,10 @@ BASE_FIELDS = (
 )
 CANCEL_POLL_SECONDS = 0.25
 READ_NAMES_MAX = 1_000  # changelog field names whose reading a sync remembers
+# What a sync reads of a changelog item (_SyncRun._reads): a status change, a change of the
+# Sprint or the Flagged field; and what it keeps of a status item.
+_STATUS, _OTHER = "status", "other"
+_STATUS_KEYS = ("field", "from", "fromString", "to", "toString")
 
 
 class SyncInProgress(JobInProgress):
@@ -237,7 +241,7 @@ class _SyncRun:
         self.safety_margin = safety_margin
         self.issues: dict[str, NormalizedIssue] = {}
         self.changelogs: dict[str, str] = {}
-        self._read_names: dict[str, bool] = {}  # _read_items' answer per item name
+        self._read_names: dict[str, str] = {}  # _read_items' answer per item name
 
     # Driving ------------------------------------------------------------------------------------
     def perform(self, client: JiraClient, full: bool) -> SyncResult:
@@ -374,11 +378,11 @@ class _SyncRun:
         membership = None
         flags = None
         if isinstance(raw, dict) and isinstance(raw.get("changelog"), dict):
-            read = {"histories": self._read_items(raw["changelog"].get("histories") or [])}
+            statuses, others = self._read_items(raw["changelog"].get("histories") or [])
             if self.agile.sprint:
-                membership = _membership(read, self.agile)
-            flags = flag_changes(read["histories"], self.flagged_field)
-            raw["changelog"] = _status_histories(read)
+                membership = _membership(others, self.agile)
+            flags = flag_changes(others, self.flagged_field)
+            raw["changelog"] = {"total": len(statuses), "histories": statuses}
         issue = normalize_issue(
             raw,
             points_field=self.points_field,
@@ -391,10 +395,11 @@ class _SyncRun:
         if isinstance(raw.get("changelog"), dict):
             self.changelogs[issue.key] = _compact_json(raw["changelog"])
 
-    def _read_items(self, histories: Any) -> list[dict[str, Any]]:
-        """The histories cut to the items a sync reads — status, the Sprint field, the Flagged
-        field — in one pass over every item (an issue's changelog is mostly other fields); the
-        readers of each field still pick their own items from what is left.
+    def _read_items(self, histories: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The histories cut to the items a sync reads, in one pass over every item (an issue's
+        changelog is mostly other fields): the status histories, each with its status items as
+        the analytics and the changelog cache keep them, and the histories with Sprint or
+        Flagged items, whose readers pick their own items from them.
 
         Histories come as dicts, or as ``pages.History`` where a Data Center page was decoded
         typed; what is kept is dicts either way."""
@@ -403,52 +408,62 @@ class _SyncRun:
         flag_id = self.flagged_field
         flag_name = FLAGGED_NAME.casefold()
         by_name = self._read_names
-        kept = []
+        statuses: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
         for history in histories if isinstance(histories, list) else []:
+            status_items = []
+            other_items = []
             if type(history) is History:
-                read = []
                 for item in history.items or ():
                     sent_id, name = item.fieldId, item.field
                     if not sent_id and type(name) is str:
                         # Data Center items carry names only, of a few fields: each name's
                         # answer is worked out once per sync.
-                        wanted = by_name.get(name)
-                        if wanted is None:
-                            wanted = self._reads(
+                        kind = by_name.get(name)
+                        if kind is None:
+                            kind = self._reads(
                                 None, name, sprint_id, sprint_name, flag_id, flag_name
                             )
                             if len(by_name) < READ_NAMES_MAX:
-                                by_name[name] = wanted
+                                by_name[name] = kind
                     else:
-                        wanted = self._reads(
+                        kind = self._reads(
                             sent_id, name, sprint_id, sprint_name, flag_id, flag_name
                         )
-                    if wanted:
-                        read.append(item.as_dict())
-                if read:
-                    kept.append({"id": history.id, "created": history.created, "items": read})
+                    if kind == _STATUS:
+                        status_items.append(
+                            {
+                                "field": name,
+                                "from": item.from_,
+                                "fromString": item.fromString,
+                                "to": item.to,
+                                "toString": item.toString,
+                            }
+                        )
+                    elif kind:
+                        other_items.append(item.as_dict())
+                history_id, created = history.id, history.created
+            elif isinstance(history, dict):
+                items = history.get("items")
+                for item in items if isinstance(items, list) else []:
+                    if not isinstance(item, dict):
+                        continue
+                    kind = self._reads(
+                        item.get("fieldId"), item.get("field"), sprint_id, sprint_name, flag_id,
+                        flag_name,
+                    )  # fmt: skip
+                    if kind == _STATUS:
+                        status_items.append({key: item.get(key) for key in _STATUS_KEYS})
+                    elif kind:
+                        other_items.append(item)
+                history_id, created = history.get("id"), history.get("created")
+            else:
                 continue
-            if not isinstance(history, dict):
-                continue
-            items = history.get("items")
-            read = [
-                item
-                for item in (items if isinstance(items, list) else [])
-                if isinstance(item, dict)
-                and self._reads(
-                    item.get("fieldId"),
-                    item.get("field"),
-                    sprint_id,
-                    sprint_name,
-                    flag_id,
-                    flag_name,
-                )
-            ]
-            if read:
-                kept.append(
-                    {"id": history.get("id"), "created": history.get("created"), "items": read}
-                )
-        return kept
+            if status_items:
+                statuses.append({"id": history_id, "created": created, "items": status_items})
+            if other_items:
+                others.append({"id": history_id, "created": created, "items": other_items})
+        return statuses, others
 
     @staticmethod
     def _reads(
@@ -458,16 +473,19 @@ class _SyncRun:
         sprint_name: str,
         flag_id: str | None,
         flag_name: str,
-    ) -> bool:
-        """Whether a sync reads a changelog item of this field id (Cloud) or name (DC)."""
-        if sent_id and (sent_id in ("status", sprint_id) or sent_id == flag_id):
-            return True
+    ) -> str:
+        """Whether a sync reads a changelog item of this field id (Cloud) or name (DC):
+        ``_STATUS``, ``_OTHER`` (the Sprint or the Flagged field) or "" (not read)."""
         name = str(field or "")
-        return (
-            (not sent_id and name == "status")
-            or (not sent_id and bool(sprint_name) and name.lower() == sprint_name)
-            or ((not sent_id or not flag_id) and name.casefold() == flag_name)
-        )
+        if sent_id == "status" or (not sent_id and name == "status"):
+            return _STATUS
+        if sent_id and (sent_id == sprint_id or sent_id == flag_id):
+            return _OTHER
+        if (not sent_id and bool(sprint_name) and name.lower() == sprint_name) or (
+            (not sent_id or not flag_id) and name.casefold() == flag_name
+        ):
+            return _OTHER
+        return ""
 
     # Progress and cancellation ----------------------------------------------------------------
     def report(self, percent: float, message: str) -> None:
@@ -616,36 +634,14 @@ def sync_state(profile_id: str, query_id: str) -> dict[str, Any] | None:
         return jira_state.read_sync_state(conn, profile_id, query_id)
 
 
-def _membership(changelog: dict[str, Any], agile: AgileFields) -> list[tuple[str, int, bool]]:
+def _membership(histories: list[dict[str, Any]], agile: AgileFields) -> list[tuple[str, int, bool]]:
     """The Sprint field's history as (time, sprint id, joined) rows: each change's new ids
     joined, its dropped ids left."""
     rows: list[tuple[str, int, bool]] = []
-    for at, before, after in sprint_changes(changelog.get("histories") or [], agile):
+    for at, before, after in sprint_changes(histories, agile):
         rows += [(at, sprint_id, True) for sprint_id in after if sprint_id not in before]
         rows += [(at, sprint_id, False) for sprint_id in before if sprint_id not in after]
     return rows
-
-
-def _status_histories(changelog: dict[str, Any]) -> dict[str, Any]:
-    """The part of a changelog the analytics use: histories with their status items only."""
-    kept = []
-    for history in changelog.get("histories") or []:
-        items = [
-            {
-                "field": item.get("field"),
-                "from": item.get("from"),
-                "fromString": item.get("fromString"),
-                "to": item.get("to"),
-                "toString": item.get("toString"),
-            }
-            for item in history.get("items") or []
-            if isinstance(item, dict) and (item.get("fieldId") or item.get("field")) == "status"
-        ]
-        if items:
-            kept.append(
-                {"id": history.get("id"), "created": history.get("created"), "items": items}
-            )
-    return {"total": len(kept), "histories": kept}
 
 
 def _compact_json(value: Any) -> str:
