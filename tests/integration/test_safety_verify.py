@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from data.db.connection import connect, get_db_connection, initialize_database
+from data.db.connection import connect, get_db_connection, initialize_database, write_transaction
 from data.db.inspect import document_columns
-from data.db.schema import apply_migrations, latest_version
+from data.db.schema import apply_migrations, downgrade, latest_version
 from data.ops.verify import check_database_integrity
 from data.plans import create_plan, create_version, get_current_plan
 from data.store.dual_backend import record_dual_write_failure
+from data.store.issues import pack_transitions
 from data.store.sqlite_backend import SQLiteBackend
 
 
@@ -62,6 +63,8 @@ def test_a_sound_database_passes(filled: SQLiteBackend) -> None:
         _transition("K-1", 1, "2026-01-03T00:00:00.000Z", "2"),
         "INSERT INTO query_issues VALUES ('kafka', '12w', 'K-1', '2026-01-01T00:00:00.000Z')",
     )
+    with get_db_connection(filled.db_path) as conn, write_transaction(conn):
+        pack_transitions(conn, "kafka")  # as every writer of transitions does
     assert check_database_integrity(filled.db_path) == (True, [])
 
 
@@ -105,6 +108,11 @@ def test_a_sound_database_passes(filled: SQLiteBackend) -> None:
             "status change recorded twice (same issue and JIRA history id): 1 (kafka/K-1/7)",
         ),
         (
+            [_issue("K-1"), _transition("K-1", 0, "2026-01-02T00:00:00.000Z")],  # not packed
+            "issue whose packed transitions differ in number from its transition rows (fetch "
+            "its query again): 1 (kafka/K-1)",
+        ),
+        (
             [_issue("K-1", resolved="2025-12-31T00:00:00.000Z")],
             "issues resolved before they were created: 1 (kafka/K-1)",
         ),
@@ -142,6 +150,7 @@ def test_a_sound_database_passes(filled: SQLiteBackend) -> None:
         "transition-gap",
         "transition-order",
         "duplicate-history",
+        "transitions-not-packed",
         "resolved-before-created",
         "active-profile",
         "active-query",
@@ -250,3 +259,15 @@ def test_a_plan_out_of_step_with_its_newest_version_is_reported(
         )
         for e in errors
     ), errors
+
+
+def test_a_database_behind_the_packed_transitions_is_told_to_migrate(filled: SQLiteBackend) -> None:
+    # Schema 8 has no packed columns: their check is skipped, the version named.
+    _damage(filled.db_path, _issue("K-1"), _transition("K-1", 0, "2026-01-02T00:00:00.000Z"))
+    with get_db_connection(filled.db_path) as conn:
+        downgrade(conn, 8)
+    ok, errors = check_database_integrity(filled.db_path)
+    assert not ok
+    assert len(errors) == 1 and errors[0].startswith(
+        f"schema version 8 is behind {latest_version()};"
+    )
