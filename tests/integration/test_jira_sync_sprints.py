@@ -184,3 +184,29 @@ def test_data_center_past_its_search_window_syncs_by_key_set(db_path: Path) -> N
         assert first[0] == 25_000
         sync(profile_id, query_id, full=True, retry=FAST_RETRY)
         assert store_snapshot(db_path, profile_id) == first
+
+
+def test_issues_deleted_after_the_first_page_end_the_windows_where_the_result_ends(
+    db_path: Path,
+) -> None:
+    """12,000 Data Center issues, the newest 2,500 deleted once the first page is in: the last
+    page of the first window comes back with 500 issues, so no second window is asked for, and
+    the sync stores exactly the 9,500 left (first page, then startAt 1,000 to 9,000)."""
+    with FakeJira("datacenter", issues=12_000, seed=5) as fake:
+        profile_id, query_id = make_profile(fake)
+        newest = sorted(fake.dataset.issues(), key=lambda issue: issue.id)[9_500:]
+
+        def delete_the_newest(_percent: float, message: str) -> None:
+            # Told after the first page is handled, before the next pages are asked for.
+            if newest and message.startswith("Fetched 1,000 of 12,000"):
+                for issue in newest:
+                    fake.dataset.delete(issue.key)
+                newest.clear()
+
+        fake.reset_counts()
+        result = sync(profile_id, query_id, progress=delete_the_newest, retry=FAST_RETRY)
+        assert not newest  # deleted mid-sync
+        assert result.issue_count == 9_500
+        assert fake.request_counts["search"] == 10
+        stored = _rows(db_path, "SELECT issue_key FROM issues WHERE profile_id = ?", profile_id)
+        assert {key for (key,) in stored} == visible_keys(fake)
