@@ -111,6 +111,10 @@ def test_the_team_database_holds_the_documents_as_jsonb_and_continues_the_ids(
             "VALUES ('now', 'test', 'x', 'add') RETURNING id"
         ).fetchone()[0]
         assert new_id == top + 1
+        # The copy left the planner its statistics (reltuples is -1 until a table is analyzed).
+        issues = pg.execute("SELECT count(*) FROM issues").fetchone()[0]
+        estimate = pg.execute("SELECT reltuples FROM pg_class WHERE relname = 'issues'").fetchone()
+        assert issues > 0 and estimate == (issues,)
 
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(
