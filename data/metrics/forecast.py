@@ -191,7 +191,9 @@ def monte_carlo_when(
             unit, float(remaining), trials, seed, len(values), scope, rate, None, None, None,
             deadline, None, 1.0, empty, reason,
         )  # fmt: skip
-    needed = simulate_days_needed(values, remaining, trials, seed, grown)
+    needed = _days_needed(
+        values.tobytes(), float(remaining), trials, seed, None if grown is None else grown.tobytes()
+    )
     finished = np.isfinite(needed)
     unfinished_share = float(1 - finished.mean())
     # Unfinished trials stay in the percentiles as "never" (infinity), so they cannot flatter them.
@@ -224,6 +226,24 @@ def monte_carlo_when(
         {k: v / 7 for k, v in days.items()} or None, dates or None, deadline, probability,
         unfinished_share, _finish_histogram(needed, today), reason,
     )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _days_needed(
+    values: bytes, remaining: float, trials: int, seed: int, arrivals: bytes | None
+) -> np.ndarray:
+    """``simulate_days_needed`` of float64 ``values`` and ``arrivals`` (as bytes), kept for the
+    last few forecasts of this process (read-only): a report computed again for the same day
+    (``data.analytics.report_cache`` checks a now report that way) simulates nothing twice."""
+    needed = simulate_days_needed(
+        np.frombuffer(values),
+        remaining,
+        trials,
+        seed,
+        None if arrivals is None else np.frombuffer(arrivals),
+    )
+    needed.flags.writeable = False
+    return needed
 
 
 def simulate_days_needed(
