@@ -345,6 +345,10 @@ class Evaluator:
         if isinstance(node, Clause):
             return self._clause(node)
         children = [self._node(child) for child in node.children]
+        if node.op == "and" and len(children) == 2:
+            # A keyset page's `(<jql>) AND id > N`, over every issue of a 50,000-issue site.
+            first, second = children
+            return lambda issue: first(issue) and second(issue)
         if node.op == "and":
             return lambda issue: all(child(issue) for child in children)
         if node.op == "or":
@@ -623,7 +627,9 @@ class Evaluator:
 
     # ---------------------------------------------------------------- ordering
 
-    def _sort_key(self, order_by: tuple[tuple[str, bool], ...]) -> Callable[[Issue], tuple]:
+    def _sort_key(self, order_by: tuple[tuple[str, bool], ...]) -> Callable[[Issue], object]:
+        if order_by == (("id", False),):
+            return _issue_id  # the order of every Data Center page of a sync, the id its tie-break
         getters: dict[str, Callable[[Issue], object]] = {
             "key": _key_sort,
             "issuekey": _key_sort,
@@ -684,6 +690,10 @@ class _Reversed:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Reversed) and self.value == other.value
+
+
+def _issue_id(issue: Issue) -> int:
+    return issue.id
 
 
 def _nothing(_issue: Issue) -> bool:

@@ -560,9 +560,13 @@ class _SyncRun:
                 sprint_store.replace_board_sprints(
                     conn, self.profile_id, self.board_id, self.sprints, now
                 )
-            gone = query_member_keys(conn, self.profile_id, self.query_id) - keys
+            members = query_member_keys(conn, self.profile_id, self.query_id)
+            gone = members - keys
             removed = remove_query_members(conn, self.profile_id, self.query_id, sorted(gone))
-            add_query_members(conn, self.profile_id, self.query_id, sorted(keys), added_at=now)
+            # Only the new members: an incremental sync of 50,000 issues keeps nearly all.
+            add_query_members(
+                conn, self.profile_id, self.query_id, sorted(keys - members), added_at=now
+            )
             delete_orphan_issues(conn, self.profile_id)
             key_set = {
                 "jql": self.jql,
